@@ -6,7 +6,8 @@ import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
 import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
-import dev.strata.store.model.Labels;
+import dev.strata.store.series.SeriesKey;
+import dev.strata.store.series.SeriesKeyListing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,9 @@ import java.util.function.Consumer;
  * {@link #PARTS} partitions by label hash. Written by the flush before the checkpoint that covers the
  * series' first samples; read to rebuild a missing or corrupt label index. Thread safe.
  */
-public final class SeriesKeyTable {
+public final class SeriesKeyTable implements SeriesKeyListing {
     public static final int PARTS = 16;
     private static final int MAX_ROWS_PER_BATCH = 100;
-
-    /** One row: the series' label hash is {@code labels.hash()}. */
-    public record Entry(int seriesId, Labels labels, long firstMs, long lastMs) {}
 
     private final CqlSession session;
     private final PreparedStatement upsert;
@@ -42,19 +40,19 @@ public final class SeriesKeyTable {
         return (int) Math.floorMod(seriesHash, (long) PARTS);
     }
 
-    public CompletableFuture<Void> write(int shard, List<Entry> entries) {
-        Map<Integer, List<Entry>> byPart = new TreeMap<>();
-        for (Entry e : entries) {
+    public CompletableFuture<Void> write(int shard, List<SeriesKey> entries) {
+        Map<Integer, List<SeriesKey>> byPart = new TreeMap<>();
+        for (SeriesKey e : entries) {
             byPart.computeIfAbsent(partOf(e.labels().hash()), k -> new ArrayList<>()).add(e);
         }
         List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (Map.Entry<Integer, List<Entry>> p : byPart.entrySet()) {
-            List<Entry> list = p.getValue();
+        for (Map.Entry<Integer, List<SeriesKey>> p : byPart.entrySet()) {
+            List<SeriesKey> list = p.getValue();
             for (int from = 0; from < list.size(); from += MAX_ROWS_PER_BATCH) {
                 BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
-                for (Entry e : list.subList(from, Math.min(list.size(), from + MAX_ROWS_PER_BATCH))) {
+                for (SeriesKey e : list.subList(from, Math.min(list.size(), from + MAX_ROWS_PER_BATCH))) {
                     batch.addStatement(upsert.bind(shard, p.getKey(), e.labels().hash(), e.seriesId(),
-                            LabelsBlob.encode(e.labels()), e.firstMs(), e.lastMs()));
+                            LabelsBlob.encode(e.labels()), e.firstSampleMs(), e.lastSampleMs()));
                 }
                 pending.add(session.executeAsync(batch.build()).toCompletableFuture());
             }
@@ -63,10 +61,11 @@ public final class SeriesKeyTable {
     }
 
     /** Streams every series of the shard (paged; memory use independent of the shard's size). */
-    public void forEach(int shard, Consumer<Entry> action) {
+    @Override
+    public void forEach(int shard, Consumer<SeriesKey> action) {
         for (int part = 0; part < PARTS; part++) {
             for (Row row : session.execute(selectPart.bind(shard, part).setPageSize(5000))) {
-                action.accept(new Entry(row.getInt(0), LabelsBlob.decode(row.getByteBuffer(1)), row.getLong(2), row.getLong(3)));
+                action.accept(new SeriesKey(row.getInt(0), LabelsBlob.decode(row.getByteBuffer(1)), row.getLong(2), row.getLong(3)));
             }
         }
     }
