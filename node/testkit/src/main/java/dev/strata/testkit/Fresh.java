@@ -1,0 +1,15 @@
+package dev.strata.testkit;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * On a {@link KafkaBroker} parameter: inject a broker of its own, started for this test (or this
+ * test class, for a {@code @BeforeAll} parameter) and deleted after it, instead of the broker shared
+ * by the whole run. Use it when a test must not see other tests' topics or stops the broker.
+ */
+@Target(ElementType.PARAMETER)
+@Retention(RetentionPolicy.RUNTIME)
+public @interface Fresh {}
