@@ -10,6 +10,10 @@ import java.util.Optional;
  * Runs the real main and, on a daemon thread, checks twice a second whether the parent process is
  * still alive; when it is gone, calls {@link System#exit} so the server's shutdown hooks stop it
  * cleanly. This covers the one case shutdown hooks in the parent cannot: the parent killed by SIGKILL.
+ *
+ * <p>SIGINT is ignored in the child: Ctrl-C in a terminal signals the whole process group at once, and
+ * the parent must decide the stop order (a Strata node before the Kafka and Cassandra it writes to).
+ * The parent's shutdown hook sends SIGTERM to each child in turn ({@link ChildReaper}).
  */
 public final class ParentWatch {
     static final long POLL_MILLIS = 500;
@@ -22,6 +26,7 @@ public final class ParentWatch {
             System.exit(2);
         }
         long parentPid = Long.parseLong(args[0]);
+        ignoreSigint();
         Optional<ProcessHandle> parent = ProcessHandle.of(parentPid);
         Thread watch = new Thread(() -> watch(parent), "strata-parent-watch");
         watch.setDaemon(true);
@@ -32,6 +37,13 @@ public final class ParentWatch {
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
+    }
+
+    @SuppressWarnings("restriction")
+    private static void ignoreSigint() {
+        // A no-op handler rather than SIG_IGN: servers that chain to the previous handler (Kafka logs
+        // the signal, then calls it) must find a callable one.
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), signal -> { });
     }
 
     private static void watch(Optional<ProcessHandle> parent) {
