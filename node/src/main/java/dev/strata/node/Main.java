@@ -1,6 +1,9 @@
 package dev.strata.node;
 
+import dev.strata.node.cli.CassandraCommand;
 import dev.strata.node.cli.Command;
+import dev.strata.node.cli.DevCommand;
+import dev.strata.node.cli.KafkaCommand;
 import dev.strata.node.cli.UsageException;
 import java.util.Arrays;
 import java.util.List;
@@ -8,7 +11,7 @@ import java.util.List;
 /** Entry point of {@code bin/strata}: dispatches to the sub-commands in {@link #COMMANDS}. */
 public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
-    static final List<Command> COMMANDS = List.of();
+    static final List<Command> COMMANDS = List.of(new DevCommand(), new KafkaCommand(), new CassandraCommand());
 
     private Main() {}
 
