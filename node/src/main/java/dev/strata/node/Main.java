@@ -1,14 +1,16 @@
 package dev.strata.node;
 
 import dev.strata.node.cli.Command;
+import dev.strata.node.cli.ConfigCommand;
 import dev.strata.node.cli.UsageException;
+import dev.strata.node.config.ConfigException;
 import java.util.Arrays;
 import java.util.List;
 
 /** Entry point of {@code bin/strata}: dispatches to the sub-commands in {@link #COMMANDS}. */
 public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
-    static final List<Command> COMMANDS = List.of();
+    static final List<Command> COMMANDS = List.of(new ConfigCommand());
 
     private Main() {}
 
@@ -33,6 +35,9 @@ public final class Main {
                 } catch (UsageException e) {
                     System.err.println("strata " + c.name() + ": " + e.getMessage());
                     System.err.println("Run 'strata " + c.name() + " --help' for usage.");
+                    return 2;
+                } catch (ConfigException e) {
+                    System.err.println("strata " + c.name() + ": " + e.getMessage());
                     return 2;
                 } catch (Exception e) {
                     System.err.println("strata " + c.name() + ": " + e.getMessage());
