@@ -2,6 +2,7 @@ package dev.strata.node;
 
 import dev.strata.node.cli.Command;
 import dev.strata.node.cli.ConfigCommand;
+import dev.strata.node.cli.NodeCommand;
 import dev.strata.node.cli.UsageException;
 import dev.strata.node.config.ConfigException;
 import java.util.Arrays;
@@ -10,7 +11,7 @@ import java.util.List;
 /** Entry point of {@code bin/strata}: dispatches to the sub-commands in {@link #COMMANDS}. */
 public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
-    static final List<Command> COMMANDS = List.of(new ConfigCommand());
+    static final List<Command> COMMANDS = List.of(new NodeCommand(), new ConfigCommand());
 
     private Main() {}
 
