@@ -145,6 +145,15 @@ public final class ShardRecordReader {
         return true;
     }
 
+    /** The current entry's first timestamp, without consuming it; call before {@link #nextSample()}. */
+    public long peekFirstTimestamp() {
+        if (samplesRead != 0) throw new IllegalStateException("peekFirstTimestamp after nextSample");
+        int save = pos;
+        long z = varint("timestamp");
+        pos = save;
+        return (z >>> 1) ^ -(z & 1);
+    }
+
     public boolean nextSample() {
         if (samplesRead == sampleCount) return false;
         long z = varint("timestamp");
