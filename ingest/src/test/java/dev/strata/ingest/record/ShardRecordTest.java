@@ -117,6 +117,25 @@ class ShardRecordTest {
         assertTrue(e.getMessage().contains("unsupported version 2"), e.getMessage());
     }
 
+    @Test
+    void documentedExampleIsExact() {
+        // docs/format/kafka-record.md, "Example": everything but the hash and the checksum is pinned.
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(5);
+        Labels up = Labels.of("__name__", "up");
+        w.beginSeries(up.hash(), 1, 2);
+        w.label("__name__", "up");
+        w.sample(1000, 1.0);
+        w.sample(1015, 0.0);
+        w.endSeries();
+        String hex = java.util.HexFormat.of().formatHex(w.finish());
+        String hash = java.util.HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(up.hash()).array());
+        assertEquals("53540100" + "2e000000", hex.substring(0, 16));
+        assertEquals("05" + "02" + "085f5f6e616d655f5f" + "027570" + "01" + hash + "01" + "0001"
+                + "02" + "d00f" + "000000000000f03f" + "1e" + "0000000000000000", hex.substring(24));
+    }
+
     static void readAll(ShardRecordReader r, byte[] b, int len) {
         r.reset(b, 0, len);
         while (r.nextSeries()) {
