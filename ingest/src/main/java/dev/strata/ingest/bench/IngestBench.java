@@ -1,0 +1,234 @@
+package dev.strata.ingest.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.strata.ingest.gateway.ProducerSettings;
+import dev.strata.ingest.gateway.ShardedEncoder;
+import dev.strata.ingest.protocol.RemoteWrite1Decoder;
+import dev.strata.ingest.protocol.SnappyBlock;
+import dev.strata.ingest.protocol.WriteBatch;
+import dev.strata.ingest.sharding.ShardMapper;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * Ingestion load generator ({@code bin/strata bench ingest}): node_exporter-like series for N hosts,
+ * one sample per series per round, rounds as fast as the target accepts them, sent either
+ * <ul>
+ *   <li>{@code --mode http}: snappy remote write 1.0 to a gateway ({@code --url}), {@code --batch}
+ *       series per request, {@code --concurrency} requests in flight; or</li>
+ *   <li>{@code --mode kafka}: straight to the ingest topic ({@code --bootstrap}, {@code --topic},
+ *       {@code --shards}, {@code --spread}), encoded exactly as the gateway does.</li>
+ * </ul>
+ * Every {@code --report} seconds it prints acknowledged samples/s, this process's CPU use (cores,
+ * from OperatingSystemMXBean process CPU time) and, with {@code --status-url}, the total consumer lag
+ * read from the nodes' {@code /api/v1/status/shards}. Sample timestamps
+ * start {@code --backfill} ago and advance {@code --step} per round, so a run must stay within the
+ * gateway's accepted age/skew window (defaults: 1 day back, 10 min ahead).
+ */
+public final class IngestBench {
+    private static final String USAGE = """
+            usage: strata bench ingest [--mode http|kafka] [--hosts 1000] [--cpus 8] [--duration 60]
+                   [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
+                   [--bootstrap localhost:9092] [--topic strata-ingest] [--shards 8] [--spread 3]
+                   [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
+                   [--step 15] [--backfill 82800] [--seed 1]""";
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = parse(args);
+        String mode = o.getOrDefault("mode", "http");
+        int hosts = Integer.parseInt(o.getOrDefault("hosts", "1000"));
+        int cpus = Integer.parseInt(o.getOrDefault("cpus", "8"));
+        long durationS = Long.parseLong(o.getOrDefault("duration", "60"));
+        int batch = Integer.parseInt(o.getOrDefault("batch", "2000"));
+        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "4"));
+        int reportS = Integer.parseInt(o.getOrDefault("report", "5"));
+        long stepMs = Long.parseLong(o.getOrDefault("step", "15")) * 1000;
+        long backfillMs = Long.parseLong(o.getOrDefault("backfill", "82800")) * 1000;
+        long seed = Long.parseLong(o.getOrDefault("seed", "1"));
+        String statusUrl = o.get("status-url");
+
+        NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed);
+        System.out.printf("strata bench ingest: mode=%s hosts=%d series=%d batch=%d concurrency=%d duration=%ds%n",
+                mode, hosts, w.size(), batch, concurrency, durationS);
+        Sender sender = switch (mode) {
+            case "http" -> new HttpSender(o.getOrDefault("url", "http://localhost:9090/api/v1/write"), concurrency);
+            case "kafka" -> new KafkaSender(o.getOrDefault("bootstrap", "localhost:9092"), o.getOrDefault("topic", "strata-ingest"),
+                    ShardMapper.byMetricName(Integer.parseInt(o.getOrDefault("shards", "8")), Integer.parseInt(o.getOrDefault("spread", "3"))),
+                    concurrency);
+            default -> throw new IllegalArgumentException("unknown --mode " + mode + "\n" + USAGE);
+        };
+
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        RemoteWriteRequestEncoder enc = new RemoteWriteRequestEncoder();
+        long start = System.nanoTime();
+        long end = start + TimeUnit.SECONDS.toNanos(durationS);
+        long cpuStart = os.getProcessCpuTime();
+        long lastReport = start, lastAcked = 0, lastCpu = cpuStart;
+        long ts = System.currentTimeMillis() - backfillMs;
+        long rounds = 0;
+        while (System.nanoTime() < end) {
+            double[] values = w.advance();
+            for (int from = 0; from < w.size() && System.nanoTime() < end; from += batch) {
+                int to = Math.min(w.size(), from + batch);
+                sender.send(enc.encode(w.series(), values, from, to, ts), to - from);
+                long now = System.nanoTime();
+                if (now - lastReport >= TimeUnit.SECONDS.toNanos(reportS)) {
+                    long acked = sender.acked.get();
+                    long cpu = os.getProcessCpuTime();
+                    System.out.printf("t=%5.1fs acked=%d samples (%.0f/s) failed=%d cpu=%.2f cores%s%n",
+                            (now - start) / 1e9, acked, (acked - lastAcked) * 1e9 / (now - lastReport), sender.failed.get(),
+                            (cpu - lastCpu) / (double) (now - lastReport), lag(statusUrl));
+                    lastReport = now;
+                    lastAcked = acked;
+                    lastCpu = cpu;
+                }
+            }
+            ts += stepMs;
+            rounds++;
+        }
+        sender.drain();
+        long elapsed = System.nanoTime() - start;
+        long cpu = os.getProcessCpuTime() - cpuStart;
+        long acked = sender.acked.get();
+        System.out.printf("done: %d rounds, %d samples acknowledged in %.1fs = %.0f samples/s, %d failed, "
+                        + "client cpu %.1fs (%.2f cores, %.0f samples per cpu-second)%s%n",
+                rounds, acked, elapsed / 1e9, acked * 1e9 / elapsed, sender.failed.get(), cpu / 1e9,
+                cpu / (double) elapsed, acked / (cpu / 1e9), lag(statusUrl));
+        sender.close();
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> o = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("-h") || args[i].equals("--help")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            if (!args[i].startsWith("--") || i + 1 >= args.length) throw new IllegalArgumentException("bad argument " + args[i] + "\n" + USAGE);
+            o.put(args[i].substring(2), args[++i]);
+        }
+        return o;
+    }
+
+    private static final Pattern LAG = Pattern.compile("\"lag\":(-?\\d+)");
+
+    private static String lag(String statusUrl) {
+        if (statusUrl == null) return "";
+        try {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(statusUrl))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            long total = 0;
+            Matcher m = LAG.matcher(r.body());
+            while (m.find()) total += Math.max(0, Long.parseLong(m.group(1)));
+            return " lag=" + total + " records";
+        } catch (Exception e) {
+            return " lag=? (" + e.getMessage() + ")";
+        }
+    }
+
+    private abstract static class Sender implements AutoCloseable {
+        final AtomicLong acked = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final Semaphore inFlight;
+        final int concurrency;
+
+        Sender(int concurrency) {
+            this.concurrency = concurrency;
+            this.inFlight = new Semaphore(concurrency);
+        }
+
+        abstract void send(byte[] rw1, int samples) throws Exception;
+
+        void drain() throws InterruptedException {
+            inFlight.acquire(concurrency);
+            inFlight.release(concurrency);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static final class HttpSender extends Sender {
+        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        private final URI uri;
+        private final AtomicLong errorsPrinted = new AtomicLong();
+
+        HttpSender(String url, int concurrency) {
+            super(concurrency);
+            this.uri = URI.create(url);
+        }
+
+        @Override
+        void send(byte[] rw1, int samples) throws InterruptedException {
+            byte[] body = SnappyBlock.compress(rw1, 0, rw1.length);
+            HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("Content-Encoding", "snappy")
+                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+            inFlight.acquire();
+            client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                inFlight.release();
+                if (e == null && r.statusCode() / 100 == 2) {
+                    acked.addAndGet(samples);
+                } else {
+                    failed.addAndGet(samples);
+                    if (errorsPrinted.incrementAndGet() <= 5) {
+                        System.err.println("request failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
+                    }
+                }
+            });
+        }
+    }
+
+    private static final class KafkaSender extends Sender {
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final String topic;
+        private final ShardedEncoder encoder;
+        private final WriteBatch batch = new WriteBatch();
+
+        KafkaSender(String bootstrap, String topic, ShardMapper mapper, int concurrency) {
+            super(concurrency * 8);
+            this.producer = new KafkaProducer<>(ProducerSettings.defaults(bootstrap));
+            this.topic = topic;
+            this.encoder = new ShardedEncoder(mapper, 900 * 1024);
+        }
+
+        @Override
+        void send(byte[] rw1, int samples) throws InterruptedException {
+            RemoteWrite1Decoder.decode(rw1, 0, rw1.length, batch);
+            var records = encoder.encode(batch);
+            if (records.isEmpty()) return;
+            AtomicLong pending = new AtomicLong(records.size());
+            java.util.concurrent.atomic.AtomicBoolean ok = new java.util.concurrent.atomic.AtomicBoolean(true);
+            inFlight.acquire();
+            for (var r : records) {
+                producer.send(new ProducerRecord<>(topic, r.shard(), null, r.value()), (m, e) -> {
+                    if (e != null) ok.set(false);
+                    if (pending.decrementAndGet() == 0) {
+                        inFlight.release();
+                        if (ok.get()) acked.addAndGet(samples); else failed.addAndGet(samples);
+                    }
+                });
+            }
+        }
+
+        @Override
+        public void close() {
+            producer.close(Duration.ofSeconds(10));
+        }
+    }
+}

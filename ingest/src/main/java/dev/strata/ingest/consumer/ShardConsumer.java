@@ -1,0 +1,194 @@
+package dev.strata.ingest.consumer;
+
+import dev.strata.ingest.record.CorruptRecordException;
+import dev.strata.ingest.record.ShardRecordReader;
+import dev.strata.store.model.Labels;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingestion loop of one shard: reads its partition (explicit {@code assign} + {@code seek}, no
+ * group membership, no offset commits: progress is tracked by Strata's checkpoints), decodes shard
+ * records, resolves each series (in-memory cache by hash, then the index, else a new series in
+ * index and store) and appends samples to the store.
+ *
+ * <p>Threading: {@link #run()} is the loop and must run on one dedicated thread (see
+ * {@link ShardConsumers}); the Kafka consumer, store and index are touched only there.
+ * {@link #stop()} may be called from any thread. Hot path: no allocation per sample; per series
+ * entry only for series new to this consumer.
+ */
+public final class ShardConsumer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardConsumer.class);
+
+    private final ShardConsumerConfig config;
+    private final Consumer<byte[], byte[]> consumer;
+    private final ShardStore store;
+    private final SeriesIndex index;
+    private final LongSupplier nanoClock;
+    private final TopicPartition tp;
+    private final ShardRecordReader reader = new ShardRecordReader();
+    private final SeriesIdCache cache = new SeriesIdCache();
+    private final ShardConsumerStats stats;
+    private volatile boolean stopping;
+
+    private long rateWindowStartNanos;
+    private long rateWindowStartSamples;
+    private long lastEndOffsetsNanos;
+
+    public ShardConsumer(ShardConsumerConfig config, Consumer<byte[], byte[]> consumer, ShardStore store,
+                         SeriesIndex index, LongSupplier nanoClock) {
+        this.config = config;
+        this.consumer = consumer;
+        this.store = store;
+        this.index = index;
+        this.nanoClock = nanoClock;
+        this.tp = new TopicPartition(config.topic(), config.shard());
+        this.stats = new ShardConsumerStats(config.shard(), config.topic());
+    }
+
+    public ShardConsumerStats stats() { return stats; }
+    public int shard() { return config.shard(); }
+
+    /** Asks the loop to end; it returns after the record batch in progress. */
+    public void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        stats.running = true;
+        try {
+            consumer.assign(List.of(tp));
+            if (config.startOffset() >= 0) consumer.seek(tp, config.startOffset());
+            else consumer.seekToBeginning(List.of(tp));
+            rateWindowStartNanos = nanoClock.getAsLong();
+            lastEndOffsetsNanos = rateWindowStartNanos - config.endOffsetsRefresh().toNanos();
+            while (!stopping) {
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            if (!stopping) throw e;
+        } catch (RuntimeException e) {
+            stats.lastError = e.toString();
+            LOG.error("shard {} consumer stopped by an unexpected error at offset {}", config.shard(), stats.position, e);
+            throw e;
+        } finally {
+            stats.running = false;
+        }
+    }
+
+    /** One iteration: back-pressure check, poll, process, refresh gauges. Visible for tests. */
+    void pollOnce() {
+        boolean pressure = store.needsBackpressure();
+        if (pressure && !stats.paused) {
+            consumer.pause(List.of(tp));
+            stats.paused = true;
+        } else if (!pressure && stats.paused) {
+            consumer.resume(List.of(tp));
+            stats.paused = false;
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
+        for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            process(r);
+        }
+        refreshGauges();
+    }
+
+    private void process(ConsumerRecord<byte[], byte[]> r) {
+        byte[] v = r.value();
+        try {
+            if (v == null) throw new CorruptRecordException("shard record: null value");
+            reader.reset(v, 0, v.length);
+            if (reader.shard() != config.shard()) {
+                throw new CorruptRecordException("shard record for shard " + reader.shard() + " found in partition " + config.shard());
+            }
+            long samples = 0;
+            while (reader.nextSeries()) {
+                int id = resolveSeries();
+                long maxTs = Long.MIN_VALUE;
+                while (reader.nextSample()) {
+                    long ts = reader.timestamp();
+                    String rejected = store.append(id, ts, reader.value());
+                    if (rejected == null) {
+                        samples++;
+                        if (ts > maxTs) maxTs = ts;
+                    } else {
+                        stats.reject(rejected);
+                    }
+                }
+                if (maxTs != Long.MIN_VALUE && cache.advanceLast(id, maxTs)) index.updateLastSampleTime(id, maxTs);
+            }
+            stats.samplesTotal += samples;
+        } catch (CorruptRecordException e) {
+            stats.corruptRecords++;
+            stats.lastError = "offset " + r.offset() + ": " + e.getMessage();
+            LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), r.offset(), e.getMessage());
+        }
+        stats.recordsTotal++;
+        stats.lastOffset = r.offset();
+        stats.position = r.offset() + 1;
+    }
+
+    /** The series id of the reader's current entry, creating the series in index and store if new. */
+    private int resolveSeries() {
+        long hash = reader.seriesHash();
+        int id = cache.get(hash);
+        if (id >= 0) {
+            Labels cached = cache.labels(id);
+            if (cached != null && reader.labelsEqual(cached)) return id;
+        }
+        Labels labels = reader.labels();
+        if (labels.hash() != hash) {
+            throw new CorruptRecordException("shard record: series hash " + Long.toHexString(hash)
+                    + " does not match its labels " + labels);
+        }
+        id = index.seriesId(labels);
+        if (id < 0) {
+            long first = reader.peekFirstTimestamp();
+            id = index.addSeries(labels, first);
+            stats.seriesCreated++;
+        }
+        if (!store.hasSeries(id)) store.createSeries(id, labels);
+        cache.put(hash, id, labels);
+        return id;
+    }
+
+    private void refreshGauges() {
+        long now = nanoClock.getAsLong();
+        long elapsed = now - rateWindowStartNanos;
+        if (elapsed >= 1_000_000_000L) {
+            long total = stats.samplesTotal;
+            stats.samplesPerSecond = (total - rateWindowStartSamples) * 1e9 / elapsed;
+            rateWindowStartSamples = total;
+            rateWindowStartNanos = now;
+            stats.seriesCount = store.seriesCount();
+        }
+        try {
+            stats.position = consumer.position(tp);
+        } catch (RuntimeException ignored) {
+            // position unknown until the first fetch: keep the last value
+        }
+        OptionalLong lag = consumer.currentLag(tp);
+        if (lag.isPresent()) {
+            stats.lag = lag.getAsLong();
+            stats.endOffset = stats.position + stats.lag;
+        } else if (now - lastEndOffsetsNanos >= config.endOffsetsRefresh().toNanos()) {
+            lastEndOffsetsNanos = now;
+            Long end = consumer.endOffsets(Set.of(tp)).get(tp);
+            if (end != null) {
+                stats.endOffset = end;
+                stats.lag = Math.max(0, end - stats.position);
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package dev.strata.ingest.consumer;
+
+import dev.strata.store.model.Labels;
+
+/**
+ * What a shard consumer needs from the in-memory shard ({@code dev.strata.store.memstore.MemShard});
+ * an adapter over MemShard implements it. Called from the shard's consumer thread only.
+ */
+public interface ShardStore {
+    boolean hasSeries(int seriesId);
+
+    void createSeries(int seriesId, Labels labels);
+
+    /**
+     * Appends one sample. Returns {@code null} when stored, else the reason it was not stored as a
+     * constant snake_case name ("duplicate", "out_of_order_too_old", "conflict", ...): implementations
+     * must return constants (no allocation per sample).
+     */
+    String append(int seriesId, long timestampMs, double value);
+
+    /** True when the shard wants ingestion to pause (memory pressure); the consumer pauses its partition. */
+    boolean needsBackpressure();
+
+    int seriesCount();
+}

@@ -1,0 +1,98 @@
+package dev.strata.ingest.protocol;
+
+import static dev.strata.ingest.protocol.ProtoReader.FIXED64;
+import static dev.strata.ingest.protocol.ProtoReader.LEN;
+import static dev.strata.ingest.protocol.ProtoReader.VARINT;
+import static dev.strata.ingest.protocol.ProtoReader.field;
+import static dev.strata.ingest.protocol.ProtoReader.wireType;
+
+/**
+ * Decodes Prometheus remote write 1.0 ({@code prometheus.WriteRequest}, uncompressed protobuf):
+ * <pre>
+ * WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
+ * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2;
+ *                repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
+ * Label        { string name = 1; string value = 2; }
+ * Sample       { double value = 1; int64 timestamp = 2; }
+ * </pre>
+ * Metadata is skipped; exemplars and native histograms are counted as ignored. Unknown fields are
+ * skipped as protobuf requires. Label bytes are referenced in place (no copy).
+ */
+public final class RemoteWrite1Decoder {
+    private RemoteWrite1Decoder() {}
+
+    public static void decode(byte[] buf, int off, int len, WriteBatch out) {
+        out.reset(buf, off + len);
+        ProtoReader r = new ProtoReader(buf, off, len);
+        int end = off + len;
+        while (r.pos() < end) {
+            int tag = r.readTag();
+            if (field(tag) == 1 && wireType(tag) == LEN) {
+                int tsEnd = r.readLength(end);
+                timeSeries(r, tsEnd, out);
+                r.pos(tsEnd);
+            } else {
+                r.skip(tag, end);
+            }
+        }
+        if (r.pos() != end) throw new MalformedRequestException("protobuf: WriteRequest overruns its length");
+    }
+
+    private static void timeSeries(ProtoReader r, int end, WriteBatch out) {
+        out.beginSeries();
+        while (r.pos() < end) {
+            int tag = r.readTag();
+            int f = field(tag);
+            if (f == 1 && wireType(tag) == LEN) {
+                int lEnd = r.readLength(end);
+                label(r, lEnd, out);
+                r.pos(lEnd);
+            } else if (f == 2 && wireType(tag) == LEN) {
+                int sEnd = r.readLength(end);
+                sample(r, sEnd, out);
+                r.pos(sEnd);
+            } else {
+                if (f == 3 && wireType(tag) == LEN) out.countExemplarIgnored();
+                if (f == 4 && wireType(tag) == LEN) out.countHistogramIgnored();
+                r.skip(tag, end);
+            }
+        }
+        if (r.pos() != end) throw new MalformedRequestException("protobuf: TimeSeries overruns its length");
+        out.endSeries();
+    }
+
+    private static void label(ProtoReader r, int end, WriteBatch out) {
+        int nOff = 0, nLen = 0, vOff = 0, vLen = 0;
+        while (r.pos() < end) {
+            int tag = r.readTag();
+            int f = field(tag);
+            if ((f == 1 || f == 2) && wireType(tag) == LEN) {
+                int sEnd = r.readLength(end);
+                if (f == 1) { nOff = r.pos(); nLen = sEnd - r.pos(); } else { vOff = r.pos(); vLen = sEnd - r.pos(); }
+                r.pos(sEnd);
+            } else {
+                r.skip(tag, end);
+            }
+        }
+        if (r.pos() != end) throw new MalformedRequestException("protobuf: Label overruns its length");
+        out.addLabel(nOff, nLen, vOff, vLen);
+    }
+
+    static void sample(ProtoReader r, int end, WriteBatch out) {
+        double v = 0;
+        long ts = 0;
+        while (r.pos() < end) {
+            int tag = r.readTag();
+            int f = field(tag);
+            if (f == 1 && wireType(tag) == FIXED64) {
+                v = r.readDouble();
+            } else if (f == 2 && wireType(tag) == VARINT) {
+                ts = r.readVarint();
+            } else {
+                r.skip(tag, end);
+            }
+        }
+        if (r.pos() != end) throw new MalformedRequestException("protobuf: Sample overruns its length");
+        out.addSample(ts, v);
+    }
+}

@@ -1,0 +1,195 @@
+package dev.strata.ingest.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The decoded form of one write request, whatever its protocol: series with labels and samples,
+ * stored in flat arrays. Label names and values are UTF-8 byte ranges into {@link #bytes()} (for
+ * remote write this is the decompressed payload itself, so decoding copies no label bytes).
+ *
+ * <p>Series {@code s} has labels {@code [labelStart(s), labelStart(s)+labelCount(s))} and samples
+ * {@code [sampleStart(s), sampleStart(s)+sampleCount(s))}. {@link #endSeries()} drops labels with
+ * empty values (Prometheus: an empty value is the same as no label) and sorts the rest in the
+ * canonical {@code Labels} order; duplicate names and invalid names are left for the validator.
+ * Not thread safe.
+ */
+public final class WriteBatch {
+    private byte[] bytes = new byte[0];
+    private int bytesLen;
+
+    private int seriesCount;
+    private int[] labelStart = new int[64];
+    private int[] labelCount = new int[64];
+    private int[] sampleStart = new int[64];
+    private int[] sampleCount = new int[64];
+
+    private int labels;
+    private int[] nameOff = new int[256];
+    private int[] nameLen = new int[256];
+    private int[] valueOff = new int[256];
+    private int[] valueLen = new int[256];
+
+    private int samples;
+    private long[] timestamps = new long[64];
+    private double[] values = new double[64];
+
+    private boolean inSeries;
+
+    /** Things the protocol carried that Strata does not store (counted, reported to the sender). */
+    private long histogramsIgnored;
+    private long exemplarsIgnored;
+    private long stringFieldsIgnored;
+
+    /** Starts over with {@code payload} as the byte arena (label ranges may point into it). */
+    public void reset(byte[] payload, int payloadLen) {
+        bytes = payload;
+        bytesLen = payloadLen;
+        seriesCount = 0;
+        labels = 0;
+        samples = 0;
+        inSeries = false;
+        histogramsIgnored = 0;
+        exemplarsIgnored = 0;
+        stringFieldsIgnored = 0;
+    }
+
+    public void reset() {
+        reset(bytes, 0);
+    }
+
+    /** Appends bytes to the arena and returns their offset. */
+    public int appendBytes(byte[] src, int off, int len) {
+        if (bytesLen + len > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytesLen + len, Math.max(256, bytes.length * 2)));
+        }
+        System.arraycopy(src, off, bytes, bytesLen, len);
+        int at = bytesLen;
+        bytesLen += len;
+        return at;
+    }
+
+    public int appendString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return appendBytes(b, 0, b.length);
+    }
+
+    public void beginSeries() {
+        if (inSeries) throw new IllegalStateException("beginSeries inside a series");
+        inSeries = true;
+        if (seriesCount == labelStart.length) {
+            int n = seriesCount * 2;
+            labelStart = Arrays.copyOf(labelStart, n);
+            labelCount = Arrays.copyOf(labelCount, n);
+            sampleStart = Arrays.copyOf(sampleStart, n);
+            sampleCount = Arrays.copyOf(sampleCount, n);
+        }
+        labelStart[seriesCount] = labels;
+        sampleStart[seriesCount] = samples;
+    }
+
+    /** Adds a label whose name and value are byte ranges of {@link #bytes()}. */
+    public void addLabel(int nOff, int nLen, int vOff, int vLen) {
+        if (labels == nameOff.length) {
+            int n = labels * 2;
+            nameOff = Arrays.copyOf(nameOff, n);
+            nameLen = Arrays.copyOf(nameLen, n);
+            valueOff = Arrays.copyOf(valueOff, n);
+            valueLen = Arrays.copyOf(valueLen, n);
+        }
+        nameOff[labels] = nOff;
+        nameLen[labels] = nLen;
+        valueOff[labels] = vOff;
+        valueLen[labels] = vLen;
+        labels++;
+    }
+
+    public void addSample(long timestampMs, double value) {
+        if (samples == timestamps.length) {
+            timestamps = Arrays.copyOf(timestamps, samples * 2);
+            values = Arrays.copyOf(values, samples * 2);
+        }
+        timestamps[samples] = timestampMs;
+        values[samples] = value;
+        samples++;
+    }
+
+    /** Ends the series: drops empty-valued labels and sorts the rest (stable, canonical order). */
+    public void endSeries() {
+        if (!inSeries) throw new IllegalStateException("endSeries outside a series");
+        inSeries = false;
+        int start = labelStart[seriesCount];
+        int w = start;
+        for (int i = start; i < labels; i++) {
+            if (valueLen[i] == 0) continue;
+            if (w != i) move(i, w);
+            w++;
+        }
+        labels = w;
+        // Insertion sort: senders nearly always send sorted labels, so this is one pass.
+        for (int i = start + 1; i < labels; i++) {
+            if (compareNames(i - 1, i) <= 0) continue;
+            int no = nameOff[i], nl = nameLen[i], vo = valueOff[i], vl = valueLen[i];
+            int j = i - 1;
+            while (j >= start && Utf8Bytes.compare(bytes, nameOff[j], nameLen[j], bytes, no, nl) > 0) {
+                move(j, j + 1);
+                j--;
+            }
+            nameOff[j + 1] = no; nameLen[j + 1] = nl; valueOff[j + 1] = vo; valueLen[j + 1] = vl;
+        }
+        labelCount[seriesCount] = labels - start;
+        sampleCount[seriesCount] = samples - sampleStart[seriesCount];
+        seriesCount++;
+    }
+
+    private void move(int from, int to) {
+        nameOff[to] = nameOff[from];
+        nameLen[to] = nameLen[from];
+        valueOff[to] = valueOff[from];
+        valueLen[to] = valueLen[from];
+    }
+
+    private int compareNames(int a, int b) {
+        return Utf8Bytes.compare(bytes, nameOff[a], nameLen[a], bytes, nameOff[b], nameLen[b]);
+    }
+
+    public byte[] bytes() { return bytes; }
+    public int seriesCount() { return seriesCount; }
+    public int labelStart(int s) { return labelStart[s]; }
+    public int labelCount(int s) { return labelCount[s]; }
+    public int sampleStart(int s) { return sampleStart[s]; }
+    public int sampleCount(int s) { return sampleCount[s]; }
+    public int nameOff(int l) { return nameOff[l]; }
+    public int nameLen(int l) { return nameLen[l]; }
+    public int valueOff(int l) { return valueOff[l]; }
+    public int valueLen(int l) { return valueLen[l]; }
+    public long timestamp(int i) { return timestamps[i]; }
+    public double value(int i) { return values[i]; }
+    public int totalSamples() { return samples; }
+    public int totalLabels() { return labels; }
+
+    public String name(int l) { return Utf8Bytes.string(bytes, nameOff[l], nameLen[l]); }
+    public String labelValue(int l) { return Utf8Bytes.string(bytes, valueOff[l], valueLen[l]); }
+
+    public long histogramsIgnored() { return histogramsIgnored; }
+    public long exemplarsIgnored() { return exemplarsIgnored; }
+    public long stringFieldsIgnored() { return stringFieldsIgnored; }
+    public void countHistogramIgnored() { histogramsIgnored++; }
+    public void countExemplarIgnored() { exemplarsIgnored++; }
+    public void countStringFieldIgnored() { stringFieldsIgnored++; }
+
+    /** Prometheus text form of series {@code s} for error messages (slow path). */
+    public String describe(int s) {
+        StringBuilder sb = new StringBuilder("{");
+        for (int l = labelStart[s], e = l + labelCount[s]; l < e; l++) {
+            if (l > labelStart[s]) sb.append(", ");
+            sb.append(printable(name(l))).append("=\"").append(printable(labelValue(l))).append('"');
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String printable(String s) {
+        String t = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+        return t.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}

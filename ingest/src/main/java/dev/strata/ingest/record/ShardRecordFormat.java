@@ -1,0 +1,24 @@
+package dev.strata.ingest.record;
+
+/**
+ * The Kafka record value carrying many series' samples for ONE shard (docs/format/kafka-record.md).
+ * <pre>
+ * Record      := Header Body
+ * Header      := magic u16 BE (0x5354 "ST") | version u8 (1) | flags u8 (0) | bodyLength u32 LE | crc32c u32 LE (of Body)
+ * Body        := shard uvarint | stringCount uvarint | String^stringCount | seriesCount uvarint | Series^seriesCount
+ * String      := length uvarint | UTF-8 bytes
+ * Series      := hash u64 LE | labelCount uvarint | (nameRef uvarint, valueRef uvarint)^labelCount
+ *                | sampleCount uvarint (>= 1) | t0 zigzag-varint | v0 f64 LE | (dt zigzag-varint, v f64 LE)^(sampleCount-1)
+ * </pre>
+ * Labels of a series are in canonical order (that of {@code Labels}), values non-empty; refs index
+ * the string table; {@code hash} is {@code Labels.hash()} of the series; timestamps are ms, each
+ * after the first a delta from the previous one (may be negative).
+ */
+public final class ShardRecordFormat {
+    private ShardRecordFormat() {}
+
+    public static final int MAGIC = 0x5354;
+    public static final int VERSION_1 = 1;
+    public static final int CURRENT_VERSION = VERSION_1;
+    public static final int HEADER_BYTES = 12;
+}

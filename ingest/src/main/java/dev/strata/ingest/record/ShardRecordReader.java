@@ -1,0 +1,198 @@
+package dev.strata.ingest.record;
+
+import dev.strata.store.model.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * Iterates a shard record ({@link ShardRecordFormat}) without allocating per series or per sample:
+ * the string table is decoded once per record (one String per distinct string), label refs go to
+ * a reused array, samples are read on demand. Every read is bounds-checked; broken input raises
+ * {@link CorruptRecordException}. Not thread safe; reuse one reader per consumer.
+ *
+ * <pre>
+ * r.reset(bytes, 0, bytes.length);
+ * while (r.nextSeries()) { r.seriesHash(); r.labelName(i)...; while (r.nextSample()) { r.timestamp(); r.value(); } }
+ * </pre>
+ */
+public final class ShardRecordReader {
+    private final CRC32C crc = new CRC32C();
+    private byte[] b;
+    private int pos;
+    private int end;
+    private int version;
+    private int shard;
+    private String[] strings = new String[256];
+    private int stringCount;
+    private int seriesCount;
+    private int seriesRead;
+
+    private long seriesHash;
+    private int labelCount;
+    private int[] refs = new int[64];
+    private int sampleCount;
+    private int samplesRead;
+    private long ts;
+    private double value;
+
+    /** Checks the header and checksum and reads the string table. */
+    public ShardRecordReader reset(byte[] bytes, int off, int len) {
+        this.b = bytes;
+        if (len < ShardRecordFormat.HEADER_BYTES) {
+            throw new CorruptRecordException("shard record: " + len + " bytes is shorter than the "
+                    + ShardRecordFormat.HEADER_BYTES + "-byte header");
+        }
+        int magic = ((bytes[off] & 0xFF) << 8) | (bytes[off + 1] & 0xFF);
+        if (magic != ShardRecordFormat.MAGIC) {
+            throw new CorruptRecordException("shard record: bad magic 0x" + Integer.toHexString(magic)
+                    + ", expected 0x" + Integer.toHexString(ShardRecordFormat.MAGIC));
+        }
+        version = bytes[off + 2] & 0xFF;
+        if (version != ShardRecordFormat.VERSION_1) {
+            throw new CorruptRecordException("shard record: unsupported version " + version
+                    + " (this reader knows version " + ShardRecordFormat.VERSION_1 + ")");
+        }
+        if (bytes[off + 3] != 0) throw new CorruptRecordException("shard record: unknown flags 0x" + Integer.toHexString(bytes[off + 3] & 0xFF));
+        int bodyLen = intLE(bytes, off + 4);
+        if (bodyLen < 0 || bodyLen != len - ShardRecordFormat.HEADER_BYTES) {
+            throw new CorruptRecordException("shard record: header says " + bodyLen + " body bytes, record has "
+                    + (len - ShardRecordFormat.HEADER_BYTES));
+        }
+        int expected = intLE(bytes, off + 8);
+        crc.reset();
+        crc.update(bytes, off + ShardRecordFormat.HEADER_BYTES, bodyLen);
+        int actual = (int) crc.getValue();
+        if (actual != expected) {
+            throw new CorruptRecordException("shard record: checksum failed: expected=0x" + Integer.toHexString(expected)
+                    + " actual=0x" + Integer.toHexString(actual));
+        }
+        pos = off + ShardRecordFormat.HEADER_BYTES;
+        end = off + len;
+        shard = varintInt("shard");
+        stringCount = varintInt("string count");
+        if (stringCount > end - pos) throw new CorruptRecordException("shard record: " + stringCount + " strings cannot fit in " + (end - pos) + " bytes");
+        if (strings.length < stringCount) strings = new String[Math.max(stringCount, strings.length * 2)];
+        for (int i = 0; i < stringCount; i++) {
+            int n = varintInt("string length");
+            if (n > end - pos) throw new CorruptRecordException("shard record: string #" + i + " of " + n + " bytes overruns the record");
+            strings[i] = new String(b, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+        }
+        seriesCount = varintInt("series count");
+        seriesRead = 0;
+        samplesRead = sampleCount = 0;
+        return this;
+    }
+
+    public int version() { return version; }
+    public int shard() { return shard; }
+    public int seriesCount() { return seriesCount; }
+    public int stringCount() { return stringCount; }
+    public String string(int ref) { return strings[ref]; }
+
+    /** Advances to the next series entry (skipping unread samples of the current one). */
+    public boolean nextSeries() {
+        while (samplesRead < sampleCount) nextSample();
+        if (seriesRead == seriesCount) {
+            if (pos != end) throw new CorruptRecordException("shard record: " + (end - pos) + " bytes after the last series");
+            return false;
+        }
+        seriesRead++;
+        if (end - pos < 8) throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " hash truncated");
+        seriesHash = longLE(b, pos);
+        pos += 8;
+        labelCount = varintInt("label count");
+        if (labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
+        if (refs.length < labelCount * 2) refs = new int[labelCount * 2];
+        for (int i = 0; i < labelCount * 2; i++) {
+            int ref = varintInt("label ref");
+            if (ref >= stringCount) {
+                throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " label ref " + ref
+                        + " is outside the string table (" + stringCount + " strings)");
+            }
+            refs[i] = ref;
+        }
+        sampleCount = varintInt("sample count");
+        if (sampleCount < 1) throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " has no samples");
+        if (sampleCount > (end - pos) / 9) throw new CorruptRecordException("shard record: " + sampleCount + " samples cannot fit in " + (end - pos) + " bytes");
+        samplesRead = 0;
+        return true;
+    }
+
+    public long seriesHash() { return seriesHash; }
+    public int labelCount() { return labelCount; }
+    public int nameRef(int i) { return refs[2 * i]; }
+    public int valueRef(int i) { return refs[2 * i + 1]; }
+    public String labelName(int i) { return strings[refs[2 * i]]; }
+    public String labelValue(int i) { return strings[refs[2 * i + 1]]; }
+    public int sampleCount() { return sampleCount; }
+
+    /** Builds the series' {@link Labels} (allocates; for new series only). */
+    public Labels labels() {
+        String[] kv = new String[labelCount * 2];
+        for (int i = 0; i < labelCount * 2; i++) kv[i] = strings[refs[i]];
+        return Labels.of(kv);
+    }
+
+    /** True if {@code labels} equals this entry's label set (no allocation). */
+    public boolean labelsEqual(Labels labels) {
+        if (labels.size() != labelCount) return false;
+        for (int i = 0; i < labelCount; i++) {
+            if (!labels.name(i).equals(strings[refs[2 * i]]) || !labels.value(i).equals(strings[refs[2 * i + 1]])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The current entry's first timestamp, without consuming it; call before {@link #nextSample()}. */
+    public long peekFirstTimestamp() {
+        if (samplesRead != 0) throw new IllegalStateException("peekFirstTimestamp after nextSample");
+        int save = pos;
+        long z = varint("timestamp");
+        pos = save;
+        return (z >>> 1) ^ -(z & 1);
+    }
+
+    public boolean nextSample() {
+        if (samplesRead == sampleCount) return false;
+        long z = varint("timestamp");
+        long d = (z >>> 1) ^ -(z & 1);
+        ts = samplesRead == 0 ? d : ts + d;
+        if (end - pos < 8) throw new CorruptRecordException("shard record: sample value truncated");
+        value = Double.longBitsToDouble(longLE(b, pos));
+        pos += 8;
+        samplesRead++;
+        return true;
+    }
+
+    public long timestamp() { return ts; }
+    public double value() { return value; }
+
+    private int varintInt(String what) {
+        long v = varint(what);
+        if (v < 0 || v > Integer.MAX_VALUE) throw new CorruptRecordException("shard record: " + what + " " + v + " out of range");
+        return (int) v;
+    }
+
+    private long varint(String what) {
+        long result = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (pos >= end) throw new CorruptRecordException("shard record: truncated varint (" + what + ") at byte " + pos);
+            byte x = b[pos++];
+            result |= (long) (x & 0x7F) << shift;
+            if (x >= 0) return result;
+        }
+        throw new CorruptRecordException("shard record: varint (" + what + ") longer than 10 bytes at byte " + pos);
+    }
+
+    private static int intLE(byte[] b, int p) {
+        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+    }
+
+    private static long longLE(byte[] b, int p) {
+        return (b[p] & 0xFFL) | (b[p + 1] & 0xFFL) << 8 | (b[p + 2] & 0xFFL) << 16 | (b[p + 3] & 0xFFL) << 24
+                | (b[p + 4] & 0xFFL) << 32 | (b[p + 5] & 0xFFL) << 40 | (b[p + 6] & 0xFFL) << 48 | (b[p + 7] & 0xFFL) << 56;
+    }
+
+}

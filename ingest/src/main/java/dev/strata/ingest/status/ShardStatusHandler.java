@@ -1,0 +1,72 @@
+package dev.strata.ingest.status;
+
+import dev.strata.ingest.consumer.ShardConsumerStats;
+import dev.strata.ingest.gateway.HttpResponses;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/v1/status/shards}: per owned shard, the consumer's offsets, lag, ingestion rate,
+ * series count and rejected samples by reason, in Prometheus API style:
+ * <pre>
+ * {"status":"success","data":{"shards":[{"shard":0,"topic":"ingest","running":true,"paused":false,
+ *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"samplesPerSecond":51234.5,
+ *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,
+ *   "corruptRecords":0,"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
+ * </pre>
+ * Unknown values (before the first poll) are -1.
+ */
+public final class ShardStatusHandler {
+    private final Supplier<Collection<ShardConsumerStats>> shards;
+
+    public ShardStatusHandler(Supplier<Collection<ShardConsumerStats>> shards) {
+        this.shards = shards;
+    }
+
+    public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
+        return CompletableFuture.completedFuture(HttpResponses.json(HttpResponseStatus.OK, render(shards.get())));
+    }
+
+    public static String render(Collection<ShardConsumerStats> stats) {
+        StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"shards\":[");
+        boolean first = true;
+        for (ShardConsumerStats s : stats) {
+            if (!first) sb.append(',');
+            first = false;
+            sb.append("{\"shard\":").append(s.shard());
+            sb.append(",\"topic\":");
+            Json.string(sb, s.topic());
+            sb.append(",\"running\":").append(s.running());
+            sb.append(",\"paused\":").append(s.paused());
+            sb.append(",\"position\":").append(s.position());
+            sb.append(",\"lastOffset\":").append(s.lastOffset());
+            sb.append(",\"endOffset\":").append(s.endOffset());
+            sb.append(",\"lag\":").append(s.lag());
+            sb.append(",\"samplesPerSecond\":");
+            Json.number(sb, Math.round(s.samplesPerSecond() * 10) / 10.0);
+            sb.append(",\"samplesTotal\":").append(s.samplesTotal());
+            sb.append(",\"recordsTotal\":").append(s.recordsTotal());
+            sb.append(",\"seriesCount\":").append(s.seriesCount());
+            sb.append(",\"seriesCreated\":").append(s.seriesCreated());
+            sb.append(",\"corruptRecords\":").append(s.corruptRecords());
+            sb.append(",\"rejected\":{");
+            boolean f2 = true;
+            for (Map.Entry<String, Long> e : s.rejected().entrySet()) {
+                if (!f2) sb.append(',');
+                f2 = false;
+                Json.string(sb, e.getKey());
+                sb.append(':').append(e.getValue());
+            }
+            sb.append("},\"rejectedTotal\":").append(s.rejectedTotal());
+            sb.append(",\"lastError\":");
+            Json.string(sb, s.lastError());
+            sb.append('}');
+        }
+        return sb.append("]}}").toString();
+    }
+}

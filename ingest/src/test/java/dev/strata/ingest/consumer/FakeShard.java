@@ -1,0 +1,60 @@
+package dev.strata.ingest.consumer;
+
+import dev.strata.store.model.Labels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Test doubles of the store and index with the contract's behaviour (duplicates and too-old samples rejected). */
+final class FakeShard implements ShardStore, SeriesIndex {
+    record Sample(long ts, double v) {}
+
+    final Map<Integer, Labels> storeSeries = new HashMap<>();
+    final Map<Integer, List<Sample>> samples = new HashMap<>();
+    final Map<Labels, Integer> indexIds = new HashMap<>();
+    final Map<Integer, Long> lastSampleTime = new HashMap<>();
+    final Map<Integer, Long> firstSampleTime = new HashMap<>();
+    int indexLookups;
+    volatile boolean pressure;
+
+    @Override public boolean hasSeries(int id) { return storeSeries.containsKey(id); }
+
+    @Override public void createSeries(int id, Labels labels) {
+        if (storeSeries.putIfAbsent(id, labels) != null) throw new IllegalStateException("series " + id + " exists");
+        samples.put(id, new ArrayList<>());
+    }
+
+    @Override public String append(int id, long ts, double v) {
+        List<Sample> s = samples.get(id);
+        if (s == null) throw new IllegalStateException("unknown series " + id);
+        if (!s.isEmpty()) {
+            long last = s.get(s.size() - 1).ts;
+            if (ts == last) return "duplicate";
+            if (ts < last) return "out_of_order_too_old";
+        }
+        s.add(new Sample(ts, v));
+        return null;
+    }
+
+    @Override public boolean needsBackpressure() { return pressure; }
+    @Override public int seriesCount() { return storeSeries.size(); }
+
+    @Override public int seriesId(Labels labels) {
+        indexLookups++;
+        return indexIds.getOrDefault(labels, -1);
+    }
+
+    @Override public int addSeries(Labels labels, long firstMs) {
+        Integer id = indexIds.get(labels);
+        if (id != null) return id;
+        int n = indexIds.size();
+        indexIds.put(labels, n);
+        firstSampleTime.put(n, firstMs);
+        return n;
+    }
+
+    @Override public void updateLastSampleTime(int id, long ms) {
+        lastSampleTime.merge(id, ms, Math::max);
+    }
+}

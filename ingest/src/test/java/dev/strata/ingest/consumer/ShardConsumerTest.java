@@ -1,0 +1,181 @@
+package dev.strata.ingest.consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.ingest.record.ShardRecordWriter;
+import dev.strata.ingest.status.ShardStatusHandler;
+import dev.strata.store.model.Labels;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class ShardConsumerTest {
+    static final String TOPIC = "ingest";
+    static final int SHARD = 3;
+    final TopicPartition tp = new TopicPartition(TOPIC, SHARD);
+    final AtomicLong nanos = new AtomicLong();
+
+    static byte[] record(int shard, Object... seriesAndSamples) {
+        // pairs: Labels, long[]{ts, v-as-long, ts, v, ...}
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(shard);
+        for (int i = 0; i < seriesAndSamples.length; i += 2) {
+            Labels l = (Labels) seriesAndSamples[i];
+            long[] tv = (long[]) seriesAndSamples[i + 1];
+            w.beginSeries(l.hash(), l.size(), tv.length / 2);
+            for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+            for (int k = 0; k < tv.length; k += 2) w.sample(tv[k], tv[k + 1]);
+            w.endSeries();
+        }
+        return w.finish();
+    }
+
+    MockConsumer<byte[], byte[]> mock() {
+        MockConsumer<byte[], byte[]> c = new MockConsumer<>("earliest");
+        c.updateBeginningOffsets(Map.of(tp, 0L));
+        c.updateEndOffsets(Map.of(tp, 0L));
+        return c;
+    }
+
+    ShardConsumer consumer(MockConsumer<byte[], byte[]> c, FakeShard f, long start) {
+        return new ShardConsumer(ShardConsumerConfig.of(TOPIC, SHARD, start), c, f, f, nanos::get);
+    }
+
+    void add(MockConsumer<byte[], byte[]> c, long offset, byte[] value) {
+        c.addRecord(new ConsumerRecord<>(TOPIC, SHARD, offset, null, value));
+    }
+
+    @Test
+    void samplesGoToTheStoreWithExactTimestampsAndValues() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        Labels a = Labels.of("__name__", "up", "job", "a");
+        Labels b = Labels.of("__name__", "up", "job", "b");
+        c.schedulePollTask(() -> {
+            c.assign(List.of(tp)); // already assigned by the loop; harmless
+            add(c, 0, record(SHARD, a, new long[] {1000, 1, 2000, 2}, b, new long[] {1000, 7}));
+            add(c, 1, record(SHARD, a, new long[] {3000, 3, 2000, 9, 3000, 4}));
+        });
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        int ida = f.indexIds.get(a), idb = f.indexIds.get(b);
+        assertEquals(List.of(new FakeShard.Sample(1000, 1), new FakeShard.Sample(2000, 2), new FakeShard.Sample(3000, 3)), f.samples.get(ida));
+        assertEquals(List.of(new FakeShard.Sample(1000, 7)), f.samples.get(idb));
+        assertEquals(a, f.storeSeries.get(ida));
+        assertEquals(1000L, f.firstSampleTime.get(ida));
+        assertEquals(3000L, f.lastSampleTime.get(ida));
+        ShardConsumerStats s = sc.stats();
+        assertEquals(4, s.samplesTotal());
+        assertEquals(Map.of("duplicate", 1L, "out_of_order_too_old", 1L), s.rejected());
+        assertEquals(2, s.recordsTotal());
+        assertEquals(2, s.position());
+        assertEquals(1, s.lastOffset());
+        assertEquals(2, s.seriesCreated());
+        assertEquals(2, f.indexLookups, "the second record's series came from the in-memory cache");
+        assertFalse(s.running());
+    }
+
+    @Test
+    void seriesKnownToTheIndexButNotTheStoreAreRecreatedUnderTheirId() {
+        FakeShard f = new FakeShard();
+        Labels a = Labels.of("__name__", "up");
+        f.indexIds.put(Labels.of("__name__", "other"), 0);
+        f.indexIds.put(a, 1);
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 5);
+        c.schedulePollTask(() -> add(c, 5, record(SHARD, a, new long[] {10, 1})));
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        assertEquals(a, f.storeSeries.get(1));
+        assertEquals(0, sc.stats().seriesCreated());
+        assertEquals(6, sc.stats().position());
+    }
+
+    @Test
+    void corruptRecordsAreCountedAndSkipped() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        byte[] good = record(SHARD, Labels.of("__name__", "up"), new long[] {10, 1});
+        byte[] bad = good.clone();
+        bad[bad.length - 1] ^= 1;
+        c.schedulePollTask(() -> {
+            add(c, 0, bad);
+            add(c, 1, record(SHARD + 1, Labels.of("__name__", "x"), new long[] {10, 1}));
+            add(c, 2, good);
+        });
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        assertEquals(2, sc.stats().corruptRecords());
+        assertTrue(sc.stats().lastError().contains("offset 1"), sc.stats().lastError());
+        assertEquals(1, sc.stats().samplesTotal());
+        assertEquals(3, sc.stats().position());
+    }
+
+    @Test
+    void pausesWhileTheStoreAsksForBackPressure() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        f.pressure = true;
+        add(c, 0, record(SHARD, Labels.of("__name__", "up"), new long[] {10, 1}));
+        sc.pollOnce();
+        assertTrue(c.paused().contains(tp));
+        assertTrue(sc.stats().paused());
+        assertEquals(0, sc.stats().samplesTotal(), "nothing consumed while paused");
+        f.pressure = false;
+        sc.pollOnce();
+        assertFalse(c.paused().contains(tp));
+        assertEquals(1, sc.stats().samplesTotal());
+    }
+
+    @Test
+    void lagRateAndStatusJson() throws Exception {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        for (int i = 0; i < 4; i++) add(c, i, record(SHARD, Labels.of("__name__", "m" + i), new long[] {10, 1, 20, 2}));
+        c.updateEndOffsets(Map.of(tp, 10L));
+        nanos.set(2_000_000_000L);
+        sc.pollOnce();
+        ShardConsumerStats s = sc.stats();
+        assertEquals(4, s.position());
+        assertEquals(6, s.lag());
+        assertEquals(10, s.endOffset());
+        assertEquals(4.0, s.samplesPerSecond(), 1e-9, "8 samples in 2 s");
+        assertEquals(4, s.seriesCount());
+        String json = ShardStatusHandler.render(List.of(s));
+        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
+        assertTrue(json.endsWith("\"rejected\":{},\"rejectedTotal\":0,\"lastError\":\"\"}]}}"), json);
+    }
+
+    @Test
+    void runsOnANamedThreadAndStops() throws Exception {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        String[] threadName = new String[1];
+        c.schedulePollTask(() -> threadName[0] = Thread.currentThread().getName());
+        try (ShardConsumers all = new ShardConsumers()) {
+            CompletableFuture<Void> done = all.start(sc);
+            for (int i = 0; i < 200 && threadName[0] == null; i++) Thread.sleep(10);
+            assertEquals("strata-ingest-shard-3", threadName[0]);
+            assertEquals(1, all.stats().size());
+            all.stop(SHARD, 5000);
+            done.get(5, TimeUnit.SECONDS);
+        }
+    }
+}

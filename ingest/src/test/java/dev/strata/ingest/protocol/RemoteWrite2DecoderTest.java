@@ -1,0 +1,68 @@
+package dev.strata.ingest.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RemoteWrite2DecoderTest {
+
+    static TestProto packedRefs(int... refs) {
+        TestProto p = new TestProto();
+        for (int r : refs) p.varint(r);
+        return p;
+    }
+
+    @Test
+    void decodesSymbolsRefsSamplesAndIgnoresHistogramsAndExemplars() {
+        // symbols: 0 "", 1 "__name__", 2 "http_requests_total", 3 "code", 4 "200", 5 "job", 6 "api"
+        TestProto req = new TestProto();
+        for (String s : new String[] {"", "__name__", "http_requests_total", "code", "200", "job", "api"}) req.string(4, s);
+        req.message(5, new TestProto()
+                .bytes(1, packedRefs(1, 2, 3, 4, 5, 6).toBytes())
+                .message(2, TestProto.sample(7, 1000))
+                .message(2, TestProto.sample(8, 2000))
+                .message(4, new TestProto().doubleField(2, 1))
+                .message(5, new TestProto().int64(1, 1))
+                .int64(6, 500));
+        // unpacked refs and a histogram-only series
+        req.message(5, new TestProto().int64(1, 1).int64(1, 2).int64(1, 5).int64(1, 6)
+                .message(3, new TestProto().int64(1, 1)));
+        byte[] raw = req.toBytes();
+        WriteBatch b = new WriteBatch();
+        RemoteWrite2Decoder.decode(raw, 0, raw.length, b);
+        assertEquals(2, b.seriesCount());
+        assertEquals("{__name__=\"http_requests_total\", code=\"200\", job=\"api\"}", b.describe(0));
+        assertEquals(2, b.sampleCount(0));
+        assertEquals(2000L, b.timestamp(b.sampleStart(0) + 1));
+        assertEquals(8.0, b.value(b.sampleStart(0) + 1));
+        assertEquals(0, b.sampleCount(1));
+        assertEquals(1, b.histogramsIgnored());
+        assertEquals(1, b.exemplarsIgnored());
+    }
+
+    @Test
+    void timeseriesBeforeSymbolsStillDecodes() {
+        TestProto req = new TestProto()
+                .message(5, new TestProto().bytes(1, packedRefs(1, 2).toBytes()).message(2, TestProto.sample(1, 1)))
+                .string(4, "").string(4, "__name__").string(4, "up");
+        byte[] raw = req.toBytes();
+        WriteBatch b = new WriteBatch();
+        RemoteWrite2Decoder.decode(raw, 0, raw.length, b);
+        assertEquals("{__name__=\"up\"}", b.describe(0));
+    }
+
+    @Test
+    void badRefsAreMalformed() {
+        byte[] outOfRange = new TestProto().string(4, "").string(4, "a")
+                .message(5, new TestProto().bytes(1, packedRefs(1, 9).toBytes())).toBytes();
+        MalformedRequestException e = assertThrows(MalformedRequestException.class,
+                () -> RemoteWrite2Decoder.decode(outOfRange, 0, outOfRange.length, new WriteBatch()));
+        assertTrue(e.getMessage().contains("outside the symbols table"), e.getMessage());
+        byte[] odd = new TestProto().string(4, "").string(4, "a")
+                .message(5, new TestProto().bytes(1, packedRefs(1).toBytes())).toBytes();
+        e = assertThrows(MalformedRequestException.class, () -> RemoteWrite2Decoder.decode(odd, 0, odd.length, new WriteBatch()));
+        assertTrue(e.getMessage().contains("odd"), e.getMessage());
+    }
+}
