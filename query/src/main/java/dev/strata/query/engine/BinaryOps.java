@@ -190,6 +190,9 @@ final class BinaryOps {
                     oneMatched[ri] = true;
                 }
                 manyMatched[j] = true;
+                if (m.card() == VectorMatching.Card.ONE_TO_ONE && rs != null && !matchedOne.add(manySig[j])) {
+                    throw QueryException.execution("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                }
                 double vl = swap ? rval : lval, vr = swap ? lval : rval;
                 double value;
                 if (cmp) {
@@ -201,11 +204,7 @@ final class BinaryOps {
                     value = apply(op, vl, vr);
                 }
                 Labels metric = resultMetric(ls.labels, rs == null ? null : rs.labels, m, resultLabels);
-                if (m.card() == VectorMatching.Card.ONE_TO_ONE) {
-                    if (!matchedOne.add(manySig[j])) {
-                        throw QueryException.execution("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                    }
-                } else if (!seenResults.add(metric)) {
+                if (m.card() != VectorMatching.Card.ONE_TO_ONE && !seenResults.add(metric)) {
                     throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
                 }
                 out.add(metric, dropByOp || ls.dropName, i, value);

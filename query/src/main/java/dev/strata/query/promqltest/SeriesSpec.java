@@ -123,7 +123,7 @@ record SeriesSpec(Labels labels, String valuesText, boolean startTimestamps) {
             }
             int xi = tok.lastIndexOf('x');
             if (xi > 0 && xi < tok.length() - 1 && tok.substring(xi + 1).chars().allMatch(Character::isDigit)
-                    && !tok.substring(0, xi).equalsIgnoreCase("0")) {
+                    ) {
                 int n = Integer.parseInt(tok.substring(xi + 1));
                 String base = tok.substring(0, xi);
                 int op = -1;
