@@ -181,7 +181,7 @@ final class BinaryOps {
                 double rval;
                 StepSeries rs = null;
                 if (ri == null) {
-                    Double fill = swap ? m.fillLeft() : m.fillRight();
+                    Double fill = m.fillRight();
                     if (fill == null) continue;
                     rval = fill;
                 } else {
@@ -209,7 +209,7 @@ final class BinaryOps {
                 }
                 out.add(metric, dropByOp || ls.dropName, i, value);
             }
-            Double fillOther = swap ? m.fillRight() : m.fillLeft();
+            Double fillOther = m.fillLeft();
             if (fillOther != null) {
                 for (int j = 0; j < one.size(); j++) {
                     StepSeries rs = one.get(j);
@@ -231,7 +231,7 @@ final class BinaryOps {
                         value = apply(op, vl, vr);
                     }
                     Labels metric = fillMetric(rs.labels, m);
-                    out.add(metric, dropByOp || rs.dropName, i, value);
+                    out.add(metric, true, i, value);
                 }
             }
         }

@@ -159,6 +159,8 @@ final class Functions {
                 return LabelFunctions.labelJoin(ev, c);
             case "sort", "sort_desc", "sort_by_label", "sort_by_label_desc":
                 return LabelFunctions.sort(ev, c);
+            case "histogram_quantiles":
+                return HistogramFunctions.quantiles(ev, c);
             case "histogram_fraction":
                 return HistogramFunctions.fraction(ev, c);
             case "histogram_quantile":

@@ -64,7 +64,8 @@ final class HistogramFunctions {
     }
 
     private static double interpolate(double rank, double bucketCount, double lb, double ub, double v) {
-        if (Double.isInfinite(lb) || Double.isInfinite(ub)) return rank;
+        if (Double.isInfinite(lb)) return bucketCount;
+        if (Double.isInfinite(ub)) return rank;
         return rank + (bucketCount - rank) * (v - lb) / (ub - lb);
     }
 
@@ -111,7 +112,9 @@ final class HistogramFunctions {
                 continue;
             }
             upper[i] = ub;
-            Labels key = s.labels.without("le", Labels.METRIC_NAME);
+            // The name stays in the key (delayed name removal): two metrics with equal other labels
+            // stay apart and collide only when names are dropped at the end.
+            Labels key = s.labels.without("le");
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
         Out out = new Out(ev.steps);
@@ -131,6 +134,38 @@ final class HistogramFunctions {
             }
         }
         return out.series();
+    }
+
+    /** histogram_quantiles(v, "label", q1, q2, ...): one output series per quantile, labelled. */
+    static Object quantiles(Evaluator ev, Call c) {
+        List<StepSeries> in = ev.evalVector(c.args().get(0));
+        String label = (String) ev.eval(c.args().get(1));
+        Out out = new Out(ev.steps);
+        for (int k = 2; k < c.args().size(); k++) {
+            double[] q = ev.evalScalar(c.args().get(k));
+            for (double x : q) {
+                if (Double.isNaN(x) || x < 0 || x > 1) {
+                    ev.annotations.warn("quantile value should be between 0 and 1, got " + Printer.formatFloat(x)
+                            + ev.ctx.position(c.args().get(k)));
+                    break;
+                }
+            }
+            @SuppressWarnings("unchecked")
+            List<StepSeries> res = (List<StepSeries>) perGroup(ev, c, c.args().get(0), in,
+                    (step, b, name) -> bucketQuantile(ev, q[step], b, name, c));
+            for (StepSeries s : res) {
+                for (int i = 0; i < ev.steps; i++) {
+                    if (s.has[i]) out.add(s.labels.with(label, quantileLabel(q[i])), true, i, s.v[i]);
+                }
+            }
+        }
+        return out.series();
+    }
+
+    private static String quantileLabel(double q) {
+        String s = Aggregations.formatValue(q);
+        if (s.matches("-?[0-9]+")) s += ".0";
+        return s;
     }
 
     static double parseLe(String le) {

@@ -105,7 +105,7 @@ public final class PromqlTestRunner {
             } else if (c instanceof Script.Load l) {
                 load(storage, l, histogramSeries);
             } else if (c instanceof Script.Eval e) {
-                if (e.hasHistograms() || touchesHistograms(e.expr(), histogramSeries)) {
+                if (e.hasHistograms() || usesHistogramOperators(e.expr()) || touchesHistograms(e.expr(), histogramSeries)) {
                     skipped++;
                     continue;
                 }
@@ -151,6 +151,11 @@ public final class PromqlTestRunner {
                 }
             }
         }
+    }
+
+    /** The trim operators {@code </} and {@code >/} exist only for native histograms. */
+    private static boolean usesHistogramOperators(String expr) {
+        return expr.contains("</") || expr.contains(">/");
     }
 
     private static boolean touchesHistograms(String expr, List<Labels> hist) {
@@ -225,8 +230,7 @@ public final class PromqlTestRunner {
     private String runInstantOnce(Engine engine, Script.Eval e, Run r, boolean expectFail) {
         QueryResult res;
         try {
-            res = r.expr() == null ? engine.instantQuery(r.text(), r.time(), OPTIONS)
-                    : engine.evaluate(r.expr(), r.time(), r.time(), 0, OPTIONS);
+            res = engine.instantQuery(r.text(), r.time(), OPTIONS);
         } catch (ParseException | QueryException ex) {
             return expectFail ? checkFailure(e, ex.getMessage()) : "unexpected error: " + ex.getMessage();
         }
@@ -241,8 +245,7 @@ public final class PromqlTestRunner {
         }
         QueryResult rr;
         try {
-            rr = r.expr() == null ? engine.rangeQuery(r.text(), r.time() - 60_000, r.time() + 60_000, 60_000, OPTIONS)
-                    : engine.evaluate(r.expr(), r.time() - 60_000, r.time() + 60_000, 60_000, OPTIONS);
+            rr = engine.rangeQuery(r.text(), r.time() - 60_000, r.time() + 60_000, 60_000, OPTIONS);
         } catch (ParseException | QueryException ex) {
             return "error in range mode: " + ex.getMessage();
         }
