@@ -24,6 +24,7 @@ public final class Printer {
         } else if (e instanceof VectorSelector vs) {
             selector(vs, sb);
             modifiers(vs.offset(), vs.at(), sb);
+            if (vs.smoothed()) sb.append(" smoothed");
         } else if (e instanceof MatrixSelector ms) {
             selector(ms.selector(), sb);
             sb.append('[').append(durationOrExpr(ms.range())).append(']');

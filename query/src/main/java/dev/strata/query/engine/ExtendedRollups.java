@@ -26,7 +26,7 @@ final class ExtendedRollups {
                 long start = end - r.rangeMs();
                 int lo = upperBound(s.t, start);      // first index with t > start
                 int hi = upperBound(s.t, end);        // first index with t > end
-                if (hi <= lo) continue;
+                if (hi <= lo && anchored) continue;
                 Double v = anchored ? anchored(fn, s, lo, hi, start, lookback, r.rangeMs())
                         : smoothed(fn, s, lo, hi, start, end, lookback, r.rangeMs());
                 if (v == null) continue;
@@ -81,8 +81,11 @@ final class ExtendedRollups {
     private static Double smoothed(String fn, RangeSeries s, int lo, int hi, long start, long end, long lookback,
                                    long range) {
         boolean counter = !fn.equals("delta");
-        int from = lo > 0 && s.t[lo - 1] > start - lookback ? lo - 1 : lo;
-        int to = hi < s.t.length && s.t[hi] < end + lookback ? hi + 1 : hi;
+        boolean hasBefore = lo > 0 && s.t[lo - 1] > start - lookback;
+        boolean hasAfter = hi < s.t.length && s.t[hi] < end + lookback;
+        if (hi <= lo && !(hasBefore && hasAfter)) return null;
+        int from = hasBefore ? lo - 1 : lo;
+        int to = hasAfter ? hi + 1 : hi;
         // Values in reset-corrected space for counters.
         double[] c = new double[to - from];
         double offset = 0;
@@ -90,8 +93,12 @@ final class ExtendedRollups {
             if (counter && i > from && s.v[i] < s.v[i - 1]) offset += s.v[i - 1];
             c[i - from] = s.v[i] + offset;
         }
-        double startV = from < lo ? interpolate(s.t[from], c[0], s.t[lo], c[lo - from], start) : c[lo - from];
-        double endV = to > hi ? interpolate(s.t[hi - 1], c[hi - 1 - from], s.t[hi], c[hi - from], end) : c[hi - 1 - from];
+        // Index (relative to from) of the first point after start and the last point at or before end.
+        int firstIn = lo - from;
+        int lastIn = hi - 1 - from;
+        double startV = hasBefore ? interpolate(s.t[from], c[0], s.t[from + firstIn], c[firstIn], start) : c[firstIn];
+        double endV = hasAfter ? interpolate(s.t[from + lastIn], c[lastIn], s.t[from + lastIn + 1], c[lastIn + 1], end)
+                : c[lastIn];
         double d = endV - startV;
         return switch (fn) {
             case "rate" -> d / (range / 1000.0);

@@ -302,6 +302,9 @@ public final class Parser {
                 next();
                 VectorSelector vs = isWord(t, "anchored") ? ms.selector().withAnchored() : ms.selector().withSmoothed();
                 e = new MatrixSelector(vs, ms.range());
+            } else if (isWord(t, "smoothed") && e instanceof VectorSelector vs) {
+                next();
+                e = vs.withSmoothed();
             } else {
                 return e;
             }
