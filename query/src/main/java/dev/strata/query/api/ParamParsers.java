@@ -24,9 +24,13 @@ public final class ParamParsers {
     /** Prometheus's default end of optional time ranges ({@code MaxTime}), with its 999999999 ns. */
     public static final long MAX_TIME_MS = (Long.MAX_VALUE / 1000 - 62135596801L) * 1000 + 999;
 
-    /** How Go's RFC3339Nano formats MinTime and MaxTime; clients send these strings back. */
-    static final String MIN_TIME_FORMATTED = goRfc3339Nano(Long.MIN_VALUE / 1000 + 62135596801L, 0);
-    static final String MAX_TIME_FORMATTED = goRfc3339Nano(Long.MAX_VALUE / 1000 - 62135596801L, 999_999_999);
+    /**
+     * How Go's RFC3339Nano formats MinTime and MaxTime; clients (Grafana, promtool) send these strings
+     * back for open bounds. Go's calendar is off by one day from the proleptic Gregorian one for that
+     * far negative year, so the strings are Go's own rather than computed here.
+     */
+    static final String MIN_TIME_FORMATTED = "-292273086-05-16T16:47:06Z";
+    static final String MAX_TIME_FORMATTED = "292277025-08-18T07:12:54.999999999Z";
 
     private static final Pattern FLOAT = Pattern.compile(
             "[+-]?(?:(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))");
@@ -192,25 +196,5 @@ public final class ParamParsers {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(fn + ": parsing " + GoQuote.quote(s) + ": value out of range");
         }
-    }
-
-    /** Go's {@code time.Time.Format(time.RFC3339Nano)} in UTC for a Unix second and nanosecond. */
-    static String goRfc3339Nano(long epochSecond, int nanos) {
-        LocalDateTime t = LocalDateTime.ofEpochSecond(epochSecond, nanos, ZoneOffset.UTC);
-        StringBuilder sb = new StringBuilder();
-        int y = t.getYear();
-        if (y < 0) sb.append('-');
-        String ys = Integer.toString(Math.abs(y));
-        for (int i = ys.length(); i < 4; i++) sb.append('0');
-        sb.append(ys);
-        sb.append(String.format("-%02d-%02dT%02d:%02d:%02d", t.getMonthValue(), t.getDayOfMonth(), t.getHour(),
-                t.getMinute(), t.getSecond()));
-        if (nanos != 0) {
-            String f = String.format("%09d", nanos);
-            int end = f.length();
-            while (f.charAt(end - 1) == '0') end--;
-            sb.append('.').append(f, 0, end);
-        }
-        return sb.append('Z').toString();
     }
 }
