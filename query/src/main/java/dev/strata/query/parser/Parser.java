@@ -19,6 +19,7 @@ import dev.strata.query.ast.VectorMatching;
 import dev.strata.query.ast.VectorSelector;
 import dev.strata.query.parser.Token.Kind;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -36,6 +37,34 @@ public final class Parser {
     private final String input;
     private final List<Token> tokens;
     private int p;
+    private final IdentityHashMap<Expr, Integer> positions = new IdentityHashMap<>();
+
+    /** Start offset of every node, for messages that point into the query (annotations). */
+    public record Parsed(Expr expr, IdentityHashMap<Expr, Integer> positions) {
+        /** Prometheus's " (line:col)" suffix for a node, "" if unknown. */
+        public String position(Expr e, String input) {
+            Integer pos = positions.get(e);
+            if (pos == null) return "";
+            int line = 1, lastBreak = -1;
+            for (int i = 0; i < Math.min(pos, input.length()); i++) {
+                if (input.charAt(i) == '\n') {
+                    line++;
+                    lastBreak = i;
+                }
+            }
+            return " (" + line + ":" + (pos - lastBreak) + ")";
+        }
+    }
+
+    private <T extends Expr> T at(T e, int pos) {
+        positions.putIfAbsent(e, pos);
+        return e;
+    }
+
+    private int posOf(Expr e) {
+        Integer pos = positions.get(e);
+        return pos == null ? 0 : pos;
+    }
 
     private Parser(String input) {
         this.input = input;
@@ -44,11 +73,16 @@ public final class Parser {
 
     /** Parses a full expression. */
     public static Expr parse(String input) {
+        return parseWithPositions(input).expr();
+    }
+
+    /** Parses a full expression and keeps every node's start offset. */
+    public static Parsed parseWithPositions(String input) {
         Parser ps = new Parser(input);
         if (ps.peek().kind() == Kind.EOF) throw new ParseException(input, 0, "no expression found in input");
         Expr e = ps.expr(0);
         if (ps.peek().kind() != Kind.EOF) throw ps.unexpected(ps.peek(), null);
-        return e;
+        return new Parsed(e, ps.positions);
     }
 
     /** Parses a series selector such as {@code foo{a="b"}} into its matchers (for series APIs and tests). */
@@ -168,7 +202,7 @@ public final class Parser {
                 }
             }
             VectorMatching vm = new VectorMatching(card, matching, on, include, fillLeft, fillRight);
-            lhs = checkBinary(opTok, op, lhs, rhs, vm, returnBool, explicit);
+            lhs = at(checkBinary(opTok, op, lhs, rhs, vm, returnBool, explicit), posOf(lhs));
         }
     }
 
@@ -234,19 +268,22 @@ public final class Parser {
             next();
             Expr e = expr(6);
             if (e instanceof NumberLiteral n) {
-                return new NumberLiteral(t.kind() == Kind.SUB ? -n.value() : n.value());
+                return at(new NumberLiteral(t.kind() == Kind.SUB ? -n.value() : n.value()), t.pos());
             }
             if (e.type() != ValueType.SCALAR && e.type() != ValueType.VECTOR) {
                 throw error(t.pos(), "unary expression only allowed on expressions of type scalar or instant vector, got \""
                         + e.type().display() + "\"");
             }
-            return new UnaryExpr(t.text(), e);
+            return at(new UnaryExpr(t.text(), e), t.pos());
         }
-        return postfix(primary());
+        int start = peek().pos();
+        return at(postfix(at(primary(), start)), start);
     }
 
     private Expr postfix(Expr e) {
+        int start = posOf(e);
         while (true) {
+            e = at(e, start);
             Token t = peek();
             if (t.kind() == Kind.LBRACKET) {
                 e = rangeOrSubquery(e);
