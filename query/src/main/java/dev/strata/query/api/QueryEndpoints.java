@@ -39,14 +39,14 @@ final class QueryEndpoints {
         long limit = RequestParams.limit(f);
         long time = RequestParams.optionalTime(f, "time", clockMs.getAsLong());
         QueryOptions opts = options(f);
-        Expr expr;
+        String query = f.first("query");
         try {
-            expr = Parser.parse(f.first("query"));
+            Parser.parse(query);
         } catch (ParseException e) {
             throw ApiException.invalidParam("query", e.getMessage());
         }
         long started = System.nanoTime();
-        QueryResult res = run(() -> evaluator.instant(expr, time, opts));
+        QueryResult res = run(() -> evaluator.instant(query, time, opts));
         return answer(r, f, res, limit, started);
     }
 
@@ -64,9 +64,10 @@ final class QueryEndpoints {
             throw ApiException.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
         QueryOptions opts = options(f);
+        String query = f.first("query");
         Expr expr;
         try {
-            expr = Parser.parse(f.first("query"));
+            expr = Parser.parse(query);
         } catch (ParseException e) {
             throw ApiException.badData(e.getMessage());
         }
@@ -79,7 +80,7 @@ final class QueryEndpoints {
         if (stepMs <= 0) stepMs = 1;
         long step = stepMs;
         long started = System.nanoTime();
-        QueryResult res = run(() -> evaluator.range(expr, start, end, step, opts));
+        QueryResult res = run(() -> evaluator.range(query, start, end, step, opts));
         return answer(r, f, res, limit, started);
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.query.api.ApiTestSupport.Resp;
-import dev.strata.query.ast.Expr;
 import dev.strata.query.engine.Matrix;
 import dev.strata.query.engine.QueryException;
 import dev.strata.query.engine.QueryOptions;
@@ -48,17 +47,17 @@ class PrometheusApiTest {
 
     private final QueryEvaluator evaluator = new QueryEvaluator() {
         @Override
-        public QueryResult instant(Expr expr, long timeMs, QueryOptions o) {
+        public QueryResult instant(String expr, long timeMs, QueryOptions o) {
             calls.add("instant " + expr + " @" + timeMs + " timeout=" + o.timeoutMs() + " lookback=" + o.lookbackDeltaMs()
                     + " on " + Thread.currentThread().getName());
-            return answer.apply(expr.toString());
+            return answer.apply(expr);
         }
 
         @Override
-        public QueryResult range(Expr expr, long startMs, long endMs, long stepMs, QueryOptions o) {
+        public QueryResult range(String expr, long startMs, long endMs, long stepMs, QueryOptions o) {
             calls.add("range " + expr + " " + startMs + ".." + endMs + "/" + stepMs + " timeout=" + o.timeoutMs()
                     + " on " + Thread.currentThread().getName());
-            return answer.apply(expr.toString());
+            return answer.apply(expr);
         }
     };
 
