@@ -68,6 +68,12 @@ public record Function(String name, List<ValueType> argTypes, int variadic, Valu
         def("time", SCALAR, 0);
         def("vector", VECTOR, 0, SCALAR);
         exp("start_timestamp", VECTOR, 0, VECTOR);
+        exp("step", SCALAR, 0);
+        exp("range", SCALAR, 0);
+        exp("start", SCALAR, 0);
+        exp("end", SCALAR, 0);
+        exp("min_of", SCALAR, 0, SCALAR, SCALAR);
+        exp("max_of", SCALAR, 0, SCALAR, SCALAR);
     }
 
     /** The function named {@code name}, or null. */

@@ -85,12 +85,22 @@ final class Aggregations {
         if (n == 0 || Double.isNaN(q)) return Double.NaN;
         if (q < 0) return Double.NEGATIVE_INFINITY;
         if (q > 1) return Double.POSITIVE_INFINITY;
-        Arrays.sort(values);
+        sortNaNFirst(values);
         double rank = q * (n - 1);
         int lower = (int) Math.max(0, Math.floor(rank));
         int upper = (int) Math.min(n - 1, lower + 1);
         double weight = rank - Math.floor(rank);
         return values[lower] * (1 - weight) + values[upper] * weight;
+    }
+
+    /** Sorts ascending with NaNs first, as Go's sort.Float64s does. */
+    static void sortNaNFirst(double[] values) {
+        Arrays.sort(values);
+        int nan = 0;
+        for (int i = values.length - 1; i >= 0 && Double.isNaN(values[i]); i--) nan++;
+        if (nan == 0) return;
+        System.arraycopy(values, 0, values, nan, values.length - nan);
+        Arrays.fill(values, 0, nan, Double.NaN);
     }
 
     static Object eval(Evaluator ev, AggregateExpr a) {
@@ -120,7 +130,8 @@ final class Aggregations {
         if (op.equals("quantile") && param != null) {
             for (double q : param) {
                 if (Double.isNaN(q) || q < 0 || q > 1) {
-                    ev.annotations.warn("quantile value should be between 0 and 1, got " + Printer.formatFloat(q));
+                    ev.annotations.warn("quantile value should be between 0 and 1, got " + Printer.formatFloat(q)
+                            + ev.ctx.position(a.param()));
                     break;
                 }
             }
@@ -163,8 +174,16 @@ final class Aggregations {
                 os[g].set(step, fold.apply(buf, n, p));
             }
         }
+        for (int i = 0; i < gi.length; i++) {
+            // Delayed name removal: a group keeps __name__ only if none of its members drops it.
+            if (in.get(i).dropName && groupHasName(a)) os[gi[i]].dropName = true;
+        }
         for (StepSeries s : os) if (s.count() > 0) out.add(s);
         return out;
+    }
+
+    private static boolean groupHasName(AggregateExpr a) {
+        return !a.without() && a.grouping().contains(Labels.METRIC_NAME);
     }
 
     static Labels groupingKey(Labels l, AggregateExpr a) {
@@ -250,7 +269,7 @@ final class Aggregations {
     }
 
     private static List<StepSeries> countValues(Evaluator ev, AggregateExpr a, List<StepSeries> in, String label) {
-        if (!Labels.isLegacyLabelName(label) && (label.isEmpty() || !isValidUtf8Name(label))) {
+        if (!LabelFunctions.validLabelName(label)) {
             throw QueryException.execution("invalid label name \"" + label + "\"");
         }
         Out out = new Out(ev.steps);

@@ -181,7 +181,7 @@ final class BinaryOps {
                 double rval;
                 StepSeries rs = null;
                 if (ri == null) {
-                    Double fill = swap ? m.fillLeft() : m.fillRight();
+                    Double fill = m.fillRight();
                     if (fill == null) continue;
                     rval = fill;
                 } else {
@@ -190,6 +190,9 @@ final class BinaryOps {
                     oneMatched[ri] = true;
                 }
                 manyMatched[j] = true;
+                if (m.card() == VectorMatching.Card.ONE_TO_ONE && rs != null && !matchedOne.add(manySig[j])) {
+                    throw QueryException.execution("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
+                }
                 double vl = swap ? rval : lval, vr = swap ? lval : rval;
                 double value;
                 if (cmp) {
@@ -201,16 +204,12 @@ final class BinaryOps {
                     value = apply(op, vl, vr);
                 }
                 Labels metric = resultMetric(ls.labels, rs == null ? null : rs.labels, m, resultLabels);
-                if (m.card() == VectorMatching.Card.ONE_TO_ONE) {
-                    if (!matchedOne.add(manySig[j])) {
-                        throw QueryException.execution("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                    }
-                } else if (!seenResults.add(metric)) {
+                if (m.card() != VectorMatching.Card.ONE_TO_ONE && !seenResults.add(metric)) {
                     throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
                 }
                 out.add(metric, dropByOp || ls.dropName, i, value);
             }
-            Double fillOther = swap ? m.fillRight() : m.fillLeft();
+            Double fillOther = m.fillLeft();
             if (fillOther != null) {
                 for (int j = 0; j < one.size(); j++) {
                     StepSeries rs = one.get(j);
@@ -232,7 +231,7 @@ final class BinaryOps {
                         value = apply(op, vl, vr);
                     }
                     Labels metric = fillMetric(rs.labels, m);
-                    out.add(metric, dropByOp || rs.dropName, i, value);
+                    out.add(metric, true, i, value);
                 }
             }
         }

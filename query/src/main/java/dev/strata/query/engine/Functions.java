@@ -103,6 +103,23 @@ final class Functions {
                 for (int i = 0; i < ev.steps; i++) r[i] = ev.stepTime(i) / 1000.0;
                 return r;
             }
+            case "step", "range", "start", "end": {
+                double v = switch (name) {
+                    case "step" -> ev.queryStepMs() / 1000.0;
+                    case "range" -> (ev.queryEnd - ev.queryStart) / 1000.0;
+                    case "start" -> ev.queryStart / 1000.0;
+                    default -> ev.queryEnd / 1000.0;
+                };
+                double[] r = new double[ev.steps];
+                java.util.Arrays.fill(r, v);
+                return r;
+            }
+            case "min_of", "max_of": {
+                double[] a = ev.evalScalar(args.get(0)), b = ev.evalScalar(args.get(1));
+                double[] r = new double[ev.steps];
+                for (int i = 0; i < ev.steps; i++) r[i] = name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+                return r;
+            }
             case "pi": {
                 double[] r = new double[ev.steps];
                 java.util.Arrays.fill(r, Math.PI);
@@ -142,6 +159,10 @@ final class Functions {
                 return LabelFunctions.labelJoin(ev, c);
             case "sort", "sort_desc", "sort_by_label", "sort_by_label_desc":
                 return LabelFunctions.sort(ev, c);
+            case "histogram_quantiles":
+                return HistogramFunctions.quantiles(ev, c);
+            case "histogram_fraction":
+                return HistogramFunctions.fraction(ev, c);
             case "histogram_quantile":
                 return HistogramFunctions.quantile(ev, c);
             case "info":

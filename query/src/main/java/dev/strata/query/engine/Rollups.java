@@ -91,6 +91,7 @@ final class Rollups {
         });
         TABLE.put("mad_over_time", w -> {
             double[] vals = Arrays.copyOfRange(w.v, w.lo, w.hi);
+            for (double x : vals) if (Double.isNaN(x)) return set(w, Double.NaN);
             double med = Aggregations.quantile(0.5, vals);
             double[] dev = new double[vals.length];
             for (int i = 0; i < vals.length; i++) dev[i] = Math.abs(vals[i] - med);

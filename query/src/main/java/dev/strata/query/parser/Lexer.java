@@ -177,9 +177,13 @@ final class Lexer {
         int start = pos;
         pos++;
         StringBuilder sb = new StringBuilder();
+        bytes.reset();
         while (true) {
             if (pos >= in.length()) throw err(start, "unterminated quoted string");
             char c = in.charAt(pos++);
+            boolean byteEscape = c == '\\' && q != '`' && pos < in.length()
+                    && (in.charAt(pos) == 'x' || (in.charAt(pos) >= '0' && in.charAt(pos) <= '7'));
+            if (!byteEscape) flushBytes(sb);
             if (c == q) return sb.toString();
             if (q == '`') {
                 sb.append(c);
@@ -205,7 +209,7 @@ final class Lexer {
                     if (e != q) throw err(pos - 2, "unknown escape sequence '\\" + e + "'");
                     sb.append(e);
                 }
-                case 'x' -> sb.appendCodePoint(hex(2, pos - 2));
+                case 'x' -> bytes.write(hex(2, pos - 2));
                 case 'u' -> sb.appendCodePoint(hex(4, pos - 2));
                 case 'U' -> sb.appendCodePoint(hex(8, pos - 2));
                 case '0', '1', '2', '3', '4', '5', '6', '7' -> {
@@ -214,13 +218,34 @@ final class Lexer {
                     try {
                         int v = Integer.parseInt(oct, 8);
                         if (v > 255) throw err(pos - 2, "invalid octal escape");
-                        sb.append((char) v);
+                        bytes.write(v);
                     } catch (NumberFormatException ex) {
                         throw err(pos - 2, "invalid escape sequence");
                     }
                     pos += 2;
                 }
                 default -> throw err(pos - 2, "unknown escape sequence '\\" + e + "'");
+            }
+        }
+    }
+
+    private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+    /**
+     * Appends pending \\x / octal escape bytes decoded as UTF-8, as Go strings hold bytes. Bytes that are
+     * not valid UTF-8 become lone surrogates (U+DC80..U+DCFF), so later validation sees invalid UTF-8.
+     */
+    private void flushBytes(StringBuilder sb) {
+        if (bytes.size() == 0) return;
+        byte[] b = bytes.toByteArray();
+        bytes.reset();
+        java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        try {
+            sb.append(d.decode(java.nio.ByteBuffer.wrap(b)));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            for (byte x : b) {
+                int u = x & 0xFF;
+                sb.append(u < 0x80 ? (char) u : (char) (0xDC00 + u));
             }
         }
     }

@@ -184,7 +184,8 @@ public final class Parser {
                 }
             }
             Double fillLeft = null, fillRight = null;
-            while (isWord(peek(), "fill") || isWord(peek(), "fill_left") || isWord(peek(), "fill_right")) {
+            while ((isWord(peek(), "fill") || isWord(peek(), "fill_left") || isWord(peek(), "fill_right"))
+                    && peek(1).kind() == Kind.LPAREN) {
                 String which = next().text().toLowerCase(Locale.ROOT);
                 expect(Kind.LPAREN, "fill modifier");
                 double v = signedNumber();
@@ -521,6 +522,9 @@ public final class Parser {
         if (AGGREGATORS.contains(lower)) return aggregation(t, lower);
         if (peek().kind() == Kind.LPAREN) {
             Function f = Function.get(t.text());
+            if (f == null && Set.of("step", "range", "start", "end", "min_of", "max_of").contains(lower)) {
+                f = Function.get(lower);
+            }
             if (f == null) throw error(t.pos(), "unknown function with name \"" + t.text() + "\"");
             return call(t, f);
         }
