@@ -10,6 +10,7 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -38,7 +39,15 @@ public final class ShardConsumer implements Runnable {
     private final ShardRecordReader reader = new ShardRecordReader();
     private final SeriesIdCache cache = new SeriesIdCache();
     private final ShardConsumerStats stats;
+    private final ReplayFilter replayFilter;
+    private final long replayTarget;
+    private long replayStartNanos;
+    private long replayStartPosition = -1;
+    private long replayStartSamples;
+    private long lastProgressLogNanos;
     private volatile boolean stopping;
+    /** Offset of the last record fully applied to store and index; read by the flush (see {@link #appliedOffset()}). */
+    private volatile long appliedOffset;
 
     private long rateWindowStartNanos;
     private long rateWindowStartSamples;
@@ -46,6 +55,18 @@ public final class ShardConsumer implements Runnable {
 
     public ShardConsumer(ShardConsumerConfig config, Consumer<byte[], byte[]> consumer, ShardStore store,
                          SeriesIndex index, LongSupplier nanoClock) {
+        this(config, consumer, store, index, nanoClock, Replay.NONE);
+    }
+
+    /**
+     * @param replay what to skip and where the shard becomes ready after a restart (see
+     *               {@code dev.strata.ingest.recovery.RecoveryPlan}); {@link Replay#NONE} otherwise
+     */
+    public ShardConsumer(ShardConsumerConfig config, Consumer<byte[], byte[]> consumer, ShardStore store,
+                         SeriesIndex index, LongSupplier nanoClock, Replay replay) {
+        this.replayFilter = replay.filter();
+        this.replayTarget = replay.targetEndOffset();
+        this.appliedOffset = config.startOffset() >= 0 ? config.startOffset() - 1 : -1;
         this.config = config;
         this.consumer = consumer;
         this.store = store;
@@ -56,6 +77,14 @@ public final class ShardConsumer implements Runnable {
     }
 
     public ShardConsumerStats stats() { return stats; }
+
+    /**
+     * The offset of the last record whose samples are all applied to the store (and its series to
+     * the index); {@code startOffset - 1} before the first record. Published with a volatile write
+     * after the record is fully applied, so a thread reading it and then reading the store sees at
+     * least every sample of every record at or below it. Any thread.
+     */
+    public long appliedOffset() { return appliedOffset; }
     public int shard() { return config.shard(); }
 
     /** Asks the loop to end; it returns after the record batch in progress. */
@@ -72,6 +101,7 @@ public final class ShardConsumer implements Runnable {
             if (config.startOffset() >= 0) consumer.seek(tp, config.startOffset());
             else consumer.seekToBeginning(List.of(tp));
             rateWindowStartNanos = nanoClock.getAsLong();
+            startReplay();
             lastEndOffsetsNanos = rateWindowStartNanos - config.endOffsetsRefresh().toNanos();
             while (!stopping) {
                 pollOnce();
@@ -97,7 +127,19 @@ public final class ShardConsumer implements Runnable {
             consumer.resume(List.of(tp));
             stats.paused = false;
         }
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(config.pollTimeout());
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = consumer.poll(config.pollTimeout());
+        } catch (OffsetOutOfRangeException e) {
+            // The log no longer holds the offset we need (retention deleted it): those samples are
+            // gone from the log. Say so loudly, count it, and continue from the earliest offset.
+            stats.offsetOutOfRange++;
+            stats.lastError = "offset out of range: " + e.offsetOutOfRangePartitions();
+            LOG.error("shard {}: Kafka no longer holds offset {} (retention); continuing from the earliest offset:"
+                    + " samples in between are lost", config.shard(), e.offsetOutOfRangePartitions().get(tp));
+            consumer.seekToBeginning(List.of(tp));
+            return;
+        }
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
             process(r);
         }
@@ -113,8 +155,15 @@ public final class ShardConsumer implements Runnable {
                 throw new CorruptRecordException("shard record for shard " + reader.shard() + " found in partition " + config.shard());
             }
             long samples = 0;
+            long offset = r.offset();
             while (reader.nextSeries()) {
                 int id = resolveSeries();
+                if (replayFilter.skip(offset, reader.seriesHash())) {
+                    long skipped = 0;
+                    while (reader.nextSample()) skipped++;
+                    stats.replaySkippedSamples += skipped;
+                    continue;
+                }
                 long maxTs = Long.MIN_VALUE;
                 while (reader.nextSample()) {
                     long ts = reader.timestamp();
@@ -137,6 +186,7 @@ public final class ShardConsumer implements Runnable {
         stats.recordsTotal++;
         stats.lastOffset = r.offset();
         stats.position = r.offset() + 1;
+        appliedOffset = r.offset();
     }
 
     /** The series id of the reader's current entry, creating the series in index and store if new. */
@@ -163,8 +213,55 @@ public final class ShardConsumer implements Runnable {
         return id;
     }
 
+    private void startReplay() {
+        replayStartNanos = rateWindowStartNanos;
+        lastProgressLogNanos = replayStartNanos;
+        replayStartPosition = config.startOffset() >= 0 ? config.startOffset() : 0;
+        replayStartSamples = stats.samplesTotal + stats.replaySkippedSamples;
+        stats.replayFrom = replayStartPosition;
+        stats.replayTarget = replayTarget;
+        if (replayTarget <= replayStartPosition) {
+            markReady(0);
+        } else {
+            LOG.info("shard {}: replaying offsets {} to {} before serving queries", config.shard(), replayStartPosition, replayTarget);
+        }
+    }
+
+    /** Recovery progress (percent, samples/s, ETA) in stats and, every 5 s, in the log; ready at the target. */
+    private void updateReplay(long now) {
+        if (stats.ready) return;
+        long pos = stats.position;
+        long total = replayTarget - replayStartPosition;
+        long done = Math.max(0, pos - replayStartPosition);
+        double seconds = (now - replayStartNanos) / 1e9;
+        long samples = stats.samplesTotal + stats.replaySkippedSamples - replayStartSamples;
+        stats.replayPercent = Math.min(100.0, 100.0 * done / total);
+        stats.replaySamplesPerSecond = seconds > 0 ? samples / seconds : 0;
+        stats.replayEtaSeconds = done > 0 ? (total - done) * seconds / done : -1;
+        if (pos >= replayTarget) {
+            markReady(seconds);
+        } else if (now - lastProgressLogNanos >= 5_000_000_000L) {
+            lastProgressLogNanos = now;
+            LOG.info("shard {}: replay {}% (offset {} of {}), {} samples/s, ETA {} s", config.shard(),
+                    String.format("%.1f", stats.replayPercent), pos, replayTarget,
+                    Math.round(stats.replaySamplesPerSecond), Math.round(stats.replayEtaSeconds));
+        }
+    }
+
+    private void markReady(double seconds) {
+        stats.replayPercent = 100.0;
+        stats.replayEtaSeconds = 0;
+        stats.ready = true;
+        if (replayTarget > replayStartPosition) {
+            LOG.info("shard {}: replay done, offsets {} to {} in {} s ({} samples applied, {} skipped as durable); ready",
+                    config.shard(), replayStartPosition, replayTarget, String.format("%.1f", seconds),
+                    stats.samplesTotal, stats.replaySkippedSamples);
+        }
+    }
+
     private void refreshGauges() {
         long now = nanoClock.getAsLong();
+        if (!stats.ready) updateReplay(now);
         long elapsed = now - rateWindowStartNanos;
         if (elapsed >= 1_000_000_000L) {
             long total = stats.samplesTotal;

@@ -20,6 +20,14 @@ public final class ShardConsumerStats {
     volatile long recordsTotal;
     volatile long seriesCreated;
     volatile long corruptRecords;
+    volatile long replaySkippedSamples;
+    volatile long offsetOutOfRange;
+    volatile long replayFrom = -1;
+    volatile long replayTarget = -1;
+    volatile double replayPercent;
+    volatile double replaySamplesPerSecond;
+    volatile double replayEtaSeconds = -1;
+    volatile boolean ready;
     volatile double samplesPerSecond;
     volatile boolean paused;
     volatile boolean running;
@@ -49,6 +57,21 @@ public final class ShardConsumerStats {
     public long recordsTotal() { return recordsTotal; }
     public long seriesCreated() { return seriesCreated; }
     public long corruptRecords() { return corruptRecords; }
+    /** Samples of replayed records skipped because their flush group's checkpoint already covers them. */
+    public long replaySkippedSamples() { return replaySkippedSamples; }
+    /** Times the log no longer held the offset to read (samples lost to Kafka retention). */
+    public long offsetOutOfRange() { return offsetOutOfRange; }
+    /** First offset of the startup replay. */
+    public long replayFrom() { return replayFrom; }
+    /** Log-end offset taken at start: the shard is ready once its position reaches it (-1: no replay). */
+    public long replayTarget() { return replayTarget; }
+    public double replayPercent() { return replayPercent; }
+    /** Samples read per second during the replay (applied and skipped). */
+    public double replaySamplesPerSecond() { return replaySamplesPerSecond; }
+    /** Estimated seconds until ready; -1 while unknown, 0 once ready. */
+    public double replayEtaSeconds() { return replayEtaSeconds; }
+    /** True once the startup replay reached {@link #replayTarget()}: the shard may serve queries. */
+    public boolean ready() { return ready; }
     public double samplesPerSecond() { return samplesPerSecond; }
     public boolean paused() { return paused; }
     public boolean running() { return running; }

@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * {"status":"success","data":{"shards":[{"shard":0,"topic":"ingest","running":true,"paused":false,
  *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"samplesPerSecond":51234.5,
  *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,
- *   "corruptRecords":0,"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
+ *   "corruptRecords":0,"replaySkippedSamples":0,"offsetOutOfRange":0,"ready":true,
+ *   "recovery":{"from":100,"target":120,"percent":100.0,"samplesPerSecond":2000000,"etaSeconds":0.0},"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
  * </pre>
  * Unknown values (before the first poll) are -1.
  */
@@ -54,6 +55,18 @@ public final class ShardStatusHandler {
             sb.append(",\"seriesCount\":").append(s.seriesCount());
             sb.append(",\"seriesCreated\":").append(s.seriesCreated());
             sb.append(",\"corruptRecords\":").append(s.corruptRecords());
+            sb.append(",\"replaySkippedSamples\":").append(s.replaySkippedSamples());
+            sb.append(",\"offsetOutOfRange\":").append(s.offsetOutOfRange());
+            sb.append(",\"ready\":").append(s.ready());
+            sb.append(",\"recovery\":{\"from\":").append(s.replayFrom());
+            sb.append(",\"target\":").append(s.replayTarget());
+            sb.append(",\"percent\":");
+            Json.number(sb, Math.round(s.replayPercent() * 10) / 10.0);
+            sb.append(",\"samplesPerSecond\":");
+            Json.number(sb, Math.round(s.replaySamplesPerSecond()));
+            sb.append(",\"etaSeconds\":");
+            Json.number(sb, Math.round(s.replayEtaSeconds() * 10) / 10.0);
+            sb.append('}');
             sb.append(",\"rejected\":{");
             boolean f2 = true;
             for (Map.Entry<String, Long> e : s.rejected().entrySet()) {

@@ -41,7 +41,7 @@ public final class ChunkTable {
         this.maxChunkSpanMs = maxChunkSpanMs;
         this.maxInFlight = maxInFlight;
         this.insert = session.prepare("INSERT INTO " + keyspace + ".chunks (shard, series, bucket, start_ms, end_ms, samples, data)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+                + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
         this.select = session.prepare("SELECT start_ms, end_ms, samples, data FROM " + keyspace + ".chunks"
                 + " WHERE shard = ? AND series = ? AND bucket = ? AND start_ms >= ? AND start_ms <= ?");
     }
@@ -50,12 +50,23 @@ public final class ChunkTable {
         return (int) Math.floorDiv(startMs, BUCKET_MS);
     }
 
+    /**
+     * The write timestamp of a row: {@code maxT_ms * 1000 + min(samples, 999)}. A chunk key (series,
+     * start) may be written several times as it fills up (flushes write snapshots of the write buffer
+     * before the chunk is sealed); samples are only ever added to a chunk, so its fuller version has
+     * a larger maxT or, with the same maxT, more samples, hence a larger timestamp, and Cassandra's
+     * last-write-wins keeps it whatever order the writes (retries, replays, replicas) arrive in. The
+     * same version always has the same bytes, so equal timestamps are harmless.
+     */
+    public static long writeTimestamp(ChunkRow r) {
+        return r.endMs() * 1000 + Math.min(r.samples(), 999);
+    }
+
     /** Writes all rows; completes when every batch is acknowledged, exceptionally on the first failure. */
     public CompletableFuture<Void> write(int shard, List<ChunkRow> rows) {
-        Map<Long, List<ChunkRow>> byPartition = new LinkedHashMap<>();
+        Map<PartitionKey, List<ChunkRow>> byPartition = new LinkedHashMap<>();
         for (ChunkRow r : rows) {
-            long key = r.series() * 31 + bucketOf(r.startMs());
-            byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+            byPartition.computeIfAbsent(new PartitionKey(r.series(), bucketOf(r.startMs())), k -> new ArrayList<>()).add(r);
         }
         Semaphore permits = new Semaphore(maxInFlight);
         List<CompletableFuture<AsyncResultSet>> pending = new ArrayList<>();
@@ -64,9 +75,14 @@ public final class ChunkTable {
                 BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
                 for (ChunkRow r : partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH))) {
                     batch.addStatement(insert.bind(shard, r.series(), bucketOf(r.startMs()), r.startMs(), r.endMs(),
-                            r.samples(), r.data().duplicate()));
+                            r.samples(), r.data().duplicate(), writeTimestamp(r)));
                 }
                 permits.acquireUninterruptibly();
+                CompletableFuture<?> failed = firstFailed(pending);
+                if (failed != null) {
+                    permits.release();
+                    return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)); // fails like it
+                }
                 CompletableFuture<AsyncResultSet> f = session.executeAsync(batch.build()).toCompletableFuture();
                 f.whenComplete((rs, e) -> permits.release());
                 pending.add(f);
@@ -74,6 +90,13 @@ public final class ChunkTable {
         }
         return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
     }
+
+    private static CompletableFuture<?> firstFailed(List<? extends CompletableFuture<?>> pending) {
+        for (CompletableFuture<?> f : pending) if (f.isCompletedExceptionally()) return f;
+        return null;
+    }
+
+    private record PartitionKey(long series, int bucket) {}
 
     /** Chunks of one series overlapping [fromMs, toMs], in start-time order. */
     public CompletionStage<List<ChunkRow>> read(int shard, long series, long fromMs, long toMs) {

@@ -189,6 +189,58 @@ public final class MemShard {
         return s == null ? List.of() : List.of(s.chunks);
     }
 
+    /**
+     * The series' unpersisted sealed chunks and its write buffer encoded as chunks (see
+     * {@link FlushSnapshot}). The copy is taken under the series' lock, so no sample moving from the
+     * buffer into a sealed chunk concurrently can be missed; the encoding happens outside the lock
+     * with the caller's writer and scratch (one pair per calling thread). Never seals or mutates.
+     * Any thread.
+     */
+    public FlushSnapshot snapshotForFlush(int seriesId, ChunkWriter encoder, ByteArrayBuilder buffer) {
+        SeriesState s = state(seriesId);
+        if (s == null) return FlushSnapshot.EMPTY;
+        SeriesState.FlushCopy copy;
+        synchronized (s) {
+            copy = s.flushCopy();
+        }
+        List<SealedChunk> buffered = copy.bufTs() == null ? List.of()
+                : BufferCutter.cut(copy.bufTs(), copy.bufVals(), options, encoder, buffer);
+        if (copy.sealed().length == 0 && buffered.isEmpty()) return FlushSnapshot.EMPTY;
+        return new FlushSnapshot(List.of(copy.sealed()), buffered);
+    }
+
+    /**
+     * Memory retention: evicts, in every series, the prefix of persisted chunks whose samples are
+     * all older than {@code cutoffT} (unpersisted data is never evicted). Returns the bytes freed.
+     * Any thread (each series is changed under its own lock; the accounting is atomic).
+     */
+    public long evictPersistedOlderThan(long cutoffT) {
+        long total = 0;
+        for (SeriesState s : series) {
+            if (s == null) continue;
+            long freed;
+            synchronized (s) {
+                freed = s.evictPersistedPrefix(cutoffT - 1);
+            }
+            release(freed);
+            total += freed;
+        }
+        if (total > 0) persistEvents.incrementAndGet();
+        return total;
+    }
+
+    /**
+     * Oldest timestamp of the series held in memory (first sealed chunk, else first buffered sample),
+     * or Long.MAX_VALUE when it holds nothing. Older samples, if any, live only in storage. Any thread.
+     */
+    public long firstInMemoryTimestamp(int seriesId) {
+        SeriesState s = state(seriesId);
+        if (s == null) return Long.MAX_VALUE;
+        synchronized (s) {
+            return s.firstTimestamp();
+        }
+    }
+
     /** The flush code's hook: the chunk is durable in storage and may be evicted. Any thread. */
     public void markPersisted(int seriesId, SealedChunk chunk) {
         SeriesState s = state(seriesId);

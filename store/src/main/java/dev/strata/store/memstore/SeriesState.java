@@ -168,6 +168,31 @@ final class SeriesState {
     record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals) {}
 
     /**
+     * The sealed chunks not yet persisted plus a copy of the whole write buffer, taken together so
+     * that a concurrent seal cannot move samples from the buffer into a chunk between the two reads
+     * (caller holds the monitor).
+     */
+    FlushCopy flushCopy() {
+        SealedChunk[] cs = chunks;
+        int unpersisted = 0;
+        for (SealedChunk c : cs) if (!c.persisted()) unpersisted++;
+        SealedChunk[] sealed = new SealedChunk[unpersisted];
+        int k = 0;
+        for (SealedChunk c : cs) if (!c.persisted()) sealed[k++] = c;
+        if (size == 0) return new FlushCopy(sealed, null, null);
+        return new FlushCopy(sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size));
+    }
+
+    /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none. */
+    long firstTimestamp() {
+        SealedChunk[] cs = chunks;
+        if (cs.length > 0) return cs[0].minT();
+        return size > 0 ? ts[0] : Long.MAX_VALUE;
+    }
+
+    record FlushCopy(SealedChunk[] sealed, long[] bufTs, double[] bufVals) {}
+
+    /**
      * Drops the longest prefix of persisted chunks whose maxT <= cutoff; returns the bytes freed
      * (caller holds the monitor).
      */
