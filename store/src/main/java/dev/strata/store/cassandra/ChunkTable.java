@@ -19,7 +19,9 @@ import java.util.concurrent.Semaphore;
  * Reads and writes the {@code chunks} table. Rows are partitioned by (shard, series, day bucket of the
  * chunk's start) and clustered by start time. Writes group the rows of one partition into one
  * UNLOGGED batch (a single-partition batch is applied atomically and is the cheapest way to write
- * many rows), with at most {@code maxInFlight} batches outstanding. Thread safe.
+ * many rows), with at most {@code maxInFlight} batches outstanding. Each row is written
+ * {@code USING TIMESTAMP} its {@link ChunkRow#version()}, so a fuller version of a chunk key wins
+ * over an older partial snapshot whatever order writes, retries and replays arrive in. Thread safe.
  */
 public final class ChunkTable {
     /** Width of a partition's time bucket: one day, matching the compaction window. */
@@ -50,18 +52,6 @@ public final class ChunkTable {
         return (int) Math.floorDiv(startMs, BUCKET_MS);
     }
 
-    /**
-     * The write timestamp of a row: {@code maxT_ms * 1000 + min(samples, 999)}. A chunk key (series,
-     * start) may be written several times as it fills up (flushes write snapshots of the write buffer
-     * before the chunk is sealed); samples are only ever added to a chunk, so its fuller version has
-     * a larger maxT or, with the same maxT, more samples, hence a larger timestamp, and Cassandra's
-     * last-write-wins keeps it whatever order the writes (retries, replays, replicas) arrive in. The
-     * same version always has the same bytes, so equal timestamps are harmless.
-     */
-    public static long writeTimestamp(ChunkRow r) {
-        return r.endMs() * 1000 + Math.min(r.samples(), 999);
-    }
-
     /** Writes all rows; completes when every batch is acknowledged, exceptionally on the first failure. */
     public CompletableFuture<Void> write(int shard, List<ChunkRow> rows) {
         Map<PartitionKey, List<ChunkRow>> byPartition = new LinkedHashMap<>();
@@ -75,7 +65,7 @@ public final class ChunkTable {
                 BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
                 for (ChunkRow r : partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH))) {
                     batch.addStatement(insert.bind(shard, r.series(), bucketOf(r.startMs()), r.startMs(), r.endMs(),
-                            r.samples(), r.data().duplicate(), writeTimestamp(r)));
+                            r.samples(), r.data().duplicate(), r.version()).setIdempotent(true));
                 }
                 permits.acquireUninterruptibly();
                 CompletableFuture<?> failed = firstFailed(pending);
@@ -132,7 +122,7 @@ public final class ChunkTable {
             return;
         }
         for (Row row : rs.currentPage()) {
-            out.add(new ChunkRow(series, row.getLong(0), row.getLong(1), row.getInt(2), row.getByteBuffer(3)));
+            out.add(new ChunkRow(series, row.getLong(0), row.getLong(1), row.getInt(2), row.getByteBuffer(3), 0));
         }
         if (rs.hasMorePages()) {
             rs.fetchNextPage().whenComplete((next, e2) -> collect(next, e2, series, out, done));

@@ -9,11 +9,18 @@ import java.util.List;
  * partial: a later flush writes a fuller version under the same key, or a sealed chunk replaces them.
  * Only {@link #sealed()} chunks may be passed to {@link MemShard#markPersisted}.
  *
+ * <p>Each chunk carries the version of its window (see {@link ChunkVersion}): samples are only ever
+ * added to a window, so a later snapshot of any chunk of the window has a higher version, also when
+ * an out-of-order sample shifted the cut between two capped chunks of the window.
+ *
  * @param sealed   sealed, not yet persisted chunks, oldest first
  * @param buffered the write buffer as chunks, oldest first (empty when the buffer is empty)
  */
-public record FlushSnapshot(List<SealedChunk> sealed, List<SealedChunk> buffered) {
+public record FlushSnapshot(List<VersionedChunk> sealed, List<VersionedChunk> buffered) {
     public static final FlushSnapshot EMPTY = new FlushSnapshot(List.of(), List.of());
+
+    /** A chunk with the version its storage row is written with. */
+    public record VersionedChunk(SealedChunk chunk, long version) {}
 
     public boolean isEmpty() {
         return sealed.isEmpty() && buffered.isEmpty();
@@ -22,8 +29,8 @@ public record FlushSnapshot(List<SealedChunk> sealed, List<SealedChunk> buffered
     /** Samples in all chunks. */
     public long sampleCount() {
         long n = 0;
-        for (SealedChunk c : sealed) n += c.count();
-        for (SealedChunk c : buffered) n += c.count();
+        for (VersionedChunk c : sealed) n += c.chunk().count();
+        for (VersionedChunk c : buffered) n += c.chunk().count();
         return n;
     }
 }

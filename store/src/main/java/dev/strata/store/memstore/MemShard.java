@@ -203,10 +203,38 @@ public final class MemShard {
         synchronized (s) {
             copy = s.flushCopy();
         }
-        List<SealedChunk> buffered = copy.bufTs() == null ? List.of()
+        List<SealedChunk> bufferChunks = copy.bufTs() == null ? List.of()
                 : BufferCutter.cut(copy.bufTs(), copy.bufVals(), options, encoder, buffer);
-        if (copy.sealed().length == 0 && buffered.isEmpty()) return FlushSnapshot.EMPTY;
-        return new FlushSnapshot(List.of(copy.sealed()), buffered);
+        if (copy.sealed().length == 0 && bufferChunks.isEmpty()) return FlushSnapshot.EMPTY;
+        List<FlushSnapshot.VersionedChunk> sealed = new ArrayList<>(copy.sealed().length);
+        for (SealedChunk c : copy.sealed()) sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy)));
+        List<FlushSnapshot.VersionedChunk> buffered = new ArrayList<>(bufferChunks.size());
+        for (SealedChunk c : bufferChunks) buffered.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy)));
+        return new FlushSnapshot(sealed, buffered);
+    }
+
+    /** {@link ChunkVersion} of the window holding {@code t}, over every chunk and buffered sample of the copy. */
+    private long windowVersion(long t, SeriesState.FlushCopy copy) {
+        long w = options.windowStart(t);
+        long end = w + options.chunkDurationMs();
+        long maxT = Long.MIN_VALUE;
+        long count = 0;
+        for (SealedChunk c : copy.all()) {
+            if (c.minT() >= w && c.minT() < end) {
+                count += c.count();
+                maxT = Math.max(maxT, c.maxT());
+            }
+        }
+        long[] ts = copy.bufTs();
+        if (ts != null) {
+            for (long x : ts) {
+                if (x >= w && x < end) {
+                    count++;
+                    maxT = Math.max(maxT, x);
+                }
+            }
+        }
+        return ChunkVersion.of(maxT, count);
     }
 
     /**

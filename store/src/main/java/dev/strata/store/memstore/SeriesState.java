@@ -179,8 +179,8 @@ final class SeriesState {
         SealedChunk[] sealed = new SealedChunk[unpersisted];
         int k = 0;
         for (SealedChunk c : cs) if (!c.persisted()) sealed[k++] = c;
-        if (size == 0) return new FlushCopy(sealed, null, null);
-        return new FlushCopy(sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size));
+        if (size == 0) return new FlushCopy(cs, sealed, null, null);
+        return new FlushCopy(cs, sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size));
     }
 
     /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none. */
@@ -190,7 +190,8 @@ final class SeriesState {
         return size > 0 ? ts[0] : Long.MAX_VALUE;
     }
 
-    record FlushCopy(SealedChunk[] sealed, long[] bufTs, double[] bufVals) {}
+    /** {@code all}: every chunk in memory (for window versions); {@code sealed}: the unpersisted ones. */
+    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals) {}
 
     /**
      * Drops the longest prefix of persisted chunks whose maxT <= cutoff; returns the bytes freed

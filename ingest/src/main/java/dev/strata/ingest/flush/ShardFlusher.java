@@ -1,0 +1,206 @@
+package dev.strata.ingest.flush;
+
+import dev.strata.index.ShardIndex;
+import dev.strata.store.cassandra.CheckpointTable;
+import dev.strata.store.cassandra.ChunkRow;
+import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.SeriesKeyTable;
+import dev.strata.store.encoding.ByteArrayBuilder;
+import dev.strata.store.encoding.ChunkWriter;
+import dev.strata.store.memstore.FlushSnapshot;
+import dev.strata.store.memstore.FlushSnapshot.VersionedChunk;
+import dev.strata.store.memstore.MemShard;
+import dev.strata.store.memstore.SealedChunk;
+import dev.strata.store.model.Labels;
+import dev.strata.store.series.SeriesKey;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+
+/**
+ * Flushes one flush group of one shard to Cassandra and then writes its checkpoint:
+ * <ol>
+ *   <li>read the consumer's applied offset O (every sample of records <= O is in memory from now on);</li>
+ *   <li>for each series of the group, take its unpersisted sealed chunks and its write buffer as
+ *       chunks ({@link MemShard#snapshotForFlush}); series whose buffer is unchanged since their last
+ *       successful flush and that have no new sealed chunk are skipped (already durable);</li>
+ *   <li>write new or changed series keys, then the chunk rows (versioned, last write wins), then
+ *       commit the label index (so it is complete up to O, see the recovery), mark the sealed
+ *       chunks persisted and write checkpoint(g) = max(O, the group's checkpoint at start).</li>
+ * </ol>
+ * Any failure throws before the checkpoint is written: the checkpoint does not advance, nothing in
+ * memory is released, and the next attempt writes everything again (idempotent).
+ *
+ * <p>Series keys are written with {@code lastSampleMs} rounded up to the end of the chunk window of
+ * the newest flushed sample, so a series' key is rewritten about once per window rather than at every
+ * flush; the rebuilt index may thus think a series lasts up to one window longer than it does
+ * (harmless: a query then finds no samples in that range).
+ *
+ * <p>Threading: one flush thread per shard calls {@link #flush}; not thread safe.
+ */
+public final class ShardFlusher {
+    private final int shard;
+    private final FlushConfig config;
+    private final MemShard memory;
+    private final ShardIndex index;
+    private final ChunkTable chunks;
+    private final SeriesKeyTable seriesKeys;
+    private final CheckpointTable checkpoints;
+    private final LongSupplier appliedOffset;
+    private final long[] startCheckpoints;
+    private final FlushMetrics.Shard metrics;
+    private final ChunkWriter encoder = new ChunkWriter();
+    private final ByteArrayBuilder scratch = new ByteArrayBuilder(4096);
+    private final long[] lastCheckpoint;
+    // Per series id, what the last successful flush wrote (flush thread only).
+    private long[] keyWrittenUntil = new long[0];
+    private long[] bufferMaxT = new long[0];
+    private int[] bufferCount = new int[0];
+    private int committedSeriesLimit = -1;
+
+    /**
+     * @param appliedOffset      the shard consumer's {@code appliedOffset()}
+     * @param startCheckpoints   the checkpoints read at start (group -> offset; absent groups have none)
+     */
+    public ShardFlusher(int shard, FlushConfig config, MemShard memory, ShardIndex index, ChunkTable chunks,
+                        SeriesKeyTable seriesKeys, CheckpointTable checkpoints, LongSupplier appliedOffset,
+                        Map<Integer, Long> startCheckpoints, FlushMetrics.Shard metrics) {
+        this.shard = shard;
+        this.config = config;
+        this.memory = memory;
+        this.index = index;
+        this.chunks = chunks;
+        this.seriesKeys = seriesKeys;
+        this.checkpoints = checkpoints;
+        this.appliedOffset = appliedOffset;
+        this.metrics = metrics;
+        this.startCheckpoints = new long[config.groups()];
+        Arrays.fill(this.startCheckpoints, -1);
+        startCheckpoints.forEach((g, off) -> {
+            if (g >= 0 && g < config.groups()) this.startCheckpoints[g] = off;
+        });
+        this.lastCheckpoint = this.startCheckpoints.clone();
+    }
+
+    /** What one successful flush of a group wrote. */
+    public record Result(int group, long checkpoint, int rows, long bytes, long samples, int seriesKeys) {}
+
+    /** Flushes group {@code g}; throws (checkpoint unchanged) if any write fails or times out. */
+    public Result flush(int g) throws IOException, InterruptedException, ExecutionException, TimeoutException {
+        long t0 = System.nanoTime();
+        long offset = appliedOffset.getAsLong();
+        int limit = memory.seriesIdLimit();
+        ensureCapacity(limit);
+        List<ChunkRow> rows = new ArrayList<>();
+        List<SeriesKey> keys = new ArrayList<>();
+        List<int[]> touched = new ArrayList<>(); // {id} of series written
+        List<FlushSnapshot> snapshots = new ArrayList<>();
+        long bytes = 0;
+        long samples = 0;
+        for (int id = 0; id < limit; id++) {
+            Labels labels = memory.labels(id);
+            if (labels == null || FlushGroups.groupOf(labels.hash(), config.groups()) != g) continue;
+            FlushSnapshot snap = memory.snapshotForFlush(id, encoder, scratch);
+            if (snap.isEmpty()) continue;
+            if (snap.sealed().isEmpty() && bufferUnchanged(id, snap.buffered())) continue;
+            long newest = Long.MIN_VALUE;
+            long oldest = Long.MAX_VALUE;
+            for (List<VersionedChunk> list : List.of(snap.sealed(), snap.buffered())) {
+                for (VersionedChunk vc : list) {
+                    SealedChunk c = vc.chunk();
+                    rows.add(new ChunkRow(labels.hash(), c.minT(), c.maxT(), c.count(), ByteBuffer.wrap(c.bytes()), vc.version()));
+                    bytes += c.bytes().length;
+                    samples += c.count();
+                    metrics.samplesPerRow.observe(c.count());
+                    newest = Math.max(newest, c.maxT());
+                    oldest = Math.min(oldest, c.minT());
+                }
+            }
+            if (newest > keyWrittenUntil[id]) {
+                long first = index.firstSampleTime(id);
+                if (first == Long.MIN_VALUE || first > oldest) first = oldest;
+                long until = memory.options().windowStart(newest) + memory.options().chunkDurationMs() - 1;
+                keys.add(new SeriesKey(id, labels, first, Math.max(first, until)));
+            }
+            touched.add(new int[] {id});
+            snapshots.add(snap);
+        }
+        long timeoutMs = config.writeTimeout().toMillis();
+        if (!keys.isEmpty()) seriesKeys.write(shard, keys).get(timeoutMs, TimeUnit.MILLISECONDS);
+        if (!rows.isEmpty()) chunks.write(shard, rows).get(timeoutMs, TimeUnit.MILLISECONDS);
+        commitIndexIfNeeded(g, offset);
+        for (int i = 0; i < touched.size(); i++) {
+            int id = touched.get(i)[0];
+            FlushSnapshot snap = snapshots.get(i);
+            for (VersionedChunk vc : snap.sealed()) memory.markPersisted(id, vc.chunk());
+            rememberBuffer(id, snap.buffered());
+        }
+        for (SeriesKey k : keys) keyWrittenUntil[k.seriesId()] = k.lastSampleMs();
+        long checkpoint = Math.max(offset, startCheckpoints[g]);
+        checkpoints.write(shard, g, checkpoint).get(timeoutMs, TimeUnit.MILLISECONDS);
+        lastCheckpoint[g] = checkpoint;
+        metrics.checkpoint(g, checkpoint);
+        metrics.rows.inc(rows.size());
+        metrics.bytes.inc(bytes);
+        metrics.samples.inc(samples);
+        metrics.duration.observeSince(t0);
+        if (!config.memoryRetention().isZero() && memory.maxDataTimestamp() != Long.MIN_VALUE) {
+            memory.evictPersistedOlderThan(memory.maxDataTimestamp() - config.memoryRetention().toMillis());
+        }
+        return new Result(g, checkpoint, rows.size(), bytes, samples, keys.size());
+    }
+
+    /** The checkpoint last written (or read at start) per group; -1 for none. */
+    public long[] checkpoints() {
+        return lastCheckpoint.clone();
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    /**
+     * Commits the label index before a checkpoint when series were added since the last commit, and
+     * at least once per rotation (group 0), so the index's committed offset never lags the
+     * checkpoints by more than one flush interval. The commit records {@code offset}, which is valid:
+     * the index already holds every series of every record at or below it.
+     */
+    private void commitIndexIfNeeded(int g, long offset) throws IOException {
+        int seriesLimit = index.nextSeriesId();
+        if (seriesLimit != committedSeriesLimit || g == 0) {
+            index.commit(offset);
+            committedSeriesLimit = seriesLimit;
+        }
+    }
+
+    private boolean bufferUnchanged(int id, List<VersionedChunk> buffered) {
+        if (buffered.isEmpty()) return bufferCount[id] == 0;
+        int count = 0;
+        for (VersionedChunk c : buffered) count += c.chunk().count();
+        return bufferCount[id] == count && bufferMaxT[id] == buffered.get(buffered.size() - 1).chunk().maxT();
+    }
+
+    private void rememberBuffer(int id, List<VersionedChunk> buffered) {
+        int count = 0;
+        for (VersionedChunk c : buffered) count += c.chunk().count();
+        bufferCount[id] = count;
+        bufferMaxT[id] = buffered.isEmpty() ? Long.MIN_VALUE : buffered.get(buffered.size() - 1).chunk().maxT();
+    }
+
+    private void ensureCapacity(int limit) {
+        if (keyWrittenUntil.length >= limit) return;
+        int old = keyWrittenUntil.length;
+        keyWrittenUntil = Arrays.copyOf(keyWrittenUntil, limit);
+        bufferMaxT = Arrays.copyOf(bufferMaxT, limit);
+        bufferCount = Arrays.copyOf(bufferCount, limit);
+        Arrays.fill(keyWrittenUntil, old, limit, Long.MIN_VALUE);
+        Arrays.fill(bufferMaxT, old, limit, Long.MIN_VALUE);
+    }
+}
