@@ -30,10 +30,28 @@ public final class BitReader {
         int i = (int) (bitPos >>> 3);
         int s = (int) (bitPos & 7);
         if (i + 9 <= limit) {
-            long w = (long) BE_LONG.get(buf, i);
-            return s == 0 ? w : (w << s) | ((buf[i + 8] & 0xFFL) >>> (8 - s));
+            // Branch-free: for s == 0 the ninth byte shifts out entirely (x >>> 8 == 0 for x < 256).
+            return ((long) BE_LONG.get(buf, i) << s) | ((buf[i + 8] & 0xFFL) >>> (8 - s));
         }
         return slowPeek(i, s);
+    }
+
+    /** Same as {@link #peek64()} at an explicit bit position, for decode loops that keep the position in a local. */
+    long peekAt(long pos) {
+        int i = (int) (pos >>> 3);
+        int s = (int) (pos & 7);
+        if (i + 9 <= limit) {
+            return ((long) BE_LONG.get(buf, i) << s) | ((buf[i + 8] & 0xFFL) >>> (8 - s));
+        }
+        return slowPeek(i, s);
+    }
+
+    long position() {
+        return bitPos;
+    }
+
+    void position(long pos) {
+        bitPos = pos;
     }
 
     private long slowPeek(int i, int s) {

@@ -54,6 +54,8 @@ public final class ChunkWriter {
             best = forced;
         } else {
             for (ValueCodec c : candidates) {
+                // gorilla-xor needs at least 64 + (count - 1) bits; skip it when it cannot win.
+                if (c == xor && best != null && bestBuf.length() <= (63 + count) / 8) continue;
                 valBuf.reset();
                 if (!c.encode(values, count, bits.reset(valBuf))) continue;
                 bits.finish();

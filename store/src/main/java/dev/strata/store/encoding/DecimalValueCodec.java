@@ -27,12 +27,28 @@ public final class DecimalValueCodec implements ValueCodec {
     static final int MAX_SCALE = 22;
     private static final long MAX_MANTISSA = 1L << 53;
     private static final double[] POW10 = new double[MAX_SCALE + 1];
+    private static final double[] INV10 = new double[MAX_SCALE + 1];
     static {
         double p = 1;
         for (int i = 0; i <= MAX_SCALE; i++) {
-            POW10[i] = p;
+            POW10[i] = p;           // exact: 10^22 < 2^53 * 2^22 and 5^22 < 2^53
+            INV10[i] = 1.0 / p;     // the double nearest 10^-i
             p *= 10;
         }
+    }
+
+    /**
+     * The value an integer m stands for at scale e: {@code q + (m - q * 10^e) * 10^-e} with
+     * q = m * 10^-e, both corrections fused multiply-adds (IEEE 754 round-to-nearest, so every
+     * platform computes the same bits). It is the correctly rounded m / 10^e for decimal-parsed
+     * values in practice, and it is 3 pipelined multiplies instead of a division; exactness does not
+     * rest on that claim: the encoder accepts a value only if this function reproduces its bits.
+     */
+    static double scaled(long m, int e) {
+        double x = (double) m;
+        double inv = INV10[e];
+        double q = x * inv;
+        return Math.fma(Math.fma(-q, POW10[e], x), inv, q);
     }
     private static final int[] PREFIX_LEN = {1, 2, 3, 3};
 
@@ -57,13 +73,12 @@ public final class DecimalValueCodec implements ValueCodec {
 
     /** True if v == m / 10^e bit-exactly for m = round(v * 10^e); stores m in ints[i]. */
     private boolean fits(double v, int e, int i) {
-        double p = POW10[e];
-        long m = Math.round(v * p);
+        long m = Math.round(v * POW10[e]);
         if (m > MAX_MANTISSA || m < -MAX_MANTISSA) return false;
         long bits = Double.doubleToRawLongBits(v);
-        if (Double.doubleToRawLongBits(m / p) == bits) { ints[i] = m; return true; }
-        if (Double.doubleToRawLongBits((m + 1) / p) == bits) { ints[i] = m + 1; return true; }
-        if (Double.doubleToRawLongBits((m - 1) / p) == bits) { ints[i] = m - 1; return true; }
+        if (Double.doubleToRawLongBits(scaled(m, e)) == bits) { ints[i] = m; return true; }
+        if (Double.doubleToRawLongBits(scaled(m + 1, e)) == bits) { ints[i] = m + 1; return true; }
+        if (Double.doubleToRawLongBits(scaled(m - 1, e)) == bits) { ints[i] = m - 1; return true; }
         return false;
     }
 
@@ -235,41 +250,46 @@ public final class DecimalValueCodec implements ValueCodec {
             widths[i] = (int) in.read(7);
             if (widths[i] > 64) throw new CorruptChunkException("decimal: residual width " + widths[i] + " > 64");
         }
-        double p = POW10[e];
         long[] m = ints.length >= count ? ints : (ints = new long[count]);
+        // Residuals are unpacked in one pass (the bit-serial part), then integrated and scaled in
+        // a second pass whose dependency chain is a single add.
+        int first = order == 0 ? 0 : order == 1 ? 1 : Math.min(2, count);
+        readResiduals(in, widths, m, first, count);
+        double p = POW10[e], inv = INV10[e];
+        boolean scale = e != 0;
         switch (order) {
             case 0 -> {
-                readResiduals(in, widths, m, 0, count);
-                for (int i = 0; i < count; i++) m[i] += base0;
+                for (int i = 0; i < count; i++) dst[i] = scale ? scaledFast(m[i] + base0, p, inv) : (double) (m[i] + base0);
             }
             case 1 -> {
-                m[0] = base0;
-                readResiduals(in, widths, m, 1, count);
                 long acc = base0;
+                dst[0] = scale ? scaledFast(acc, p, inv) : (double) acc;
                 for (int i = 1; i < count; i++) {
                     acc += Zigzag.decode(m[i]);
-                    m[i] = acc;
+                    dst[i] = scale ? scaledFast(acc, p, inv) : (double) acc;
                 }
             }
             default -> {
-                m[0] = base0;
+                long acc = base0, d = base1;
+                dst[0] = scale ? scaledFast(acc, p, inv) : (double) acc;
                 if (count >= 2) {
-                    m[1] = base0 + base1;
-                    readResiduals(in, widths, m, 2, count);
-                    long acc = m[1], d = base1;
-                    for (int i = 2; i < count; i++) {
-                        d += Zigzag.decode(m[i]);
-                        acc += d;
-                        m[i] = acc;
-                    }
+                    acc += d;
+                    dst[1] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                }
+                for (int i = 2; i < count; i++) {
+                    d += Zigzag.decode(m[i]);
+                    acc += d;
+                    dst[i] = scale ? scaledFast(acc, p, inv) : (double) acc;
                 }
             }
         }
-        if (e == 0) {
-            for (int i = 0; i < count; i++) dst[i] = (double) m[i];
-        } else {
-            for (int i = 0; i < count; i++) dst[i] = m[i] / p;
-        }
+    }
+
+    /** {@link #scaled} with the table lookups hoisted. */
+    private static double scaledFast(long m, double p, double inv) {
+        double x = (double) m;
+        double q = x * inv;
+        return Math.fma(Math.fma(-q, p, x), inv, q);
     }
 
     private static void readResiduals(BitReader in, int[] widths, long[] dst, int from, int to) {
@@ -278,26 +298,54 @@ public final class DecimalValueCodec implements ValueCodec {
             if (w == 0) {
                 for (int i = from; i < to; i++) dst[i] = 0;
             } else {
-                for (int i = from; i < to; i++) dst[i] = in.read(w);
+                long pos = in.position();
+                int shift = 64 - w;
+                for (int i = from; i < to; i++) {
+                    dst[i] = in.peekAt(pos) >>> shift;
+                    pos += w;
+                }
+                in.position(pos);
             }
             return;
         }
-        int w0 = widths[0], w1 = widths[1], w2 = widths[2], w3 = widths[3];
+        // Branch-free bucket decode: code = number of leading 1s capped at 3, prefix length
+        // min(code + 1, 3), width from a 4-entry table; ((w << plen) >>> 1) >>> (63 - width)
+        // extracts width bits and yields 0 for width 0. Widths over 61 take the slow path.
+        int[] plens = PREFIX_LEN;
+        boolean fast = widths[3] <= 61;
+        long pos = in.position();
+        if (fast) {
+            // widths packed 8 bits each: a shift instead of a dependent table load per sample
+            // and a 64-bit window refilled only when the next code might not fit, which keeps
+            // the memory load off the per-sample dependency chain.
+            int packed = widths[0] | widths[1] << 8 | widths[2] << 16 | widths[3] << 24;
+            int refillAt = 64 - (3 + widths[3]);
+            long window = in.peekAt(pos);
+            int used = 0;
+            for (int i = from; i < to; i++) {
+                if (used > refillAt) {
+                    pos += used;
+                    window = in.peekAt(pos);
+                    used = 0;
+                }
+                long w = window << used;
+                int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
+                int plen = Math.min(code + 1, 3);
+                int width = (packed >>> (code << 3)) & 0xFF;
+                dst[i] = ((w << plen) >>> 1) >>> (63 - width);
+                used += plen + width;
+            }
+            pos += used;
+            in.position(pos);
+            return;
+        }
         for (int i = from; i < to; i++) {
             long w = in.peek64();
-            int ones = Long.numberOfLeadingZeros(~w);
-            int plen, width;
-            if (ones == 0) { plen = 1; width = w0; }
-            else if (ones == 1) { plen = 2; width = w1; }
-            else if (ones == 2) { plen = 3; width = w2; }
-            else { plen = 3; width = w3; }
-            if (plen + width <= 64) {
-                dst[i] = width == 0 ? 0 : (w << plen) >>> (64 - width);
-                in.skip(plen + width);
-            } else {
-                in.skip(plen);
-                dst[i] = in.read(width);
-            }
+            int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
+            int plen = plens[code];
+            int width = widths[code];
+            in.skip(plen);
+            dst[i] = in.read(width);
         }
     }
 }

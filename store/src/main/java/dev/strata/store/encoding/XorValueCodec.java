@@ -48,27 +48,32 @@ public final class XorValueCodec implements ValueCodec {
 
     @Override
     public void decode(BitReader in, int count, double[] dst) {
-        long prev = in.read(64);
+        long pos = in.position();
+        long prev = in.peekAt(pos);
+        pos += 64;
         dst[0] = Double.longBitsToDouble(prev);
         int lead = 0, trail = 0;
         for (int i = 1; i < count; i++) {
-            long w = in.peek64();
+            long w = in.peekAt(pos);
             if (w >= 0) {               // '0'
-                in.skip(1);
-            } else if ((w << 1) >= 0) { // '10'
-                in.skip(2);
+                pos++;
+            } else {
+                if ((w << 1) >= 0) {    // '10'
+                    pos += 2;
+                } else {                // '11'
+                    lead = (int) ((w << 2) >>> 59);
+                    int sig = (int) ((w << 7) >>> 58);
+                    if (sig == 0) sig = 64;
+                    if (lead + sig > 64) throw new CorruptChunkException("gorilla-xor: leading zeros " + lead + " + length " + sig + " > 64 at sample " + i);
+                    trail = 64 - lead - sig;
+                    pos += 13;
+                }
                 int sig = 64 - lead - trail;
-                prev ^= in.read(sig) << trail;
-            } else {                    // '11'
-                lead = (int) ((w << 2) >>> 59);
-                int sig = (int) ((w << 7) >>> 58);
-                if (sig == 0) sig = 64;
-                if (lead + sig > 64) throw new CorruptChunkException("gorilla-xor: leading zeros " + lead + " + length " + sig + " > 64 at sample " + i);
-                trail = 64 - lead - sig;
-                in.skip(13);
-                prev ^= in.read(sig) << trail;
+                prev ^= (in.peekAt(pos) >>> (64 - sig)) << trail;
+                pos += sig;
             }
             dst[i] = Double.longBitsToDouble(prev);
         }
+        in.position(pos);
     }
 }

@@ -110,7 +110,7 @@ public final class MemShard {
         }
         AppendResult r;
         synchronized (s) {
-            r = s.append(timestampMs, value, options.outOfOrderWindowMs(), usedBytes);
+            r = s.append(timestampMs, value, options, usedBytes);
             if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
         }
         switch (r) {

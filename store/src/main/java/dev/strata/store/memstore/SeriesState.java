@@ -32,6 +32,8 @@ final class SeriesState {
     private int size;
     long maxT = Long.MIN_VALUE;
     long lastSealedT = Long.MIN_VALUE;
+    /** End of the window holding ts[0] (valid while size > 0); cached to keep a division off the append path. */
+    private long headWindowEnd;
     /** Newest maxT among chunks evicted from memory; older data must be read from persistent storage. */
     volatile long evictedUpToT = Long.MIN_VALUE;
     volatile SealedChunk[] chunks = NO_CHUNKS;
@@ -58,13 +60,14 @@ final class SeriesState {
     }
 
     /** Caller holds the monitor. */
-    AppendResult append(long t, double v, long outOfOrderWindowMs, AtomicLong meter) {
+    AppendResult append(long t, double v, MemShardOptions o, AtomicLong meter) {
+        long outOfOrderWindowMs = o.outOfOrderWindowMs();
         if (size == 0 || t > ts[size - 1]) {
             if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
             if (ts == null || size == ts.length) grow(meter);
             ts[size] = t;
             vals[size] = v;
-            size++;
+            if (size++ == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
             if (t > maxT) maxT = t;
             return AppendResult.APPENDED;
         }
@@ -80,6 +83,7 @@ final class SeriesState {
         ts[at] = t;
         vals[at] = v;
         size++;
+        if (at == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
         return AppendResult.APPENDED;
     }
 
@@ -95,21 +99,21 @@ final class SeriesState {
         int max = o.maxSamplesPerChunk();
         while (size > 0) {
             long frozenLimit = maxT - o.outOfOrderWindowMs();
-            long windowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
+            long windowEnd = headWindowEnd;
             if (windowEnd <= frozenLimit) {
-                sealPrefix(Math.min(countBelow(windowEnd), max), writer, scratch, meter);
+                sealPrefix(Math.min(countBelow(windowEnd), max), o, writer, scratch, meter);
                 continue;
             }
             if (size < max || countBelow(frozenLimit) < max) return;
-            sealPrefix(max, writer, scratch, meter);
+            sealPrefix(max, o, writer, scratch, meter);
         }
     }
 
     /** Seals every buffered sample older than {@code limit}, cut by window and count (caller holds the monitor). */
     void sealBefore(long limit, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
         while (size > 0 && ts[0] < limit) {
-            long windowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
-            sealPrefix(Math.min(countBelow(Math.min(limit, windowEnd)), o.maxSamplesPerChunk()), writer, scratch, meter);
+            long windowEnd = headWindowEnd;
+            sealPrefix(Math.min(countBelow(Math.min(limit, windowEnd)), o.maxSamplesPerChunk()), o, writer, scratch, meter);
         }
         shrinkIfSparse(meter);
     }
@@ -119,7 +123,7 @@ final class SeriesState {
         return i >= 0 ? i : -i - 1;
     }
 
-    private void sealPrefix(int k, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
+    private void sealPrefix(int k, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
         scratch.reset();
         writer.write(ts, vals, k, scratch);
         SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[0], ts[k - 1], k);
@@ -130,6 +134,7 @@ final class SeriesState {
         System.arraycopy(ts, k, ts, 0, size - k);
         System.arraycopy(vals, k, vals, 0, size - k);
         size -= k;
+        if (size > 0) headWindowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
         chunks = next;
         meter.addAndGet(c.heapBytes() + 4);
         shrinkIfSparse(meter);
