@@ -27,6 +27,8 @@ public final class ChunkTable {
     /** Width of a partition's time bucket: one day, matching the compaction window. */
     public static final long BUCKET_MS = 86_400_000L;
     private static final int MAX_ROWS_PER_BATCH = 50;
+    /** A read may span at most this many day buckets (ten years): a guard against unbounded ranges. */
+    public static final int MAX_BUCKETS_PER_READ = 3660;
 
     private final CqlSession session;
     private final PreparedStatement insert;
@@ -90,11 +92,17 @@ public final class ChunkTable {
 
     /** Chunks of one series overlapping [fromMs, toMs], in start-time order. */
     public CompletionStage<List<ChunkRow>> read(int shard, long series, long fromMs, long toMs) {
-        int first = bucketOf(fromMs - maxChunkSpanMs);
+        long lookBack = fromMs - maxChunkSpanMs;
+        if (lookBack > fromMs) lookBack = Long.MIN_VALUE; // overflow
+        int first = bucketOf(lookBack);
         int last = bucketOf(toMs);
+        if ((long) last - first > MAX_BUCKETS_PER_READ) {
+            throw new IllegalArgumentException("chunk read of series " + Long.toHexString(series) + " over [" + fromMs + ", " + toMs
+                    + "] spans " + ((long) last - first + 1) + " day buckets, more than " + MAX_BUCKETS_PER_READ + "; narrow the range");
+        }
         List<CompletableFuture<List<ChunkRow>>> parts = new ArrayList<>();
         for (int b = first; b <= last; b++) {
-            parts.add(readBucket(shard, series, b, fromMs - maxChunkSpanMs, toMs));
+            parts.add(readBucket(shard, series, b, lookBack, toMs));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
             List<ChunkRow> out = new ArrayList<>();

@@ -85,12 +85,13 @@ public final class ChunkPager {
         if (minT > maxT) return CompletableFuture.completedFuture(SampleIterator.EMPTY);
         long firstInMemory = memory.firstInMemoryTimestamp(seriesId);
         boolean olderExists = firstSampleMs == Long.MIN_VALUE || firstSampleMs < firstInMemory;
-        if (minT >= firstInMemory || !olderExists) {
+        if (minT >= firstInMemory || !olderExists || (firstSampleMs != Long.MIN_VALUE && firstSampleMs > maxT)) {
             return CompletableFuture.completedFuture(memory.iterator(seriesId, minT, maxT));
         }
+        long storageFrom = firstSampleMs == Long.MIN_VALUE ? minT : Math.max(minT, firstSampleMs);
         long overlap = memory.options().outOfOrderWindowMs();
         long storageTo = firstInMemory == Long.MAX_VALUE ? maxT : Math.min(maxT, saturatingAdd(firstInMemory, overlap));
-        return limited(() -> source.read(shard, labels.hash(), minT, storageTo).toCompletableFuture())
+        return limited(() -> source.read(shard, labels.hash(), storageFrom, storageTo).toCompletableFuture())
                 .thenApply(rows -> {
                     long bytes = 0;
                     for (ChunkRow r : rows) bytes += r.data().remaining();
@@ -98,7 +99,7 @@ public final class ChunkPager {
                     ChunkReader reader = readers.get();
                     List<SampleIterator> sources = new ArrayList<>(rows.size() + 1);
                     sources.add(memory.iterator(seriesId, minT, maxT)); // memory first: it wins ties
-                    for (ChunkRow r : rows) sources.add(new DecodedChunkIterator(reader, r.data(), minT, storageTo));
+                    for (ChunkRow r : rows) sources.add(new DecodedChunkIterator(reader, r.data(), storageFrom, storageTo));
                     return MergedSampleIterator.of(sources);
                 });
     }

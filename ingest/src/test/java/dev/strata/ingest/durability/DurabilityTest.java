@@ -1,0 +1,286 @@
+package dev.strata.ingest.durability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import dev.strata.ingest.flush.FlushConfig;
+import dev.strata.ingest.flush.FlushGroups;
+import dev.strata.ingest.record.ShardRecordWriter;
+import dev.strata.store.cassandra.CassandraSchema;
+import dev.strata.store.cassandra.CheckpointTable;
+import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.SeriesKeyTable;
+import dev.strata.store.memstore.MemShardOptions;
+import dev.strata.store.model.Labels;
+import dev.strata.testkit.CassandraExtension;
+import dev.strata.testkit.CassandraNode;
+import dev.strata.testkit.KafkaBroker;
+import dev.strata.testkit.KafkaExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Flush, checkpoints and recovery against a real Kafka broker and a real Cassandra node: whatever
+ * was flushed, crashed or rebuilt, a recovered shard holds exactly the samples written.
+ */
+@ExtendWith({KafkaExtension.class, CassandraExtension.class})
+class DurabilityTest {
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static final long MIN = 60_000L;
+    private static final int SHARD = 0;
+    private static final int SERIES = 120;
+    /** 30 min chunks, 120 samples max (so windows get cut by count too), 2 min out-of-order window, 1 min grace. */
+    private static final MemShardOptions OPTIONS = new MemShardOptions(30 * MIN, 120, 2 * MIN, MIN, 256L << 20, 3 * 3_600_000L);
+    private static final FlushConfig MANUAL = new FlushConfig(4, Duration.ofHours(1), Duration.ofMillis(50), Duration.ofMillis(400),
+            Duration.ofSeconds(10), Duration.ZERO);
+
+    @TempDir
+    Path tmp;
+
+    /** What was written: labels -> timestamp -> value bits; and a record generator. */
+    static final class Workload {
+        final long seed;
+        final Random random;
+        final List<Labels> series = new ArrayList<>();
+        final Map<Labels, TreeMap<Long, Long>> written = new HashMap<>();
+        final long base = 1_700_000_000_000L;
+        int step;
+
+        Workload(long seed) {
+            this.seed = seed;
+            this.random = new Random(seed);
+            for (int i = 0; i < SERIES; i++) {
+                series.add(Labels.of("__name__", "m" + (i % 3), "instance", "host-" + i));
+            }
+        }
+
+        /** One record: 4 scrapes (10 s apart) of every series, with an occasional late sample. */
+        byte[] nextRecord() {
+            ShardRecordWriter w = new ShardRecordWriter();
+            w.reset(SHARD);
+            for (Labels l : series) {
+                List<long[]> samples = new ArrayList<>();
+                for (int k = 0; k < 4; k++) {
+                    long t = base + (step * 4L + k) * 10_000L;
+                    if (random.nextInt(50) == 0) t -= 5_000; // out of order by half a step, within the window
+                    samples.add(new long[] {t, Double.doubleToRawLongBits(random.nextInt(1000) / 4.0)});
+                }
+                TreeMap<Long, Long> seen = written.computeIfAbsent(l, x -> new TreeMap<>());
+                samples.removeIf(s -> seen.containsKey(s[0]));
+                if (samples.isEmpty()) continue;
+                w.beginSeries(l.hash(), l.size(), samples.size());
+                for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+                for (long[] s : samples) {
+                    w.sample(s[0], Double.longBitsToDouble(s[1]));
+                    seen.put(s[0], s[1]);
+                }
+                w.endSeries();
+            }
+            step++;
+            return w.finish();
+        }
+    }
+
+    private static final class Producer implements AutoCloseable {
+        final KafkaProducer<byte[], byte[]> producer;
+        final String topic;
+        long next;
+
+        Producer(KafkaBroker kafka, String topic) {
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+            p.put(ProducerConfig.ACKS_CONFIG, "all");
+            this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+            this.topic = topic;
+        }
+
+        /** Sends {@code n} records synchronously; returns the end offset after them. */
+        long send(Workload w, int n) throws Exception {
+            for (int i = 0; i < n; i++) {
+                next = producer.send(new ProducerRecord<>(topic, SHARD, null, w.nextRecord())).get().offset() + 1;
+            }
+            return next;
+        }
+
+        @Override
+        public void close() {
+            producer.close();
+        }
+    }
+
+    private record Env(String topic, CqlSession session, DurableShard.Tables tables) implements AutoCloseable {
+        @Override
+        public void close() {
+            session.close();
+        }
+    }
+
+    private static Env env(KafkaBroker kafka, CassandraNode cassandra) {
+        int run = RUN.incrementAndGet();
+        String topic = "durability-" + run + "-" + System.nanoTime();
+        kafka.createTopic(topic, 1);
+        CqlSession session = cassandra.openSession();
+        String ks = "durability_" + run + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
+        CassandraSchema.create(session, ks, "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(3650));
+        return new Env(topic, session, new DurableShard.Tables(new ChunkTable(session, ks, OPTIONS.chunkDurationMs(), 8),
+                new SeriesKeyTable(session, ks), new CheckpointTable(session, ks)));
+    }
+
+    private void assertHoldsExactly(DurableShard shard, Workload w, String what) {
+        long total = 0;
+        for (Labels l : w.series) {
+            TreeMap<Long, Long> expected = w.written.get(l);
+            assertEquals(expected, shard.read(l, w.base - 3_600_000L, w.base + 86_400_000L), what + ": samples of " + l + " (seed=" + w.seed + ")");
+            total += expected.size();
+        }
+        assertTrue(total > 0);
+    }
+
+    @Test
+    void flushWritesChunksAndCheckpointsAndRecoveryReplaysOnlyWhatIsNotDurable(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        long seed = Long.getLong("seed", System.nanoTime());
+        Workload w = new Workload(seed);
+        Path indexDir = tmp.resolve("index");
+        try (Env env = env(kafka, cassandra); Producer producer = new Producer(kafka, env.topic)) {
+            long end1 = producer.send(w, 60); // 40 min of data: windows sealed by time and by count
+            long t0 = System.nanoTime();
+            DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, MANUAL, false);
+            a.awaitApplied(end1, Duration.ofSeconds(60));
+            System.err.printf("durability: consumed %d records in %d ms%n", end1, (System.nanoTime() - t0) / 1_000_000);
+            a.scheduler.flushAll().get();
+            System.err.printf("durability: flushed %.0f rows with %.0f samples, at %d ms%n", a.metrics.rowsWritten(), a.metrics.samplesWritten(),
+                    (System.nanoTime() - t0) / 1_000_000);
+            long[] cps = a.flusher.checkpoints();
+            for (long cp : cps) assertEquals(end1 - 1, cp, "every group checkpointed at the last applied offset (seed=" + seed + ")");
+            assertEquals(Map.of(0, end1 - 1, 1, end1 - 1, 2, end1 - 1, 3, end1 - 1), env.tables.checkpoints().read(SHARD));
+            assertTrue(a.metrics.rowsWritten() > 0, "rows written");
+            assertHoldsExactly(a, w, "after the first flush");
+
+            // More data; groups 0 and 1 flushed again, 2 and 3 not; then a crash.
+            long end2 = producer.send(w, 30);
+            a.awaitApplied(end2, Duration.ofSeconds(60));
+            a.flusher.flush(0);
+            a.flusher.flush(1);
+            a.crash();
+            System.err.printf("durability: crashed at %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+
+            DurableShard b = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, MANUAL, false);
+            try {
+                assertEquals(end1, b.plan.startOffset(), "replay starts after the lowest checkpoint (seed=" + seed + ")");
+                b.awaitApplied(end2, Duration.ofSeconds(60));
+                long start = System.nanoTime();
+                while (!b.consumer.stats().ready() && System.nanoTime() - start < 10_000_000_000L) Thread.sleep(20);
+                assertTrue(b.consumer.stats().ready(), "ready after reaching the log end taken at start");
+                // Groups 0 and 1 are durable up to end2 - 1: their samples were skipped, not appended again.
+                long expectedApplied = 0;
+                for (Labels l : w.series) {
+                    if (FlushGroups.groupOf(l.hash(), 4) >= 2) expectedApplied += samplesInRecords(w, l, end1);
+                }
+                assertEquals(expectedApplied, b.memory.appendedCount(), "only samples not yet durable were replayed (seed=" + seed + ")");
+                assertTrue(b.consumer.stats().replaySkippedSamples() > 0);
+                assertHoldsExactly(b, w, "after recovery");
+                // The recovered shard flushes and checkpoints further.
+                b.scheduler.flushAll().get();
+                for (long cp : b.flusher.checkpoints()) assertEquals(end2 - 1, cp);
+                assertHoldsExactly(b, w, "after recovery and flush");
+            } finally {
+                b.close();
+            }
+        }
+    }
+
+    @Test
+    void indexDirectoryDeletedIsRebuiltFromSeriesKeysWithNothingLost(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        long seed = Long.getLong("seed", System.nanoTime());
+        Workload w = new Workload(seed);
+        Path indexDir = tmp.resolve("index");
+        try (Env env = env(kafka, cassandra); Producer producer = new Producer(kafka, env.topic)) {
+            long end1 = producer.send(w, 50);
+            DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, MANUAL, false);
+            a.awaitApplied(end1, Duration.ofSeconds(60));
+            a.scheduler.flushAll().get();
+            long end2 = producer.send(w, 10);
+            a.awaitApplied(end2, Duration.ofSeconds(60));
+            a.crash();
+            deleteRecursively(indexDir);
+
+            try (DurableShard b = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, MANUAL, false)) {
+                assertTrue(b.index.rebuiltFromListing(), "index rebuilt from the series-key table");
+                assertEquals(end1, b.plan.startOffset());
+                b.awaitApplied(end2, Duration.ofSeconds(60));
+                assertHoldsExactly(b, w, "after the index rebuild (seed=" + seed + ")");
+            }
+        }
+    }
+
+    @Test
+    void cassandraDownDuringIngestLosesNothingAndCheckpointsResume(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        long seed = Long.getLong("seed", System.nanoTime());
+        Workload w = new Workload(seed);
+        Path indexDir = tmp.resolve("index");
+        FlushConfig fast = new FlushConfig(4, Duration.ofMillis(800), Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(3),
+                Duration.ZERO);
+        try (Env env = env(kafka, cassandra); Producer producer = new Producer(kafka, env.topic)) {
+            long end1 = producer.send(w, 30);
+            DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, fast, true);
+            a.awaitApplied(end1, Duration.ofSeconds(60));
+            awaitCheckpoints(a, end1 - 1, Duration.ofSeconds(30));
+
+            cassandra.stop();
+            long end2 = producer.send(w, 20);
+            a.awaitApplied(end2, Duration.ofSeconds(60));
+            Thread.sleep(2_000);
+            assertTrue(a.metrics.failureCount() > 0, "flushes failed while Cassandra was down");
+            for (long cp : a.flusher.checkpoints()) assertEquals(end1 - 1, cp, "checkpoints do not advance while Cassandra is down");
+
+            cassandra.restart();
+            awaitCheckpoints(a, end2 - 1, Duration.ofSeconds(90));
+            assertEquals(end2 - 1, env.tables.checkpoints().read(SHARD).values().stream().mapToLong(Long::longValue).min().orElse(-1));
+            a.crash();
+            try (DurableShard b = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, MANUAL, false)) {
+                assertEquals(end2, b.plan.startOffset(), "nothing to replay: everything was flushed after the outage");
+                assertHoldsExactly(b, w, "after the Cassandra outage (seed=" + seed + ")");
+            }
+        }
+    }
+
+    private static void awaitCheckpoints(DurableShard s, long offset, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long min = Long.MAX_VALUE;
+            for (long cp : s.flusher.checkpoints()) min = Math.min(min, cp);
+            if (min >= offset) return;
+            if (System.nanoTime() > deadline) throw new AssertionError("checkpoints reached only " + min + ", wanted " + offset);
+            Thread.sleep(50);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+    }
+
+    /** Samples of series {@code l} in records at offsets >= {@code fromOffset} (records hold 4 scrapes each, none dropped). */
+    private static long samplesInRecords(Workload w, Labels l, long fromOffset) {
+        long from = w.base + fromOffset * 4 * 10_000L - 5_000;
+        return w.written.get(l).tailMap(from, true).size();
+    }
+}
