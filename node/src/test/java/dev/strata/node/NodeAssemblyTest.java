@@ -41,7 +41,7 @@ class NodeAssemblyTest {
             HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().contains("waiting for cassandra, kafka"), ready.body());
+            assertTrue(ready.body().contains("cassandra") && ready.body().contains("kafka") && ready.body().contains("shards"), ready.body());
             assertFalse(node.isReady());
             String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
