@@ -13,14 +13,15 @@ import java.util.List;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Wires a node from its configuration: the metrics registry, the Kafka and Cassandra connectors and
- * the HTTP server, in start order. Ingest and query components will be added here, between the
+ * Wires a node from its configuration: the metrics registry, then in start order the locked data
+ * directory, the Kafka and Cassandra connectors and the HTTP server. Ingest and query components will be added here, between the
  * connectors and the HTTP server (so they stop before their connections close), with their HTTP
  * handlers routed by method reference.
  */
 public final class NodeAssembly implements AutoCloseable {
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final Readiness readiness = new Readiness();
+    private final DataDirectory dataDir;
     private final Connector<Admin> kafka;
     private final Connector<CqlSession> cassandra;
     private final HttpComponent http;
@@ -29,13 +30,14 @@ public final class NodeAssembly implements AutoCloseable {
     public NodeAssembly(NodeConfig config) {
         ProcessMetrics.register(metrics);
         JvmMetrics.register(metrics);
+        dataDir = new DataDirectory(config.storage().dataDir());
         kafka = KafkaSetup.connector(config.kafka(), config.cluster());
         cassandra = CassandraSetup.connector(config.cassandra(), config.cluster());
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics).build();
         http = new HttpComponent(new HttpServer(config.http(), router, metrics));
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
-        node = new Node(List.of(kafka, cassandra, http), readiness);
+        node = new Node(List.of(dataDir, kafka, cassandra, http), readiness);
     }
 
     public void start() throws Exception {
