@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * Wires a node from its configuration, in start order: the metrics registry, the Kafka and Cassandra
+ * Wires a node from its configuration, in start order: the metrics registry, the locked data directory, the Kafka and Cassandra
  * connectors, the shards (label index + memory + consumer each), the gateway (write receivers and
  * the Kafka producer) and the HTTP server, which routes the write receivers, the shard status and the
  * Prometheus API by method reference. Components stop in reverse order, so the HTTP server stops
@@ -36,6 +36,7 @@ import org.apache.kafka.clients.admin.Admin;
 public final class NodeAssembly implements AutoCloseable {
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final Readiness readiness = new Readiness();
+    private final DataDirectory dataDir;
     private final Connector<Admin> kafka;
     private final Connector<CqlSession> cassandra;
     private final ShardsComponent shards;
@@ -47,6 +48,7 @@ public final class NodeAssembly implements AutoCloseable {
     public NodeAssembly(NodeConfig config) {
         ProcessMetrics.register(metrics);
         JvmMetrics.register(metrics);
+        dataDir = new DataDirectory(config.storage().dataDir());
         kafka = KafkaSetup.connector(config.kafka(), config.cluster());
         cassandra = CassandraSetup.connector(config.cassandra(), config.cluster());
         shards = new ShardsComponent(config, kafka::isReady, SeriesKeyListing.empty());
@@ -72,7 +74,7 @@ public final class NodeAssembly implements AutoCloseable {
         http = new HttpComponent(new HttpServer(config.http(), router, metrics));
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
-        node = new Node(List.of(kafka, cassandra, shards, gateway, http), readiness);
+        node = new Node(List.of(dataDir, kafka, cassandra, shards, gateway, http), readiness);
     }
 
     private static ExecutorService newQueryExecutor(int threads) {

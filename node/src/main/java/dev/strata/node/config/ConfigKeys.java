@@ -28,6 +28,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> HTTP_MAX_REQUEST_BYTES = DEF.define("http.max-request-bytes", ConfigType.SIZE,
             "32MiB", range(1024, Integer.MAX_VALUE),
             "Largest HTTP request body accepted; larger requests are answered 413.");
+    public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = DEF.define("http.idle-timeout", ConfigType.DURATION,
+            "5m", minDuration(Duration.ofSeconds(1)),
+            "A keep-alive connection with no request in flight and no traffic for this long is closed.");
     public static final ConfigKey<Integer> HTTP_THREADS = DEF.define("http.threads", ConfigType.INT, "0",
             range(0, 1024), "Event-loop threads of the HTTP server; 0 means twice the number of cores.");
 
