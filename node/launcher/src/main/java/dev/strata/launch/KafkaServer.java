@@ -93,6 +93,7 @@ public final class KafkaServer implements AutoCloseable {
     private JavaCommand command(String mainClass, List<String> heapFlags, List<String> args) {
         List<String> jvm = new java.util.ArrayList<>(heapFlags);
         jvm.addAll(JVM_FLAGS);
+        jvm.addAll(config.extraJvmOptions());
         jvm.add("-Dlog4j2.configurationFile=" + config.dataDir().resolve("log4j2.xml").toUri());
         return new JavaCommand(config.java(), jvm, config.classpath(), mainClass, args);
     }
