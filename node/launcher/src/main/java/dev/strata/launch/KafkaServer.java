@@ -69,7 +69,7 @@ public final class KafkaServer implements AutoCloseable {
             format();
         }
         ChildProcess child = ChildProcess.start("kafka", command("kafka.Kafka",
-                List.of("-Xms256m", "-Xmx" + config.heap()), List.of(dir.resolve("server.properties").toString())),
+                List.of("-Xmx" + config.heap()), List.of(dir.resolve("server.properties").toString())),
                 dir, log(), dir.resolve("server.pid"));
         child.awaitReady(child.logLine(READY_MARKER), config.startTimeout());
         child.awaitReady(Readiness.tcp(config.host(), config.port()), config.startTimeout());
