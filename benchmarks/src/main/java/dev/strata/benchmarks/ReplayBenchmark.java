@@ -1,7 +1,7 @@
 package dev.strata.benchmarks;
 
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.consumer.IndexSeriesIndex;
+import dev.strata.ingest.consumer.ShardIndexSeries;
 import dev.strata.ingest.consumer.MemShardStore;
 import dev.strata.ingest.consumer.ShardConsumer;
 import dev.strata.ingest.consumer.ShardConsumerConfig;
@@ -87,7 +87,7 @@ public class ReplayBenchmark {
         kafka.updateBeginningOffsets(Map.of(tp, 0L));
         kafka.updateEndOffsets(Map.of(tp, (long) records.size()));
         ShardConsumer consumer = new ShardConsumer(new ShardConsumerConfig(TOPIC, 0, 0, Duration.ZERO, Duration.ofHours(1)), kafka,
-                new MemShardStore(memory), new IndexSeriesIndex(index), System::nanoTime);
+                new MemShardStore(memory), new ShardIndexSeries(index), System::nanoTime);
         kafka.schedulePollTask(() -> {
             for (int i = 0; i < records.size(); i++) kafka.addRecord(new ConsumerRecord<>(TOPIC, 0, i, null, records.get(i)));
         });

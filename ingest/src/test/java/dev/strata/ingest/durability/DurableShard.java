@@ -1,7 +1,7 @@
 package dev.strata.ingest.durability;
 
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.consumer.IndexSeriesIndex;
+import dev.strata.ingest.consumer.ShardIndexSeries;
 import dev.strata.ingest.consumer.MemShardStore;
 import dev.strata.ingest.consumer.ShardConsumer;
 import dev.strata.ingest.consumer.ShardConsumerConfig;
@@ -63,7 +63,7 @@ final class DurableShard implements AutoCloseable {
         this.kafka = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.plan = ShardRecovery.plan(shard, topic, flushConfig.groups(), tables.checkpoints, index, kafka, new Counter());
         this.consumer = new ShardConsumer(new ShardConsumerConfig(topic, shard, plan.startOffset(), Duration.ofMillis(50),
-                Duration.ofMillis(200)), kafka, new MemShardStore(memory), new IndexSeriesIndex(index), System::nanoTime, plan.replay());
+                Duration.ofMillis(200)), kafka, new MemShardStore(memory), new ShardIndexSeries(index), System::nanoTime, plan.replay());
         this.metrics = FlushMetrics.unregistered().forShard(shard);
         Map<Integer, Long> cps = new TreeMap<>();
         long[] c = plan.checkpoints();
