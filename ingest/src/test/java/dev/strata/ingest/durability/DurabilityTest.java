@@ -261,6 +261,68 @@ class DurabilityTest {
         }
     }
 
+    /**
+     * Samples per Cassandra row at a 15 s scrape with production chunking (2 h, 480) and 8 groups
+     * flushed every 60 s of data time: 100 series, 4 h 10 min. Prints the numbers for the issue note.
+     */
+    @Test
+    void rowsAtFifteenSecondScrapeHoldAWholeWindow(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        MemShardOptions production = MemShardOptions.defaults();
+        FlushConfig eight = new FlushConfig(8, Duration.ofHours(1), Duration.ofMillis(50), Duration.ofMillis(400), Duration.ofSeconds(10),
+                Duration.ZERO);
+        int series = 100;
+        int scrapes = 1000;
+        try (Env env = env(kafka, cassandra); Producer producer = new Producer(kafka, env.topic)) {
+            List<Labels> labels = new ArrayList<>();
+            for (int i = 0; i < series; i++) labels.add(Labels.of("__name__", "node_load1", "instance", "host-" + i));
+            long base = 1_700_006_400_000L; // a window start
+            try (DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, tmp.resolve("index"), env.tables, production,
+                    eight, false)) {
+                // One scrape per 15 s of data time, one group flushed per 7.5 s: produce, apply, flush, in step.
+                int group = 0;
+                for (int s = 0; s < scrapes; s++) {
+                    ShardRecordWriter w = new ShardRecordWriter();
+                    w.reset(SHARD);
+                    for (Labels l : labels) {
+                        w.beginSeries(l.hash(), l.size(), 1);
+                        for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+                        w.sample(base + s * 15_000L, (s * 7 + l.hashCode()) % 1000 / 10.0);
+                        w.endSeries();
+                    }
+                    producer.producer.send(new ProducerRecord<>(env.topic, SHARD, null, w.finish())).get();
+                    a.awaitApplied(s + 1, Duration.ofSeconds(60));
+                    for (int k = 0; k < 2; k++) {
+                        a.flusher.flush(group);
+                        group = (group + 1) % 8;
+                    }
+                }
+                long stored = 0;
+                long storedSamples = 0;
+                for (Labels l : labels) {
+                    for (var row : env.tables.chunks().read(SHARD, l.hash(), base, base + scrapes * 15_000L).toCompletableFuture().get()) {
+                        stored++;
+                        storedSamples += row.samples();
+                    }
+                }
+                double perWrite = a.metrics.samplesWritten() / a.metrics.rowsWritten();
+                double perStored = (double) storedSamples / stored;
+                System.err.printf("durability: 15 s scrape, %d series x %d scrapes: %.0f row writes with %.0f samples (%.1f samples per row"
+                        + " write, %.1f row writes per 1000 samples); %d rows stored with %d samples (%.1f samples per stored row)%n",
+                        series, scrapes, a.metrics.rowsWritten(), a.metrics.samplesWritten(), perWrite,
+                        1000 * a.metrics.rowsWritten() / ((double) series * scrapes), stored, storedSamples, perStored);
+                assertTrue(perStored >= 240, "samples per stored row " + perStored);
+                assertHoldsExactlyPerSeries(a, labels, base, scrapes);
+            }
+        }
+    }
+
+    private static void assertHoldsExactlyPerSeries(DurableShard a, List<Labels> labels, long base, int scrapes) {
+        for (Labels l : labels) {
+            TreeMap<Long, Long> got = a.read(l, base - 3_600_000L, base + scrapes * 15_000L);
+            assertEquals(scrapes, got.size(), "samples of " + l);
+        }
+    }
+
     private static void awaitCheckpoints(DurableShard s, long offset, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

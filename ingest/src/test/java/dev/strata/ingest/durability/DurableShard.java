@@ -1,17 +1,14 @@
 package dev.strata.ingest.durability;
 
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.consumer.ShardIndexSeries;
-import dev.strata.ingest.consumer.MemShardStore;
 import dev.strata.ingest.consumer.ShardConsumer;
-import dev.strata.ingest.consumer.ShardConsumerConfig;
 import dev.strata.ingest.consumer.ShardConsumers;
 import dev.strata.ingest.flush.FlushConfig;
 import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.flush.FlushScheduler;
 import dev.strata.ingest.flush.ShardFlusher;
 import dev.strata.ingest.recovery.RecoveryPlan;
-import dev.strata.ingest.recovery.ShardRecovery;
+import dev.strata.ingest.recovery.DurableShardStart;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
@@ -61,16 +58,15 @@ final class DurableShard implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         this.kafka = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.plan = ShardRecovery.plan(shard, topic, flushConfig.groups(), tables.checkpoints, index, kafka, new Counter());
-        this.consumer = new ShardConsumer(new ShardConsumerConfig(topic, shard, plan.startOffset(), Duration.ofMillis(50),
-                Duration.ofMillis(200)), kafka, new MemShardStore(memory), new ShardIndexSeries(index), System::nanoTime, plan.replay());
-        this.metrics = FlushMetrics.unregistered().forShard(shard);
-        Map<Integer, Long> cps = new TreeMap<>();
-        long[] c = plan.checkpoints();
-        for (int g = 0; g < c.length; g++) if (c[g] >= 0) cps.put(g, c[g]);
-        this.flusher = new ShardFlusher(shard, flushConfig, memory, index, tables.chunks, tables.seriesKeys, tables.checkpoints,
-                consumer::appliedOffset, cps, metrics);
-        this.scheduler = new FlushScheduler(flusher, flushConfig, metrics);
+        FlushMetrics flushMetrics = FlushMetrics.unregistered();
+        DurableShardStart start = DurableShardStart.prepare(shard, topic, memory, index, kafka,
+                new DurableShardStart.Tables(tables.chunks, tables.seriesKeys, tables.checkpoints), flushConfig, flushMetrics,
+                new Counter(), Duration.ofMillis(50));
+        this.plan = start.plan();
+        this.consumer = start.consumer();
+        this.flusher = start.flusher();
+        this.scheduler = start.scheduler();
+        this.metrics = flushMetrics.forShard(shard);
         this.pager = new ChunkPager(shard, memory, tables.chunks::read, 4, Duration.ofSeconds(20));
         this.loop = loops.start(consumer);
         if (scheduled) scheduler.start();
