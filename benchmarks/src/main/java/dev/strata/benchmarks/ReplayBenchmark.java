@@ -25,6 +25,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -33,9 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Replay speed of one shard on one thread: the consumer loop decoding shard records (as a restart
  * reads them from Kafka, here from a MockConsumer) into a fresh MemShard and in-memory label index,
- * 10k series x 60 scrapes at 15 s. The score is per sample (ops = samples): invert for samples/s
- * per core. Series are created in the index on the first records, as after a restart with a fresh
- * memstore (the index on the volume already knows them in production, which is cheaper).
+ * 10k series x 60 scrapes at 15 s. The score is per sample (ops = samples/s on one core).
+ * {@code indexKnowsSeries=true} is a restart: the label index on the volume already holds the series
+ * (looked up, not added); {@code false} is a first start, every series added to the index too.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -52,6 +53,9 @@ public class ReplayBenchmark {
     private List<byte[]> records;
     private MemShard memory;
     private ShardIndex index;
+
+    @Param({"true", "false"})
+    public boolean indexKnowsSeries;
 
     @Setup(Level.Trial)
     public void records() {
@@ -82,7 +86,7 @@ public class ReplayBenchmark {
     @OperationsPerInvocation(SERIES * SCRAPES)
     public long replay() {
         memory = new MemShard(0, MemShardOptions.defaults());
-        index = ShardIndex.inMemory(0);
+        if (!indexKnowsSeries || index == null) index = ShardIndex.inMemory(0);
         MockConsumer<byte[], byte[]> kafka = new MockConsumer<>("earliest");
         kafka.updateBeginningOffsets(Map.of(tp, 0L));
         kafka.updateEndOffsets(Map.of(tp, (long) records.size()));
