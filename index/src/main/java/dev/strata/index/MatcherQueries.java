@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
@@ -16,7 +18,7 @@ import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.util.BytesRef;
 
@@ -104,23 +106,40 @@ final class MatcherQueries {
                 if (set.size() == 1) return Values.of(new TermQuery(new Term(field, set.first())));
                 List<BytesRef> terms = new ArrayList<>(set.size());
                 for (String s : set) terms.add(new BytesRef(s));
-                return Values.of(new TermInSetQuery(field, terms));
+                return Values.of(KeywordField.newSetQuery(field, terms));
             }
             case PREFIX -> {
                 if (shape.prefix().isEmpty()) return Values.ALL;
-                return Values.of(new PrefixQuery(new Term(field, shape.prefix())));
+                return Values.of(prefix(field, shape.prefix(), true));
             }
             case PREFIX_NONEMPTY -> {
                 if (shape.prefix().isEmpty()) return Values.ALL;
-                return Values.of(new BooleanQuery.Builder()
-                        .add(new PrefixQuery(new Term(field, shape.prefix())), Occur.FILTER)
-                        .add(new TermQuery(new Term(field, shape.prefix())), Occur.MUST_NOT)
-                        .build());
+                return Values.of(prefix(field, shape.prefix(), false));
             }
             default -> {
                 return generalRegex(reader, field, m, shape.prefix());
             }
         }
+    }
+
+    /**
+     * Values starting with {@code prefix} (and, unless {@code includePrefix}, not equal to it). Lucene
+     * picks per segment between walking the prefix's postings and, when another clause leads with
+     * few documents, checking each candidate's value ordinal against the prefix's ordinal range
+     * (sorted-set doc values: [prefix, prefix + 0xFF) in UTF-8 byte order, 0xFF never occurring in UTF-8).
+     */
+    private static Query prefix(String field, String prefix, boolean includePrefix) {
+        BytesRef lower = new BytesRef(prefix);
+        BytesRef upper = new BytesRef(java.util.Arrays.copyOf(lower.bytes, lower.length + 1));
+        upper.bytes[lower.length] = (byte) 0xFF;
+        Query index = new PrefixQuery(new Term(field, prefix));
+        if (!includePrefix) {
+            index = new BooleanQuery.Builder()
+                    .add(index, Occur.FILTER)
+                    .add(new TermQuery(new Term(field, prefix)), Occur.MUST_NOT)
+                    .build();
+        }
+        return new IndexOrDocValuesQuery(index, SortedSetDocValuesField.newSlowRangeQuery(field, lower, upper, includePrefix, false));
     }
 
     /**
@@ -143,7 +162,7 @@ final class MatcherQueries {
         }
         if (matched.isEmpty()) return Values.NONE;
         if (matched.size() == 1) return Values.of(new TermQuery(new Term(field, matched.get(0))));
-        return Values.of(new TermInSetQuery(field, matched));
+        return Values.of(KeywordField.newSetQuery(field, matched));
     }
 
     private static boolean startsWith(BytesRef t, BytesRef prefix) {

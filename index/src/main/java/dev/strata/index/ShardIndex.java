@@ -14,12 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.KeywordField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -205,8 +206,8 @@ public final class ShardIndex implements AutoCloseable {
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
         for (int i = 0; i < labels.size(); i++) {
-            doc.add(new StringField(IndexFields.labelField(labels.name(i)), labels.value(i), Field.Store.NO));
-            doc.add(new StringField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
+            doc.add(new KeywordField(IndexFields.labelField(labels.name(i)), labels.value(i), Field.Store.NO));
+            doc.add(new KeywordField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
         }
         doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
@@ -365,21 +366,26 @@ public final class ShardIndex implements AutoCloseable {
         try {
             TreeSet<String> out = new TreeSet<>();
             int limit = table.limit();
-            if (matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) {
-                LabelTerms.allTerms(s.reader, field, out);
+            boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
+            if (matchers.isEmpty() && allTime) {
+                out.addAll(s.allTerms(field));
                 for (int id = s.covered; id < limit; id++) {
                     if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
                 }
                 return new ArrayList<>(out);
             }
-            RoaringBitmap ids = active(selectIn(s, matchers), startMs, endMs);
-            if (ids.getLongCardinality() <= options.labelsScanLimit()) {
-                ids.forEach((org.roaringbitmap.IntConsumer) id -> fromLabels.accept(labelsIn(s, id), out));
-            } else {
-                LabelTerms.termsOfSeries(s.reader, field, ids, leafIds, out);
-                for (int id = s.covered; id < limit; id++) {
-                    if (ids.contains(id)) fromLabels.accept(table.cachedLabels(id), out);
-                }
+            if (startMs > endMs) return List.of();
+            IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
+            Query q = MatcherQueries.build(s.reader, matchers);
+            if (!(q instanceof MatchNoDocsQuery)) {
+                DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
+                s.searcher.search(q, c);
+                c.finish();
+            }
+            for (int id = s.covered; id < limit; id++) {
+                if (!table.present(id) || (activeFilter != null && !activeFilter.test(id))) continue;
+                Labels l = table.cachedLabels(id);
+                if (matchesAll(l, matchers)) fromLabels.accept(l, out);
             }
             return new ArrayList<>(out);
         } catch (IOException e) {
