@@ -95,6 +95,17 @@ final class MatcherQueries {
         };
     }
 
+    /**
+     * The documents having a non-empty value of {@code m.name()} that {@code m}'s regex matches, by the
+     * fast path for its shape or, if {@code general}, always by the general terms walk. For tests
+     * comparing the two.
+     */
+    static Query regexMatchQuery(IndexReader reader, Matcher m, boolean general) throws IOException {
+        String field = IndexFields.labelField(m.name());
+        Values v = general ? generalRegex(reader, field, m, "") : regexValues(reader, field, m);
+        return v.toQuery(m.name());
+    }
+
     /** The non-empty values the regex of {@code m} matches, by the cheapest exact means. */
     private static Values regexValues(IndexReader reader, String field, Matcher m) throws IOException {
         RegexShape shape = RegexShape.of(m.value());
