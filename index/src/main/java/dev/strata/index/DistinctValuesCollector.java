@@ -5,16 +5,17 @@ import java.util.Set;
 import java.util.function.IntPredicate;
 import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.SortedSetDocValues;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.Collector;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.util.LongBitSet;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.util.FixedBitSet;
 
 /**
- * Collects the distinct values of one keyword field (a label's values, or {@code #names}) over the
- * matching documents, through the field's sorted-set doc values: per segment it marks value ordinals
+ * Collects the distinct values of one label field over the
+ * matching documents, through the field's sorted doc values: per segment it marks value ordinals
  * and resolves each marked ordinal to its string once. Optionally keeps only documents whose series
  * id passes {@code seriesFilter} (time-range activity). Call {@link #finish()} after the search.
  */
@@ -23,8 +24,8 @@ final class DistinctValuesCollector implements Collector {
     private final LeafSeriesIds leafIds;
     private final IntPredicate seriesFilter;
     private final Set<String> out;
-    private SortedSetDocValues pendingDv;
-    private LongBitSet pendingOrds;
+    private SortedDocValues pendingDv;
+    private FixedBitSet pendingOrds;
 
     DistinctValuesCollector(String field, LeafSeriesIds leafIds, IntPredicate seriesFilter, Set<String> out) {
         this.field = field;
@@ -36,11 +37,11 @@ final class DistinctValuesCollector implements Collector {
     @Override
     public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
         finish();
-        SortedSetDocValues dv = DocValues.getSortedSet(context.reader(), field);
+        SortedDocValues dv = DocValues.getSorted(context.reader(), field);
         if (dv.getValueCount() == 0) {
             return new NoOp();
         }
-        LongBitSet ords = new LongBitSet(dv.getValueCount());
+        FixedBitSet ords = new FixedBitSet(dv.getValueCount());
         pendingDv = dv;
         pendingOrds = ords;
         int[] docToId = seriesFilter == null ? null : leafIds.of(context.reader());
@@ -52,7 +53,7 @@ final class DistinctValuesCollector implements Collector {
             public void collect(int doc) throws IOException {
                 if (docToId != null && !seriesFilter.test(docToId[doc])) return;
                 if (!dv.advanceExact(doc)) return;
-                for (int i = 0, n = dv.docValueCount(); i < n; i++) ords.set(dv.nextOrd());
+                ords.set(dv.ordValue());
             }
         };
     }
@@ -60,12 +61,12 @@ final class DistinctValuesCollector implements Collector {
     /** Resolves the ordinals marked in the last segment. */
     void finish() throws IOException {
         if (pendingDv == null) return;
-        SortedSetDocValues dv = pendingDv;
-        LongBitSet ords = pendingOrds;
+        SortedDocValues dv = pendingDv;
+        FixedBitSet ords = pendingOrds;
         pendingDv = null;
         pendingOrds = null;
-        long n = ords.length();
-        for (long ord = ords.nextSetBit(0); ord >= 0; ord = ord + 1 < n ? ords.nextSetBit(ord + 1) : -1) {
+        int n = ords.length();
+        for (int ord = ords.nextSetBit(0); ord != DocIdSetIterator.NO_MORE_DOCS; ord = ord + 1 < n ? ords.nextSetBit(ord + 1) : DocIdSetIterator.NO_MORE_DOCS) {
             out.add(dv.lookupOrd(ord).utf8ToString());
         }
     }

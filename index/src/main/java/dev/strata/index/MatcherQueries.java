@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import org.apache.lucene.document.KeywordField;
-import org.apache.lucene.document.SortedSetDocValuesField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.search.TermInSetQuery;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
@@ -117,7 +117,7 @@ final class MatcherQueries {
                 if (set.size() == 1) return Values.of(new TermQuery(new Term(field, set.first())));
                 List<BytesRef> terms = new ArrayList<>(set.size());
                 for (String s : set) terms.add(new BytesRef(s));
-                return Values.of(KeywordField.newSetQuery(field, terms));
+                return Values.of(setQuery(field, terms));
             }
             case PREFIX -> {
                 if (shape.prefix().isEmpty()) return Values.ALL;
@@ -133,11 +133,16 @@ final class MatcherQueries {
         }
     }
 
+    /** The given values: postings of each term, or per-candidate ordinal checks when another clause leads. */
+    private static Query setQuery(String field, List<BytesRef> terms) {
+        return new IndexOrDocValuesQuery(new TermInSetQuery(field, terms), SortedDocValuesField.newSlowSetQuery(field, terms));
+    }
+
     /**
      * Values starting with {@code prefix} (and, unless {@code includePrefix}, not equal to it). Lucene
      * picks per segment between walking the prefix's postings and, when another clause leads with
      * few documents, checking each candidate's value ordinal against the prefix's ordinal range
-     * (sorted-set doc values: [prefix, prefix + 0xFF) in UTF-8 byte order, 0xFF never occurring in UTF-8).
+     * (sorted doc values: [prefix, prefix + 0xFF) in UTF-8 byte order, 0xFF never occurring in UTF-8).
      */
     private static Query prefix(String field, String prefix, boolean includePrefix) {
         BytesRef lower = new BytesRef(prefix);
@@ -150,7 +155,7 @@ final class MatcherQueries {
                     .add(new TermQuery(new Term(field, prefix)), Occur.MUST_NOT)
                     .build();
         }
-        return new IndexOrDocValuesQuery(index, SortedSetDocValuesField.newSlowRangeQuery(field, lower, upper, includePrefix, false));
+        return new IndexOrDocValuesQuery(index, SortedDocValuesField.newSlowRangeQuery(field, lower, upper, includePrefix, false));
     }
 
     /**
@@ -173,7 +178,7 @@ final class MatcherQueries {
         }
         if (matched.isEmpty()) return Values.NONE;
         if (matched.size() == 1) return Values.of(new TermQuery(new Term(field, matched.get(0))));
-        return Values.of(KeywordField.newSetQuery(field, matched));
+        return Values.of(setQuery(field, matched));
     }
 
     private static boolean startsWith(BytesRef t, BytesRef prefix) {

@@ -20,7 +20,7 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -206,8 +206,8 @@ public final class ShardIndex implements AutoCloseable {
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
         for (int i = 0; i < labels.size(); i++) {
-            doc.add(new KeywordField(IndexFields.labelField(labels.name(i)), labels.value(i), Field.Store.NO));
-            doc.add(new KeywordField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
+            doc.add(IndexFields.labelValue(labels.name(i), labels.value(i)));
+            doc.add(new StringField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
         }
         doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
@@ -349,7 +349,7 @@ public final class ShardIndex implements AutoCloseable {
 
     /** Label names of the matching, active series (empty matchers: all series), sorted. */
     public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(IndexFields.NAMES, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
+        return distinct(null, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
     }
 
     /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted. */
@@ -360,6 +360,7 @@ public final class ShardIndex implements AutoCloseable {
         }, matchers, startMs, endMs);
     }
 
+    /** {@code field} is a label field (its values) or null (label names). */
     private List<String> distinct(String field, BiConsumer<Labels, Set<String>> fromLabels,
                                   List<Matcher> matchers, long startMs, long endMs) {
         ReaderSnapshot s = acquire();
@@ -368,7 +369,7 @@ public final class ShardIndex implements AutoCloseable {
             int limit = table.limit();
             boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
             if (matchers.isEmpty() && allTime) {
-                out.addAll(s.allTerms(field));
+                out.addAll(s.allTerms(field == null ? IndexFields.NAMES : field));
                 for (int id = s.covered; id < limit; id++) {
                     if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
                 }
@@ -378,9 +379,13 @@ public final class ShardIndex implements AutoCloseable {
             IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
             Query q = MatcherQueries.build(s.reader, matchers);
             if (!(q instanceof MatchNoDocsQuery)) {
-                DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
-                s.searcher.search(q, c);
-                c.finish();
+                if (field == null) {
+                    s.searcher.search(q, new LabelNamesCollector(leafIds, activeFilter, out));
+                } else {
+                    DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
+                    s.searcher.search(q, c);
+                    c.finish();
+                }
             }
             for (int id = s.covered; id < limit; id++) {
                 if (!table.present(id) || (activeFilter != null && !activeFilter.test(id))) continue;

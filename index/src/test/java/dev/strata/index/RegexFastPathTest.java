@@ -10,7 +10,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.KeywordField;
+import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -64,8 +64,8 @@ class RegexFastPathTest {
                 Document d = new Document();
                 if (rnd.nextInt(5) != 0) {
                     String v = VALUES[rnd.nextInt(VALUES.length)];
-                    d.add(new KeywordField(IndexFields.labelField("l"), v, Field.Store.NO));
-                    d.add(new KeywordField(IndexFields.NAMES, "l", Field.Store.NO));
+                    d.add(IndexFields.labelValue("l", v));
+                    d.add(new StringField(IndexFields.NAMES, "l", Field.Store.NO));
                 }
                 d.add(new NumericDocValuesField(IndexFields.ID, doc));
                 w.addDocument(d);
