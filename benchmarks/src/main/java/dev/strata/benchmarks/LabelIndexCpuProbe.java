@@ -58,7 +58,7 @@ public final class LabelIndexCpuProbe {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         java.nio.file.Path dir = java.nio.file.Path.of("benchmarks/target/bench-data/label-index-probe");
-        for (int round = 0; round < 4; round++) {
+        for (int round = 0; round < Integer.getInteger("rounds", 4); round++) {
             CachedLabelIndex.deleteRecursively(dir);
             try (ShardIndex index = ShardIndex.open(dir, 0, dev.strata.store.series.SeriesKeyListing.empty())) {
                 long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();

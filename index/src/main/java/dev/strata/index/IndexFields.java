@@ -13,17 +13,18 @@ import org.apache.lucene.util.BytesRef;
  * collide with them:
  * <pre>
  *   l:&lt;name&gt;   keyword term + SORTED doc values, the label's value (matchers, label values, top values)
- *   #names     StringField, one term per label name     (label exists, label names without matchers)
  *   #id        IntPoint + NumericDocValues, series id   (id -> doc, doc -> id)
  *   #hash      NumericDocValues, Labels.hash()          (exact lookup after reopen)
  *   #check     NumericDocValues, LabelsCodec check hash (verifies a hash hit without loading labels)
  *   #first     NumericDocValues, first sample time (ms)
  *   #labels    StoredField, LabelsCodec bytes            (labels of a series, rebuild-free reopen)
  * </pre>
+ * A label exists in a document iff its field has a doc value there (FieldExistsQuery); the label
+ * names of a segment are its {@code l:} fields (documents are never deleted, so every field in a
+ * segment's field infos has at least one document).
  * The last sample time is not in Lucene (it changes with every scrape); see {@link LastSampleTimesFile}.
  */
 final class IndexFields {
-    static final String NAMES = "#names";
     static final String ID = "#id";
     static final String HASH = "#hash";
     static final String CHECK = "#check";

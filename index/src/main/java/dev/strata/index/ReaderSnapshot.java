@@ -24,6 +24,7 @@ final class ReaderSnapshot {
     final IndexSearcher searcher;
     final int covered;
     private final Map<String, List<String>> allTerms = new ConcurrentHashMap<>();
+    private volatile List<String> labelNames;
 
     ReaderSnapshot(DirectoryReader reader, int covered) {
         this.reader = reader;
@@ -47,6 +48,20 @@ final class ReaderSnapshot {
         computed = List.copyOf(computed);
         if (allTerms.size() < 64) allTerms.putIfAbsent(field, computed);
         return computed;
+    }
+
+    /** Every label name in this reader (from the segments' field infos), sorted. */
+    List<String> labelNames() {
+        List<String> names = labelNames;
+        if (names == null) {
+            java.util.TreeSet<String> set = new java.util.TreeSet<>();
+            for (org.apache.lucene.index.FieldInfo fi : org.apache.lucene.index.FieldInfos.getMergedFieldInfos(reader)) {
+                String name = IndexFields.labelNameOf(fi.name);
+                if (name != null) set.add(name);
+            }
+            labelNames = names = List.copyOf(set);
+        }
+        return names;
     }
 
     boolean tryAcquire() {

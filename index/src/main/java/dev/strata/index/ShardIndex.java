@@ -20,7 +20,6 @@ import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -207,7 +206,6 @@ public final class ShardIndex implements AutoCloseable {
         Document doc = new Document();
         for (int i = 0; i < labels.size(); i++) {
             doc.add(IndexFields.labelValue(labels.name(i), labels.value(i)));
-            doc.add(new StringField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
         }
         doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
@@ -369,7 +367,7 @@ public final class ShardIndex implements AutoCloseable {
             int limit = table.limit();
             boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
             if (matchers.isEmpty() && allTime) {
-                out.addAll(s.allTerms(field == null ? IndexFields.NAMES : field));
+                out.addAll(field == null ? s.labelNames() : s.allTerms(field));
                 for (int id = s.covered; id < limit; id++) {
                     if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
                 }

@@ -9,8 +9,6 @@ import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.IndexSearcher;
@@ -65,7 +63,6 @@ class RegexFastPathTest {
                 if (rnd.nextInt(5) != 0) {
                     String v = VALUES[rnd.nextInt(VALUES.length)];
                     d.add(IndexFields.labelValue("l", v));
-                    d.add(new StringField(IndexFields.NAMES, "l", Field.Store.NO));
                 }
                 d.add(new NumericDocValuesField(IndexFields.ID, doc));
                 w.addDocument(d);
