@@ -138,7 +138,7 @@ final class Evaluator {
             minRef = Math.min(minRef, r);
             maxRef = Math.max(maxRef, r);
         }
-        List<Series> raw = storage.select(vs.matchers(), minRef - lookback + 1, maxRef);
+        List<Series> raw = storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (vs.smoothed() ? lookback : 0));
         List<StepSeries> out = new ArrayList<>(raw.size());
         for (Series s : raw) {
             ctx.checkDeadline();
@@ -156,7 +156,13 @@ final class Evaluator {
                 if (j >= 0 && t[j] > ref) j = -1;
                 while (j + 1 < t.length && t[j + 1] <= ref) j++;
                 if (j >= 0 && t[j] > ref - lookback && !isStale(v[j])) {
-                    o.set(i, v[j]);
+                    double val = v[j];
+                    if (vs.smoothed() && t[j] < ref && j + 1 < t.length && t[j + 1] < ref + lookback
+                            && !isStale(v[j + 1])) {
+                        // Linear interpolation between the samples around ref.
+                        val = v[j] + (v[j + 1] - v[j]) * (double) (ref - t[j]) / (double) (t[j + 1] - t[j]);
+                    }
+                    o.set(i, val);
                     if (keepTimestamps) o.ts[i] = t[j];
                     any = true;
                 }

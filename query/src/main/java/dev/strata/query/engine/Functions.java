@@ -330,6 +330,7 @@ final class Functions {
         Rollups.Window w = new Rollups.Window();
         w.annotations = ev.annotations;
         w.rangeMs = r.rangeMs();
+        w.position = ev.ctx.position(c.args().get(matrixArg));
         List<StepSeries> out = new ArrayList<>(r.series().size());
         long[] windowSamples = new long[ev.steps];
         int[] lo = new int[1], hi = new int[1];

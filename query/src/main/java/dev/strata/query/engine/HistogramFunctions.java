@@ -92,7 +92,7 @@ final class HistogramFunctions {
                 break;
             }
         }
-        return perGroup(ev, c, c.args().get(1), in, (step, b, name) -> bucketQuantile(ev, q[step], b, name, c));
+        return perGroup(ev, c, c.args().get(1), in, (step, b, name) -> bucketQuantile(ev, q[step], b, name, c.args().get(1)));
     }
 
     private static Object perGroup(Evaluator ev, Call c, dev.strata.query.ast.Expr arg, List<StepSeries> in, BucketFn fn) {
@@ -152,7 +152,7 @@ final class HistogramFunctions {
             }
             @SuppressWarnings("unchecked")
             List<StepSeries> res = (List<StepSeries>) perGroup(ev, c, c.args().get(0), in,
-                    (step, b, name) -> bucketQuantile(ev, q[step], b, name, c));
+                    (step, b, name) -> bucketQuantile(ev, q[step], b, name, c.args().get(0)));
             for (StepSeries s : res) {
                 for (int i = 0; i < ev.steps; i++) {
                     if (s.has[i]) out.add(s.labels.with(label, quantileLabel(q[i])), true, i, s.v[i]);
@@ -181,7 +181,7 @@ final class HistogramFunctions {
         return Double.parseDouble(l);
     }
 
-    static double bucketQuantile(Evaluator ev, double q, List<Bucket> buckets, String name, Call c) {
+    static double bucketQuantile(Evaluator ev, double q, List<Bucket> buckets, String name, dev.strata.query.ast.Expr c) {
         if (Double.isNaN(q)) return Double.NaN;
         if (q < 0) return Double.NEGATIVE_INFINITY;
         if (q > 1) return Double.POSITIVE_INFINITY;

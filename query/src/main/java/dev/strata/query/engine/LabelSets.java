@@ -27,8 +27,10 @@ final class LabelSets {
         return b.build();
     }
 
+    /** Drops the metric name and the type/unit metadata labels that travel with it. */
     static Labels dropName(Labels l) {
-        return l.has(Labels.METRIC_NAME) ? l.without(Labels.METRIC_NAME) : l;
+        if (!l.has(Labels.METRIC_NAME) && !l.has("__type__") && !l.has("__unit__")) return l;
+        return l.without(Labels.METRIC_NAME, "__type__", "__unit__");
     }
 
     /** Prometheus's labels.String(): {@code {a="1", b="2"}} including __name__. */

@@ -29,6 +29,8 @@ final class Rollups {
         double result;
         String metricName;
         Annotations annotations;
+        /** " (line:col)" of the range argument, for annotations. */
+        String position = "";
 
         int n() {
             return hi - lo;
@@ -203,7 +205,7 @@ final class Rollups {
                 && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
                 || w.metricName.endsWith("_count") || w.metricName.endsWith("_bucket"))) {
             w.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
-                    + w.metricName + "\"");
+                    + w.metricName + "\"" + w.position);
         }
         if (n < 2) return false;
         double first = w.v[w.lo], last = w.v[w.hi - 1];

@@ -37,6 +37,8 @@ public final class Parser {
     private final String input;
     private final List<Token> tokens;
     private int p;
+    /** True while parsing info()'s label-selector argument, which may match the empty string. */
+    private boolean allowEmptySelector;
     private final IdentityHashMap<Expr, Integer> positions = new IdentityHashMap<>();
 
     /** Start offset of every node, for messages that point into the query (annotations). */
@@ -300,6 +302,9 @@ public final class Parser {
                 next();
                 VectorSelector vs = isWord(t, "anchored") ? ms.selector().withAnchored() : ms.selector().withSmoothed();
                 e = new MatrixSelector(vs, ms.range());
+            } else if (isWord(t, "smoothed") && e instanceof VectorSelector vs) {
+                next();
+                e = vs.withSmoothed();
             } else {
                 return e;
             }
@@ -599,7 +604,9 @@ public final class Parser {
         for (Matcher m : ms) {
             if (!m.matchesEmpty()) nonEmpty = true;
         }
-        if (!nonEmpty) throw error(brace.pos(), "vector selector must contain at least one non-empty matcher");
+        if (!nonEmpty && !allowEmptySelector) {
+            throw error(brace.pos(), "vector selector must contain at least one non-empty matcher");
+        }
         return new VectorSelector(metric, ms, null, null, false, false);
     }
 
@@ -660,7 +667,13 @@ public final class Parser {
             while (peek().kind() == Kind.COMMA) {
                 next();
                 if (peek().kind() == Kind.RPAREN) break;
-                args.add(expr(0));
+                boolean saved = allowEmptySelector;
+                allowEmptySelector = f.name().equals("info") && args.size() == 1;
+                try {
+                    args.add(expr(0));
+                } finally {
+                    allowEmptySelector = saved;
+                }
             }
         }
         expect(Kind.RPAREN, "function call");

@@ -64,9 +64,12 @@ public final class PromqlTestRunner {
         this.out = out;
     }
 
-    /** Runs every .test file of dir with in-memory storage; prints per-file lines and the total. */
+    /**
+     * Runs every .test file of dir through the real in-memory store (MemShard + ShardIndex); prints
+     * per-file lines and the total. -Dpromqltest.verbose=true prints every failing eval.
+     */
     public static Summary run(Path dir, PrintStream out) {
-        return new PromqlTestRunner(InMemoryTestStorage::new, Boolean.getBoolean("promqltest.verbose"), out).runDir(dir);
+        return new PromqlTestRunner(LocalShardsTestStorage::new, Boolean.getBoolean("promqltest.verbose"), out).runDir(dir);
     }
 
     public Summary runDir(Path dir) {
@@ -127,6 +130,9 @@ public final class PromqlTestRunner {
     }
 
     private static void load(TestStorage storage, Script.Load l, List<Labels> histogramSeries) {
+        // A later line for the same series and time overrides an earlier one (as in Prometheus's
+        // harness); the store keeps the first write, so resolve duplicates before appending.
+        Map<Labels, java.util.TreeMap<Long, Double>> samples = new java.util.LinkedHashMap<>();
         for (SeriesSpec s : l.series()) {
             if (s.startTimestamps()) continue; // start timestamps (@st) are not stored by Strata
             List<SeriesSpec.Point> pts = SeriesSpec.expand(s.valuesText());
@@ -138,17 +144,21 @@ public final class PromqlTestRunner {
                     hist = true;
                     continue;
                 }
-                storage.append(s.labels(), i * l.stepMs(), p.value());
+                samples.computeIfAbsent(s.labels(), k -> new java.util.TreeMap<>()).put(i * l.stepMs(), p.value());
             }
             if (hist) histogramSeries.add(s.labels());
-            if (l.withNhcb()) {
-                String name = s.labels().get(Labels.METRIC_NAME);
-                for (String suffix : new String[] {"_bucket", "_count", "_sum"}) {
-                    if (name.endsWith(suffix)) {
-                        histogramSeries.add(s.labels().with(Labels.METRIC_NAME, name.substring(0, name.length() - suffix.length()))
-                                .without("le"));
-                    }
-                }
+            if (l.withNhcb()) addNhcbNames(s, histogramSeries);
+        }
+        samples.forEach((labels, points) -> points.forEach((t, v) -> storage.append(labels, t, v)));
+    }
+
+    /** load_with_nhcb also makes native histograms named without the classic suffixes. */
+    private static void addNhcbNames(SeriesSpec s, List<Labels> histogramSeries) {
+        String name = s.labels().get(Labels.METRIC_NAME);
+        for (String suffix : new String[] {"_bucket", "_count", "_sum"}) {
+            if (name.endsWith(suffix)) {
+                histogramSeries.add(s.labels().with(Labels.METRIC_NAME, name.substring(0, name.length() - suffix.length()))
+                        .without("le"));
             }
         }
     }
@@ -482,7 +492,9 @@ public final class PromqlTestRunner {
             System.exit(2);
         }
         boolean v = args.length > 1 && args[1].equals("-v");
-        Summary s = new PromqlTestRunner(InMemoryTestStorage::new, v, System.out).runDir(Path.of(args[0]));
+        Supplier<TestStorage> storage = "memory".equals(System.getProperty("promqltest.storage"))
+                ? InMemoryTestStorage::new : LocalShardsTestStorage::new;
+        Summary s = new PromqlTestRunner(storage, v, System.out).runDir(Path.of(args[0]));
         System.exit(s.failed() > 0 ? 1 : 0);
     }
 }
