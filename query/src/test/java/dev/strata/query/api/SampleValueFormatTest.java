@@ -39,7 +39,7 @@ class SampleValueFormatTest {
     void shortestMatchesExactReferenceOnRandomDoubles() {
         long seed = Long.getLong("seed", System.nanoTime());
         Random r = new Random(seed);
-        for (int i = 0; i < 60_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             double v;
             switch (i % 5) {
                 case 0 -> v = Double.longBitsToDouble(r.nextLong() & Long.MAX_VALUE);
@@ -62,7 +62,7 @@ class SampleValueFormatTest {
     void exactRoundingOfScaledValues() {
         long seed = Long.getLong("seed", System.nanoTime());
         Random r = new Random(seed);
-        for (int i = 0; i < 50_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             double v = (r.nextInt(100000) + 1) / (double) (r.nextInt(9999) + 1) * Math.pow(10, r.nextInt(12) - 6);
             int k = r.nextInt(23);
             long got = SampleValueFormat.roundedScaled(v, k);
