@@ -105,6 +105,10 @@ public final class SampleValueFormat {
     }
 
     static Decimal shortest(double abs) {
+        if (abs >= 1e-6 && abs < 1e15) {
+            Decimal d = searchScale(abs);
+            if (d != null) return d;
+        }
         Decimal d = fromJavaString(Double.toString(abs));
         // Shorten while a rounding to one digit less still reads back as the same double.
         while (d.digits.length() > 1) {
@@ -113,6 +117,48 @@ public final class SampleValueFormat {
             d = shorter;
         }
         return closestOfLength(d, abs);
+    }
+
+    /**
+     * Shortest form by binary search over the decimal scale k: the smallest k for which the integer
+     * nearest to {@code abs * 10^k} reads back as abs. Reading back is monotone in k, the nearest
+     * integer is the closest decimal of its scale, and at the smallest k it has the fewest significant
+     * digits, so this is Go's answer. Requires 1e-6 &lt;= abs &lt; 1e15 (k stays within 0..22, the
+     * integer part needs no negative scale); null when a probe cannot be decided exactly.
+     */
+    static Decimal searchScale(double abs) {
+        int lo = 0, hi = 22;
+        long best = Long.MIN_VALUE;
+        int bestK = -1;
+        while (lo <= hi) {
+            int k = (lo + hi) >>> 1;
+            long r = roundedScaled(abs, k);
+            boolean ok;
+            if (r == Long.MIN_VALUE) {
+                if (!(abs * POW10[k] < 0x1p62)) {
+                    ok = true; // more than 18 digits: past the 17 that always suffice
+                    r = Long.MIN_VALUE;
+                } else {
+                    return null; // too close to a half to decide cheaply
+                }
+            } else {
+                double back = r == 0 ? 0 : DecimalToDouble.convert(r, -k);
+                if (Double.isNaN(back)) return null;
+                ok = back == abs;
+            }
+            if (ok) {
+                if (r != Long.MIN_VALUE) {
+                    best = r;
+                    bestK = k;
+                }
+                hi = k - 1;
+            } else {
+                lo = k + 1;
+            }
+        }
+        if (best == Long.MIN_VALUE || bestK != lo) return null;
+        String digits = Long.toString(best);
+        return normalize(digits, digits.length() - bestK);
     }
 
     /**
