@@ -52,8 +52,8 @@ public final class DecimalValueCodec implements ValueCodec {
     }
     private static final int[] PREFIX_LEN = {1, 2, 3, 3};
 
-    private long[] ints = new long[256];
-    private long[] resid = new long[256];
+    private long[] ints = new long[0];
+    private long[] resid = new long[0];
     private final int[] hist = new int[65];
     /** Forced residual order for tests and reports (-1 = choose). */
     private final int forceOrder;
@@ -84,7 +84,7 @@ public final class DecimalValueCodec implements ValueCodec {
 
     @Override
     public boolean encode(double[] values, int count, BitWriter out) {
-        if (ints.length < count) {
+        if (ints.length < count || resid.length < count) {
             ints = new long[Math.max(count, ints.length * 2)];
             resid = new long[ints.length];
         }
