@@ -204,9 +204,9 @@ public final class ShardIndex implements AutoCloseable {
 
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
-        for (int i = 0; i < labels.size(); i++) {
-            doc.add(IndexFields.labelValue(labels.name(i), labels.value(i)));
-        }
+        // Label values are indexed as slices of the stored encoding: no second UTF-8 conversion.
+        LabelsCodec.forEachValue(encoded, (i, off, len) ->
+                doc.add(IndexFields.labelValue(labels.name(i), new BytesRef(encoded, off, len))));
         doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.HASH, hash));
