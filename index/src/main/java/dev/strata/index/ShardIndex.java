@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -321,7 +320,11 @@ public final class ShardIndex implements AutoCloseable {
         }
         out = new RoaringBitmap();
         Query q = MatcherQueries.build(s.reader, matchers);
-        if (!(q instanceof MatchNoDocsQuery)) s.searcher.search(q, new SeriesIdCollector(out, leafIds));
+        if (!(q instanceof MatchNoDocsQuery)) {
+            SeriesIdCollector collector = new SeriesIdCollector(out, leafIds);
+            s.searcher.search(q, collector);
+            collector.flush();
+        }
         for (int id = s.covered; id < limit; id++) {
             if (table.present(id) && matchesAll(table.cachedLabels(id), matchers)) out.add(id);
         }
@@ -345,12 +348,12 @@ public final class ShardIndex implements AutoCloseable {
         return out;
     }
 
-    /** Label names of the matching, active series (empty matchers: all series), sorted. */
+    /** Label names of the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
         return distinct(null, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
     }
 
-    /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted. */
+    /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelValues(String name, List<Matcher> matchers, long startMs, long endMs) {
         return distinct(IndexFields.labelField(name), (l, out) -> {
             String v = l.get(name);
@@ -367,11 +370,12 @@ public final class ShardIndex implements AutoCloseable {
             int limit = table.limit();
             boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
             if (matchers.isEmpty() && allTime) {
+                if (s.covered == limit) return field == null ? s.labelNames() : s.allTerms(field);
                 out.addAll(field == null ? s.labelNames() : s.allTerms(field));
                 for (int id = s.covered; id < limit; id++) {
                     if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
                 }
-                return new ArrayList<>(out);
+                return List.copyOf(out);
             }
             if (startMs > endMs) return List.of();
             IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
@@ -390,7 +394,7 @@ public final class ShardIndex implements AutoCloseable {
                 Labels l = table.cachedLabels(id);
                 if (matchesAll(l, matchers)) fromLabels.accept(l, out);
             }
-            return new ArrayList<>(out);
+            return List.copyOf(out);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + field + " of shard " + shard, e);
         } finally {

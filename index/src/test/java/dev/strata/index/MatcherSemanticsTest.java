@@ -45,8 +45,8 @@ class MatcherSemanticsTest {
         for (int pending : new int[] {0, Integer.MAX_VALUE, 150}) {
             ShardIndexOptions opts = new ShardIndexOptions(16, pending, true);
             try (ShardIndex index = ShardIndex.inMemory(0, opts)) {
-                List<Series> series = populate(index, rnd, 600);
-                for (int q = 0; q < 400; q++) {
+                List<Series> series = populate(index, rnd, 400);
+                for (int q = 0; q < 250; q++) {
                     List<Matcher> ms = randomMatchers(rnd);
                     long[] range = randomRange(rnd);
                     RoaringBitmap expected = new RoaringBitmap();
@@ -68,8 +68,8 @@ class MatcherSemanticsTest {
         Random rnd = new Random(seed + 1);
         for (int pending : new int[] {0, 1_000_000}) {
             try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, pending, true))) {
-                List<Series> series = populate(index, rnd, 500);
-                for (int q = 0; q < 200; q++) {
+                List<Series> series = populate(index, rnd, 300);
+                for (int q = 0; q < 120; q++) {
                     List<Matcher> ms = rnd.nextInt(4) == 0 ? List.of() : randomMatchers(rnd);
                     long[] range = rnd.nextInt(3) == 0 ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : randomRange(rnd);
                     String name = NAMES[rnd.nextInt(NAMES.length)];
