@@ -176,17 +176,30 @@ public final class ShardIndex implements AutoCloseable {
         }
     }
 
-    /** Rebuild path: adds a series under its recorded id; false (and nothing added) if id or labels exist. */
-    boolean restore(SeriesKey key) {
+    /**
+     * Rebuild path, step 1: records a series under its recorded id in the in-memory columns and
+     * returns its Lucene document, which the caller must pass to {@link #indexRestored} (from any
+     * thread) before committing. Null (and nothing recorded) if the id or the labels already exist.
+     * Only for an index no reader has seen yet: the ids are published before their documents exist.
+     */
+    Document prepareRestore(SeriesKey key) {
         byte[] encoded = LabelsCodec.encode(key.labels());
         long hash = key.labels().hash();
+        long check = LabelsCodec.checkHash(encoded);
         synchronized (writeLock) {
-            if (table.stored(key.seriesId())) return false;
-            if (lookup(key.labels(), hash, encoded) >= 0) return false;
-            insert(key.seriesId(), key.labels(), encoded, hash, LabelsCodec.checkHash(encoded),
-                    key.firstSampleMs(), key.lastSampleMs());
-            return true;
+            if (table.stored(key.seriesId())) return null;
+            if (lookup(key.labels(), hash, encoded) >= 0) return null;
+            table.set(key.seriesId(), key.labels(), key.firstSampleMs(), key.lastSampleMs(), check);
+            hashes.add(hash, key.seriesId());
+            nextId = Math.max(nextId, key.seriesId() + 1);
+            table.publish(nextId);
         }
+        return document(key.seriesId(), key.labels(), encoded, hash, check, key.firstSampleMs());
+    }
+
+    /** Rebuild path, step 2: indexes a document from {@link #prepareRestore}; thread safe (Lucene is). */
+    void indexRestored(Document doc) throws IOException {
+        writer.addDocument(doc);
     }
 
     private void insert(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs, long lastMs) {

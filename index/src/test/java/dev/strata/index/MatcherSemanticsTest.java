@@ -43,7 +43,7 @@ class MatcherSemanticsTest {
         // maxPendingScan 0: every read refreshes, so matching runs through Lucene queries only.
         // maxPendingScan huge: never refreshes, so matching runs through the in-memory pending scan.
         for (int pending : new int[] {0, Integer.MAX_VALUE, 150}) {
-            ShardIndexOptions opts = new ShardIndexOptions(16, pending, true);
+            ShardIndexOptions opts = new ShardIndexOptions(16, pending, true, 2);
             try (ShardIndex index = ShardIndex.inMemory(0, opts)) {
                 List<Series> series = populate(index, rnd, 400);
                 for (int q = 0; q < 250; q++) {
@@ -67,7 +67,7 @@ class MatcherSemanticsTest {
     void labelNamesAndValuesMatchReference() throws Exception {
         Random rnd = new Random(seed + 1);
         for (int pending : new int[] {0, 1_000_000}) {
-            try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, pending, true))) {
+            try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, pending, true, 2))) {
                 List<Series> series = populate(index, rnd, 300);
                 for (int q = 0; q < 120; q++) {
                     List<Matcher> ms = rnd.nextInt(4) == 0 ? List.of() : randomMatchers(rnd);
@@ -93,7 +93,7 @@ class MatcherSemanticsTest {
     @Test
     void topValuesCountsSeriesPerValue() throws Exception {
         Random rnd = new Random(seed + 2);
-        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, true))) {
+        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, true, 2))) {
             List<Series> series = populate(index, rnd, 700);
             for (String name : NAMES) {
                 Map<String, Long> counts = new HashMap<>();

@@ -32,7 +32,7 @@ class ShardIndexConcurrencyTest {
             t.setDaemon(true);
             return t;
         });
-        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 200, true))) {
+        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 200, true, 2))) {
             CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
                 for (int i = 0; i < total; i++) {
                     assertEquals(i, index.addSeries(series(i), i));
