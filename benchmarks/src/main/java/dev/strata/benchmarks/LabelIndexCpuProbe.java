@@ -22,6 +22,19 @@ public final class LabelIndexCpuProbe {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
         long min = Long.MIN_VALUE, max = Long.MAX_VALUE;
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        if (args.length > 1 && args[1].equals("reopen")) {
+            CachedLabelIndex.openOrBuild(LabelSetGenerator.oneMillion()).close();
+            for (int round = 0; round < Integer.getInteger("rounds", 5); round++) {
+                long cpu0 = mx.getCurrentThreadCpuTime(), wall0 = System.nanoTime();
+                try (ShardIndex index = ShardIndex.open(CachedLabelIndex.dir(), CachedLabelIndex.SHARD,
+                        dev.strata.store.series.SeriesKeyListing.empty())) {
+                    if (index.rebuiltFromListing()) throw new IllegalStateException("rebuilt");
+                }
+                System.out.printf("reopen round %d: %.0f ms cpu (this thread), %.0f ms wall%n", round,
+                        (mx.getCurrentThreadCpuTime() - cpu0) / 1e6, (System.nanoTime() - wall0) / 1e6);
+            }
+            return;
+        }
         if (args.length > 1 && args[1].equals("index")) {
             indexingRate();
             return;

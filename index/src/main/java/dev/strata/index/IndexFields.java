@@ -53,7 +53,11 @@ final class IndexFields {
     private static final ConcurrentHashMap<String, String> LABEL_FIELDS = new ConcurrentHashMap<>();
 
     static Field labelValue(String labelName, String value) {
-        return new Field(labelField(labelName), new BytesRef(value), LABEL_VALUE_TYPE);
+        return labelValue(labelName, new BytesRef(value));
+    }
+
+    static Field labelValue(String labelName, BytesRef utf8Value) {
+        return new Field(labelField(labelName), utf8Value, LABEL_VALUE_TYPE);
     }
 
     /** The label name of a label field, or null for internal fields. */

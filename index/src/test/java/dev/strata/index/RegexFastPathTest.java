@@ -88,7 +88,9 @@ class RegexFastPathTest {
 
     private static RoaringBitmap run(IndexSearcher searcher, LeafSeriesIds ids, Query q) throws IOException {
         RoaringBitmap out = new RoaringBitmap();
-        searcher.search(q, new SeriesIdCollector(out, ids));
+        SeriesIdCollector c = new SeriesIdCollector(out, ids);
+        searcher.search(q, c);
+        c.flush();
         return out;
     }
 }
