@@ -28,6 +28,11 @@ final class Rollups {
         double p1;
         double result;
         String metricName;
+        /**
+         * For counters: resetCounts[i] = number of drops v[j] < v[j-1] for j <= i over the whole series,
+         * so a window without resets skips the correction loop. Null when not computed.
+         */
+        int[] resetCounts;
         /** Whether the counter-name check already ran for the current series (once per series). */
         boolean nameChecked;
         Annotations annotations;
@@ -213,7 +218,7 @@ final class Rollups {
         if (n < 2) return false;
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
-        if (counter) {
+        if (counter && (w.resetCounts == null || w.resetCounts[w.hi - 1] != w.resetCounts[w.lo])) {
             double prev = first;
             for (int i = w.lo + 1; i < w.hi; i++) {
                 double cur = w.v[i];

@@ -205,5 +205,7 @@ class ParserTest {
         assertEquals("foo offset 1h30m", Parser.parse("foo offset 90m").toString());
         assertEquals("1e+06", Parser.parse("1000000").toString());
         assertEquals("a and on (x) b", Parser.parse("a and on(x) b").toString());
+        assertEquals("foo{a=\"1\",b!~\"2\"}", Parser.parse("foo{b!~'2', a=\"1\"}").toString());
+        assertEquals("foo @ 100.000 offset -5m", Parser.parse("foo offset -5m @ 100").toString());
     }
 }
