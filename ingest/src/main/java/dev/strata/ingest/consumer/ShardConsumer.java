@@ -105,7 +105,14 @@ public final class ShardConsumer implements Runnable {
     }
 
     private void process(ConsumerRecord<byte[], byte[]> r) {
-        byte[] v = r.value();
+        apply(r.offset(), r.value());
+    }
+
+    /**
+     * Applies one record of this shard's partition at {@code offset}: the loop's per-record step,
+     * public for replay tools and benchmarks. Call only from the thread that owns this consumer.
+     */
+    public void apply(long offset, byte[] v) {
         try {
             if (v == null) throw new CorruptRecordException("shard record: null value");
             reader.reset(v, 0, v.length);
@@ -131,12 +138,12 @@ public final class ShardConsumer implements Runnable {
             stats.samplesTotal += samples;
         } catch (CorruptRecordException e) {
             stats.corruptRecords++;
-            stats.lastError = "offset " + r.offset() + ": " + e.getMessage();
-            LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), r.offset(), e.getMessage());
+            stats.lastError = "offset " + offset + ": " + e.getMessage();
+            LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), offset, e.getMessage());
         }
         stats.recordsTotal++;
-        stats.lastOffset = r.offset();
-        stats.position = r.offset() + 1;
+        stats.lastOffset = offset;
+        stats.position = offset + 1;
     }
 
     /** The series id of the reader's current entry, creating the series in index and store if new. */
