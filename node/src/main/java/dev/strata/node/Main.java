@@ -1,14 +1,21 @@
 package dev.strata.node;
 
+import dev.strata.node.cli.CassandraCommand;
 import dev.strata.node.cli.Command;
+import dev.strata.node.cli.DevCommand;
+import dev.strata.node.cli.KafkaCommand;
+import dev.strata.node.cli.ConfigCommand;
+import dev.strata.node.cli.NodeCommand;
 import dev.strata.node.cli.UsageException;
+import dev.strata.node.config.ConfigException;
 import java.util.Arrays;
 import java.util.List;
 
 /** Entry point of {@code bin/strata}: dispatches to the sub-commands in {@link #COMMANDS}. */
 public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
-    static final List<Command> COMMANDS = List.of();
+    static final List<Command> COMMANDS = List.of(
+            new DevCommand(), new NodeCommand(), new KafkaCommand(), new CassandraCommand(), new ConfigCommand());
 
     private Main() {}
 
@@ -33,6 +40,9 @@ public final class Main {
                 } catch (UsageException e) {
                     System.err.println("strata " + c.name() + ": " + e.getMessage());
                     System.err.println("Run 'strata " + c.name() + " --help' for usage.");
+                    return 2;
+                } catch (ConfigException e) {
+                    System.err.println("strata " + c.name() + ": " + e.getMessage());
                     return 2;
                 } catch (Exception e) {
                     System.err.println("strata " + c.name() + ": " + e.getMessage());

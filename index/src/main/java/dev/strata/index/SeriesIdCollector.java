@@ -1,0 +1,38 @@
+package dev.strata.index;
+
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.Collector;
+import org.apache.lucene.search.LeafCollector;
+import org.apache.lucene.search.Scorable;
+import org.apache.lucene.search.ScoreMode;
+import org.roaringbitmap.RoaringBitmap;
+
+/** Collects the series ids of matching documents into a bitmap (no scores). Not thread safe. */
+final class SeriesIdCollector implements Collector {
+    private final RoaringBitmap out;
+    private final LeafSeriesIds leafIds;
+
+    SeriesIdCollector(RoaringBitmap out, LeafSeriesIds leafIds) {
+        this.out = out;
+        this.leafIds = leafIds;
+    }
+
+    @Override
+    public LeafCollector getLeafCollector(LeafReaderContext context) {
+        int[] ids = leafIds.of(context.reader());
+        return new LeafCollector() {
+            @Override
+            public void setScorer(Scorable scorer) {}
+
+            @Override
+            public void collect(int doc) {
+                out.add(ids[doc]);
+            }
+        };
+    }
+
+    @Override
+    public ScoreMode scoreMode() {
+        return ScoreMode.COMPLETE_NO_SCORES;
+    }
+}

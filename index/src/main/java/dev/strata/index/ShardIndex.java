@@ -1,0 +1,484 @@
+package dev.strata.index;
+
+import dev.strata.store.model.Labels;
+import dev.strata.store.series.SeriesKey;
+import dev.strata.store.series.SeriesKeyListing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.IntPoint;
+import org.apache.lucene.document.NumericDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.AlreadyClosedException;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The label index of one shard: one Lucene index (one document per series) plus in-memory columns
+ * (first/last sample time, hash table for exact lookups). Series ids are dense per shard (0, 1, 2, ...)
+ * and never reused.
+ *
+ * <p><b>Threading.</b> Writes ({@link #addSeries}, {@link #seriesId}, {@link #commit}) serialise on an
+ * internal lock; {@link #updateLastSampleTime} is lock-free and expects one writer thread per shard
+ * (the shard's ingest loop). Reads ({@link #select}, {@link #labels}, label names/values) are thread
+ * safe and run concurrently with writes.
+ *
+ * <p><b>Visibility.</b> A series is visible to every read that starts after {@link #addSeries}
+ * returns (read-your-writes): reads use the latest Lucene reader and additionally scan, in memory,
+ * the labels of series added since that reader was opened. When more than
+ * {@link ShardIndexOptions#maxPendingScan()} series are pending, the read refreshes the reader first.
+ * Last-sample times are visible to reads immediately (they live in memory).
+ *
+ * <p><b>Durability.</b> {@link #commit(long)} makes everything added so far durable and records the
+ * Kafka offset up to which the index is complete; {@link #open} reports it as {@link #committedOffset()}.
+ * Series added after the last commit are lost on a crash and come back when ingest replays the log.
+ * A missing or corrupt directory is rebuilt from the store's {@link SeriesKeyListing}.
+ */
+public final class ShardIndex implements AutoCloseable {
+    private final int shard;
+    private final Directory dir;
+    private final IndexWriter writer;
+    private final ShardIndexOptions options;
+    private final SeriesTable table;
+    private final SeriesHashTable hashes;
+    private final LeafSeriesIds leafIds;
+    private final Object writeLock = new Object();
+    private final boolean rebuilt;
+    private volatile ReaderSnapshot snapshot;
+    private volatile boolean closed;
+    /** Next id to allocate; guarded by writeLock. */
+    private int nextId;
+    private volatile long committedOffset;
+    private long timesGeneration;
+
+    ShardIndex(int shard, Directory dir, IndexWriter writer, ShardIndexOptions options, SeriesTable table,
+               SeriesHashTable hashes, LeafSeriesIds leafIds, DirectoryReader reader, int nextId,
+               long committedOffset, long timesGeneration, boolean rebuilt) {
+        this.shard = shard;
+        this.dir = dir;
+        this.writer = writer;
+        this.options = options;
+        this.table = table;
+        this.hashes = hashes;
+        this.leafIds = leafIds;
+        this.snapshot = new ReaderSnapshot(reader, nextId);
+        this.nextId = nextId;
+        this.committedOffset = committedOffset;
+        this.timesGeneration = timesGeneration;
+        this.rebuilt = rebuilt;
+        table.publish(nextId);
+    }
+
+    /** Opens the index of {@code shard} in {@code dir}, or builds it from {@code rebuildSource}. */
+    public static ShardIndex open(Path dir, int shard, SeriesKeyListing rebuildSource) throws IOException {
+        return open(dir, shard, rebuildSource, ShardIndexOptions.defaults());
+    }
+
+    public static ShardIndex open(Path path, int shard, SeriesKeyListing rebuildSource, ShardIndexOptions options)
+            throws IOException {
+        Files.createDirectories(path);
+        Directory dir = FSDirectory.open(path);
+        try {
+            return ShardIndexLoader.openOrRebuild(dir, shard, rebuildSource, options);
+        } catch (IOException | RuntimeException | Error e) {
+            dir.close();
+            throw e;
+        }
+    }
+
+    /** An empty index held in memory (tests, the PromQL test runner). {@link #commit} works in memory. */
+    public static ShardIndex inMemory(int shard) {
+        return inMemory(shard, ShardIndexOptions.defaults());
+    }
+
+    public static ShardIndex inMemory(int shard, ShardIndexOptions options) {
+        try {
+            return ShardIndexLoader.create(new ByteBuffersDirectory(), shard, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("creating an in-memory index", e);
+        }
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    /** The Kafka offset recorded by the last commit, -1 if none (new or rebuilt index). */
+    public long committedOffset() {
+        return committedOffset;
+    }
+
+    /** True if {@link #open} had to rebuild the index from the series-key listing. */
+    public boolean rebuiltFromListing() {
+        return rebuilt;
+    }
+
+    /** Number of series in the index. */
+    public int seriesCount() {
+        synchronized (writeLock) {
+            return table.count();
+        }
+    }
+
+    /** The id the next new series will get (max id + 1). */
+    public int nextSeriesId() {
+        synchronized (writeLock) {
+            return nextId;
+        }
+    }
+
+    /** The id of the series with exactly these labels, or -1. */
+    public int seriesId(Labels labels) {
+        synchronized (writeLock) {
+            ensureOpen();
+            return lookup(labels, labels.hash(), null);
+        }
+    }
+
+    /**
+     * Returns the id of the series with these labels, adding it (with the next dense id) if new.
+     *
+     * @throws IllegalArgumentException if a label name or value is longer than Lucene can index (32766 UTF-8 bytes)
+     * @throws UncheckedIOException     if Lucene fails to buffer the document
+     */
+    public int addSeries(Labels labels, long firstSampleMs) {
+        if (firstSampleMs == SeriesTable.ABSENT) {
+            throw new IllegalArgumentException("firstSampleMs " + firstSampleMs + " is not a valid timestamp for " + labels);
+        }
+        byte[] encoded = LabelsCodec.encode(labels);
+        long hash = labels.hash();
+        long check = LabelsCodec.checkHash(encoded);
+        synchronized (writeLock) {
+            ensureOpen();
+            int existing = lookup(labels, hash, encoded);
+            if (existing >= 0) return existing;
+            int id = nextId;
+            insert(id, labels, encoded, hash, check, firstSampleMs, firstSampleMs);
+            return id;
+        }
+    }
+
+    /** Rebuild path: adds a series under its recorded id; false (and nothing added) if id or labels exist. */
+    boolean restore(SeriesKey key) {
+        byte[] encoded = LabelsCodec.encode(key.labels());
+        long hash = key.labels().hash();
+        synchronized (writeLock) {
+            if (table.stored(key.seriesId())) return false;
+            if (lookup(key.labels(), hash, encoded) >= 0) return false;
+            insert(key.seriesId(), key.labels(), encoded, hash, LabelsCodec.checkHash(encoded),
+                    key.firstSampleMs(), key.lastSampleMs());
+            return true;
+        }
+    }
+
+    private void insert(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs, long lastMs) {
+        try {
+            writer.addDocument(document(id, labels, encoded, hash, check, firstMs));
+        } catch (IOException e) {
+            throw new UncheckedIOException("indexing series " + id + " " + labels + " of shard " + shard, e);
+        }
+        table.set(id, labels, firstMs, lastMs, check);
+        hashes.add(hash, id);
+        nextId = Math.max(nextId, id + 1);
+        table.publish(nextId);
+    }
+
+    private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
+        Document doc = new Document();
+        for (int i = 0; i < labels.size(); i++) {
+            doc.add(new StringField(IndexFields.labelField(labels.name(i)), labels.value(i), Field.Store.NO));
+            doc.add(new StringField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
+        }
+        doc.add(new IntPoint(IndexFields.ID, id));
+        doc.add(new NumericDocValuesField(IndexFields.ID, id));
+        doc.add(new NumericDocValuesField(IndexFields.HASH, hash));
+        doc.add(new NumericDocValuesField(IndexFields.CHECK, check));
+        doc.add(new NumericDocValuesField(IndexFields.FIRST, firstMs));
+        doc.add(new StoredField(IndexFields.LABELS, encoded));
+        return doc;
+    }
+
+    /** Caller holds writeLock. {@code encoded} may be null (computed only if a candidate needs it). */
+    private int lookup(Labels labels, long hash, byte[] encoded) {
+        int id = hashes.first(hash);
+        if (id < 0) return -1;
+        if (same(id, labels, encoded)) return id;
+        for (int other : hashes.others(hash)) {
+            if (same(other, labels, encoded)) return other;
+        }
+        return -1;
+    }
+
+    /**
+     * Whether series {@code id} has exactly {@code labels}: by label equality when its labels are in
+     * memory, else by the 64-bit check hash (with the equal 64-bit series hash: 128 bits), so that the
+     * first lookups after a reopen don't read stored labels from disk.
+     */
+    private boolean same(int id, Labels labels, byte[] encoded) {
+        Labels cached = table.cachedLabels(id);
+        if (cached != null) return cached.equals(labels);
+        byte[] enc = encoded;
+        if (enc == null) {
+            try {
+                enc = LabelsCodec.encode(labels);
+            } catch (IllegalArgumentException tooLong) {
+                return false;
+            }
+        }
+        return table.check(id) == LabelsCodec.checkHash(enc);
+    }
+
+    /** Raises the last sample time of a series (never lowers it). Lock-free; made durable by {@link #commit}. */
+    public void updateLastSampleTime(int seriesId, long lastSampleMs) {
+        if (!table.present(seriesId)) {
+            throw new IllegalArgumentException("unknown series id " + seriesId + " in shard " + shard);
+        }
+        table.raiseLast(seriesId, lastSampleMs);
+    }
+
+    public long firstSampleTime(int seriesId) {
+        return table.present(seriesId) ? table.first(seriesId) : SeriesTable.ABSENT;
+    }
+
+    public long lastSampleTime(int seriesId) {
+        return table.present(seriesId) ? table.last(seriesId) : SeriesTable.ABSENT;
+    }
+
+    /** The labels of a series, or null if unknown. Series loaded from disk read their labels once, lazily. */
+    public Labels labels(int seriesId) {
+        if (!table.present(seriesId)) return null;
+        Labels l = table.cachedLabels(seriesId);
+        if (l != null) return l;
+        ReaderSnapshot s = acquire();
+        try {
+            return labelsIn(s, seriesId);
+        } finally {
+            s.release();
+        }
+    }
+
+    private Labels labelsIn(ReaderSnapshot s, int seriesId) {
+        Labels l = table.cachedLabels(seriesId);
+        if (l != null) return l;
+        try {
+            TopDocs top = s.searcher.search(IntPoint.newExactQuery(IndexFields.ID, seriesId), 1);
+            if (top.scoreDocs.length == 0) {
+                throw new IllegalStateException("series " + seriesId + " of shard " + shard + " is in memory but not in the index");
+            }
+            Document d = s.searcher.storedFields().document(top.scoreDocs[0].doc, Set.of(IndexFields.LABELS));
+            BytesRef b = d.getBinaryValue(IndexFields.LABELS);
+            l = LabelsCodec.decode(b.bytes, b.offset, b.length, seriesId);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading labels of series " + seriesId + " of shard " + shard, e);
+        }
+        table.cacheLabels(seriesId, l);
+        return l;
+    }
+
+    /**
+     * Ids of the series matching all {@code matchers} (Prometheus semantics; an empty list matches
+     * every series) that are active in [startMs, endMs]: first sample <= endMs and last sample >= startMs.
+     * Pass Long.MIN_VALUE/Long.MAX_VALUE for no time filter.
+     */
+    public RoaringBitmap select(List<Matcher> matchers, long startMs, long endMs) {
+        ReaderSnapshot s = acquire();
+        try {
+            return active(selectIn(s, matchers), startMs, endMs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("selecting " + matchers + " in shard " + shard, e);
+        } finally {
+            s.release();
+        }
+    }
+
+    private RoaringBitmap selectIn(ReaderSnapshot s, List<Matcher> matchers) throws IOException {
+        int limit = table.limit();
+        RoaringBitmap out;
+        if (matchers.isEmpty()) {
+            out = RoaringBitmap.bitmapOfRange(0, limit);
+            if (table.count() != limit) {
+                for (int id = 0; id < limit; id++) if (!table.present(id)) out.remove(id);
+            }
+            return out;
+        }
+        out = new RoaringBitmap();
+        Query q = MatcherQueries.build(s.reader, matchers);
+        if (!(q instanceof MatchNoDocsQuery)) s.searcher.search(q, new SeriesIdCollector(out, leafIds));
+        for (int id = s.covered; id < limit; id++) {
+            if (table.present(id) && matchesAll(table.cachedLabels(id), matchers)) out.add(id);
+        }
+        return out;
+    }
+
+    private static boolean matchesAll(Labels labels, List<Matcher> matchers) {
+        for (Matcher m : matchers) {
+            if (!m.matches(labels.get(m.name()))) return false;
+        }
+        return true;
+    }
+
+    private RoaringBitmap active(RoaringBitmap ids, long startMs, long endMs) {
+        if (startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) return ids;
+        RoaringBitmap out = new RoaringBitmap();
+        if (startMs > endMs) return out;
+        ids.forEach((org.roaringbitmap.IntConsumer) id -> {
+            if (table.first(id) <= endMs && table.last(id) >= startMs) out.add(id);
+        });
+        return out;
+    }
+
+    /** Label names of the matching, active series (empty matchers: all series), sorted. */
+    public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
+        return distinct(IndexFields.NAMES, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
+    }
+
+    /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted. */
+    public List<String> labelValues(String name, List<Matcher> matchers, long startMs, long endMs) {
+        return distinct(IndexFields.labelField(name), (l, out) -> {
+            String v = l.get(name);
+            if (!v.isEmpty()) out.add(v);
+        }, matchers, startMs, endMs);
+    }
+
+    private List<String> distinct(String field, BiConsumer<Labels, Set<String>> fromLabels,
+                                  List<Matcher> matchers, long startMs, long endMs) {
+        ReaderSnapshot s = acquire();
+        try {
+            TreeSet<String> out = new TreeSet<>();
+            int limit = table.limit();
+            if (matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) {
+                LabelTerms.allTerms(s.reader, field, out);
+                for (int id = s.covered; id < limit; id++) {
+                    if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
+                }
+                return new ArrayList<>(out);
+            }
+            RoaringBitmap ids = active(selectIn(s, matchers), startMs, endMs);
+            if (ids.getLongCardinality() <= options.labelsScanLimit()) {
+                ids.forEach((org.roaringbitmap.IntConsumer) id -> fromLabels.accept(labelsIn(s, id), out));
+            } else {
+                LabelTerms.termsOfSeries(s.reader, field, ids, leafIds, out);
+                for (int id = s.covered; id < limit; id++) {
+                    if (ids.contains(id)) fromLabels.accept(table.cachedLabels(id), out);
+                }
+            }
+            return new ArrayList<>(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + field + " of shard " + shard, e);
+        } finally {
+            s.release();
+        }
+    }
+
+    /** The {@code n} values of label {@code name} carried by the most series, most first (ties by value). */
+    public List<ValueCount> topValues(String name, int n) {
+        if (n <= 0) return List.of();
+        ReaderSnapshot s = acquire();
+        try {
+            Map<String, Long> pending = new HashMap<>();
+            int limit = table.limit();
+            for (int id = s.covered; id < limit; id++) {
+                if (!table.present(id)) continue;
+                String v = table.cachedLabels(id).get(name);
+                if (!v.isEmpty()) pending.merge(v, 1L, Long::sum);
+            }
+            return LabelTerms.top(s.reader, IndexFields.labelField(name), n, pending);
+        } catch (IOException e) {
+            throw new UncheckedIOException("counting values of " + name + " in shard " + shard, e);
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * Makes every series added so far and every last-sample time durable, recording {@code kafkaOffset}
+     * (the offset up to which the index is complete) as commit user data. Blocks writers meanwhile.
+     */
+    public void commit(long kafkaOffset) throws IOException {
+        synchronized (writeLock) {
+            ensureOpen();
+            long generation = timesGeneration + 1;
+            String timesFile = LastSampleTimesFile.name(generation);
+            int limit = nextId;
+            LastSampleTimesFile.write(dir, timesFile, shard, limit,
+                    id -> table.present(id) ? table.last(id) : SeriesTable.ABSENT);
+            writer.setLiveCommitData(CommitData.of(shard, kafkaOffset, limit, timesFile).entrySet());
+            writer.commit();
+            timesGeneration = generation;
+            committedOffset = kafkaOffset;
+            ShardIndexLoader.deleteStaleTimesFiles(dir, timesFile);
+        }
+    }
+
+    /** Opens a new Lucene reader covering every series added so far (reads do this on their own when needed). */
+    public void refresh() throws IOException {
+        synchronized (writeLock) {
+            ensureOpen();
+            ReaderSnapshot current = snapshot;
+            if (current.covered == nextId) return;
+            DirectoryReader next = DirectoryReader.openIfChanged(current.reader, writer);
+            if (next != null) {
+                snapshot = new ReaderSnapshot(next, nextId);
+                current.release();
+            }
+        }
+    }
+
+    private ReaderSnapshot acquire() {
+        if (table.limit() - snapshot.covered > options.maxPendingScan()) {
+            try {
+                refresh();
+            } catch (IOException e) {
+                throw new UncheckedIOException("refreshing the reader of shard " + shard, e);
+            }
+        }
+        while (true) {
+            ensureOpen();
+            ReaderSnapshot s = snapshot;
+            if (s.tryAcquire()) return s;
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new AlreadyClosedException("label index of shard " + shard + " is closed");
+    }
+
+    /** Closes without committing: series added since the last commit are dropped (replay restores them). */
+    @Override
+    public void close() throws IOException {
+        synchronized (writeLock) {
+            if (closed) return;
+            closed = true;
+            try {
+                snapshot.release();
+                writer.rollback();
+            } finally {
+                dir.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ShardIndex{shard=" + shard + ", dir=" + dir + ", series=" + table.count() + "}";
+    }
+}

@@ -1,0 +1,158 @@
+package dev.strata.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.strata.store.model.Labels;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Checks select/labelNames/labelValues against a brute-force reference (every series' labels run
+ * through {@link Matcher#matches}) over seeded random label sets and random matchers of all four
+ * kinds, including every regex fast-path shape and shapes that must take the general path.
+ * Rerun a failure with -Dseed=N.
+ */
+class MatcherSemanticsTest {
+    private static final String[] NAMES = {"__name__", "job", "instance", "a", "b"};
+    private static final String[] VALUES = {
+        "foo", "foobar", "fo", "bar", "baz", "a.b", "a-b", "axb", "x\ny", "FOO", "ü", "😀", "123", "f", "foo.bar",
+        "host-1", "host-10", "host-2", "b.r", "fooo", "",
+    };
+    private static final String[] REGEXES = {
+        ".*", ".+", "", "foo", "foo|bar", "(foo|bar)", "(?:foo|)", "foo.*", "fo.*", "foo.+", "f.*", ".*bar", "a\\.b",
+        "a.b", "[a-f]+", "fo?o.*", "(?i)FOO", "x.y", "😀|ü", "a\\-b", "foo|", "|", "b.*r", "\\d+", "fo+bar", "ba[rz]",
+        "(foo)(bar)", "host-1.*", "host-1", "host-.+", "foo\\.bar", "fo{2}", "(?:(?:foo))", "foo|bar.*", "\\.*", ".*.*",
+        "f|fo|foo|fooo", "ü.*", "[^f].*",
+    };
+
+    private final long seed = Long.getLong("seed", System.nanoTime());
+
+    private record Series(int id, Labels labels, long first, long last) {}
+
+    @Test
+    void selectMatchesReferenceOnBothReadPaths() {
+        Random rnd = new Random(seed);
+        // maxPendingScan 0: every read refreshes, so matching runs through Lucene queries only.
+        // maxPendingScan huge: never refreshes, so matching runs through the in-memory pending scan.
+        for (int pending : new int[] {0, Integer.MAX_VALUE, 150}) {
+            ShardIndexOptions opts = new ShardIndexOptions(16, pending, 50, true);
+            try (ShardIndex index = ShardIndex.inMemory(0, opts)) {
+                List<Series> series = populate(index, rnd, 600);
+                for (int q = 0; q < 400; q++) {
+                    List<Matcher> ms = randomMatchers(rnd);
+                    long[] range = randomRange(rnd);
+                    RoaringBitmap expected = new RoaringBitmap();
+                    for (Series s : series) {
+                        if (matchesAll(s.labels, ms) && s.first <= range[1] && s.last >= range[0]) expected.add(s.id);
+                    }
+                    RoaringBitmap actual = index.select(ms, range[0], range[1]);
+                    assertEquals(expected, actual, () -> "seed=" + seed + " pending=" + pending + " matchers=" + ms
+                            + " range=" + range[0] + ".." + range[1]);
+                }
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    @Test
+    void labelNamesAndValuesMatchReference() throws Exception {
+        Random rnd = new Random(seed + 1);
+        for (int scanLimit : new int[] {0, 1_000_000}) {
+            try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, scanLimit, true))) {
+                List<Series> series = populate(index, rnd, 500);
+                for (int q = 0; q < 200; q++) {
+                    List<Matcher> ms = rnd.nextInt(4) == 0 ? List.of() : randomMatchers(rnd);
+                    long[] range = rnd.nextInt(3) == 0 ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : randomRange(rnd);
+                    String name = NAMES[rnd.nextInt(NAMES.length)];
+                    TreeSet<String> names = new TreeSet<>();
+                    TreeSet<String> values = new TreeSet<>();
+                    for (Series s : series) {
+                        if (matchesAll(s.labels, ms) && s.first <= range[1] && s.last >= range[0]) {
+                            s.labels.forEach((n, v) -> names.add(n));
+                            if (s.labels.has(name)) values.add(s.labels.get(name));
+                        }
+                    }
+                    String ctx = "seed=" + seed + " scanLimit=" + scanLimit + " matchers=" + ms + " range="
+                            + range[0] + ".." + range[1];
+                    assertEquals(new ArrayList<>(names), index.labelNames(ms, range[0], range[1]), ctx);
+                    assertEquals(new ArrayList<>(values), index.labelValues(name, ms, range[0], range[1]), ctx + " name=" + name);
+                }
+            }
+        }
+    }
+
+    @Test
+    void topValuesCountsSeriesPerValue() throws Exception {
+        Random rnd = new Random(seed + 2);
+        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, 50, true))) {
+            List<Series> series = populate(index, rnd, 700);
+            for (String name : NAMES) {
+                Map<String, Long> counts = new HashMap<>();
+                for (Series s : series) if (s.labels.has(name)) counts.merge(s.labels.get(name), 1L, Long::sum);
+                List<ValueCount> expected = counts.entrySet().stream()
+                        .map(e -> new ValueCount(e.getKey(), e.getValue()))
+                        .sorted((x, y) -> x.count() != y.count() ? Long.compare(y.count(), x.count()) : x.value().compareTo(y.value()))
+                        .limit(5).collect(Collectors.toList());
+                assertEquals(expected, index.topValues(name, 5), "seed=" + seed + " name=" + name);
+            }
+        }
+    }
+
+    /** Adds distinct random series, refreshing now and then so some are in Lucene and some pending. */
+    private static List<Series> populate(ShardIndex index, Random rnd, int n) throws java.io.IOException {
+        LinkedHashSet<Labels> sets = new LinkedHashSet<>();
+        while (sets.size() < n) {
+            Labels.Builder b = new Labels.Builder();
+            for (String name : NAMES) {
+                if (rnd.nextInt(4) != 0) b.set(name, VALUES[rnd.nextInt(VALUES.length)]);
+            }
+            sets.add(b.build());
+        }
+        List<Series> out = new ArrayList<>();
+        for (Labels l : sets) {
+            long first = rnd.nextInt(1000);
+            int id = index.addSeries(l, first);
+            assertEquals(out.size(), id, "ids are dense");
+            long last = first + rnd.nextInt(500);
+            index.updateLastSampleTime(id, last);
+            out.add(new Series(id, l, first, last));
+            if (rnd.nextInt(97) == 0) index.refresh();
+        }
+        return out;
+    }
+
+    private static List<Matcher> randomMatchers(Random rnd) {
+        int n = 1 + rnd.nextInt(3);
+        List<Matcher> ms = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = NAMES[rnd.nextInt(NAMES.length)];
+            Matcher.Type type = Matcher.Type.values()[rnd.nextInt(4)];
+            String value = switch (type) {
+                case EQ, NEQ -> VALUES[rnd.nextInt(VALUES.length)];
+                case RE, NRE -> REGEXES[rnd.nextInt(REGEXES.length)];
+            };
+            ms.add(Matcher.of(type, name, value));
+        }
+        return ms;
+    }
+
+    private static long[] randomRange(Random rnd) {
+        if (rnd.nextBoolean()) return new long[] {Long.MIN_VALUE, Long.MAX_VALUE};
+        long a = rnd.nextInt(1600) - 50, b = rnd.nextInt(1600) - 50;
+        return new long[] {Math.min(a, b), Math.max(a, b)};
+    }
+
+    private static boolean matchesAll(Labels l, List<Matcher> ms) {
+        for (Matcher m : ms) if (!m.matches(l.get(m.name()))) return false;
+        return true;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.strata.node.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** How the node reaches Cassandra and where its tables live. {@code replication} is a CQL map literal. */
+public record CassandraSettings(List<HostPort> contactPoints, String keyspace, String localDatacenter,
+                                String replication, Duration requestTimeout) {
+    public CassandraSettings {
+        contactPoints = List.copyOf(contactPoints);
+    }
+
+    public static CassandraSettings from(ResolvedConfig c) {
+        return new CassandraSettings(c.get(ConfigKeys.CASSANDRA_CONTACT_POINTS), c.get(ConfigKeys.CASSANDRA_KEYSPACE),
+                c.get(ConfigKeys.CASSANDRA_LOCAL_DATACENTER), c.get(ConfigKeys.CASSANDRA_REPLICATION),
+                c.get(ConfigKeys.CASSANDRA_REQUEST_TIMEOUT));
+    }
+}

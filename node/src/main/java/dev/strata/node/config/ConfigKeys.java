@@ -1,0 +1,79 @@
+package dev.strata.node.config;
+
+import static dev.strata.node.config.Validator.atLeast;
+import static dev.strata.node.config.Validator.matches;
+import static dev.strata.node.config.Validator.minDuration;
+import static dev.strata.node.config.Validator.nonEmpty;
+import static dev.strata.node.config.Validator.range;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every configuration key of a Strata node, declared once. docs/configuration.md is generated from
+ * this class ({@code bin/strata config docs > docs/configuration.md}); a test fails when they differ.
+ *
+ * <p>To add a key: define it here (in the section of its area), read it in that area's settings
+ * record's {@code from(ResolvedConfig)} factory, and regenerate the docs.
+ */
+public final class ConfigKeys {
+    /** The declaration. Must stay the first field: the keys below register into it as they initialise. */
+    public static final ConfigDef DEF = new ConfigDef();
+
+    // ---- http
+    public static final ConfigKey<String> HTTP_BIND = DEF.define("http.bind", ConfigType.STRING, "0.0.0.0",
+            nonEmpty(), "Address the HTTP server listens on.");
+    public static final ConfigKey<Integer> HTTP_PORT = DEF.define("http.port", ConfigType.INT, "9090",
+            range(0, 65535), "Port of the HTTP server (Prometheus API, ingestion, /metrics, health). 0 picks a free port.");
+    public static final ConfigKey<Long> HTTP_MAX_REQUEST_BYTES = DEF.define("http.max-request-bytes", ConfigType.SIZE,
+            "32MiB", range(1024, Integer.MAX_VALUE),
+            "Largest HTTP request body accepted; larger requests are answered 413.");
+    public static final ConfigKey<Integer> HTTP_THREADS = DEF.define("http.threads", ConfigType.INT, "0",
+            range(0, 1024), "Event-loop threads of the HTTP server; 0 means twice the number of cores.");
+
+    // ---- storage
+    public static final ConfigKey<java.nio.file.Path> DATA_DIR = DEF.define("data.dir", ConfigType.PATH,
+            "./data/node", Validator.any(),
+            "Directory of the node's persistent state (label indexes); a persistent volume in Kubernetes.");
+
+    // ---- kafka
+    public static final ConfigKey<List<HostPort>> KAFKA_BOOTSTRAP = DEF.define("kafka.bootstrap",
+            ConfigType.HOST_PORT_LIST, "localhost:9092", nonEmpty(), "Kafka bootstrap servers.");
+    public static final ConfigKey<String> KAFKA_TOPIC = DEF.define("kafka.topic", ConfigType.STRING,
+            "strata-samples", matches("[a-zA-Z0-9._-]{1,249}", "a Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)"),
+            "Topic holding the samples; partition i is shard i. Created with `shards` partitions if absent.");
+    public static final ConfigKey<Integer> KAFKA_REPLICATION_FACTOR = DEF.define("kafka.replication-factor",
+            ConfigType.INT, "1", range(1, Short.MAX_VALUE),
+            "Replication factor used when the node creates the samples topic.");
+    public static final ConfigKey<Duration> KAFKA_REQUEST_TIMEOUT = DEF.define("kafka.request-timeout",
+            ConfigType.DURATION, "30s", minDuration(Duration.ofSeconds(1)),
+            "Timeout of Kafka admin requests (cluster check, topic creation).");
+
+    // ---- cassandra
+    public static final ConfigKey<List<HostPort>> CASSANDRA_CONTACT_POINTS = DEF.define("cassandra.contact-points",
+            ConfigType.HOST_PORT_LIST, "localhost:9042", nonEmpty(), "Cassandra nodes the driver first connects to.");
+    public static final ConfigKey<String> CASSANDRA_KEYSPACE = DEF.define("cassandra.keyspace", ConfigType.STRING,
+            "strata", matches("[a-zA-Z][a-zA-Z0-9_]{0,47}",
+                    "a Cassandra keyspace name (a letter, then up to 47 letters, digits or _)"),
+            "Keyspace holding Strata's tables. Created if absent.");
+    public static final ConfigKey<String> CASSANDRA_LOCAL_DATACENTER = DEF.define("cassandra.local-datacenter",
+            ConfigType.STRING, "datacenter1", nonEmpty(), "Datacenter the driver treats as local.");
+    public static final ConfigKey<String> CASSANDRA_REPLICATION = DEF.define("cassandra.replication",
+            ConfigType.STRING, "{'class':'SimpleStrategy','replication_factor':1}",
+            matches("\\{.*}", "a CQL replication map such as {'class':'NetworkTopologyStrategy','dc1':3}"),
+            "Replication of the keyspace when the node creates it (CQL map literal).");
+    public static final ConfigKey<Duration> CASSANDRA_REQUEST_TIMEOUT = DEF.define("cassandra.request-timeout",
+            ConfigType.DURATION, "10s", minDuration(Duration.ofMillis(100)),
+            "Timeout of Cassandra requests, including schema changes.");
+
+    // ---- cluster
+    public static final ConfigKey<Integer> SHARDS = DEF.define("shards", ConfigType.INT, "8", range(1, 65536),
+            "Number of shards = partitions of the samples topic. Fixed for the life of the data.");
+    public static final ConfigKey<Integer> NODE_ORDINAL = DEF.define("node.ordinal", ConfigType.INT, "0",
+            atLeast(0), "This node's ordinal (the StatefulSet pod index); shard ownership derives from it.");
+    public static final ConfigKey<Duration> NODE_CONNECT_RETRY_INTERVAL = DEF.define("node.connect-retry-interval",
+            ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
+            "Pause between attempts to reach Kafka and Cassandra while the node starts; it is not ready until both answer.");
+
+    private ConfigKeys() {}
+}

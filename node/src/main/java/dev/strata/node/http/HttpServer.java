@@ -1,0 +1,111 @@
+package dev.strata.node.http;
+
+import dev.strata.node.config.HttpSettings;
+import dev.strata.store.metrics.Counter;
+import dev.strata.store.metrics.Family;
+import dev.strata.store.metrics.Histogram;
+import dev.strata.store.metrics.MetricsRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one HTTP/1.1 server (Netty, NIO): keep-alive, gzip/deflate responses when the client
+ * accepts them, request bodies up to {@link HttpSettings#maxRequestBytes()}, routing by {@link Router}.
+ * Threads are named {@code strata-http-accept-*} and {@code strata-http-*}.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    private final HttpSettings settings;
+    private final Router router;
+    private final Family<Counter> requests;
+    private final Family<Histogram> durations;
+    private EventLoopGroup acceptGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public HttpServer(HttpSettings settings, Router router, MetricsRegistry metrics) {
+        this.settings = settings;
+        this.router = router;
+        this.requests = metrics.counterFamily("strata_http_requests_total",
+                "HTTP requests answered, by status code and route.", "code", "handler");
+        this.durations = metrics.histogramFamily("strata_http_request_duration_seconds",
+                "Time from a request's arrival to its response being ready, by route.",
+                Histogram.DEFAULT_SECONDS_BUCKETS, "handler");
+    }
+
+    /** Binds and starts serving; returns once the port is open. */
+    public synchronized void start() throws InterruptedException {
+        if (serverChannel != null) {
+            throw new IllegalStateException("HTTP server already started");
+        }
+        acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("strata-http-accept", true));
+        workerGroup = new NioEventLoopGroup(settings.threads(), new DefaultThreadFactory("strata-http", true));
+        int maxBytes = settings.maxRequestBytes();
+        ServerBootstrap b = new ServerBootstrap()
+                .group(acceptGroup, workerGroup)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("codec", new HttpServerCodec())
+                                .addLast("keep-alive", new HttpServerKeepAliveHandler())
+                                .addLast("compressor", new HttpContentCompressor())
+                                .addLast("aggregator", new BoundedAggregator(maxBytes))
+                                .addLast("dispatcher", new RequestDispatcher(router, requests, durations));
+                    }
+                });
+        try {
+            serverChannel = b.bind(settings.bind(), settings.port()).sync().channel();
+        } catch (Exception e) {
+            shutdownGroups();
+            throw e;
+        }
+        LOG.info("HTTP server listening on {}:{}", settings.bind(), port());
+    }
+
+    /** The bound port (the chosen one when configured with port 0). */
+    public int port() {
+        if (serverChannel == null) {
+            throw new IllegalStateException("HTTP server not started");
+        }
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Stops accepting, closes connections and stops the event loops; waits up to 5 s. */
+    @Override
+    public synchronized void close() {
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+            serverChannel = null;
+        }
+        shutdownGroups();
+    }
+
+    private void shutdownGroups() {
+        for (EventLoopGroup g : new EventLoopGroup[] {acceptGroup, workerGroup}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(6, TimeUnit.SECONDS);
+            }
+        }
+        acceptGroup = null;
+        workerGroup = null;
+    }
+}

@@ -1,0 +1,22 @@
+package dev.strata.query.api;
+
+import dev.strata.query.engine.QueryOptions;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Configuration of the HTTP API, passed in by the node.
+ *
+ * @param queryDefaults the engine's limits for every query (lookback delta, max samples, timeout); a
+ *     request's {@code timeout} can only shorten the timeout, {@code lookback_delta} replaces the lookback
+ * @param buildInfo what {@code status/buildinfo} reports
+ * @param flags the node's effective configuration, reported by {@code status/flags} (sorted by name)
+ * @param storageRetention reported by {@code status/runtimeinfo}, e.g. {@code "15d"}
+ * @param startTimeMs when the node started, reported by {@code status/runtimeinfo}
+ */
+public record ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
+                          String storageRetention, long startTimeMs) {
+    public ApiSettings {
+        flags = new TreeMap<>(flags);
+    }
+}

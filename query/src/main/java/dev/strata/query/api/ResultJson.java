@@ -1,0 +1,100 @@
+package dev.strata.query.api;
+
+import dev.strata.query.engine.Matrix;
+import dev.strata.query.engine.QueryStats;
+import dev.strata.query.engine.Sample;
+import dev.strata.query.engine.Scalar;
+import dev.strata.query.engine.SeriesPoints;
+import dev.strata.query.engine.StringValue;
+import dev.strata.query.engine.Value;
+import dev.strata.query.engine.Vector;
+
+/**
+ * Query results in Prometheus's JSON: {@code {"resultType":"vector","result":[...]}} plus
+ * {@code "stats"} when asked. Vector elements are {@code {"metric":{...},"value":[t,"v"]}}, matrix
+ * series {@code {"metric":{...},"values":[[t,"v"],...]}}, scalars and strings {@code [t,"v"]}.
+ */
+final class ResultJson {
+    private ResultJson() {}
+
+    static void queryData(Value value, StatsJson stats, JsonWriter w) {
+        w.raw("{\"resultType\":").string(value.type().apiName()).raw(",\"result\":");
+        result(value, w);
+        if (stats != null) {
+            w.raw(",\"stats\":");
+            stats.write(w);
+        }
+        w.raw('}');
+    }
+
+    static void result(Value value, JsonWriter w) {
+        if (value instanceof Vector v) {
+            w.raw('[');
+            boolean first = true;
+            for (Sample s : v.samples()) {
+                if (!first) w.raw(',');
+                first = false;
+                w.raw("{\"metric\":");
+                LabelsJson.write(s.metric(), w);
+                w.raw(",\"value\":[").timestamp(s.timestampMs()).raw(',').sampleValue(s.value()).raw("]}");
+            }
+            w.raw(']');
+        } else if (value instanceof Matrix m) {
+            w.raw('[');
+            boolean first = true;
+            for (SeriesPoints s : m.series()) {
+                if (!first) w.raw(',');
+                first = false;
+                w.raw("{\"metric\":");
+                LabelsJson.write(s.metric(), w);
+                long[] ts = s.timestamps();
+                double[] vs = s.values();
+                if (ts.length > 0) {
+                    w.raw(",\"values\":[");
+                    for (int i = 0; i < ts.length; i++) {
+                        if (i > 0) w.raw(',');
+                        w.raw('[').timestamp(ts[i]).raw(',').sampleValue(vs[i]).raw(']');
+                    }
+                    w.raw(']');
+                }
+                w.raw('}');
+            }
+            w.raw(']');
+        } else if (value instanceof Scalar s) {
+            w.raw('[').timestamp(s.timestampMs()).raw(',').sampleValue(s.value()).raw(']');
+        } else if (value instanceof StringValue s) {
+            w.raw('[').timestamp(s.timestampMs()).raw(',').string(s.value()).raw(']');
+        } else {
+            throw new IllegalStateException("unknown value type " + value.getClass().getName());
+        }
+    }
+
+    /**
+     * Prometheus's {@code stats} object. The engine measures evaluation as a whole, so
+     * {@code innerEvalTime} equals {@code evalTotalTime} and the sub-phases it does not time
+     * separately ({@code resultSortTime}, {@code queryPreparationTime}) are 0; queue and total
+     * execution time are measured by the API around the engine call.
+     */
+    record StatsJson(QueryStats stats, long queueNanos, long execNanos) {
+        void write(JsonWriter w) {
+            w.raw("{\"timings\":{\"evalTotalTime\":");
+            seconds(stats.evalNanos(), w);
+            w.raw(",\"resultSortTime\":0,\"queryPreparationTime\":0,\"innerEvalTime\":");
+            seconds(stats.evalNanos(), w);
+            w.raw(",\"execQueueTime\":");
+            seconds(queueNanos, w);
+            w.raw(",\"execTotalTime\":");
+            seconds(execNanos, w);
+            w.raw("},\"samples\":{\"totalQueryableSamples\":").number(stats.samplesScanned())
+                    .raw(",\"peakSamples\":").number(stats.peakSamples()).raw("}}");
+        }
+
+        /** A float64 as Go's encoding/json writes it (exponent without leading zeros, e.g. 1e-7). */
+        private static void seconds(long nanos, JsonWriter w) {
+            String s = SampleValueFormat.formatValue(nanos / 1e9);
+            int e = s.indexOf("e-0");
+            if (e >= 0) s = s.substring(0, e + 2) + s.substring(e + 3);
+            w.raw(s);
+        }
+    }
+}

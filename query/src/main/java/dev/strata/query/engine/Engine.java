@@ -1,0 +1,181 @@
+package dev.strata.query.engine;
+
+import dev.strata.query.ast.Expr;
+import dev.strata.query.ast.ValueType;
+import dev.strata.query.parser.Parser;
+import dev.strata.query.storage.Queryable;
+import dev.strata.store.model.Labels;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The PromQL engine: parses and evaluates instant and range queries against a {@link Queryable}.
+ * Thread safe (each query has its own evaluator). Errors: {@link dev.strata.query.parser.ParseException}
+ * (bad_data) and {@link QueryException} with its Prometheus errorType.
+ */
+public final class Engine {
+    private final Queryable storage;
+    private final QueryOptions defaults;
+
+    public Engine(Queryable storage, QueryOptions defaults) {
+        this.storage = storage;
+        this.defaults = defaults;
+    }
+
+    public QueryOptions defaults() {
+        return defaults;
+    }
+
+    public QueryResult instantQuery(String expr, long timeMs) {
+        return instantQuery(expr, timeMs, defaults);
+    }
+
+    public QueryResult instantQuery(String expr, long timeMs, QueryOptions opts) {
+        Parser.Parsed parsed = Parser.parseWithPositions(expr);
+        return run(parsed, expr, timeMs, timeMs, 0, opts, false);
+    }
+
+    public QueryResult rangeQuery(String expr, long startMs, long endMs, long stepMs) {
+        return rangeQuery(expr, startMs, endMs, stepMs, defaults);
+    }
+
+    public QueryResult rangeQuery(String expr, long startMs, long endMs, long stepMs, QueryOptions opts) {
+        if (stepMs <= 0) {
+            throw new QueryException("bad_data", "zero or negative query resolution step widths are not accepted. Try a positive integer");
+        }
+        if (endMs < startMs) throw new QueryException("bad_data", "end timestamp must not be before start time");
+        Parser.Parsed parsed = Parser.parseWithPositions(expr);
+        Expr e = parsed.expr();
+        if (e.type() != ValueType.SCALAR && e.type() != ValueType.VECTOR) {
+            throw new QueryException("bad_data", "invalid expression type \"" + e.type().display()
+                    + "\" for range query, must be Scalar or instant Vector");
+        }
+        return run(parsed, expr, startMs, endMs, stepMs, opts, true);
+    }
+
+    /** Evaluates an already parsed expression (interval 0 = instant query). */
+    public QueryResult evaluate(Expr e, long startMs, long endMs, long stepMs, QueryOptions opts) {
+        return run(new Parser.Parsed(e, new java.util.IdentityHashMap<>()), e.toString(), startMs, endMs, stepMs,
+                opts, stepMs > 0);
+    }
+
+    private QueryResult run(Parser.Parsed parsed, String input, long start, long end, long step, QueryOptions opts,
+                            boolean range) {
+        long t0 = System.nanoTime();
+        Expr e = parsed.expr();
+        QueryContext ctx = new QueryContext(opts.timeoutMs(), opts.maxSamples(), step, end - start, range, parsed, input);
+        Annotations ann = new Annotations();
+        Evaluator ev = new Evaluator(storage, opts, start, end, range ? step : 1, start, end, ann, ctx);
+        Object v = ev.eval(e);
+        Value value;
+        if (v instanceof String s) {
+            value = new StringValue(start, s);
+        } else if (v instanceof double[] d) {
+            if (range) {
+                long[] ts = new long[ev.steps];
+                for (int i = 0; i < ev.steps; i++) ts[i] = ev.stepTime(i);
+                value = new Matrix(List.of(new SeriesPoints(Labels.EMPTY, ts, d.clone())));
+            } else {
+                value = new Scalar(start, d[0]);
+            }
+        } else if (v instanceof RangeInput r) {
+            value = rangeValue(r, ctx);
+        } else {
+            @SuppressWarnings("unchecked") List<StepSeries> series = (List<StepSeries>) v;
+            value = range ? matrix(ev, series) : vector(ev, series);
+        }
+        QueryStats stats = new QueryStats(ctx.scanned, ctx.peak, System.nanoTime() - t0);
+        return new QueryResult(value, ann.warnings(), ann.infos(), stats);
+    }
+
+    private static Labels finalLabels(StepSeries s) {
+        return s.dropName ? LabelSets.dropName(s.labels) : s.labels;
+    }
+
+    private static Vector vector(Evaluator ev, List<StepSeries> series) {
+        List<Sample> out = new ArrayList<>(series.size());
+        Set<Labels> seen = new HashSet<>();
+        for (StepSeries s : series) {
+            if (!s.has[0]) continue;
+            Labels l = finalLabels(s);
+            if (!seen.add(l)) throw QueryException.execution("vector cannot contain metrics with the same labelset");
+            out.add(new Sample(l, ev.stepTime(0), s.v[0]));
+        }
+        return new Vector(out);
+    }
+
+    private static Matrix matrix(Evaluator ev, List<StepSeries> series) {
+        List<SeriesPoints> out = new ArrayList<>(series.size());
+        java.util.Map<Labels, SeriesPoints> byLabels = new java.util.HashMap<>();
+        for (StepSeries s : series) {
+            int n = s.count();
+            if (n == 0) continue;
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            int k = 0;
+            for (int i = 0; i < ev.steps; i++) {
+                if (s.has[i]) {
+                    ts[k] = ev.stepTime(i);
+                    vs[k++] = s.v[i];
+                }
+            }
+            Labels l = finalLabels(s);
+            SeriesPoints prev = byLabels.get(l);
+            if (prev != null) {
+                // Two series became one after dropping names: fine only if their steps don't overlap.
+                SeriesPoints merged = merge(prev, new SeriesPoints(l, ts, vs));
+                out.remove(prev);
+                out.add(merged);
+                byLabels.put(l, merged);
+                continue;
+            }
+            SeriesPoints sp = new SeriesPoints(l, ts, vs);
+            byLabels.put(l, sp);
+            out.add(sp);
+        }
+        out.sort((a, b) -> a.metric().compareTo(b.metric()));
+        return new Matrix(out);
+    }
+
+    private static SeriesPoints merge(SeriesPoints a, SeriesPoints b) {
+        int n = a.size() + b.size();
+        long[] ts = new long[n];
+        double[] vs = new double[n];
+        int i = 0, j = 0, k = 0;
+        while (i < a.size() || j < b.size()) {
+            if (j >= b.size() || (i < a.size() && a.timestamps()[i] < b.timestamps()[j])) {
+                ts[k] = a.timestamps()[i];
+                vs[k++] = a.values()[i++];
+            } else if (i >= a.size() || b.timestamps()[j] < a.timestamps()[i]) {
+                ts[k] = b.timestamps()[j];
+                vs[k++] = b.values()[j++];
+            } else {
+                throw QueryException.execution("vector cannot contain metrics with the same labelset");
+            }
+        }
+        return new SeriesPoints(a.metric(), ts, vs);
+    }
+
+    /** A range vector at an instant query: the window of each series. */
+    private static Matrix rangeValue(RangeInput r, QueryContext ctx) {
+        long ref = r.ref()[0];
+        long from = ref - r.rangeMs();
+        List<SeriesPoints> out = new ArrayList<>();
+        long total = 0;
+        for (RangeSeries s : r.series()) {
+            int lo = 0;
+            while (lo < s.t.length && s.t[lo] <= from) lo++;
+            int hi = lo;
+            while (hi < s.t.length && s.t[hi] <= ref) hi++;
+            if (hi == lo) continue;
+            total += hi - lo;
+            Labels l = s.dropName ? LabelSets.dropName(s.labels) : s.labels;
+            out.add(new SeriesPoints(l, java.util.Arrays.copyOfRange(s.t, lo, hi), java.util.Arrays.copyOfRange(s.v, lo, hi)));
+        }
+        ctx.limit(total);
+        out.sort((a, b) -> a.metric().compareTo(b.metric()));
+        return new Matrix(out);
+    }
+}

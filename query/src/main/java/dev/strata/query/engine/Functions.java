@@ -1,0 +1,367 @@
+package dev.strata.query.engine;
+
+import dev.strata.index.Matcher;
+import dev.strata.query.ast.Call;
+import dev.strata.query.ast.Expr;
+import dev.strata.query.ast.MatrixSelector;
+import dev.strata.query.ast.ParenExpr;
+import dev.strata.query.ast.SubqueryExpr;
+import dev.strata.query.ast.ValueType;
+import dev.strata.query.ast.VectorSelector;
+import dev.strata.store.model.Labels;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Function calls. Range-vector functions go to {@link Rollups}; element-wise instant functions are a
+ * lookup table here; the rest (label manipulation, sorting, absent, histogram_quantile, ...) are
+ * special cases below.
+ */
+final class Functions {
+    private Functions() {}
+
+    /** An element-wise function of a sample value and the call's scalar args at that step. */
+    interface ElementFn {
+        double apply(double v, double[] args);
+    }
+
+    static final Map<String, ElementFn> ELEMENT = new HashMap<>();
+
+    static {
+        ELEMENT.put("abs", (v, a) -> Math.abs(v));
+        ELEMENT.put("ceil", (v, a) -> Math.ceil(v));
+        ELEMENT.put("floor", (v, a) -> Math.floor(v));
+        ELEMENT.put("exp", (v, a) -> Math.exp(v));
+        ELEMENT.put("sqrt", (v, a) -> Math.sqrt(v));
+        ELEMENT.put("ln", (v, a) -> Math.log(v));
+        ELEMENT.put("log2", (v, a) -> log2(v));
+        ELEMENT.put("log10", (v, a) -> Math.log10(v));
+        ELEMENT.put("sgn", (v, a) -> v < 0 ? -1 : v > 0 ? 1 : v);
+        ELEMENT.put("deg", (v, a) -> v * 180 / Math.PI);
+        ELEMENT.put("rad", (v, a) -> v * Math.PI / 180);
+        ELEMENT.put("sin", (v, a) -> Math.sin(v));
+        ELEMENT.put("cos", (v, a) -> Math.cos(v));
+        ELEMENT.put("tan", (v, a) -> Math.tan(v));
+        ELEMENT.put("asin", (v, a) -> Math.asin(v));
+        ELEMENT.put("acos", (v, a) -> Math.acos(v));
+        ELEMENT.put("atan", (v, a) -> Math.atan(v));
+        ELEMENT.put("sinh", (v, a) -> Math.sinh(v));
+        ELEMENT.put("cosh", (v, a) -> Math.cosh(v));
+        ELEMENT.put("tanh", (v, a) -> Math.tanh(v));
+        ELEMENT.put("asinh", (v, a) -> Double.isInfinite(v) ? v : Math.copySign(Math.log(Math.abs(v) + Math.sqrt(v * v + 1)), v));
+        ELEMENT.put("acosh", (v, a) -> v < 1 ? Double.NaN : Math.log(v + Math.sqrt(v * v - 1)));
+        ELEMENT.put("atanh", (v, a) -> 0.5 * Math.log((1 + v) / (1 - v)));
+        ELEMENT.put("clamp", (v, a) -> Math.max(a[0], Math.min(a[1], v)));
+        ELEMENT.put("clamp_min", (v, a) -> Math.max(a[0], v));
+        ELEMENT.put("clamp_max", (v, a) -> Math.min(a[0], v));
+        ELEMENT.put("round", (v, a) -> {
+            double nearest = a.length > 0 ? a[0] : 1;
+            double inv = 1.0 / nearest;
+            return Math.floor(v * inv + 0.5) / inv;
+        });
+        ELEMENT.put("minute", (v, a) -> date(v).getMinute());
+        ELEMENT.put("hour", (v, a) -> date(v).getHour());
+        ELEMENT.put("day_of_week", (v, a) -> date(v).getDayOfWeek().getValue() % 7);
+        ELEMENT.put("day_of_month", (v, a) -> date(v).getDayOfMonth());
+        ELEMENT.put("day_of_year", (v, a) -> date(v).getDayOfYear());
+        ELEMENT.put("days_in_month", (v, a) -> date(v).toLocalDate().lengthOfMonth());
+        ELEMENT.put("month", (v, a) -> date(v).getMonthValue());
+        ELEMENT.put("year", (v, a) -> date(v).getYear());
+    }
+
+    private static double log2(double v) {
+        if (v > 0 && !Double.isInfinite(v)) {
+            int e = Math.getExponent(v);
+            if (v == Math.scalb(1.0, e)) return e;
+        }
+        return Math.log(v) / Math.log(2);
+    }
+
+    private static ZonedDateTime date(double v) {
+        return ZonedDateTime.ofInstant(Instant.ofEpochSecond((long) v), ZoneOffset.UTC);
+    }
+
+    private static boolean isDateFn(String n) {
+        return switch (n) {
+            case "minute", "hour", "day_of_week", "day_of_month", "day_of_year", "days_in_month", "month", "year" -> true;
+            default -> false;
+        };
+    }
+
+    static Object eval(Evaluator ev, Call c) {
+        String name = c.function().name();
+        List<Expr> args = c.args();
+        if (Rollups.TABLE.containsKey(name)) return rollup(ev, c);
+        switch (name) {
+            case "time": {
+                double[] r = new double[ev.steps];
+                for (int i = 0; i < ev.steps; i++) r[i] = ev.stepTime(i) / 1000.0;
+                return r;
+            }
+            case "step", "range", "start", "end": {
+                double v = switch (name) {
+                    case "step" -> ev.queryStepMs() / 1000.0;
+                    case "range" -> (ev.queryEnd - ev.queryStart) / 1000.0;
+                    case "start" -> ev.queryStart / 1000.0;
+                    default -> ev.queryEnd / 1000.0;
+                };
+                double[] r = new double[ev.steps];
+                java.util.Arrays.fill(r, v);
+                return r;
+            }
+            case "min_of", "max_of": {
+                double[] a = ev.evalScalar(args.get(0)), b = ev.evalScalar(args.get(1));
+                double[] r = new double[ev.steps];
+                for (int i = 0; i < ev.steps; i++) r[i] = name.equals("min_of") ? Math.min(a[i], b[i]) : Math.max(a[i], b[i]);
+                return r;
+            }
+            case "pi": {
+                double[] r = new double[ev.steps];
+                java.util.Arrays.fill(r, Math.PI);
+                return r;
+            }
+            case "vector": {
+                double[] s = ev.evalScalar(args.get(0));
+                StepSeries o = new StepSeries(Labels.EMPTY, ev.steps, false);
+                for (int i = 0; i < ev.steps; i++) o.set(i, s[i]);
+                return List.of(o);
+            }
+            case "scalar": {
+                List<StepSeries> in = ev.evalVector(args.get(0));
+                double[] r = new double[ev.steps];
+                for (int i = 0; i < ev.steps; i++) {
+                    int n = 0;
+                    double v = Double.NaN;
+                    for (StepSeries s : in) {
+                        if (s.has[i]) {
+                            n++;
+                            v = s.v[i];
+                        }
+                    }
+                    r[i] = n == 1 ? v : Double.NaN;
+                }
+                return r;
+            }
+            case "timestamp":
+                return timestamp(ev, args.get(0));
+            case "absent":
+                return absent(ev, args.get(0));
+            case "absent_over_time":
+                return absentOverTime(ev, args.get(0));
+            case "label_replace":
+                return LabelFunctions.labelReplace(ev, c);
+            case "label_join":
+                return LabelFunctions.labelJoin(ev, c);
+            case "sort", "sort_desc", "sort_by_label", "sort_by_label_desc":
+                return LabelFunctions.sort(ev, c);
+            case "histogram_quantiles":
+                return HistogramFunctions.quantiles(ev, c);
+            case "histogram_fraction":
+                return HistogramFunctions.fraction(ev, c);
+            case "histogram_quantile":
+                return HistogramFunctions.quantile(ev, c);
+            case "info":
+                return InfoFunction.eval(ev, c);
+            default:
+                break;
+        }
+        ElementFn fn = ELEMENT.get(name);
+        if (fn == null) {
+            throw QueryException.execution("function \"" + name + "\" is not supported on float samples by this engine");
+        }
+        List<StepSeries> in;
+        if (args.isEmpty() && isDateFn(name)) {
+            StepSeries o = new StepSeries(Labels.EMPTY, ev.steps, false);
+            for (int i = 0; i < ev.steps; i++) o.set(i, ev.stepTime(i) / 1000.0);
+            in = List.of(o);
+        } else {
+            in = ev.evalVector(args.get(0));
+        }
+        double[][] scalars = new double[Math.max(0, args.size() - 1)][];
+        for (int k = 1; k < args.size(); k++) scalars[k - 1] = ev.evalScalar(args.get(k));
+        List<StepSeries> out = new ArrayList<>(in.size());
+        double[] a = new double[scalars.length];
+        for (StepSeries s : in) {
+            StepSeries o = new StepSeries(s.labels, ev.steps, true);
+            boolean any = false;
+            for (int i = 0; i < ev.steps; i++) {
+                if (!s.has[i]) continue;
+                for (int k = 0; k < a.length; k++) a[k] = scalars[k][i];
+                if (name.equals("clamp") && a[1] < a[0]) continue;
+                o.set(i, fn.apply(s.v[i], a));
+                any = true;
+            }
+            if (any) out.add(o);
+        }
+        return out;
+    }
+
+    private static Expr unwrap(Expr e) {
+        while (e instanceof ParenExpr p) e = p.expr();
+        return e;
+    }
+
+    private static Object timestamp(Evaluator ev, Expr arg) {
+        Expr inner = unwrap(arg);
+        List<StepSeries> in;
+        boolean fromSelector = inner instanceof VectorSelector;
+        in = fromSelector ? ev.selectVector((VectorSelector) inner, true) : ev.evalVector(arg);
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            StepSeries o = new StepSeries(s.labels, ev.steps, true);
+            for (int i = 0; i < ev.steps; i++) {
+                if (s.has[i]) o.set(i, (fromSelector ? s.ts[i] : ev.stepTime(i)) / 1000.0);
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** The labels absent() reports: equality matchers of a plain selector, except __name__. */
+    private static Labels absentLabels(Expr arg) {
+        Expr e = unwrap(arg);
+        VectorSelector vs = null;
+        if (e instanceof VectorSelector v) vs = v;
+        else if (e instanceof MatrixSelector m) vs = m.selector();
+        if (vs == null) return Labels.EMPTY;
+        Map<String, String> eq = new HashMap<>();
+        Map<String, Integer> seen = new HashMap<>();
+        for (Matcher m : vs.matchers()) {
+            if (m.name().equals(Labels.METRIC_NAME)) continue;
+            seen.merge(m.name(), 1, Integer::sum);
+            if (m.type() == Matcher.Type.EQ) eq.put(m.name(), m.value());
+        }
+        Labels.Builder b = new Labels.Builder();
+        for (Map.Entry<String, String> en : eq.entrySet()) {
+            if (seen.get(en.getKey()) == 1) b.set(en.getKey(), en.getValue());
+        }
+        return b.build();
+    }
+
+    private static Object absent(Evaluator ev, Expr arg) {
+        List<StepSeries> in = ev.evalVector(arg);
+        StepSeries o = new StepSeries(absentLabels(arg), ev.steps, false);
+        boolean any = false;
+        for (int i = 0; i < ev.steps; i++) {
+            boolean present = false;
+            for (StepSeries s : in) if (s.has[i]) { present = true; break; }
+            if (!present) {
+                o.set(i, 1);
+                any = true;
+            }
+        }
+        return any ? List.of(o) : List.of();
+    }
+
+    private static Object absentOverTime(Evaluator ev, Expr arg) {
+        RangeInput r = (RangeInput) ev.eval(arg);
+        Labels labels = unwrap(arg) instanceof SubqueryExpr ? Labels.EMPTY : absentLabels(arg);
+        StepSeries o = new StepSeries(labels, ev.steps, false);
+        boolean any = false;
+        int[] lo = new int[r.series().size()], hi = new int[r.series().size()];
+        for (int i = 0; i < ev.steps; i++) {
+            boolean present = false;
+            for (int k = 0; k < r.series().size(); k++) {
+                RangeSeries s = r.series().get(k);
+                advance(s.t, r.ref()[i], r.rangeMs(), lo, hi, k);
+                if (hi[k] > lo[k]) present = true;
+            }
+            if (!present) {
+                o.set(i, 1);
+                any = true;
+            }
+        }
+        return any ? List.of(o) : List.of();
+    }
+
+    /** Moves window cursors of series k to (ref - range, ref]; refs never decrease between calls. */
+    static void advance(long[] t, long ref, long range, int[] lo, int[] hi, int k) {
+        long from = ref - range;
+        if (hi[k] > 0 && hi[k] <= t.length && hi[k] - 1 >= 0 && t[hi[k] - 1] > ref) {
+            lo[k] = 0;
+            hi[k] = 0;
+        }
+        while (lo[k] < t.length && t[lo[k]] <= from) lo[k]++;
+        if (hi[k] < lo[k]) hi[k] = lo[k];
+        while (hi[k] < t.length && t[hi[k]] <= ref) hi[k]++;
+    }
+
+    private static Object rollup(Evaluator ev, Call c) {
+        String name = c.function().name();
+        int matrixArg = -1;
+        for (int k = 0; k < c.args().size(); k++) {
+            if (c.args().get(k).type() == ValueType.MATRIX) matrixArg = k;
+        }
+        Expr marg = unwrap(c.args().get(matrixArg));
+        if (marg instanceof MatrixSelector ms) {
+            if (ms.selector().smoothed() && !(name.equals("rate") || name.equals("increase") || name.equals("delta"))) {
+                throw QueryException.execution("smoothed modifier can only be used with: delta, increase, rate - not with " + name);
+            }
+            if (ms.selector().anchored() && !(name.equals("rate") || name.equals("increase") || name.equals("delta")
+                    || name.equals("changes") || name.equals("resets"))) {
+                throw QueryException.execution("anchored modifier can only be used with: changes, delta, increase, rate, resets - not with " + name);
+            }
+        }
+        double[][] scalars = new double[2][];
+        int si = 0;
+        for (int k = 0; k < c.args().size(); k++) {
+            if (k == matrixArg) continue;
+            scalars[si++] = ev.evalScalar(c.args().get(k));
+        }
+        if (name.equals("quantile_over_time")) {
+            for (double q : scalars[0]) {
+                if (Double.isNaN(q) || q < 0 || q > 1) {
+                    Rollups.checkQuantile(ev.annotations, q);
+                    break;
+                }
+            }
+        }
+        RangeInput r = (RangeInput) ev.eval(c.args().get(matrixArg));
+        if (marg instanceof MatrixSelector ms && (ms.selector().anchored() || ms.selector().smoothed())) {
+            return ExtendedRollups.eval(ev, name, r, ms.selector().anchored());
+        }
+        Rollups.Fn fn = Rollups.TABLE.get(name);
+        boolean keepName = Rollups.keepsName(name);
+        Rollups.Window w = new Rollups.Window();
+        w.annotations = ev.annotations;
+        w.rangeMs = r.rangeMs();
+        List<StepSeries> out = new ArrayList<>(r.series().size());
+        long[] windowSamples = new long[ev.steps];
+        int[] lo = new int[1], hi = new int[1];
+        for (RangeSeries s : r.series()) {
+            ev.ctx.checkDeadline();
+            StepSeries o = new StepSeries(s.labels, ev.steps, !keepName || s.dropName);
+            w.t = s.t;
+            w.v = s.v;
+            w.metricName = s.labels.get(Labels.METRIC_NAME);
+            lo[0] = 0;
+            hi[0] = 0;
+            boolean any = false;
+            for (int i = 0; i < ev.steps; i++) {
+                long ref = r.ref()[i];
+                advance(s.t, ref, r.rangeMs(), lo, hi, 0);
+                if (hi[0] == lo[0]) continue;
+                windowSamples[i] += hi[0] - lo[0];
+                w.lo = lo[0];
+                w.hi = hi[0];
+                w.rangeStart = ref - r.rangeMs();
+                w.rangeEnd = ref;
+                w.stepTime = ev.stepTime(i);
+                w.p0 = scalars[0] != null ? scalars[0][i] : 0;
+                w.p1 = scalars[1] != null ? scalars[1][i] : 0;
+                if (fn.apply(w)) {
+                    o.set(i, w.result);
+                    any = true;
+                }
+            }
+            if (any) out.add(o);
+        }
+        for (long n : windowSamples) ev.ctx.limit(n);
+        return out;
+    }
+}

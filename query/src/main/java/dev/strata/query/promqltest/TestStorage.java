@@ -1,0 +1,13 @@
+package dev.strata.query.promqltest;
+
+import dev.strata.query.storage.Queryable;
+import dev.strata.store.model.Labels;
+
+/** The storage a script loads into: appends samples, clears, and is read by the engine. */
+public interface TestStorage {
+    void append(Labels labels, long tsMs, double value);
+
+    void clear();
+
+    Queryable queryable();
+}

@@ -1,0 +1,37 @@
+package dev.strata.query.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class JsonWriterTest {
+    private static String str(String s) {
+        return new JsonWriter().string(s).toString();
+    }
+
+    @Test
+    void escapesAsPrometheus() {
+        assertEquals("\"plain\"", str("plain"));
+        assertEquals("\"q\\\"b\\\\\"", str("q\"b\\"));
+        assertEquals("\"\\n\\r\\t\\u0008\\u000c\\u0001\\u001f\"", str("\n\r\t\b\f\u0001\u001f"));
+        assertEquals("\"\\u003ca\\u003e\\u0026\"", str("<a>&"));
+        assertEquals("\"\\u2028\\u2029\"", str("\u2028\u2029"));
+        assertEquals("\"é日本😀\"", str("é日本😀"));
+        assertEquals("\"\\ufffd\"", str("\ud800"));
+        assertEquals("\"\\ufffdx\"", str("\udc00x"));
+    }
+
+    @Test
+    void growsPastInitialCapacity() {
+        JsonWriter w = new JsonWriter(16);
+        StringBuilder expect = new StringBuilder("[");
+        w.raw('[');
+        for (int i = 0; i < 1000; i++) {
+            if (i > 0) { w.raw(','); expect.append(','); }
+            w.timestamp(i * 1001L);
+            expect.append(SampleValueFormat.formatTimestamp(i * 1001L));
+        }
+        w.raw(']');
+        assertEquals(expect.append(']').toString(), w.toString());
+    }
+}

@@ -1,0 +1,55 @@
+package dev.strata.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.time.Duration;
+
+/**
+ * Creates Strata's keyspace and tables idempotently ({@code IF NOT EXISTS}) and applies the configured
+ * retention as the chunk table's default TTL on every start (so a changed retention takes effect).
+ *
+ * <p>Tables (see docs/format/cassandra.md for the full contract):
+ * <ul>
+ *   <li>{@code chunks ((shard, series, bucket), start_ms)}: one row per sealed chunk; a partition
+ *       holds one series for one day, so partitions stay bounded; TimeWindowCompactionStrategy with
+ *       one-day windows and a TTL equal to the retention.</li>
+ *   <li>{@code series_keys ((shard, part), series)}: every series of a shard, spread over
+ *       {@link SeriesKeyTable#PARTS} partitions; used to rebuild the label index.</li>
+ *   <li>{@code checkpoints ((shard), flush_group)}: the Kafka offset up to which a flush group's
+ *       samples are durable.</li>
+ * </ul>
+ */
+public final class CassandraSchema {
+    private CassandraSchema() {}
+
+    /**
+     * @param replication a CQL replication map, e.g. {@code {'class':'SimpleStrategy','replication_factor':1}}
+     * @param retention   chunk TTL; must be at least one second
+     */
+    public static void create(CqlSession session, String keyspace, String replication, Duration retention) {
+        if (!keyspace.matches("[a-zA-Z][a-zA-Z0-9_]{0,47}")) {
+            throw new IllegalArgumentException("invalid Cassandra keyspace name \"" + keyspace + "\"");
+        }
+        long ttl = retention.toSeconds();
+        if (ttl < 1 || ttl > 630_720_000L) { // Cassandra's maximum TTL is 20 years
+            throw new IllegalArgumentException("retention must be between 1s and 20y, got " + retention);
+        }
+        exec(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replication);
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".chunks ("
+                + "shard int, series bigint, bucket int, start_ms bigint, end_ms bigint, samples int, data blob, "
+                + "PRIMARY KEY ((shard, series, bucket), start_ms)) WITH CLUSTERING ORDER BY (start_ms ASC)"
+                + " AND compaction = {'class':'TimeWindowCompactionStrategy',"
+                + " 'compaction_window_unit':'DAYS', 'compaction_window_size':1}");
+        exec(session, "ALTER TABLE " + keyspace + ".chunks WITH default_time_to_live = " + ttl);
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".series_keys ("
+                + "shard int, part int, series bigint, series_id int, labels blob, first_ms bigint, last_ms bigint, "
+                + "PRIMARY KEY ((shard, part), series))");
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".checkpoints ("
+                + "shard int, flush_group int, kafka_offset bigint, updated_ms bigint, "
+                + "PRIMARY KEY ((shard), flush_group))");
+    }
+
+    private static void exec(CqlSession session, String cql) {
+        session.execute(SimpleStatement.newInstance(cql).setTimeout(Duration.ofSeconds(30)));
+    }
+}

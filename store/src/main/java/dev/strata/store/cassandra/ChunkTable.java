@@ -1,0 +1,120 @@
+package dev.strata.store.cassandra;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
+import com.datastax.oss.driver.api.core.cql.BatchStatement;
+import com.datastax.oss.driver.api.core.cql.BatchStatementBuilder;
+import com.datastax.oss.driver.api.core.cql.DefaultBatchType;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Reads and writes the {@code chunks} table. Rows are partitioned by (shard, series, day bucket of the
+ * chunk's start) and clustered by start time. Writes group the rows of one partition into one
+ * UNLOGGED batch (a single-partition batch is applied atomically and is the cheapest way to write
+ * many rows), with at most {@code maxInFlight} batches outstanding. Thread safe.
+ */
+public final class ChunkTable {
+    /** Width of a partition's time bucket: one day, matching the compaction window. */
+    public static final long BUCKET_MS = 86_400_000L;
+    private static final int MAX_ROWS_PER_BATCH = 50;
+
+    private final CqlSession session;
+    private final PreparedStatement insert;
+    private final PreparedStatement select;
+    private final long maxChunkSpanMs;
+    private final int maxInFlight;
+
+    /**
+     * @param maxChunkSpanMs the longest time a chunk may cover (the memstore's chunk duration); reads
+     *                       look back this far so chunks that start in an earlier bucket are found
+     */
+    public ChunkTable(CqlSession session, String keyspace, long maxChunkSpanMs, int maxInFlight) {
+        this.session = session;
+        this.maxChunkSpanMs = maxChunkSpanMs;
+        this.maxInFlight = maxInFlight;
+        this.insert = session.prepare("INSERT INTO " + keyspace + ".chunks (shard, series, bucket, start_ms, end_ms, samples, data)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+        this.select = session.prepare("SELECT start_ms, end_ms, samples, data FROM " + keyspace + ".chunks"
+                + " WHERE shard = ? AND series = ? AND bucket = ? AND start_ms >= ? AND start_ms <= ?");
+    }
+
+    public static int bucketOf(long startMs) {
+        return (int) Math.floorDiv(startMs, BUCKET_MS);
+    }
+
+    /** Writes all rows; completes when every batch is acknowledged, exceptionally on the first failure. */
+    public CompletableFuture<Void> write(int shard, List<ChunkRow> rows) {
+        Map<Long, List<ChunkRow>> byPartition = new LinkedHashMap<>();
+        for (ChunkRow r : rows) {
+            long key = r.series() * 31 + bucketOf(r.startMs());
+            byPartition.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
+        }
+        Semaphore permits = new Semaphore(maxInFlight);
+        List<CompletableFuture<AsyncResultSet>> pending = new ArrayList<>();
+        for (List<ChunkRow> partition : byPartition.values()) {
+            for (int from = 0; from < partition.size(); from += MAX_ROWS_PER_BATCH) {
+                BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
+                for (ChunkRow r : partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH))) {
+                    batch.addStatement(insert.bind(shard, r.series(), bucketOf(r.startMs()), r.startMs(), r.endMs(),
+                            r.samples(), r.data().duplicate()));
+                }
+                permits.acquireUninterruptibly();
+                CompletableFuture<AsyncResultSet> f = session.executeAsync(batch.build()).toCompletableFuture();
+                f.whenComplete((rs, e) -> permits.release());
+                pending.add(f);
+            }
+        }
+        return CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
+    }
+
+    /** Chunks of one series overlapping [fromMs, toMs], in start-time order. */
+    public CompletionStage<List<ChunkRow>> read(int shard, long series, long fromMs, long toMs) {
+        int first = bucketOf(fromMs - maxChunkSpanMs);
+        int last = bucketOf(toMs);
+        List<CompletableFuture<List<ChunkRow>>> parts = new ArrayList<>();
+        for (int b = first; b <= last; b++) {
+            parts.add(readBucket(shard, series, b, fromMs - maxChunkSpanMs, toMs));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            List<ChunkRow> out = new ArrayList<>();
+            for (CompletableFuture<List<ChunkRow>> p : parts) {
+                for (ChunkRow r : p.join()) {
+                    if (r.endMs() >= fromMs) out.add(r);
+                }
+            }
+            return out;
+        });
+    }
+
+    private CompletableFuture<List<ChunkRow>> readBucket(int shard, long series, int bucket, long minStart, long maxStart) {
+        List<ChunkRow> out = new ArrayList<>();
+        CompletableFuture<List<ChunkRow>> done = new CompletableFuture<>();
+        session.executeAsync(select.bind(shard, series, bucket, minStart, maxStart).setPageSize(500))
+                .whenComplete((rs, e) -> collect(rs, e, series, out, done));
+        return done;
+    }
+
+    private static void collect(AsyncResultSet rs, Throwable e, long series, List<ChunkRow> out,
+                                CompletableFuture<List<ChunkRow>> done) {
+        if (e != null) {
+            done.completeExceptionally(e);
+            return;
+        }
+        for (Row row : rs.currentPage()) {
+            out.add(new ChunkRow(series, row.getLong(0), row.getLong(1), row.getInt(2), row.getByteBuffer(3)));
+        }
+        if (rs.hasMorePages()) {
+            rs.fetchNextPage().whenComplete((next, e2) -> collect(next, e2, series, out, done));
+        } else {
+            done.complete(out);
+        }
+    }
+}

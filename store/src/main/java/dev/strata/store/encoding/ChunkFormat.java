@@ -1,0 +1,44 @@
+package dev.strata.store.encoding;
+
+/**
+ * The chunk format, version 1: one self-describing blob per (series, time range). Grammar:
+ * <pre>
+ *   Chunk   := Magic Version Codecs Count FirstT Span Payload Crc
+ *   Magic   := 0x53 ('S')                   format id
+ *   Version := 0x01
+ *   Codecs  := tsCodec:4 bits | valueCodec:4 bits (one byte)
+ *   Count   := uvarint, samples in the chunk (>= 1)
+ *   FirstT  := zigzag varint, first timestamp (ms since epoch)
+ *   Span    := uvarint, last timestamp - first timestamp (ms)
+ *   Payload := timestamp bits, padded to a byte; value bits, padded to a byte
+ *   Crc     := CRC32C (Castagnoli) of every preceding byte, 4 bytes big-endian
+ * </pre>
+ * Timestamps are strictly increasing. See docs/format/chunks.md for the codecs' bit layouts.
+ */
+public final class ChunkFormat {
+    private ChunkFormat() {}
+
+    public static final int MAGIC = 0x53;
+    public static final int VERSION = 1;
+    /** Smallest possible chunk: magic, version, codecs, 1-byte count, 1-byte firstT, 1-byte span, CRC. */
+    public static final int MIN_LENGTH = 3 + 3 + 4;
+    /** Upper bound on samples in one chunk, guards allocation on corrupt input. */
+    public static final int MAX_SAMPLES = 1 << 20;
+
+    public static TimestampCodec timestampCodec(int id) {
+        return switch (id) {
+            case RegularTimestampCodec.ID -> new RegularTimestampCodec();
+            case DodTimestampCodec.ID -> new DodTimestampCodec();
+            default -> null;
+        };
+    }
+
+    public static ValueCodec valueCodec(int id) {
+        return switch (id) {
+            case XorValueCodec.ID -> new XorValueCodec();
+            case ConstValueCodec.ID -> new ConstValueCodec();
+            case DecimalValueCodec.ID -> new DecimalValueCodec();
+            default -> null;
+        };
+    }
+}

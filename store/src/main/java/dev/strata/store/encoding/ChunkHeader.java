@@ -1,0 +1,43 @@
+package dev.strata.store.encoding;
+
+/**
+ * The parsed fixed part of a chunk. {@code payloadOffset} is the absolute offset of the payload in
+ * the array the header was read from.
+ */
+public record ChunkHeader(int timestampCodec, int valueCodec, int count, long firstTimestamp, long lastTimestamp, int payloadOffset) {
+
+    /** Parses and sanity-checks the header (not the checksum) of the chunk at chunk[off, off+len). */
+    public static ChunkHeader read(byte[] chunk, int off, int len) {
+        if (len < ChunkFormat.MIN_LENGTH) {
+            throw new CorruptChunkException("chunk too short: " + len + " bytes < minimum " + ChunkFormat.MIN_LENGTH);
+        }
+        int magic = chunk[off] & 0xFF;
+        if (magic != ChunkFormat.MAGIC) throw new CorruptChunkException(String.format("bad magic: expected=0x%02x actual=0x%02x", ChunkFormat.MAGIC, magic));
+        int version = chunk[off + 1] & 0xFF;
+        if (version != ChunkFormat.VERSION) throw new CorruptChunkException("unsupported chunk version " + version + " (this build reads " + ChunkFormat.VERSION + ")");
+        int codecs = chunk[off + 2] & 0xFF;
+        int end = off + len - 4;
+        long[] pos = {off + 3};
+        long count = uvarint(chunk, pos, end, "sample count");
+        long first = Zigzag.decode(uvarint(chunk, pos, end, "first timestamp"));
+        long span = uvarint(chunk, pos, end, "timestamp span");
+        if (count < 1 || count > ChunkFormat.MAX_SAMPLES) throw new CorruptChunkException("bad sample count " + count);
+        if (span < 0 || span < count - 1) throw new CorruptChunkException("timestamp span " + span + " ms cannot hold " + count + " increasing timestamps");
+        return new ChunkHeader(codecs >>> 4, codecs & 15, (int) count, first, first + span, (int) pos[0]);
+    }
+
+    private static long uvarint(byte[] b, long[] pos, int end, String what) {
+        long v = 0;
+        int p = (int) pos[0];
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (p >= end) throw new CorruptChunkException("truncated header: " + what + " runs past the payload end");
+            int x = b[p++] & 0xFF;
+            v |= (long) (x & 0x7F) << shift;
+            if ((x & 0x80) == 0) {
+                pos[0] = p;
+                return v;
+            }
+        }
+        throw new CorruptChunkException("header varint for " + what + " longer than 10 bytes");
+    }
+}

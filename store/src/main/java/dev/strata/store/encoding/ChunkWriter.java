@@ -1,0 +1,96 @@
+package dev.strata.store.encoding;
+
+import java.util.zip.CRC32C;
+
+/**
+ * Encodes samples into chunks (see {@link ChunkFormat}). For every chunk it tries each value codec
+ * candidate and keeps the smallest encoding (ties go to the earlier, faster-to-decode candidate).
+ * Holds scratch buffers, so steady-state encoding allocates nothing per sample; not thread safe
+ * (one writer per shard thread).
+ */
+public final class ChunkWriter {
+    private final TimestampCodec regular = new RegularTimestampCodec();
+    private final TimestampCodec dod = new DodTimestampCodec();
+    private final ValueCodec[] candidates = {new ConstValueCodec(), new DecimalValueCodec(), new XorValueCodec()};
+    private final ValueCodec xor = candidates[2];
+    private final ByteArrayBuilder tsBuf = new ByteArrayBuilder();
+    private final ByteArrayBuilder valBuf = new ByteArrayBuilder();
+    private final ByteArrayBuilder bestBuf = new ByteArrayBuilder();
+    private final BitWriter bits = new BitWriter();
+    private final CRC32C crc = new CRC32C();
+    private int lastValueCodec;
+    private int lastTimestampCodec;
+
+    /** Appends a chunk holding samples [0, count) to {@code out}, choosing the smallest value codec. Returns its length. */
+    public int write(long[] timestamps, double[] values, int count, ByteArrayBuilder out) {
+        return write(timestamps, values, count, null, out);
+    }
+
+    /**
+     * As {@link #write(long[], double[], int, ByteArrayBuilder)} but with the value codec forced;
+     * returns -1 (writing nothing) when {@code forced} cannot represent the values.
+     */
+    public int write(long[] timestamps, double[] values, int count, ValueCodec forced, ByteArrayBuilder out) {
+        if (count < 1 || count > ChunkFormat.MAX_SAMPLES) throw new IllegalArgumentException("chunk sample count " + count + " outside [1, " + ChunkFormat.MAX_SAMPLES + "]");
+        for (int i = 1; i < count; i++) {
+            if (timestamps[i] <= timestamps[i - 1]) {
+                throw new IllegalArgumentException("timestamps not strictly increasing at " + i + ": " + timestamps[i - 1] + " then " + timestamps[i]);
+            }
+        }
+        tsBuf.reset();
+        TimestampCodec ts = regular;
+        if (!regular.encode(timestamps, count, bits.reset(tsBuf))) {
+            tsBuf.reset();
+            ts = dod;
+            dod.encode(timestamps, count, bits.reset(tsBuf));
+        }
+        bits.finish();
+
+        ValueCodec best = null;
+        if (forced != null) {
+            bestBuf.reset();
+            if (!forced.encode(values, count, bits.reset(bestBuf))) return -1;
+            bits.finish();
+            best = forced;
+        } else {
+            for (ValueCodec c : candidates) {
+                // gorilla-xor needs at least 64 + (count - 1) bits; skip it when it cannot win.
+                if (c == xor && best != null && bestBuf.length() <= (63 + count) / 8) continue;
+                valBuf.reset();
+                if (!c.encode(values, count, bits.reset(valBuf))) continue;
+                bits.finish();
+                if (best == null || valBuf.length() < bestBuf.length()) {
+                    best = c;
+                    bestBuf.reset();
+                    bestBuf.append(valBuf);
+                }
+            }
+            if (best == null) throw new IllegalStateException("no value codec accepted the chunk; " + xor.name() + " always should");
+        }
+
+        int start = out.length();
+        out.append(ChunkFormat.MAGIC);
+        out.append(ChunkFormat.VERSION);
+        out.append((ts.id() << 4) | best.id());
+        out.appendUVarint(count);
+        out.appendUVarint(Zigzag.encode(timestamps[0]));
+        out.appendUVarint(timestamps[count - 1] - timestamps[0]);
+        out.append(tsBuf);
+        out.append(bestBuf);
+        crc.reset();
+        crc.update(out.array(), start, out.length() - start);
+        out.appendInt((int) crc.getValue());
+        lastValueCodec = best.id();
+        lastTimestampCodec = ts.id();
+        return out.length() - start;
+    }
+
+    /** Value codec id of the last chunk written. */
+    public int lastValueCodec() {
+        return lastValueCodec;
+    }
+
+    public int lastTimestampCodec() {
+        return lastTimestampCodec;
+    }
+}

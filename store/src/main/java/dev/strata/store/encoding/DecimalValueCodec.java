@@ -1,0 +1,351 @@
+package dev.strata.store.encoding;
+
+/**
+ * Decimal-scaled integers: most scraped values are printed decimals with few significant digits
+ * (counters, byte counts, "0.000091576"). If every value v equals {@code m / 10^e} exactly (as
+ * IEEE division of the long m by the exact double 10^e, |m| <= 2^53, 0 <= e <= 22), the chunk
+ * stores the integers m instead, as one of three residual orders, picked per chunk:
+ * <ul>
+ *   <li>order 0: m - min (frame of reference; noisy gauges);</li>
+ *   <li>order 1: deltas (gauges that wander, counters with irregular increments);</li>
+ *   <li>order 2: delta-of-deltas (counters with near-constant rate: the counter-aware mode; a
+ *       reset costs one large residual, not a change of mode).</li>
+ * </ul>
+ * Residuals (zigzagged for orders 1 and 2) are bit-packed either at one fixed width, or with a
+ * four-bucket prefix code whose widths are optimised for this chunk:
+ * <pre>
+ *   '0' + w0 bits | '10' + w1 bits | '110' + w2 bits | '111' + w3 bits     (w0 <= w1 <= w2 <= w3)
+ * </pre>
+ * Payload grammar (bits): {@code e:5 order:2 packing:1 base* widths residual*} where base is one
+ * (order 0: min; order 1: m0) or two (order 2: m0, d1) length-prefixed zigzag integers
+ * ({@code len:7 bits:len}), widths is {@code w:7} (fixed) or {@code w0:7 w1:7 w2:7 w3:7} (buckets).
+ * Values that are NaN, infinite or -0.0 make the codec inapplicable (the writer falls back).
+ * The encoder keeps scratch arrays: an instance is not thread safe.
+ */
+public final class DecimalValueCodec implements ValueCodec {
+    public static final int ID = 3;
+    static final int MAX_SCALE = 22;
+    private static final long MAX_MANTISSA = 1L << 53;
+    private static final double[] POW10 = new double[MAX_SCALE + 1];
+    private static final double[] INV10 = new double[MAX_SCALE + 1];
+    static {
+        double p = 1;
+        for (int i = 0; i <= MAX_SCALE; i++) {
+            POW10[i] = p;           // exact: 10^22 < 2^53 * 2^22 and 5^22 < 2^53
+            INV10[i] = 1.0 / p;     // the double nearest 10^-i
+            p *= 10;
+        }
+    }
+
+    /**
+     * The value an integer m stands for at scale e: {@code q + (m - q * 10^e) * 10^-e} with
+     * q = m * 10^-e, both corrections fused multiply-adds (IEEE 754 round-to-nearest, so every
+     * platform computes the same bits). It is the correctly rounded m / 10^e for decimal-parsed
+     * values in practice, and it is 3 pipelined multiplies instead of a division; exactness does not
+     * rest on that claim: the encoder accepts a value only if this function reproduces its bits.
+     */
+    static double scaled(long m, int e) {
+        double x = (double) m;
+        double inv = INV10[e];
+        double q = x * inv;
+        return Math.fma(Math.fma(-q, POW10[e], x), inv, q);
+    }
+    private static final int[] PREFIX_LEN = {1, 2, 3, 3};
+
+    private long[] ints = new long[256];
+    private long[] resid = new long[256];
+    private final int[] hist = new int[65];
+    /** Forced residual order for tests and reports (-1 = choose). */
+    private final int forceOrder;
+
+    public DecimalValueCodec() {
+        this(-1);
+    }
+
+    /** A codec that always uses residual order {@code forceOrder} (0, 1, 2), or -1 to choose per chunk. */
+    public DecimalValueCodec(int forceOrder) {
+        if (forceOrder < -1 || forceOrder > 2) throw new IllegalArgumentException("order must be -1, 0, 1 or 2: " + forceOrder);
+        this.forceOrder = forceOrder;
+    }
+
+    @Override public int id() { return ID; }
+    @Override public String name() { return forceOrder < 0 ? "decimal" : "decimal-order" + forceOrder; }
+
+    /** True if v == m / 10^e bit-exactly for m = round(v * 10^e); stores m in ints[i]. */
+    private boolean fits(double v, int e, int i) {
+        long m = Math.round(v * POW10[e]);
+        if (m > MAX_MANTISSA || m < -MAX_MANTISSA) return false;
+        long bits = Double.doubleToRawLongBits(v);
+        if (Double.doubleToRawLongBits(scaled(m, e)) == bits) { ints[i] = m; return true; }
+        if (Double.doubleToRawLongBits(scaled(m + 1, e)) == bits) { ints[i] = m + 1; return true; }
+        if (Double.doubleToRawLongBits(scaled(m - 1, e)) == bits) { ints[i] = m - 1; return true; }
+        return false;
+    }
+
+    @Override
+    public boolean encode(double[] values, int count, BitWriter out) {
+        if (ints.length < count) {
+            ints = new long[Math.max(count, ints.length * 2)];
+            resid = new long[ints.length];
+        }
+        int e = 0;
+        for (int i = 0; i < count; i++) {
+            while (!fits(values[i], e, i)) {
+                if (++e > MAX_SCALE) return false;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (!fits(values[i], e, i)) return false;
+        }
+        int bestOrder = -1;
+        long bestBits = Long.MAX_VALUE;
+        int[] bestWidths = null;
+        for (int order = 0; order <= 2; order++) {
+            if (forceOrder >= 0 && order != forceOrder) continue;
+            int n = residuals(order, count);
+            int[] widths = chooseWidths(n);
+            long bits = baseBits(order, count) + packedBits(widths, n);
+            if (bits < bestBits) {
+                bestBits = bits;
+                bestOrder = order;
+                bestWidths = widths;
+            }
+        }
+        int n = residuals(bestOrder, count);
+        out.write(e, 5);
+        out.write(bestOrder, 2);
+        out.write(bestWidths.length == 1 ? 0 : 1, 1);
+        writeBase(bestOrder, count, out);
+        for (int w : bestWidths) out.write(w, 7);
+        if (bestWidths.length == 1) {
+            int w = bestWidths[0];
+            for (int i = 0; i < n; i++) out.write(resid[i], w);
+        } else {
+            for (int i = 0; i < n; i++) {
+                long r = resid[i];
+                int len = Zigzag.bitLength(r);
+                int b = len <= bestWidths[0] ? 0 : len <= bestWidths[1] ? 1 : len <= bestWidths[2] ? 2 : 3;
+                out.write(b == 0 ? 0 : b == 1 ? 0b10 : b == 2 ? 0b110 : 0b111, PREFIX_LEN[b]);
+                out.write(r, bestWidths[b]);
+            }
+        }
+        return true;
+    }
+
+    /** Fills resid[] for the order; returns how many residuals. */
+    private int residuals(int order, int count) {
+        long[] m = ints;
+        switch (order) {
+            case 0 -> {
+                long min = m[0];
+                for (int i = 1; i < count; i++) min = Math.min(min, m[i]);
+                for (int i = 0; i < count; i++) resid[i] = m[i] - min;
+                return count;
+            }
+            case 1 -> {
+                for (int i = 1; i < count; i++) resid[i - 1] = Zigzag.encode(m[i] - m[i - 1]);
+                return count - 1;
+            }
+            default -> {
+                if (count < 2) return 0;
+                for (int i = 2; i < count; i++) resid[i - 2] = Zigzag.encode((m[i] - m[i - 1]) - (m[i - 1] - m[i - 2]));
+                return count - 2;
+            }
+        }
+    }
+
+    private long baseBits(int order, int count) {
+        return switch (order) {
+            case 0 -> prefixedBits(min(count));
+            case 1 -> prefixedBits(ints[0]);
+            default -> prefixedBits(ints[0]) + (count >= 2 ? prefixedBits(ints[1] - ints[0]) : 0);
+        };
+    }
+
+    private long min(int count) {
+        long min = ints[0];
+        for (int i = 1; i < count; i++) min = Math.min(min, ints[i]);
+        return min;
+    }
+
+    private static long prefixedBits(long v) {
+        return 7 + Zigzag.bitLength(Zigzag.encode(v));
+    }
+
+    private void writeBase(int order, int count, BitWriter out) {
+        switch (order) {
+            case 0 -> Zigzag.writeLengthPrefixed(out, min(count));
+            case 1 -> Zigzag.writeLengthPrefixed(out, ints[0]);
+            default -> {
+                Zigzag.writeLengthPrefixed(out, ints[0]);
+                if (count >= 2) Zigzag.writeLengthPrefixed(out, ints[1] - ints[0]);
+            }
+        }
+    }
+
+    /** Picks fixed width ({1 width}) or bucket widths ({4 widths}) minimising bits for resid[0..n). */
+    private int[] chooseWidths(int n) {
+        java.util.Arrays.fill(hist, 0);
+        int maxLen = 0;
+        for (int i = 0; i < n; i++) {
+            int len = Zigzag.bitLength(resid[i]);
+            hist[len]++;
+            if (len > maxLen) maxLen = len;
+        }
+        long fixedBits = 7 + (long) n * maxLen;
+        // Candidate widths: lengths that occur (an optimal bucket width is always one of them).
+        int[] lens = new int[65];
+        long[] cum = new long[65]; // cum[k] = residuals with length <= lens[k]
+        int k = 0;
+        long c = 0;
+        for (int len = 0; len <= maxLen; len++) {
+            if (hist[len] == 0) continue;
+            c += hist[len];
+            lens[k] = len;
+            cum[k] = c;
+            k++;
+        }
+        long best = Long.MAX_VALUE;
+        int b0 = 0, b1 = 0, b2 = 0;
+        for (int i = 0; i < k; i++) {
+            long cost0 = cum[i] * (1 + lens[i]);
+            for (int j = i; j < k; j++) {
+                long cost1 = cost0 + (cum[j] - cum[i]) * (2 + lens[j]);
+                for (int l = j; l < k; l++) {
+                    long cost = cost1 + (cum[l] - cum[j]) * (3 + lens[l]) + (n - cum[l]) * (3 + maxLen);
+                    if (cost < best) {
+                        best = cost;
+                        b0 = lens[i]; b1 = lens[j]; b2 = lens[l];
+                    }
+                }
+            }
+        }
+        if (k == 0 || fixedBits <= best + 28) return new int[] {maxLen};
+        return new int[] {b0, b1, b2, maxLen};
+    }
+
+    /** Bits of the packing header plus the packed residuals resid[0..n) (recomputed from the histogram). */
+    private long packedBits(int[] widths, int n) {
+        if (widths.length == 1) return 7 + (long) n * widths[0];
+        long bits = 28;
+        for (int len = 0; len <= 64; len++) {
+            if (hist[len] == 0) continue;
+            int b = len <= widths[0] ? 0 : len <= widths[1] ? 1 : len <= widths[2] ? 2 : 3;
+            bits += (long) hist[len] * (PREFIX_LEN[b] + widths[b]);
+        }
+        return bits;
+    }
+
+    @Override
+    public void decode(BitReader in, int count, double[] dst) {
+        int e = (int) in.read(5);
+        int order = (int) in.read(2);
+        boolean buckets = in.read(1) != 0;
+        if (e > MAX_SCALE) throw new CorruptChunkException("decimal: scale " + e + " > " + MAX_SCALE);
+        if (order > 2) throw new CorruptChunkException("decimal: unknown residual order " + order);
+        long base0 = Zigzag.readLengthPrefixed(in);
+        long base1 = order == 2 && count >= 2 ? Zigzag.readLengthPrefixed(in) : 0;
+        int[] widths = new int[buckets ? 4 : 1];
+        for (int i = 0; i < widths.length; i++) {
+            widths[i] = (int) in.read(7);
+            if (widths[i] > 64) throw new CorruptChunkException("decimal: residual width " + widths[i] + " > 64");
+        }
+        long[] m = ints.length >= count ? ints : (ints = new long[count]);
+        // Residuals are unpacked in one pass (the bit-serial part), then integrated and scaled in
+        // a second pass whose dependency chain is a single add.
+        int first = order == 0 ? 0 : order == 1 ? 1 : Math.min(2, count);
+        readResiduals(in, widths, m, first, count);
+        double p = POW10[e], inv = INV10[e];
+        boolean scale = e != 0;
+        switch (order) {
+            case 0 -> {
+                for (int i = 0; i < count; i++) dst[i] = scale ? scaledFast(m[i] + base0, p, inv) : (double) (m[i] + base0);
+            }
+            case 1 -> {
+                long acc = base0;
+                dst[0] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                for (int i = 1; i < count; i++) {
+                    acc += Zigzag.decode(m[i]);
+                    dst[i] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                }
+            }
+            default -> {
+                long acc = base0, d = base1;
+                dst[0] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                if (count >= 2) {
+                    acc += d;
+                    dst[1] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                }
+                for (int i = 2; i < count; i++) {
+                    d += Zigzag.decode(m[i]);
+                    acc += d;
+                    dst[i] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                }
+            }
+        }
+    }
+
+    /** {@link #scaled} with the table lookups hoisted. */
+    private static double scaledFast(long m, double p, double inv) {
+        double x = (double) m;
+        double q = x * inv;
+        return Math.fma(Math.fma(-q, p, x), inv, q);
+    }
+
+    private static void readResiduals(BitReader in, int[] widths, long[] dst, int from, int to) {
+        if (widths.length == 1) {
+            int w = widths[0];
+            if (w == 0) {
+                for (int i = from; i < to; i++) dst[i] = 0;
+            } else {
+                long pos = in.position();
+                int shift = 64 - w;
+                for (int i = from; i < to; i++) {
+                    dst[i] = in.peekAt(pos) >>> shift;
+                    pos += w;
+                }
+                in.position(pos);
+            }
+            return;
+        }
+        // Branch-free bucket decode: code = number of leading 1s capped at 3, prefix length
+        // min(code + 1, 3), width from a 4-entry table; ((w << plen) >>> 1) >>> (63 - width)
+        // extracts width bits and yields 0 for width 0. Widths over 61 take the slow path.
+        int[] plens = PREFIX_LEN;
+        boolean fast = widths[3] <= 61;
+        long pos = in.position();
+        if (fast) {
+            // widths packed 8 bits each: a shift instead of a dependent table load per sample
+            // and a 64-bit window refilled only when the next code might not fit, which keeps
+            // the memory load off the per-sample dependency chain.
+            int packed = widths[0] | widths[1] << 8 | widths[2] << 16 | widths[3] << 24;
+            int refillAt = 64 - (3 + widths[3]);
+            long window = in.peekAt(pos);
+            int used = 0;
+            for (int i = from; i < to; i++) {
+                if (used > refillAt) {
+                    pos += used;
+                    window = in.peekAt(pos);
+                    used = 0;
+                }
+                long w = window << used;
+                int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
+                int plen = Math.min(code + 1, 3);
+                int width = (packed >>> (code << 3)) & 0xFF;
+                dst[i] = ((w << plen) >>> 1) >>> (63 - width);
+                used += plen + width;
+            }
+            pos += used;
+            in.position(pos);
+            return;
+        }
+        for (int i = from; i < to; i++) {
+            long w = in.peek64();
+            int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
+            int plen = plens[code];
+            int width = widths[code];
+            in.skip(plen);
+            dst[i] = in.read(width);
+        }
+    }
+}

@@ -1,0 +1,273 @@
+package dev.strata.store.memstore;
+
+import dev.strata.store.SampleIterator;
+import dev.strata.store.encoding.ByteArrayBuilder;
+import dev.strata.store.encoding.ChunkWriter;
+import dev.strata.store.model.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory part of one shard: series -> write buffer -> sealed compressed chunks.
+ *
+ * <p>Threads: exactly one writer thread (the shard's consumer) calls {@link #createSeries},
+ * {@link #append}, {@link #needsBackpressure}, {@link #sealAll}; any thread may read
+ * ({@link #iterator}, {@link #labels}, {@link #unpersistedChunks}) and the flush code may call
+ * {@link #markPersisted} from its own thread.
+ *
+ * <p>Chunks are cut at epoch-aligned windows of {@code chunkDurationMs} and after
+ * {@code maxSamplesPerChunk} samples, only once the out-of-order window can no longer change them,
+ * so the same append sequence (a Kafka replay, a replica) yields byte-identical chunks whatever the
+ * batching. Once the shard's newest timestamp passes a window's end by outOfOrderWindow +
+ * lateSealGrace, every series' samples in that window are sealed (a deterministic point in the
+ * sequence too), so quiet series get their last chunk cut and can be persisted.
+ *
+ * <p>Duplicates: same timestamp and bit-identical value is ignored ({@link AppendResult#DUPLICATE});
+ * same timestamp, different value: the first write wins ({@link AppendResult#CONFLICT}, counted).
+ *
+ * <p>Memory: the shard accounts series overhead, write-buffer capacity and chunk bytes against
+ * {@code memoryBudgetBytes}. When over budget it evicts idle fully-persisted series and persisted
+ * chunks (see {@link Evictor}); unpersisted data is never dropped: {@link #needsBackpressure()}
+ * turns true instead, and the consumer should pause until flushes mark chunks persisted.
+ */
+public final class MemShard {
+    private final int shardId;
+    private final MemShardOptions options;
+    private volatile SeriesState[] series = new SeriesState[64];
+    private int seriesCount;
+    private final ChunkWriter writer = new ChunkWriter();
+    private final ByteArrayBuilder scratch = new ByteArrayBuilder(4096);
+    private final AtomicLong usedBytes = new AtomicLong();
+    private final AtomicLong persistEvents = new AtomicLong();
+    private long maxDataT = Long.MIN_VALUE;
+    private long nextSweepAt = Long.MAX_VALUE;
+    private long lastEvictPersistEvents = -1;
+    private long lastEvictDataT = Long.MIN_VALUE;
+    // Counters: written by the writer thread, read racily by metrics.
+    private long appended, duplicates, conflicts, tooOld, unknownSeries, evictedSeries;
+
+    public MemShard(int shardId, MemShardOptions options) {
+        this.shardId = shardId;
+        this.options = options;
+    }
+
+    public int shardId() {
+        return shardId;
+    }
+
+    public MemShardOptions options() {
+        return options;
+    }
+
+    /**
+     * Registers a series under a dense id assigned by the index. Idempotent for the same labels;
+     * a different label set under a known id is a caller bug and throws.
+     */
+    public void createSeries(int seriesId, Labels labels) {
+        if (seriesId < 0) throw new IllegalArgumentException("negative series id " + seriesId);
+        if (labels == null) throw new IllegalArgumentException("null labels for series " + seriesId);
+        SeriesState[] arr = series;
+        if (seriesId >= arr.length) {
+            arr = Arrays.copyOf(arr, Math.max(seriesId + 1, arr.length * 2));
+            series = arr;
+        }
+        SeriesState s = arr[seriesId];
+        if (s != null) {
+            if (!s.labels.equals(labels)) {
+                throw new IllegalArgumentException("series id " + seriesId + " already holds " + s.labels + ", not " + labels);
+            }
+            return;
+        }
+        arr[seriesId] = new SeriesState(seriesId, labels, maxDataT);
+        series = arr; // volatile write publishes the new slot to readers
+        seriesCount++;
+        usedBytes.addAndGet(SeriesState.OVERHEAD_BYTES + SeriesState.labelsHeapBytes(labels));
+    }
+
+    public boolean hasSeries(int seriesId) {
+        return state(seriesId) != null;
+    }
+
+    /** The series' labels, or null if the id is unknown here. */
+    public Labels labels(int seriesId) {
+        SeriesState s = state(seriesId);
+        return s == null ? null : s.labels;
+    }
+
+    private SeriesState state(int seriesId) {
+        SeriesState[] arr = series;
+        return seriesId >= 0 && seriesId < arr.length ? arr[seriesId] : null;
+    }
+
+    /** Appends one sample; see {@link AppendResult} for the outcomes. Writer thread only. */
+    public AppendResult append(int seriesId, long timestampMs, double value) {
+        SeriesState s = state(seriesId);
+        if (s == null) {
+            unknownSeries++;
+            return AppendResult.UNKNOWN_SERIES;
+        }
+        AppendResult r;
+        synchronized (s) {
+            r = s.append(timestampMs, value, options, usedBytes);
+            if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
+        }
+        switch (r) {
+            case APPENDED -> {
+                appended++;
+                if (timestampMs > maxDataT) advanceDataTime(timestampMs);
+                if (usedBytes.get() > options.memoryBudgetBytes()) maybeEvict();
+            }
+            case DUPLICATE -> duplicates++;
+            case CONFLICT -> conflicts++;
+            case OUT_OF_ORDER_TOO_OLD -> tooOld++;
+            default -> { }
+        }
+        return r;
+    }
+
+    private void advanceDataTime(long t) {
+        long slack = options.outOfOrderWindowMs() + options.lateSealGraceMs();
+        if (maxDataT == Long.MIN_VALUE) {
+            nextSweepAt = options.windowStart(t - slack) + options.chunkDurationMs() + slack;
+        }
+        maxDataT = t;
+        if (t >= nextSweepAt) {
+            long limit = options.windowStart(t - slack);
+            sealBefore(limit);
+            nextSweepAt = limit + options.chunkDurationMs() + slack;
+        }
+    }
+
+    private void sealBefore(long limit) {
+        for (SeriesState s : series) {
+            if (s == null) continue;
+            synchronized (s) {
+                s.sealBefore(limit, options, writer, scratch, usedBytes);
+            }
+        }
+    }
+
+    /**
+     * Seals every buffered sample of every series (end of input: tools, tests, clean shutdown).
+     * Chunks cut here are partial windows, so only call it where determinism no longer matters.
+     */
+    public void sealAll() {
+        sealBefore(Long.MAX_VALUE);
+    }
+
+    /** Ascending samples of the series within [minT, maxT] (inclusive) held in memory. Any thread. */
+    public SampleIterator iterator(int seriesId, long minT, long maxT) {
+        SeriesState s = state(seriesId);
+        if (s == null || minT > maxT) return SampleIterator.EMPTY;
+        SeriesState.Snapshot snap;
+        synchronized (s) {
+            snap = s.snapshot(minT, maxT);
+        }
+        return new SeriesIterator(snap, minT, maxT);
+    }
+
+    /** Newest maxT of chunks evicted from memory for this series (older data lives only in storage), or Long.MIN_VALUE. */
+    public long evictedUpTo(int seriesId) {
+        SeriesState s = state(seriesId);
+        return s == null ? Long.MIN_VALUE : s.evictedUpToT;
+    }
+
+    /** The series' sealed chunks not yet marked persisted, oldest first. Any thread. */
+    public List<SealedChunk> unpersistedChunks(int seriesId) {
+        SeriesState s = state(seriesId);
+        if (s == null) return List.of();
+        List<SealedChunk> out = new ArrayList<>();
+        for (SealedChunk c : s.chunks) if (!c.persisted()) out.add(c);
+        return out;
+    }
+
+    /** All sealed chunks of the series currently in memory, oldest first. Any thread. */
+    public List<SealedChunk> chunks(int seriesId) {
+        SeriesState s = state(seriesId);
+        return s == null ? List.of() : List.of(s.chunks);
+    }
+
+    /** The flush code's hook: the chunk is durable in storage and may be evicted. Any thread. */
+    public void markPersisted(int seriesId, SealedChunk chunk) {
+        SeriesState s = state(seriesId);
+        if (s == null) return;
+        for (SealedChunk c : s.chunks) {
+            if (c == chunk) {
+                if (!c.persisted()) {
+                    c.setPersisted();
+                    persistEvents.incrementAndGet();
+                }
+                return;
+            }
+        }
+    }
+
+    public int seriesCount() {
+        return seriesCount;
+    }
+
+    /** Highest series id slot + 1 (ids may be sparse after eviction). */
+    public int seriesIdLimit() {
+        return series.length;
+    }
+
+    /**
+     * True if the shard is over its memory budget even after evicting everything evictable; the
+     * consumer should stop appending until flushes persist chunks. Writer thread only (may evict).
+     */
+    public boolean needsBackpressure() {
+        if (usedBytes.get() <= options.memoryBudgetBytes()) return false;
+        maybeEvict();
+        return usedBytes.get() > options.memoryBudgetBytes();
+    }
+
+    /** Evicts down to 90% of the budget; skipped if nothing could have become evictable since the last attempt. */
+    private void maybeEvict() {
+        long events = persistEvents.get();
+        boolean idleMayHaveChanged = maxDataT - lastEvictDataT >= options.idleSeriesMs() / 16;
+        if (events == lastEvictPersistEvents && !idleMayHaveChanged) return;
+        lastEvictPersistEvents = events;
+        lastEvictDataT = maxDataT;
+        Evictor.evict(this, options.memoryBudgetBytes() / 10 * 9);
+    }
+
+    /** Bytes accounted against the budget. */
+    public long usedBytes() {
+        return usedBytes.get();
+    }
+
+    public long maxDataTimestamp() {
+        return maxDataT;
+    }
+
+    public long appendedCount() { return appended; }
+    public long duplicateCount() { return duplicates; }
+    public long conflictCount() { return conflicts; }
+    public long tooOldCount() { return tooOld; }
+    public long unknownSeriesCount() { return unknownSeries; }
+    public long evictedSeriesCount() { return evictedSeries; }
+
+    SeriesState[] seriesArray() {
+        return series;
+    }
+
+    void release(long bytes) {
+        if (bytes != 0) usedBytes.addAndGet(-bytes);
+    }
+
+    void removeIdleSeries(SeriesState s) {
+        long bytes;
+        synchronized (s) {
+            bytes = s.heapBytes();
+        }
+        SeriesState[] arr = series;
+        if (arr[s.id] != s) return;
+        arr[s.id] = null;
+        series = arr;
+        seriesCount--;
+        evictedSeries++;
+        release(bytes);
+    }
+}

@@ -1,0 +1,199 @@
+package dev.strata.store.memstore;
+
+import dev.strata.store.encoding.ByteArrayBuilder;
+import dev.strata.store.encoding.ChunkWriter;
+import dev.strata.store.model.Labels;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One series in a {@link MemShard}: its write buffer (raw samples sorted by timestamp, not yet
+ * sealed) and its sealed chunks (oldest first, non-overlapping, all older than the buffer).
+ *
+ * <p>Concurrency: the shard's writer thread mutates under this object's monitor; readers take the
+ * monitor only to snapshot (see {@link #snapshot}). {@link #chunks} is copy-on-write.
+ *
+ * <p>Invariant that makes cuts deterministic: a buffered sample is <em>frozen</em> once
+ * {@code t < maxT - outOfOrderWindow}, because no later sample can be accepted before it. Only
+ * frozen samples are sealed (or samples the shard's late-seal sweep closes), and a window's chunks
+ * are consecutive runs of {@code maxSamplesPerChunk} of its sorted samples, so the chunks are a
+ * function of the append sequence, not of batching or timing.
+ */
+final class SeriesState {
+    /** Estimated heap bytes per series beyond its buffer arrays and chunks: this object, its labels, its slot. */
+    static final int OVERHEAD_BYTES = 64 + 40;
+    static final SealedChunk[] NO_CHUNKS = new SealedChunk[0];
+    private static final int MIN_CAPACITY = 8;
+
+    final int id;
+    final Labels labels;
+    private long[] ts;
+    private double[] vals;
+    private int size;
+    long maxT = Long.MIN_VALUE;
+    long lastSealedT = Long.MIN_VALUE;
+    /** End of the window holding ts[0] (valid while size > 0); cached to keep a division off the append path. */
+    private long headWindowEnd;
+    /** Newest maxT among chunks evicted from memory; older data must be read from persistent storage. */
+    volatile long evictedUpToT = Long.MIN_VALUE;
+    volatile SealedChunk[] chunks = NO_CHUNKS;
+    /** The shard's newest timestamp when this series was created: a new series is not idle. */
+    final long createdAtT;
+
+    SeriesState(int id, Labels labels, long createdAtT) {
+        this.id = id;
+        this.labels = labels;
+        this.createdAtT = createdAtT;
+    }
+
+    /** Newest of the series' own data time and its creation time. */
+    long lastActivityT() {
+        return Math.max(maxT, createdAtT);
+    }
+
+    int bufferSize() {
+        return size;
+    }
+
+    static long labelsHeapBytes(Labels labels) {
+        return 16 + 16 + 8L * labels.size();
+    }
+
+    /** Caller holds the monitor. */
+    AppendResult append(long t, double v, MemShardOptions o, AtomicLong meter) {
+        long outOfOrderWindowMs = o.outOfOrderWindowMs();
+        if (size == 0 || t > ts[size - 1]) {
+            if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
+            if (ts == null || size == ts.length) grow(meter);
+            ts[size] = t;
+            vals[size] = v;
+            if (size++ == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
+            if (t > maxT) maxT = t;
+            return AppendResult.APPENDED;
+        }
+        int i = Arrays.binarySearch(ts, 0, size, t);
+        if (i >= 0) {
+            return Double.doubleToRawLongBits(vals[i]) == Double.doubleToRawLongBits(v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
+        }
+        if (t <= lastSealedT || t < maxT - outOfOrderWindowMs) return AppendResult.OUT_OF_ORDER_TOO_OLD;
+        int at = -i - 1;
+        if (size == ts.length) grow(meter);
+        System.arraycopy(ts, at, ts, at + 1, size - at);
+        System.arraycopy(vals, at, vals, at + 1, size - at);
+        ts[at] = t;
+        vals[at] = v;
+        size++;
+        if (at == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
+        return AppendResult.APPENDED;
+    }
+
+    private void grow(AtomicLong meter) {
+        int cap = ts == null ? MIN_CAPACITY : ts.length * 2;
+        meter.addAndGet(16L * (cap - (ts == null ? 0 : ts.length)));
+        ts = ts == null ? new long[cap] : Arrays.copyOf(ts, cap);
+        vals = vals == null ? new double[cap] : Arrays.copyOf(vals, cap);
+    }
+
+    /** Seals what the frozen invariant allows (caller holds the monitor). */
+    void sealReady(MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
+        int max = o.maxSamplesPerChunk();
+        while (size > 0) {
+            long frozenLimit = maxT - o.outOfOrderWindowMs();
+            long windowEnd = headWindowEnd;
+            if (windowEnd <= frozenLimit) {
+                sealPrefix(Math.min(countBelow(windowEnd), max), o, writer, scratch, meter);
+                continue;
+            }
+            if (size < max || countBelow(frozenLimit) < max) return;
+            sealPrefix(max, o, writer, scratch, meter);
+        }
+    }
+
+    /** Seals every buffered sample older than {@code limit}, cut by window and count (caller holds the monitor). */
+    void sealBefore(long limit, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
+        while (size > 0 && ts[0] < limit) {
+            long windowEnd = headWindowEnd;
+            sealPrefix(Math.min(countBelow(Math.min(limit, windowEnd)), o.maxSamplesPerChunk()), o, writer, scratch, meter);
+        }
+        shrinkIfSparse(meter);
+    }
+
+    private int countBelow(long limit) {
+        int i = Arrays.binarySearch(ts, 0, size, limit);
+        return i >= 0 ? i : -i - 1;
+    }
+
+    private void sealPrefix(int k, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
+        scratch.reset();
+        writer.write(ts, vals, k, scratch);
+        SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[0], ts[k - 1], k);
+        SealedChunk[] old = chunks;
+        SealedChunk[] next = Arrays.copyOf(old, old.length + 1);
+        next[old.length] = c;
+        lastSealedT = ts[k - 1];
+        System.arraycopy(ts, k, ts, 0, size - k);
+        System.arraycopy(vals, k, vals, 0, size - k);
+        size -= k;
+        if (size > 0) headWindowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
+        chunks = next;
+        meter.addAndGet(c.heapBytes() + 4);
+        shrinkIfSparse(meter);
+    }
+
+    private void shrinkIfSparse(AtomicLong meter) {
+        if (ts == null) return;
+        if (size == 0) {
+            meter.addAndGet(-16L * ts.length);
+            ts = null;
+            vals = null;
+        } else if (ts.length > 64 && size < ts.length / 4) {
+            int cap = Math.max(MIN_CAPACITY, Integer.highestOneBit(size) * 2);
+            meter.addAndGet(-16L * (ts.length - cap));
+            ts = Arrays.copyOf(ts, cap);
+            vals = Arrays.copyOf(vals, cap);
+        }
+    }
+
+    /** Heap bytes this series accounts for (caller holds the monitor). */
+    long heapBytes() {
+        long b = OVERHEAD_BYTES + labelsHeapBytes(labels) + (ts == null ? 0 : 16L * ts.length);
+        for (SealedChunk c : chunks) b += c.heapBytes() + 4;
+        return b;
+    }
+
+    /** Copies buffered samples within [minT, maxT] (caller holds the monitor). */
+    Snapshot snapshot(long minT, long maxTIncl) {
+        if (size == 0) return new Snapshot(chunks, new long[0], new double[0]);
+        int from = countBelow(minT);
+        int to = maxTIncl == Long.MAX_VALUE ? size : countBelow(maxTIncl + 1);
+        if (to < from) to = from;
+        return new Snapshot(chunks, Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vals, from, to));
+    }
+
+    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals) {}
+
+    /**
+     * Drops the longest prefix of persisted chunks whose maxT <= cutoff; returns the bytes freed
+     * (caller holds the monitor).
+     */
+    long evictPersistedPrefix(long cutoff) {
+        SealedChunk[] cs = chunks;
+        int k = 0;
+        long freed = 0;
+        while (k < cs.length && cs[k].persisted() && cs[k].maxT() <= cutoff) {
+            freed += cs[k].heapBytes() + 4;
+            k++;
+        }
+        if (k == 0) return 0;
+        evictedUpToT = cs[k - 1].maxT();
+        chunks = k == cs.length ? NO_CHUNKS : Arrays.copyOfRange(cs, k, cs.length);
+        return freed;
+    }
+
+    /** True if nothing here is unpersisted (caller holds the monitor). */
+    boolean fullyPersisted() {
+        if (size > 0) return false;
+        for (SealedChunk c : chunks) if (!c.persisted()) return false;
+        return true;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.strata.store.encoding;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+class ChunkCorruptionTest {
+    private final long seed = Long.getLong("seed", System.nanoTime());
+
+    private byte[] chunk(Random rnd, int n) {
+        long[] ts = new long[n];
+        double[] v = new double[n];
+        long t = 1_795_294_290_010L;
+        for (int i = 0; i < n; i++) {
+            t += 15_000 + (rnd.nextInt(5) == 0 ? rnd.nextInt(9) - 4 : 0);
+            ts[i] = t;
+            v[i] = rnd.nextInt(3) == 0 ? rnd.nextGaussian() : rnd.nextInt(1000) / 100.0;
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        new ChunkWriter().write(ts, v, n, out);
+        return out.toByteArray();
+    }
+
+    private static void decode(byte[] c) {
+        int n = 2000;
+        new ChunkReader().decode(c, 0, c.length, new long[n], new double[n]);
+    }
+
+    @Test
+    void everySingleBitFlipIsDetected() {
+        System.out.println("seed=" + seed);
+        Random rnd = new Random(seed);
+        byte[] good = chunk(rnd, 1 + rnd.nextInt(300));
+        decode(good);
+        for (int bit = 0; bit < good.length * 8; bit++) {
+            byte[] bad = good.clone();
+            bad[bit >>> 3] ^= (byte) (1 << (bit & 7));
+            int b = bit;
+            assertThrows(CorruptChunkException.class, () -> decode(bad), "bit " + b + " seed=" + seed);
+        }
+    }
+
+    @Test
+    void checksumMismatchIsNamed() {
+        Random rnd = new Random(seed);
+        byte[] bad = chunk(rnd, 100);
+        bad[bad.length / 2] ^= 0x10;
+        CorruptChunkException e = assertThrows(CorruptChunkException.class, () -> decode(bad));
+        assertTrue(e.getMessage().startsWith("checksum mismatch: expected=0x"), e.getMessage());
+    }
+
+    @Test
+    void truncationIsDetected() {
+        Random rnd = new Random(seed);
+        byte[] good = chunk(rnd, 50);
+        for (int len = 0; len < good.length; len++) {
+            byte[] bad = Arrays.copyOf(good, len);
+            assertThrows(CorruptChunkException.class, () -> decode(bad), "len " + len + " seed=" + seed);
+        }
+    }
+
+    /** A chunk whose checksum is valid but whose header claims more samples than the payload holds. */
+    @Test
+    void inconsistentHeaderWithValidChecksumIsNamed() {
+        long[] ts = new long[120];
+        double[] v = new double[120];
+        Random rnd = new Random(seed);
+        for (int i = 0; i < 120; i++) {
+            ts[i] = 1000L * i + (i % 7 == 3 ? 1 : 0);
+            v[i] = rnd.nextGaussian();
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        new ChunkWriter().write(ts, v, 120, out);
+        byte[] c = out.toByteArray();
+        c[3] = (byte) 121; // count 120 -> 121, fits the varint's byte
+        byte[] fixed = withCrc(c);
+        CorruptChunkException e = assertThrows(CorruptChunkException.class, () -> decode(fixed));
+        assertTrue(e.getMessage().contains("121") || e.getMessage().contains("last timestamp"), e.getMessage());
+        c[0] = 0x12;
+        byte[] badMagic = withCrc(c);
+        e = assertThrows(CorruptChunkException.class, () -> decode(badMagic));
+        assertTrue(e.getMessage().startsWith("bad magic"), e.getMessage());
+    }
+
+    private static byte[] withCrc(byte[] c) {
+        byte[] r = c.clone();
+        CRC32C crc = new CRC32C();
+        crc.update(r, 0, r.length - 4);
+        int v = (int) crc.getValue();
+        r[r.length - 4] = (byte) (v >>> 24);
+        r[r.length - 3] = (byte) (v >>> 16);
+        r[r.length - 2] = (byte) (v >>> 8);
+        r[r.length - 1] = (byte) v;
+        return r;
+    }
+}

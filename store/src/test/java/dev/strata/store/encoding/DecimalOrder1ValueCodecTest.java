@@ -1,0 +1,7 @@
+package dev.strata.store.encoding;
+
+/** Residual order 1 forced, so each order's packing is exercised on every input. */
+class DecimalOrder1ValueCodecTest extends ValueCodecRoundTripTestCase {
+    @Override protected ValueCodec codec() { return new DecimalValueCodec(1); }
+    @Override protected boolean mustAccept(Kind kind, boolean regular) { return kind == Kind.DECIMAL || kind == Kind.COUNTER || kind == Kind.HUGE; }
+}
