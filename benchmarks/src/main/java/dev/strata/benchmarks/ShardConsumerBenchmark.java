@@ -1,11 +1,16 @@
 package dev.strata.benchmarks;
 
 import dev.strata.ingest.bench.NodeExporterWorkload;
+import dev.strata.index.ShardIndex;
+import dev.strata.ingest.consumer.MemShardStore;
 import dev.strata.ingest.consumer.SeriesIndex;
+import dev.strata.ingest.consumer.ShardIndexSeriesIndex;
 import dev.strata.ingest.consumer.ShardConsumer;
 import dev.strata.ingest.consumer.ShardConsumerConfig;
 import dev.strata.ingest.consumer.ShardStore;
 import dev.strata.ingest.record.ShardRecordWriter;
+import dev.strata.store.memstore.MemShard;
+import dev.strata.store.memstore.MemShardOptions;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,6 +27,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -29,10 +35,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The shard consumer's own cost per sample at ~100k series: decode shard records, resolve each
- * series through the in-memory cache, call the store per sample. The store and index here are
- * minimal array-backed stand-ins (the sample is written to a per-series slot), so this isolates the
- * consumer's overhead; the end-to-end number with MemShard + ShardIndex needs those modules.
+ * Kafka record -> store + index at ~100k series: decode shard records, resolve each series through
+ * the in-memory cache, append every sample. {@code target=memshard} uses the real MemShard and an
+ * in-memory ShardIndex (the issue's "Kafka -> store + index" measure, minus the Kafka client's
+ * fetch); {@code target=overhead} uses array stand-ins to isolate the consumer's own cost.
  * One invocation = one scrape round of all series (records of 2000 series, one sample each); the
  * score is samples/s on one thread.
  */
@@ -77,9 +83,19 @@ public class ShardConsumerBenchmark {
         @Override public void updateLastSampleTime(int id, long ms) {}
     }
 
+    /** overhead: array stand-ins for store and index; memshard: the real MemShard and an in-memory ShardIndex. */
+    @Param({"overhead", "memshard"})
+    public String target;
+
     NodeExporterWorkload workload;
+    ShardIndex index;
     ShardConsumer consumer;
     ArrayShard shard;
+
+    @org.openjdk.jmh.annotations.TearDown
+    public void close() throws Exception {
+        if (index != null) index.close();
+    }
     List<byte[]> round = new ArrayList<>();
     long ts = 1_700_000_000_000L;
     long offset;
@@ -87,10 +103,21 @@ public class ShardConsumerBenchmark {
     @Setup
     public void setup() {
         workload = new NodeExporterWorkload(HOSTS, 8, 1);
-        shard = new ArrayShard();
-        consumer = new ShardConsumer(ShardConsumerConfig.of("ingest", 0, 0), new MockConsumer<>("earliest"), shard, shard, System::nanoTime);
+        ShardStore store;
+        SeriesIndex seriesIndex;
+        if (target.equals("memshard")) {
+            store = new MemShardStore(new MemShard(0, MemShardOptions.defaults()));
+            index = ShardIndex.inMemory(0);
+            seriesIndex = new ShardIndexSeriesIndex(index);
+        } else {
+            shard = new ArrayShard();
+            store = shard;
+            seriesIndex = shard;
+        }
+        consumer = new ShardConsumer(ShardConsumerConfig.of("ingest", 0, 0), new MockConsumer<>("earliest"), store, seriesIndex, System::nanoTime);
         encodeRound();
         for (byte[] r : round) consumer.apply(offset++, r); // create the series
+        if (consumer.stats().seriesCreated() != workload.size()) throw new IllegalStateException("series not created");
         if (workload.size() != HOSTS * SERIES_PER_HOST) throw new IllegalStateException("workload has " + workload.size() + " series");
     }
 
@@ -122,7 +149,16 @@ public class ShardConsumerBenchmark {
     @Benchmark
     @OperationsPerInvocation(HOSTS * SERIES_PER_HOST)
     public void consumeRound(Blackhole bh) {
+        cpu.begin();
         for (byte[] r : round) consumer.apply(offset++, r);
+        cpu.end(workload.size());
         bh.consume(consumer.stats().samplesTotal());
+    }
+
+    final ThreadCpu cpu = new ThreadCpu();
+
+    @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
+    public void reportCpu() {
+        cpu.report("samples (" + target + ")");
     }
 }
