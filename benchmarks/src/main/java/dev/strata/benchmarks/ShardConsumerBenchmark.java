@@ -159,6 +159,9 @@ public class ShardConsumerBenchmark {
 
     @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
     public void reportCpu() {
+        if (consumer.stats().rejectedTotal() > 0) {
+            throw new IllegalStateException("samples were rejected: " + consumer.stats().rejected());
+        }
         cpu.report("samples (" + target + ")");
     }
 }
