@@ -49,8 +49,15 @@ public final class IngestBench {
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
                    [--step 15] [--backfill 82800] [--seed 1]""";
 
+    /** What a run achieved. */
+    public record Result(long rounds, long acked, long failed, double seconds, double cpuSeconds) {}
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = parse(args);
+        run(parse(args));
+    }
+
+    /** Runs the load with the given options (names as on the command line, without "--"). */
+    public static Result run(Map<String, String> o) throws Exception {
         String mode = o.getOrDefault("mode", "http");
         int hosts = Integer.parseInt(o.getOrDefault("hosts", "1000"));
         int cpus = Integer.parseInt(o.getOrDefault("cpus", "8"));
@@ -113,6 +120,7 @@ public final class IngestBench {
                 rounds, acked, elapsed / 1e9, acked * 1e9 / elapsed, sender.failed.get(), cpu / 1e9,
                 cpu / (double) elapsed, acked / (cpu / 1e9), lag(statusUrl));
         sender.close();
+        return new Result(rounds, acked, sender.failed.get(), elapsed / 1e9, cpu / 1e9);
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -186,7 +194,6 @@ public final class IngestBench {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             inFlight.acquire();
             client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                inFlight.release();
                 if (e == null && r.statusCode() / 100 == 2) {
                     acked.addAndGet(samples);
                 } else {
@@ -195,6 +202,7 @@ public final class IngestBench {
                         System.err.println("request failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
                     }
                 }
+                inFlight.release(); // after counting, so drain() sees every result
             });
         }
     }
@@ -262,8 +270,8 @@ public final class IngestBench {
                 producer.send(new ProducerRecord<>(topic, r.shard(), null, r.value()), (m, e) -> {
                     if (e != null) ok.set(false);
                     if (pending.decrementAndGet() == 0) {
-                        inFlight.release();
                         if (ok.get()) acked.addAndGet(samples); else failed.addAndGet(samples);
+                        inFlight.release(); // after counting, so drain() sees every result
                     }
                 });
             }
