@@ -4,7 +4,7 @@ import dev.strata.ingest.bench.NodeExporterWorkload;
 import dev.strata.index.ShardIndex;
 import dev.strata.ingest.consumer.MemShardStore;
 import dev.strata.ingest.consumer.SeriesIndex;
-import dev.strata.ingest.consumer.ShardIndexSeriesIndex;
+import dev.strata.ingest.consumer.ShardIndexSeries;
 import dev.strata.ingest.consumer.ShardConsumer;
 import dev.strata.ingest.consumer.ShardConsumerConfig;
 import dev.strata.ingest.consumer.ShardStore;
@@ -108,7 +108,7 @@ public class ShardConsumerBenchmark {
         if (target.equals("memshard")) {
             store = new MemShardStore(new MemShard(0, MemShardOptions.defaults()));
             index = ShardIndex.inMemory(0);
-            seriesIndex = new ShardIndexSeriesIndex(index);
+            seriesIndex = new ShardIndexSeries(index);
         } else {
             shard = new ArrayShard();
             store = shard;

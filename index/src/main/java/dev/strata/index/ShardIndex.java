@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -205,8 +205,7 @@ public final class ShardIndex implements AutoCloseable {
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
         for (int i = 0; i < labels.size(); i++) {
-            doc.add(new StringField(IndexFields.labelField(labels.name(i)), labels.value(i), Field.Store.NO));
-            doc.add(new StringField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
+            doc.add(IndexFields.labelValue(labels.name(i), labels.value(i)));
         }
         doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
@@ -348,7 +347,7 @@ public final class ShardIndex implements AutoCloseable {
 
     /** Label names of the matching, active series (empty matchers: all series), sorted. */
     public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(IndexFields.NAMES, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
+        return distinct(null, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
     }
 
     /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted. */
@@ -359,27 +358,37 @@ public final class ShardIndex implements AutoCloseable {
         }, matchers, startMs, endMs);
     }
 
+    /** {@code field} is a label field (its values) or null (label names). */
     private List<String> distinct(String field, BiConsumer<Labels, Set<String>> fromLabels,
                                   List<Matcher> matchers, long startMs, long endMs) {
         ReaderSnapshot s = acquire();
         try {
             TreeSet<String> out = new TreeSet<>();
             int limit = table.limit();
-            if (matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) {
-                LabelTerms.allTerms(s.reader, field, out);
+            boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
+            if (matchers.isEmpty() && allTime) {
+                out.addAll(field == null ? s.labelNames() : s.allTerms(field));
                 for (int id = s.covered; id < limit; id++) {
                     if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
                 }
                 return new ArrayList<>(out);
             }
-            RoaringBitmap ids = active(selectIn(s, matchers), startMs, endMs);
-            if (ids.getLongCardinality() <= options.labelsScanLimit()) {
-                ids.forEach((org.roaringbitmap.IntConsumer) id -> fromLabels.accept(labelsIn(s, id), out));
-            } else {
-                LabelTerms.termsOfSeries(s.reader, field, ids, leafIds, out);
-                for (int id = s.covered; id < limit; id++) {
-                    if (ids.contains(id)) fromLabels.accept(table.cachedLabels(id), out);
+            if (startMs > endMs) return List.of();
+            IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
+            Query q = MatcherQueries.build(s.reader, matchers);
+            if (!(q instanceof MatchNoDocsQuery)) {
+                if (field == null) {
+                    s.searcher.search(q, new LabelNamesCollector(leafIds, activeFilter, out));
+                } else {
+                    DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
+                    s.searcher.search(q, c);
+                    c.finish();
                 }
+            }
+            for (int id = s.covered; id < limit; id++) {
+                if (!table.present(id) || (activeFilter != null && !activeFilter.test(id))) continue;
+                Labels l = table.cachedLabels(id);
+                if (matchesAll(l, matchers)) fromLabels.accept(l, out);
             }
             return new ArrayList<>(out);
         } catch (IOException e) {

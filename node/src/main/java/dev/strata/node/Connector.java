@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A component holding a connection to another system (Kafka, Cassandra): it keeps attempting to
  * connect, every {@code retryInterval}, until an attempt succeeds; it is ready from then on. A
- * failure is logged when its reason differs from the previous one, so a long outage does not flood
- * the log. Runs on one named thread, {@code strata-<name>-connect}.
+ * failure is logged (WARN) when its exception type differs from the previous one, so a long outage
+ * does not flood the log. Runs on one named thread, {@code strata-<name>-connect}.
  */
 public final class Connector<T> implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
@@ -36,7 +36,7 @@ public final class Connector<T> implements Component {
     private volatile T value;
     private boolean stopped; // guarded by this
     private String lastFailure; // only on the executor thread
-    private int attempts; // only on the executor thread
+    private volatile int attempts; // written only on the executor thread
 
     /**
      * @param closer releases a connected value at stop (or one that arrives after stop)
@@ -100,12 +100,14 @@ public final class Connector<T> implements Component {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         String reason = cause.toString();
+        // Messages often carry per-attempt details (object ids): a new kind of failure is what is worth a WARN.
+        String kind = cause.getClass().getName();
         try {
             executor.execute(() -> {
-                if (!reason.equals(lastFailure)) {
+                if (!kind.equals(lastFailure)) {
                     LOG.warn("{}: not reachable yet ({}); retrying every {}", name, reason,
                             dev.strata.node.config.ConfigType.DURATION.format(retryInterval));
-                    lastFailure = reason;
+                    lastFailure = kind;
                 } else {
                     LOG.debug("{}: attempt {} failed: {}", name, attempts, reason);
                 }

@@ -1,11 +1,14 @@
 package dev.strata.node;
 
+import dev.strata.node.cli.BenchCommand;
 import dev.strata.node.cli.CassandraCommand;
 import dev.strata.node.cli.Command;
 import dev.strata.node.cli.DevCommand;
+import dev.strata.node.cli.InspectCommand;
 import dev.strata.node.cli.KafkaCommand;
 import dev.strata.node.cli.ConfigCommand;
 import dev.strata.node.cli.NodeCommand;
+import dev.strata.node.cli.PromqltestCommand;
 import dev.strata.node.cli.UsageException;
 import dev.strata.node.config.ConfigException;
 import java.util.Arrays;
@@ -15,7 +18,8 @@ import java.util.List;
 public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
     static final List<Command> COMMANDS = List.of(
-            new DevCommand(), new NodeCommand(), new KafkaCommand(), new CassandraCommand(), new ConfigCommand());
+            new DevCommand(), new NodeCommand(), new KafkaCommand(), new CassandraCommand(), new ConfigCommand(),
+            new InspectCommand(), new PromqltestCommand(), new BenchCommand());
 
     private Main() {}
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A node whose Kafka and Cassandra are unreachable: up (healthy) but not ready, and it stops cleanly. */
 class NodeAssemblyTest {
@@ -23,11 +24,14 @@ class NodeAssemblyTest {
         }
     }
 
+    @TempDir
+    java.nio.file.Path dataDir;
+
     @Test
     void healthyButNotReadyWithoutKafkaAndCassandra() throws Exception {
         int dead = closedPort();
         NodeConfig config = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
-                "http.port=0", "http.bind=127.0.0.1", "kafka.bootstrap=127.0.0.1:" + dead,
+                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + dataDir, "kafka.bootstrap=127.0.0.1:" + dead,
                 "kafka.request-timeout=1s", "cassandra.contact-points=127.0.0.1:" + dead,
                 "cassandra.request-timeout=500ms", "node.connect-retry-interval=100ms")));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -41,7 +45,7 @@ class NodeAssemblyTest {
             HttpResponse<String> ready = client.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(503, ready.statusCode());
-            assertTrue(ready.body().contains("waiting for cassandra, kafka"), ready.body());
+            assertTrue(ready.body().contains("cassandra") && ready.body().contains("kafka") && ready.body().contains("shards"), ready.body());
             assertFalse(node.isReady());
             String metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();

@@ -42,7 +42,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * gateway's accepted age/skew window (defaults: 1 day back, 10 min ahead).
  */
 public final class IngestBench {
-    private static final String USAGE = """
+    public static final String USAGE = """
             usage: strata bench ingest [--mode http|kafka|local] [--hosts 1000] [--cpus 8] [--duration 60]
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
                    [--bootstrap localhost:9092] [--topic strata-ingest] [--shards 8] [--spread 3]

@@ -10,7 +10,7 @@ import dev.strata.ingest.consumer.ShardConsumer;
 import dev.strata.ingest.consumer.ShardConsumerConfig;
 import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.consumer.ShardConsumers;
-import dev.strata.ingest.consumer.ShardIndexSeriesIndex;
+import dev.strata.ingest.consumer.ShardIndexSeries;
 import dev.strata.ingest.gateway.GatewayConfig;
 import dev.strata.ingest.gateway.IngestGateway;
 import dev.strata.ingest.gateway.ProducerSettings;
@@ -102,7 +102,7 @@ class KafkaEndToEndTest {
                 indexes.add(index);
                 consumers.start(new ShardConsumer(ShardConsumerConfig.of(topic, shard, 0),
                         new KafkaConsumer<>(ConsumerSettings.of(kafka.bootstrapServers(), "e2e-" + shard)),
-                        new MemShardStore(store), new ShardIndexSeriesIndex(index), System::nanoTime));
+                        new MemShardStore(store), new ShardIndexSeries(index), System::nanoTime));
             }
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline && total(consumers) < 180) Thread.sleep(50);

@@ -102,6 +102,7 @@ public final class CassandraServer implements AutoCloseable {
                 "-Djdk.attach.allowAttachSelf=true", "-Dio.netty.tryReflectionSetAccessible=true",
                 "-Djava.net.preferIPv4Stack=true"));
         jvm.addAll(JAVA17_ACCESS);
+        jvm.addAll(config.extraJvmOptions());
         jvm.addAll(List.of(
                 "-Dcassandra-foreground=yes",
                 "-Dcassandra.config=" + dir.resolve("conf/cassandra.yaml").toUri(),

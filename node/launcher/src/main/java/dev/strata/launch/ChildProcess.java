@@ -87,6 +87,9 @@ public final class ChildProcess {
             if (!process.isAlive()) {
                 ChildReaper.unregister(this);
                 PidFile.delete(pidFile, pid());
+                if (ChildReaper.exiting()) {
+                    throw new ProcessStartException(name + " was stopped while starting: this JVM is exiting");
+                }
                 throw new ProcessStartException(name + " exited with code " + process.exitValue()
                         + " before it was ready. Last lines of " + log + ":\n" + logTail());
             }

@@ -19,6 +19,7 @@ public final class ChildReaper {
     /** In start order. */
     private static final List<ChildProcess> LIVE = Collections.synchronizedList(new ArrayList<>());
     private static volatile boolean hookInstalled;
+    private static volatile boolean exiting;
 
     private ChildReaper() {}
 
@@ -45,8 +46,14 @@ public final class ChildReaper {
         }
     }
 
+    /** Whether this JVM is exiting and the hook is stopping the children (so a child's exit is expected). */
+    public static boolean exiting() {
+        return exiting;
+    }
+
     /** Stops all live children, newest first; returns when all are gone. */
     static void stopAll() {
+        exiting = true;
         List<ChildProcess> children = new ArrayList<>(live());
         Collections.reverse(children);
         for (ChildProcess child : children) {

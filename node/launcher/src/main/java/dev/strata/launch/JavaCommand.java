@@ -31,12 +31,31 @@ public record JavaCommand(Path java, List<String> jvmArgs, String classpath, Str
         line.add(java.toString());
         line.addAll(jvmArgs);
         line.add("-cp");
-        line.add(launcherLocation() + File.pathSeparator + classpath);
+        line.add(launcherLocation() + File.pathSeparator + absolute(classpath));
         line.add(ParentWatch.class.getName());
         line.add(Long.toString(ProcessHandle.current().pid()));
         line.add(mainClass);
         line.addAll(args);
         return line;
+    }
+
+    /**
+     * The classpath with every entry made absolute against this JVM's working directory: children run
+     * in their own data directories, where relative entries (as {@code bin/strata} passes) would not resolve.
+     * A trailing {@code *} (all jars of a directory) is kept.
+     */
+    static String absolute(String classpath) {
+        StringBuilder sb = new StringBuilder();
+        for (String entry : classpath.split(File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            if (sb.length() > 0) {
+                sb.append(File.pathSeparator);
+            }
+            sb.append(Path.of(entry).toAbsolutePath().normalize());
+        }
+        return sb.toString();
     }
 
     /** The jar or classes directory holding this launcher; it has no dependencies, so it is safe on any classpath. */

@@ -69,7 +69,7 @@ public final class KafkaServer implements AutoCloseable {
             format();
         }
         ChildProcess child = ChildProcess.start("kafka", command("kafka.Kafka",
-                List.of("-Xms256m", "-Xmx" + config.heap()), List.of(dir.resolve("server.properties").toString())),
+                List.of("-Xmx" + config.heap()), List.of(dir.resolve("server.properties").toString())),
                 dir, log(), dir.resolve("server.pid"));
         child.awaitReady(child.logLine(READY_MARKER), config.startTimeout());
         child.awaitReady(Readiness.tcp(config.host(), config.port()), config.startTimeout());
@@ -93,6 +93,7 @@ public final class KafkaServer implements AutoCloseable {
     private JavaCommand command(String mainClass, List<String> heapFlags, List<String> args) {
         List<String> jvm = new java.util.ArrayList<>(heapFlags);
         jvm.addAll(JVM_FLAGS);
+        jvm.addAll(config.extraJvmOptions());
         jvm.add("-Dlog4j2.configurationFile=" + config.dataDir().resolve("log4j2.xml").toUri());
         return new JavaCommand(config.java(), jvm, config.classpath(), mainClass, args);
     }

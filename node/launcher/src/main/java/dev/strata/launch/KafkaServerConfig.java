@@ -2,6 +2,7 @@ package dev.strata.launch;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A single-node KRaft Kafka (broker and controller in one JVM).
@@ -15,15 +16,17 @@ import java.time.Duration;
  * @param java            java executable
  * @param classpath       broker classpath (see {@link RuntimeClasspath#kafka})
  * @param startTimeout    how long a start (including log recovery after a crash) may take
+ * @param extraJvmOptions appended to the broker's JVM options (tests use C1-only JIT to start cheaper)
  */
 public record KafkaServerConfig(Path dataDir, String host, int port, int controllerPort, String heap,
-                                Path java, String classpath, Duration startTimeout) {
+                                Path java, String classpath, Duration startTimeout, List<String> extraJvmOptions) {
 
     public static final int DEFAULT_PORT = 9092;
     public static final int DEFAULT_CONTROLLER_PORT = 9093;
 
     public KafkaServerConfig {
         dataDir = dataDir.toAbsolutePath().normalize();
+        extraJvmOptions = List.copyOf(extraJvmOptions);
         Ports.check("kafka port", port);
         Ports.check("kafka controller port", controllerPort);
         if (port == controllerPort) {
@@ -34,7 +37,7 @@ public record KafkaServerConfig(Path dataDir, String host, int port, int control
     /** Defaults: localhost, 512 MB heap, the running JVM's java, 120 s start timeout. */
     public static KafkaServerConfig of(Path dataDir, int port, int controllerPort, String classpath) {
         return new KafkaServerConfig(dataDir, "localhost", port, controllerPort, "512m",
-                JavaCommand.currentJava(), classpath, Duration.ofSeconds(120));
+                JavaCommand.currentJava(), classpath, Duration.ofSeconds(120), List.of());
     }
 
     public String bootstrapServers() {

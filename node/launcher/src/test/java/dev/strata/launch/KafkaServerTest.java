@@ -65,22 +65,12 @@ class KafkaServerTest {
         KafkaServerConfig good = TestServers.kafka(dir);
         // Only the launcher on the classpath: the storage tool's class is missing.
         KafkaServerConfig broken = new KafkaServerConfig(dir, good.host(), good.port(), good.controllerPort(),
-                good.heap(), good.java(), JavaCommand.launcherLocation(), Duration.ofSeconds(30));
+                good.heap(), good.java(), JavaCommand.launcherLocation(), Duration.ofSeconds(30), List.of());
         long t0 = System.nanoTime();
         ProcessStartException e = assertThrows(ProcessStartException.class, () -> KafkaServer.start(broken));
         assertTrue(TestServers.millisSince(t0) < 20_000, "did not fail fast");
         assertTrue(e.getMessage().contains("ClassNotFoundException: kafka.tools.StorageTool"), e.getMessage());
         assertTrue(ChildReaper.live().isEmpty());
-    }
-
-    @Test
-    void aSecondBrokerOnTheSameDataDirectoryIsRefused(@TempDir Path dir) throws Exception {
-        try (KafkaServer kafka = KafkaServer.start(TestServers.kafka(dir))) {
-            IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> KafkaServer.start(TestServers.kafka(dir)));
-            assertTrue(e.getMessage().contains("already runs"), e.getMessage());
-            assertTrue(kafka.process().isAlive());
-        }
     }
 
     static void produce(String bootstrap, String topic, int count) throws Exception {

@@ -58,6 +58,13 @@ class LogLineReadinessTest {
     }
 
     @Test
+    void relativeClasspathEntriesBecomeAbsoluteAndWildcardsStay() {
+        String cwd = Path.of("").toAbsolutePath().toString();
+        assertEquals(cwd + "/node/target/strata-node.jar:" + cwd + "/node/target/lib/*:/abs/x.jar",
+                JavaCommand.absolute("node/target/strata-node.jar:node/target/lib/*::/abs/x.jar"));
+    }
+
+    @Test
     void clusterIdsAreKafkaShaped() {
         for (int i = 0; i < 1000; i++) {
             String id = KafkaServer.newClusterId();

@@ -76,6 +76,6 @@ public final class CassandraCommand implements Command {
                 RuntimeClasspath.cassandra(StrataRoot.find()));
         return new CassandraServerConfig(defaults.dataDir(), defaults.clusterName(), defaults.host(), nativePort,
                 storagePort, defaults.heap(), ServerJava.forCassandra(options), defaults.classpath(),
-                Duration.ofSeconds(300));
+                Duration.ofSeconds(300), defaults.extraJvmOptions());
     }
 }

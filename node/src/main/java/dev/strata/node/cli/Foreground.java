@@ -1,6 +1,7 @@
 package dev.strata.node.cli;
 
 import dev.strata.launch.ChildProcess;
+import dev.strata.launch.ChildReaper;
 import dev.strata.launch.FreePorts;
 import java.io.PrintStream;
 
@@ -23,6 +24,9 @@ final class Foreground {
      */
     static int awaitExit(ChildProcess child, PrintStream err) throws InterruptedException {
         int code = child.waitFor();
+        if (ChildReaper.exiting()) {
+            return 0; // stopped by Ctrl-C / SIGTERM to strata, as asked
+        }
         err.println(child.name() + " exited on its own with code " + code + ". Last lines of " + child.log() + ":");
         err.println(child.logTail());
         return 1;

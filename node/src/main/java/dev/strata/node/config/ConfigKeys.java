@@ -28,6 +28,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> HTTP_MAX_REQUEST_BYTES = DEF.define("http.max-request-bytes", ConfigType.SIZE,
             "32MiB", range(1024, Integer.MAX_VALUE),
             "Largest HTTP request body accepted; larger requests are answered 413.");
+    public static final ConfigKey<Duration> HTTP_IDLE_TIMEOUT = DEF.define("http.idle-timeout", ConfigType.DURATION,
+            "5m", minDuration(Duration.ofSeconds(1)),
+            "A keep-alive connection with no request in flight and no traffic for this long is closed.");
     public static final ConfigKey<Integer> HTTP_THREADS = DEF.define("http.threads", ConfigType.INT, "0",
             range(0, 1024), "Event-loop threads of the HTTP server; 0 means twice the number of cores.");
 
@@ -74,6 +77,38 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> NODE_CONNECT_RETRY_INTERVAL = DEF.define("node.connect-retry-interval",
             ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
             "Pause between attempts to reach Kafka and Cassandra while the node starts; it is not ready until both answer.");
+
+    // ---- ingest
+    public static final ConfigKey<List<String>> INGEST_SHARD_KEY = DEF.define("ingest.shard-key", ConfigType.LIST,
+            "__name__", nonEmpty(),
+            "Labels whose hash picks a series' shard group (low bits); a query naming them touches only that group.");
+    public static final ConfigKey<Integer> INGEST_SPREAD = DEF.define("ingest.spread", ConfigType.INT, "1",
+            range(0, 16), "A shard-key value is spread over 2^spread shards (by the hash of the whole label set).");
+
+    // ---- in-memory store
+    public static final ConfigKey<Duration> STORE_CHUNK_DURATION = DEF.define("store.chunk-duration",
+            ConfigType.DURATION, "2h", minDuration(Duration.ofMinutes(1)),
+            "Chunks are cut at multiples of this since the epoch, so replays and replicas cut identical chunks.");
+    public static final ConfigKey<Integer> STORE_MAX_SAMPLES_PER_CHUNK = DEF.define("store.max-samples-per-chunk",
+            ConfigType.INT, "480", range(1, 1 << 20), "A chunk window with more samples is cut into chunks of this many.");
+    public static final ConfigKey<Duration> STORE_OUT_OF_ORDER_WINDOW = DEF.define("store.out-of-order-window",
+            ConfigType.DURATION, "10m", minDuration(Duration.ZERO),
+            "Samples up to this much older than their series' newest sample are accepted and merged.");
+    public static final ConfigKey<Long> STORE_MEMORY_BUDGET = DEF.define("store.memory-budget-per-shard",
+            ConfigType.SIZE, "256MiB", range(1L << 20, Long.MAX_VALUE),
+            "Memory for series, write buffers and chunks of one shard; when short, persisted data is evicted and ingestion pauses.");
+
+    // ---- query
+    public static final ConfigKey<Duration> QUERY_LOOKBACK_DELTA = DEF.define("query.lookback-delta",
+            ConfigType.DURATION, "5m", minDuration(Duration.ofSeconds(1)),
+            "How far back an instant selector looks for a sample (Prometheus's --query.lookback-delta).");
+    public static final ConfigKey<Long> QUERY_MAX_SAMPLES = DEF.define("query.max-samples", ConfigType.LONG,
+            "50000000", range(1, Long.MAX_VALUE),
+            "Most samples one query may hold in memory; beyond it the query fails (Prometheus's --query.max-samples).");
+    public static final ConfigKey<Duration> QUERY_TIMEOUT = DEF.define("query.timeout", ConfigType.DURATION, "2m",
+            minDuration(Duration.ofMillis(10)), "Longest a query may run (Prometheus's --query.timeout).");
+    public static final ConfigKey<Integer> QUERY_THREADS = DEF.define("query.threads", ConfigType.INT, "0",
+            range(0, 1024), "Threads evaluating queries; 0 means the number of cores.");
 
     private ConfigKeys() {}
 }

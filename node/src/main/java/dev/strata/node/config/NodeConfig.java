@@ -11,11 +11,12 @@ import java.util.Optional;
  * by {@link #load}; components receive only the records they need.
  */
 public record NodeConfig(HttpSettings http, StorageSettings storage, KafkaSettings kafka, CassandraSettings cassandra,
-                         ClusterSettings cluster) {
+                         ClusterSettings cluster, IngestSettings ingest, MemoryStoreSettings memory, QuerySettings query) {
 
     public static NodeConfig from(ResolvedConfig c) {
         return new NodeConfig(HttpSettings.from(c), StorageSettings.from(c), KafkaSettings.from(c),
-                CassandraSettings.from(c), ClusterSettings.from(c));
+                CassandraSettings.from(c), ClusterSettings.from(c), IngestSettings.from(c), MemoryStoreSettings.from(c),
+                QuerySettings.from(c));
     }
 
     /** Every key at its default. */

@@ -16,6 +16,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one HTTP/1.1 server (Netty, NIO): keep-alive, gzip/deflate responses when the client
- * accepts them, request bodies up to {@link HttpSettings#maxRequestBytes()}, routing by {@link Router}.
+ * The node's one HTTP/1.1 server (Netty, NIO): keep-alive (idle connections closed after
+ * {@link HttpSettings#idleTimeout()}), gzip/deflate responses when the client accepts them, request bodies up to {@link HttpSettings#maxRequestBytes()}, routing by {@link Router}.
  * Threads are named {@code strata-http-accept-*} and {@code strata-http-*}.
  */
 public final class HttpServer implements AutoCloseable {
@@ -56,6 +57,7 @@ public final class HttpServer implements AutoCloseable {
         acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("strata-http-accept", true));
         workerGroup = new NioEventLoopGroup(settings.threads(), new DefaultThreadFactory("strata-http", true));
         int maxBytes = settings.maxRequestBytes();
+        long idleMillis = settings.idleTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
                 .group(acceptGroup, workerGroup)
                 .channel(NioServerSocketChannel.class)
@@ -65,6 +67,7 @@ public final class HttpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
+                                .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
                                 .addLast("codec", new HttpServerCodec())
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                 .addLast("compressor", new HttpContentCompressor())

@@ -26,7 +26,7 @@ class NodeConfigTest {
     @Test
     void defaults() {
         NodeConfig c = NodeConfig.defaults();
-        assertEquals(new HttpSettings("0.0.0.0", 9090, 32 << 20, 0), c.http());
+        assertEquals(new HttpSettings("0.0.0.0", 9090, 32 << 20, Duration.ofMinutes(5), 0), c.http());
         assertEquals(Path.of("./data/node"), c.storage().dataDir());
         assertEquals("localhost:9092", c.kafka().bootstrapServers());
         assertEquals("strata-samples", c.kafka().topic());

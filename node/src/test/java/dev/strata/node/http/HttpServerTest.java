@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,10 +35,11 @@ class HttpServerTest {
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private HttpServer server;
+    private Router router;
 
     @BeforeEach
     void start() throws Exception {
-        Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
+        router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/echo", req -> {
                     // Answer later, from another thread, like ingest after a Kafka ack.
                     String body = req.content().toString(StandardCharsets.UTF_8);
@@ -52,13 +54,19 @@ class HttpServerTest {
                             TimeUnit.MILLISECONDS);
                     return f;
                 })
+                .get("/slower", req -> {
+                    CompletableFuture<FullHttpResponse> f = new CompletableFuture<>();
+                    later.schedule(() -> f.complete(HttpResponses.text(HttpResponseStatus.OK, "slower")), 600,
+                            TimeUnit.MILLISECONDS);
+                    return f;
+                })
                 .get("/fast", req -> CompletableFuture.completedFuture(HttpResponses.text(HttpResponseStatus.OK, "fast")))
                 .get("/throws", req -> {
                     throw new IllegalStateException("boom \"quoted\"");
                 })
                 .get("/fails", req -> CompletableFuture.failedFuture(new RuntimeException("async boom")))
                 .build();
-        server = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, 2), router, metrics);
+        server = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofMinutes(5), 2), router, metrics);
         server.start();
     }
 
@@ -164,6 +172,32 @@ class HttpServerTest {
             int healthy = all.indexOf("Strata is Healthy.");
             assertTrue(slow > 0 && fast > slow && healthy > fast, all);
             assertEquals(3, all.split("HTTP/1.1 200 OK", -1).length - 1, all);
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosedButNotWhileARequestIsInFlight() throws Exception {
+        HttpServer idle = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofMillis(300), 1), router,
+                new MetricsRegistry());
+        idle.start();
+        try (Socket s = new Socket("127.0.0.1", idle.port())) {
+            s.setSoTimeout(5000);
+            // /slower answers after 600 ms, longer than the 300 ms idle timeout: in flight is not idle.
+            s.getOutputStream().write("GET /slower HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[4096];
+            while (!got.toString(StandardCharsets.UTF_8).endsWith("slower")) {
+                int n = in.read(buf);
+                assertTrue(n > 0, "connection closed before the response: " + got);
+                got.write(buf, 0, n);
+            }
+            long start = System.nanoTime();
+            assertEquals(-1, in.read(buf), "the server closes the idle connection");
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMs >= 100 && waitedMs < 4000, "closed after " + waitedMs + " ms");
+        } finally {
+            idle.close();
         }
     }
 

@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A real Cassandra 5.0 node in a forked JVM (see {@link CassandraServer}), on free ports, with its data
@@ -46,7 +47,9 @@ public final class CassandraNode implements AutoCloseable {
         }
         int[] ports = FreePorts.many(2);
         CassandraServerConfig config = new CassandraServerConfig(dir, "strata-test", "127.0.0.1", ports[0], ports[1],
-                "512m", JavaCommand.currentJava(), RuntimeClasspath.cassandra(StrataRoot.find()), Duration.ofSeconds(180));
+                "512m", JavaCommand.currentJava(), RuntimeClasspath.cassandra(StrataRoot.find()), Duration.ofSeconds(180),
+                // C1 only: a test node lives seconds to minutes; C2's startup CPU would be wasted.
+                List.of("-XX:TieredStopAtLevel=1"));
         CassandraNode node = new CassandraNode(dir, config);
         try {
             node.server = CassandraServer.start(config);

@@ -11,8 +11,11 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -29,11 +32,14 @@ class CassandraExtensionTest {
             session.execute("CREATE TABLE IF NOT EXISTS crash.chunks (series int, seq int, body blob, "
                     + "PRIMARY KEY (series, seq))");
             PreparedStatement insert = session.prepare("INSERT INTO crash.chunks (series, seq, body) VALUES (?, ?, ?)");
+            List<CompletableFuture<?>> inserts = new ArrayList<>();
             for (int i = 0; i < ROWS; i++) {
                 String body = "chunk-" + i;
-                session.execute(insert.bind(i % 10, i, ByteBuffer.wrap(body.getBytes())));
+                inserts.add(session.executeAsync(insert.bind(i % 10, i, ByteBuffer.wrap(body.getBytes())))
+                        .toCompletableFuture());
                 written.put(i, body);
             }
+            CompletableFuture.allOf(inserts.toArray(CompletableFuture[]::new)).join();
             assertEquals(ROWS, readAll(session).size());
         }
 

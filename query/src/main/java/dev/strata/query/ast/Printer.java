@@ -166,14 +166,14 @@ public final class Printer {
         return sb.toString();
     }
 
-    /** Go's {@code fmt.Sprint(float64)}: shortest round-trip, %e form when exp < -4 or >= 21. */
+    /** Go's {@code fmt.Sprint(float64)} ('g', shortest): %e form when the exponent is < -4 or >= 6. */
     public static String formatFloat(double v) {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         if (v == 0) return (1 / v < 0) ? "-0" : "0";
         BigDecimal bd = new BigDecimal(Double.toString(v)).stripTrailingZeros();
         int exp = bd.precision() - bd.scale() - 1;
-        if (exp < -4 || exp >= 21) {
+        if (exp < -4 || exp >= 6) {
             String digits = bd.unscaledValue().abs().toString();
             StringBuilder sb = new StringBuilder();
             if (v < 0) sb.append('-');

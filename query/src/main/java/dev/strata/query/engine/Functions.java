@@ -330,6 +330,7 @@ final class Functions {
         Rollups.Window w = new Rollups.Window();
         w.annotations = ev.annotations;
         w.rangeMs = r.rangeMs();
+        w.position = ev.ctx.position(c.args().get(matrixArg));
         List<StepSeries> out = new ArrayList<>(r.series().size());
         long[] windowSamples = new long[ev.steps];
         int[] lo = new int[1], hi = new int[1];
@@ -339,6 +340,7 @@ final class Functions {
             w.t = s.t;
             w.v = s.v;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
+            w.nameChecked = false;
             lo[0] = 0;
             hi[0] = 0;
             boolean any = false;

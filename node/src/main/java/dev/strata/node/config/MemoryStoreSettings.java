@@ -1,0 +1,20 @@
+package dev.strata.node.config;
+
+import dev.strata.store.memstore.MemShardOptions;
+import java.time.Duration;
+
+/** The in-memory shards' chunking, out-of-order window and memory budget. */
+public record MemoryStoreSettings(Duration chunkDuration, int maxSamplesPerChunk, Duration outOfOrderWindow,
+                                  long memoryBudgetPerShard) {
+    public static MemoryStoreSettings from(ResolvedConfig c) {
+        return new MemoryStoreSettings(c.get(ConfigKeys.STORE_CHUNK_DURATION), c.get(ConfigKeys.STORE_MAX_SAMPLES_PER_CHUNK),
+                c.get(ConfigKeys.STORE_OUT_OF_ORDER_WINDOW), c.get(ConfigKeys.STORE_MEMORY_BUDGET));
+    }
+
+    public MemShardOptions toOptions() {
+        return MemShardOptions.defaults()
+                .withChunking(chunkDuration.toMillis(), maxSamplesPerChunk)
+                .withOutOfOrderWindowMs(outOfOrderWindow.toMillis())
+                .withMemoryBudgetBytes(memoryBudgetPerShard);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.strata.node.config;
+
+import dev.strata.query.engine.QueryOptions;
+import java.time.Duration;
+
+/** The PromQL engine's limits. {@code threads} = 0 means one per core. */
+public record QuerySettings(Duration lookbackDelta, long maxSamples, Duration timeout, int threads) {
+    public static QuerySettings from(ResolvedConfig c) {
+        return new QuerySettings(c.get(ConfigKeys.QUERY_LOOKBACK_DELTA), c.get(ConfigKeys.QUERY_MAX_SAMPLES),
+                c.get(ConfigKeys.QUERY_TIMEOUT), c.get(ConfigKeys.QUERY_THREADS));
+    }
+
+    public QueryOptions toOptions() {
+        return QueryOptions.defaults().withLookbackDeltaMs(lookbackDelta.toMillis()).withMaxSamples(maxSamples)
+                .withTimeoutMs(timeout.toMillis());
+    }
+
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+}

@@ -1,0 +1,51 @@
+package dev.strata.node.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+class DevCommandTest {
+
+    @Test
+    void theNodeConfigurationCarriesTheStacksEndpoints() {
+        Path dir = Path.of("/tmp/it's here/node");
+        String yaml = DevCommand.nodeYaml(new DevCommand.NodeEndpoints("localhost:19092", "127.0.0.1:19042", 9191, dir));
+        Map<String, Object> config = new Yaml().load(yaml);
+        assertEquals(Map.of("port", 9191), config.get("http"));
+        assertEquals(Map.of("dir", dir.resolve("data").toString()), config.get("data"));
+        assertEquals(Map.of("bootstrap", List.of("localhost:19092")), config.get("kafka"));
+        assertEquals(Map.of("contact-points", List.of("127.0.0.1:19042")), config.get("cassandra"));
+    }
+
+    @Test
+    void collidingPortsAreAUsageError() {
+        UsageException e = assertThrows(UsageException.class,
+                () -> new DevCommand().run(new String[] {"--port", "9092"}));
+        assertTrue(e.getMessage().contains("port 9092 is used twice"), e.getMessage());
+    }
+
+    @Test
+    void everyCommandHasRealHelp() {
+        for (Command c : List.of(new DevCommand(), new KafkaCommand(), new CassandraCommand())) {
+            assertTrue(c.help().startsWith("Usage: strata " + c.name()), c.name());
+            assertTrue(c.help().contains("--data DIR") && c.help().contains("--port N"), c.name());
+            assertTrue(c.summary().length() < 70, c.name());
+        }
+    }
+
+    @Test
+    void badOptionsFailBeforeAnythingStarts() {
+        assertThrows(UsageException.class, () -> new KafkaCommand().run(new String[] {"--port", "0"}));
+        assertThrows(UsageException.class,
+                () -> new KafkaCommand().run(new String[] {"--port", "19092", "--controller-port", "19092"}));
+        assertThrows(UsageException.class,
+                () -> new CassandraCommand().run(new String[] {"--port", "19042", "--storage-port", "19042"}));
+        assertThrows(UsageException.class, () -> new CassandraCommand().run(new String[] {"--java", "/no/such/java"}));
+    }
+}
