@@ -340,6 +340,7 @@ final class Functions {
             w.t = s.t;
             w.v = s.v;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
+            w.nameChecked = false;
             lo[0] = 0;
             hi[0] = 0;
             boolean any = false;

@@ -28,6 +28,8 @@ final class Rollups {
         double p1;
         double result;
         String metricName;
+        /** Whether the counter-name check already ran for the current series (once per series). */
+        boolean nameChecked;
         Annotations annotations;
         /** " (line:col)" of the range argument, for annotations. */
         String position = "";
@@ -201,12 +203,13 @@ final class Rollups {
     /** Prometheus's extrapolatedRate for rate/increase (counters) and delta (gauges). */
     static boolean extrapolated(Window w, boolean counter, boolean isRate) {
         int n = w.n();
-        if (counter && w.metricName != null && !w.metricName.isEmpty()
+        if (counter && !w.nameChecked && w.metricName != null && !w.metricName.isEmpty()
                 && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
                 || w.metricName.endsWith("_count") || w.metricName.endsWith("_bucket"))) {
             w.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
                     + w.metricName + "\"" + w.position);
         }
+        w.nameChecked = true;
         if (n < 2) return false;
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
