@@ -25,4 +25,10 @@ public record ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<S
     public ApiSettings {
         flags = new TreeMap<>(flags);
     }
+
+    /** Settings with Prometheus's default CORS policy (any origin). */
+    public ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
+                       String storageRetention, long startTimeMs) {
+        this(queryDefaults, buildInfo, flags, storageRetention, startTimeMs, ANY_ORIGIN);
+    }
 }

@@ -107,7 +107,14 @@ public final class PrometheusApi {
         }
         CompletableFuture<FullHttpResponse> out = new CompletableFuture<>();
         try {
-            executor.execute(() -> out.complete(answer(route, r)));
+            executor.execute(() -> {
+                try {
+                    out.complete(answer(route, r));
+                } catch (Throwable t) { // e.g. OutOfMemoryError: never leave the connection waiting
+                    out.completeExceptionally(t);
+                    throw t;
+                }
+            });
         } catch (RejectedExecutionException e) {
             out.complete(ApiResponses.error(new ApiException(ErrorType.UNAVAILABLE, "query executor is saturated or stopped")));
         }
@@ -121,7 +128,7 @@ public final class PrometheusApi {
             return ApiResponses.success(res.data(), res.warnings(), res.infos());
         } catch (ApiException e) {
             return ApiResponses.error(e);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException | StackOverflowError e) { // a deeply nested query can overflow the stack
             LOG.error("internal error answering {} {}", r.method(), r.path(), e);
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return ApiResponses.error(new ApiException(ErrorType.INTERNAL, msg, e));

@@ -15,10 +15,12 @@ import java.math.RoundingMode;
  * milliseconds are not zero, a point and exactly three digits ({@code 1435781451.780}), negative
  * times with a leading minus over the absolute value (Prometheus's {@code MarshalTimestamp}).
  *
- * <p>Java 17's {@link Double#toString} is not always the shortest round-trip form (JDK-4511638), so its
- * digits are only a starting point: they are shortened while a shorter rounding still reads back as
- * the same double, and the last-digit choice is checked against exact arithmetic only in the rare
- * case where two neighbours both read back.
+ * <p>Shortest form, fastest first: integers below 1e15 print directly; values with at most 15
+ * significant digits are found by scaling with exact powers of ten ({@link #fewDigits}); other values
+ * in [1e-6, 1e15) by a binary search over the decimal scale with exact rounding and an exact
+ * read-back check ({@link #searchScale}, {@link DecimalToDouble}); the rest (huge, tiny, undecidable
+ * cases) start from {@link Double#toString}'s digits, which on Java 17 are not always the shortest nor
+ * the closest (JDK-4511638), and shorten and correct them.
  */
 public final class SampleValueFormat {
     private SampleValueFormat() {}

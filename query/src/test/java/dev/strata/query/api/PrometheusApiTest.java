@@ -181,6 +181,14 @@ class PrometheusApiTest {
     }
 
     @Test
+    void formBodyWithCharsetParameter() {
+        var req = postForm("/api/v1/query", "query=" + enc("rate(x[5m])"));
+        req.headers().set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
+        assertEquals(200, call(api, req).status());
+        assertEquals("instant rate(x[5m]) @" + NOW + " timeout=120000 lookback=300000 on api-test-query", calls.get(0));
+    }
+
+    @Test
     void postBodyWinsOverUrlParameters() {
         call(api, postForm("/api/v1/query?query=from_url&time=1", "query=from_body"));
         assertEquals("instant from_body @1000 timeout=120000 lookback=300000 on api-test-query", calls.get(0));
