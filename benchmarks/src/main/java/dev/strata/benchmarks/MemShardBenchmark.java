@@ -58,6 +58,7 @@ public class MemShardBenchmark {
             full.createSeries(id, s.labels());
             for (int i = 0; i < s.timestamps().length; i++) full.append(id, s.timestamps()[i], s.values()[i]);
         }
+        full.sealAll(); // scan sealed chunks, as queries over older data do
         fullSeries = data.size();
     }
 

@@ -67,28 +67,40 @@ public class RemoteWriteIngestBenchmark {
         gateway = new IngestGateway(GatewayConfig.defaults("ingest"), producer, mapper, validator, System::currentTimeMillis);
     }
 
+    final ThreadCpu cpu = new ThreadCpu();
+
     @Setup(Level.Iteration)
     public void clearHistory() {
         producer.clear();
     }
 
+    @org.openjdk.jmh.annotations.TearDown(Level.Iteration)
+    public void reportCpu() {
+        cpu.report("samples");
+    }
+
     @Benchmark
     @OperationsPerInvocation(SERIES_PER_REQUEST)
     public List<ShardedEncoder.ShardRecord> decodeValidateEncode() {
+        cpu.begin();
         byte[] raw = SnappyBlock.decompress(body, 0, body.length, 64 << 20);
         RemoteWrite1Decoder.decode(raw, 0, raw.length, batch);
         if (!validator.validate(batch, ts).ok()) throw new IllegalStateException("invalid");
-        return encoder.encode(batch);
+        List<ShardedEncoder.ShardRecord> out = encoder.encode(batch);
+        cpu.end(SERIES_PER_REQUEST);
+        return out;
     }
 
     @Benchmark
     @OperationsPerInvocation(SERIES_PER_REQUEST)
     public WriteOutcome gatewayWrite() throws Exception {
+        cpu.begin();
         byte[] raw = SnappyBlock.decompress(body, 0, body.length, 64 << 20);
         WriteBatch b = new WriteBatch();
         RemoteWrite1Decoder.decode(raw, 0, raw.length, b);
         WriteOutcome o = gateway.write(b).get();
         if (o.status() != WriteOutcome.Status.ACCEPTED) throw new IllegalStateException(o.message());
+        cpu.end(SERIES_PER_REQUEST);
         if (producer.history().size() > 100_000) producer.clear();
         return o;
     }

@@ -25,7 +25,8 @@ final class LabelsCodec {
         byte[] buf = new byte[64];
         int n = writeVInt(buf, 0, labels.size());
         for (int i = 0; i < labels.size(); i++) {
-            for (String s : new String[] {labels.name(i), labels.value(i)}) {
+            for (int k = 0; k < 2; k++) {
+                String s = k == 0 ? labels.name(i) : labels.value(i);
                 byte[] b = s.getBytes(StandardCharsets.UTF_8);
                 if (b.length > MAX_TERM_BYTES) {
                     throw new IllegalArgumentException("label \"" + labels.name(i) + "\" of " + labels
@@ -38,6 +39,35 @@ final class LabelsCodec {
             }
         }
         return Arrays.copyOf(buf, n);
+    }
+
+    /**
+     * Calls {@code sink} with (pair index, offset, length) of each value's UTF-8 bytes inside
+     * {@code encoded} (as produced by {@link #encode}), so indexing reuses them without re-encoding.
+     */
+    static void forEachValue(byte[] encoded, ValueSlice sink) {
+        int[] pos = {0};
+        int pairs = readVIntUnchecked(encoded, pos);
+        for (int i = 0; i < pairs; i++) {
+            int nameLen = readVIntUnchecked(encoded, pos);
+            pos[0] += nameLen;
+            int valueLen = readVIntUnchecked(encoded, pos);
+            sink.accept(i, pos[0], valueLen);
+            pos[0] += valueLen;
+        }
+    }
+
+    interface ValueSlice {
+        void accept(int pair, int offset, int length);
+    }
+
+    private static int readVIntUnchecked(byte[] b, int[] pos) {
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte x = b[pos[0]++];
+            v |= (x & 0x7F) << shift;
+            if (x >= 0) return v;
+        }
     }
 
     static long checkHash(byte[] encoded) {

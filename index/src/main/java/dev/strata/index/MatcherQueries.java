@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.Term;
@@ -12,6 +13,8 @@ import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
+import org.apache.lucene.search.FieldExistsQuery;
+import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.PrefixQuery;
@@ -79,7 +82,7 @@ final class MatcherQueries {
     }
 
     static Query exists(String labelName) {
-        return new TermQuery(new Term(IndexFields.NAMES, labelName));
+        return new FieldExistsQuery(IndexFields.labelField(labelName));
     }
 
     /** The non-empty values {@code m} accepts. */
@@ -93,6 +96,17 @@ final class MatcherQueries {
         };
     }
 
+    /**
+     * The documents having a non-empty value of {@code m.name()} that {@code m}'s regex matches, by the
+     * fast path for its shape or, if {@code general}, always by the general terms walk. For tests
+     * comparing the two.
+     */
+    static Query regexMatchQuery(IndexReader reader, Matcher m, boolean general) throws IOException {
+        String field = IndexFields.labelField(m.name());
+        Values v = general ? generalRegex(reader, field, m, "") : regexValues(reader, field, m);
+        return v.toQuery(m.name());
+    }
+
     /** The non-empty values the regex of {@code m} matches, by the cheapest exact means. */
     private static Values regexValues(IndexReader reader, String field, Matcher m) throws IOException {
         RegexShape shape = RegexShape.of(m.value());
@@ -104,23 +118,45 @@ final class MatcherQueries {
                 if (set.size() == 1) return Values.of(new TermQuery(new Term(field, set.first())));
                 List<BytesRef> terms = new ArrayList<>(set.size());
                 for (String s : set) terms.add(new BytesRef(s));
-                return Values.of(new TermInSetQuery(field, terms));
+                return Values.of(setQuery(field, terms));
             }
             case PREFIX -> {
                 if (shape.prefix().isEmpty()) return Values.ALL;
-                return Values.of(new PrefixQuery(new Term(field, shape.prefix())));
+                return Values.of(prefix(field, shape.prefix(), true));
             }
             case PREFIX_NONEMPTY -> {
                 if (shape.prefix().isEmpty()) return Values.ALL;
-                return Values.of(new BooleanQuery.Builder()
-                        .add(new PrefixQuery(new Term(field, shape.prefix())), Occur.FILTER)
-                        .add(new TermQuery(new Term(field, shape.prefix())), Occur.MUST_NOT)
-                        .build());
+                return Values.of(prefix(field, shape.prefix(), false));
             }
             default -> {
                 return generalRegex(reader, field, m, shape.prefix());
             }
         }
+    }
+
+    /** The given values: postings of each term, or per-candidate ordinal checks when another clause leads. */
+    private static Query setQuery(String field, List<BytesRef> terms) {
+        return new IndexOrDocValuesQuery(new TermInSetQuery(field, terms), SortedDocValuesField.newSlowSetQuery(field, terms));
+    }
+
+    /**
+     * Values starting with {@code prefix} (and, unless {@code includePrefix}, not equal to it). Lucene
+     * picks per segment between walking the prefix's postings and, when another clause leads with
+     * few documents, checking each candidate's value ordinal against the prefix's ordinal range
+     * (sorted doc values: [prefix, prefix + 0xFF) in UTF-8 byte order, 0xFF never occurring in UTF-8).
+     */
+    private static Query prefix(String field, String prefix, boolean includePrefix) {
+        BytesRef lower = new BytesRef(prefix);
+        BytesRef upper = new BytesRef(java.util.Arrays.copyOf(lower.bytes, lower.length + 1));
+        upper.bytes[lower.length] = (byte) 0xFF;
+        Query index = new PrefixQuery(new Term(field, prefix));
+        if (!includePrefix) {
+            index = new BooleanQuery.Builder()
+                    .add(index, Occur.FILTER)
+                    .add(new TermQuery(new Term(field, prefix)), Occur.MUST_NOT)
+                    .build();
+        }
+        return new IndexOrDocValuesQuery(index, SortedDocValuesField.newSlowRangeQuery(field, lower, upper, includePrefix, false));
     }
 
     /**
@@ -143,7 +179,7 @@ final class MatcherQueries {
         }
         if (matched.isEmpty()) return Values.NONE;
         if (matched.size() == 1) return Values.of(new TermQuery(new Term(field, matched.get(0))));
-        return Values.of(new TermInSetQuery(field, matched));
+        return Values.of(setQuery(field, matched));
     }
 
     private static boolean startsWith(BytesRef t, BytesRef prefix) {

@@ -2,6 +2,14 @@ package dev.strata.index;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.lucene.index.MultiTerms;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.search.IndexSearcher;
 
@@ -15,6 +23,8 @@ final class ReaderSnapshot {
     final DirectoryReader reader;
     final IndexSearcher searcher;
     final int covered;
+    private final Map<String, List<String>> allTerms = new ConcurrentHashMap<>();
+    private volatile List<String> labelNames;
 
     ReaderSnapshot(DirectoryReader reader, int covered) {
         this.reader = reader;
@@ -23,6 +33,35 @@ final class ReaderSnapshot {
         // spend memory caching large filters (e.g. job="x") that are cheap to recompute.
         this.searcher.setQueryCache(null);
         this.covered = covered;
+    }
+
+    /** Every term of {@code field} in this reader, sorted; computed once per field per snapshot. */
+    List<String> allTerms(String field) throws IOException {
+        List<String> terms = allTerms.get(field);
+        if (terms != null) return terms;
+        List<String> computed = new ArrayList<>();
+        Terms t = MultiTerms.getTerms(reader, field);
+        if (t != null) {
+            TermsEnum te = t.iterator();
+            for (BytesRef b = te.next(); b != null; b = te.next()) computed.add(b.utf8ToString());
+        }
+        computed = List.copyOf(computed);
+        if (allTerms.size() < 64) allTerms.putIfAbsent(field, computed);
+        return computed;
+    }
+
+    /** Every label name in this reader (from the segments' field infos), sorted. */
+    List<String> labelNames() {
+        List<String> names = labelNames;
+        if (names == null) {
+            java.util.TreeSet<String> set = new java.util.TreeSet<>();
+            for (org.apache.lucene.index.FieldInfo fi : org.apache.lucene.index.FieldInfos.getMergedFieldInfos(reader)) {
+                String name = IndexFields.labelNameOf(fi.name);
+                if (name != null) set.add(name);
+            }
+            labelNames = names = List.copyOf(set);
+        }
+        return names;
     }
 
     boolean tryAcquire() {

@@ -7,7 +7,7 @@ import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
 import org.roaringbitmap.RoaringBitmap;
 
-/** Collects the series ids of matching documents into a bitmap (no scores). Not thread safe. */
+/** Collects the series ids of matching documents into a bitmap (no scores); {@link #flush()} after the search. Not thread safe. */
 final class SeriesIdCollector implements Collector {
     private final RoaringBitmap out;
     private final LeafSeriesIds leafIds;
@@ -16,6 +16,9 @@ final class SeriesIdCollector implements Collector {
         this.out = out;
         this.leafIds = leafIds;
     }
+
+    private final int[] buffer = new int[1024];
+    private int buffered;
 
     @Override
     public LeafCollector getLeafCollector(LeafReaderContext context) {
@@ -26,9 +29,16 @@ final class SeriesIdCollector implements Collector {
 
             @Override
             public void collect(int doc) {
-                out.add(ids[doc]);
+                if (buffered == buffer.length) flush();
+                buffer[buffered++] = ids[doc];
             }
         };
+    }
+
+    /** Adds the buffered ids to the bitmap; call after the search. Ids arrive mostly ascending, which addN likes. */
+    void flush() {
+        if (buffered > 0) out.addN(buffer, 0, buffered);
+        buffered = 0;
     }
 
     @Override

@@ -7,19 +7,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.IntPredicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
-import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -177,17 +176,30 @@ public final class ShardIndex implements AutoCloseable {
         }
     }
 
-    /** Rebuild path: adds a series under its recorded id; false (and nothing added) if id or labels exist. */
-    boolean restore(SeriesKey key) {
+    /**
+     * Rebuild path, step 1: records a series under its recorded id in the in-memory columns and
+     * returns its Lucene document, which the caller must pass to {@link #indexRestored} (from any
+     * thread) before committing. Null (and nothing recorded) if the id or the labels already exist.
+     * Only for an index no reader has seen yet: the ids are published before their documents exist.
+     */
+    Document prepareRestore(SeriesKey key) {
         byte[] encoded = LabelsCodec.encode(key.labels());
         long hash = key.labels().hash();
+        long check = LabelsCodec.checkHash(encoded);
         synchronized (writeLock) {
-            if (table.stored(key.seriesId())) return false;
-            if (lookup(key.labels(), hash, encoded) >= 0) return false;
-            insert(key.seriesId(), key.labels(), encoded, hash, LabelsCodec.checkHash(encoded),
-                    key.firstSampleMs(), key.lastSampleMs());
-            return true;
+            if (table.stored(key.seriesId())) return null;
+            if (lookup(key.labels(), hash, encoded) >= 0) return null;
+            table.set(key.seriesId(), key.labels(), key.firstSampleMs(), key.lastSampleMs(), check);
+            hashes.add(hash, key.seriesId());
+            nextId = Math.max(nextId, key.seriesId() + 1);
+            table.publish(nextId);
         }
+        return document(key.seriesId(), key.labels(), encoded, hash, check, key.firstSampleMs());
+    }
+
+    /** Rebuild path, step 2: indexes a document from {@link #prepareRestore}; thread safe (Lucene is). */
+    void indexRestored(Document doc) throws IOException {
+        writer.addDocument(doc);
     }
 
     private void insert(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs, long lastMs) {
@@ -204,10 +216,9 @@ public final class ShardIndex implements AutoCloseable {
 
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
-        for (int i = 0; i < labels.size(); i++) {
-            doc.add(new StringField(IndexFields.labelField(labels.name(i)), labels.value(i), Field.Store.NO));
-            doc.add(new StringField(IndexFields.NAMES, labels.name(i), Field.Store.NO));
-        }
+        // Label values are indexed as slices of the stored encoding: no second UTF-8 conversion.
+        LabelsCodec.forEachValue(encoded, (i, off, len) ->
+                doc.add(IndexFields.labelValue(labels.name(i), new BytesRef(encoded, off, len))));
         doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.HASH, hash));
@@ -322,7 +333,11 @@ public final class ShardIndex implements AutoCloseable {
         }
         out = new RoaringBitmap();
         Query q = MatcherQueries.build(s.reader, matchers);
-        if (!(q instanceof MatchNoDocsQuery)) s.searcher.search(q, new SeriesIdCollector(out, leafIds));
+        if (!(q instanceof MatchNoDocsQuery)) {
+            SeriesIdCollector collector = new SeriesIdCollector(out, leafIds);
+            s.searcher.search(q, collector);
+            collector.flush();
+        }
         for (int id = s.covered; id < limit; id++) {
             if (table.present(id) && matchesAll(table.cachedLabels(id), matchers)) out.add(id);
         }
@@ -346,12 +361,12 @@ public final class ShardIndex implements AutoCloseable {
         return out;
     }
 
-    /** Label names of the matching, active series (empty matchers: all series), sorted. */
+    /** Label names of the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(IndexFields.NAMES, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
+        return distinct(null, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
     }
 
-    /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted. */
+    /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelValues(String name, List<Matcher> matchers, long startMs, long endMs) {
         return distinct(IndexFields.labelField(name), (l, out) -> {
             String v = l.get(name);
@@ -359,29 +374,40 @@ public final class ShardIndex implements AutoCloseable {
         }, matchers, startMs, endMs);
     }
 
+    /** {@code field} is a label field (its values) or null (label names). */
     private List<String> distinct(String field, BiConsumer<Labels, Set<String>> fromLabels,
                                   List<Matcher> matchers, long startMs, long endMs) {
         ReaderSnapshot s = acquire();
         try {
             TreeSet<String> out = new TreeSet<>();
             int limit = table.limit();
-            if (matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) {
-                LabelTerms.allTerms(s.reader, field, out);
+            boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
+            if (matchers.isEmpty() && allTime) {
+                if (s.covered == limit) return field == null ? s.labelNames() : s.allTerms(field);
+                out.addAll(field == null ? s.labelNames() : s.allTerms(field));
                 for (int id = s.covered; id < limit; id++) {
                     if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
                 }
-                return new ArrayList<>(out);
+                return List.copyOf(out);
             }
-            RoaringBitmap ids = active(selectIn(s, matchers), startMs, endMs);
-            if (ids.getLongCardinality() <= options.labelsScanLimit()) {
-                ids.forEach((org.roaringbitmap.IntConsumer) id -> fromLabels.accept(labelsIn(s, id), out));
-            } else {
-                LabelTerms.termsOfSeries(s.reader, field, ids, leafIds, out);
-                for (int id = s.covered; id < limit; id++) {
-                    if (ids.contains(id)) fromLabels.accept(table.cachedLabels(id), out);
+            if (startMs > endMs) return List.of();
+            IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
+            Query q = MatcherQueries.build(s.reader, matchers);
+            if (!(q instanceof MatchNoDocsQuery)) {
+                if (field == null) {
+                    s.searcher.search(q, new LabelNamesCollector(leafIds, activeFilter, out));
+                } else {
+                    DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
+                    s.searcher.search(q, c);
+                    c.finish();
                 }
             }
-            return new ArrayList<>(out);
+            for (int id = s.covered; id < limit; id++) {
+                if (!table.present(id) || (activeFilter != null && !activeFilter.test(id))) continue;
+                Labels l = table.cachedLabels(id);
+                if (matchesAll(l, matchers)) fromLabels.accept(l, out);
+            }
+            return List.copyOf(out);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + field + " of shard " + shard, e);
         } finally {

@@ -6,6 +6,15 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.DocValues;
@@ -31,6 +40,7 @@ final class ShardIndexLoader {
     private static final Logger log = LoggerFactory.getLogger(ShardIndexLoader.class);
     private static final String WRITE_LOCK = IndexWriter.WRITE_LOCK_NAME;
     private static final int PROGRESS_EVERY = 100_000;
+    private static final int REBUILD_BATCH = 2048;
 
     private ShardIndexLoader() {}
 
@@ -165,7 +175,11 @@ final class ShardIndexLoader {
         }
     }
 
-    /** Wipes {@code dir} and indexes every series of the listing under its recorded id, then commits. */
+    /**
+     * Wipes {@code dir} and indexes every series of the listing under its recorded id, then commits.
+     * The listing is read on the calling thread in batches; Lucene documents are added by
+     * {@link ShardIndexOptions#rebuildThreads()} named threads (IndexWriter indexes concurrently).
+     */
     static ShardIndex rebuild(Directory dir, int shard, SeriesKeyListing listing, ShardIndexOptions options)
             throws IOException {
         for (String f : dir.listAll()) {
@@ -174,26 +188,68 @@ final class ShardIndexLoader {
         IndexWriter writer = new IndexWriter(dir, config(options, IndexWriterConfig.OpenMode.CREATE));
         ShardIndex index = new ShardIndex(shard, dir, writer, options, new SeriesTable(), new SeriesHashTable(1024),
                 new LeafSeriesIds(), DirectoryReader.open(writer), 0, -1, 0, true);
+        AtomicInteger threadNo = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(options.rebuildThreads(), r -> {
+            Thread t = new Thread(r, "strata-index-rebuild-" + shard + "-" + threadNo.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        // Bounds the documents held in memory: at most 2 batches per thread in flight.
+        Semaphore inFlight = new Semaphore(2 * options.rebuildThreads());
+        List<CompletableFuture<Void>> batches = new ArrayList<>();
         try {
             long t0 = System.nanoTime();
             long[] counts = new long[2]; // added, skipped
+            List<Document> batch = new ArrayList<>(REBUILD_BATCH);
             try {
                 listing.forEach(shard, key -> {
-                    if (index.restore(key)) counts[0]++; else counts[1]++;
-                    long seen = counts[0] + counts[1];
-                    if (seen % PROGRESS_EVERY == 0) logProgress(shard, counts, t0, false);
+                    Document doc = index.prepareRestore(key);
+                    if (doc == null) {
+                        counts[1]++;
+                    } else {
+                        counts[0]++;
+                        batch.add(doc);
+                        if (batch.size() == REBUILD_BATCH) {
+                            batches.add(submit(pool, inFlight, index, new ArrayList<>(batch)));
+                            batch.clear();
+                        }
+                    }
+                    if ((counts[0] + counts[1]) % PROGRESS_EVERY == 0) logProgress(shard, counts, t0, false);
                 });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
             }
+            if (!batch.isEmpty()) batches.add(submit(pool, inFlight, index, batch));
+            CompletableFuture.allOf(batches.toArray(new CompletableFuture<?>[0])).join();
             index.commit(-1);
             index.refresh();
             logProgress(shard, counts, t0, true);
             return index;
+        } catch (CompletionException e) {
+            index.close();
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            if (cause instanceof IOException io) throw io;
+            throw e;
         } catch (IOException | RuntimeException | Error e) {
             index.close();
             throw e;
+        } finally {
+            pool.shutdownNow();
         }
+    }
+
+    private static CompletableFuture<Void> submit(ExecutorService pool, Semaphore inFlight, ShardIndex index,
+                                                  List<Document> docs) {
+        inFlight.acquireUninterruptibly();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                for (Document d : docs) index.indexRestored(d);
+            } catch (IOException e) {
+                throw new UncheckedIOException("indexing rebuilt series", e);
+            } finally {
+                inFlight.release();
+            }
+        }, pool);
     }
 
     private static void logProgress(int shard, long[] counts, long t0, boolean done) {

@@ -43,10 +43,10 @@ class MatcherSemanticsTest {
         // maxPendingScan 0: every read refreshes, so matching runs through Lucene queries only.
         // maxPendingScan huge: never refreshes, so matching runs through the in-memory pending scan.
         for (int pending : new int[] {0, Integer.MAX_VALUE, 150}) {
-            ShardIndexOptions opts = new ShardIndexOptions(16, pending, 50, true);
+            ShardIndexOptions opts = new ShardIndexOptions(16, pending, true, 2);
             try (ShardIndex index = ShardIndex.inMemory(0, opts)) {
-                List<Series> series = populate(index, rnd, 600);
-                for (int q = 0; q < 400; q++) {
+                List<Series> series = populate(index, rnd, 400);
+                for (int q = 0; q < 250; q++) {
                     List<Matcher> ms = randomMatchers(rnd);
                     long[] range = randomRange(rnd);
                     RoaringBitmap expected = new RoaringBitmap();
@@ -66,10 +66,10 @@ class MatcherSemanticsTest {
     @Test
     void labelNamesAndValuesMatchReference() throws Exception {
         Random rnd = new Random(seed + 1);
-        for (int scanLimit : new int[] {0, 1_000_000}) {
-            try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, scanLimit, true))) {
-                List<Series> series = populate(index, rnd, 500);
-                for (int q = 0; q < 200; q++) {
+        for (int pending : new int[] {0, 1_000_000}) {
+            try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, pending, true, 2))) {
+                List<Series> series = populate(index, rnd, 300);
+                for (int q = 0; q < 120; q++) {
                     List<Matcher> ms = rnd.nextInt(4) == 0 ? List.of() : randomMatchers(rnd);
                     long[] range = rnd.nextInt(3) == 0 ? new long[] {Long.MIN_VALUE, Long.MAX_VALUE} : randomRange(rnd);
                     String name = NAMES[rnd.nextInt(NAMES.length)];
@@ -81,7 +81,7 @@ class MatcherSemanticsTest {
                             if (s.labels.has(name)) values.add(s.labels.get(name));
                         }
                     }
-                    String ctx = "seed=" + seed + " scanLimit=" + scanLimit + " matchers=" + ms + " range="
+                    String ctx = "seed=" + seed + " pending=" + pending + " matchers=" + ms + " range="
                             + range[0] + ".." + range[1];
                     assertEquals(new ArrayList<>(names), index.labelNames(ms, range[0], range[1]), ctx);
                     assertEquals(new ArrayList<>(values), index.labelValues(name, ms, range[0], range[1]), ctx + " name=" + name);
@@ -93,7 +93,7 @@ class MatcherSemanticsTest {
     @Test
     void topValuesCountsSeriesPerValue() throws Exception {
         Random rnd = new Random(seed + 2);
-        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, 50, true))) {
+        try (ShardIndex index = ShardIndex.inMemory(0, new ShardIndexOptions(16, 100, true, 2))) {
             List<Series> series = populate(index, rnd, 700);
             for (String name : NAMES) {
                 Map<String, Long> counts = new HashMap<>();

@@ -101,6 +101,25 @@ class ShardIndexDurabilityTest {
     }
 
     @Test
+    void largeRebuildIndexesEveryBatchOnSeveralThreads() throws IOException {
+        InMemorySeriesKeyListing listing = new InMemorySeriesKeyListing();
+        for (int i = 0; i < 5000; i++) listing.put(2, new SeriesKey(i, series(i), i, i + 10));
+        ShardIndexOptions opts = new ShardIndexOptions(16, 100, true, 3);
+        try (ShardIndex index = ShardIndex.open(tmp.resolve("shard-2"), 2, listing, opts)) {
+            assertTrue(index.rebuiltFromListing());
+            assertEquals(5000, index.seriesCount());
+            for (int i = 0; i < 5000; i += 7) {
+                assertEquals(i, index.seriesId(series(i)));
+                assertEquals(series(i), index.labels(i));
+            }
+            RoaringBitmap evens = new RoaringBitmap();
+            for (int i = 0; i < 5000; i += 2) evens.add(i);
+            assertEquals(evens, index.select(List.of(Matcher.eq("job", "even")), ALL_START, ALL_END));
+            assertEquals(RoaringBitmap.bitmapOfRange(3995, 5000), index.select(List.of(), 4005, ALL_END)); // last = id + 10
+        }
+    }
+
+    @Test
     void corruptSegmentFileTriggersRebuild() throws IOException {
         Path dir = tmp.resolve("shard-0");
         InMemorySeriesKeyListing listing = commitSome(dir, 0, 300);

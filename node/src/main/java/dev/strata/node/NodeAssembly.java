@@ -58,7 +58,7 @@ public final class NodeAssembly implements AutoCloseable {
                 config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
-                Map.of(), "unlimited", System.currentTimeMillis());
+                Map.of(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN);
         PrometheusApi api = new PrometheusApi(QueryEvaluator.of(engine), new IndexMetadataSource(shards::shards),
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler shardStatus = new ShardStatusHandler(shards::stats);

@@ -31,6 +31,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *       series per request, {@code --concurrency} requests in flight; or</li>
  *   <li>{@code --mode kafka}: straight to the ingest topic ({@code --bootstrap}, {@code --topic},
  *       {@code --shards}, {@code --spread}), encoded exactly as the gateway does.</li>
+ *   <li>{@code --mode local}: through the gateway's whole CPU path (snappy, decode, validate,
+ *       shard, encode) in this process, into a MockProducer: the gateway's CPU cost per sample
+ *       without network or Kafka (compare "samples per cpu-second" with the other modes).</li>
  * </ul>
  * Every {@code --report} seconds it prints acknowledged samples/s, this process's CPU use (cores,
  * from OperatingSystemMXBean process CPU time) and, with {@code --status-url}, the total consumer lag
@@ -40,14 +43,21 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class IngestBench {
     public static final String USAGE = """
-            usage: strata bench ingest [--mode http|kafka] [--hosts 1000] [--cpus 8] [--duration 60]
+            usage: strata bench ingest [--mode http|kafka|local] [--hosts 1000] [--cpus 8] [--duration 60]
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
                    [--bootstrap localhost:9092] [--topic strata-ingest] [--shards 8] [--spread 3]
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
                    [--step 15] [--backfill 82800] [--seed 1]""";
 
+    /** What a run achieved. */
+    public record Result(long rounds, long acked, long failed, double seconds, double cpuSeconds) {}
+
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = parse(args);
+        run(parse(args));
+    }
+
+    /** Runs the load with the given options (names as on the command line, without "--"). */
+    public static Result run(Map<String, String> o) throws Exception {
         String mode = o.getOrDefault("mode", "http");
         int hosts = Integer.parseInt(o.getOrDefault("hosts", "1000"));
         int cpus = Integer.parseInt(o.getOrDefault("cpus", "8"));
@@ -68,6 +78,8 @@ public final class IngestBench {
             case "kafka" -> new KafkaSender(o.getOrDefault("bootstrap", "localhost:9092"), o.getOrDefault("topic", "strata-ingest"),
                     ShardMapper.byMetricName(Integer.parseInt(o.getOrDefault("shards", "8")), Integer.parseInt(o.getOrDefault("spread", "3"))),
                     concurrency);
+            case "local" -> new LocalSender(ShardMapper.byMetricName(Integer.parseInt(o.getOrDefault("shards", "8")),
+                    Integer.parseInt(o.getOrDefault("spread", "3"))));
             default -> throw new IllegalArgumentException("unknown --mode " + mode + "\n" + USAGE);
         };
 
@@ -108,6 +120,7 @@ public final class IngestBench {
                 rounds, acked, elapsed / 1e9, acked * 1e9 / elapsed, sender.failed.get(), cpu / 1e9,
                 cpu / (double) elapsed, acked / (cpu / 1e9), lag(statusUrl));
         sender.close();
+        return new Result(rounds, acked, sender.failed.get(), elapsed / 1e9, cpu / 1e9);
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -181,7 +194,6 @@ public final class IngestBench {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
             inFlight.acquire();
             client.sendAsync(req, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                inFlight.release();
                 if (e == null && r.statusCode() / 100 == 2) {
                     acked.addAndGet(samples);
                 } else {
@@ -190,7 +202,46 @@ public final class IngestBench {
                         System.err.println("request failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
                     }
                 }
+                inFlight.release(); // after counting, so drain() sees every result
             });
+        }
+    }
+
+    private static final class LocalSender extends Sender {
+        private final org.apache.kafka.clients.producer.MockProducer<byte[], byte[]> producer =
+                new org.apache.kafka.clients.producer.MockProducer<>(true, null,
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer());
+        private final dev.strata.ingest.gateway.IngestGateway gateway;
+
+        LocalSender(ShardMapper mapper) {
+            super(1);
+            gateway = new dev.strata.ingest.gateway.IngestGateway(dev.strata.ingest.gateway.GatewayConfig.defaults("local"),
+                    producer, mapper, new dev.strata.ingest.validate.BatchValidator(
+                            dev.strata.ingest.validate.ValidationLimits.defaults()), System::currentTimeMillis);
+        }
+
+        private final java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private long gatewayCpuNanos;
+
+        @Override
+        void send(byte[] rw1, int samples) throws Exception {
+            byte[] body = SnappyBlock.compress(rw1, 0, rw1.length);
+            long cpu0 = threads.getCurrentThreadCpuTime();
+            byte[] raw = SnappyBlock.decompress(body, 0, body.length, 256 << 20);
+            WriteBatch b = new WriteBatch();
+            RemoteWrite1Decoder.decode(raw, 0, raw.length, b);
+            var o = gateway.write(b).get();
+            gatewayCpuNanos += threads.getCurrentThreadCpuTime() - cpu0;
+            if (o.status() == dev.strata.ingest.gateway.WriteOutcome.Status.ACCEPTED) acked.addAndGet(samples);
+            else failed.addAndGet(samples);
+            producer.clear();
+        }
+
+        @Override
+        public void close() {
+            System.out.printf("gateway path only (decompress, decode, validate, shard, encode, produce): cpu %.1fs, "
+                    + "%.0f samples per cpu-second%n", gatewayCpuNanos / 1e9, acked.get() / (gatewayCpuNanos / 1e9));
         }
     }
 
@@ -219,8 +270,8 @@ public final class IngestBench {
                 producer.send(new ProducerRecord<>(topic, r.shard(), null, r.value()), (m, e) -> {
                     if (e != null) ok.set(false);
                     if (pending.decrementAndGet() == 0) {
-                        inFlight.release();
                         if (ok.get()) acked.addAndGet(samples); else failed.addAndGet(samples);
+                        inFlight.release(); // after counting, so drain() sees every result
                     }
                 });
             }

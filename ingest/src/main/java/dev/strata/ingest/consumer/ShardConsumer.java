@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardConsumer.class);
+    /** Rejection reason for samples of a series the index refused. */
+    public static final String INVALID_SERIES = "invalid_series";
 
     private final ShardConsumerConfig config;
     private final Consumer<byte[], byte[]> consumer;
@@ -147,7 +149,14 @@ public final class ShardConsumer implements Runnable {
     }
 
     private void process(ConsumerRecord<byte[], byte[]> r) {
-        byte[] v = r.value();
+        apply(r.offset(), r.value());
+    }
+
+    /**
+     * Applies one record of this shard's partition at {@code offset}: the loop's per-record step,
+     * public for replay tools and benchmarks. Call only from the thread that owns this consumer.
+     */
+    public void apply(long offset, byte[] v) {
         try {
             if (v == null) throw new CorruptRecordException("shard record: null value");
             reader.reset(v, 0, v.length);
@@ -155,9 +164,12 @@ public final class ShardConsumer implements Runnable {
                 throw new CorruptRecordException("shard record for shard " + reader.shard() + " found in partition " + config.shard());
             }
             long samples = 0;
-            long offset = r.offset();
             while (reader.nextSeries()) {
                 int id = resolveSeries();
+                if (id < 0) {
+                    for (int i = 0; i < reader.sampleCount(); i++) stats.reject(INVALID_SERIES);
+                    continue;
+                }
                 if (replayFilter.skip(offset, reader.seriesHash())) {
                     long skipped = 0;
                     while (reader.nextSample()) skipped++;
@@ -168,6 +180,11 @@ public final class ShardConsumer implements Runnable {
                 while (reader.nextSample()) {
                     long ts = reader.timestamp();
                     String rejected = store.append(id, ts, reader.value());
+                    if (rejected == ShardStore.UNKNOWN_SERIES) {
+                        // Evicted while idle (or never created in the store): bring it back, retry once.
+                        store.createSeries(id, cache.labels(id) != null ? cache.labels(id) : reader.labels());
+                        rejected = store.append(id, ts, reader.value());
+                    }
                     if (rejected == null) {
                         samples++;
                         if (ts > maxTs) maxTs = ts;
@@ -180,13 +197,13 @@ public final class ShardConsumer implements Runnable {
             stats.samplesTotal += samples;
         } catch (CorruptRecordException e) {
             stats.corruptRecords++;
-            stats.lastError = "offset " + r.offset() + ": " + e.getMessage();
-            LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), r.offset(), e.getMessage());
+            stats.lastError = "offset " + offset + ": " + e.getMessage();
+            LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), offset, e.getMessage());
         }
         stats.recordsTotal++;
-        stats.lastOffset = r.offset();
-        stats.position = r.offset() + 1;
-        appliedOffset = r.offset();
+        stats.lastOffset = offset;
+        stats.position = offset + 1;
+        appliedOffset = offset;
     }
 
     /** The series id of the reader's current entry, creating the series in index and store if new. */
@@ -204,8 +221,14 @@ public final class ShardConsumer implements Runnable {
         }
         id = index.seriesId(labels);
         if (id < 0) {
-            long first = reader.peekFirstTimestamp();
-            id = index.addSeries(labels, first);
+            try {
+                id = index.addSeries(labels, reader.peekFirstTimestamp());
+            } catch (IllegalArgumentException e) {
+                // The index refuses it (e.g. a label longer than Lucene can index): drop, count, go on.
+                stats.lastError = "series " + labels + " rejected by the index: " + e.getMessage();
+                LOG.warn("shard {}: {}", config.shard(), stats.lastError);
+                return -1;
+            }
             stats.seriesCreated++;
         }
         if (!store.hasSeries(id)) store.createSeries(id, labels);

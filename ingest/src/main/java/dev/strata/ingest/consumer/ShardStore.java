@@ -7,6 +7,12 @@ import dev.strata.store.model.Labels;
  * an adapter over MemShard implements it. Called from the shard's consumer thread only.
  */
 public interface ShardStore {
+    /**
+     * The reason {@link #append} returns when the id is not (or no longer: evicted while idle) in the
+     * store; the consumer then re-creates the series and retries once. Compare by identity.
+     */
+    String UNKNOWN_SERIES = "unknown_series";
+
     boolean hasSeries(int seriesId);
 
     void createSeries(int seriesId, Labels labels);

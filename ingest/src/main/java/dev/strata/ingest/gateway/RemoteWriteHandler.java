@@ -79,8 +79,8 @@ public final class RemoteWriteHandler {
         content.getBytes(content.readerIndex(), body);
         final int v = version;
         return CompletableFuture.supplyAsync(() -> decode(body, v), executor)
-                .thenCompose(batch -> batch == null ? null : gateway.write(batch)
-                        .thenApply(o -> withV2Headers(v, respond(o), o.samples())))
+                .thenCompose(gateway::write)
+                .thenApply(o -> withV2Headers(v, respond(o), o.samples()))
                 .exceptionally(e -> {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
                     if (c instanceof MalformedRequestException) {

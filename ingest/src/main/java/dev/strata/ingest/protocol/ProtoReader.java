@@ -76,9 +76,7 @@ public final class ProtoReader {
         if (limit - pos < 8) {
             throw new MalformedRequestException("protobuf: truncated fixed64 at offset " + pos);
         }
-        long v = (buf[pos] & 0xFFL) | (buf[pos + 1] & 0xFFL) << 8 | (buf[pos + 2] & 0xFFL) << 16
-                | (buf[pos + 3] & 0xFFL) << 24 | (buf[pos + 4] & 0xFFL) << 32 | (buf[pos + 5] & 0xFFL) << 40
-                | (buf[pos + 6] & 0xFFL) << 48 | (buf[pos + 7] & 0xFFL) << 56;
+        long v = Utf8Bytes.getLong(buf, pos);
         pos += 8;
         return v;
     }

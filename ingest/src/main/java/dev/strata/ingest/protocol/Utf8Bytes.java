@@ -1,14 +1,43 @@
 package dev.strata.ingest.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /** Helpers over UTF-8 byte ranges, so decoded labels need no String until a series is new. */
 public final class Utf8Bytes {
     private Utf8Bytes() {}
 
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** 8 bytes at {@code off}, little-endian (caller checks bounds). */
+    public static long getLong(byte[] b, int off) {
+        return (long) LONG.get(b, off);
+    }
+
+    /**
+     * A cheap 32-bit hash of a byte range (length, first and last 8 bytes, and the middle for longer
+     * ranges): for hash tables whose hits are confirmed by {@link #equals}.
+     */
+    public static int quickHash(byte[] b, int off, int len) {
+        long h;
+        if (len >= 8) {
+            h = getLong(b, off) * 0x9E3779B97F4A7C15L ^ getLong(b, off + len - 8);
+            if (len > 16) h = h * 0xC2B2AE3D27D4EB4FL ^ getLong(b, off + (len >>> 1) - 4);
+        } else {
+            h = 0;
+            for (int i = 0; i < len; i++) h = (h << 8) | (b[off + i] & 0xFF);
+        }
+        h = (h ^ len) * 0xff51afd7ed558ccdL;
+        return (int) (h ^ (h >>> 32));
+    }
+
     /** True if {@code b[off, off+len)} is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
     public static boolean isValid(byte[] b, int off, int len) {
         int i = off, end = off + len;
+        // ASCII fast path: 8 bytes at a time while no byte has its high bit set.
+        while (i + 8 <= end && (getLong(b, i) & 0x8080808080808080L) == 0) i += 8;
         while (i < end) {
             int c = b[i] & 0xFF;
             if (c < 0x80) {
@@ -54,8 +83,22 @@ public final class Utf8Bytes {
         return aLen - bLen;
     }
 
+    /** Byte equality; hand-rolled for short ranges, where Arrays.equals's setup cost dominates. */
     public static boolean equals(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
-        return aLen == bLen && java.util.Arrays.equals(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
+        if (aLen != bLen) return false;
+        if (aLen > 64) return java.util.Arrays.equals(a, aOff, aOff + aLen, b, bOff, bOff + bLen);
+        int i = 0;
+        for (; i + 8 <= aLen; i += 8) {
+            if (getLong(a, aOff + i) != getLong(b, bOff + i)) return false;
+        }
+        if (i < aLen && aLen >= 8) {
+            // Overlapping last word covers the tail.
+            return getLong(a, aOff + aLen - 8) == getLong(b, bOff + aLen - 8);
+        }
+        for (; i < aLen; i++) {
+            if (a[aOff + i] != b[bOff + i]) return false;
+        }
+        return true;
     }
 
     public static String string(byte[] b, int off, int len) {

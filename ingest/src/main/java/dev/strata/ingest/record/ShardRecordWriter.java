@@ -1,5 +1,6 @@
 package dev.strata.ingest.record;
 
+import dev.strata.ingest.protocol.Utf8Bytes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -147,9 +148,7 @@ public final class ShardRecordWriter {
     // --- string table ---
 
     private int intern(byte[] b, int off, int len) {
-        int h = 0x9E3779B9 ^ len;
-        for (int i = 0; i < len; i++) h = 31 * h + b[off + i];
-        h ^= h >>> 16;
+        int h = Utf8Bytes.quickHash(b, off, len);
         int mask = table.length - 1;
         for (int slot = h & mask; ; slot = (slot + 1) & mask) {
             int id = table[slot] - 1;
@@ -159,7 +158,7 @@ public final class ShardRecordWriter {
                 if (strings * 2 > table.length) rehash();
                 return id;
             }
-            if (strHash[id] == h && Arrays.equals(strBytes, strOff[id], strOff[id] + strLen[id], b, off, off + len)) {
+            if (strHash[id] == h && Utf8Bytes.equals(strBytes, strOff[id], strLen[id], b, off, len)) {
                 return id;
             }
         }

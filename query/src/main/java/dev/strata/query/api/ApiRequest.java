@@ -10,9 +10,10 @@ import java.nio.charset.StandardCharsets;
  * the request can be released as soon as {@link PrometheusApi#handle} returns.
  *
  * @param path the URL path, percent-decoded (as Go's {@code URL.Path}, which Prometheus routes on)
- * @param receivedNanos {@link System#nanoTime()} when the request arrived (for queue-time stats)
+ * @param receivedNanos {@link System#nanoTime()} when the request arrived (queue time, timeouts)
+ * @param origin the {@code Origin} header, null when absent
  */
-public record ApiRequest(HttpMethod method, String path, FormValues form, long receivedNanos) {
+public record ApiRequest(HttpMethod method, String path, FormValues form, long receivedNanos, String origin) {
 
     public static ApiRequest from(FullHttpRequest req, long receivedNanos) {
         String uri = req.uri();
@@ -26,7 +27,8 @@ public record ApiRequest(HttpMethod method, String path, FormValues form, long r
             body = req.content().toString(StandardCharsets.UTF_8);
         }
         String path = decodePath(rawPath);
-        return new ApiRequest(req.method(), path == null ? rawPath : path, FormValues.parse(body, query), receivedNanos);
+        return new ApiRequest(req.method(), path == null ? rawPath : path, FormValues.parse(body, query), receivedNanos,
+                req.headers().get(HttpHeaderNames.ORIGIN));
     }
 
     private static boolean isForm(String contentType) {

@@ -2,6 +2,7 @@ package dev.strata.query.api;
 
 import dev.strata.query.engine.QueryOptions;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.TreeMap;
 
 /**
@@ -13,10 +14,21 @@ import java.util.TreeMap;
  * @param flags the node's effective configuration, reported by {@code status/flags} (sorted by name)
  * @param storageRetention reported by {@code status/runtimeinfo}, e.g. {@code "15d"}
  * @param startTimeMs when the node started, reported by {@code status/runtimeinfo}
+ * @param corsOrigin requests whose {@code Origin} fully matches get CORS headers (Prometheus's
+ *     {@code --web.cors.origin}, default {@code .*}); null sends none
  */
 public record ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
-                          String storageRetention, long startTimeMs) {
+                          String storageRetention, long startTimeMs, Pattern corsOrigin) {
+    /** Prometheus's default CORS origin pattern: any origin. */
+    public static final Pattern ANY_ORIGIN = Pattern.compile(".*");
+
     public ApiSettings {
         flags = new TreeMap<>(flags);
+    }
+
+    /** Settings with Prometheus's default CORS policy (any origin). */
+    public ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
+                       String storageRetention, long startTimeMs) {
+        this(queryDefaults, buildInfo, flags, storageRetention, startTimeMs, ANY_ORIGIN);
     }
 }

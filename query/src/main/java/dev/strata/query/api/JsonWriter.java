@@ -75,13 +75,44 @@ public final class JsonWriter {
 
     /** Milliseconds as Prometheus's seconds number, e.g. {@code 1435781451.781}. */
     public JsonWriter timestamp(long ms) {
-        scratch.setLength(0);
-        SampleValueFormat.appendTimestamp(ms, scratch);
-        return raw(scratch);
+        if (ms < 0) {
+            scratch.setLength(0);
+            SampleValueFormat.appendTimestamp(ms, scratch);
+            return raw(scratch);
+        }
+        ensure(24);
+        writeDigits(ms / 1000);
+        int frac = (int) (ms % 1000);
+        if (frac != 0) {
+            buf[len++] = '.';
+            buf[len++] = (byte) ('0' + frac / 100);
+            buf[len++] = (byte) ('0' + frac / 10 % 10);
+            buf[len++] = (byte) ('0' + frac % 10);
+        }
+        return this;
+    }
+
+    /** Non-negative decimal digits straight into the buffer (room already ensured). */
+    private void writeDigits(long v) {
+        int n = 1;
+        for (long x = v; x >= 10; x /= 10) n++;
+        int end = len + n;
+        for (int i = end - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + (v % 10));
+            v /= 10;
+        }
+        len = end;
     }
 
     /** A sample value as Prometheus's quoted string, e.g. {@code "1.5"}, {@code "NaN"}, {@code "+Inf"}. */
     public JsonWriter sampleValue(double v) {
+        if (v >= 0 && v < 1e15 && v == (long) v && (v != 0 || Double.doubleToRawLongBits(v) == 0)) {
+            ensure(18);
+            buf[len++] = '"';
+            writeDigits((long) v);
+            buf[len++] = '"';
+            return this;
+        }
         scratch.setLength(0);
         scratch.append('"');
         SampleValueFormat.appendValue(v, scratch);

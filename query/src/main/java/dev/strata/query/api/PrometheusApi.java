@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * rejected submission (executor saturated or shut down) is answered with an {@code unavailable} error.
  *
  * <p>Routes, as Prometheus registers them: GET+POST {@code query}, {@code query_range},
- * {@code series}, {@code labels}, {@code format_query}; GET {@code label/<name>/values},
+ * {@code query_exemplars} (always empty: Strata keeps no exemplars), {@code series}, {@code labels},
+ * {@code format_query}; GET {@code label/<name>/values},
  * {@code metadata}, {@code status/buildinfo}, {@code status/runtimeinfo}, {@code status/flags};
  * OPTIONS anything (204). Unknown paths get Prometheus's router answers (404 / 405 plain text).
  */
@@ -42,6 +43,7 @@ public final class PrometheusApi {
     private final Map<String, Route> routes = new LinkedHashMap<>();
     private final SeriesEndpoints seriesEndpoints;
     private final Executor executor;
+    private final java.util.regex.Pattern corsOrigin;
 
     /**
      * @param evaluator the PromQL engine
@@ -53,12 +55,14 @@ public final class PrometheusApi {
     public PrometheusApi(QueryEvaluator evaluator, SeriesMetadataSource metadata, ApiSettings settings,
                          Executor executor, LongSupplier clockMs) {
         this.executor = executor;
+        this.corsOrigin = settings.corsOrigin();
         QueryEndpoints q = new QueryEndpoints(evaluator, settings.queryDefaults(), clockMs);
         this.seriesEndpoints = new SeriesEndpoints(metadata);
         StatusEndpoints status = new StatusEndpoints(settings, clockMs);
         routes.put(PREFIX + "/query", new Route(GET_POST, q::instant));
         routes.put(PREFIX + "/query_range", new Route(GET_POST, q::range));
         routes.put(PREFIX + "/format_query", new Route(GET_POST, q::formatQuery));
+        routes.put(PREFIX + "/query_exemplars", new Route(GET_POST, q::exemplars));
         routes.put(PREFIX + "/series", new Route(GET_POST, seriesEndpoints::series));
         routes.put(PREFIX + "/labels", new Route(GET_POST, seriesEndpoints::labelNames));
         routes.put(PREFIX + "/metadata", new Route(GET, seriesEndpoints::metadata));
@@ -74,6 +78,21 @@ public final class PrometheusApi {
 
     public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
         ApiRequest r = ApiRequest.from(req, System.nanoTime());
+        return route(r).thenApply(resp -> cors(r, resp));
+    }
+
+    /** Prometheus's {@code SetCORS}: only for an {@code Origin} the configured pattern fully matches. */
+    private FullHttpResponse cors(ApiRequest r, FullHttpResponse resp) {
+        if (corsOrigin == null || r.origin() == null || !corsOrigin.matcher(r.origin()).matches()) return resp;
+        resp.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_HEADERS, "Accept, Authorization, Content-Type, Origin");
+        resp.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS");
+        resp.headers().set(HttpHeaderNames.ACCESS_CONTROL_EXPOSE_HEADERS, "Date");
+        resp.headers().set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, r.origin());
+        resp.headers().set(HttpHeaderNames.VARY, "Origin");
+        return resp;
+    }
+
+    private CompletableFuture<FullHttpResponse> route(ApiRequest r) {
         Route route = route(r.path());
         if (r.method().equals(HttpMethod.OPTIONS) && r.path().startsWith(PREFIX + "/")) {
             return CompletableFuture.completedFuture(ApiResponses.noContent());
@@ -88,7 +107,14 @@ public final class PrometheusApi {
         }
         CompletableFuture<FullHttpResponse> out = new CompletableFuture<>();
         try {
-            executor.execute(() -> out.complete(answer(route, r)));
+            executor.execute(() -> {
+                try {
+                    out.complete(answer(route, r));
+                } catch (Throwable t) { // e.g. OutOfMemoryError: never leave the connection waiting
+                    out.completeExceptionally(t);
+                    throw t;
+                }
+            });
         } catch (RejectedExecutionException e) {
             out.complete(ApiResponses.error(new ApiException(ErrorType.UNAVAILABLE, "query executor is saturated or stopped")));
         }
@@ -102,7 +128,7 @@ public final class PrometheusApi {
             return ApiResponses.success(res.data(), res.warnings(), res.infos());
         } catch (ApiException e) {
             return ApiResponses.error(e);
-        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        } catch (RuntimeException | StackOverflowError e) { // a deeply nested query can overflow the stack
             LOG.error("internal error answering {} {}", r.method(), r.path(), e);
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return ApiResponses.error(new ApiException(ErrorType.INTERNAL, msg, e));

@@ -38,7 +38,7 @@ final class QueryEndpoints {
         FormValues f = r.form();
         long limit = RequestParams.limit(f);
         long time = RequestParams.optionalTime(f, "time", clockMs.getAsLong());
-        QueryOptions opts = options(f);
+        QueryOptions opts = options(f, r.receivedNanos());
         String query = f.first("query");
         try {
             Parser.parse(query);
@@ -63,7 +63,7 @@ final class QueryEndpoints {
         if (rangeNanos(start, end) / stepNanos > MAX_POINTS_PER_SERIES) {
             throw ApiException.badData("exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
         }
-        QueryOptions opts = options(f);
+        QueryOptions opts = options(f, r.receivedNanos());
         String query = f.first("query");
         Expr expr;
         try {
@@ -82,6 +82,23 @@ final class QueryEndpoints {
         long started = System.nanoTime();
         QueryResult res = run(() -> evaluator.range(query, start, end, step, opts));
         return answer(r, f, res, limit, started);
+    }
+
+    /**
+     * {@code /api/v1/query_exemplars}: parameters checked as Prometheus does; Strata stores no
+     * exemplars, so every valid request is answered with an empty list.
+     */
+    ApiResult exemplars(ApiRequest r) {
+        FormValues f = r.form();
+        long start = RequestParams.optionalTime(f, "start", ParamParsers.MIN_TIME_MS);
+        long end = RequestParams.optionalTime(f, "end", ParamParsers.MAX_TIME_MS);
+        if (end < start) throw ApiException.badData("end timestamp must not be before start timestamp");
+        try {
+            Parser.parse(f.first("query"));
+        } catch (ParseException e) {
+            throw ApiException.badData(e.getMessage());
+        }
+        return ApiResult.of(w -> w.raw("[]"));
     }
 
     ApiResult formatQuery(ApiRequest r) {
@@ -106,18 +123,22 @@ final class QueryEndpoints {
         }
     }
 
-    /** The request's {@code timeout} (can only shorten the configured one) and {@code lookback_delta}. */
-    private QueryOptions options(FormValues f) {
+    /**
+     * The request's {@code timeout} (can only shorten the configured one) and {@code lookback_delta}.
+     * As in Prometheus, the time a request waited for the executor counts against its timeout.
+     */
+    private QueryOptions options(FormValues f, long receivedNanos) {
         QueryOptions o = defaults;
+        long budgetNanos = o.timeoutMs() > 0 ? o.timeoutMs() * 1_000_000L : Long.MAX_VALUE;
         String to = f.first("timeout");
-        if (!to.isEmpty()) {
-            long ns = RequestParams.durationNanos(f, "timeout");
-            if (ns <= 0) {
-                // The deadline has passed before the query could start, as in Prometheus.
+        if (!to.isEmpty()) budgetNanos = Math.min(budgetNanos, RequestParams.durationNanos(f, "timeout"));
+        if (budgetNanos != Long.MAX_VALUE) {
+            long left = budgetNanos - (System.nanoTime() - receivedNanos);
+            if (left <= 0) {
+                // The deadline passed before the query could start.
                 throw new ApiException(ErrorType.TIMEOUT, "query timed out in query queue");
             }
-            long ms = Math.max(1, (ns + 999_999) / 1_000_000);
-            if (o.timeoutMs() <= 0 || ms < o.timeoutMs()) o = o.withTimeoutMs(ms);
+            o = o.withTimeoutMs(Math.max(1, (left + 999_999) / 1_000_000));
         }
         String lb = f.first("lookback_delta");
         if (!lb.isEmpty()) {

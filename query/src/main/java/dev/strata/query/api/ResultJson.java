@@ -14,7 +14,7 @@ import dev.strata.query.engine.Vector;
  * {@code "stats"} when asked. Vector elements are {@code {"metric":{...},"value":[t,"v"]}}, matrix
  * series {@code {"metric":{...},"values":[[t,"v"],...]}}, scalars and strings {@code [t,"v"]}.
  */
-final class ResultJson {
+public final class ResultJson {
     private ResultJson() {}
 
     static void queryData(Value value, StatsJson stats, JsonWriter w) {
@@ -27,7 +27,7 @@ final class ResultJson {
         w.raw('}');
     }
 
-    static void result(Value value, JsonWriter w) {
+    public static void result(Value value, JsonWriter w) {
         if (value instanceof Vector v) {
             w.raw('[');
             boolean first = true;

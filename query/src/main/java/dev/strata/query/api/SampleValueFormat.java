@@ -15,10 +15,12 @@ import java.math.RoundingMode;
  * milliseconds are not zero, a point and exactly three digits ({@code 1435781451.780}), negative
  * times with a leading minus over the absolute value (Prometheus's {@code MarshalTimestamp}).
  *
- * <p>Java 17's {@link Double#toString} is not always the shortest round-trip form (JDK-4511638), so its
- * digits are only a starting point: they are shortened while a shorter rounding still reads back as
- * the same double, and the last-digit choice is checked against exact arithmetic only in the rare
- * case where two neighbours both read back.
+ * <p>Shortest form, fastest first: integers below 1e15 print directly; values with at most 15
+ * significant digits are found by scaling with exact powers of ten ({@link #fewDigits}); other values
+ * in [1e-6, 1e15) by a binary search over the decimal scale with exact rounding and an exact
+ * read-back check ({@link #searchScale}, {@link DecimalToDouble}); the rest (huge, tiny, undecidable
+ * cases) start from {@link Double#toString}'s digits, which on Java 17 are not always the shortest nor
+ * the closest (JDK-4511638), and shorten and correct them.
  */
 public final class SampleValueFormat {
     private SampleValueFormat() {}
@@ -39,7 +41,8 @@ public final class SampleValueFormat {
             out.append((long) v);
             return;
         }
-        Decimal d = shortest(abs);
+        Decimal d = abs >= 1e-7 && abs < 1e15 ? fewDigits(abs) : null;
+        if (d == null) d = shortest(abs);
         if (v < 0) out.append('-');
         if (abs < 1e-6 || abs >= 1e21) appendE(d, out); else appendF(d, out);
     }
@@ -79,7 +82,35 @@ public final class SampleValueFormat {
     /** digits d1..dn (no leading zeros) with the value 0.d1..dn * 10^point. */
     record Decimal(String digits, int point) {}
 
+    private static final double[] POW10 = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
+            1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+    /**
+     * Fast path for values with at most 15 significant digits (gauges like 20.5, most ratios of small
+     * numbers): finds m and k with {@code m / 10^k == abs} in double arithmetic (division by an exact
+     * power of ten is correctly rounded, so the decimal m*10^-k reads back as abs). Decimals of at most
+     * 15 significant digits map to distinct doubles, so that decimal is the only one of its length or
+     * shorter: it is the shortest and the closest. Null when no such m exists.
+     */
+    static Decimal fewDigits(double abs) {
+        for (int k = 0; k <= 22; k++) {
+            double m = abs * POW10[k];
+            if (m >= 1e15) return null;
+            if (m == Math.rint(m) && m / POW10[k] == abs) {
+                long lm = (long) m;
+                if (lm == 0) continue;
+                String digits = Long.toString(lm);
+                return normalize(digits, digits.length() - k);
+            }
+        }
+        return null;
+    }
+
     static Decimal shortest(double abs) {
+        if (abs >= 1e-6 && abs < 1e15) {
+            Decimal d = searchScale(abs);
+            if (d != null) return d;
+        }
         Decimal d = fromJavaString(Double.toString(abs));
         // Shorten while a rounding to one digit less still reads back as the same double.
         while (d.digits.length() > 1) {
@@ -88,6 +119,48 @@ public final class SampleValueFormat {
             d = shorter;
         }
         return closestOfLength(d, abs);
+    }
+
+    /**
+     * Shortest form by binary search over the decimal scale k: the smallest k for which the integer
+     * nearest to {@code abs * 10^k} reads back as abs. Reading back is monotone in k, the nearest
+     * integer is the closest decimal of its scale, and at the smallest k it has the fewest significant
+     * digits, so this is Go's answer. Requires 1e-6 &lt;= abs &lt; 1e15 (k stays within 0..22, the
+     * integer part needs no negative scale); null when a probe cannot be decided exactly.
+     */
+    static Decimal searchScale(double abs) {
+        int lo = 0, hi = 22;
+        long best = Long.MIN_VALUE;
+        int bestK = -1;
+        while (lo <= hi) {
+            int k = (lo + hi) >>> 1;
+            long r = roundedScaled(abs, k);
+            boolean ok;
+            if (r == Long.MIN_VALUE) {
+                if (!(abs * POW10[k] < 0x1p62)) {
+                    ok = true; // more than 18 digits: past the 17 that always suffice
+                    r = Long.MIN_VALUE;
+                } else {
+                    return null; // too close to a half to decide cheaply
+                }
+            } else {
+                double back = r == 0 ? 0 : DecimalToDouble.convert(r, -k);
+                if (Double.isNaN(back)) return null;
+                ok = back == abs;
+            }
+            if (ok) {
+                if (r != Long.MIN_VALUE) {
+                    best = r;
+                    bestK = k;
+                }
+                hi = k - 1;
+            } else {
+                lo = k + 1;
+            }
+        }
+        if (best == Long.MIN_VALUE || bestK != lo) return null;
+        String digits = Long.toString(best);
+        return normalize(digits, digits.length() - bestK);
     }
 
     /**
@@ -120,6 +193,19 @@ public final class SampleValueFormat {
     }
 
     private static Decimal closer(Decimal a, Decimal b, double abs) {
+        // Common scale: both candidates as integers times 10^-k.
+        int ka = a.digits.length() - a.point;
+        int kb = b.digits.length() - b.point;
+        int k = Math.max(ka, kb);
+        if (k >= 0 && k <= 22 && a.digits.length() + (k - ka) <= 18 && b.digits.length() + (k - kb) <= 18) {
+            long ua = Long.parseLong(a.digits) * (long) POW10[k - ka];
+            long ub = Long.parseLong(b.digits) * (long) POW10[k - kb];
+            long nearest = roundedScaled(abs, k);
+            if (nearest != Long.MIN_VALUE) {
+                if (nearest == ua) return a;
+                if (nearest == ub) return b;
+            }
+        }
         BigDecimal exact = new BigDecimal(abs);
         BigDecimal da = toBig(a).subtract(exact).abs();
         BigDecimal db = toBig(b).subtract(exact).abs();
@@ -130,13 +216,43 @@ public final class SampleValueFormat {
         return (la % 2 == 0) ? a : b;
     }
 
+    /**
+     * The integer nearest to {@code abs * 10^k} (ties to even), computed exactly with an error-free
+     * product ({@code hi + lo == abs * 10^k} by fma) and an error-free sum; Long.MIN_VALUE when the
+     * answer is too close to a half to decide cheaply or out of range (the caller then uses BigDecimal).
+     */
+    static long roundedScaled(double abs, int k) {
+        double p = POW10[k];
+        double hi = abs * p;
+        if (!(hi < 0x1p62)) return Long.MIN_VALUE;
+        double lo = Math.fma(abs, p, -hi);
+        double fh = Math.floor(hi);
+        long ih = (long) fh;
+        double rem = hi - fh; // exact
+        double s = rem + lo;
+        double bb = s - rem;
+        double err = (rem - (s - bb)) + (lo - bb); // s + err == rem + lo exactly
+        double fs = Math.floor(s);
+        double f = s - fs; // exact: |s| is small
+        long base = ih + (long) fs;
+        double d = f - 0.5;
+        if (d > 0 && d > Math.abs(err)) return base + 1;
+        if (d < 0 && -d > Math.abs(err)) return base;
+        if (d == 0) {
+            if (err > 0) return base + 1;
+            if (err < 0) return base;
+            return (base & 1) == 0 ? base : base + 1;
+        }
+        return Long.MIN_VALUE;
+    }
+
     private static BigDecimal toBig(Decimal d) {
         return new BigDecimal(new java.math.BigInteger(d.digits), d.digits.length() - d.point);
     }
 
     private static boolean readsBack(Decimal d, double abs) {
         if (d == null) return false;
-        return Double.parseDouble("0." + d.digits + "E" + d.point) == abs;
+        return DecimalToDouble.parse(d.digits, d.point) == abs;
     }
 
     private static Decimal normalize(String digits, int point) {

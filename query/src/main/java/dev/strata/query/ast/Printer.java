@@ -93,9 +93,9 @@ public final class Printer {
     }
 
     private static void selector(VectorSelector vs, StringBuilder sb) {
+        // As Prometheus: matchers sorted as strings, joined by ",".
         List<String> parts = new ArrayList<>();
         boolean nameInBraces = vs.name() != null && !Labelish.isLegacyMetricName(vs.name());
-        if (nameInBraces) parts.add(quote(vs.name()));
         for (Matcher m : vs.matchers()) {
             if (vs.name() != null && m.name().equals("__name__") && m.type() == Matcher.Type.EQ
                     && m.value().equals(vs.name())) {
@@ -104,9 +104,11 @@ public final class Printer {
             String n = Labelish.isLegacyLabelName(m.name()) ? m.name() : quote(m.name());
             parts.add(n + m.type().op() + quote(m.value()));
         }
+        java.util.Collections.sort(parts);
+        if (nameInBraces) parts.add(0, quote(vs.name()));
         if (vs.name() != null && !nameInBraces) sb.append(vs.name());
         if (!parts.isEmpty() || vs.name() == null || nameInBraces) {
-            sb.append('{').append(String.join(", ", parts)).append('}');
+            sb.append('{').append(String.join(",", parts)).append('}');
         }
     }
 
@@ -166,14 +168,14 @@ public final class Printer {
         return sb.toString();
     }
 
-    /** Go's {@code fmt.Sprint(float64)}: shortest round-trip, %e form when exp < -4 or >= 21. */
+    /** Go's {@code fmt.Sprint(float64)} ('g', shortest): %e form when the exponent is < -4 or >= 6. */
     public static String formatFloat(double v) {
         if (Double.isNaN(v)) return "NaN";
         if (Double.isInfinite(v)) return v > 0 ? "+Inf" : "-Inf";
         if (v == 0) return (1 / v < 0) ? "-0" : "0";
         BigDecimal bd = new BigDecimal(Double.toString(v)).stripTrailingZeros();
         int exp = bd.precision() - bd.scale() - 1;
-        if (exp < -4 || exp >= 21) {
+        if (exp < -4 || exp >= 6) {
             String digits = bd.unscaledValue().abs().toString();
             StringBuilder sb = new StringBuilder();
             if (v < 0) sb.append('-');

@@ -160,6 +160,14 @@ final class Aggregations {
         for (int g = 0; g < groups; g++) members[g] = new int[sizes[g]];
         int[] fill = new int[groups];
         for (int i = 0; i < gi.length; i++) members[gi[i]][fill[gi[i]]++] = i;
+        if (STREAMING.contains(op)) {
+            streaming(ev, op, in, gi, os);
+            for (int i = 0; i < gi.length; i++) {
+                if (in.get(i).dropName && groupHasName(a)) os[gi[i]].dropName = true;
+            }
+            for (StepSeries s : os) if (s.count() > 0) out.add(s);
+            return out;
+        }
         double[] buf = new double[Math.max(1, in.size())];
         for (int step = 0; step < ev.steps; step++) {
             ev.ctx.checkDeadline();
@@ -180,6 +188,73 @@ final class Aggregations {
         }
         for (StepSeries s : os) if (s.count() > 0) out.add(s);
         return out;
+    }
+
+    private static final java.util.Set<String> STREAMING = java.util.Set.of("sum", "count", "group", "min", "max", "avg");
+
+    /**
+     * Series-major folding for the operators that need no per-group value list: each input series'
+     * step arrays are read once, sequentially (the group-major loop touches every series per step).
+     * avg keeps a compensated sum; groups whose sum overflows are recomputed with the exact fold.
+     */
+    private static void streaming(Evaluator ev, String op, List<StepSeries> in, int[] gi, StepSeries[] os) {
+        int steps = ev.steps;
+        int groups = os.length;
+        double[][] acc = new double[groups][steps];
+        double[][] comp = new double[groups][steps];
+        int[][] cnt = new int[groups][steps];
+        double[] c = new double[1];
+        for (int i = 0; i < gi.length; i++) {
+            if ((i & 255) == 0) ev.ctx.checkDeadline();
+            StepSeries s = in.get(i);
+            int g = gi[i];
+            double[] a = acc[g], k = comp[g];
+            int[] n = cnt[g];
+            for (int step = 0; step < steps; step++) {
+                if (!s.has[step]) continue;
+                double v = s.v[step];
+                if (n[step] == 0) {
+                    a[step] = v;
+                    k[step] = 0;
+                } else {
+                    switch (op) {
+                        case "min" -> { if (a[step] > v || Double.isNaN(a[step])) a[step] = v; }
+                        case "max" -> { if (a[step] < v || Double.isNaN(a[step])) a[step] = v; }
+                        case "sum", "avg" -> {
+                            c[0] = k[step];
+                            a[step] = FloatMath.kahanInc(v, a[step], c);
+                            k[step] = c[0];
+                        }
+                        default -> { }
+                    }
+                }
+                n[step]++;
+            }
+        }
+        double[] buf = null;
+        for (int g = 0; g < groups; g++) {
+            for (int step = 0; step < steps; step++) {
+                int n = cnt[g][step];
+                if (n == 0) continue;
+                double r = switch (op) {
+                    case "count" -> n;
+                    case "group" -> 1;
+                    case "sum" -> Double.isInfinite(acc[g][step]) ? acc[g][step] : acc[g][step] + comp[g][step];
+                    case "avg" -> Double.isInfinite(acc[g][step]) ? Double.NaN : (acc[g][step] + comp[g][step]) / n;
+                    default -> acc[g][step];
+                };
+                if (op.equals("avg") && Double.isNaN(r)) {
+                    // Overflow or infinities: fall back to the exact fold over this group's values.
+                    if (buf == null) buf = new double[in.size()];
+                    int m = 0;
+                    for (int i = 0; i < gi.length; i++) {
+                        if (gi[i] == g && in.get(i).has[step]) buf[m++] = in.get(i).v[step];
+                    }
+                    r = avg(buf, m);
+                }
+                os[g].set(step, r);
+            }
+        }
     }
 
     private static boolean groupHasName(AggregateExpr a) {

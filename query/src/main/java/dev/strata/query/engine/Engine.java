@@ -68,7 +68,13 @@ public final class Engine {
         QueryContext ctx = new QueryContext(opts.timeoutMs(), opts.maxSamples(), step, end - start, range, parsed, input);
         Annotations ann = new Annotations();
         Evaluator ev = new Evaluator(storage, opts, start, end, range ? step : 1, start, end, ann, ctx);
-        Object v = ev.eval(e);
+        Object v;
+        try {
+            v = ev.eval(e);
+        } catch (dev.strata.store.model.InvalidLabelsException ex) {
+            // e.g. label_replace producing an invalid label name or value.
+            throw QueryException.execution(ex.getMessage());
+        }
         Value value;
         if (v instanceof String s) {
             value = new StringValue(start, s);

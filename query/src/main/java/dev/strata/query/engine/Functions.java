@@ -291,6 +291,12 @@ final class Functions {
         while (hi[k] < t.length && t[hi[k]] <= ref) hi[k]++;
     }
 
+    private static int[] resetCounts(double[] v) {
+        int[] r = new int[v.length];
+        for (int i = 1; i < v.length; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+        return r;
+    }
+
     private static Object rollup(Evaluator ev, Call c) {
         String name = c.function().name();
         int matrixArg = -1;
@@ -327,9 +333,11 @@ final class Functions {
         }
         Rollups.Fn fn = Rollups.TABLE.get(name);
         boolean keepName = Rollups.keepsName(name);
+        boolean counterFn = name.equals("rate") || name.equals("increase");
         Rollups.Window w = new Rollups.Window();
         w.annotations = ev.annotations;
         w.rangeMs = r.rangeMs();
+        w.position = ev.ctx.position(c.args().get(matrixArg));
         List<StepSeries> out = new ArrayList<>(r.series().size());
         long[] windowSamples = new long[ev.steps];
         int[] lo = new int[1], hi = new int[1];
@@ -339,6 +347,8 @@ final class Functions {
             w.t = s.t;
             w.v = s.v;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
+            w.resetCounts = counterFn ? resetCounts(s.v) : null;
+            w.nameChecked = false;
             lo[0] = 0;
             hi[0] = 0;
             boolean any = false;

@@ -28,7 +28,16 @@ final class Rollups {
         double p1;
         double result;
         String metricName;
+        /**
+         * For counters: resetCounts[i] = number of drops v[j] < v[j-1] for j <= i over the whole series,
+         * so a window without resets skips the correction loop. Null when not computed.
+         */
+        int[] resetCounts;
+        /** Whether the counter-name check already ran for the current series (once per series). */
+        boolean nameChecked;
         Annotations annotations;
+        /** " (line:col)" of the range argument, for annotations. */
+        String position = "";
 
         int n() {
             return hi - lo;
@@ -199,16 +208,17 @@ final class Rollups {
     /** Prometheus's extrapolatedRate for rate/increase (counters) and delta (gauges). */
     static boolean extrapolated(Window w, boolean counter, boolean isRate) {
         int n = w.n();
-        if (counter && w.metricName != null && !w.metricName.isEmpty()
+        if (counter && !w.nameChecked && w.metricName != null && !w.metricName.isEmpty()
                 && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
                 || w.metricName.endsWith("_count") || w.metricName.endsWith("_bucket"))) {
             w.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
-                    + w.metricName + "\"");
+                    + w.metricName + "\"" + w.position);
         }
+        w.nameChecked = true;
         if (n < 2) return false;
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
-        if (counter) {
+        if (counter && (w.resetCounts == null || w.resetCounts[w.hi - 1] != w.resetCounts[w.lo])) {
             double prev = first;
             for (int i = w.lo + 1; i < w.hi; i++) {
                 double cur = w.v[i];

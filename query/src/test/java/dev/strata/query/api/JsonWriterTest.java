@@ -22,6 +22,26 @@ class JsonWriterTest {
     }
 
     @Test
+    void numbersMatchTheFormatter() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        java.util.Random r = new java.util.Random(seed);
+        for (int i = 0; i < 20_000; i++) {
+            long ms = i % 3 == 0 ? r.nextLong() / 1000 : r.nextInt(2_000_000_000) * 1000L + r.nextInt(1000);
+            double v = switch (i % 4) {
+                case 0 -> r.nextInt(1_000_000);
+                case 1 -> -r.nextInt(1000);
+                case 2 -> r.nextDouble() * 1e16;
+                default -> r.nextInt(1000) / 7.0;
+            };
+            String got = new JsonWriter(8).timestamp(ms).raw(',').sampleValue(v).toString();
+            assertEquals(SampleValueFormat.formatTimestamp(ms) + ",\"" + SampleValueFormat.formatValue(v) + "\"", got,
+                    "seed=" + seed + " ms=" + ms + " v=" + v);
+        }
+        assertEquals("\"-0\"", new JsonWriter().sampleValue(-0.0).toString());
+        assertEquals("\"0\"", new JsonWriter().sampleValue(0.0).toString());
+    }
+
+    @Test
     void growsPastInitialCapacity() {
         JsonWriter w = new JsonWriter(16);
         StringBuilder expect = new StringBuilder("[");

@@ -37,7 +37,7 @@ class PrometheusApiEngineTest {
         QueryOptions opts = QueryOptions.defaults();
         Engine engine = new Engine(store, opts);
         api = new PrometheusApi(QueryEvaluator.of(engine), new QueryableMetadataSource(store),
-                new ApiSettings(opts, BuildInfo.of("0.1.0", "rev", "main", "me", "now"), Map.of(), "15d", 0),
+                new ApiSettings(opts, BuildInfo.of("0.1.0", "rev", "main", "me", "now"), Map.of(), "15d", 0, ApiSettings.ANY_ORIGIN),
                 executor, () -> 600_000L);
     }
 

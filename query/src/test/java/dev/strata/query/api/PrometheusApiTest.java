@@ -48,14 +48,14 @@ class PrometheusApiTest {
     private final QueryEvaluator evaluator = new QueryEvaluator() {
         @Override
         public QueryResult instant(String expr, long timeMs, QueryOptions o) {
-            calls.add("instant " + expr + " @" + timeMs + " timeout=" + o.timeoutMs() + " lookback=" + o.lookbackDeltaMs()
+            calls.add("instant " + expr + " @" + timeMs + " timeout=" + (o.timeoutMs() + 499) / 500 * 500 + " lookback=" + o.lookbackDeltaMs()
                     + " on " + Thread.currentThread().getName());
             return answer.apply(expr);
         }
 
         @Override
         public QueryResult range(String expr, long startMs, long endMs, long stepMs, QueryOptions o) {
-            calls.add("range " + expr + " " + startMs + ".." + endMs + "/" + stepMs + " timeout=" + o.timeoutMs()
+            calls.add("range " + expr + " " + startMs + ".." + endMs + "/" + stepMs + " timeout=" + (o.timeoutMs() + 499) / 500 * 500
                     + " on " + Thread.currentThread().getName());
             return answer.apply(expr);
         }
@@ -63,7 +63,7 @@ class PrometheusApiTest {
 
     private final PrometheusApi api = new PrometheusApi(evaluator, new QueryableMetadataSource(store),
             new ApiSettings(QueryOptions.defaults(), new BuildInfo("0.1.0", "abc123", "main", "ci", "20261121-22:00:00", "java17"),
-                    Map.of("query.timeout", "2m", "http.port", "9090"), "15d", 1_700_000_000_000L),
+                    Map.of("query.timeout", "2m", "http.port", "9090"), "15d", 1_700_000_000_000L, ApiSettings.ANY_ORIGIN),
             executor, () -> NOW);
 
     @AfterEach
@@ -181,6 +181,14 @@ class PrometheusApiTest {
     }
 
     @Test
+    void formBodyWithCharsetParameter() {
+        var req = postForm("/api/v1/query", "query=" + enc("rate(x[5m])"));
+        req.headers().set("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8");
+        assertEquals(200, call(api, req).status());
+        assertEquals("instant rate(x[5m]) @" + NOW + " timeout=120000 lookback=300000 on api-test-query", calls.get(0));
+    }
+
+    @Test
     void postBodyWinsOverUrlParameters() {
         call(api, postForm("/api/v1/query?query=from_url&time=1", "query=from_body"));
         assertEquals("instant from_body @1000 timeout=120000 lookback=300000 on api-test-query", calls.get(0));
@@ -193,6 +201,23 @@ class PrometheusApiTest {
         calls.clear();
         call(api, get("/api/v1/query?query=up&timeout=1h")); // never longer than the configured timeout
         assertTrue(calls.get(0).contains("timeout=120000"), calls.get(0));
+    }
+
+    @Test
+    void timeWaitedForTheExecutorCountsAgainstTheTimeout() throws Exception {
+        answer = q -> {
+            try {
+                Thread.sleep(q.equals("slow") ? 400 : 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return result(new Vector(List.of()));
+        };
+        var slow = api.handle(get("/api/v1/query?query=slow")); // occupies the only executor thread
+        Resp r = call(api, get("/api/v1/query?query=fast&timeout=0.1"));
+        assertEquals(503, r.status(), r.body());
+        assertEquals("{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in query queue\"}", r.body());
+        assertEquals(200, slow.get().status().code());
     }
 
     @Test
@@ -348,6 +373,27 @@ class PrometheusApiTest {
     }
 
     @Test
+    void corsHeadersForAMatchingOrigin() throws Exception {
+        var req = get("/api/v1/status/buildinfo");
+        req.headers().set("Origin", "https://grafana.example");
+        var resp = api.handle(req).get();
+        assertEquals("https://grafana.example", resp.headers().get("Access-Control-Allow-Origin"));
+        assertEquals("GET, POST, OPTIONS", resp.headers().get("Access-Control-Allow-Methods"));
+        resp.release();
+        resp = api.handle(get("/api/v1/status/buildinfo")).get();
+        assertEquals(null, resp.headers().get("Access-Control-Allow-Origin"));
+        resp.release();
+    }
+
+    @Test
+    void exemplarsAreAlwaysEmpty() {
+        assertEquals("{\"status\":\"success\",\"data\":[]}", call(api, get("/api/v1/query_exemplars?query=up&start=1&end=2")).body());
+        assertError(get("/api/v1/query_exemplars?query=up&start=2&end=1"), 400, "bad_data",
+                "end timestamp must not be before start timestamp");
+        assertError(get("/api/v1/query_exemplars?query=" + enc("up{")), 400, "bad_data", parseError("up{"));
+    }
+
+    @Test
     void routing() {
         Resp r = call(api, get("/api/v1/nope"));
         assertEquals(404, r.status());
@@ -366,7 +412,7 @@ class PrometheusApiTest {
         ExecutorService dead = Executors.newSingleThreadExecutor();
         dead.shutdown();
         PrometheusApi a = new PrometheusApi(evaluator, new QueryableMetadataSource(store),
-                new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""), Map.of(), "", 0), dead, () -> NOW);
+                new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""), Map.of(), "", 0, null), dead, () -> NOW);
         Resp r = call(a, get("/api/v1/query?query=up"));
         assertEquals(500, r.status());
         assertEquals("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"query executor is saturated or stopped\"}", r.body());

@@ -42,7 +42,7 @@ class PromtoolCompatibilityTest {
         executor = Executors.newFixedThreadPool(2, r -> new Thread(r, "promtool-test-query"));
         QueryOptions opts = QueryOptions.defaults();
         PrometheusApi api = new PrometheusApi(QueryEvaluator.of(new Engine(store, opts)), new QueryableMetadataSource(store),
-                new ApiSettings(opts, BuildInfo.of("0.1.0", "rev", "main", "me", "now"), Map.of(), "15d", 0),
+                new ApiSettings(opts, BuildInfo.of("0.1.0", "rev", "main", "me", "now"), Map.of(), "15d", 0, ApiSettings.ANY_ORIGIN),
                 executor, System::currentTimeMillis);
         server = new NettyApiServer(api);
     }

@@ -39,18 +39,36 @@ class SampleValueFormatTest {
     void shortestMatchesExactReferenceOnRandomDoubles() {
         long seed = Long.getLong("seed", System.nanoTime());
         Random r = new Random(seed);
-        for (int i = 0; i < 200_000; i++) {
+        for (int i = 0; i < 20_000; i++) {
             double v;
-            switch (i % 4) {
+            switch (i % 5) {
                 case 0 -> v = Double.longBitsToDouble(r.nextLong() & Long.MAX_VALUE);
                 case 1 -> v = r.nextDouble() * Math.pow(10, r.nextInt(40) - 20);
                 case 2 -> v = Math.round(r.nextDouble() * 1e6) / 1000.0;
+                case 3 -> v = (r.nextInt(1000) + 1) / (double) (r.nextInt(299) + 1);
                 default -> v = r.nextInt(100000) / 100.0 + 1e-3 * r.nextInt(10);
             }
             if (!Double.isFinite(v) || v == 0) continue;
             SampleValueFormat.Decimal d = SampleValueFormat.shortest(v);
             String got = d.digits() + "e" + d.point();
-            assertEquals(SampleValueFormat.referenceShortest(v), got, "seed=" + seed + " value bits=" + Double.doubleToLongBits(v));
+            String want = SampleValueFormat.referenceShortest(v);
+            assertEquals(want, got, "seed=" + seed + " value bits=" + Double.doubleToLongBits(v));
+            SampleValueFormat.Decimal f = SampleValueFormat.fewDigits(v);
+            if (f != null) assertEquals(want, f.digits() + "e" + f.point(), "fast path, seed=" + seed + " bits=" + Double.doubleToLongBits(v));
+        }
+    }
+
+    @Test
+    void exactRoundingOfScaledValues() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        Random r = new Random(seed);
+        for (int i = 0; i < 20_000; i++) {
+            double v = (r.nextInt(100000) + 1) / (double) (r.nextInt(9999) + 1) * Math.pow(10, r.nextInt(12) - 6);
+            int k = r.nextInt(23);
+            long got = SampleValueFormat.roundedScaled(v, k);
+            if (got == Long.MIN_VALUE) continue;
+            java.math.BigDecimal want = new java.math.BigDecimal(v).movePointRight(k).setScale(0, java.math.RoundingMode.HALF_EVEN);
+            assertEquals(want.longValueExact(), got, "seed=" + seed + " v=" + v + " k=" + k);
         }
     }
 

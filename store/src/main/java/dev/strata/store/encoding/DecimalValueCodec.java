@@ -52,8 +52,8 @@ public final class DecimalValueCodec implements ValueCodec {
     }
     private static final int[] PREFIX_LEN = {1, 2, 3, 3};
 
-    private long[] ints = new long[256];
-    private long[] resid = new long[256];
+    private long[] ints = new long[0];
+    private long[] resid = new long[0];
     private final int[] hist = new int[65];
     /** Forced residual order for tests and reports (-1 = choose). */
     private final int forceOrder;
@@ -84,7 +84,7 @@ public final class DecimalValueCodec implements ValueCodec {
 
     @Override
     public boolean encode(double[] values, int count, BitWriter out) {
-        if (ints.length < count) {
+        if (ints.length < count || resid.length < count) {
             ints = new long[Math.max(count, ints.length * 2)];
             resid = new long[ints.length];
         }
@@ -205,18 +205,25 @@ public final class DecimalValueCodec implements ValueCodec {
             cum[k] = c;
             k++;
         }
+        // Exhaustive over w0 <= w1 <= w2 among those lengths, in O(k^2): the best w0 depends only
+        // on w1, so it is found once per w1 (bestFor1), then every (w1, w2) pair is priced.
         long best = Long.MAX_VALUE;
         int b0 = 0, b1 = 0, b2 = 0;
-        for (int i = 0; i < k; i++) {
-            long cost0 = cum[i] * (1 + lens[i]);
-            for (int j = i; j < k; j++) {
-                long cost1 = cost0 + (cum[j] - cum[i]) * (2 + lens[j]);
-                for (int l = j; l < k; l++) {
-                    long cost = cost1 + (cum[l] - cum[j]) * (3 + lens[l]) + (n - cum[l]) * (3 + maxLen);
-                    if (cost < best) {
-                        best = cost;
-                        b0 = lens[i]; b1 = lens[j]; b2 = lens[l];
-                    }
+        for (int j = 0; j < k; j++) {
+            long bestFor1 = Long.MAX_VALUE;
+            int argFor1 = 0;
+            for (int i = 0; i <= j; i++) {
+                long c0 = cum[i] * (1 + lens[i]) + (cum[j] - cum[i]) * (2 + lens[j]);
+                if (c0 < bestFor1) {
+                    bestFor1 = c0;
+                    argFor1 = i;
+                }
+            }
+            for (int l = j; l < k; l++) {
+                long cost = bestFor1 + (cum[l] - cum[j]) * (3 + lens[l]) + (n - cum[l]) * (3 + maxLen);
+                if (cost < best) {
+                    best = cost;
+                    b0 = lens[argFor1]; b1 = lens[j]; b2 = lens[l];
                 }
             }
         }

@@ -58,19 +58,22 @@ public final class XorValueCodec implements ValueCodec {
             if (w >= 0) {               // '0'
                 pos++;
             } else {
+                int head;
                 if ((w << 1) >= 0) {    // '10'
-                    pos += 2;
+                    head = 2;
                 } else {                // '11'
                     lead = (int) ((w << 2) >>> 59);
                     int sig = (int) ((w << 7) >>> 58);
                     if (sig == 0) sig = 64;
                     if (lead + sig > 64) throw new CorruptChunkException("gorilla-xor: leading zeros " + lead + " + length " + sig + " > 64 at sample " + i);
                     trail = 64 - lead - sig;
-                    pos += 13;
+                    head = 13;
                 }
                 int sig = 64 - lead - trail;
-                prev ^= (in.peekAt(pos) >>> (64 - sig)) << trail;
-                pos += sig;
+                // the meaningful bits usually sit in the same 64-bit peek: no second dependent load
+                long bits = head + sig <= 64 ? (w << head) >>> (64 - sig) : in.peekAt(pos + head) >>> (64 - sig);
+                prev ^= bits << trail;
+                pos += head + sig;
             }
             dst[i] = Double.longBitsToDouble(prev);
         }

@@ -14,5 +14,10 @@ public enum AppendResult {
     /** Same timestamp, different value: the first write wins, the new value is rejected and counted. */
     CONFLICT,
     /** The series id was never created (or its idle series was evicted): create it first. */
-    UNKNOWN_SERIES
+    UNKNOWN_SERIES,
+    /**
+     * At or before the series' persisted watermark (see {@link MemShard#restorePersistedUpTo}): a
+     * replay of data already in storage, ignored.
+     */
+    ALREADY_PERSISTED
 }

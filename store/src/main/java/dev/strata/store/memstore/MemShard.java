@@ -46,7 +46,7 @@ public final class MemShard {
     private long lastEvictPersistEvents = -1;
     private long lastEvictDataT = Long.MIN_VALUE;
     // Counters: written by the writer thread, read racily by metrics.
-    private long appended, duplicates, conflicts, tooOld, unknownSeries, evictedSeries;
+    private long appended, duplicates, conflicts, tooOld, unknownSeries, evictedSeries, alreadyPersisted;
 
     public MemShard(int shardId, MemShardOptions options) {
         this.shardId = shardId;
@@ -122,6 +122,7 @@ public final class MemShard {
             case DUPLICATE -> duplicates++;
             case CONFLICT -> conflicts++;
             case OUT_OF_ORDER_TOO_OLD -> tooOld++;
+            case ALREADY_PERSISTED -> alreadyPersisted++;
             default -> { }
         }
         return r;
@@ -166,6 +167,32 @@ public final class MemShard {
             snap = s.snapshot(minT, maxT);
         }
         return new SeriesIterator(snap, minT, maxT);
+    }
+
+    /**
+     * Recovery hook: the series' samples up to {@code timestampMs} (the newest timestamp of its
+     * chunks already in storage) are persisted. Replayed samples at or before it return
+     * {@link AppendResult#ALREADY_PERSISTED}, and chunk cutting resumes after it exactly as in the
+     * original run (cuts restart after each sealed chunk), so replayed chunks match the ones the
+     * original run wrote. Call after {@link #createSeries} and before replaying the series' samples.
+     * Writer thread only.
+     */
+    public void restorePersistedUpTo(int seriesId, long timestampMs) {
+        SeriesState s = state(seriesId);
+        if (s == null) throw new IllegalArgumentException("unknown series id " + seriesId);
+        synchronized (s) {
+            s.restorePersistedUpTo(timestampMs);
+        }
+        if (timestampMs > maxDataT) advanceDataTime(timestampMs);
+    }
+
+    /**
+     * Advances the shard's data time without a sample (a replay skipping records whose group is
+     * already flushed calls this with their timestamps), so the late-seal sweep fires at the same
+     * points of the log as in the original run. Writer thread only.
+     */
+    public void observeTimestamp(long timestampMs) {
+        if (timestampMs > maxDataT) advanceDataTime(timestampMs);
     }
 
     /** Newest maxT of chunks evicted from memory for this series (older data lives only in storage), or Long.MIN_VALUE. */
@@ -328,6 +355,7 @@ public final class MemShard {
     public long tooOldCount() { return tooOld; }
     public long unknownSeriesCount() { return unknownSeries; }
     public long evictedSeriesCount() { return evictedSeries; }
+    public long alreadyPersistedCount() { return alreadyPersisted; }
 
     SeriesState[] seriesArray() {
         return series;

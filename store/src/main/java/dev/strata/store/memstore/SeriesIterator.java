@@ -10,6 +10,12 @@ import dev.strata.store.encoding.ChunkReader;
  * ones (see {@link SeriesState}), so concatenation is the merge.
  */
 final class SeriesIterator implements SampleIterator {
+    /**
+     * Readers hold codec scratch state; one per thread, used only within a single decode call
+     * (the samples land in this iterator's own arrays), so iterators may move between threads.
+     */
+    private static final ThreadLocal<ChunkReader> READERS = ThreadLocal.withInitial(ChunkReader::new);
+
     private final SealedChunk[] chunks;
     private final long[] bufTs;
     private final double[] bufVals;
@@ -17,7 +23,6 @@ final class SeriesIterator implements SampleIterator {
     private final long maxT;
     private int nextChunk;
     private boolean bufferDone;
-    private ChunkReader reader;
     private long[] ts;
     private double[] vals;
     private int pos;
@@ -46,7 +51,7 @@ final class SeriesIterator implements SampleIterator {
         while (nextChunk < chunks.length) {
             SealedChunk c = chunks[nextChunk++];
             if (c.maxT() < minT || c.minT() > maxT) continue;
-            if (reader == null) reader = new ChunkReader();
+            ChunkReader reader = READERS.get();
             byte[] b = c.bytes();
             reader.verifyChecksum(b, 0, b.length);
             ChunkHeader h = ChunkHeader.read(b, 0, b.length);

@@ -62,6 +62,7 @@ final class SeriesState {
     /** Caller holds the monitor. */
     AppendResult append(long t, double v, MemShardOptions o, AtomicLong meter) {
         long outOfOrderWindowMs = o.outOfOrderWindowMs();
+        if (t <= evictedUpToT) return AppendResult.ALREADY_PERSISTED;
         if (size == 0 || t > ts[size - 1]) {
             if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
             if (ts == null || size == ts.length) grow(meter);
@@ -214,6 +215,14 @@ final class SeriesState {
         evictedUpToT = cs[k - 1].maxT();
         chunks = k == cs.length ? NO_CHUNKS : Arrays.copyOfRange(cs, k, cs.length);
         return freed;
+    }
+
+    /** Marks data up to t as living in storage (recovery); caller holds the monitor. */
+    void restorePersistedUpTo(long t) {
+        if (size > 0 && ts[0] <= t) throw new IllegalStateException("series " + id + " buffers samples at or before " + t + "; restore before replaying");
+        if (t > lastSealedT) lastSealedT = t;
+        if (t > evictedUpToT) evictedUpToT = t;
+        if (t > maxT) maxT = t;
     }
 
     /** True if nothing here is unpersisted (caller holds the monitor). */

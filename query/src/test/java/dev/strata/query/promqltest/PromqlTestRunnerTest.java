@@ -1,0 +1,87 @@
+package dev.strata.query.promqltest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner judges right and wrong expectations and counts skips, through the real store. */
+class PromqlTestRunnerTest {
+    private static final String SCRIPT = String.join("\n",
+            "load 1m",
+            "  m_total{job=\"a\"} 0+10x10",
+            "  m_total{job=\"b\"} 0+20x10 stale",
+            "  h {{schema:0 sum:1 count:1}}x3",
+            "",
+            "# passes",
+            "eval instant at 10m sum(m_total)",
+            "  {} 300",
+            "",
+            "# passes: range eval with a missing point after the staleness marker",
+            "eval range from 9m to 11m step 1m m_total{job=\"b\"}",
+            "  m_total{job=\"b\"} 180 200 _",
+            "",
+            "# fails: wrong value",
+            "eval instant at 10m m_total{job=\"a\"}",
+            "  m_total{job=\"a\"} 99",
+            "",
+            "# passes: expected failure with exact message",
+            "eval instant at 0 sum(",
+            "  expect fail msg: 1:5: parse error: unexpected end of input",
+            "",
+            "# passes: ordered",
+            "eval instant at 10m sort_desc(m_total)",
+            "  expect ordered",
+            "  m_total{job=\"b\"} 200",
+            "  m_total{job=\"a\"} 100",
+            "",
+            "# fails: expected a warning that does not come",
+            "eval instant at 10m m_total",
+            "  expect warn",
+            "  m_total{job=\"b\"} 200",
+            "  m_total{job=\"a\"} 100",
+            "",
+            "# skipped: native histogram",
+            "eval instant at 1m h",
+            "  {} 1",
+            "");
+
+    @Test
+    void judgesAndCounts(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("mini.test"), SCRIPT);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        Summary s = new PromqlTestRunner(LocalShardsTestStorage::new, true, out).runDir(dir);
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertEquals(new Summary(4, 2, 1), s, text);
+        assertTrue(text.contains("mini.test: 4 passed, 2 failed, 1 skipped"), text);
+        assertTrue(text.endsWith("promqltest: 4 passed, 2 failed, 1 skipped\n"), text);
+        assertTrue(text.contains("FAIL mini.test:15"), text);
+    }
+
+    @Test
+    void expandsLoadNotation() {
+        var pts = SeriesSpec.expand("1+2x2 _x2 5-1x1 stale 3x1 0x1F");
+        assertEquals(11, pts.size());
+        assertEquals(5, pts.get(2).value());
+        assertTrue(pts.get(3).missing() && pts.get(4).missing());
+        assertEquals(4, pts.get(6).value());
+        assertEquals(0x7ff0000000000002L, Double.doubleToRawLongBits(pts.get(7).value()));
+        assertEquals(31, pts.get(10).value());
+    }
+
+    @Test
+    void floatComparisonFollowsPrometheus() {
+        assertTrue(FloatCompare.equal(1.0, 1.0 + 1e-9));
+        assertTrue(!FloatCompare.equal(0, 1e-300));
+        assertTrue(FloatCompare.equal(Double.NaN, Double.NaN));
+        assertTrue(!FloatCompare.equal(Double.NaN, Double.longBitsToDouble(0x7ff0000000000002L)));
+    }
+}
