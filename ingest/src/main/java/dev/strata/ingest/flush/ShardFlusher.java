@@ -134,7 +134,8 @@ public final class ShardFlusher {
         }
         long timeoutMs = config.writeTimeout().toMillis();
         if (!keys.isEmpty()) seriesKeys.write(shard, keys).get(timeoutMs, TimeUnit.MILLISECONDS);
-        if (!rows.isEmpty()) chunks.write(shard, rows).get(timeoutMs, TimeUnit.MILLISECONDS);
+        // Epoch: this run holds group g's samples of records after its checkpoint at start (see ChunkTable.write).
+        if (!rows.isEmpty()) chunks.write(shard, startCheckpoints[g] + 1, rows).get(timeoutMs, TimeUnit.MILLISECONDS);
         commitIndexIfNeeded(g, offset);
         for (int i = 0; i < touched.size(); i++) {
             int id = touched.get(i)[0];

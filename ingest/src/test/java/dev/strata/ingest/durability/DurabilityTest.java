@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.ingest.flush.FlushConfig;
 import dev.strata.ingest.flush.FlushGroups;
+import dev.strata.ingest.flush.FlushMetrics;
+import dev.strata.ingest.flush.ShardFlusher;
 import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.store.cassandra.CassandraSchema;
 import dev.strata.store.cassandra.CheckpointTable;
@@ -321,6 +323,53 @@ class DurabilityTest {
             TreeMap<Long, Long> got = a.read(l, base - 3_600_000L, base + scrapes * 15_000L);
             assertEquals(scrapes, got.size(), "samples of " + l);
         }
+    }
+
+    /**
+     * A flush whose snapshot included a record beyond the offset it checkpoints (the consumer applied
+     * it between reading the offset and the snapshot), with an out-of-order sample at the chunk's
+     * start: the restarted shard re-cuts the chunk from that sample with fewer samples but a higher
+     * version. Writer epochs keep the earlier run's row; nothing is lost.
+     */
+    @Test
+    void aRestartedShardDoesNotOverwriteRowsOfAnEarlierRunThatHeldMore(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        Labels l = Labels.of("__name__", "late", "instance", "a");
+        long base = 1_700_006_400_000L;
+        try (Env env = env(kafka, cassandra); Producer producer = new Producer(kafka, env.topic)) {
+            sendOne(producer, l, base + 100_000, 1.0);
+            sendOne(producer, l, base + 95_000, 2.0); // late, within the out-of-order window
+            DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, tmp.resolve("index"), env.tables, OPTIONS, MANUAL, false);
+            a.awaitApplied(2, Duration.ofSeconds(60));
+            ShardFlusher lagging = new ShardFlusher(SHARD, MANUAL, a.memory, a.index, env.tables.chunks(), env.tables.seriesKeys(),
+                    env.tables.checkpoints(), () -> 0L, Map.of(), FlushMetrics.unregistered().forShard(SHARD));
+            for (int g = 0; g < MANUAL.groups(); g++) lagging.flush(g); // rows hold offsets 0 and 1, checkpoints say 0
+            a.crash();
+
+            sendOne(producer, l, base + 110_000, 3.0);
+            DurableShard b = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, tmp.resolve("index"), env.tables, OPTIONS, MANUAL, false);
+            assertEquals(1, b.plan.startOffset());
+            b.awaitApplied(3, Duration.ofSeconds(60));
+            b.scheduler.flushAll().get(); // re-cuts the chunk from 95 s: {95, 110}
+            b.crash();
+
+            try (DurableShard c = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, tmp.resolve("index"), env.tables, OPTIONS, MANUAL,
+                    false)) {
+                assertEquals(3, c.plan.startOffset(), "everything is durable");
+                TreeMap<Long, Long> expected = new TreeMap<>(Map.of(base + 95_000, Double.doubleToRawLongBits(2.0),
+                        base + 100_000, Double.doubleToRawLongBits(1.0), base + 110_000, Double.doubleToRawLongBits(3.0)));
+                assertEquals(expected, c.read(l, base - 3_600_000L, base + 3_600_000L));
+            }
+        }
+    }
+
+    private static void sendOne(Producer producer, Labels l, long ts, double v) throws Exception {
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(SHARD);
+        w.beginSeries(l.hash(), l.size(), 1);
+        for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+        w.sample(ts, v);
+        w.endSeries();
+        producer.producer.send(new ProducerRecord<>(producer.topic, SHARD, null, w.finish())).get();
     }
 
     private static void awaitCheckpoints(DurableShard s, long offset, Duration timeout) throws InterruptedException {

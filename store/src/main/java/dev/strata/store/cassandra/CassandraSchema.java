@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * <p>Tables (see docs/format/cassandra.md for the full contract):
  * <ul>
- *   <li>{@code chunks ((shard, series, bucket), start_ms)}: one row per sealed chunk; a partition
+ *   <li>{@code chunks ((shard, series, bucket), start_ms, epoch)}: one row per chunk (and writer epoch); a partition
  *       holds one series for one day, so partitions stay bounded; TimeWindowCompactionStrategy with
  *       one-day windows and a TTL equal to the retention.</li>
  *   <li>{@code series_keys ((shard, part), series)}: every series of a shard, spread over
@@ -36,8 +36,8 @@ public final class CassandraSchema {
         }
         exec(session, "CREATE KEYSPACE IF NOT EXISTS " + keyspace + " WITH replication = " + replication);
         exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".chunks ("
-                + "shard int, series bigint, bucket int, start_ms bigint, end_ms bigint, samples int, data blob, "
-                + "PRIMARY KEY ((shard, series, bucket), start_ms)) WITH CLUSTERING ORDER BY (start_ms ASC)"
+                + "shard int, series bigint, bucket int, start_ms bigint, epoch bigint, end_ms bigint, samples int, data blob, "
+                + "PRIMARY KEY ((shard, series, bucket), start_ms, epoch)) WITH CLUSTERING ORDER BY (start_ms ASC, epoch ASC)"
                 + " AND compaction = {'class':'TimeWindowCompactionStrategy',"
                 + " 'compaction_window_unit':'DAYS', 'compaction_window_size':1}");
         exec(session, "ALTER TABLE " + keyspace + ".chunks WITH default_time_to_live = " + ttl);

@@ -44,8 +44,8 @@ public final class ChunkTable {
         this.session = session;
         this.maxChunkSpanMs = maxChunkSpanMs;
         this.maxInFlight = maxInFlight;
-        this.insert = session.prepare("INSERT INTO " + keyspace + ".chunks (shard, series, bucket, start_ms, end_ms, samples, data)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
+        this.insert = session.prepare("INSERT INTO " + keyspace + ".chunks (shard, series, bucket, start_ms, epoch, end_ms, samples, data)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) USING TIMESTAMP ?");
         this.select = session.prepare("SELECT start_ms, end_ms, samples, data FROM " + keyspace + ".chunks"
                 + " WHERE shard = ? AND series = ? AND bucket = ? AND start_ms >= ? AND start_ms <= ?");
     }
@@ -54,8 +54,23 @@ public final class ChunkTable {
         return (int) Math.floorDiv(startMs, BUCKET_MS);
     }
 
-    /** Writes all rows; completes when every batch is acknowledged, exceptionally on the first failure. */
+    /** {@link #write(int, long, List)} in epoch 0. */
     public CompletableFuture<Void> write(int shard, List<ChunkRow> rows) {
+        return write(shard, 0, rows);
+    }
+
+    /**
+     * Writes all rows under writer epoch {@code epoch}; completes when every batch is acknowledged,
+     * exceptionally on the first failure.
+     *
+     * <p>The epoch separates writers whose memory may differ for the same chunk key: a shard that
+     * restarted from checkpoint c of a flush group holds only the group's samples of records after
+     * c, so its rows must not overwrite rows written by a run that held more. The flush uses
+     * {@code checkpoint(g) at start + 1}: runs with the same epoch replay the same records into the
+     * same chunks (so overwrites are safe and versioned), runs with different epochs write rows
+     * side by side that readers merge.
+     */
+    public CompletableFuture<Void> write(int shard, long epoch, List<ChunkRow> rows) {
         Map<PartitionKey, List<ChunkRow>> byPartition = new LinkedHashMap<>();
         for (ChunkRow r : rows) {
             byPartition.computeIfAbsent(new PartitionKey(r.series(), bucketOf(r.startMs())), k -> new ArrayList<>()).add(r);
@@ -66,7 +81,7 @@ public final class ChunkTable {
             for (int from = 0; from < partition.size(); from += MAX_ROWS_PER_BATCH) {
                 BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
                 for (ChunkRow r : partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH))) {
-                    batch.addStatement(insert.bind(shard, r.series(), bucketOf(r.startMs()), r.startMs(), r.endMs(),
+                    batch.addStatement(insert.bind(shard, r.series(), bucketOf(r.startMs()), r.startMs(), epoch, r.endMs(),
                             r.samples(), r.data().duplicate(), r.version()).setIdempotent(true));
                 }
                 permits.acquireUninterruptibly();

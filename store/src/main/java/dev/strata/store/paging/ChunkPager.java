@@ -23,9 +23,10 @@ import java.util.function.Supplier;
  *
  * <p>When storage is read: memory holds one contiguous, newest time range per series (eviction
  * drops oldest persisted chunks; a replay re-creates only samples after the checkpoints). Storage is
- * read for [minT, min(maxT, firstInMemory + outOfOrderWindow)] when the range starts before the
- * oldest sample in memory and the series is known to have older samples ({@code firstSampleMs}, from
- * the label index). The overlap of one out-of-order window covers samples stored before a restart
+ * read for [max(minT, firstSampleMs - outOfOrderWindow), min(maxT, firstInMemory + outOfOrderWindow)]
+ * when the range starts before the oldest sample in memory and the series may have older samples
+ * ({@code firstSampleMs}, the first to arrive, from the label index; out-of-order samples may be up
+ * to one out-of-order window older). The overlap of one out-of-order window covers samples stored before a restart
  * that are newer than the first sample replayed into memory.
  *
  * <p>Limits: at most {@code maxConcurrentReads} storage reads run at once per pager (others queue,
@@ -84,12 +85,14 @@ public final class ChunkPager {
                                                            PageBudget budget) {
         if (minT > maxT) return CompletableFuture.completedFuture(SampleIterator.EMPTY);
         long firstInMemory = memory.firstInMemoryTimestamp(seriesId);
-        boolean olderExists = firstSampleMs == Long.MIN_VALUE || firstSampleMs < firstInMemory;
-        if (minT >= firstInMemory || !olderExists || (firstSampleMs != Long.MIN_VALUE && firstSampleMs > maxT)) {
+        long overlap = memory.options().outOfOrderWindowMs();
+        // The index's first sample time is the first to arrive; a later out-of-order sample may be up
+        // to one out-of-order window older, so that is the lower bound of the series' data.
+        long oldest = firstSampleMs == Long.MIN_VALUE ? Long.MIN_VALUE : saturatingAdd(firstSampleMs, -overlap);
+        if (minT >= firstInMemory || oldest >= firstInMemory || oldest > maxT) {
             return CompletableFuture.completedFuture(memory.iterator(seriesId, minT, maxT));
         }
-        long storageFrom = firstSampleMs == Long.MIN_VALUE ? minT : Math.max(minT, firstSampleMs);
-        long overlap = memory.options().outOfOrderWindowMs();
+        long storageFrom = Math.max(minT, oldest);
         long storageTo = firstInMemory == Long.MAX_VALUE ? maxT : Math.min(maxT, saturatingAdd(firstInMemory, overlap));
         return limited(() -> source.read(shard, labels.hash(), storageFrom, storageTo).toCompletableFuture())
                 .thenApply(rows -> {
@@ -147,6 +150,7 @@ public final class ChunkPager {
 
     private static long saturatingAdd(long a, long b) {
         long r = a + b;
-        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
+        if (((a ^ r) & (b ^ r)) < 0) return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        return r;
     }
 }
