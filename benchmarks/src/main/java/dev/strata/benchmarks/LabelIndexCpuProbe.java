@@ -71,8 +71,21 @@ public final class LabelIndexCpuProbe {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         java.nio.file.Path dir = java.nio.file.Path.of("benchmarks/target/bench-data/label-index-probe");
+        boolean rebuild = Boolean.getBoolean("rebuild");
+        dev.strata.store.series.InMemorySeriesKeyListing listing = new dev.strata.store.series.InMemorySeriesKeyListing();
+        int n0 = 200_000, step0 = all.size() / n0;
+        for (int i = 0; i < n0; i++) listing.put(0, new dev.strata.store.series.SeriesKey(i, all.get(i * step0), 1L, 2L));
         for (int round = 0; round < Integer.getInteger("rounds", 4); round++) {
             CachedLabelIndex.deleteRecursively(dir);
+            if (rebuild) {
+                long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
+                try (ShardIndex index = ShardIndex.open(dir, 0, listing)) {
+                    long cpu = os.getProcessCpuTime() - cpu0, wall = System.nanoTime() - wall0;
+                    System.out.printf("rebuild round %d: %d series: %.0f series/cpu-s, %.0f series/wall-s%n", round,
+                            index.seriesCount(), n0 / (cpu / 1e9), n0 / (wall / 1e9));
+                }
+                continue;
+            }
             try (ShardIndex index = ShardIndex.open(dir, 0, dev.strata.store.series.SeriesKeyListing.empty())) {
                 long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
                 int n = 200_000, step = all.size() / n;

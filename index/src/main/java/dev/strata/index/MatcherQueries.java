@@ -179,10 +179,11 @@ final class MatcherQueries {
         }
         if (matched.isEmpty()) return Values.NONE;
         if (matched.size() == 1) return Values.of(new TermQuery(new Term(field, matched.get(0))));
-        return Values.of(setQuery(field, matched));
+        return Values.of(new IndexOrDocValuesQuery(new TermInSetQuery(field, matched),
+                new RegexOrdinalsQuery(field, m.pattern(), prefix)));
     }
 
-    private static boolean startsWith(BytesRef t, BytesRef prefix) {
+    static boolean startsWith(BytesRef t, BytesRef prefix) {
         if (t.length < prefix.length) return false;
         return java.util.Arrays.equals(t.bytes, t.offset, t.offset + prefix.length,
                 prefix.bytes, prefix.offset, prefix.offset + prefix.length);

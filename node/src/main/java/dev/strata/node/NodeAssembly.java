@@ -9,6 +9,7 @@ import dev.strata.node.http.SystemRoutes;
 import dev.strata.store.metrics.JvmMetrics;
 import dev.strata.store.metrics.MetricsRegistry;
 import dev.strata.store.metrics.ProcessMetrics;
+import dev.strata.ingest.status.IngestMetrics;
 import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.query.api.ApiSettings;
 import dev.strata.query.api.BuildInfo;
@@ -62,6 +63,8 @@ public final class NodeAssembly implements AutoCloseable {
         PrometheusApi api = new PrometheusApi(QueryEvaluator.of(engine), new IndexMetadataSource(shards::shards),
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler shardStatus = new ShardStatusHandler(shards::stats);
+        IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
+        IngestMetrics.registerShards(metrics, shards::stats);
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
                 .post("/api/v2/write", gateway.influx::handle)

@@ -95,6 +95,8 @@ class NodeEndToEndTest {
             assertTrue(sum.contains("\"resultType\":\"vector\""), sum);
             double got = Double.parseDouble(sum.replaceAll(".*\"value\":\\[[0-9.]+,\"([^\"]+)\"].*", "$1"));
             assertEquals(want, got, 1e-9, sum);
+            String metrics = get(base + "/metrics");
+            assertTrue(metrics.contains("strata_ingest_"), "ingest metrics on /metrics");
             String shards = get(base + "/api/v1/status/shards");
             assertTrue(shards.contains("\"shard\":0") || shards.contains("\"shard\": 0"), shards);
         }

@@ -250,6 +250,7 @@ public final class IngestBench {
         private final String topic;
         private final ShardedEncoder encoder;
         private final WriteBatch batch = new WriteBatch();
+        private final AtomicLong errorsPrinted = new AtomicLong();
 
         KafkaSender(String bootstrap, String topic, ShardMapper mapper, int concurrency) {
             super(concurrency * 8);
@@ -268,7 +269,10 @@ public final class IngestBench {
             inFlight.acquire();
             for (var r : records) {
                 producer.send(new ProducerRecord<>(topic, r.shard(), null, r.value()), (m, e) -> {
-                    if (e != null) ok.set(false);
+                    if (e != null) {
+                        ok.set(false);
+                        if (errorsPrinted.incrementAndGet() <= 5) System.err.println("send to shard " + r.shard() + " failed: " + e);
+                    }
                     if (pending.decrementAndGet() == 0) {
                         if (ok.get()) acked.addAndGet(samples); else failed.addAndGet(samples);
                         inFlight.release(); // after counting, so drain() sees every result

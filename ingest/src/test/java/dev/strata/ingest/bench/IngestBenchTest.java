@@ -21,7 +21,7 @@ class IngestBenchTest {
 
     @Test
     void kafkaModeWritesToTheTopic(KafkaBroker kafka) throws Exception {
-        kafka.createTopic("bench", 8);
+        dev.strata.ingest.e2e.Topics.createAndAwaitLeaders(kafka, "bench", 8);
         IngestBench.Result r = IngestBench.run(Map.of("mode", "kafka", "bootstrap", kafka.bootstrapServers(),
                 "topic", "bench", "shards", "8", "spread", "3", "hosts", "5", "duration", "2", "report", "100"));
         assertTrue(r.acked() >= 5 * 142, r.toString());

@@ -74,7 +74,7 @@ class KafkaEndToEndTest {
         long seed = Long.getLong("seed", System.nanoTime());
         Random rnd = new Random(seed);
         String topic = "e2e-" + System.nanoTime();
-        kafka.createTopic(topic, SHARDS);
+        Topics.createAndAwaitLeaders(kafka, topic, SHARDS);
         ShardMapper mapper = ShardMapper.byMetricName(SHARDS, 2);
         long now = System.currentTimeMillis();
         List<Series> series = new ArrayList<>();
@@ -146,7 +146,7 @@ class KafkaEndToEndTest {
     @Test
     void kafkaDownMeans503NotSuccess(@Fresh KafkaBroker kafka) throws Exception {
         String topic = "down";
-        kafka.createTopic(topic, SHARDS);
+        Topics.createAndAwaitLeaders(kafka, topic, SHARDS);
         ShardMapper mapper = ShardMapper.byMetricName(SHARDS, 2);
         ExecutorService workers = Executors.newFixedThreadPool(2);
         long now = System.currentTimeMillis();

@@ -30,7 +30,7 @@ public final class ConfigCommand implements Command {
 
     @Override
     public String summary() {
-        return "print the configuration reference (docs) or the resolved configuration (show)";
+        return "Print the configuration reference (docs) or the resolved configuration (show)";
     }
 
     @Override

@@ -28,7 +28,7 @@ public final class NodeCommand implements Command {
 
     @Override
     public String summary() {
-        return "run a Strata node (HTTP API, ingestion, queries) against Kafka and Cassandra";
+        return "Run a Strata node (HTTP API, ingestion, queries) against Kafka and Cassandra";
     }
 
     @Override

@@ -204,6 +204,13 @@ final class Aggregations {
         double[][] comp = new double[groups][steps];
         int[][] cnt = new int[groups][steps];
         double[] c = new double[1];
+        // Resolve the operator once: a String switch per sample costs more than the fold itself.
+        final int kind = switch (op) {
+            case "min" -> 1;
+            case "max" -> 2;
+            case "sum", "avg" -> 3;
+            default -> 0;
+        };
         for (int i = 0; i < gi.length; i++) {
             if ((i & 255) == 0) ev.ctx.checkDeadline();
             StepSeries s = in.get(i);
@@ -217,10 +224,10 @@ final class Aggregations {
                     a[step] = v;
                     k[step] = 0;
                 } else {
-                    switch (op) {
-                        case "min" -> { if (a[step] > v || Double.isNaN(a[step])) a[step] = v; }
-                        case "max" -> { if (a[step] < v || Double.isNaN(a[step])) a[step] = v; }
-                        case "sum", "avg" -> {
+                    switch (kind) {
+                        case 1 -> { if (a[step] > v || Double.isNaN(a[step])) a[step] = v; }
+                        case 2 -> { if (a[step] < v || Double.isNaN(a[step])) a[step] = v; }
+                        case 3 -> {
                             c[0] = k[step];
                             a[step] = FloatMath.kahanInc(v, a[step], c);
                             k[step] = c[0];

@@ -105,7 +105,8 @@ final class SeriesState {
                 sealPrefix(Math.min(countBelow(windowEnd), max), o, writer, scratch, meter);
                 continue;
             }
-            if (size < max || countBelow(frozenLimit) < max) return;
+            // at least max frozen samples <=> the max-th sample is frozen (the buffer is sorted)
+            if (size < max || ts[max - 1] >= frozenLimit) return;
             sealPrefix(max, o, writer, scratch, meter);
         }
     }
