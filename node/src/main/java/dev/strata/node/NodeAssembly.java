@@ -18,7 +18,6 @@ import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.engine.Engine;
 import dev.strata.query.storage.LocalShardsQueryable;
-import dev.strata.store.series.SeriesKeyListing;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ public final class NodeAssembly implements AutoCloseable {
         dataDir = new DataDirectory(config.storage().dataDir());
         kafka = KafkaSetup.connector(config.kafka(), config.cluster());
         cassandra = CassandraSetup.connector(config.cassandra(), config.cluster());
-        shards = new ShardsComponent(config, kafka::isReady, SeriesKeyListing.empty());
+        shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics);
         gateway = new GatewayComponent(config, kafka::isReady);
         queryExecutor = newQueryExecutor(config.query().effectiveThreads());
         Engine engine = new Engine((matchers, minT, maxT) -> new LocalShardsQueryable(shards.shards()).select(matchers, minT, maxT),

@@ -1,17 +1,22 @@
 package dev.strata.node;
 
+import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.consumer.MemShardStore;
-import dev.strata.ingest.consumer.ShardConsumer;
-import dev.strata.ingest.consumer.ShardConsumerConfig;
 import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.consumer.ShardConsumers;
-import dev.strata.ingest.consumer.ShardIndexSeries;
+import dev.strata.ingest.flush.FlushMetrics;
+import dev.strata.ingest.recovery.DurableShardStart;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
+import dev.strata.store.cassandra.CassandraSchema;
+import dev.strata.store.cassandra.CheckpointTable;
+import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShardOptions;
-import dev.strata.store.series.SeriesKeyListing;
+import dev.strata.store.metrics.Counter;
+import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.paging.ChunkPager;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -35,10 +41,14 @@ import org.slf4j.LoggerFactory;
  * The shards this node holds: for each, the label index on the data volume, the in-memory shard and
  * the consumer loop that feeds both from the shard's Kafka partition.
  *
- * <p>Start does not block: a named thread waits until Kafka is connected (and the topic exists), then
- * opens each shard and starts its consumer from the beginning of the partition, since memory is
- * empty after a start and the log is the source of truth. The component is ready when every shard's
- * consumer has reached the end offset the partition had when the shard opened.
+ * <p>Start does not block: a named thread waits until Kafka (with the topic) and Cassandra are
+ * connected, creates the Cassandra schema, then starts each shard durably ({@link DurableShardStart}):
+ * the label index is opened from the volume (rebuilt from the series-key table when missing or
+ * corrupt), the shard's Kafka partition is replayed from its lowest flush-group checkpoint + 1
+ * (skipping, per group, what is already durable), and a flush scheduler writes the groups' chunks,
+ * series keys and checkpoints to Cassandra in turn. The component is ready when every shard has
+ * caught up with the log end offset taken when it opened. Queries read each shard's memory and, for
+ * older ranges, page chunks from Cassandra ({@link ChunkPager}).
  *
  * <p>Ownership: this node holds every shard (single-node operation). Shard ownership across several
  * nodes is the Cluster issue's work.
@@ -46,13 +56,16 @@ import org.slf4j.LoggerFactory;
 final class ShardsComponent implements Component {
     private static final Logger LOG = LoggerFactory.getLogger(ShardsComponent.class);
 
-    /** One open shard and the end offset its partition had when it opened. */
+    /** One open shard: its index, memory, Kafka consumer and durable start (consumer loop + flusher). */
     private record OpenShard(int shard, ShardIndex index, MemShard memory, KafkaConsumer<byte[], byte[]> consumer,
-                             ShardConsumer loop, long endAtOpen) {}
+                             DurableShardStart durable, ChunkPager pager) {}
 
     private final NodeConfig config;
     private final BooleanSupplier kafkaReady;
-    private final SeriesKeyListing rebuildSource;
+    private final BooleanSupplier cassandraReady;
+    private final Supplier<CqlSession> cassandra;
+    private final FlushMetrics flushMetrics;
+    private final Counter offsetsLost;
     private final ShardConsumers consumers = new ShardConsumers();
     private final List<OpenShard> open = new CopyOnWriteArrayList<>();
     private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
@@ -64,13 +77,19 @@ final class ShardsComponent implements Component {
     private volatile boolean stopping;
 
     /**
-     * @param kafkaReady    true once the Kafka connector has reached the cluster and the topic exists
-     * @param rebuildSource where a missing or corrupt label index is rebuilt from
+     * @param kafkaReady     true once the Kafka connector has reached the cluster and the topic exists
+     * @param cassandraReady true once the Cassandra connector has a session (and the keyspace exists)
+     * @param cassandra      the connected session (asked for only after cassandraReady)
      */
-    ShardsComponent(NodeConfig config, BooleanSupplier kafkaReady, SeriesKeyListing rebuildSource) {
+    ShardsComponent(NodeConfig config, BooleanSupplier kafkaReady, BooleanSupplier cassandraReady,
+                    Supplier<CqlSession> cassandra, MetricsRegistry metrics) {
         this.config = config;
         this.kafkaReady = kafkaReady;
-        this.rebuildSource = rebuildSource;
+        this.cassandraReady = cassandraReady;
+        this.cassandra = cassandra;
+        this.flushMetrics = new FlushMetrics(metrics);
+        this.offsetsLost = metrics.counter("strata_recovery_offsets_lost_total",
+                "Kafka offsets recovery needed that the log no longer held (data loss; see the log).");
     }
 
     @Override
@@ -85,13 +104,19 @@ final class ShardsComponent implements Component {
 
     private void openAll() {
         try {
-            while (!kafkaReady.getAsBoolean()) {
+            while (!kafkaReady.getAsBoolean() || !cassandraReady.getAsBoolean()) {
                 if (stopping) return;
                 Thread.sleep(100);
             }
+            CqlSession session = cassandra.get();
+            String keyspace = config.cassandra().keyspace();
+            CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
             MemShardOptions options = config.memory().toOptions();
+            DurableShardStart.Tables tables = new DurableShardStart.Tables(
+                    new ChunkTable(session, keyspace, options.chunkDurationMs(), 16),
+                    new SeriesKeyTable(session, keyspace), new CheckpointTable(session, keyspace));
             for (int shard = 0; shard < config.cluster().shards() && !stopping; shard++) {
-                open.add(openShard(shard, options));
+                open.add(openShard(shard, options, tables));
             }
             allOpen = !stopping;
             LOG.info("opened {} shards", open.size());
@@ -102,21 +127,21 @@ final class ShardsComponent implements Component {
         }
     }
 
-    private OpenShard openShard(int shard, MemShardOptions options) throws Exception {
+    private OpenShard openShard(int shard, MemShardOptions options, DurableShardStart.Tables tables) throws Exception {
         Path dir = config.storage().dataDir().resolve("index").resolve("shard-" + shard);
-        ShardIndex index = ShardIndex.open(dir, shard, rebuildSource);
+        ShardIndex index = ShardIndex.open(dir, shard, tables.seriesKeys());
         MemShard memory = new MemShard(shard, options);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(shard));
-        TopicPartition tp = new TopicPartition(config.kafka().topic(), shard);
-        long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(30)).get(tp);
-        ShardConsumer loop = new ShardConsumer(ShardConsumerConfig.of(config.kafka().topic(), shard, -1), consumer,
-                new MemShardStore(memory), new ShardIndexSeries(index), System::nanoTime);
-        consumers.start(loop).whenComplete((v, e) -> {
+        DurableShardStart durable = DurableShardStart.prepare(shard, config.kafka().topic(), memory, index, consumer, tables,
+                config.durability().toFlushConfig(), flushMetrics, offsetsLost, Duration.ofMillis(200));
+        consumers.start(durable.consumer()).whenComplete((v, e) -> {
             if (e != null && !stopping) LOG.error("shard {} consumer ended with an error", shard, e);
         });
-        LOG.info("shard {}: index at {} ({} series), replaying partition from the beginning to offset {}",
-                shard, dir, index.seriesCount(), end);
-        return new OpenShard(shard, index, memory, consumer, loop, end);
+        durable.scheduler().start();
+        LOG.info("shard {}: index at {} ({} series), replaying from offset {}", shard, dir, index.seriesCount(),
+                durable.plan().startOffset());
+        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, 8, config.query().timeout());
+        return new OpenShard(shard, index, memory, consumer, durable, pager);
     }
 
     private Properties consumerProperties(int shard) {
@@ -135,7 +160,7 @@ final class ShardsComponent implements Component {
     /** The shards open so far, for queries. */
     List<LocalShardsQueryable.Shard> shards() {
         List<LocalShardsQueryable.Shard> out = new ArrayList<>(open.size());
-        for (OpenShard s : open) out.add(new LocalShardsQueryable.Shard(s.index(), s.memory()));
+        for (OpenShard s : open) out.add(new LocalShardsQueryable.Shard(s.index(), s.memory(), s.pager()));
         return out;
     }
 
@@ -148,27 +173,37 @@ final class ShardsComponent implements Component {
     public boolean isReady() {
         if (!allOpen) return false;
         for (OpenShard s : open) {
-            ShardConsumerStats st = s.loop().stats();
-            if (!st.running() || st.position() < s.endAtOpen()) return false;
+            ShardConsumerStats st = s.durable().consumer().stats();
+            if (!st.running() || !st.ready()) return false;
         }
         return true;
     }
 
+    /**
+     * Stops flushing and consuming, then flushes every group once more (so a restart replays little;
+     * failures are only logged: the checkpoints then still cover what is durable), closes the Kafka
+     * consumers and commits and closes the indexes.
+     */
     @Override
     public void stop() throws Exception {
         stopping = true;
         opener.shutdownNow();
         opener.awaitTermination(30, TimeUnit.SECONDS);
+        for (OpenShard s : open) s.durable().scheduler().close();
         consumers.close();
         for (OpenShard s : open) {
+            try {
+                s.durable().scheduler().flushAll().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("shard {}: final flush failed; recovery will replay from the last checkpoint: {}", s.shard(), e.toString());
+            }
             try {
                 s.consumer().close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
                 LOG.warn("shard {}: closing the Kafka consumer failed", s.shard(), e);
             }
-            long position = s.loop().stats().position();
             try {
-                s.index().commit(position - 1);
+                s.index().commit(s.durable().consumer().appliedOffset());
                 s.index().close();
             } catch (Exception e) {
                 LOG.warn("shard {}: closing the label index failed", s.shard(), e);
@@ -180,7 +215,7 @@ final class ShardsComponent implements Component {
     /** For tests: offsets reached per shard. */
     Map<Integer, Long> positions() {
         Map<Integer, Long> m = new java.util.TreeMap<>();
-        for (OpenShard s : open) m.put(s.shard(), s.loop().stats().position());
+        for (OpenShard s : open) m.put(s.shard(), s.durable().consumer().stats().position());
         return m;
     }
 }

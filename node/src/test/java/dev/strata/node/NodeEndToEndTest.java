@@ -31,7 +31,8 @@ import org.xerial.snappy.Snappy;
  * A whole node against a real Kafka broker and a real Cassandra node: Prometheus remote write in,
  * through the gateway, Kafka and the shard consumers into memory and the label index, and PromQL out
  * over the Prometheus HTTP API, with exact timestamps and values. Then a restart of the node on the same
- * data directory: it replays the log and answers the same.
+ * data directory: it recovers from its checkpoints (the data flushed to Cassandra is paged back for
+ * the query, the rest replayed from Kafka) and answers the same.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class NodeEndToEndTest {
@@ -48,6 +49,7 @@ class NodeEndToEndTest {
         String topic = "e2e-" + Long.toHexString(seed);
         NodeConfig config = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
                 "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "shards=4", "kafka.topic=" + topic,
+                "cassandra.keyspace=e2e_" + Long.toHexString(seed & 0xffffffffL), "flush.interval=2s",
                 "kafka.bootstrap=" + kafka.bootstrapServers(),
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
                 "node.connect-retry-interval=200ms")));

@@ -98,6 +98,17 @@ public final class ConfigKeys {
             ConfigType.SIZE, "256MiB", range(1L << 20, Long.MAX_VALUE),
             "Memory for series, write buffers and chunks of one shard; when short, persisted data is evicted and ingestion pauses.");
 
+    // ---- durability
+    public static final ConfigKey<Duration> RETENTION = DEF.define("retention", ConfigType.DURATION, "15d",
+            minDuration(Duration.ofHours(1)),
+            "How long samples are kept in Cassandra (the chunk table's TTL, applied at every start).");
+    public static final ConfigKey<Integer> FLUSH_GROUPS = DEF.define("flush.groups", ConfigType.INT, "8", range(1, 1024),
+            "A shard's series are split into this many flush groups, flushed in turn, each with its own checkpoint.");
+    public static final ConfigKey<Duration> FLUSH_INTERVAL = DEF.define("flush.interval", ConfigType.DURATION, "60s",
+            minDuration(Duration.ofSeconds(1)),
+            "Every group of every shard is flushed to Cassandra once per interval (groups staggered across it); "
+                    + "after a crash at most about this much of the log is replayed.");
+
     // ---- query
     public static final ConfigKey<Duration> QUERY_LOOKBACK_DELTA = DEF.define("query.lookback-delta",
             ConfigType.DURATION, "5m", minDuration(Duration.ofSeconds(1)),

@@ -11,12 +11,13 @@ import java.util.Optional;
  * by {@link #load}; components receive only the records they need.
  */
 public record NodeConfig(HttpSettings http, StorageSettings storage, KafkaSettings kafka, CassandraSettings cassandra,
-                         ClusterSettings cluster, IngestSettings ingest, MemoryStoreSettings memory, QuerySettings query) {
+                         ClusterSettings cluster, IngestSettings ingest, MemoryStoreSettings memory, QuerySettings query,
+                         DurabilitySettings durability) {
 
     public static NodeConfig from(ResolvedConfig c) {
         return new NodeConfig(HttpSettings.from(c), StorageSettings.from(c), KafkaSettings.from(c),
                 CassandraSettings.from(c), ClusterSettings.from(c), IngestSettings.from(c), MemoryStoreSettings.from(c),
-                QuerySettings.from(c));
+                QuerySettings.from(c), DurabilitySettings.from(c));
     }
 
     /** Every key at its default. */

@@ -4,6 +4,8 @@ import dev.strata.index.Matcher;
 import dev.strata.index.ShardIndex;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.memstore.MemShard;
+import dev.strata.store.paging.ChunkPager;
+import dev.strata.store.paging.PageBudget;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,8 +19,19 @@ import org.roaringbitmap.RoaringBitmap;
  * what is in memory; older, evicted data is the business of the persistent store's reader.
  */
 public final class LocalShardsQueryable implements Queryable {
-    /** One shard: its index and its in-memory samples, sharing series ids. */
-    public record Shard(ShardIndex index, MemShard memory) {}
+    /**
+     * One shard: its index and its in-memory samples, sharing series ids, and optionally the pager
+     * that reads what is older than memory from persistent storage (null: memory only).
+     */
+    public record Shard(ShardIndex index, MemShard memory, ChunkPager pager) {
+        public Shard(ShardIndex index, MemShard memory) {
+            this(index, memory, null);
+        }
+    }
+
+    /** Per-query paging limits: at most this many chunks and bytes read from storage by one select. */
+    private static final long MAX_PAGED_CHUNKS = 2_000_000;
+    private static final long MAX_PAGED_BYTES = 1L << 30;
 
     private final List<Shard> shards;
 
@@ -29,6 +42,7 @@ public final class LocalShardsQueryable implements Queryable {
     @Override
     public List<Series> select(List<Matcher> matchers, long minT, long maxT) {
         List<Series> out = new ArrayList<>();
+        PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
         long[] ts = new long[256];
         double[] vs = new double[256];
         for (Shard shard : shards) {
@@ -36,7 +50,7 @@ public final class LocalShardsQueryable implements Queryable {
             IntIterator it = ids.getIntIterator();
             while (it.hasNext()) {
                 int id = it.next();
-                SampleIterator si = shard.memory().iterator(id, minT, maxT);
+                SampleIterator si = iterator(shard, id, minT, maxT, budget);
                 int n = 0;
                 while (si.next()) {
                     if (n == ts.length) {
@@ -55,5 +69,12 @@ public final class LocalShardsQueryable implements Queryable {
         }
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
+    }
+
+    private static SampleIterator iterator(Shard shard, int id, long minT, long maxT, PageBudget budget) {
+        if (shard.pager() == null) return shard.memory().iterator(id, minT, maxT);
+        Labels labels = shard.index().labels(id);
+        if (labels == null) return shard.memory().iterator(id, minT, maxT);
+        return shard.pager().iterator(id, labels, shard.index().firstSampleTime(id), minT, maxT, budget);
     }
 }
