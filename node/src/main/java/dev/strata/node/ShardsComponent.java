@@ -6,6 +6,7 @@ import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.consumer.ShardConsumers;
 import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.recovery.DurableShardStart;
+import dev.strata.node.cluster.LocalShards;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
@@ -50,10 +51,10 @@ import org.slf4j.LoggerFactory;
  * caught up with the log end offset taken when it opened. Queries read each shard's memory and, for
  * older ranges, page chunks from Cassandra ({@link ChunkPager}).
  *
- * <p>Ownership: this node holds every shard (single-node operation). Shard ownership across several
- * nodes is the Cluster issue's work.
+ * <p>Ownership: the component opens exactly the shards it is given (this node's share, from
+ * {@link dev.strata.node.cluster.ShardOwnership}); readiness means every one of them caught up.
  */
-final class ShardsComponent implements Component {
+final class ShardsComponent implements Component, LocalShards {
     private static final Logger LOG = LoggerFactory.getLogger(ShardsComponent.class);
 
     /** One open shard: its index, memory, Kafka consumer and durable start (consumer loop + flusher). */
@@ -61,6 +62,7 @@ final class ShardsComponent implements Component {
                              DurableShardStart durable, ChunkPager pager) {}
 
     private final NodeConfig config;
+    private final List<Integer> owned;
     private final BooleanSupplier kafkaReady;
     private final BooleanSupplier cassandraReady;
     private final Supplier<CqlSession> cassandra;
@@ -80,10 +82,12 @@ final class ShardsComponent implements Component {
      * @param kafkaReady     true once the Kafka connector has reached the cluster and the topic exists
      * @param cassandraReady true once the Cassandra connector has a session (and the keyspace exists)
      * @param cassandra      the connected session (asked for only after cassandraReady)
+     * @param owned          the shards to open (ascending)
      */
     ShardsComponent(NodeConfig config, BooleanSupplier kafkaReady, BooleanSupplier cassandraReady,
-                    Supplier<CqlSession> cassandra, MetricsRegistry metrics) {
+                    Supplier<CqlSession> cassandra, MetricsRegistry metrics, List<Integer> owned) {
         this.config = config;
+        this.owned = List.copyOf(owned);
         this.kafkaReady = kafkaReady;
         this.cassandraReady = cassandraReady;
         this.cassandra = cassandra;
@@ -115,11 +119,12 @@ final class ShardsComponent implements Component {
             DurableShardStart.Tables tables = new DurableShardStart.Tables(
                     new ChunkTable(session, keyspace, options.chunkDurationMs(), 16),
                     new SeriesKeyTable(session, keyspace), new CheckpointTable(session, keyspace));
-            for (int shard = 0; shard < config.cluster().shards() && !stopping; shard++) {
+            for (int shard : owned) {
+                if (stopping) break;
                 open.add(openShard(shard, options, tables));
             }
             allOpen = !stopping;
-            LOG.info("opened {} shards", open.size());
+            LOG.info("opened {} shards: {}", open.size(), owned);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -217,5 +222,40 @@ final class ShardsComponent implements Component {
         Map<Integer, Long> m = new java.util.TreeMap<>();
         for (OpenShard s : open) m.put(s.shard(), s.durable().consumer().stats().position());
         return m;
+    }
+
+    /** The shards this component opens. */
+    List<Integer> owned() {
+        return owned;
+    }
+
+    @Override
+    public Map<Integer, LocalShards.ShardProgress> progress() {
+        Map<Integer, LocalShards.ShardProgress> m = new java.util.TreeMap<>();
+        for (int s : owned) m.put(s, new LocalShards.ShardProgress(false, 0, 0, false, -1));
+        for (OpenShard s : open) {
+            ShardConsumerStats st = s.durable().consumer().stats();
+            m.put(s.shard(), new LocalShards.ShardProgress(true, st.position(), st.replayTarget(), st.running(), st.lag()));
+        }
+        return m;
+    }
+
+    @Override
+    public boolean isReady(int shard) {
+        for (OpenShard s : open) {
+            if (s.shard() != shard) continue;
+            ShardConsumerStats st = s.durable().consumer().stats();
+            return st.running() && st.ready();
+        }
+        return false;
+    }
+
+    @Override
+    public List<LocalShardsQueryable.Shard> open(java.util.Set<Integer> wanted) {
+        List<LocalShardsQueryable.Shard> out = new ArrayList<>();
+        for (OpenShard s : open) {
+            if (wanted.contains(s.shard())) out.add(new LocalShardsQueryable.Shard(s.index(), s.memory(), s.pager()));
+        }
+        return out;
     }
 }

@@ -42,7 +42,7 @@ public final class DevCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: strata dev [--data DIR] [--port N] [--kafka-port N] [--cassandra-port N] [--java PATH]
+                Usage: strata dev [--data DIR] [--port N] [--nodes N] [--replicas R] [--kafka-port N] [--cassandra-port N] [--java PATH]
 
                 Starts a real Kafka broker and a real Cassandra node as child processes, waits until both
                 are ready, then runs a Strata node against them and waits until its /-/ready answers.
@@ -53,8 +53,12 @@ public final class DevCommand implements Command {
                   --data DIR            base data directory (default: ./data): DIR/kafka, DIR/cassandra,
                                         DIR/node (the generated strata.yaml; node state in DIR/node/data)
                   --port N              the node's HTTP port: Prometheus API, ingestion, /metrics
-                                        (default: 9090)
-                  --kafka-port N        Kafka client port (default: 9092; controller: this + 1)
+                                        (default: 9090); node i of a cluster listens on N+i
+                  --nodes N             run a cluster of N node processes, ordinals 0..N-1, each with
+                                        its own directory DIR/node-<i> (default: 1, in DIR/node)
+                  --replicas R          nodes owning each shard, at most --nodes (default: 1)
+                  --kafka-port N        Kafka client port (default: 9092, or with --nodes just past the nodes' ports
+                                        when they would overlap, e.g. 9093 for 3 nodes; controller: this + 1)
                   --cassandra-port N    Cassandra CQL port (default: 9042; storage port 7000)
                   --java PATH           java executable for Cassandra (default: the JVM running strata;
                                         Cassandra 5.0 needs Java 11 or 17)
@@ -65,23 +69,41 @@ public final class DevCommand implements Command {
                 Examples:
                   strata dev
                   strata dev --data /tmp/strata --port 9191
+                  strata dev --nodes 3 --replicas 2
                 """;
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        LongOptions options = LongOptions.parse(args, Set.of("data", "port", "kafka-port", "cassandra-port", "java"));
+        LongOptions options = LongOptions.parse(args, Set.of("data", "port", "kafka-port", "cassandra-port", "java",
+                "nodes", "replicas"));
         Path base = options.path("data", DEFAULT_DATA).toAbsolutePath().normalize();
         int nodePort = options.port("port", DEFAULT_NODE_PORT);
-        int kafkaPort = options.port("kafka-port", KafkaServerConfig.DEFAULT_PORT);
+        int nodes = positive(options, "nodes", 1, 64);
+        int replicas = positive(options, "replicas", 1, 16);
+        if (replicas > nodes) {
+            throw new UsageException("--replicas " + replicas + " exceeds --nodes " + nodes + ": each shard needs that many distinct nodes");
+        }
+        if (nodePort + nodes - 1 > 65535) throw new UsageException("--port " + nodePort + " + " + nodes + " nodes exceeds 65535");
+        // Kafka's default port would sit inside a cluster's node range (9090..9092 for 3 nodes): move
+        // the default just past the nodes; an explicit --kafka-port is kept (and checked below).
+        int defaultKafka = KafkaServerConfig.DEFAULT_PORT;
+        if (nodes > 1 && defaultKafka + 1 >= nodePort && defaultKafka < nodePort + nodes) defaultKafka = nodePort + nodes;
+        int kafkaPort = options.port("kafka-port", defaultKafka);
         int cassandraPort = options.port("cassandra-port", CassandraServerConfig.DEFAULT_NATIVE_PORT);
         Path root = StrataRoot.find();
         KafkaServerConfig kafka = KafkaServerConfig.of(base.resolve("kafka"), kafkaPort,
                 kafkaPort == 65535 ? 65534 : kafkaPort + 1, RuntimeClasspath.kafka(root));
         CassandraServerConfig cassandra = CassandraCommand.config(options, base.resolve("cassandra"), cassandraPort,
                 CassandraServerConfig.DEFAULT_STORAGE_PORT);
-        requireDistinct(nodePort, kafka.port(), kafka.controllerPort(), cassandra.nativePort(), cassandra.storagePort());
-        Foreground.requireFree("127.0.0.1", nodePort, "--port");
+        int[] ports = new int[nodes + 4];
+        for (int i = 0; i < nodes; i++) ports[i] = nodePort + i;
+        ports[nodes] = kafka.port();
+        ports[nodes + 1] = kafka.controllerPort();
+        ports[nodes + 2] = cassandra.nativePort();
+        ports[nodes + 3] = cassandra.storagePort();
+        requireDistinct(ports);
+        for (int i = 0; i < nodes; i++) Foreground.requireFree("127.0.0.1", nodePort + i, "--port");
         Foreground.requireFree(kafka.host(), kafka.port(), "--kafka-port");
         Foreground.requireFree(kafka.host(), kafka.controllerPort(), "--kafka-port");
         Foreground.requireFree(cassandra.host(), cassandra.nativePort(), "--cassandra-port");
@@ -92,25 +114,65 @@ public final class DevCommand implements Command {
         LocalStack stack = LocalStack.start(kafka, cassandra);
         System.out.printf("strata dev: Kafka at %s and Cassandra at %s ready in %.1f s%n",
                 kafka.bootstrapServers(), cassandra.contactPoint(), seconds(t0));
-        ChildProcess node;
+        List<String> peers = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) peers.add("127.0.0.1:" + (nodePort + i));
+        List<ChildProcess> children = new ArrayList<>();
         try {
-            node = startNode(new NodeEndpoints(kafka.bootstrapServers(), cassandra.contactPoint(), nodePort,
-                    base.resolve("node")));
-            try (LogFollower follow = LogFollower.start(node.log(), System.out)) {
-                node.awaitReady(Readiness.httpOk(URI.create("http://127.0.0.1:" + nodePort + "/-/ready")),
-                        NODE_START_TIMEOUT);
+            for (int i = 0; i < nodes; i++) {
+                Path dir = nodes == 1 ? base.resolve("node") : base.resolve("node-" + i);
+                children.add(startNode(new NodeEndpoints(kafka.bootstrapServers(), cassandra.contactPoint(), nodePort + i, dir),
+                        new Placement(i, nodes, replicas, nodes == 1 ? List.of() : peers)));
+            }
+            try (LogFollower follow = LogFollower.start(children.get(0).log(), System.out)) {
+                for (int i = 0; i < nodes; i++) {
+                    children.get(i).awaitReady(Readiness.httpOk(URI.create("http://127.0.0.1:" + (nodePort + i) + "/-/ready")),
+                            NODE_START_TIMEOUT);
+                }
             }
         } catch (RuntimeException | InterruptedException e) {
             stack.close();
             throw e;
         }
-        System.out.printf("strata dev: ready in %.1f s. Strata node at http://localhost:%d (pid %d); "
-                + "Ctrl-C stops everything.%n", seconds(t0), nodePort, node.pid());
-        try (LogFollower follow = LogFollower.start(node.log(), System.out)) {
-            int code = Foreground.awaitExit(node, System.err);
+        if (nodes == 1) {
+            System.out.printf("strata dev: ready in %.1f s. Strata node at http://localhost:%d (pid %d); "
+                    + "Ctrl-C stops everything.%n", seconds(t0), nodePort, children.get(0).pid());
+        } else {
+            System.out.printf("strata dev: ready in %.1f s. %d Strata nodes (replicas %d) at http://localhost:%d..%d, "
+                    + "logs in %s/node-<i>/server.log (node 0's shown here); Ctrl-C stops everything.%n",
+                    seconds(t0), nodes, replicas, nodePort, nodePort + nodes - 1, base);
+        }
+        try (LogFollower follow = LogFollower.start(children.get(0).log(), System.out)) {
+            int code = awaitAnyExit(children);
             stack.close();
             return code;
         }
+    }
+
+    /** Blocks until one node exits (see {@link Foreground#awaitExit}); the others are stopped by the reaper. */
+    private static int awaitAnyExit(List<ChildProcess> children) throws InterruptedException {
+        if (children.size() == 1) return Foreground.awaitExit(children.get(0), System.err);
+        while (true) {
+            for (ChildProcess c : children) {
+                if (!c.isAlive()) return Foreground.awaitExit(c, System.err);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static int positive(LongOptions options, String name, int fallback, int max) {
+        String v = options.string(name, Integer.toString(fallback));
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= max) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new UsageException("--" + name + " must be a number in [1, " + max + "], got '" + v + "'");
+    }
+
+    /** This node's place in a dev cluster: ordinal, node count, replicas, every node's host:port (empty: single node). */
+    record Placement(int ordinal, int nodes, int replicas, List<String> peers) {
+        static final Placement SINGLE = new Placement(0, 1, 1, List.of());
     }
 
     /**
@@ -123,10 +185,10 @@ public final class DevCommand implements Command {
     // The node-start step. The node runs as a child JVM from this JVM's own classpath, configured by a
     // generated YAML file: the same entry point and configuration path as in production.
     // ---------------------------------------------------------------------------------------------
-    static ChildProcess startNode(NodeEndpoints endpoints) throws IOException {
+    static ChildProcess startNode(NodeEndpoints endpoints, Placement placement) throws IOException {
         Files.createDirectories(endpoints.dir().resolve("data"));
         Path config = endpoints.dir().resolve("strata.yaml");
-        Files.writeString(config, nodeYaml(endpoints), StandardCharsets.UTF_8);
+        Files.writeString(config, nodeYaml(endpoints, placement), StandardCharsets.UTF_8);
         List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
         String root = System.getProperty("strata.root");
         if (root != null) {
@@ -134,12 +196,20 @@ public final class DevCommand implements Command {
         }
         JavaCommand command = new JavaCommand(JavaCommand.currentJava(), jvm, System.getProperty("java.class.path"),
                 "dev.strata.node.Main", List.of("node", "--config", config.toString()));
-        return ChildProcess.start("strata-node", command, endpoints.dir(), endpoints.dir().resolve("server.log"),
+        String name = placement.nodes() == 1 ? "strata-node" : "strata-node-" + placement.ordinal();
+        return ChildProcess.start(name, command, endpoints.dir(), endpoints.dir().resolve("server.log"),
                 endpoints.dir().resolve("server.pid"));
     }
 
     /** The node's configuration: only what `dev` decides; every other key keeps its default. */
     static String nodeYaml(NodeEndpoints endpoints) {
+        return nodeYaml(endpoints, Placement.SINGLE);
+    }
+
+    static String nodeYaml(NodeEndpoints endpoints, Placement placement) {
+        String cluster = placement.nodes() == 1 ? "" : "node:\n  ordinal: " + placement.ordinal() + "\n"
+                + "cluster:\n  nodes: " + placement.nodes() + "\n  replicas: " + placement.replicas() + "\n"
+                + "  peers: [" + String.join(", ", placement.peers().stream().map(DevCommand::yamlQuoted).toList()) + "]\n";
         return "# Generated by `strata dev` at every start; edits are overwritten.\n"
                 + "http:\n"
                 + "  port: " + endpoints.httpPort() + "\n"
@@ -148,7 +218,8 @@ public final class DevCommand implements Command {
                 + "kafka:\n"
                 + "  bootstrap: [" + yamlQuoted(endpoints.kafkaBootstrap()) + "]\n"
                 + "cassandra:\n"
-                + "  contact-points: [" + yamlQuoted(endpoints.cassandraContactPoint()) + "]\n";
+                + "  contact-points: [" + yamlQuoted(endpoints.cassandraContactPoint()) + "]\n"
+                + cluster;
     }
 
     /** A YAML single-quoted scalar: the only escape is a doubled quote. */

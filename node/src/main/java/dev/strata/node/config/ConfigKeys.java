@@ -72,8 +72,23 @@ public final class ConfigKeys {
     // ---- cluster
     public static final ConfigKey<Integer> SHARDS = DEF.define("shards", ConfigType.INT, "8", range(1, 65536),
             "Number of shards = partitions of the samples topic. Fixed for the life of the data.");
-    public static final ConfigKey<Integer> NODE_ORDINAL = DEF.define("node.ordinal", ConfigType.INT, "0",
-            atLeast(0), "This node's ordinal (the StatefulSet pod index); shard ownership derives from it.");
+    public static final ConfigKey<Integer> NODE_ORDINAL = DEF.define("node.ordinal", ConfigType.INT, "-1",
+            atLeast(-1), "This node's ordinal (the StatefulSet pod index); shard ownership derives from it. "
+                    + "-1: the number at the end of the host name (strata-3 -> 3), or 0 when cluster.nodes=1.");
+    public static final ConfigKey<Integer> CLUSTER_NODES = DEF.define("cluster.nodes", ConfigType.INT, "1",
+            range(1, 4096), "Number of nodes (StatefulSet replicas); ordinals are 0..nodes-1.");
+    public static final ConfigKey<Integer> CLUSTER_REPLICAS = DEF.define("cluster.replicas", ConfigType.INT, "1",
+            range(1, 16), "Nodes owning each shard (replication factor); at most cluster.nodes.");
+    public static final ConfigKey<List<String>> CLUSTER_PEERS = DEF.define("cluster.peers", ConfigType.LIST, "",
+            Validator.any(), "Static list of every node's host:port, entry i for ordinal i; overrides cluster.peer-template.");
+    public static final ConfigKey<String> CLUSTER_PEER_TEMPLATE = DEF.define("cluster.peer-template", ConfigType.STRING,
+            "strata-{ordinal}.strata-headless.{namespace}.svc:9090", Validator.any(),
+            "host:port of a node from its ordinal; {ordinal} and {namespace} are substituted.");
+    public static final ConfigKey<String> CLUSTER_NAMESPACE = DEF.define("cluster.namespace", ConfigType.STRING,
+            "default", nonEmpty(), "Kubernetes namespace substituted into cluster.peer-template.");
+    public static final ConfigKey<Duration> CLUSTER_PEER_TIMEOUT = DEF.define("cluster.peer-timeout",
+            ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
+            "Timeout of one node-to-node request (status, select); a peer that does not answer in time counts as down.");
     public static final ConfigKey<Duration> NODE_CONNECT_RETRY_INTERVAL = DEF.define("node.connect-retry-interval",
             ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
             "Pause between attempts to reach Kafka and Cassandra while the node starts; it is not ready until both answer.");

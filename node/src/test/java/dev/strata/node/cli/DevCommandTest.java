@@ -24,6 +24,28 @@ class DevCommandTest {
     }
 
     @Test
+    void aClusterNodesConfigurationCarriesItsPlacement() {
+        Path dir = Path.of("/tmp/d/node-1");
+        String yaml = DevCommand.nodeYaml(new DevCommand.NodeEndpoints("localhost:19092", "127.0.0.1:19042", 9091, dir),
+                new DevCommand.Placement(1, 3, 2, List.of("127.0.0.1:9090", "127.0.0.1:9091", "127.0.0.1:9092")));
+        Map<String, Object> config = new Yaml().load(yaml);
+        assertEquals(Map.of("ordinal", 1), config.get("node"));
+        assertEquals(Map.of("nodes", 3, "replicas", 2, "peers", List.of("127.0.0.1:9090", "127.0.0.1:9091", "127.0.0.1:9092")),
+                config.get("cluster"));
+        assertEquals(Map.of("port", 9091), config.get("http"));
+    }
+
+    @Test
+    void badClusterShapesAreUsageErrors() {
+        assertTrue(assertThrows(UsageException.class, () -> new DevCommand().run(new String[] {"--nodes", "2", "--replicas", "3"}))
+                .getMessage().contains("--replicas 3 exceeds --nodes 2"));
+        assertThrows(UsageException.class, () -> new DevCommand().run(new String[] {"--nodes", "0"}));
+        assertThrows(UsageException.class, () -> new DevCommand().run(new String[] {"--nodes", "x"}));
+        assertTrue(assertThrows(UsageException.class, () -> new DevCommand().run(new String[] {"--nodes", "3", "--port", "9090", "--kafka-port", "9092"}))
+                .getMessage().contains("port 9092 is used twice"));
+    }
+
+    @Test
     void collidingPortsAreAUsageError() {
         UsageException e = assertThrows(UsageException.class,
                 () -> new DevCommand().run(new String[] {"--port", "9092"}));

@@ -35,7 +35,9 @@ class NodeConfigTest {
         assertEquals("datacenter1", c.cassandra().localDatacenter());
         assertEquals("{'class':'SimpleStrategy','replication_factor':1}", c.cassandra().replication());
         assertEquals(8, c.cluster().shards());
-        assertEquals(0, c.cluster().ordinal());
+        assertEquals(-1, c.cluster().ordinal());
+        assertEquals(1, c.cluster().nodes());
+        assertEquals(1, c.cluster().replicas());
     }
 
     @Test

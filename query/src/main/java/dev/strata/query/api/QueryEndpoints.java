@@ -124,8 +124,9 @@ final class QueryEndpoints {
     }
 
     /**
-     * The request's {@code timeout} (can only shorten the configured one) and {@code lookback_delta}.
-     * As in Prometheus, the time a request waited for the executor counts against its timeout.
+     * The request's {@code timeout} (can only shorten the configured one), {@code lookback_delta} and
+     * {@code partial_response}. As in Prometheus, the time a request waited for the executor counts
+     * against its timeout.
      */
     private QueryOptions options(FormValues f, long receivedNanos) {
         QueryOptions o = defaults;
@@ -150,6 +151,13 @@ final class QueryEndpoints {
             }
             long ms = ns / 1_000_000;
             if (ms > 0) o = o.withLookbackDeltaMs(ms);
+        }
+        String partial = f.first("partial_response");
+        if (!partial.isEmpty()) {
+            if (!partial.equals("true") && !partial.equals("false")) {
+                throw ApiException.badData("invalid parameter \"partial_response\": expected true or false, got \"" + partial + "\"");
+            }
+            o = o.withPartialResponse(partial.equals("true"));
         }
         return o;
     }

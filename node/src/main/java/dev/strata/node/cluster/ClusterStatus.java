@@ -1,0 +1,104 @@
+package dev.strata.node.cluster;
+
+import dev.strata.node.http.HttpResponses;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * {@code GET /api/v1/status/shards}: the whole cluster. Asks every other node for its shards
+ * ({@code GET /internal/v1/shards}, peer timeout) in parallel, merges with this node's own, and
+ * answers, for every shard, its owners and each owner's state:
+ * <ul>
+ *   <li>{@code ready}: open and caught up with the end offset at open;</li>
+ *   <li>{@code recovering}: opening or replaying, with {@code position}, {@code target} and
+ *       {@code progress} (position/target, 0..1);</li>
+ *   <li>{@code down}: the node did not answer (its error is in {@code nodes}).</li>
+ * </ul>
+ * <pre>
+ * {"status":"success","data":{"self":0,"nodes":[{"node":0,"address":"...","up":true,"error":""},...],
+ *  "shards":[{"shard":0,"readyOwners":2,"owners":[{"node":0,"state":"ready","position":42,"target":42,
+ *  "progress":1.0,"lag":0},...]},...]}}
+ * </pre>
+ */
+public final class ClusterStatus {
+    private final ClusterTopology topology;
+    private final LocalShards local;
+    private final PeerClient peers;
+
+    public ClusterStatus(ClusterTopology topology, LocalShards local, PeerClient peers) {
+        this.topology = topology;
+        this.local = local;
+        this.peers = peers;
+    }
+
+    public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
+        int n = topology.ownership().nodes();
+        Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> asks = new HashMap<>();
+        for (int o = 0; o < n; o++) {
+            if (o == topology.self()) continue;
+            asks.put(o, peers.get(o, InternalRoutes.SHARDS_PATH)
+                    .thenApply(b -> InternalRoutes.parseShards(new String(b, StandardCharsets.UTF_8))));
+        }
+        return CompletableFuture.allOf(asks.values().stream().map(f -> f.exceptionally(e -> null))
+                        .toArray(CompletableFuture[]::new))
+                .thenApply(v -> {
+                    Map<Integer, Map<Integer, LocalShards.ShardProgress>> byNode = new HashMap<>();
+                    Map<Integer, String> errors = new HashMap<>();
+                    byNode.put(topology.self(), local.progress());
+                    asks.forEach((o, f) -> {
+                        try {
+                            byNode.put(o, f.join());
+                        } catch (RuntimeException e) {
+                            Throwable c = e.getCause() != null ? e.getCause() : e;
+                            errors.put(o, c.toString());
+                        }
+                    });
+                    return HttpResponses.of(HttpResponseStatus.OK, HttpResponses.JSON, render(byNode, errors));
+                });
+    }
+
+    String render(Map<Integer, Map<Integer, LocalShards.ShardProgress>> byNode, Map<Integer, String> errors) {
+        ShardOwnership own = topology.ownership();
+        StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"self\":").append(topology.self());
+        sb.append(",\"nodes\":[");
+        for (int o = 0; o < own.nodes(); o++) {
+            if (o > 0) sb.append(',');
+            sb.append("{\"node\":").append(o).append(",\"address\":").append(HttpResponses.jsonString(topology.peers().of(o)))
+                    .append(",\"up\":").append(byNode.containsKey(o))
+                    .append(",\"error\":").append(HttpResponses.jsonString(errors.getOrDefault(o, ""))).append('}');
+        }
+        sb.append("],\"shards\":[");
+        for (int s = 0; s < own.shards(); s++) {
+            if (s > 0) sb.append(',');
+            StringBuilder owners = new StringBuilder();
+            int ready = 0;
+            int[] os = own.owners(s);
+            for (int k = 0; k < os.length; k++) {
+                int o = os[k];
+                if (k > 0) owners.append(',');
+                owners.append("{\"node\":").append(o);
+                Map<Integer, LocalShards.ShardProgress> m = byNode.get(o);
+                LocalShards.ShardProgress p = m == null ? null : m.get(s);
+                if (p == null) {
+                    // down, or (mid-reconfiguration) the node does not consider the shard its own
+                    owners.append(",\"state\":\"down\"}");
+                    continue;
+                }
+                if (p.ready()) ready++;
+                double progress = p.target() <= 0 ? (p.open() ? 1.0 : 0.0) : Math.min(1.0, p.position() / (double) p.target());
+                owners.append(",\"state\":\"").append(p.ready() ? "ready" : "recovering").append('"')
+                        .append(",\"position\":").append(p.position()).append(",\"target\":").append(p.target())
+                        .append(",\"progress\":").append(Math.round(progress * 1000) / 1000.0)
+                        .append(",\"lag\":").append(p.lag()).append('}');
+            }
+            sb.append("{\"shard\":").append(s).append(",\"readyOwners\":").append(ready).append(",\"owners\":[")
+                    .append(owners).append("]}");
+        }
+        return sb.append("]}}").toString();
+    }
+}

@@ -1,0 +1,125 @@
+package dev.strata.node.cluster;
+
+import dev.strata.node.http.HttpResponses;
+import dev.strata.query.storage.LocalShardsQueryable;
+import dev.strata.query.storage.Series;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * The node-to-node endpoints.
+ * <ul>
+ *   <li>{@code POST /internal/v1/select}: body a select request (docs/format/select.md); answers the
+ *       requested shards that are ready here, naming them in the response, from this node's memory only.</li>
+ *   <li>{@code POST /internal/v1/query}: a pushed-down aggregation ({@link PushdownEvaluator}); same answer format.</li>
+ *   <li>{@code GET /internal/v1/shards}: this node's owned shards, one line each:
+ *       {@code shard open(0|1) position target running(0|1) lag}.</li>
+ * </ul>
+ * Reads run on the query executor, never on the event loop.
+ */
+public final class InternalRoutes {
+    static final String SHARDS_PATH = "/internal/v1/shards";
+
+    private final LocalShards local;
+    private final Executor executor;
+    private final dev.strata.query.engine.QueryOptions queryOptions;
+
+    /** @param queryOptions the node's query limits; a pushed-down query's lookback comes from the asker */
+    public InternalRoutes(LocalShards local, Executor executor, dev.strata.query.engine.QueryOptions queryOptions) {
+        this.local = local;
+        this.executor = executor;
+        this.queryOptions = queryOptions;
+    }
+
+    /** {@code POST /internal/v1/query}: a pushed-down aggregation over the requested shards that are ready here. */
+    public CompletableFuture<FullHttpResponse> query(FullHttpRequest req) {
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        return CompletableFuture.supplyAsync(() -> {
+            PushdownRequest r;
+            try {
+                r = SelectCodec.decodePushdown(body);
+            } catch (SelectFormatException | IllegalArgumentException e) {
+                return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+            }
+            Set<Integer> served = new TreeSet<>();
+            for (int s : r.shards()) if (local.isReady(s)) served.add(s);
+            List<Series> series;
+            try {
+                series = served.isEmpty() ? List.of() : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(),
+                        r.endMs(), r.stepMs(), queryOptions.withLookbackDeltaMs(r.lookbackMs()));
+            } catch (RuntimeException e) {
+                return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "pushed-down query failed: " + e.getMessage() + "\n");
+            }
+            return binary(SelectCodec.encodeResponse(new SelectResponse(new ArrayList<>(served), series)));
+        }, executor);
+    }
+
+    public CompletableFuture<FullHttpResponse> select(FullHttpRequest req) {
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        return CompletableFuture.supplyAsync(() -> {
+            SelectRequest r;
+            try {
+                r = SelectCodec.decodeRequest(body);
+            } catch (SelectFormatException | IllegalArgumentException e) {
+                return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+            }
+            Set<Integer> served = new TreeSet<>();
+            for (int s : r.shards()) if (local.isReady(s)) served.add(s);
+            List<Series> series = served.isEmpty() ? List.of()
+                    : new LocalShardsQueryable(local.open(served)).select(r.matchers(), r.minT(), r.maxT());
+            return binary(SelectCodec.encodeResponse(new SelectResponse(new ArrayList<>(served), series)));
+        }, executor);
+    }
+
+    private static FullHttpResponse binary(byte[] out) {
+        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                Unpooled.wrappedBuffer(out));
+        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.length);
+        return resp;
+    }
+
+    public CompletableFuture<FullHttpResponse> shards(FullHttpRequest req) {
+        return CompletableFuture.completedFuture(HttpResponses.text(HttpResponseStatus.OK, renderShards(local.progress())));
+    }
+
+    static String renderShards(Map<Integer, LocalShards.ShardProgress> progress) {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<Integer, LocalShards.ShardProgress> e : progress.entrySet()) {
+            LocalShards.ShardProgress p = e.getValue();
+            sb.append(e.getKey()).append(' ').append(p.open() ? 1 : 0).append(' ').append(p.position()).append(' ')
+                    .append(p.target()).append(' ').append(p.running() ? 1 : 0).append(' ').append(p.lag()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Parses {@link #renderShards}; a malformed line is an IllegalArgumentException quoting it. */
+    static Map<Integer, LocalShards.ShardProgress> parseShards(String text) {
+        Map<Integer, LocalShards.ShardProgress> m = new java.util.TreeMap<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) continue;
+            String[] f = line.trim().split(" ");
+            if (f.length != 6) throw new IllegalArgumentException("bad shard status line '" + line + "'");
+            try {
+                m.put(Integer.parseInt(f[0]), new LocalShards.ShardProgress(f[1].equals("1"), Long.parseLong(f[2]),
+                        Long.parseLong(f[3]), f[4].equals("1"), Long.parseLong(f[5])));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad shard status line '" + line + "'");
+            }
+        }
+        return m;
+    }
+}

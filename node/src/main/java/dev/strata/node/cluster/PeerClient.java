@@ -1,0 +1,89 @@
+package dev.strata.node.cluster;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * HTTP calls to other nodes (JDK HTTP client, HTTP/1.1 keep-alive), each bounded by the peer timeout.
+ * Futures fail with the transport error or {@link PeerException} on a non-200 answer; cancelling a
+ * future aborts its exchange. Counts the bytes sent and received for the node's metrics.
+ */
+public final class PeerClient implements AutoCloseable {
+    /** A peer answered, but not with 200. */
+    public static final class PeerException extends RuntimeException {
+        PeerException(String message) {
+            super(message);
+        }
+    }
+
+    private final PeerAddresses peers;
+    private final Duration timeout;
+    private final ExecutorService executor;
+    private final HttpClient http;
+    private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder bytesReceived = new LongAdder();
+
+    public PeerClient(PeerAddresses peers, Duration timeout) {
+        this.peers = peers;
+        this.timeout = timeout;
+        AtomicInteger n = new AtomicInteger();
+        this.executor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "strata-peer-client-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .executor(executor).build();
+    }
+
+    /** POSTs {@code body} to {@code path} on node {@code ordinal}; completes with the response body. */
+    public CompletableFuture<byte[]> post(int ordinal, String path, byte[] body) {
+        HttpRequest req = HttpRequest.newBuilder(uri(ordinal, path)).timeout(timeout)
+                .header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        bytesSent.add(body.length);
+        return send(ordinal, path, req);
+    }
+
+    /** GETs {@code path} on node {@code ordinal}. */
+    public CompletableFuture<byte[]> get(int ordinal, String path) {
+        return send(ordinal, path, HttpRequest.newBuilder(uri(ordinal, path)).timeout(timeout).GET().build());
+    }
+
+    private CompletableFuture<byte[]> send(int ordinal, String path, HttpRequest req) {
+        return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).thenApply(resp -> {
+            bytesReceived.add(resp.body().length);
+            if (resp.statusCode() != 200) {
+                String text = new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8);
+                throw new PeerException("node " + ordinal + " (" + peers.of(ordinal) + ") answered " + path + " with "
+                        + resp.statusCode() + ": " + (text.length() > 200 ? text.substring(0, 200) : text));
+            }
+            return resp.body();
+        });
+    }
+
+    private URI uri(int ordinal, String path) {
+        return URI.create("http://" + peers.of(ordinal) + path);
+    }
+
+    public long bytesSent() {
+        return bytesSent.sum();
+    }
+
+    public long bytesReceived() {
+        return bytesReceived.sum();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

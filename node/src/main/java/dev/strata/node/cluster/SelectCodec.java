@@ -1,0 +1,276 @@
+package dev.strata.node.cluster;
+
+import dev.strata.index.Matcher;
+import dev.strata.query.storage.Series;
+import dev.strata.store.model.Labels;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.BufferUnderflowException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The binary form of node-to-node selects (docs/format/select.md). Request:
+ * {@code Magic "SSEL", Version u8, MinT i64, MaxT i64, ShardCount varint, Shard varint^ShardCount,
+ * MatcherCount varint, <Type u8, Name Str, Value Str>^MatcherCount}. Response:
+ * {@code Magic "SRES", Version u8, ServedCount varint, Shard varint^ServedCount, SeriesCount varint,
+ * <LabelCount varint, <Name Str, Value Str>^LabelCount, SampleCount varint, FirstT zigzag-varint,
+ * DeltaT zigzag-varint^(SampleCount-1), Value f64^SampleCount>^SeriesCount}. Str = varint length + UTF-8.
+ * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
+ */
+public final class SelectCodec {
+    static final int REQUEST_MAGIC = 0x5353454C; // "SSEL"
+    static final int RESPONSE_MAGIC = 0x53524553; // "SRES"
+    static final int PUSHDOWN_MAGIC = 0x53515259; // "SQRY"
+    static final byte VERSION = 1;
+    private static final Matcher.Type[] TYPES = Matcher.Type.values();
+
+    private SelectCodec() {}
+
+    public static byte[] encodeRequest(SelectRequest r) {
+        Out out = new Out(64);
+        out.i32(REQUEST_MAGIC);
+        out.u8(VERSION);
+        out.i64(r.minT());
+        out.i64(r.maxT());
+        out.varint(r.shards().size());
+        for (int s : r.shards()) out.varint(s);
+        out.varint(r.matchers().size());
+        for (Matcher m : r.matchers()) {
+            out.u8(m.type().ordinal());
+            out.str(m.name());
+            out.str(m.value());
+        }
+        return out.toByteArray();
+    }
+
+    public static SelectRequest decodeRequest(byte[] bytes) {
+        In in = new In(bytes, "select request");
+        in.magic(REQUEST_MAGIC);
+        long minT = in.i64("minT");
+        long maxT = in.i64("maxT");
+        int ns = in.count("shard count");
+        List<Integer> shards = new ArrayList<>(ns);
+        for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
+        int nm = in.count("matcher count");
+        List<Matcher> matchers = new ArrayList<>(nm);
+        for (int i = 0; i < nm; i++) {
+            int t = in.u8("matcher type");
+            if (t >= TYPES.length) throw new SelectFormatException("select request: matcher " + i + " has unknown type " + t);
+            matchers.add(Matcher.of(TYPES[t], in.str("matcher name"), in.str("matcher value")));
+        }
+        in.end();
+        return new SelectRequest(shards, matchers, minT, maxT);
+    }
+
+    /** {@code Magic "SQRY", Version u8, Start i64, End i64, Step i64, Lookback i64, ShardCount varint, Shard varint^n, Query Str}. */
+    public static byte[] encodePushdown(PushdownRequest r) {
+        Out out = new Out(64 + r.query().length());
+        out.i32(PUSHDOWN_MAGIC);
+        out.u8(VERSION);
+        out.i64(r.startMs());
+        out.i64(r.endMs());
+        out.i64(r.stepMs());
+        out.i64(r.lookbackMs());
+        out.varint(r.shards().size());
+        for (int s : r.shards()) out.varint(s);
+        out.str(r.query());
+        return out.toByteArray();
+    }
+
+    public static PushdownRequest decodePushdown(byte[] bytes) {
+        In in = new In(bytes, "pushdown request");
+        in.magic(PUSHDOWN_MAGIC);
+        long start = in.i64("start");
+        long end = in.i64("end");
+        long step = in.i64("step");
+        long lookback = in.i64("lookback");
+        int ns = in.count("shard count");
+        List<Integer> shards = new ArrayList<>(ns);
+        for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
+        String query = in.str("query");
+        in.end();
+        return new PushdownRequest(shards, query, start, end, step, lookback);
+    }
+
+    public static byte[] encodeResponse(SelectResponse r) {
+        Out out = new Out(1024);
+        out.i32(RESPONSE_MAGIC);
+        out.u8(VERSION);
+        out.varint(r.served().size());
+        for (int s : r.served()) out.varint(s);
+        out.varint(r.series().size());
+        for (Series s : r.series()) {
+            Labels l = s.labels();
+            out.varint(l.size());
+            for (int i = 0; i < l.size(); i++) {
+                out.str(l.name(i));
+                out.str(l.value(i));
+            }
+            int n = s.size();
+            out.varint(n);
+            long prev = 0;
+            for (int i = 0; i < n; i++) {
+                long t = s.timestamps()[i];
+                out.zigzag(i == 0 ? t : t - prev);
+                prev = t;
+            }
+            for (int i = 0; i < n; i++) out.i64(Double.doubleToRawLongBits(s.values()[i]));
+        }
+        return out.toByteArray();
+    }
+
+    public static SelectResponse decodeResponse(byte[] bytes) {
+        In in = new In(bytes, "select response");
+        in.magic(RESPONSE_MAGIC);
+        int ns = in.count("served count");
+        List<Integer> served = new ArrayList<>(ns);
+        for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
+        int nseries = in.count("series count");
+        List<Series> series = new ArrayList<>(Math.min(nseries, 1 << 16));
+        for (int i = 0; i < nseries; i++) {
+            int nl = in.count("label count");
+            String[] kv = new String[nl * 2];
+            for (int j = 0; j < nl; j++) {
+                kv[2 * j] = in.str("label name");
+                kv[2 * j + 1] = in.str("label value");
+            }
+            int n = in.count("sample count");
+            if ((long) n * 9 > in.remaining()) {
+                throw new SelectFormatException("select response: series " + i + " claims " + n + " samples but only "
+                        + in.remaining() + " bytes remain");
+            }
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            long prev = 0;
+            for (int k = 0; k < n; k++) {
+                long d = in.zigzag("timestamp");
+                ts[k] = k == 0 ? d : prev + d;
+                prev = ts[k];
+            }
+            for (int k = 0; k < n; k++) vs[k] = Double.longBitsToDouble(in.i64("value"));
+            series.add(new Series(Labels.of(kv), ts, vs));
+        }
+        in.end();
+        return new SelectResponse(served, series);
+    }
+
+    /** Growable big-endian output. */
+    private static final class Out extends ByteArrayOutputStream {
+        Out(int size) {
+            super(size);
+        }
+
+        void u8(int v) {
+            write(v);
+        }
+
+        void i32(int v) {
+            for (int s = 24; s >= 0; s -= 8) write(v >>> s);
+        }
+
+        void i64(long v) {
+            for (int s = 56; s >= 0; s -= 8) write((int) (v >>> s));
+        }
+
+        void varint(long v) {
+            while ((v & ~0x7FL) != 0) {
+                write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            write((int) v);
+        }
+
+        void zigzag(long v) {
+            varint((v << 1) ^ (v >> 63));
+        }
+
+        void str(String s) {
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            varint(b.length);
+            write(b, 0, b.length);
+        }
+    }
+
+    private static final class In {
+        private final ByteBuffer buf;
+        private final String what;
+
+        In(byte[] bytes, String what) {
+            this.buf = ByteBuffer.wrap(bytes);
+            this.what = what;
+        }
+
+        int remaining() {
+            return buf.remaining();
+        }
+
+        void magic(int expected) {
+            if (buf.remaining() < 5) throw new SelectFormatException(what + ": " + buf.remaining() + " bytes, too short for a header");
+            int m = buf.getInt();
+            if (m != expected) {
+                throw new SelectFormatException(what + ": bad magic 0x" + Integer.toHexString(m) + ", expected 0x"
+                        + Integer.toHexString(expected));
+            }
+            int v = buf.get() & 0xFF;
+            if (v != VERSION) throw new SelectFormatException(what + ": unsupported version " + v + ", this node reads " + VERSION);
+        }
+
+        int u8(String field) {
+            try {
+                return buf.get() & 0xFF;
+            } catch (BufferUnderflowException e) {
+                throw truncated(field);
+            }
+        }
+
+        long i64(String field) {
+            try {
+                return buf.getLong();
+            } catch (BufferUnderflowException e) {
+                throw truncated(field);
+            }
+        }
+
+        long varint(String field) {
+            long v = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                if (!buf.hasRemaining()) throw truncated(field);
+                byte b = buf.get();
+                v |= (long) (b & 0x7F) << shift;
+                if (b >= 0) return v;
+            }
+            throw new SelectFormatException(what + ": varint " + field + " longer than 10 bytes at offset " + buf.position());
+        }
+
+        long zigzag(String field) {
+            long v = varint(field);
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        int count(String field) {
+            long v = varint(field);
+            if (v < 0 || v > Integer.MAX_VALUE) throw new SelectFormatException(what + ": " + field + " " + v + " out of range");
+            return (int) v;
+        }
+
+        String str(String field) {
+            int n = count(field + " length");
+            if (n > buf.remaining()) {
+                throw new SelectFormatException(what + ": " + field + " of " + n + " bytes but only " + buf.remaining() + " remain");
+            }
+            String s = new String(buf.array(), buf.position(), n, StandardCharsets.UTF_8);
+            buf.position(buf.position() + n);
+            return s;
+        }
+
+        void end() {
+            if (buf.hasRemaining()) throw new SelectFormatException(what + ": " + buf.remaining() + " trailing bytes");
+        }
+
+        private SelectFormatException truncated(String field) {
+            return new SelectFormatException(what + ": truncated at offset " + buf.position() + " reading " + field);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.strata.node.cluster;
+
+import dev.strata.query.engine.QueryException;
+import dev.strata.query.storage.Series;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one piece of read work per shard on one ready owner of each shard: this node first when it owns
+ * the shard and is caught up, then the other owners in ownership order. One call per peer carries all
+ * the shards sent to it; calls run in parallel while the local part runs. A peer answers with the shards
+ * it served (a {@link SelectResponse}); shards it did not serve, or all of its shards when it fails or
+ * times out, go to their next owner. Shards left without an answering owner are missing: with
+ * {@code partial_response=false} (see {@link QueryScope}) that fails the query naming them, otherwise
+ * they are recorded in the scope for a warning. Outstanding calls are cancelled on the way out.
+ */
+final class ShardRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardRouter.class);
+
+    private final ClusterTopology topology;
+    private final LocalShards local;
+    private final long peerTimeoutMs;
+
+    ShardRouter(ClusterTopology topology, LocalShards local, long peerTimeoutMs) {
+        this.topology = topology;
+        this.local = local;
+        this.peerTimeoutMs = peerTimeoutMs;
+    }
+
+    /**
+     * @param shards    the shards to read
+     * @param readLocal reads the given ready local shards
+     * @param callPeer  asks peer {@code ordinal} for the given shards; completes with an encoded {@link SelectResponse}
+     * @return the series of every shard read (unsorted)
+     */
+    List<Series> gather(int[] shards, Function<Set<Integer>, List<Series>> readLocal,
+                        BiFunction<Integer, List<Integer>, CompletableFuture<byte[]>> callPeer) {
+        Map<Integer, ArrayList<Integer>> candidates = new LinkedHashMap<>();
+        for (int s : shards) {
+            ArrayList<Integer> c = new ArrayList<>();
+            int[] owners = topology.ownership().owners(s);
+            for (int o : owners) if (o == topology.self()) c.add(o);
+            for (int o : owners) if (o != topology.self()) c.add(o);
+            candidates.put(s, c);
+        }
+        List<Series> out = new ArrayList<>();
+        Set<Integer> missing = new TreeSet<>();
+        while (!candidates.isEmpty()) {
+            Set<Integer> readHere = new TreeSet<>();
+            Map<Integer, List<Integer>> byPeer = new HashMap<>();
+            for (Map.Entry<Integer, ArrayList<Integer>> e : candidates.entrySet()) {
+                int shard = e.getKey();
+                ArrayList<Integer> c = e.getValue();
+                while (!c.isEmpty() && c.get(0) == topology.self() && !local.isReady(shard)) c.remove(0);
+                if (c.isEmpty()) missing.add(shard);
+                else if (c.get(0) == topology.self()) readHere.add(shard);
+                else byPeer.computeIfAbsent(c.get(0), k -> new ArrayList<>()).add(shard);
+            }
+            candidates.keySet().removeAll(missing);
+            Map<Integer, CompletableFuture<byte[]>> calls = new HashMap<>();
+            try {
+                for (Map.Entry<Integer, List<Integer>> e : byPeer.entrySet()) calls.put(e.getKey(), callPeer.apply(e.getKey(), e.getValue()));
+                if (!readHere.isEmpty()) {
+                    out.addAll(readLocal.apply(readHere));
+                    candidates.keySet().removeAll(readHere);
+                }
+                for (Map.Entry<Integer, CompletableFuture<byte[]>> e : calls.entrySet()) {
+                    int peer = e.getKey();
+                    List<Integer> asked = byPeer.get(peer);
+                    Set<Integer> served = Set.of();
+                    try {
+                        SelectResponse resp = SelectCodec.decodeResponse(e.getValue().get(peerTimeoutMs, TimeUnit.MILLISECONDS));
+                        served = new TreeSet<>(resp.served());
+                        served.retainAll(asked);
+                        out.addAll(resp.series());
+                    } catch (ExecutionException | TimeoutException | SelectFormatException ex) {
+                        Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
+                        LOG.debug("node {} did not answer for shards {}: {}", peer, asked, cause.toString());
+                    }
+                    for (int shard : asked) {
+                        if (served.contains(shard)) candidates.remove(shard);
+                        else candidates.get(shard).remove(0); // next owner
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QueryException.Canceled("waiting for other nodes");
+            } finally {
+                for (CompletableFuture<byte[]> f : calls.values()) f.cancel(true);
+            }
+        }
+        if (!missing.isEmpty()) {
+            QueryScope scope = QueryScope.current();
+            if (scope != null && !scope.partialAllowed()) {
+                throw new QueryException("unavailable", "no ready owner for shards " + missing + " and partial_response=false");
+            }
+            if (scope != null) scope.addMissing(missing);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.strata.node.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.index.Matcher;
+import dev.strata.query.storage.Series;
+import dev.strata.store.model.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SelectCodecTest {
+
+    @Test
+    void requestRoundTrips() {
+        SelectRequest r = new SelectRequest(List.of(0, 3, 70000),
+                List.of(Matcher.eq("__name__", "up"), Matcher.neq("job", ""), Matcher.re("instance", "h.*"),
+                        Matcher.nre("zone", "eu-[0-9]+"), Matcher.eq("ü", "ß\"\n")),
+                Long.MIN_VALUE + 1, Long.MAX_VALUE);
+        SelectRequest back = SelectCodec.decodeRequest(SelectCodec.encodeRequest(r));
+        assertEquals(r, back);
+    }
+
+    @Test
+    void responseRoundTripsRandomSeries() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        Random rnd = new Random(seed);
+        List<Series> series = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            int n = rnd.nextInt(200);
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            long t = rnd.nextLong() >> 20;
+            for (int k = 0; k < n; k++) {
+                t += rnd.nextInt(30_000) - (rnd.nextInt(10) == 0 ? 5_000 : 0);
+                ts[k] = t;
+                vs[k] = switch (rnd.nextInt(4)) {
+                    case 0 -> Double.NaN;
+                    case 1 -> Double.longBitsToDouble(0x7ff0000000000002L); // a staleness-like NaN payload
+                    case 2 -> rnd.nextGaussian() * 1e12;
+                    default -> k;
+                };
+            }
+            series.add(new Series(Labels.of("__name__", "m" + i, "job", "j" + rnd.nextInt(3)), ts, vs));
+        }
+        SelectResponse r = new SelectResponse(List.of(1, 5), series);
+        SelectResponse back = SelectCodec.decodeResponse(SelectCodec.encodeResponse(r));
+        assertEquals(r.served(), back.served(), "seed=" + seed);
+        assertEquals(series.size(), back.series().size(), "seed=" + seed);
+        for (int i = 0; i < series.size(); i++) {
+            Series a = series.get(i), b = back.series().get(i);
+            assertEquals(a.labels(), b.labels(), "seed=" + seed);
+            assertArrayEquals(a.timestamps(), b.timestamps(), "seed=" + seed);
+            long[] ab = Arrays.stream(a.values()).mapToLong(Double::doubleToRawLongBits).toArray();
+            long[] bb = Arrays.stream(b.values()).mapToLong(Double::doubleToRawLongBits).toArray();
+            assertArrayEquals(ab, bb, "values bit-exact, seed=" + seed);
+        }
+    }
+
+    @Test
+    void corruptInputIsATypedErrorNamingTheProblem() {
+        byte[] good = SelectCodec.encodeResponse(new SelectResponse(List.of(2),
+                List.of(new Series(Labels.of("__name__", "x"), new long[] {1, 2}, new double[] {1, 2}))));
+        SelectFormatException e = assertThrows(SelectFormatException.class,
+                () -> SelectCodec.decodeResponse(Arrays.copyOf(good, good.length - 3)));
+        assertTrue(e.getMessage().contains("select response"), e.getMessage());
+        byte[] magic = good.clone();
+        magic[0] = 'X';
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(magic)).getMessage()
+                .contains("magic"));
+        byte[] version = good.clone();
+        version[4] = 9;
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(version)).getMessage()
+                .contains("version 9"));
+        byte[] trailing = Arrays.copyOf(good, good.length + 1);
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(trailing)).getMessage()
+                .contains("trailing"));
+        assertThrows(SelectFormatException.class, () -> SelectCodec.decodeRequest(new byte[] {1, 2}));
+    }
+
+    @Test
+    void shardStatusLinesRoundTrip() {
+        var m = new java.util.TreeMap<Integer, LocalShards.ShardProgress>();
+        m.put(0, new LocalShards.ShardProgress(true, 10, 10, true, 0));
+        m.put(3, new LocalShards.ShardProgress(false, 0, 0, false, -1));
+        assertEquals(m, InternalRoutes.parseShards(InternalRoutes.renderShards(m)));
+        assertThrows(IllegalArgumentException.class, () -> InternalRoutes.parseShards("1 2 x\n"));
+    }
+}
