@@ -185,16 +185,15 @@ final class ShardsComponent implements Component, LocalShards {
     }
 
     /**
-     * Stops flushing and consuming, then flushes every group once more (so a restart replays little;
-     * failures are only logged: the checkpoints then still cover what is durable), closes the Kafka
-     * consumers and commits and closes the indexes.
+     * Stops consuming, flushes every group once more (so a restart replays little; a failure is only
+     * logged: the checkpoints then still cover what is durable), stops the flush schedulers, closes
+     * the Kafka consumers and commits and closes the indexes.
      */
     @Override
     public void stop() throws Exception {
         stopping = true;
         opener.shutdownNow();
         opener.awaitTermination(30, TimeUnit.SECONDS);
-        for (OpenShard s : open) s.durable().scheduler().close();
         consumers.close();
         for (OpenShard s : open) {
             try {
@@ -202,6 +201,7 @@ final class ShardsComponent implements Component, LocalShards {
             } catch (Exception e) {
                 LOG.warn("shard {}: final flush failed; recovery will replay from the last checkpoint: {}", s.shard(), e.toString());
             }
+            s.durable().scheduler().close();
             try {
                 s.consumer().close(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
