@@ -17,6 +17,7 @@ import org.apache.lucene.search.FieldExistsQuery;
 import org.apache.lucene.search.IndexOrDocValuesQuery;
 import org.apache.lucene.search.MatchAllDocsQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.MultiTermQuery;
 import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermInSetQuery;
@@ -149,7 +150,7 @@ final class MatcherQueries {
         BytesRef lower = new BytesRef(prefix);
         BytesRef upper = new BytesRef(java.util.Arrays.copyOf(lower.bytes, lower.length + 1));
         upper.bytes[lower.length] = (byte) 0xFF;
-        Query index = new PrefixQuery(new Term(field, prefix));
+        Query index = new PrefixQuery(new Term(field, prefix), MultiTermQuery.CONSTANT_SCORE_REWRITE);
         if (!includePrefix) {
             index = new BooleanQuery.Builder()
                     .add(index, Occur.FILTER)
@@ -179,7 +180,7 @@ final class MatcherQueries {
         }
         if (matched.isEmpty()) return Values.NONE;
         if (matched.size() == 1) return Values.of(new TermQuery(new Term(field, matched.get(0))));
-        return Values.of(new IndexOrDocValuesQuery(new TermInSetQuery(field, matched),
+        return Values.of(new IndexOrDocValuesQuery(new TermInSetQuery(MultiTermQuery.CONSTANT_SCORE_REWRITE, field, matched),
                 new RegexOrdinalsQuery(field, m.pattern(), prefix)));
     }
 

@@ -334,9 +334,7 @@ public final class ShardIndex implements AutoCloseable {
         out = new RoaringBitmap();
         Query q = MatcherQueries.build(s.reader, matchers);
         if (!(q instanceof MatchNoDocsQuery)) {
-            SeriesIdCollector collector = new SeriesIdCollector(out, leafIds);
-            s.searcher.search(q, collector);
-            collector.flush();
+            SeriesIdGatherer.gather(s.searcher, q, leafIds, out);
         }
         for (int id = s.covered; id < limit; id++) {
             if (table.present(id) && matchesAll(table.cachedLabels(id), matchers)) out.add(id);

@@ -88,9 +88,7 @@ class RegexFastPathTest {
 
     private static RoaringBitmap run(IndexSearcher searcher, LeafSeriesIds ids, Query q) throws IOException {
         RoaringBitmap out = new RoaringBitmap();
-        SeriesIdCollector c = new SeriesIdCollector(out, ids);
-        searcher.search(q, c);
-        c.flush();
+        SeriesIdGatherer.gather(searcher, q, ids, out);
         return out;
     }
 }
