@@ -45,6 +45,16 @@ public final class ChunkReader {
         return decode(chunk, off, len, h, timestamps, values);
     }
 
+    /**
+     * Decodes a chunk whose bytes never left this process since {@link ChunkWriter} produced them
+     * (the memstore's sealed chunks): skips the CRC, which guards against corruption in storage and
+     * transit, but still checks the header and the payload's consistency. Chunks read from outside
+     * (storage, network) must go through {@link #decode(byte[], int, int, long[], double[])}.
+     */
+    public int decodeTrusted(byte[] chunk, int off, int len, long[] timestamps, double[] values) {
+        return decode(chunk, off, len, ChunkHeader.read(chunk, off, len), timestamps, values);
+    }
+
     /** Decodes with an already parsed header, checksum already verified. */
     public int decode(byte[] chunk, int off, int len, ChunkHeader h, long[] timestamps, double[] values) {
         int n = h.count();
@@ -58,12 +68,17 @@ public final class ChunkReader {
         int payloadEnd = off + len - 4;
         int payloadLen = payloadEnd - h.payloadOffset();
         bits.reset(chunk, h.payloadOffset(), payloadLen);
-        tc.decode(bits, h.firstTimestamp(), h.lastTimestamp(), n, timestamps);
+        boolean increasing = true;
+        if (tc instanceof DodTimestampCodec dod) {
+            increasing = dod.decodeIncreasing(bits, h.firstTimestamp(), n, timestamps); // checked below, after the checks that precede it
+        } else {
+            tc.decode(bits, h.firstTimestamp(), h.lastTimestamp(), n, timestamps);
+        }
         if (bits.overrun()) throw tooShort(n, payloadLen, tc.name());
         if (timestamps[n - 1] != h.lastTimestamp()) {
             throw new CorruptChunkException(tc.name() + ": decoded last timestamp " + timestamps[n - 1] + " != header " + h.lastTimestamp());
         }
-        if (tc.id() != RegularTimestampCodec.ID) { // regular timestamps increase by construction (span checked)
+        if (!increasing || (tc.id() != RegularTimestampCodec.ID && tc.id() != DodTimestampCodec.ID)) { // regular: by construction (span checked); dod: checked while decoding
             for (int i = 1; i < n; i++) {
                 if (timestamps[i] <= timestamps[i - 1]) throw new CorruptChunkException(tc.name() + ": timestamps not increasing at sample " + i);
             }

@@ -47,37 +47,73 @@ public final class DodTimestampCodec implements TimestampCodec {
         return true;
     }
 
+    /** Decodes, then throws {@link CorruptChunkException} if the timestamps do not strictly increase. */
     @Override
     public void decode(BitReader in, long first, long last, int count, long[] dst) {
+        if (!decodeIncreasing(in, first, count, dst)) {
+            for (int i = 1; i < count; i++) {
+                if (dst[i] <= dst[i - 1]) throw new CorruptChunkException(name() + ": timestamps not increasing at sample " + i);
+            }
+        }
+    }
+
+    /** Longest code the decode window must hold whole: '11110' + 32 bits (the 64-bit escape reads separately). */
+    private static final int MAX_WINDOW_CODE = 37;
+
+    /**
+     * Decodes and returns whether the timestamps strictly increase (checked on the fly, so callers
+     * need no second pass over them). Codes are read from a 64-bit window that is refilled from the
+     * buffer only when the next code might not fit, which keeps the memory load and the bit
+     * position's bookkeeping off the per-sample dependency chain.
+     */
+    boolean decodeIncreasing(BitReader in, long first, int count, long[] dst) {
         dst[0] = first;
         long t = first;
         long delta = 0;
+        long pos = in.position();
+        long window = in.peekAt(pos);
+        int used = 0;
+        boolean bad = false;
         for (int i = 1; i < count; i++) {
-            long w = in.peek64();
-            int ones = Long.numberOfLeadingZeros(~w);
+            if (used > 64 - MAX_WINDOW_CODE) {
+                pos += used;
+                window = in.peekAt(pos);
+                used = 0;
+            }
+            long w = window << used;
             long dod;
-            if (ones == 0) {
-                in.skip(1);
+            if (w >= 0) {               // '0'
+                used++;
                 dod = 0;
-            } else if (ones == 1) {
-                in.skip(9);
-                dod = (w << 2) >> 57;
-            } else if (ones == 2) {
-                in.skip(13);
-                dod = (w << 3) >> 54;
-            } else if (ones == 3) {
-                in.skip(20);
-                dod = (w << 4) >> 48;
-            } else if (ones == 4) {
-                in.skip(37);
-                dod = (w << 5) >> 32;
             } else {
-                in.skip(5);
-                dod = in.read(64);
+                int ones = Long.numberOfLeadingZeros(~w);
+                if (ones == 1) {
+                    used += 9;
+                    dod = (w << 2) >> 57;
+                } else if (ones == 2) {
+                    used += 13;
+                    dod = (w << 3) >> 54;
+                } else if (ones == 3) {
+                    used += 20;
+                    dod = (w << 4) >> 48;
+                } else if (ones == 4) {
+                    used += 37;
+                    dod = (w << 5) >> 32;
+                } else {                // '11111' + 64 bits
+                    pos += used + 5;
+                    dod = in.peekAt(pos);
+                    pos += 64;
+                    window = in.peekAt(pos);
+                    used = 0;
+                }
             }
             delta += dod;
-            t += delta;
+            long next = t + delta;
+            bad |= next <= t;
+            t = next;
             dst[i] = t;
         }
+        in.position(pos + used);
+        return !bad;
     }
 }

@@ -97,4 +97,29 @@ class ChunkCorruptionTest {
         r[r.length - 1] = (byte) v;
         return r;
     }
+
+    /** A ts-dod payload whose timestamps go backwards but end at the header's last timestamp, with a valid CRC. */
+    @Test
+    void nonIncreasingDodTimestampsAreNamed() {
+        long[] ts = {1_000, 1_010, 1_005, 1_020};
+        ByteArrayBuilder tsBits = new ByteArrayBuilder();
+        BitWriter w = new BitWriter().reset(tsBits);
+        new DodTimestampCodec().encode(ts, ts.length, w); // the codec encodes any sequence; the writer rejects these
+        w.finish();
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        out.append(ChunkFormat.MAGIC);
+        out.append(ChunkFormat.VERSION);
+        out.append(DodTimestampCodec.ID << 4 | ConstValueCodec.ID);
+        out.appendUVarint(ts.length);
+        out.appendUVarint(Zigzag.encode(ts[0]));
+        out.appendUVarint(ts[3] - ts[0]);
+        out.append(tsBits);
+        out.appendLong(Double.doubleToRawLongBits(1.5));
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.length());
+        out.appendInt((int) crc.getValue());
+        byte[] c = out.toByteArray();
+        CorruptChunkException e = assertThrows(CorruptChunkException.class, () -> decode(c));
+        assertTrue(e.getMessage().contains("ts-dod: timestamps not increasing at sample 2"), e.getMessage());
+    }
 }
