@@ -45,16 +45,6 @@ public final class ChunkReader {
         return decode(chunk, off, len, h, timestamps, values);
     }
 
-    /**
-     * Decodes a chunk whose bytes never left this process since {@link ChunkWriter} produced them
-     * (the memstore's sealed chunks): skips the CRC, which guards against corruption in storage and
-     * transit, but still checks the header and the payload's consistency. Chunks read from outside
-     * (storage, network) must go through {@link #decode(byte[], int, int, long[], double[])}.
-     */
-    public int decodeTrusted(byte[] chunk, int off, int len, long[] timestamps, double[] values) {
-        return decode(chunk, off, len, ChunkHeader.read(chunk, off, len), timestamps, values);
-    }
-
     /** Decodes with an already parsed header, checksum already verified. */
     public int decode(byte[] chunk, int off, int len, ChunkHeader h, long[] timestamps, double[] values) {
         int n = h.count();
