@@ -75,7 +75,7 @@ public final class NodeAssembly implements AutoCloseable {
             throw new ConfigException(e.getMessage());
         }
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
-                topology.ownedShards());
+                config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
         queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout());

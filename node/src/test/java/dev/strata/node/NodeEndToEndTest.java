@@ -112,6 +112,44 @@ class NodeEndToEndTest {
         }
     }
 
+    @Test
+    void aGatewayOnlyNodeWritesToKafkaAndHoldsNoShards(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        long seed = Long.getLong("seed", System.nanoTime());
+        Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "e2e-gateway");
+        String topic = "gw-" + Long.toHexString(seed);
+        NodeConfig config = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
+                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "shards=2", "kafka.topic=" + topic,
+                "node.role=gateway", "kafka.bootstrap=" + kafka.bootstrapServers(),
+                "cassandra.keyspace=gw_" + Long.toHexString(seed & 0xffffffffL),
+                "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
+                "node.connect-retry-interval=200ms")));
+        List<Labels> series = List.of(Labels.of("__name__", "up", "job", "gw", "instance", "a"),
+                Labels.of("__name__", "up", "job", "gw", "instance", "b"));
+        try (NodeAssembly node = new NodeAssembly(config)) {
+            node.start();
+            String base = "http://127.0.0.1:" + node.httpPort();
+            awaitReady(base);
+            byte[] body = Snappy.compress(new RemoteWriteRequestEncoder().encode(series, new double[] {1, 0}, 0, 2, T0));
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
+                    .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, r.statusCode(), r.body());
+            assertTrue(get(base + "/api/v1/status/local-shards").contains("\"shards\":[]"), "a gateway holds no shards");
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", kafka.bootstrapServers());
+        p.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        p.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            var partitions = List.of(new org.apache.kafka.common.TopicPartition(topic, 0), new org.apache.kafka.common.TopicPartition(topic, 1));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            int records = 0;
+            for (int i = 0; i < 50 && records == 0; i++) records += consumer.poll(java.time.Duration.ofMillis(200)).count();
+            assertTrue(records > 0, "the acknowledged write is in Kafka");
+        }
+    }
+
     private static String rangeQuery(String base, String instance) {
         return base + "/api/v1/query_range?query=" + enc("http_requests_total{instance=\"" + instance + "\"}")
                 + "&start=" + T0 / 1000 + "&end=" + (T0 + (STEPS - 1) * 15_000L) / 1000 + "&step=15";

@@ -100,6 +100,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> INGEST_SPREAD = DEF.define("ingest.spread", ConfigType.INT, "1",
             range(0, 16), "A shard-key value is spread over 2^spread shards (by the hash of the whole label set).");
 
+    public static final ConfigKey<String> NODE_ROLE = DEF.define("node.role", ConfigType.STRING, "all",
+            Validator.oneOf("all", "gateway"),
+            "all: write receivers, this node's shards (consume, index, flush) and the query API; gateway: the write "
+                    + "receivers and the query API only (queries are answered by the shards' owners), no shards here.");
+
     // ---- in-memory store
     public static final ConfigKey<Duration> STORE_CHUNK_DURATION = DEF.define("store.chunk-duration",
             ConfigType.DURATION, "2h", minDuration(Duration.ofMinutes(1)),

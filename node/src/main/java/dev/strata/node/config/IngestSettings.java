@@ -7,13 +7,15 @@ import java.util.List;
  *
  * @param shardKey label names hashed for the shard group
  * @param spread   a shard-key value is spread over 2^spread shards
+ * @param gatewayOnly the node runs the write receivers (and the query API) but holds no shards
  */
-public record IngestSettings(List<String> shardKey, int spread) {
+public record IngestSettings(List<String> shardKey, int spread, boolean gatewayOnly) {
     public IngestSettings {
         shardKey = List.copyOf(shardKey);
     }
 
     public static IngestSettings from(ResolvedConfig c) {
-        return new IngestSettings(c.get(ConfigKeys.INGEST_SHARD_KEY), c.get(ConfigKeys.INGEST_SPREAD));
+        return new IngestSettings(c.get(ConfigKeys.INGEST_SHARD_KEY), c.get(ConfigKeys.INGEST_SPREAD),
+                c.get(ConfigKeys.NODE_ROLE).equals("gateway"));
     }
 }
