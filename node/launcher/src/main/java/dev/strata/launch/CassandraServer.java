@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,8 +13,7 @@ import java.util.List;
  * accepts connections (the native transport starts last). SIGTERM flushes memtables; SIGKILL leaves
  * the commitlog to be replayed by the next start. Not thread-safe: one owner drives it.
  */
-public final class CassandraServer implements AutoCloseable {
-    static final Duration STOP_GRACE = Duration.ofSeconds(60);
+public final class CassandraServer extends ForkedServer {
 
     /** From upstream conf/jvm17-server.options: without them Cassandra cannot reach JDK internals on 17. */
     private static final List<String> JAVA17_ACCESS = List.of(
@@ -44,9 +42,9 @@ public final class CassandraServer implements AutoCloseable {
             "--add-opens", "jdk.compiler/com.sun.tools.javac=ALL-UNNAMED");
 
     private final CassandraServerConfig config;
-    private ChildProcess process;
 
     private CassandraServer(CassandraServerConfig config) {
+        super(config.dataDir());
         this.config = config;
     }
 
@@ -69,16 +67,8 @@ public final class CassandraServer implements AutoCloseable {
         return config.nativePort();
     }
 
-    /** The running node process; null after stop/kill. */
-    public ChildProcess process() {
-        return process;
-    }
-
-    public Path log() {
-        return config.dataDir().resolve("server.log");
-    }
-
-    private void launch() throws InterruptedException {
+    @Override
+    protected void launch() throws InterruptedException {
         Path dir = config.dataDir();
         try {
             Files.createDirectories(dir.resolve("data"));
@@ -150,33 +140,6 @@ public final class CassandraServer implements AutoCloseable {
                 "dynamic_snitch: false",
                 "auto_snapshot: false",
                 "");
-    }
-
-    /** Graceful stop (SIGTERM: memtables flushed). Idempotent. */
-    public void stop() throws InterruptedException {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** Abrupt stop (SIGKILL): the next start replays the commitlog, as after a crash. */
-    public void kill() throws InterruptedException {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
-    }
-
-    /** Stops (gracefully) if running, then starts again on the same data directory and ports. */
-    public void restart() throws InterruptedException {
-        stop();
-        launch();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 
     static final String LOGBACK_XML = """

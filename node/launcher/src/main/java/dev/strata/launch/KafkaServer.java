@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -18,17 +17,16 @@ import java.util.List;
  * <p>The quorum is static ({@code controller.quorum.voters}), so the ports may change between runs on
  * the same data directory. Not thread-safe: one owner drives start/stop/kill/restart.
  */
-public final class KafkaServer implements AutoCloseable {
+public final class KafkaServer extends ForkedServer {
     static final String READY_MARKER = "Kafka Server started";
-    static final Duration STOP_GRACE = Duration.ofSeconds(60);
     private static final List<String> JVM_FLAGS = List.of(
             "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-XX:+ExitOnOutOfMemoryError",
             "-Djava.awt.headless=true", "-Dlog4j2.shutdownHookEnabled=false");
 
     private final KafkaServerConfig config;
-    private ChildProcess process;
 
     private KafkaServer(KafkaServerConfig config) {
+        super(config.dataDir());
         this.config = config;
     }
 
@@ -47,16 +45,8 @@ public final class KafkaServer implements AutoCloseable {
         return config.bootstrapServers();
     }
 
-    /** The running broker process; null after stop/kill. */
-    public ChildProcess process() {
-        return process;
-    }
-
-    public Path log() {
-        return config.dataDir().resolve("server.log");
-    }
-
-    private void launch() throws InterruptedException {
+    @Override
+    protected void launch() throws InterruptedException {
         Path dir = config.dataDir();
         try {
             Files.createDirectories(dir.resolve("data"));
@@ -131,33 +121,6 @@ public final class KafkaServer implements AutoCloseable {
                 "unstable.feature.versions.enable=false",
                 "unstable.api.versions.enable=false",
                 "");
-    }
-
-    /** Graceful stop (SIGTERM: controlled shutdown, logs flushed). Idempotent. */
-    public void stop() throws InterruptedException {
-        if (process != null) {
-            process.stop(STOP_GRACE);
-            process = null;
-        }
-    }
-
-    /** Abrupt stop (SIGKILL): the next start recovers the log segments, as after a crash. */
-    public void kill() throws InterruptedException {
-        if (process != null) {
-            process.kill();
-            process = null;
-        }
-    }
-
-    /** Stops (gracefully) if running, then starts again on the same data directory and ports. */
-    public void restart() throws InterruptedException {
-        stop();
-        launch();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        stop();
     }
 
     /** Broker and tools log to stderr (the tools' stdout stays clean); the launcher sends both to server.log. */
