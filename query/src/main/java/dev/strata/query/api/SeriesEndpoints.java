@@ -29,21 +29,7 @@ final class SeriesEndpoints {
         List<List<Matcher>> sets = RequestParams.matcherSets(f);
         TreeSet<Labels> all = new TreeSet<>();
         for (List<Matcher> set : sets) all.addAll(source.series(set, start, end, RequestParams.hintLimit(limit)));
-        List<Labels> out = new ArrayList<>(all);
-        List<String> warnings = new ArrayList<>();
-        if (limit > 0 && out.size() > limit) {
-            out = out.subList(0, (int) limit);
-            warnings.add(TRUNCATED);
-        }
-        List<Labels> result = out;
-        return new ApiResult(w -> {
-            w.raw('[');
-            for (int i = 0; i < result.size(); i++) {
-                if (i > 0) w.raw(',');
-                LabelsJson.write(result.get(i), w);
-            }
-            w.raw(']');
-        }, warnings, List.of());
+        return jsonList(new ArrayList<>(all), limit, LabelsJson::write);
     }
 
     ApiResult labelNames(ApiRequest r) {
@@ -99,18 +85,23 @@ final class SeriesEndpoints {
     }
 
     private static ApiResult stringList(List<String> values, long limit) {
+        return jsonList(values, limit, (v, w) -> w.string(v));
+    }
+
+    /** A JSON array of the values, cut to {@code limit} (> 0) with Prometheus's truncation warning. */
+    private static <T> ApiResult jsonList(List<T> values, long limit, java.util.function.BiConsumer<T, JsonWriter> element) {
         List<String> warnings = new ArrayList<>();
-        List<String> out = values;
-        if (limit > 0 && out.size() > limit) {
-            out = out.subList(0, (int) limit);
+        List<T> result = values;
+        if (limit > 0 && result.size() > limit) {
+            result = result.subList(0, (int) limit);
             warnings.add(TRUNCATED);
         }
-        List<String> result = out;
+        List<T> out = result;
         return new ApiResult(w -> {
             w.raw('[');
-            for (int i = 0; i < result.size(); i++) {
+            for (int i = 0; i < out.size(); i++) {
                 if (i > 0) w.raw(',');
-                w.string(result.get(i));
+                element.accept(out.get(i), w);
             }
             w.raw(']');
         }, warnings, List.of());
