@@ -15,6 +15,14 @@ public interface SampleIterator {
     /** The current sample's value, bit-exact as appended (NaN payloads such as the stale marker kept). */
     double value();
 
+    /**
+     * The current sample's start timestamp (ms since the epoch when its counter started from zero),
+     * or 0 when unknown: the default for sources that keep none.
+     */
+    default long startTimestamp() {
+        return 0;
+    }
+
     /** An iterator with no samples. */
     SampleIterator EMPTY = new SampleIterator() {
         @Override public boolean next() { return false; }

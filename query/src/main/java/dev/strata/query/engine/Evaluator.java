@@ -191,22 +191,26 @@ final class Evaluator {
             ctx.scanned += s.size();
             long[] t = s.timestamps();
             double[] v = s.values();
+            long[] st = s.startTimestamps();
             int n = 0;
             for (double x : v) if (!isStale(x)) n++;
             long[] tt = t;
             double[] vv = v;
+            long[] sts = st;
             if (n != t.length) {
                 tt = new long[n];
                 vv = new double[n];
+                sts = st == null ? null : new long[n];
                 int k = 0;
                 for (int i = 0; i < t.length; i++) {
                     if (!isStale(v[i])) {
                         tt[k] = t[i];
+                        if (sts != null) sts[k] = st[i];
                         vv[k++] = v[i];
                     }
                 }
             }
-            out.add(new RangeSeries(s.labels(), tt, vv, false));
+            out.add(new RangeSeries(s.labels(), tt, vv, sts, false));
         }
         return new RangeInput(out, ref, range, vs);
     }

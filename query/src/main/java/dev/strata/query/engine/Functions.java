@@ -291,9 +291,17 @@ final class Functions {
         while (hi[k] < t.length && t[hi[k]] <= ref) hi[k]++;
     }
 
-    private static int[] resetCounts(double[] v) {
+    private static int[] resetCounts(RangeSeries s) {
+        double[] v = s.v;
         int[] r = new int[v.length];
-        for (int i = 1; i < v.length; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+        if (s.st == null) {
+            for (int i = 1; i < v.length; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+        } else {
+            for (int i = 1; i < v.length; i++) {
+                boolean reset = v[i] < v[i - 1] || StartTimestamps.isReset(s.st[i - 1], s.t[i - 1], s.st[i], s.t[i]);
+                r[i] = r[i - 1] + (reset ? 1 : 0);
+            }
+        }
         return r;
     }
 
@@ -346,8 +354,9 @@ final class Functions {
             StepSeries o = new StepSeries(s.labels, ev.steps, !keepName || s.dropName);
             w.t = s.t;
             w.v = s.v;
+            w.st = s.st;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
-            w.resetCounts = counterFn ? resetCounts(s.v) : null;
+            w.resetCounts = counterFn ? resetCounts(s) : null;
             w.nameChecked = false;
             lo[0] = 0;
             hi[0] = 0;

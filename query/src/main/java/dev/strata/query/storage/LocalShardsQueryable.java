@@ -45,6 +45,7 @@ public final class LocalShardsQueryable implements Queryable {
         PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
         long[] ts = new long[256];
         double[] vs = new double[256];
+        long[] sts = null; // allocated at the first known start timestamp
         for (Shard shard : shards) {
             RoaringBitmap ids = shard.index().select(matchers, minT, maxT);
             IntIterator it = ids.getIntIterator();
@@ -52,11 +53,20 @@ public final class LocalShardsQueryable implements Queryable {
                 int id = it.next();
                 SampleIterator si = iterator(shard, id, minT, maxT, budget);
                 int n = 0;
+                boolean anySt = false;
                 while (si.next()) {
                     if (n == ts.length) {
                         ts = Arrays.copyOf(ts, n * 2);
                         vs = Arrays.copyOf(vs, n * 2);
+                        if (sts != null) sts = Arrays.copyOf(sts, n * 2);
                     }
+                    long st = si.startTimestamp();
+                    if (st != 0 && !anySt) {
+                        anySt = true;
+                        if (sts == null) sts = new long[ts.length];
+                        Arrays.fill(sts, 0, n, 0);
+                    }
+                    if (anySt) sts[n] = st;
                     ts[n] = si.timestamp();
                     vs[n++] = si.value();
                 }
@@ -64,7 +74,7 @@ public final class LocalShardsQueryable implements Queryable {
                 Labels labels = shard.index().labels(id);
                 if (labels == null) labels = shard.memory().labels(id);
                 if (labels == null) continue;
-                out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n)));
+                out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n), anySt ? Arrays.copyOf(sts, n) : null));
             }
         }
         out.sort((a, b) -> a.labels().compareTo(b.labels()));

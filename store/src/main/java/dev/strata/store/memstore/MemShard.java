@@ -114,6 +114,30 @@ public final class MemShard {
             r = s.append(timestampMs, value, options, usedBytes);
             if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
         }
+        return count(r, timestampMs);
+    }
+
+    /**
+     * Appends one sample with its start timestamp (ms since the epoch when the counter it belongs
+     * to started from zero; 0 = unknown, the same as {@link #append(int, long, double)}). The start
+     * timestamp is kept per sample, in the chunk's optional start-timestamp column. A duplicate
+     * (same timestamp and value) keeps the first write's start timestamp. Writer thread only.
+     */
+    public AppendResult append(int seriesId, long timestampMs, long startTimestampMs, double value) {
+        SeriesState s = state(seriesId);
+        if (s == null) {
+            unknownSeries++;
+            return AppendResult.UNKNOWN_SERIES;
+        }
+        AppendResult r;
+        synchronized (s) {
+            r = s.append(timestampMs, startTimestampMs, value, options, usedBytes);
+            if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
+        }
+        return count(r, timestampMs);
+    }
+
+    private AppendResult count(AppendResult r, long timestampMs) {
         switch (r) {
             case APPENDED -> {
                 appended++;
@@ -232,7 +256,7 @@ public final class MemShard {
             copy = s.flushCopy();
         }
         List<SealedChunk> bufferChunks = copy.bufTs() == null ? List.of()
-                : BufferCutter.cut(copy.bufTs(), copy.bufVals(), options, encoder, buffer);
+                : BufferCutter.cut(copy.bufTs(), copy.bufSts(), copy.bufVals(), options, encoder, buffer);
         if (copy.sealed().length == 0 && bufferChunks.isEmpty()) return FlushSnapshot.EMPTY;
         List<FlushSnapshot.VersionedChunk> sealed = new ArrayList<>(copy.sealed().length);
         for (SealedChunk c : copy.sealed()) sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy)));

@@ -19,12 +19,16 @@ final class SeriesIterator implements SampleIterator {
     private final SealedChunk[] chunks;
     private final long[] bufTs;
     private final double[] bufVals;
+    private final long[] bufSts;
     private final long minT;
     private final long maxT;
     private int nextChunk;
     private boolean bufferDone;
     private long[] ts;
     private double[] vals;
+    /** Start timestamps of the current block, or null when it has none (all unknown). */
+    private long[] sts;
+    private long[] stScratch;
     private int pos;
     private int end;
 
@@ -32,6 +36,7 @@ final class SeriesIterator implements SampleIterator {
         this.chunks = s.chunks();
         this.bufTs = s.bufTs();
         this.bufVals = s.bufVals();
+        this.bufSts = s.bufSts();
         this.minT = minT;
         this.maxT = maxT;
         this.pos = 0;
@@ -60,6 +65,12 @@ final class SeriesIterator implements SampleIterator {
                 vals = new double[h.count()];
             }
             int n = reader.decode(b, 0, b.length, h, ts, vals);
+            sts = null;
+            if (h.hasStartTimestamps()) {
+                if (stScratch == null || stScratch.length < n) stScratch = new long[ts.length];
+                reader.decodeStartTimestamps(b, 0, b.length, h, stScratch);
+                sts = stScratch;
+            }
             pos = 0;
             while (pos < n && ts[pos] < minT) pos++;
             end = n;
@@ -70,6 +81,7 @@ final class SeriesIterator implements SampleIterator {
         bufferDone = true;
         ts = bufTs;
         vals = bufVals;
+        sts = bufSts;
         pos = 0;
         end = bufTs.length;
         return true;
@@ -83,5 +95,10 @@ final class SeriesIterator implements SampleIterator {
     @Override
     public double value() {
         return vals[pos];
+    }
+
+    @Override
+    public long startTimestamp() {
+        return sts == null ? 0 : sts[pos];
     }
 }
