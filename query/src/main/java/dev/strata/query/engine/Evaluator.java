@@ -130,6 +130,11 @@ final class Evaluator {
 
     /** Instant vector selector with lookback; {@code keepTimestamps} records sample times for timestamp(). */
     List<StepSeries> selectVector(VectorSelector vs, boolean keepTimestamps) {
+        return selectVector(vs, keepTimestamps, false);
+    }
+
+    /** As {@link #selectVector(VectorSelector, boolean)}; {@code keepStarts} records start timestamps for start_timestamp(). */
+    List<StepSeries> selectVector(VectorSelector vs, boolean keepTimestamps, boolean keepStarts) {
         long off = resolve(vs.offset());
         long lookback = opts.lookbackDeltaMs();
         long minRef = Long.MAX_VALUE, maxRef = Long.MIN_VALUE;
@@ -145,6 +150,8 @@ final class Evaluator {
             ctx.scanned += s.size();
             StepSeries o = new StepSeries(s.labels(), steps, false);
             if (keepTimestamps) o.ts = new long[steps];
+            long[] st = keepStarts ? s.startTimestamps() : null;
+            if (keepStarts) o.st = new long[steps];
             long[] t = s.timestamps();
             double[] v = s.values();
             int j = -1;
@@ -164,6 +171,7 @@ final class Evaluator {
                     }
                     o.set(i, val);
                     if (keepTimestamps) o.ts[i] = t[j];
+                    if (st != null) o.st[i] = st[j];
                     any = true;
                 }
             }

@@ -149,6 +149,8 @@ final class Functions {
             }
             case "timestamp":
                 return timestamp(ev, args.get(0));
+            case "start_timestamp":
+                return startTimestamp(ev, args.get(0));
             case "absent":
                 return absent(ev, args.get(0));
             case "absent_over_time":
@@ -216,6 +218,28 @@ final class Functions {
             StepSeries o = new StepSeries(s.labels, ev.steps, true);
             for (int i = 0; i < ev.steps; i++) {
                 if (s.has[i]) o.set(i, (fromSelector ? s.ts[i] : ev.stepTime(i)) / 1000.0);
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    /**
+     * start_timestamp(v): the start timestamp (seconds, 0 when unknown) of each sample a plain vector
+     * selector picks. Any other argument has lost its start timestamps: empty result.
+     */
+    private static Object startTimestamp(Evaluator ev, Expr arg) {
+        Expr inner = unwrap(arg);
+        if (!(inner instanceof VectorSelector vs)) {
+            ev.evalVector(arg); // evaluated for its errors and limits; its samples carry no start timestamps
+            return List.of();
+        }
+        List<StepSeries> in = ev.selectVector(vs, false, true);
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            StepSeries o = new StepSeries(s.labels, ev.steps, true);
+            for (int i = 0; i < ev.steps; i++) {
+                if (s.has[i]) o.set(i, s.st[i] / 1000.0);
             }
             out.add(o);
         }

@@ -75,6 +75,20 @@ class StartTimestampRateTest {
     }
 
     @Test
+    void startTimestampFunctionReportsTheSelectedSamplesStart() {
+        Labels a = Labels.of("__name__", "series", "case", "a");
+        append(a, 10_000, 10_001, 10); // after its own sample: reported as is
+        append(a, 20_000, 0, 20);      // unknown: 0
+        append(a, 30_000, 29_000, 30);
+        QueryResult r = engine.rangeQuery("start_timestamp(series)", 0, 40_000, 10_000);
+        List<SeriesPoints> m = ((Matrix) r.value()).series();
+        assertEquals(1, m.size());
+        assertEquals(Labels.of("case", "a"), m.get(0).metric());
+        assertEquals(List.of(10.001, 0.0, 29.0, 29.0), java.util.Arrays.stream(m.get(0).values()).boxed().toList());
+        assertTrue(((Matrix) engine.rangeQuery("start_timestamp(series * 1)", 0, 40_000, 10_000).value()).series().isEmpty());
+    }
+
+    @Test
     void rules() {
         // unknown or not before its own sample: never a reset
         assertFalse(StartTimestamps.isReset(0, 1000, 0, 2000));
