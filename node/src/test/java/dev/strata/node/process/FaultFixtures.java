@@ -43,7 +43,7 @@ final class FaultFixtures {
      */
     static List<String> nodeSettings(String kafkaBootstrap, String cassandraContactPoint, String topic, String keyspace,
                                      int shards) {
-        return List.of("shards=" + shards, "ingest.spread=2", "kafka.topic=" + topic, "kafka.bootstrap=" + kafkaBootstrap,
+        return List.of("shards=" + shards, "ingest.spread=" + Math.min(2, Integer.numberOfTrailingZeros(shards)), "kafka.topic=" + topic, "kafka.bootstrap=" + kafkaBootstrap,
                 "cassandra.contact-points=" + cassandraContactPoint, "cassandra.keyspace=" + keyspace,
                 "flush.interval=2s", "flush.groups=4", "node.connect-retry-interval=200ms",
                 "store.memory-budget-per-shard=16MiB", "kafka.request-timeout=5s", "cluster.peer-timeout=2s");
