@@ -80,6 +80,7 @@ class KafkaRestartTest {
                     + sent.unacknowledgedSteps() + " unacknowledged; " + report;
             System.err.println("KafkaRestartTest: " + context);
             assertTrue(report.ok(), context + "\n" + node.logTail());
+            node.close(); // before the broker, so the node's final flush and shutdown do not wait for Kafka
         }
     }
 }
