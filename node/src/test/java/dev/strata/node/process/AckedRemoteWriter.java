@@ -71,11 +71,12 @@ public final class AckedRemoteWriter implements AutoCloseable {
                 nextStep.set(step);
                 byte[] body = Snappy.compress(encoder.encode(samples.series(), samples.values(step), 0,
                         samples.series().size(), samples.timestamp(step)));
+                boolean mayHaveArrived = false;
                 for (int tries = 0; tries < attemptsPerStep && !stopping; tries++) {
                     String base = target.apply(attempt++);
                     int status;
                     String detail = "";
-                    boolean mayHaveArrived = true;
+                    samples.markSending(step);
                     try {
                         HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/write"))
                                 .timeout(requestTimeout)
@@ -84,13 +85,15 @@ public final class AckedRemoteWriter implements AutoCloseable {
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
                         status = r.statusCode();
                         detail = r.body();
+                        mayHaveArrived = true;
                     } catch (java.net.ConnectException e) {
                         status = -1;
                         detail = "connect: " + e;
-                        mayHaveArrived = false; // nothing was sent
+                        if (!mayHaveArrived) samples.markNotSent(step); // no attempt of this step left the client
                     } catch (IOException e) {
                         status = -1;
                         detail = e.toString();
+                        mayHaveArrived = true;
                     }
                     record(new Attempt(elapsedMs(), step, status, detail));
                     if (status / 100 == 2) {
@@ -100,7 +103,6 @@ public final class AckedRemoteWriter implements AutoCloseable {
                     if (status / 100 == 4) {
                         throw new IllegalStateException("the node rejected step " + step + " with " + status + ": " + detail);
                     }
-                    if (mayHaveArrived) samples.markUnacknowledged(step);
                     sleep(pace);
                 }
                 sleep(pace);

@@ -25,7 +25,7 @@ class ExactlyOnceCheckTest {
         SentSamples s = new SentSamples(List.of(Labels.of("__name__", "m", "s", "a"), Labels.of("__name__", "m", "s", "b")),
                 1000, 1000, 5, 42);
         for (int k = 0; k < 3; k++) s.markAcknowledged(k);
-        s.markUnacknowledged(3);
+        s.markSending(3);
         return s;
     }
 

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** What the process-level fault tests share: their series, node settings, and the wait-then-check of exactly once. */
 final class FaultFixtures {
@@ -53,23 +55,52 @@ final class FaultFixtures {
         return Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), prefix);
     }
 
+    /** One read-back: the answer, and its check (null when the answer was not a success). */
+    record ReadBack(PromApi.Answer answer, ExactlyOnceCheck.Report report) {
+        boolean clean() {
+            return answer.success() && answer.warnings().isEmpty() && report != null && report.ok();
+        }
+
+        @Override
+        public String toString() {
+            return report != null && answer.success() && answer.warnings().isEmpty() ? report.toString() : answer.toString();
+        }
+    }
+
     /**
-     * Reads every series of {@code prefix} through {@code baseUrl} (one range selector covering every step)
-     * until every acknowledged sample is there or {@code timeout} passes, and returns the last check.
+     * Reads every series of {@code prefix} through {@code baseUrl} with one range selector covering every
+     * step, and checks it: the samples acknowledged before {@code System.nanoTime()} was {@code ackedBeforeNanos}
+     * exactly once, anything else sent (acknowledged later, or not at all) at most once, nothing else.
      */
-    static ExactlyOnceCheck.Report awaitExactlyOnce(PromApi api, String baseUrl, String prefix, SentSamples sent,
-                                                    Duration timeout) throws IOException, InterruptedException {
+    static ReadBack readBack(PromApi api, String baseUrl, String prefix, SentSamples sent, long ackedBeforeNanos)
+            throws IOException, InterruptedException {
         long evalTime = sent.timestamp(sent.maxSteps() - 1) + 1000;
         long rangeSeconds = (sent.maxSteps() * STEP_MS) / 1000 + 120;
-        String promql = selector(prefix) + "[" + rangeSeconds + "s]";
+        Map<String, TreeMap<Long, Long>> must = sent.acknowledgedSamplesBefore(ackedBeforeNanos);
+        PromApi.Answer a = api.query(baseUrl, selector(prefix) + "[" + rangeSeconds + "s]", evalTime, "");
+        Map<String, TreeMap<Long, Long>> may = sent.sentSamples(); // taken after the answer: covers what it may hold
+        if (!a.success() || !a.warnings().isEmpty()) return new ReadBack(a, null);
+        return new ReadBack(a, ExactlyOnceCheck.check(must, may, a.matrix()));
+    }
+
+    /** {@link #awaitExactlyOnce(PromApi, String, String, SentSamples, Duration, Duration)} once the writer stopped: everything acknowledged. */
+    static ExactlyOnceCheck.Report awaitExactlyOnce(PromApi api, String baseUrl, String prefix, SentSamples sent,
+                                                    Duration timeout) throws IOException, InterruptedException {
+        return awaitExactlyOnce(api, baseUrl, prefix, sent, Duration.ZERO, timeout);
+    }
+
+    /**
+     * Reads back (see {@link #readBack}) until every sample acknowledged more than {@code settle} before the
+     * read is there or {@code timeout} passes, and returns the last check; a failed answer or one with
+     * warnings is an AssertionError. With a writer still running, {@code settle} covers the owners' consumer lag.
+     */
+    static ExactlyOnceCheck.Report awaitExactlyOnce(PromApi api, String baseUrl, String prefix, SentSamples sent,
+                                                    Duration settle, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            PromApi.Answer a = api.query(baseUrl, promql, evalTime, "");
-            if (!a.success() || !a.warnings().isEmpty()) {
-                throw new AssertionError("reading back " + promql + " from " + baseUrl + " failed: " + a);
-            }
-            ExactlyOnceCheck.Report r = ExactlyOnceCheck.check(sent.acknowledgedSamples(), sent.unacknowledgedSamples(), a.matrix());
-            if (r.missing() == 0 || System.nanoTime() > deadline) return r;
+            ReadBack r = readBack(api, baseUrl, prefix, sent, System.nanoTime() - settle.toNanos());
+            if (r.report() == null) throw new AssertionError("reading back " + prefix + " from " + baseUrl + " failed: " + r.answer());
+            if (r.report().missing() == 0 || System.nanoTime() > deadline) return r.report();
             Thread.sleep(250);
         }
     }

@@ -25,6 +25,7 @@ public final class SentSamples {
     private final long stepMs;
     private final double[][] values;
     private final AtomicIntegerArray state;
+    private final java.util.concurrent.atomic.AtomicLongArray acknowledgedAtNanos;
 
     /**
      * @param maxSteps how many steps can be sent at most (values are drawn up front)
@@ -36,6 +37,7 @@ public final class SentSamples {
         this.stepMs = stepMs;
         this.values = new double[maxSteps][series.size()];
         this.state = new AtomicIntegerArray(maxSteps);
+        this.acknowledgedAtNanos = new java.util.concurrent.atomic.AtomicLongArray(maxSteps);
         SplittableRandom random = new SplittableRandom(seed);
         for (int k = 0; k < maxSteps; k++) {
             for (int i = 0; i < series.size(); i++) {
@@ -64,11 +66,18 @@ public final class SentSamples {
         return values[step];
     }
 
-    void markUnacknowledged(int step) {
+    /** Before a request of {@code step} leaves the client: from now on its samples may be stored. */
+    void markSending(int step) {
         state.compareAndSet(step, NOT_SENT, UNACKNOWLEDGED);
     }
 
+    /** No request of {@code step} ever reached a node (every attempt was refused before sending). */
+    void markNotSent(int step) {
+        state.compareAndSet(step, UNACKNOWLEDGED, NOT_SENT);
+    }
+
     void markAcknowledged(int step) {
+        acknowledgedAtNanos.set(step, System.nanoTime());
         state.set(step, ACKNOWLEDGED);
     }
 
@@ -98,19 +107,29 @@ public final class SentSamples {
 
     /** Per series (Prometheus label string), timestamp -> value bits of every acknowledged sample. */
     public Map<String, TreeMap<Long, Long>> acknowledgedSamples() {
-        return samplesIn(ACKNOWLEDGED);
+        return samplesOf(k -> state.get(k) == ACKNOWLEDGED);
     }
 
-    /** Per series, timestamp -> value bits of every sample sent but not acknowledged. */
+    /** Per series, the acknowledged samples whose acknowledgement came before {@code System.nanoTime()} was {@code nanos}. */
+    public Map<String, TreeMap<Long, Long>> acknowledgedSamplesBefore(long nanos) {
+        return samplesOf(k -> state.get(k) == ACKNOWLEDGED && acknowledgedAtNanos.get(k) - nanos < 0);
+    }
+
+    /** Per series, every sample sent but not (yet) acknowledged, including the request in flight. */
     public Map<String, TreeMap<Long, Long>> unacknowledgedSamples() {
-        return samplesIn(UNACKNOWLEDGED);
+        return samplesOf(k -> state.get(k) == UNACKNOWLEDGED);
     }
 
-    private Map<String, TreeMap<Long, Long>> samplesIn(int wanted) {
+    /** Per series, every sample that may be stored: acknowledged, or sent without acknowledgement (yet). */
+    public Map<String, TreeMap<Long, Long>> sentSamples() {
+        return samplesOf(k -> state.get(k) != NOT_SENT);
+    }
+
+    private Map<String, TreeMap<Long, Long>> samplesOf(java.util.function.IntPredicate steps) {
         Map<String, TreeMap<Long, Long>> out = new java.util.HashMap<>();
         for (Labels l : series) out.put(l.toString(), new TreeMap<>());
         for (int k = 0; k < state.length(); k++) {
-            if (state.get(k) != wanted) continue;
+            if (!steps.test(k)) continue;
             for (int i = 0; i < series.size(); i++) {
                 out.get(series.get(i).toString()).put(timestamp(k), Double.doubleToRawLongBits(values[k][i]));
             }
