@@ -124,6 +124,10 @@ class ClusterProcessTest {
             dead.kill();
             System.err.printf("R=2: SIGKILLed node %d at step %d (%d acknowledged)%n", victim, writer.currentStep(), sent.acknowledgedSteps());
             writer.awaitMoreAcknowledged(20, Duration.ofSeconds(60));
+            String status = api.get(r2.get((victim + 1) % 3).baseUrl() + "/api/v1/status/shards");
+            assertTrue(status.contains("\"node\":" + victim + ",\"address\":\"" + dead.address() + "\",\"up\":false")
+                    && status.contains("\"state\":\"down\"") && !status.contains("\"readyOwners\":0"),
+                    "the survivors see node " + victim + " down and every shard still owned by a ready node: " + status);
             for (int o = 0; o < 3; o++) {
                 if (o == victim) continue;
                 ExactlyOnceCheck.Report r = FaultFixtures.awaitExactlyOnce(api, r2.get(o).baseUrl(), "kill", sent, SETTLE,

@@ -35,6 +35,7 @@ public final class NodeProcess implements AutoCloseable {
     private final List<String> settings;
     private ChildProcess process;
     private int starts;
+    private long launchedNanos;
 
     private NodeProcess(String name, Path dir, int port, List<String> settings) {
         this.name = name;
@@ -73,6 +74,13 @@ public final class NodeProcess implements AutoCloseable {
         for (String s : settings) args.add("--" + s);
         JavaCommand command = new JavaCommand(JavaCommand.currentJava(), JVM_FLAGS,
                 System.getProperty("java.class.path"), "dev.strata.node.Main", args);
+        try {
+            // To rerun a failed node by hand.
+            Files.writeString(dir.resolve("command.txt"), String.join(" ", command.toCommandLine()) + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("command.txt"), e);
+        }
+        launchedNanos = System.nanoTime();
         process = ChildProcess.start(name, command, dir, log(), dir.resolve("server.pid"));
         starts++;
     }
@@ -85,9 +93,12 @@ public final class NodeProcess implements AutoCloseable {
     public void awaitReady(Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
         requireStarted().awaitReady(Readiness.tcp("127.0.0.1", port), timeout);
-        Duration rest = timeout.minusNanos(System.nanoTime() - t0);
+        long listening = System.nanoTime();
+        Duration rest = timeout.minusNanos(listening - t0);
         requireStarted().awaitReady(Readiness.httpOk(URI.create(baseUrl() + "/-/ready")),
                 rest.isNegative() ? Duration.ofSeconds(1) : rest);
+        System.err.printf("%s (start %d, pid %d): listening %d ms and ready %d ms after the fork%n", name, starts, pid(),
+                (listening - launchedNanos) / 1_000_000, (System.nanoTime() - launchedNanos) / 1_000_000);
     }
 
     /**

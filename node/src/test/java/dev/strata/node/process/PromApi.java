@@ -59,6 +59,14 @@ public final class PromApi {
         return parse(r.statusCode(), r.body());
     }
 
+    /** The body of a plain GET (status pages); an answer other than 200 is an AssertionError. */
+    public String get(String url) throws IOException, InterruptedException {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new AssertionError("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+        return r.body();
+    }
+
     static Answer parse(int status, String body) throws IOException {
         List<String> warnings = new ArrayList<>();
         Map<String, List<ExactlyOnceCheck.Sample>> matrix = new LinkedHashMap<>();
