@@ -25,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Durability of one node process under faults (issue #6), with a client writing continuously and
  * recording which samples were acknowledged:
  * <ul>
- *   <li>the node SIGKILLed at seeded-random moments, restarted on the same data directory each time;</li>
+ *   <li>the node SIGKILLed at seeded-random moments, restarted on the same data directory each time, once
+ *       SIGKILLed again while restarting;</li>
  *   <li>the Kafka broker SIGKILLed and restarted: the gateway answers 503 meanwhile, acknowledges
  *       nothing, and ingestion resumes by itself.</li>
  * </ul>
@@ -103,6 +104,15 @@ class NodeFaultTest {
                         writer.currentStep(), sent.acknowledgedSteps());
                 Thread.sleep(random.nextInt(500));
                 node.restart();
+                if (k == 2) {
+                    // Once, a second crash before the restarted node is ready: while it connects, opens and replays.
+                    node.awaitListening();
+                    Thread.sleep(random.nextInt(1500));
+                    boolean wasReady = node.isReady();
+                    node.kill();
+                    System.err.printf("kill %d: SIGKILLed again during its restart (%s)%n", k, wasReady ? "already ready" : "not ready yet");
+                    node.restart();
+                }
                 node.awaitReady();
                 writer.awaitMoreAcknowledged(30, Duration.ofSeconds(60));
             }

@@ -90,6 +90,16 @@ public final class NodeProcess implements AutoCloseable {
         awaitReady(READY_TIMEOUT);
     }
 
+    /** Waits until the node's HTTP port accepts connections (it may still be connecting or recovering). */
+    public void awaitListening() throws InterruptedException {
+        requireStarted().awaitReady(Readiness.tcp("127.0.0.1", port), READY_TIMEOUT);
+    }
+
+    /** Whether {@code /-/ready} answers 200 right now. */
+    public boolean isReady() {
+        return Readiness.httpOk(URI.create(baseUrl() + "/-/ready")).isReady();
+    }
+
     public void awaitReady(Duration timeout) throws InterruptedException {
         long t0 = System.nanoTime();
         requireStarted().awaitReady(Readiness.tcp("127.0.0.1", port), timeout);
