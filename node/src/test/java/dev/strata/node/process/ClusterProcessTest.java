@@ -46,7 +46,7 @@ class ClusterProcessTest {
     private static final int SERIES = 48;
     private static final int MAX_STEPS = 3000;
     /** Samples acknowledged this long ago must be visible through any node (the owners' consumer lag). */
-    private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Duration SETTLE = Duration.ofSeconds(3);
 
     private final long seed = Long.getLong("seed", System.nanoTime());
     private final Random random = new Random(seed);

@@ -131,8 +131,8 @@ class NodeFaultTest {
         try (AckedRemoteWriter writer = new AckedRemoteWriter(sent, attempt -> node.baseUrl(), 2,
                 Duration.ofMillis(40), Duration.ofSeconds(40)).start()) {
             writer.awaitMoreAcknowledged(30, Duration.ofSeconds(60));
-            long killedAt = writer.elapsedMs();
             kafka.kill();
+            long killedAt = writer.elapsedMs(); // the broker process is gone
             System.err.printf("Kafka SIGKILLed at step %d (%d acknowledged so far)%n", writer.currentStep(), sent.acknowledgedSteps());
             long deadline = System.nanoTime() + OUTAGE_LIMIT.toNanos();
             while (writer.attempts().stream().noneMatch(a -> a.atMs() > killedAt && a.status() == 503)
@@ -141,7 +141,7 @@ class NodeFaultTest {
             }
             long restartedAt = writer.elapsedMs();
             List<AckedRemoteWriter.Attempt> duringOutage = writer.attempts().stream()
-                    .filter(a -> a.atMs() > killedAt + 1000 && a.atMs() < restartedAt).toList();
+                    .filter(a -> a.atMs() > killedAt + 2000 && a.atMs() < restartedAt).toList(); // 2 s: an answer to an ack just before the kill
             kafka.restart();
             System.err.printf("Kafka restarted after %d ms down; answers meanwhile: %s%n", restartedAt - killedAt,
                     duringOutage.stream().map(a -> a.step() + ":" + a.status()).toList());
