@@ -41,10 +41,16 @@ import org.roaringbitmap.RoaringBitmap;
  * (the shard's ingest loop). Reads ({@link #select}, {@link #labels}, label names/values) are thread
  * safe and run concurrently with writes.
  *
+ * <p><b>Selection.</b> {@link #select} runs on in-memory postings (per label: value -> RoaringBitmap
+ * of series ids; {@link LabelPostings}), built from Lucene the first time a selection names the label
+ * and caught up from the in-memory labels of newer series by later selections. Label names/values
+ * under matchers run Lucene queries.
+ *
  * <p><b>Visibility.</b> A series is visible to every read that starts after {@link #addSeries}
- * returns (read-your-writes): reads use the latest Lucene reader and additionally scan, in memory,
- * the labels of series added since that reader was opened. When more than
- * {@link ShardIndexOptions#maxPendingScan()} series are pending, the read refreshes the reader first.
+ * returns (read-your-writes): selections catch their labels' postings up to the newest series; the
+ * Lucene reads use the latest Lucene reader and additionally scan, in memory, the labels of series
+ * added since that reader was opened. When more than {@link ShardIndexOptions#maxPendingScan()}
+ * series are pending, the read refreshes the reader first.
  * Last-sample times are visible to reads immediately (they live in memory).
  *
  * <p><b>Durability.</b> {@link #commit(long)} makes everything added so far durable and records the
@@ -60,6 +66,7 @@ public final class ShardIndex implements AutoCloseable {
     private final SeriesTable table;
     private final SeriesHashTable hashes;
     private final LeafSeriesIds leafIds;
+    private final InMemoryPostings postings;
     private final Object writeLock = new Object();
     private final boolean rebuilt;
     private volatile ReaderSnapshot snapshot;
@@ -79,6 +86,7 @@ public final class ShardIndex implements AutoCloseable {
         this.table = table;
         this.hashes = hashes;
         this.leafIds = leafIds;
+        this.postings = new InMemoryPostings(table, leafIds, this::acquire);
         this.snapshot = new ReaderSnapshot(reader, nextId);
         this.nextId = nextId;
         this.committedOffset = committedOffset;
@@ -311,35 +319,22 @@ public final class ShardIndex implements AutoCloseable {
      * Pass Long.MIN_VALUE/Long.MAX_VALUE for no time filter.
      */
     public RoaringBitmap select(List<Matcher> matchers, long startMs, long endMs) {
-        ReaderSnapshot s = acquire();
+        ensureOpen();
+        int limit = table.limit();
         try {
-            return active(selectIn(s, matchers), startMs, endMs);
+            RoaringBitmap ids = PostingsSelect.select(postings, matchers, limit, table.count() != limit, table::present);
+            return active(ids, startMs, endMs);
         } catch (IOException e) {
             throw new UncheckedIOException("selecting " + matchers + " in shard " + shard, e);
-        } finally {
-            s.release();
         }
     }
 
-    private RoaringBitmap selectIn(ReaderSnapshot s, List<Matcher> matchers) throws IOException {
-        int limit = table.limit();
-        RoaringBitmap out;
-        if (matchers.isEmpty()) {
-            out = RoaringBitmap.bitmapOfRange(0, limit);
-            if (table.count() != limit) {
-                for (int id = 0; id < limit; id++) if (!table.present(id)) out.remove(id);
-            }
-            return out;
-        }
-        out = new RoaringBitmap();
-        Query q = MatcherQueries.build(s.reader, matchers);
-        if (!(q instanceof MatchNoDocsQuery)) {
-            SeriesIdGatherer.gather(s.searcher, q, leafIds, out);
-        }
-        for (int id = s.covered; id < limit; id++) {
-            if (table.present(id) && matchesAll(table.cachedLabels(id), matchers)) out.add(id);
-        }
-        return out;
+    /**
+     * Estimated heap bytes of the in-memory postings built so far (labels that selections named).
+     * For capacity planning and benchmarks.
+     */
+    public long inMemoryPostingsBytes() {
+        return postings.estimatedBytes();
     }
 
     private static boolean matchesAll(Labels labels, List<Matcher> matchers) {
