@@ -15,7 +15,7 @@ import org.roaringbitmap.RoaringBitmap;
  * values (by the regex's cheapest exact shape, see {@link RegexShape}), and the selection is the
  * intersection of unions of those values' bitmaps.
  *
- * <p>Semantics (same as {@link MatcherQueries}): for a matcher let P be the non-empty values it
+ * <p>Semantics: for a matcher let P be the non-empty values it
  * accepts (indexed values are never empty: an empty label is an absent label). A series without the
  * label passes iff the matcher accepts "". So a matcher that rejects "" keeps the series carrying a
  * value in P, and one that accepts "" removes the series carrying a value outside P.

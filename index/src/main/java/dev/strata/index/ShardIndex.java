@@ -7,23 +7,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import java.util.function.IntPredicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.search.MatchNoDocsQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
@@ -227,7 +222,6 @@ public final class ShardIndex implements AutoCloseable {
         // Label values are indexed as slices of the stored encoding: no second UTF-8 conversion.
         LabelsCodec.forEachValue(encoded, (i, off, len) ->
                 doc.add(IndexFields.labelValue(labels.name(i), new BytesRef(encoded, off, len))));
-        doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.HASH, hash));
         doc.add(new NumericDocValuesField(IndexFields.CHECK, check));
@@ -299,11 +293,17 @@ public final class ShardIndex implements AutoCloseable {
         Labels l = table.cachedLabels(seriesId);
         if (l != null) return l;
         try {
-            TopDocs top = s.searcher.search(IntPoint.newExactQuery(IndexFields.ID, seriesId), 1);
-            if (top.scoreDocs.length == 0) {
+            Document d = null;
+            for (org.apache.lucene.index.LeafReaderContext ctx : s.reader.leaves()) {
+                int doc = leafIds.segment(ctx.reader()).docOf(seriesId);
+                if (doc >= 0) {
+                    d = ctx.reader().storedFields().document(doc, Set.of(IndexFields.LABELS));
+                    break;
+                }
+            }
+            if (d == null) {
                 throw new IllegalStateException("series " + seriesId + " of shard " + shard + " is in memory but not in the index");
             }
-            Document d = s.searcher.storedFields().document(top.scoreDocs[0].doc, Set.of(IndexFields.LABELS));
             BytesRef b = d.getBinaryValue(IndexFields.LABELS);
             l = LabelsCodec.decode(b.bytes, b.offset, b.length, seriesId);
         } catch (IOException e) {
@@ -337,13 +337,6 @@ public final class ShardIndex implements AutoCloseable {
         return postings.estimatedBytes();
     }
 
-    private static boolean matchesAll(Labels labels, List<Matcher> matchers) {
-        for (Matcher m : matchers) {
-            if (!m.matches(labels.get(m.name()))) return false;
-        }
-        return true;
-    }
-
     private RoaringBitmap active(RoaringBitmap ids, long startMs, long endMs) {
         if (startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) return ids;
         RoaringBitmap out = new RoaringBitmap();
@@ -356,55 +349,72 @@ public final class ShardIndex implements AutoCloseable {
 
     /** Label names of the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(null, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
+        List<String> all = allLabelNames();
+        if (matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) return all;
+        RoaringBitmap ids = select(matchers, startMs, endMs);
+        if (ids.isEmpty()) return List.of();
+        int limit = table.limit();
+        List<String> out = new ArrayList<>();
+        try {
+            for (String name : all) {
+                LabelPostings lp = postings.covering(name, limit);
+                lp.readLock().lock();
+                try {
+                    if (RoaringBitmap.intersects(lp.exists(), ids)) out.add(name);
+                } finally {
+                    lp.readLock().unlock();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading label names of shard " + shard, e);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every label name of the shard: the reader's plus those of series added since it opened. */
+    private List<String> allLabelNames() {
+        ReaderSnapshot s = acquire();
+        try {
+            int limit = table.limit();
+            if (s.covered == limit) return s.labelNames();
+            TreeSet<String> out = new TreeSet<>(s.labelNames());
+            for (int id = s.covered; id < limit; id++) {
+                if (table.present(id)) table.cachedLabels(id).forEach((n, v) -> out.add(n));
+            }
+            return List.copyOf(out);
+        } finally {
+            s.release();
+        }
     }
 
     /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelValues(String name, List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(IndexFields.labelField(name), (l, out) -> {
-            String v = l.get(name);
-            if (!v.isEmpty()) out.add(v);
-        }, matchers, startMs, endMs);
-    }
-
-    /** {@code field} is a label field (its values) or null (label names). */
-    private List<String> distinct(String field, BiConsumer<Labels, Set<String>> fromLabels,
-                                  List<Matcher> matchers, long startMs, long endMs) {
-        ReaderSnapshot s = acquire();
+        boolean everything = matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
+        RoaringBitmap ids = everything ? null : select(matchers, startMs, endMs);
+        if (ids != null && ids.isEmpty()) return List.of();
         try {
-            TreeSet<String> out = new TreeSet<>();
-            int limit = table.limit();
-            boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
-            if (matchers.isEmpty() && allTime) {
-                if (s.covered == limit) return field == null ? s.labelNames() : s.allTerms(field);
-                out.addAll(field == null ? s.labelNames() : s.allTerms(field));
-                for (int id = s.covered; id < limit; id++) {
-                    if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
-                }
-                return List.copyOf(out);
-            }
-            if (startMs > endMs) return List.of();
-            IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
-            Query q = MatcherQueries.build(s.reader, matchers);
-            if (!(q instanceof MatchNoDocsQuery)) {
-                if (field == null) {
-                    s.searcher.search(q, new LabelNamesCollector(leafIds, activeFilter, out));
-                } else {
-                    DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
-                    s.searcher.search(q, c);
-                    c.finish();
+            if (everything) {
+                ReaderSnapshot s = acquire();
+                try {
+                    // Cached per reader: no postings needed for the common "all values" case.
+                    if (s.covered == table.limit()) return s.allTerms(IndexFields.labelField(name));
+                } finally {
+                    s.release();
                 }
             }
-            for (int id = s.covered; id < limit; id++) {
-                if (!table.present(id) || (activeFilter != null && !activeFilter.test(id))) continue;
-                Labels l = table.cachedLabels(id);
-                if (matchesAll(l, matchers)) fromLabels.accept(l, out);
+            LabelPostings lp = postings.covering(name, table.limit());
+            List<String> out = new ArrayList<>();
+            lp.readLock().lock();
+            try {
+                for (Map.Entry<String, RoaringBitmap> e : lp.all().entrySet()) {
+                    if (ids == null || RoaringBitmap.intersects(e.getValue(), ids)) out.add(e.getKey());
+                }
+            } finally {
+                lp.readLock().unlock();
             }
             return List.copyOf(out);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + field + " of shard " + shard, e);
-        } finally {
-            s.release();
+            throw new UncheckedIOException("reading values of " + name + " in shard " + shard, e);
         }
     }
 
