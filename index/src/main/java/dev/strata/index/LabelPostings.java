@@ -30,6 +30,8 @@ import org.roaringbitmap.RoaringBitmap;
  * fresh bitmaps).
  */
 final class LabelPostings {
+    /** Catch-ups of at least this many series run-optimize the bitmaps they touched. */
+    private static final int RUN_OPTIMIZE_AFTER = 4096;
     final String name;
     private final String field;
     private final TreeMap<String, RoaringBitmap> values = new TreeMap<>();
@@ -89,6 +91,10 @@ final class LabelPostings {
      * cached labels.
      */
     void catchUp(SeriesTable table, int limit) {
+        // A large catch-up (e.g. the first selection after a bulk load) run-optimizes what it touched;
+        // small ones leave containers as they are (Roaring keeps appending to run containers).
+        java.util.Set<RoaringBitmap> touched = limit - covered >= RUN_OPTIMIZE_AFTER
+                ? java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()) : null;
         for (int id = covered; id < limit; id++) {
             if (!table.present(id)) continue;
             Labels l = table.cachedLabels(id);
@@ -98,8 +104,14 @@ final class LabelPostings {
             }
             String v = l.get(name);
             if (v.isEmpty()) continue;
-            values.computeIfAbsent(v, x -> new RoaringBitmap()).add(id);
+            RoaringBitmap bm = values.computeIfAbsent(v, x -> new RoaringBitmap());
+            bm.add(id);
             exists.add(id);
+            if (touched != null) touched.add(bm);
+        }
+        if (touched != null) {
+            for (RoaringBitmap bm : touched) bm.runOptimize();
+            exists.runOptimize();
         }
         if (limit > covered) covered = limit;
     }
