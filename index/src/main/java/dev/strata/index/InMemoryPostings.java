@@ -37,10 +37,18 @@ final class InMemoryPostings {
                 }
             }
             if (lp.covered() < limit) lp.catchUp(table, limit);
+            // A label no series has is not kept: selections naming arbitrary labels must not grow the
+            // map without bound. (It is built again, cheaply, if a series with it arrives.)
+            if (lp.isEmpty()) labels.remove(name, lp);
         } finally {
             lp.writeLock().unlock();
         }
         return lp;
+    }
+
+    /** Labels whose postings are kept. */
+    int labelCount() {
+        return labels.size();
     }
 
     /** Estimated heap bytes of the postings built so far. */

@@ -53,6 +53,11 @@ final class LabelPostings {
         return covered >= 0;
     }
 
+    /** True if no covered series has the label. Caller holds a lock. */
+    boolean isEmpty() {
+        return exists.isEmpty();
+    }
+
     ReentrantReadWriteLock.ReadLock readLock() {
         return lock.readLock();
     }

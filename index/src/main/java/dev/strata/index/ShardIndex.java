@@ -337,6 +337,11 @@ public final class ShardIndex implements AutoCloseable {
         return postings.estimatedBytes();
     }
 
+    /** Labels whose in-memory postings are kept (only labels that series have). */
+    int inMemoryPostingsLabels() {
+        return postings.labelCount();
+    }
+
     private RoaringBitmap active(RoaringBitmap ids, long startMs, long endMs) {
         if (startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) return ids;
         RoaringBitmap out = new RoaringBitmap();

@@ -43,6 +43,21 @@ class MatcherSemanticsTest {
     private record Series(int id, Labels labels, long first, long last) {}
 
     @Test
+    void selectionsNamingLabelsNoSeriesHasKeepNoPostings() throws Exception {
+        try (ShardIndex index = ShardIndex.inMemory(0)) {
+            int id = index.addSeries(Labels.of("__name__", "up", "job", "a"), 0);
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(new RoaringBitmap(), index.select(List.of(Matcher.eq("__name__", "up"), Matcher.eq("nope" + i, "x")), 0, 10));
+                assertEquals(RoaringBitmap.bitmapOf(id), index.select(List.of(Matcher.eq("__name__", "up"), Matcher.neq("nope" + i, "x")), 0, 10));
+            }
+            assertEquals(1, index.inMemoryPostingsLabels(), "only __name__ is kept");
+            int later = index.addSeries(Labels.of("__name__", "up", "nope7", "x"), 0);
+            assertEquals(RoaringBitmap.bitmapOf(later), index.select(List.of(Matcher.eq("nope7", "x")), 0, 10),
+                    "a label dropped while absent is found once a series has it");
+        }
+    }
+
+    @Test
     void selectMatchesReferenceOnBothReadPaths() {
         Random rnd = new Random(seed);
         // select runs on the in-memory postings, built from the Lucene snapshot of the first selection
