@@ -25,6 +25,8 @@ import java.util.concurrent.Executor;
  *   <li>{@code POST /internal/v1/select}: body a select request (docs/format/select.md); answers the
  *       requested shards that are ready here, naming them in the response, from this node's memory only.</li>
  *   <li>{@code POST /internal/v1/query}: a pushed-down aggregation ({@link PushdownEvaluator}); same answer format.</li>
+ *   <li>{@code POST /internal/v1/metadata}: series, label names or label values from the label indexes
+ *       ({@link ClusterMetadataSource}, {@link MetadataCodec}).</li>
  *   <li>{@code GET /internal/v1/shards}: this node's owned shards, one line each:
  *       {@code shard open(0|1) position target running(0|1) lag}.</li>
  * </ul>
@@ -64,6 +66,23 @@ public final class InternalRoutes {
                 return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "pushed-down query failed: " + e.getMessage() + "\n");
             }
             return binary(SelectCodec.encodeResponse(new SelectResponse(new ArrayList<>(served), series)));
+        }, executor);
+    }
+
+    /** {@code POST /internal/v1/metadata}: series, label names or values from the label indexes of the requested shards ready here. */
+    public CompletableFuture<FullHttpResponse> metadata(FullHttpRequest req) {
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        return CompletableFuture.supplyAsync(() -> {
+            MetadataRequest r;
+            try {
+                r = MetadataCodec.decodeRequest(body);
+            } catch (SelectFormatException | IllegalArgumentException e) {
+                return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+            }
+            Set<Integer> served = new TreeSet<>();
+            for (int s : r.shards()) if (local.isReady(s)) served.add(s);
+            List<Object> items = served.isEmpty() ? List.of() : ClusterMetadataSource.answer(local, r, served);
+            return binary(MetadataCodec.encodeResponse(r.kind(), new ArrayList<>(served), items));
         }, executor);
     }
 

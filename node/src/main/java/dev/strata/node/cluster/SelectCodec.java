@@ -157,7 +157,7 @@ public final class SelectCodec {
     }
 
     /** Growable big-endian output. */
-    private static final class Out extends ByteArrayOutputStream {
+    static final class Out extends ByteArrayOutputStream {
         Out(int size) {
             super(size);
         }
@@ -193,7 +193,7 @@ public final class SelectCodec {
         }
     }
 
-    private static final class In {
+    static final class In {
         private final ByteBuffer buf;
         private final String what;
 
