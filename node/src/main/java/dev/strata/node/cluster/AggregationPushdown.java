@@ -1,6 +1,7 @@
 package dev.strata.node.cluster;
 
 import dev.strata.index.Matcher;
+import dev.strata.store.model.Labels;
 import dev.strata.query.ast.AggregateExpr;
 import dev.strata.query.ast.BinaryExpr;
 import dev.strata.query.ast.Call;
@@ -92,6 +93,34 @@ final class AggregationPushdown {
 
         private static String tagged(String query, String tag) {
             return "label_replace(" + query + ", \"" + PART_LABEL + "\", \"" + tag + "\", \"__name__\", \".*\")";
+        }
+
+        /**
+         * Whether an instant answer needs {@link #orderKeys}: the engine emits the groups of an
+         * aggregation in the order their first input series appear (input sorted by labels), which the
+         * partial answers alone cannot tell. Not for count_values (its groups depend on values; they come
+         * sorted by labels) nor limit_ratio (its answer is in input order, the union's sorted order).
+         */
+        boolean needsOrderKeys() {
+            return merge() != Merge.UNION && !aggregate.op().equals("count_values");
+        }
+
+        /** The first input series of each group on the owner: {@code limitk by|without (...) (1, <argument>)}. */
+        String orderKeys() {
+            return new AggregateExpr("limitk", aggregate.expr(), new NumberLiteral(1), aggregate.grouping(), aggregate.without(),
+                    aggregate.hasGrouping()).toString();
+        }
+
+        /** The group (output label set) an input series belongs to, as the engine groups it. */
+        Labels groupOf(Labels series) {
+            if (aggregate.without()) {
+                List<String> drop = new ArrayList<>(aggregate.grouping());
+                drop.add(Labels.METRIC_NAME);
+                return series.without(drop.toArray(String[]::new));
+            }
+            Labels.Builder b = Labels.EMPTY.toBuilder();
+            for (String name : aggregate.grouping()) b.set(name, series.get(name));
+            return b.build();
         }
 
         /** The expression standing for this aggregation's result in the rewritten query. */

@@ -78,10 +78,32 @@ public final class PushdownEvaluator implements QueryEvaluator {
         Map<String, List<Series>> placeholders = new HashMap<>();
         long[] stepTimes = stepTimes(start, end, step);
         for (AggregationPushdown.Pushed p : rw.pushed()) {
-            placeholders.put(p.placeholder(), PlaceholderQueryable.series(merged(p, start, end, step, options, budget), stepTimes));
+            List<Series> series = PlaceholderQueryable.series(merged(p, start, end, step, options, budget), stepTimes);
+            if (step == 0 && p.needsOrderKeys()) series = inEngineOrder(p, series, start, options, budget);
+            placeholders.put(p.placeholder(), series);
         }
         Engine engine = new Engine(new PlaceholderQueryable(placeholders, cluster), options);
         return engine.evaluate(rw.expr(), start, end, step, options);
+    }
+
+    /**
+     * The merged series of an instant answer in the order one node's engine would see its groups: by
+     * the first input series of each group, the smallest of the owners' firsts (each owner's input is
+     * sorted, and one node's input is their sorted merge), then by labels within a group (topk & co.).
+     */
+    private List<Series> inEngineOrder(AggregationPushdown.Pushed p, List<Series> series, long time, QueryOptions options,
+                                       long[] budget) {
+        Map<Labels, Labels> firstOf = new HashMap<>();
+        for (Series key : gather(p.orderKeys(), cluster.touchedShards(p.matchers()), time, time, 0, options, budget)) {
+            firstOf.merge(p.groupOf(key.labels()), key.labels(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        }
+        List<Series> ordered = new ArrayList<>(series);
+        ordered.sort((a, b) -> {
+            Labels ka = firstOf.get(p.groupOf(a.labels())), kb = firstOf.get(p.groupOf(b.labels()));
+            int c = ka == null || kb == null ? (ka == kb ? 0 : ka == null ? 1 : -1) : ka.compareTo(kb);
+            return c != 0 ? c : a.labels().compareTo(b.labels());
+        });
+        return ordered;
     }
 
     private static long[] stepTimes(long start, long end, long step) {

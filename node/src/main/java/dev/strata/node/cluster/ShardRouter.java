@@ -40,6 +40,16 @@ final class ShardRouter {
         this.peerTimeoutMs = peerTimeoutMs;
     }
 
+    /** The status of a peer's answer when the work itself failed there (see {@link InternalRoutes#query}). */
+    static final int QUERY_FAILED = 422;
+
+    /** The query error a peer reported: its first line is the engine's error type, the rest the message. */
+    static QueryException queryFailed(PeerClient.PeerException e) {
+        String body = e.body();
+        int nl = body.indexOf('\n');
+        return nl < 0 ? QueryException.execution(body) : new QueryException(body.substring(0, nl), body.substring(nl + 1));
+    }
+
     /** A peer's answer: the shards it served and what it read from them. */
     record Answer<T>(List<Integer> served, List<T> items) {}
 
@@ -106,6 +116,7 @@ final class ShardRouter {
                         out.add(resp.items());
                     } catch (ExecutionException | TimeoutException | SelectFormatException ex) {
                         Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
+                        if (cause instanceof PeerClient.PeerException pe && pe.status() == QUERY_FAILED) throw queryFailed(pe);
                         LOG.debug("node {} did not answer for shards {}: {}", peer, asked, cause.toString());
                     }
                     for (int shard : asked) {
