@@ -99,10 +99,12 @@ final class AggregationPushdown {
          * Whether an instant answer needs {@link #orderKeys}: the engine emits the groups of an
          * aggregation in the order their first input series appear (input sorted by labels), which the
          * partial answers alone cannot tell. Not for count_values (its groups depend on values; they come
-         * sorted by labels) nor limit_ratio (its answer is in input order, the union's sorted order).
+         * sorted by labels) nor limit_ratio (its answer is in input order, the union's sorted order),
+         * nor without a grouping clause (one group).
          */
         boolean needsOrderKeys() {
-            return merge() != Merge.UNION && !aggregate.op().equals("count_values");
+            boolean oneGroup = !aggregate.without() && aggregate.grouping().isEmpty();
+            return !oneGroup && merge() != Merge.UNION && !aggregate.op().equals("count_values");
         }
 
         /** The first input series of each group on the owner: {@code limitk by|without (...) (1, <argument>)}. */

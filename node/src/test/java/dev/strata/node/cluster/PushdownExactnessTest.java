@@ -75,6 +75,11 @@ class PushdownExactnessTest {
             "sum by (job) (g{job=\"j3\"})",
             "scalar(sum(g)) * 2",
             "count(nonexistent)",
+            "absent(sum(nonexistent))",
+            "absent(sum by (job) (g))",
+            "timestamp(max by (zone) (g))",
+            "sort_desc(sum by (job) (g))",
+            "-avg without (instance, zone) (g) + 1",
             "sum(rate(m_total[5m])) + on () group_left count(g)",
             "sum by (job) (rate(m_total[5m])) and on (job) g{instance=\"i1\"}");
 
