@@ -55,6 +55,10 @@ class ClusterEndToEndTest {
         "topk(3, node_load1)",
         "avg(node_load1) by (zone)",
         "max_over_time(cpu_seconds{mode=~\"u.*\"}[2m])",
+        "stddev by (zone) (node_load1)",
+        "max by (job) (sum by (job, instance) (rate(http_requests_total[5m])))",
+        "sum(rate(http_requests_total[5m])) / count(node_load1)",
+        "bottomk by (job) (2, rate(http_requests_total[5m]))",
     };
 
     @Test
@@ -139,6 +143,13 @@ class ClusterEndToEndTest {
             assertEquals(500, strict.statusCode(), strict.body());
             assertTrue(strict.body().contains("\"errorType\":\"unavailable\"") && strict.body().contains("partial_response=false"),
                     strict.body());
+            // metadata too: from the label indexes of the owners left, naming the missing shards
+            String labels = get(base(ports[4]) + "/api/v1/label/instance/values");
+            assertTrue(labels.contains("\"warnings\":[\"" + PartialResponseEvaluator.WARNING_PREFIX + "["), labels);
+            HttpResponse<String> strictLabels = client.send(HttpRequest.newBuilder(URI.create(base(ports[4])
+                    + "/api/v1/labels?partial_response=false")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(500, strictLabels.statusCode(), strictLabels.body());
+            assertTrue(strictLabels.body().contains("\"errorType\":\"unavailable\""), strictLabels.body());
         } finally {
             for (NodeAssembly n : started) n.close();
         }
