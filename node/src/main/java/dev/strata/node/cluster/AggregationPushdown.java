@@ -14,6 +14,7 @@ import dev.strata.query.ast.StringLiteral;
 import dev.strata.query.ast.UnaryExpr;
 import dev.strata.query.ast.VectorSelector;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 
@@ -134,8 +135,12 @@ final class AggregationPushdown {
         }
     }
 
-    /** A query with its pushable aggregations replaced by placeholders; {@code pushed} empty = nothing to push. */
-    record Rewrite(Expr expr, List<Pushed> pushed) {}
+    /**
+     * A query with its pushable aggregations replaced by placeholders; {@code pushed} empty = nothing to
+     * push. {@code origins} maps every node built by the rewrite to the node of the original query it
+     * stands for (for positions in annotations).
+     */
+    record Rewrite(Expr expr, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {}
 
     /** The label tagging the parts of a pushed-down stddev/stdvar ({@link Pushed#varianceParts}). */
     static final String PART_LABEL = "__strata_part__";
@@ -156,11 +161,18 @@ final class AggregationPushdown {
 
     static Rewrite rewrite(Expr e) {
         List<Pushed> pushed = new ArrayList<>();
-        Expr out = rewrite(e, pushed);
-        return new Rewrite(out, List.copyOf(pushed));
+        IdentityHashMap<Expr, Expr> origins = new IdentityHashMap<>();
+        Expr out = rewrite(e, pushed, origins);
+        return new Rewrite(out, List.copyOf(pushed), origins);
     }
 
-    private static Expr rewrite(Expr e, List<Pushed> pushed) {
+    private static Expr rewrite(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {
+        Expr out = rebuild(e, pushed, origins);
+        if (out != e) origins.put(out, e);
+        return out;
+    }
+
+    private static Expr rebuild(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {
         if (e instanceof AggregateExpr a) {
             List<Matcher> matchers = pushableMatchers(a);
             if (matchers != null) {
@@ -168,19 +180,19 @@ final class AggregationPushdown {
                 pushed.add(p);
                 return p.replacement();
             }
-            Expr param = a.param() == null ? null : rewrite(a.param(), pushed);
-            return new AggregateExpr(a.op(), rewrite(a.expr(), pushed), param, a.grouping(), a.without(), a.hasGrouping());
+            Expr param = a.param() == null ? null : rewrite(a.param(), pushed, origins);
+            return new AggregateExpr(a.op(), rewrite(a.expr(), pushed, origins), param, a.grouping(), a.without(), a.hasGrouping());
         }
-        if (e instanceof ParenExpr p) return new ParenExpr(rewrite(p.expr(), pushed));
-        if (e instanceof StepInvariantExpr s) return new StepInvariantExpr(rewrite(s.expr(), pushed));
-        if (e instanceof UnaryExpr u) return new UnaryExpr(u.op(), rewrite(u.expr(), pushed));
+        if (e instanceof ParenExpr p) return new ParenExpr(rewrite(p.expr(), pushed, origins));
+        if (e instanceof StepInvariantExpr s) return new StepInvariantExpr(rewrite(s.expr(), pushed, origins));
+        if (e instanceof UnaryExpr u) return new UnaryExpr(u.op(), rewrite(u.expr(), pushed, origins));
         if (e instanceof BinaryExpr b) {
-            return new BinaryExpr(b.op(), rewrite(b.lhs(), pushed), rewrite(b.rhs(), pushed), b.matching(), b.returnBool(),
+            return new BinaryExpr(b.op(), rewrite(b.lhs(), pushed, origins), rewrite(b.rhs(), pushed, origins), b.matching(), b.returnBool(),
                     b.explicitMatching());
         }
         if (e instanceof Call c) {
             List<Expr> args = new ArrayList<>(c.args().size());
-            for (Expr arg : c.args()) args.add(rewrite(arg, pushed));
+            for (Expr arg : c.args()) args.add(rewrite(arg, pushed, origins));
             return new Call(c.function(), args);
         }
         // SubqueryExpr (its inner steps differ from the query's), selectors, literals: unchanged.

@@ -60,10 +60,11 @@ public final class InternalRoutes {
             }
             Set<Integer> served = new TreeSet<>();
             for (int s : r.shards()) if (local.isReady(s)) served.add(s);
-            List<Series> series;
+            SelectResponse answer;
             try {
-                series = served.isEmpty() ? List.of() : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(),
-                        r.endMs(), r.stepMs(), queryOptions.withLookbackDeltaMs(r.lookbackMs()));
+                answer = served.isEmpty() ? new SelectResponse(List.of(), List.of())
+                        : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(), r.endMs(), r.stepMs(),
+                                queryOptions.withLookbackDeltaMs(r.lookbackMs()));
             } catch (QueryException e) {
                 // The query itself failed (limits, bad data): another owner would fail alike, so the asker
                 // fails the query with this error instead of trying the next owner.
@@ -71,7 +72,7 @@ public final class InternalRoutes {
             } catch (RuntimeException e) {
                 return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "internal\npushed-down query failed: " + e);
             }
-            return binary(SelectCodec.encodeResponse(new SelectResponse(new ArrayList<>(served), series)));
+            return binary(SelectCodec.encodeResponse(answer));
         }, executor);
     }
 

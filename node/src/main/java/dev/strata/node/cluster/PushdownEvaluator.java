@@ -9,7 +9,6 @@ import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.engine.QueryResult;
 import dev.strata.query.engine.Sample;
 import dev.strata.query.engine.SeriesPoints;
-import dev.strata.query.engine.Value;
 import dev.strata.query.engine.Vector;
 import dev.strata.query.parser.Parser;
 import dev.strata.query.storage.LocalShardsQueryable;
@@ -17,6 +16,8 @@ import dev.strata.query.storage.Series;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,8 @@ import java.util.TreeMap;
  *
  * <p>Limits: every sample of the partial answers is held here at once, so their total counts against the
  * query's max-samples limit, with the engine's error; the evaluation of the rest counts as usual.
- * Warnings and infos of the owners' evaluations are not forwarded (only the merging node's own).
+ * Warnings and infos of the owners' evaluations come back with their answers and are reported with the
+ * merging node's own, without repeats.
  */
 public final class PushdownEvaluator implements QueryEvaluator {
     public static final String QUERY_PATH = "/internal/v1/query";
@@ -54,36 +56,71 @@ public final class PushdownEvaluator implements QueryEvaluator {
 
     @Override
     public QueryResult instant(String query, long timeMs, QueryOptions options) {
-        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(Parser.parse(query));
+        Parser.Parsed parsed = Parser.parseWithPositions(query);
+        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(parsed.expr());
         if (rw.pushed().isEmpty()) return delegate.instant(query, timeMs, options);
-        return run(rw, timeMs, timeMs, 0, options);
+        return run(query, parsed, rw, timeMs, timeMs, 0, options);
     }
 
     @Override
     public QueryResult range(String query, long startMs, long endMs, long stepMs, QueryOptions options) {
-        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(Parser.parse(query));
+        Parser.Parsed parsed = Parser.parseWithPositions(query);
+        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(parsed.expr());
         // Invalid ranges and result types are reported by the delegate, with the engine's errors.
         if (rw.pushed().isEmpty() || stepMs <= 0 || endMs < startMs || !isVectorOrScalar(rw.expr())) {
             return delegate.range(query, startMs, endMs, stepMs, options);
         }
-        return run(rw, startMs, endMs, stepMs, options);
+        return run(query, parsed, rw, startMs, endMs, stepMs, options);
     }
 
     private static boolean isVectorOrScalar(Expr e) {
         return e.type() == dev.strata.query.ast.ValueType.VECTOR || e.type() == dev.strata.query.ast.ValueType.SCALAR;
     }
 
-    private QueryResult run(AggregationPushdown.Rewrite rw, long start, long end, long step, QueryOptions options) {
-        long[] budget = {options.maxSamples()};
+    private QueryResult run(String query, Parser.Parsed parsed, AggregationPushdown.Rewrite rw, long start, long end, long step, QueryOptions options) {
+        Run run = new Run(options.maxSamples());
         Map<String, List<Series>> placeholders = new HashMap<>();
         long[] stepTimes = stepTimes(start, end, step);
         for (AggregationPushdown.Pushed p : rw.pushed()) {
-            List<Series> series = PlaceholderQueryable.series(merged(p, start, end, step, options, budget), stepTimes);
-            if (step == 0 && p.needsOrderKeys()) series = inEngineOrder(p, series, start, options, budget);
+            List<Series> series = PlaceholderQueryable.series(merged(p, start, end, step, options, run), stepTimes);
+            if (step == 0 && p.needsOrderKeys()) series = inEngineOrder(p, series, start, options, run);
             placeholders.put(p.placeholder(), series);
         }
         Engine engine = new Engine(new PlaceholderQueryable(placeholders, cluster), options);
-        return engine.evaluate(rw.expr(), start, end, step, options);
+        // Nodes of the rewritten query point where their originals are in the user's query.
+        IdentityHashMap<Expr, Integer> positions = new IdentityHashMap<>(parsed.positions());
+        rw.origins().forEach((built, original) -> {
+            Integer pos = parsed.positions().get(original);
+            if (pos != null) positions.put(built, pos);
+        });
+        QueryResult r = engine.evaluate(new Parser.Parsed(rw.expr(), positions), query, start, end, step, options);
+        run.warnings.addAll(r.warnings());
+        run.infos.addAll(r.infos());
+        return new QueryResult(r.value(), new ArrayList<>(run.warnings), new ArrayList<>(run.infos), r.stats());
+    }
+
+    /**
+     * One evaluation's state: what is left of the max-samples budget for partial answers, and the
+     * warnings and infos of the owners' evaluations and this node's (in order, without repeats).
+     */
+    private static final class Run {
+        long budget;
+        /** False while reading order keys: their annotations would repeat the aggregation's at other positions. */
+        boolean collecting = true;
+        final Set<String> warnings = new LinkedHashSet<>();
+        final Set<String> infos = new LinkedHashSet<>();
+
+        Run(long budget) {
+            this.budget = budget;
+        }
+
+        List<Series> take(SelectResponse partial) {
+            if (collecting) {
+                warnings.addAll(partial.warnings());
+                infos.addAll(partial.infos());
+            }
+            return partial.series();
+        }
     }
 
     /**
@@ -92,10 +129,15 @@ public final class PushdownEvaluator implements QueryEvaluator {
      * sorted, and one node's input is their sorted merge), then by labels within a group (topk & co.).
      */
     private List<Series> inEngineOrder(AggregationPushdown.Pushed p, List<Series> series, long time, QueryOptions options,
-                                       long[] budget) {
+                                       Run run) {
         Map<Labels, Labels> firstOf = new HashMap<>();
-        for (Series key : gather(p.orderKeys(), cluster.touchedShards(p.matchers()), time, time, 0, options, budget)) {
-            firstOf.merge(p.groupOf(key.labels()), key.labels(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+        run.collecting = false;
+        try {
+            for (Series key : gather(p.orderKeys(), cluster.touchedShards(p.matchers()), time, time, 0, options, run)) {
+                firstOf.merge(p.groupOf(key.labels()), key.labels(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
+            }
+        } finally {
+            run.collecting = true;
         }
         List<Series> ordered = new ArrayList<>(series);
         ordered.sort((a, b) -> {
@@ -115,14 +157,14 @@ public final class PushdownEvaluator implements QueryEvaluator {
 
     /** The merged answer of one pushed aggregation: points per output label set. */
     private Map<Labels, TreeMap<Long, Double>> merged(AggregationPushdown.Pushed p, long start, long end, long step,
-                                                      QueryOptions options, long[] budget) {
+                                                      QueryOptions options, Run run) {
         int[] shards = cluster.touchedShards(p.matchers());
         return switch (p.merge()) {
-            case FOLD -> fold(p.foldOp(), gather(p.aggregate().toString(), shards, start, end, step, options, budget));
-            case SELECT_AGAIN, UNION -> fold("first", gather(p.aggregate().toString(), shards, start, end, step, options, budget));
+            case FOLD -> fold(p.foldOp(), gather(p.aggregate().toString(), shards, start, end, step, options, run));
+            case SELECT_AGAIN, UNION -> fold("first", gather(p.aggregate().toString(), shards, start, end, step, options, run));
             case AVG -> {
-                Map<Labels, TreeMap<Long, Double>> sums = fold("sum", gather(p.as("sum"), shards, start, end, step, options, budget));
-                Map<Labels, TreeMap<Long, Double>> counts = fold("sum", gather(p.as("count"), shards, start, end, step, options, budget));
+                Map<Labels, TreeMap<Long, Double>> sums = fold("sum", gather(p.as("sum"), shards, start, end, step, options, run));
+                Map<Labels, TreeMap<Long, Double>> counts = fold("sum", gather(p.as("count"), shards, start, end, step, options, run));
                 Map<Labels, TreeMap<Long, Double>> out = new TreeMap<>();
                 sums.forEach((labels, points) -> {
                     TreeMap<Long, Double> c = counts.get(labels);
@@ -136,14 +178,14 @@ public final class PushdownEvaluator implements QueryEvaluator {
                 yield out;
             }
             case VARIANCE -> variance(p.aggregate().op().equals("stddev"),
-                    gatherAnswers(p.varianceParts(), shards, start, end, step, options, budget));
+                    gatherAnswers(p.varianceParts(), shards, start, end, step, options, run));
         };
     }
 
     /** Runs {@code query} on one ready owner of each shard; the partial answers, flattened. */
-    private List<Series> gather(String query, int[] shards, long start, long end, long step, QueryOptions options, long[] budget) {
+    private List<Series> gather(String query, int[] shards, long start, long end, long step, QueryOptions options, Run run) {
         List<Series> out = new ArrayList<>();
-        for (List<Series> a : gatherAnswers(query, shards, start, end, step, options, budget)) out.addAll(a);
+        for (List<Series> a : gatherAnswers(query, shards, start, end, step, options, run)) out.addAll(a);
         return out;
     }
 
@@ -152,16 +194,19 @@ public final class PushdownEvaluator implements QueryEvaluator {
      * Their samples are taken from {@code budget}; exhausting it fails the query as the engine would.
      */
     private List<List<Series>> gatherAnswers(String query, int[] shards, long start, long end, long step, QueryOptions options,
-                                             long[] budget) {
+                                             Run run) {
         List<List<Series>> answers = router.gatherAnswers(shards,
-                s -> evaluateOn(local, s, query, start, end, step, options),
+                s -> run.take(evaluateOn(local, s, query, start, end, step, options)),
                 (peer, s) -> peers.post(peer, QUERY_PATH, SelectCodec.encodePushdown(
                         new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs()))),
-                ShardRouter::decodeSelect);
+                body -> {
+                    SelectResponse r = SelectCodec.decodeResponse(body);
+                    return new ShardRouter.Answer<>(r.served(), run.take(r));
+                });
         for (List<Series> answer : answers) {
             for (Series s : answer) {
-                budget[0] -= s.size();
-                if (budget[0] < 0) throw new QueryException.TooManySamples();
+                run.budget -= s.size();
+                if (run.budget < 0) throw new QueryException.TooManySamples();
             }
         }
         return answers;
@@ -229,21 +274,23 @@ public final class PushdownEvaluator implements QueryEvaluator {
 
     /**
      * Evaluates {@code query} over the given local shards only, as series (an instant result is one
-     * sample per series). Used for this node's part and by the {@code /internal/v1/query} endpoint.
+     * sample per series) with the evaluation's warnings and infos. Used for this node's part and by the
+     * {@code /internal/v1/query} endpoint.
      */
-    static List<Series> evaluateOn(LocalShards local, Set<Integer> shards, String query, long start, long end, long step,
+    static SelectResponse evaluateOn(LocalShards local, Set<Integer> shards, String query, long start, long end, long step,
                                    QueryOptions options) {
         Engine engine = new Engine(new LocalShardsQueryable(local.open(shards)), options);
         List<Series> out = new ArrayList<>();
+        QueryResult r;
         if (step == 0) {
-            Value v = engine.instantQuery(query, start, options).value();
-            for (Sample s : ((Vector) v).samples()) {
+            r = engine.instantQuery(query, start, options);
+            for (Sample s : ((Vector) r.value()).samples()) {
                 out.add(new Series(s.metric(), new long[] {s.timestampMs()}, new double[] {s.value()}));
             }
         } else {
-            Value v = engine.rangeQuery(query, start, end, step, options).value();
-            for (SeriesPoints p : ((Matrix) v).series()) out.add(new Series(p.metric(), p.timestamps(), p.values()));
+            r = engine.rangeQuery(query, start, end, step, options);
+            for (SeriesPoints p : ((Matrix) r.value()).series()) out.add(new Series(p.metric(), p.timestamps(), p.values()));
         }
-        return out;
+        return new SelectResponse(new ArrayList<>(shards), out, r.warnings(), r.infos());
     }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  * MatcherCount varint, <Type u8, Name Str, Value Str>^MatcherCount}. Response:
  * {@code Magic "SRES", Version u8, ServedCount varint, Shard varint^ServedCount, SeriesCount varint,
  * <LabelCount varint, <Name Str, Value Str>^LabelCount, SampleCount varint, FirstT zigzag-varint,
- * DeltaT zigzag-varint^(SampleCount-1), Value f64^SampleCount>^SeriesCount}. Str = varint length + UTF-8.
+ * DeltaT zigzag-varint^(SampleCount-1), Value f64^SampleCount>^SeriesCount, WarningCount varint, Str^WarningCount,
+ * InfoCount varint, Str^InfoCount} (version 2; version 1 ends after the series). Str = varint length + UTF-8.
  * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
@@ -24,6 +25,8 @@ public final class SelectCodec {
     static final int RESPONSE_MAGIC = 0x53524553; // "SRES"
     static final int PUSHDOWN_MAGIC = 0x53515259; // "SQRY"
     static final byte VERSION = 1;
+    /** Responses: version 2 adds the annotations trailer; version 1 (no trailer) is still read. */
+    static final byte RESPONSE_VERSION = 2;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -97,7 +100,7 @@ public final class SelectCodec {
     public static byte[] encodeResponse(SelectResponse r) {
         Out out = new Out(1024);
         out.i32(RESPONSE_MAGIC);
-        out.u8(VERSION);
+        out.u8(RESPONSE_VERSION);
         out.varint(r.served().size());
         for (int s : r.served()) out.varint(s);
         out.varint(r.series().size());
@@ -118,12 +121,16 @@ public final class SelectCodec {
             }
             for (int i = 0; i < n; i++) out.i64(Double.doubleToRawLongBits(s.values()[i]));
         }
+        out.varint(r.warnings().size());
+        for (String w : r.warnings()) out.str(w);
+        out.varint(r.infos().size());
+        for (String i : r.infos()) out.str(i);
         return out.toByteArray();
     }
 
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
-        in.magic(RESPONSE_MAGIC);
+        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION);
         int ns = in.count("served count");
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
@@ -152,8 +159,15 @@ public final class SelectCodec {
             for (int k = 0; k < n; k++) vs[k] = Double.longBitsToDouble(in.i64("value"));
             series.add(new Series(Labels.of(kv), ts, vs));
         }
+        List<String> warnings = new ArrayList<>(), infos = new ArrayList<>();
+        if (version >= 2) {
+            int nw = in.count("warning count");
+            for (int i = 0; i < nw; i++) warnings.add(in.str("warning"));
+            int ni = in.count("info count");
+            for (int i = 0; i < ni; i++) infos.add(in.str("info"));
+        }
         in.end();
-        return new SelectResponse(served, series);
+        return new SelectResponse(served, series, warnings, infos);
     }
 
     /** Growable big-endian output. */
@@ -207,6 +221,11 @@ public final class SelectCodec {
         }
 
         void magic(int expected) {
+            magic(expected, VERSION);
+        }
+
+        /** Checks the magic and a version in [1, maxVersion]; returns the version. */
+        int magic(int expected, int maxVersion) {
             if (buf.remaining() < 5) throw new SelectFormatException(what + ": " + buf.remaining() + " bytes, too short for a header");
             int m = buf.getInt();
             if (m != expected) {
@@ -214,7 +233,10 @@ public final class SelectCodec {
                         + Integer.toHexString(expected));
             }
             int v = buf.get() & 0xFF;
-            if (v != VERSION) throw new SelectFormatException(what + ": unsupported version " + v + ", this node reads " + VERSION);
+            if (v < 1 || v > maxVersion) {
+                throw new SelectFormatException(what + ": unsupported version " + v + ", this node reads 1 to " + maxVersion);
+            }
+            return v;
         }
 
         int u8(String field) {

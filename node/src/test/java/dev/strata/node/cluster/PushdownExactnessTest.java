@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * R=2 ({@link InProcessCluster}), seeded random counters and gauges (some series stop half-way, so
  * aggregations have steps without a value), instant queries at several times and range queries, asked
  * of every node. Values are compared to 1e-9 relative (partial sums add in another order); labels,
- * order, timestamps and errors exactly (stddev of values near 1e9: 1e-6, the conformance tolerance).
+ * order, timestamps, warnings, infos and errors exactly (stddev of values near 1e9: 1e-6, the conformance tolerance).
  */
 class PushdownExactnessTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -58,6 +58,8 @@ class PushdownExactnessTest {
             "limitk(3, g)",
             "limitk by (zone) (2, g)",
             "limit_ratio(0.5, g)",
+            "limit_ratio(2, g)",
+            "sum by (zone) (rate(g[5m]))",
             "count_values(\"v\", round(g / 100000))",
             "count_values by (zone) (\"bucket\", floor(g / 1e6))",
             "stddev(g)",
@@ -201,6 +203,8 @@ class PushdownExactnessTest {
 
     static void assertSame(QueryResult want, QueryResult got, String what) {
         String ctx = what + " seed=" + SEED;
+        assertEquals(new java.util.TreeSet<>(want.warnings()), new java.util.TreeSet<>(got.warnings()), ctx + " warnings");
+        assertEquals(new java.util.TreeSet<>(want.infos()), new java.util.TreeSet<>(got.infos()), ctx + " infos");
         Value w = want.value(), g = got.value();
         assertEquals(w.getClass(), g.getClass(), ctx);
         if (w instanceof Scalar ws) {
