@@ -78,7 +78,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
     }
 
     private QueryResult run(String query, Parser.Parsed parsed, AggregationPushdown.Rewrite rw, long start, long end, long step, QueryOptions options) {
-        Run run = new Run(options.maxSamples());
+        Run run = new Run(options.maxSamples(), parsed, query);
         Map<String, List<Series>> placeholders = new HashMap<>();
         long[] stepTimes = stepTimes(start, end, step);
         for (AggregationPushdown.Pushed p : rw.pushed()) {
@@ -105,19 +105,29 @@ public final class PushdownEvaluator implements QueryEvaluator {
      */
     private static final class Run {
         long budget;
+        final Parser.Parsed parsed;
+        final String query;
+        /** The pushed aggregation whose partial answers are being read (for annotation positions). */
+        AggregationPushdown.Pushed current;
+        private final Map<String, AnnotationPositions> positions = new HashMap<>();
         /** False while reading order keys: their annotations would repeat the aggregation's at other positions. */
         boolean collecting = true;
         final Set<String> warnings = new LinkedHashSet<>();
         final Set<String> infos = new LinkedHashSet<>();
 
-        Run(long budget) {
+        Run(long budget, Parser.Parsed parsed, String query) {
             this.budget = budget;
+            this.parsed = parsed;
+            this.query = query;
         }
 
-        List<Series> take(SelectResponse partial) {
-            if (collecting) {
-                warnings.addAll(partial.warnings());
-                infos.addAll(partial.infos());
+        /** The series of a partial answer to {@code pushedText}; keeps its annotations, positioned in the user's query. */
+        List<Series> take(SelectResponse partial, String pushedText) {
+            if (collecting && (!partial.warnings().isEmpty() || !partial.infos().isEmpty())) {
+                AnnotationPositions at = positions.computeIfAbsent(pushedText,
+                        t -> AnnotationPositions.of(t, current.aggregate(), parsed, query));
+                for (String w : partial.warnings()) warnings.add(at.map(w));
+                for (String i : partial.infos()) infos.add(at.map(i));
             }
             return partial.series();
         }
@@ -159,6 +169,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
     private Map<Labels, TreeMap<Long, Double>> merged(AggregationPushdown.Pushed p, long start, long end, long step,
                                                       QueryOptions options, Run run) {
         int[] shards = cluster.touchedShards(p.matchers());
+        run.current = p;
         return switch (p.merge()) {
             case FOLD -> fold(p.foldOp(), gather(p.aggregate().toString(), shards, start, end, step, options, run));
             case SELECT_AGAIN, UNION -> fold("first", gather(p.aggregate().toString(), shards, start, end, step, options, run));
@@ -196,12 +207,12 @@ public final class PushdownEvaluator implements QueryEvaluator {
     private List<List<Series>> gatherAnswers(String query, int[] shards, long start, long end, long step, QueryOptions options,
                                              Run run) {
         List<List<Series>> answers = router.gatherAnswers(shards,
-                s -> run.take(evaluateOn(local, s, query, start, end, step, options)),
+                s -> run.take(evaluateOn(local, s, query, start, end, step, options), query),
                 (peer, s) -> peers.post(peer, QUERY_PATH, SelectCodec.encodePushdown(
                         new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs()))),
                 body -> {
                     SelectResponse r = SelectCodec.decodeResponse(body);
-                    return new ShardRouter.Answer<>(r.served(), run.take(r));
+                    return new ShardRouter.Answer<>(r.served(), run.take(r, query));
                 });
         for (List<Series> answer : answers) {
             for (Series s : answer) {

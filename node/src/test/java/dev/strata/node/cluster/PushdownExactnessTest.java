@@ -60,6 +60,8 @@ class PushdownExactnessTest {
             "limit_ratio(0.5, g)",
             "limit_ratio(2, g)",
             "sum by (zone) (rate(g[5m]))",
+            "1 + avg   by(zone)(rate(g[5m]))",
+            "max(stddev by (zone) (rate(g[5m])))",
             "count_values(\"v\", round(g / 100000))",
             "count_values by (zone) (\"bucket\", floor(g / 1e6))",
             "stddev(g)",
