@@ -17,7 +17,10 @@ import java.util.List;
  * {@code Magic "SRES", Version u8, ServedCount varint, Shard varint^ServedCount, SeriesCount varint,
  * <LabelCount varint, <Name Str, Value Str>^LabelCount, SampleCount varint, FirstT zigzag-varint,
  * DeltaT zigzag-varint^(SampleCount-1), Value f64^SampleCount>^SeriesCount, WarningCount varint, Str^WarningCount,
- * InfoCount varint, Str^InfoCount} (version 2; version 1 ends after the series). Str = varint length + UTF-8.
+ * InfoCount varint, Str^InfoCount} (version 3; versions 1 and 2 end after the series). Version 2 (main's
+ * start timestamps) adds after each series' values {@code HasStart u8, [StartDelta zigzag-varint^SampleCount]};
+ * version 3 has those too (HasStart is 0 here: this branch keeps no start timestamps) and the trailer.
+ * Str = varint length + UTF-8.
  * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
@@ -25,8 +28,11 @@ public final class SelectCodec {
     static final int RESPONSE_MAGIC = 0x53524553; // "SRES"
     static final int PUSHDOWN_MAGIC = 0x53515259; // "SQRY"
     static final byte VERSION = 1;
-    /** Responses: version 2 adds the annotations trailer; version 1 (no trailer) is still read. */
-    static final byte RESPONSE_VERSION = 2;
+    /**
+     * Responses with annotations (a pushed-down evaluation's warnings or infos) are version 3; without,
+     * version 1. Version 2 is the start-timestamp form; all three are read.
+     */
+    static final byte RESPONSE_VERSION = 3;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -99,8 +105,9 @@ public final class SelectCodec {
 
     public static byte[] encodeResponse(SelectResponse r) {
         Out out = new Out(1024);
+        boolean annotated = !r.warnings().isEmpty() || !r.infos().isEmpty();
         out.i32(RESPONSE_MAGIC);
-        out.u8(RESPONSE_VERSION);
+        out.u8(annotated ? RESPONSE_VERSION : VERSION);
         out.varint(r.served().size());
         for (int s : r.served()) out.varint(s);
         out.varint(r.series().size());
@@ -120,11 +127,14 @@ public final class SelectCodec {
                 prev = t;
             }
             for (int i = 0; i < n; i++) out.i64(Double.doubleToRawLongBits(s.values()[i]));
+            if (annotated) out.u8(0); // HasStart
         }
-        out.varint(r.warnings().size());
-        for (String w : r.warnings()) out.str(w);
-        out.varint(r.infos().size());
-        for (String i : r.infos()) out.str(i);
+        if (annotated) {
+            out.varint(r.warnings().size());
+            for (String w : r.warnings()) out.str(w);
+            out.varint(r.infos().size());
+            for (String i : r.infos()) out.str(i);
+        }
         return out.toByteArray();
     }
 
@@ -157,10 +167,14 @@ public final class SelectCodec {
                 prev = ts[k];
             }
             for (int k = 0; k < n; k++) vs[k] = Double.longBitsToDouble(in.i64("value"));
+            if (version >= 2 && in.u8("has start") != 0) {
+                // Start timestamps: this branch's Series has no place for them; read past them.
+                for (int k = 0; k < n; k++) in.zigzag("start delta");
+            }
             series.add(new Series(Labels.of(kv), ts, vs));
         }
         List<String> warnings = new ArrayList<>(), infos = new ArrayList<>();
-        if (version >= 2) {
+        if (version >= 3) {
             int nw = in.count("warning count");
             for (int i = 0; i < nw; i++) warnings.add(in.str("warning"));
             int ni = in.count("info count");
