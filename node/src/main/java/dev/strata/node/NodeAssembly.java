@@ -78,11 +78,10 @@ public final class NodeAssembly implements AutoCloseable {
                 config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
         queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
-        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout());
+        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout());
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
-        ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper,
-                config.cluster().peerTimeout().toMillis());
+        ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper);
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
@@ -90,9 +89,9 @@ public final class NodeAssembly implements AutoCloseable {
         // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
-                : new ClusterMetadataSource(topology, shards, peerClient, mapper, config.cluster().peerTimeout().toMillis());
+                : new ClusterMetadataSource(topology, shards, peerClient, mapper);
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
-                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, config.cluster().peerTimeout().toMillis())), metadata,
+                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());

@@ -30,13 +30,12 @@ public final class ClusterMetadataSource implements SeriesMetadataSource {
     private final ShardMapper mapper;
     private final ShardRouter router;
 
-    public ClusterMetadataSource(ClusterTopology topology, LocalShards local, PeerClient peers, ShardMapper mapper,
-                                 long peerTimeoutMs) {
+    public ClusterMetadataSource(ClusterTopology topology, LocalShards local, PeerClient peers, ShardMapper mapper) {
         this.topology = topology;
         this.local = local;
         this.peers = peers;
         this.mapper = mapper;
-        this.router = new ShardRouter(topology, local, peerTimeoutMs);
+        this.router = new ShardRouter(topology, local, peers);
     }
 
     @Override

@@ -33,13 +33,12 @@ public final class ClusterQueryable implements Queryable {
     private final ShardMapper mapper;
     private final ShardRouter router;
 
-    public ClusterQueryable(ClusterTopology topology, LocalShards local, PeerClient peers, ShardMapper mapper,
-                            long peerTimeoutMs) {
+    public ClusterQueryable(ClusterTopology topology, LocalShards local, PeerClient peers, ShardMapper mapper) {
         this.topology = topology;
         this.local = local;
         this.peers = peers;
         this.mapper = mapper;
-        this.router = new ShardRouter(topology, local, peerTimeoutMs);
+        this.router = new ShardRouter(topology, local, peers);
     }
 
     @Override

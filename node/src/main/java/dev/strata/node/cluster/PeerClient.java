@@ -12,7 +12,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * HTTP calls to other nodes (JDK HTTP client, HTTP/1.1 keep-alive), each bounded by the peer timeout.
+ * HTTP calls to other nodes (JDK HTTP client, HTTP/1.1 keep-alive). Connecting and GETs (status) are
+ * bounded by the peer timeout: a peer that does not answer those in time counts as down. POSTs carry
+ * query work (selects, pushed-down evaluations, metadata) and are bounded by the work timeout (the
+ * query timeout): a peer busy with a large query is slow, not down, and cutting it off at the short
+ * peer timeout would turn a correct answer into partial data or work done twice.
  * Futures fail with the transport error or {@link PeerException} on a non-200 answer; cancelling a
  * future aborts its exchange. Counts the bytes sent and received for the node's metrics.
  */
@@ -41,14 +45,16 @@ public final class PeerClient implements AutoCloseable {
 
     private final PeerAddresses peers;
     private final Duration timeout;
+    private final Duration workTimeout;
     private final ExecutorService executor;
     private final HttpClient http;
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
 
-    public PeerClient(PeerAddresses peers, Duration timeout) {
+    public PeerClient(PeerAddresses peers, Duration timeout, Duration workTimeout) {
         this.peers = peers;
         this.timeout = timeout;
+        this.workTimeout = workTimeout;
         AtomicInteger n = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "strata-peer-client-" + n.incrementAndGet());
@@ -59,16 +65,34 @@ public final class PeerClient implements AutoCloseable {
                 .executor(executor).build();
     }
 
-    /** POSTs {@code body} to {@code path} on node {@code ordinal}; completes with the response body. */
+    /** POSTs {@code body} to {@code path} on node {@code ordinal} (work timeout); completes with the response body. */
     public CompletableFuture<byte[]> post(int ordinal, String path, byte[] body) {
-        HttpRequest req = HttpRequest.newBuilder(uri(ordinal, path)).timeout(timeout)
+        HttpRequest req = HttpRequest.newBuilder(uri(ordinal, path)).timeout(workTimeout)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         bytesSent.add(body.length);
         return send(ordinal, path, req);
     }
 
-    /** GETs {@code path} on node {@code ordinal}. */
+    /** Timeout of connecting and of GETs; a peer that misses it is down. */
+    public Duration peerTimeout() {
+        return timeout;
+    }
+
+    /** Timeout of POSTs (query work on the peer). */
+    public Duration workTimeout() {
+        return workTimeout;
+    }
+
+    /**
+     * Completes with true if node {@code ordinal} answers {@code /-/healthy} within the peer
+     * timeout, false otherwise (never exceptionally): tells a slow peer from a dead or hung one.
+     */
+    public CompletableFuture<Boolean> alive(int ordinal) {
+        return get(ordinal, "/-/healthy").handle((body, error) -> error == null);
+    }
+
+    /** GETs {@code path} on node {@code ordinal} (peer timeout). */
     public CompletableFuture<byte[]> get(int ordinal, String path) {
         return send(ordinal, path, HttpRequest.newBuilder(uri(ordinal, path)).timeout(timeout).GET().build());
     }

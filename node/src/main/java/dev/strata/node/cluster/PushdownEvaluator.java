@@ -46,10 +46,10 @@ public final class PushdownEvaluator implements QueryEvaluator {
     private final PeerClient peers;
 
     public PushdownEvaluator(QueryEvaluator delegate, ClusterQueryable cluster, ClusterTopology topology, LocalShards local,
-                             PeerClient peers, long peerTimeoutMs) {
+                             PeerClient peers) {
         this.delegate = delegate;
         this.cluster = cluster;
-        this.router = new ShardRouter(topology, local, peerTimeoutMs);
+        this.router = new ShardRouter(topology, local, peers);
         this.local = local;
         this.peers = peers;
     }

@@ -32,12 +32,12 @@ final class ShardRouter {
 
     private final ClusterTopology topology;
     private final LocalShards local;
-    private final long peerTimeoutMs;
+    private final PeerClient peers;
 
-    ShardRouter(ClusterTopology topology, LocalShards local, long peerTimeoutMs) {
+    ShardRouter(ClusterTopology topology, LocalShards local, PeerClient peers) {
         this.topology = topology;
         this.local = local;
-        this.peerTimeoutMs = peerTimeoutMs;
+        this.peers = peers;
     }
 
     /** The status of a peer's answer when the work itself failed there (see {@link InternalRoutes#query}). */
@@ -110,7 +110,7 @@ final class ShardRouter {
                     List<Integer> asked = byPeer.get(peer);
                     Set<Integer> served = Set.of();
                     try {
-                        Answer<T> resp = decode.apply(e.getValue().get(peerTimeoutMs, TimeUnit.MILLISECONDS));
+                        Answer<T> resp = decode.apply(await(peer, e.getValue()));
                         served = new TreeSet<>(resp.served());
                         served.retainAll(asked);
                         out.add(resp.items());
@@ -139,5 +139,22 @@ final class ShardRouter {
             if (scope != null) scope.addMissing(missing);
         }
         return out;
+    }
+
+    /**
+     * The peer's answer. Waits up to the peer timeout; if the answer is not there yet, asks whether
+     * the peer is alive at all ({@code /-/healthy}, peer timeout): a dead or hung peer counts as not
+     * answering (its shards go to the next owner) at once, a live one is waited for up to the work
+     * timeout, because a large query may take that long and is not a failure.
+     */
+    private byte[] await(int peer, CompletableFuture<byte[]> call) throws ExecutionException, TimeoutException, InterruptedException {
+        long peerMs = peers.peerTimeout().toMillis();
+        long workMs = peers.workTimeout().toMillis();
+        try {
+            return call.get(Math.min(peerMs, workMs), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException slow) {
+            if (!peers.alive(peer).get()) throw new TimeoutException("node " + peer + " did not answer /-/healthy within " + peerMs + " ms");
+            return call.get(Math.max(0, workMs - peerMs), TimeUnit.MILLISECONDS);
+        }
     }
 }

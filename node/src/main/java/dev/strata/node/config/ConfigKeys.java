@@ -88,7 +88,9 @@ public final class ConfigKeys {
             "default", nonEmpty(), "Kubernetes namespace substituted into cluster.peer-template.");
     public static final ConfigKey<Duration> CLUSTER_PEER_TIMEOUT = DEF.define("cluster.peer-timeout",
             ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
-            "Timeout of one node-to-node request (status, select); a peer that does not answer in time counts as down.");
+            "Timeout of connecting to another node and of its status and health answers; a peer that misses it counts "
+                    + "as down. Query work on a peer (selects, pushed-down evaluations, metadata) may take up to query.timeout "
+                    + "while the peer still answers /-/healthy within this.");
     public static final ConfigKey<Duration> NODE_CONNECT_RETRY_INTERVAL = DEF.define("node.connect-retry-interval",
             ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
             "Pause between attempts to reach Kafka and Cassandra while the node starts; it is not ready until both answer.");

@@ -115,11 +115,11 @@ final class InProcessCluster implements AutoCloseable {
         for (Node n : nodes) {
             ClusterTopology topology = new ClusterTopology(n.ordinal, ownership,
                     new PeerAddresses(addresses, "", "default", nodeCount));
-            n.peers = new PeerClient(topology.peers(), Duration.ofSeconds(5));
-            n.data = new ClusterQueryable(topology, n, n.peers, mapper, 5_000);
+            n.peers = new PeerClient(topology.peers(), Duration.ofSeconds(5), Duration.ofSeconds(30));
+            n.data = new ClusterQueryable(topology, n, n.peers, mapper);
             n.evaluator = new PartialResponseEvaluator(new PushdownEvaluator(QueryEvaluator.of(new Engine(n.data, options)),
-                    n.data, topology, n, n.peers, 5_000));
-            n.metadata = new ClusterMetadataSource(topology, n, n.peers, mapper, 5_000);
+                    n.data, topology, n, n.peers));
+            n.metadata = new ClusterMetadataSource(topology, n, n.peers, mapper);
         }
     }
 
