@@ -33,9 +33,14 @@ final class Rollups {
          * so a window without resets skips the correction loop. Null when not computed.
          */
         int[] resetCounts;
-        /** Whether the counter-name check already ran for the current series (once per series). */
+        /**
+         * Whether the counter-name check already ran for the current series' metric name (it runs
+         * once per name: the annotation would be the same for every series of that name).
+         */
         boolean nameChecked;
         Annotations annotations;
+        /** extrapolatedRate's timing values of the last window shape (see {@link Extrapolation}). */
+        final Extrapolation extrapolation = new Extrapolation();
         /** " (line:col)" of the range argument, for annotations. */
         String position = "";
 
@@ -208,6 +213,8 @@ final class Rollups {
     /** Prometheus's extrapolatedRate for rate/increase (counters) and delta (gauges). */
     static boolean extrapolated(Window w, boolean counter, boolean isRate) {
         int n = w.n();
+        if (n < 2) return false;
+        // Prometheus checks the name of every series with output (checked here at its first result).
         if (counter && !w.nameChecked && w.metricName != null && !w.metricName.isEmpty()
                 && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
                 || w.metricName.endsWith("_count") || w.metricName.endsWith("_bucket"))) {
@@ -215,7 +222,6 @@ final class Rollups {
                     + w.metricName + "\"" + w.position);
         }
         w.nameChecked = true;
-        if (n < 2) return false;
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
         if (counter && (w.resetCounts == null || w.resetCounts[w.hi - 1] != w.resetCounts[w.lo])) {
@@ -227,20 +233,61 @@ final class Rollups {
             }
         }
         long firstT = w.t[w.lo], lastT = w.t[w.hi - 1];
-        double durationToStart = (firstT - w.rangeStart) / 1000.0;
-        double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
-        double sampledInterval = (lastT - firstT) / 1000.0;
-        double avgBetween = sampledInterval / (n - 1);
-        double threshold = avgBetween * 1.1;
-        if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+        Extrapolation x = w.extrapolation;
+        x.update(firstT - w.rangeStart, w.rangeEnd - lastT, lastT - firstT, n, w.rangeMs);
+        double factor = isRate ? x.rateFactor : x.factor;
         if (counter && result > 0 && first >= 0) {
-            double durationToZero = sampledInterval * (first / result);
-            if (durationToZero < durationToStart) durationToStart = durationToZero;
+            // Counters cannot be negative: do not extrapolate to before the counter's zero point.
+            double durationToZero = x.sampledInterval * (first / result);
+            if (durationToZero < x.durationToStart) {
+                factor = (x.sampledInterval + durationToZero + x.durationToEnd) / x.sampledInterval;
+                if (isRate) factor /= w.rangeMs / 1000.0;
+            }
         }
-        if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
-        double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-        if (isRate) factor /= w.rangeMs / 1000.0;
         return set(w, result * factor);
+    }
+
+    /**
+     * The timing part of Prometheus's extrapolatedRate: how far the window's first and last points are
+     * from its bounds, where that is too far (more than 1.1 average intervals) half an interval
+     * instead, and the resulting factor. It depends only on the gaps, the span and the point count,
+     * which repeat from step to step for a regularly scraped series, so it is recomputed only when they
+     * change (the same operations on the same inputs: bit-identical results).
+     */
+    static final class Extrapolation {
+        private long startGapMs = Long.MIN_VALUE;
+        private long endGapMs;
+        private long spanMs;
+        private int points;
+        private long rangeMs;
+        double durationToStart;
+        double durationToEnd;
+        double sampledInterval;
+        /** (sampledInterval + durationToStart + durationToEnd) / sampledInterval. */
+        double factor;
+        /** factor / range in seconds. */
+        double rateFactor;
+
+        void update(long startGapMs, long endGapMs, long spanMs, int points, long rangeMs) {
+            if (startGapMs == this.startGapMs && endGapMs == this.endGapMs && spanMs == this.spanMs
+                    && points == this.points && rangeMs == this.rangeMs) {
+                return;
+            }
+            this.startGapMs = startGapMs;
+            this.endGapMs = endGapMs;
+            this.spanMs = spanMs;
+            this.points = points;
+            this.rangeMs = rangeMs;
+            durationToStart = startGapMs / 1000.0;
+            durationToEnd = endGapMs / 1000.0;
+            sampledInterval = spanMs / 1000.0;
+            double avgBetween = sampledInterval / (points - 1);
+            double threshold = avgBetween * 1.1;
+            if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+            if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
+            factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+            rateFactor = factor / (rangeMs / 1000.0);
+        }
     }
 
     static boolean instant(Window w, boolean isRate) {

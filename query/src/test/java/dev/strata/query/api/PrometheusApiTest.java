@@ -72,7 +72,7 @@ class PrometheusApiTest {
     }
 
     private static QueryResult result(dev.strata.query.engine.Value v) {
-        return new QueryResult(v, List.of(), List.of(), new QueryStats(7, 3, 1_500_000));
+        return new QueryResult(v, List.of(), List.of(), new QueryStats(11, 3, 1_500_000, 7, new long[] {7}, NOW, 0));
     }
 
     @Test
