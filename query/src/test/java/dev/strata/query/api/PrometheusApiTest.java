@@ -158,6 +158,17 @@ class PrometheusApiTest {
     }
 
     @Test
+    void statsAllAddsSamplesPerStep() {
+        answer = q -> new QueryResult(new Scalar(NOW, 1), List.of(), List.of(),
+                new QueryStats(11, 3, 1_500_000, 12, new long[] {5, 0, 7}, 1_435_781_450_000L, 780));
+        String body = call(api, get("/api/v1/query?query=1&stats=all")).body();
+        assertTrue(body.contains("\"samples\":{\"totalQueryableSamplesPerStep\":[[1435781450,5],[1435781450.78,0],"
+                + "[1435781451.56,7]],\"totalQueryableSamples\":12,\"peakSamples\":3}}"), body);
+        assertTrue(call(api, get("/api/v1/query?query=1&stats=1")).body()
+                .contains("\"samples\":{\"totalQueryableSamples\":12,\"peakSamples\":3}}"));
+    }
+
+    @Test
     void getAndPostAreEquivalent() {
         answer = q -> result(new Vector(List.of(new Sample(Labels.of("__name__", q), NOW, 42))));
         String[][] cases = {
