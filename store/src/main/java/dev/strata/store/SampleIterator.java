@@ -15,6 +15,26 @@ public interface SampleIterator {
     /** The current sample's value, bit-exact as appended (NaN payloads such as the stale marker kept). */
     double value();
 
+    /**
+     * Bulk form of {@link #next()}: copies the next samples into {@code timestamps[off..]} and
+     * {@code values[off..]}, as many as the iterator has at hand and the arrays have room for, and
+     * returns how many; 0 only when exhausted. The arrays must have room for at least one sample.
+     * Calls may be mixed with {@link #next()}; after a bulk call the accessors are unspecified until
+     * the next {@link #next()}. Implementations that decode blocks copy (or decode) a whole block at
+     * a time instead of one sample per call.
+     */
+    default int next(long[] timestamps, double[] values, int off) {
+        int room = Math.min(timestamps.length, values.length) - off;
+        if (room <= 0) throw new IllegalArgumentException("no room for samples at offset " + off);
+        int n = 0;
+        while (n < room && next()) {
+            timestamps[off + n] = timestamp();
+            values[off + n] = value();
+            n++;
+        }
+        return n;
+    }
+
     /** An iterator with no samples. */
     SampleIterator EMPTY = new SampleIterator() {
         @Override public boolean next() { return false; }

@@ -67,18 +67,19 @@ public final class LocalShardsQueryable implements Queryable {
         }
         refs.sort((a, b) -> a.labels().compareTo(b.labels()));
         PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
-        long[] ts = new long[256];
-        double[] vs = new double[256];
+        long[] ts = new long[1024];
+        double[] vs = new double[1024];
         for (Ref r : refs) {
             SampleIterator si = iterator(r.shard(), r.id(), minT, maxT, budget);
             int n = 0;
-            while (si.next()) {
+            while (true) {
                 if (n == ts.length) {
                     ts = Arrays.copyOf(ts, n * 2);
                     vs = Arrays.copyOf(vs, n * 2);
                 }
-                ts[n] = si.timestamp();
-                vs[n++] = si.value();
+                int k = si.next(ts, vs, n);
+                if (k == 0) break;
+                n += k;
             }
             if (n > 0) visitor.visit(r.labels(), ts, vs, n);
         }

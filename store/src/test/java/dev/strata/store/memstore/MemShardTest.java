@@ -69,6 +69,43 @@ class MemShardTest {
         assertEquals(T0 + 15_000L * 901, range.get(802)[0]);
     }
 
+    /**
+     * The bulk next(long[], double[], int) yields exactly what next() yields, for random ranges,
+     * destination sizes (smaller and larger than a chunk) and calls mixed with next().
+     */
+    @Test
+    void bulkReadsMatchSampleBySampleReads() {
+        Random rnd = new Random(seed);
+        MemShard shard = new MemShard(0, MemShardOptions.defaults().withChunking(3_600_000L, 100).withOutOfOrderWindowMs(0));
+        shard.createSeries(0, labels(0));
+        int n = 300 + rnd.nextInt(700);
+        for (int i = 0; i < n; i++) shard.append(0, T0 + 15_000L * i, i % 50 == 7 ? STALE : rnd.nextInt(1000) * 0.25);
+        if (rnd.nextBoolean()) shard.sealAll();
+        for (int round = 0; round < 50; round++) {
+            long minT = T0 + 15_000L * (rnd.nextInt(n + 20) - 10) + rnd.nextInt(3) - 1;
+            long maxT = minT + 15_000L * rnd.nextInt(n + 10);
+            List<long[]> expected = drain(shard.iterator(0, minT, maxT));
+            SampleIterator it = shard.iterator(0, minT, maxT);
+            long[] ts = new long[1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 600)];
+            double[] vs = new double[ts.length];
+            List<long[]> got = new ArrayList<>();
+            while (true) {
+                if (rnd.nextInt(4) == 0) {
+                    if (!it.next()) break;
+                    got.add(new long[] {it.timestamp(), Double.doubleToRawLongBits(it.value())});
+                    continue;
+                }
+                int off = rnd.nextInt(ts.length);
+                int k = it.next(ts, vs, off);
+                if (k == 0) break;
+                for (int i = 0; i < k; i++) got.add(new long[] {ts[off + i], Double.doubleToRawLongBits(vs[off + i])});
+            }
+            String msg = "seed=" + seed + " round=" + round + " minT=" + minT + " maxT=" + maxT + " dst=" + ts.length;
+            assertEquals(expected.size(), got.size(), msg);
+            for (int i = 0; i < got.size(); i++) assertArrayEquals(expected.get(i), got.get(i), msg + " sample " + i);
+        }
+    }
+
     @Test
     void outOfOrderWithinWindowIsMergedAndTooOldRejected() {
         MemShard shard = new MemShard(0, MemShardOptions.defaults().withOutOfOrderWindowMs(60_000));
