@@ -94,6 +94,12 @@ final class ShardsComponent implements Component, LocalShards {
         this.flushMetrics = new FlushMetrics(metrics);
         this.offsetsLost = metrics.counter("strata_recovery_offsets_lost_total",
                 "Kafka offsets recovery needed that the log no longer held (data loss; see the log).");
+        metrics.gauge("strata_paged_chunk_cache_bytes", "Memory held by chunks paged in from Cassandra, all shards.",
+                () -> open.stream().mapToLong(s -> s.pager().cachedBytes()).sum());
+        metrics.counter("strata_paged_chunk_cache_hits_total", "Storage reads of queries answered by paged chunks kept in memory.",
+                () -> open.stream().mapToLong(s -> s.pager().cacheHits()).sum());
+        metrics.counter("strata_paged_chunk_cache_misses_total", "Storage reads of queries that went to Cassandra.",
+                () -> open.stream().mapToLong(s -> s.pager().cacheMisses()).sum());
     }
 
     @Override
@@ -138,14 +144,15 @@ final class ShardsComponent implements Component, LocalShards {
         MemShard memory = new MemShard(shard, options);
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(shard));
         DurableShardStart durable = DurableShardStart.prepare(shard, config.kafka().topic(), memory, index, consumer, tables,
-                config.durability().toFlushConfig(), flushMetrics, offsetsLost, Duration.ofMillis(200));
+                config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, offsetsLost, Duration.ofMillis(200));
         consumers.start(durable.consumer()).whenComplete((v, e) -> {
             if (e != null && !stopping) LOG.error("shard {} consumer ended with an error", shard, e);
         });
         durable.scheduler().start();
         LOG.info("shard {}: index at {} ({} series), replaying from offset {}", shard, dir, index.seriesCount(),
                 durable.plan().startOffset());
-        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, 8, config.query().timeout());
+        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, 8, config.query().timeout(),
+                config.memory().pagedChunkCachePerShard());
         return new OpenShard(shard, index, memory, consumer, durable, pager);
     }
 

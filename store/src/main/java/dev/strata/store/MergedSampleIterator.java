@@ -15,6 +15,7 @@ public final class MergedSampleIterator implements SampleIterator {
 
     private final PriorityQueue<Head> heads;
     private long ts;
+    private long st;
     private double value;
 
     private MergedSampleIterator(List<SampleIterator> sources) {
@@ -41,6 +42,7 @@ public final class MergedSampleIterator implements SampleIterator {
         if (top == null) return false;
         ts = top.it.timestamp();
         value = top.it.value();
+        st = top.it.startTimestamp();
         if (top.it.next()) heads.add(top);
         while (!heads.isEmpty() && heads.peek().it.timestamp() == ts) {
             Head dup = heads.poll();
@@ -57,5 +59,10 @@ public final class MergedSampleIterator implements SampleIterator {
     @Override
     public double value() {
         return value;
+    }
+
+    @Override
+    public long startTimestamp() {
+        return st;
     }
 }

@@ -179,11 +179,12 @@ public final class ShardConsumer implements Runnable {
                 long maxTs = Long.MIN_VALUE;
                 while (reader.nextSample()) {
                     long ts = reader.timestamp();
-                    String rejected = store.append(id, ts, reader.value());
+                    long st = reader.startTimestamp();
+                    String rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
                     if (rejected == ShardStore.UNKNOWN_SERIES) {
                         // Evicted while idle (or never created in the store): bring it back, retry once.
                         store.createSeries(id, cache.labels(id) != null ? cache.labels(id) : reader.labels());
-                        rejected = store.append(id, ts, reader.value());
+                        rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
                     }
                     if (rejected == null) {
                         samples++;

@@ -24,6 +24,14 @@ public interface ShardStore {
      */
     String append(int seriesId, long timestampMs, double value);
 
+    /**
+     * Appends one sample with its start timestamp (0 = unknown). Stores that keep no start
+     * timestamps store the sample alone.
+     */
+    default String append(int seriesId, long timestampMs, long startTimestampMs, double value) {
+        return append(seriesId, timestampMs, value);
+    }
+
     /** True when the shard wants ingestion to pause (memory pressure); the consumer pauses its partition. */
     boolean needsBackpressure();
 

@@ -32,6 +32,11 @@ public final class ShardedEncoder {
         this.counts = new int[mapper.numShards() + 1];
     }
 
+    private static boolean hasStartTimestamps(WriteBatch b, int s) {
+        for (int k = b.sampleStart(s), e = k + b.sampleCount(s); k < e; k++) if (b.startTimestamp(k) != 0) return true;
+        return false;
+    }
+
     /** Encodes the series with at least one sample; series without samples are skipped. */
     public List<ShardRecord> encode(WriteBatch b) {
         int n = b.seriesCount();
@@ -56,21 +61,27 @@ public final class ShardedEncoder {
         int i = 0;
         while (i < n) {
             int shard = shardOf[order[i]];
-            writer.reset(shard);
+            boolean withStart = b.hasStartTimestamps();
+            writer.reset(shard, withStart);
             for (; i < n && shardOf[order[i]] == shard; i++) {
                 int s = order[i];
                 int samples = b.sampleCount(s);
                 if (samples == 0) continue;
                 int labels = b.labelCount(s);
-                writer.beginSeries(hashOf[s], labels, samples);
+                boolean seriesStart = withStart && hasStartTimestamps(b, s);
+                writer.beginSeries(hashOf[s], labels, samples, seriesStart);
                 for (int l = b.labelStart(s), e = l + labels; l < e; l++) {
                     writer.label(bytes, b.nameOff(l), b.nameLen(l), bytes, b.valueOff(l), b.valueLen(l));
                 }
-                for (int k = b.sampleStart(s), e = k + samples; k < e; k++) writer.sample(b.timestamp(k), b.value(k));
+                if (seriesStart) {
+                    for (int k = b.sampleStart(s), e = k + samples; k < e; k++) writer.sample(b.timestamp(k), b.startTimestamp(k), b.value(k));
+                } else {
+                    for (int k = b.sampleStart(s), e = k + samples; k < e; k++) writer.sample(b.timestamp(k), b.value(k));
+                }
                 writer.endSeries();
                 if (writer.sizeEstimate() >= maxRecordBytes) {
                     out.add(new ShardRecord(shard, writer.finish()));
-                    writer.reset(shard);
+                    writer.reset(shard, withStart);
                 }
             }
             if (!writer.isEmpty()) out.add(new ShardRecord(shard, writer.finish()));

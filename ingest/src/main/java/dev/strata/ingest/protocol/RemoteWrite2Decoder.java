@@ -1,5 +1,6 @@
 package dev.strata.ingest.protocol;
 
+import static dev.strata.ingest.protocol.ProtoReader.FIXED64;
 import static dev.strata.ingest.protocol.ProtoReader.LEN;
 import static dev.strata.ingest.protocol.ProtoReader.VARINT;
 import static dev.strata.ingest.protocol.ProtoReader.field;
@@ -18,8 +19,9 @@ import java.util.Arrays;
  * </pre>
  * Symbols are read first (in a separate pass, so field order does not matter); labels_refs are
  * accepted packed or unpacked and must be an even number of valid symbol indices. Native histograms
- * and exemplars are counted as ignored (the response reports 0 of them written); metadata and
- * created timestamps are skipped.
+ * and exemplars are counted as ignored (the response reports 0 of them written); metadata is
+ * skipped. Start timestamps are kept per sample: a sample's own {@code start_timestamp}, else the
+ * series' {@code created_timestamp} (0 = unknown in both).
  */
 public final class RemoteWrite2Decoder {
     private RemoteWrite2Decoder() {}
@@ -68,6 +70,9 @@ public final class RemoteWrite2Decoder {
     private static int[] timeSeries(ProtoReader r, int end, WriteBatch out, int[] refs,
                                     int[] symOff, int[] symLen, int symbols, int seriesIndex) {
         out.beginSeries();
+        int firstSample = out.totalSamples();
+        long created = 0;
+        boolean ownStart = false;
         int nRefs = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
@@ -84,8 +89,10 @@ public final class RemoteWrite2Decoder {
                 refs[nRefs++] = ref(r.readVarint(), symbols, seriesIndex);
             } else if (f == 2 && wireType(tag) == LEN) {
                 int sEnd = r.readLength(end);
-                RemoteWrite1Decoder.sample(r, sEnd, out);
+                ownStart |= sample(r, sEnd, out);
                 r.pos(sEnd);
+            } else if (f == 6 && wireType(tag) == VARINT) {
+                created = r.readVarint();
             } else {
                 if (f == 3 && wireType(tag) == LEN) out.countHistogramIgnored();
                 if (f == 4 && wireType(tag) == LEN) out.countExemplarIgnored();
@@ -96,11 +103,40 @@ public final class RemoteWrite2Decoder {
         if ((nRefs & 1) != 0) {
             throw new MalformedRequestException("timeseries[" + seriesIndex + "]: labels_refs has an odd length " + nRefs);
         }
+        if (created != 0) {
+            // The series' created timestamp applies to its samples that carry no start timestamp of their own.
+            for (int i = firstSample, e = out.totalSamples(); i < e; i++) {
+                if (!ownStart || out.startTimestamp(i) == 0) out.setStartTimestamp(i, created);
+            }
+        }
         for (int i = 0; i < nRefs; i += 2) {
             out.addLabel(symOff[refs[i]], symLen[refs[i]], symOff[refs[i + 1]], symLen[refs[i + 1]]);
         }
         out.endSeries();
         return refs;
+    }
+
+    /** Reads one Sample; returns true if it had a start timestamp. */
+    private static boolean sample(ProtoReader r, int end, WriteBatch out) {
+        double v = 0;
+        long ts = 0;
+        long st = 0;
+        while (r.pos() < end) {
+            int tag = r.readTag();
+            int f = field(tag);
+            if (f == 1 && wireType(tag) == FIXED64) {
+                v = r.readDouble();
+            } else if (f == 2 && wireType(tag) == VARINT) {
+                ts = r.readVarint();
+            } else if (f == 3 && wireType(tag) == VARINT) {
+                st = r.readVarint();
+            } else {
+                r.skip(tag, end);
+            }
+        }
+        if (r.pos() != end) throw new MalformedRequestException("protobuf: Sample overruns its length");
+        out.addSample(ts, st, v);
+        return st != 0;
     }
 
     private static int ref(long ref, int symbols, int seriesIndex) {

@@ -33,6 +33,9 @@ public final class WriteBatch {
     private int samples;
     private long[] timestamps = new long[64];
     private double[] values = new double[64];
+    /** Start timestamps parallel to timestamps (0 = unknown); meaningful only while anyStart. */
+    private long[] startTimestamps = new long[0];
+    private boolean anyStart;
 
     private boolean inSeries;
 
@@ -48,6 +51,7 @@ public final class WriteBatch {
         seriesCount = 0;
         labels = 0;
         samples = 0;
+        anyStart = false;
         inSeries = false;
         histogramsIgnored = 0;
         exemplarsIgnored = 0;
@@ -108,10 +112,34 @@ public final class WriteBatch {
         if (samples == timestamps.length) {
             timestamps = Arrays.copyOf(timestamps, samples * 2);
             values = Arrays.copyOf(values, samples * 2);
+            if (anyStart) startTimestamps = Arrays.copyOf(startTimestamps, samples * 2);
         }
         timestamps[samples] = timestampMs;
         values[samples] = value;
+        if (anyStart) startTimestamps[samples] = 0;
         samples++;
+    }
+
+    /**
+     * Adds a sample with its start timestamp (ms since the epoch when its counter started from zero;
+     * 0 = unknown, the same as {@link #addSample(long, double)}).
+     */
+    public void addSample(long timestampMs, long startTimestampMs, double value) {
+        addSample(timestampMs, value);
+        if (startTimestampMs != 0) setStartTimestamp(samples - 1, startTimestampMs);
+    }
+
+    /** Sets the start timestamp of sample {@code i} (already added); 0 = unknown. */
+    public void setStartTimestamp(int i, long startTimestampMs) {
+        if (!anyStart) {
+            if (startTimestampMs == 0) return;
+            if (startTimestamps.length < timestamps.length) startTimestamps = new long[timestamps.length];
+            Arrays.fill(startTimestamps, 0, samples, 0);
+            anyStart = true;
+        } else if (startTimestamps.length < timestamps.length) {
+            startTimestamps = Arrays.copyOf(startTimestamps, timestamps.length);
+        }
+        startTimestamps[i] = startTimestampMs;
     }
 
     /** Ends the series: drops empty-valued labels and sorts the rest (stable, canonical order). */
@@ -165,6 +193,10 @@ public final class WriteBatch {
     public int valueLen(int l) { return valueLen[l]; }
     public long timestamp(int i) { return timestamps[i]; }
     public double value(int i) { return values[i]; }
+    /** Start timestamp of sample {@code i}, 0 when unknown. */
+    public long startTimestamp(int i) { return anyStart ? startTimestamps[i] : 0; }
+    /** True if any sample of the batch has a known start timestamp. */
+    public boolean hasStartTimestamps() { return anyStart; }
     public int totalSamples() { return samples; }
     public int totalLabels() { return labels; }
 

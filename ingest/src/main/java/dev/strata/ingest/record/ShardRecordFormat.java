@@ -4,12 +4,18 @@ package dev.strata.ingest.record;
  * The Kafka record value carrying many series' samples for ONE shard (docs/format/kafka-record.md).
  * <pre>
  * Record      := Header Body
- * Header      := magic u16 BE (0x5354 "ST") | version u8 (1) | flags u8 (0) | bodyLength u32 LE | crc32c u32 LE (of Body)
+ * Header      := magic u16 BE (0x5354 "ST") | version u8 (1 or 2) | flags u8 (0) | bodyLength u32 LE | crc32c u32 LE (of Body)
  * Body        := shard uvarint | stringCount uvarint | String^stringCount | seriesCount uvarint | Series^seriesCount
  * String      := length uvarint | UTF-8 bytes
- * Series      := hash u64 LE | labelCount uvarint | (nameRef uvarint, valueRef uvarint)^labelCount
+ * Series (v1) := hash u64 LE | labelCount uvarint | (nameRef uvarint, valueRef uvarint)^labelCount
  *                | sampleCount uvarint (>= 1) | t0 zigzag-varint | v0 f64 LE | (dt zigzag-varint, v f64 LE)^(sampleCount-1)
+ * Series (v2) := hash u64 LE | labelCount uvarint | (nameRef uvarint, valueRef uvarint)^labelCount
+ *                | sampleCount uvarint (>= 1) | stFlag u8 (0 or 1)
+ *                | t0 zigzag-varint | v0 f64 LE | [sd0] | (dt zigzag-varint, v f64 LE, [sd])^(sampleCount-1)
+ *                where sd = zigzag-varint of (t - startTimestamp), present iff stFlag = 1
  * </pre>
+ * Version 2 adds per-sample start timestamps (0 = unknown); writers use it only for records that
+ * carry at least one, so records without start timestamps stay version 1, byte for byte.
  * Labels of a series are in canonical order (that of {@code Labels}), values non-empty; refs index
  * the string table; {@code hash} is {@code Labels.hash()} of the series; timestamps are ms, each
  * after the first a delta from the previous one (may be negative).
@@ -19,6 +25,8 @@ public final class ShardRecordFormat {
 
     public static final int MAGIC = 0x5354;
     public static final int VERSION_1 = 1;
+    /** Version 1 plus per-series optional per-sample start timestamps. */
+    public static final int VERSION_2 = 2;
     public static final int CURRENT_VERSION = VERSION_1;
     public static final int HEADER_BYTES = 12;
 }

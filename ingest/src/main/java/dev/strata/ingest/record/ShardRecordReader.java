@@ -34,6 +34,8 @@ public final class ShardRecordReader {
     private int samplesRead;
     private long ts;
     private double value;
+    private boolean seriesWithStart;
+    private long startTs;
 
     /** Checks the header and checksum and reads the string table. */
     public ShardRecordReader reset(byte[] bytes, int off, int len) {
@@ -48,9 +50,9 @@ public final class ShardRecordReader {
                     + ", expected 0x" + Integer.toHexString(ShardRecordFormat.MAGIC));
         }
         version = bytes[off + 2] & 0xFF;
-        if (version != ShardRecordFormat.VERSION_1) {
+        if (version != ShardRecordFormat.VERSION_1 && version != ShardRecordFormat.VERSION_2) {
             throw new CorruptRecordException("shard record: unsupported version " + version
-                    + " (this reader knows version " + ShardRecordFormat.VERSION_1 + ")");
+                    + " (this reader knows versions " + ShardRecordFormat.VERSION_1 + " and " + ShardRecordFormat.VERSION_2 + ")");
         }
         if (bytes[off + 3] != 0) throw new CorruptRecordException("shard record: unknown flags 0x" + Integer.toHexString(bytes[off + 3] & 0xFF));
         int bodyLen = intLE(bytes, off + 4);
@@ -115,6 +117,16 @@ public final class ShardRecordReader {
         sampleCount = varintInt("sample count");
         if (sampleCount < 1) throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " has no samples");
         if (sampleCount > (end - pos) / 9) throw new CorruptRecordException("shard record: " + sampleCount + " samples cannot fit in " + (end - pos) + " bytes");
+        seriesWithStart = false;
+        if (version >= ShardRecordFormat.VERSION_2) {
+            if (pos >= end) throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " start-timestamp flag truncated");
+            int flag = b[pos++];
+            if (flag != 0 && flag != 1) {
+                throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " has start-timestamp flag " + flag + ", expected 0 or 1");
+            }
+            seriesWithStart = flag == 1;
+        }
+        startTs = 0;
         samplesRead = 0;
         return true;
     }
@@ -162,12 +174,18 @@ public final class ShardRecordReader {
         if (end - pos < 8) throw new CorruptRecordException("shard record: sample value truncated");
         value = Double.longBitsToDouble(longLE(b, pos));
         pos += 8;
+        if (seriesWithStart) {
+            long sz = varint("start timestamp");
+            startTs = ts - ((sz >>> 1) ^ -(sz & 1));
+        }
         samplesRead++;
         return true;
     }
 
     public long timestamp() { return ts; }
     public double value() { return value; }
+    /** The current sample's start timestamp, 0 when unknown (always in version 1 records). */
+    public long startTimestamp() { return startTs; }
 
     private int varintInt(String what) {
         long v = varint(what);

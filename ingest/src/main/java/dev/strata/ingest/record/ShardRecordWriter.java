@@ -18,6 +18,8 @@ import java.util.zip.CRC32C;
  */
 public final class ShardRecordWriter {
     private int shard;
+    private int version = ShardRecordFormat.VERSION_1;
+    private boolean seriesWithStart;
 
     // String table: bytes, per-string offset/length/hash, open-addressing index (id + 1, 0 = empty).
     private byte[] strBytes = new byte[4096];
@@ -46,7 +48,16 @@ public final class ShardRecordWriter {
     }
 
     public void reset(int shard) {
+        reset(shard, false);
+    }
+
+    /**
+     * Starts a record; {@code startTimestamps} selects version 2, whose series may carry per-sample
+     * start timestamps (see {@link #beginSeries(long, int, int, boolean)}).
+     */
+    public void reset(int shard, boolean startTimestamps) {
         this.shard = shard;
+        this.version = startTimestamps ? ShardRecordFormat.VERSION_2 : ShardRecordFormat.VERSION_1;
         strBytesLen = 0;
         strings = 0;
         Arrays.fill(table, 0);
@@ -65,7 +76,19 @@ public final class ShardRecordWriter {
     }
 
     public void beginSeries(long hash, int labelCount, int sampleCount) {
+        beginSeries(hash, labelCount, sampleCount, false);
+    }
+
+    /**
+     * Starts a series entry; with {@code withStartTimestamps} its samples must be written with
+     * {@link #sample(long, long, double)} (the record must have been reset for start timestamps).
+     */
+    public void beginSeries(long hash, int labelCount, int sampleCount, boolean withStartTimestamps) {
         if (inSeries) throw new IllegalStateException("beginSeries before endSeries");
+        if (withStartTimestamps && version < ShardRecordFormat.VERSION_2) {
+            throw new IllegalStateException("start timestamps need a record reset with startTimestamps = true");
+        }
+        seriesWithStart = withStartTimestamps;
         if (sampleCount < 1) throw new IllegalArgumentException("a series entry needs at least one sample");
         inSeries = true;
         pendingLabels = labelCount;
@@ -93,12 +116,26 @@ public final class ShardRecordWriter {
     }
 
     public void sample(long ts, double v) {
+        if (seriesWithStart) throw new IllegalStateException("this series carries start timestamps: use sample(ts, st, v)");
+        writeSample(ts, v);
+    }
+
+    /** Writes a sample with its start timestamp (0 = unknown) in a series begun with start timestamps. */
+    public void sample(long ts, long startTs, double v) {
+        if (!seriesWithStart) throw new IllegalStateException("this series was begun without start timestamps");
+        writeSample(ts, v);
+        ensureSeries(10);
+        putVarint(zigzag(ts - startTs));
+    }
+
+    private void writeSample(long ts, double v) {
         if (pendingLabels != 0) throw new IllegalStateException(pendingLabels + " announced labels missing");
         if (pendingSamples <= 0) throw new IllegalStateException("more samples than announced");
-        ensureSeries(5 + 10 + 8);
+        ensureSeries(5 + 1 + 10 + 8);
         if (pendingSamples == pendingSamplesTotal) {
-            // First sample: write the count, then the absolute timestamp.
+            // First sample: write the count (and in version 2 the start-timestamp flag), then the absolute timestamp.
             putVarint(pendingSamplesTotal);
+            if (version >= ShardRecordFormat.VERSION_2) series[seriesLen++] = (byte) (seriesWithStart ? 1 : 0);
             putVarint(zigzag(ts));
         } else {
             putVarint(zigzag(ts - lastTs));
@@ -136,7 +173,7 @@ public final class ShardRecordWriter {
         int bodyLen = p - ShardRecordFormat.HEADER_BYTES;
         out[0] = (byte) (ShardRecordFormat.MAGIC >>> 8);
         out[1] = (byte) ShardRecordFormat.MAGIC;
-        out[2] = (byte) ShardRecordFormat.CURRENT_VERSION;
+        out[2] = (byte) version;
         out[3] = 0;
         putIntLE(out, 4, bodyLen);
         crc.reset();

@@ -15,6 +15,8 @@ final class FakeShard implements ShardStore, SeriesIndex {
     final Map<Labels, Integer> indexIds = new HashMap<>();
     final Map<Integer, Long> lastSampleTime = new HashMap<>();
     final Map<Integer, Long> firstSampleTime = new HashMap<>();
+    /** Start timestamps of stored samples appended with one: series id -> (ts -> st). */
+    final Map<Integer, Map<Long, Long>> startTimestamps = new HashMap<>();
     int indexLookups;
     volatile boolean pressure;
 
@@ -35,6 +37,12 @@ final class FakeShard implements ShardStore, SeriesIndex {
         }
         s.add(new Sample(ts, v));
         return null;
+    }
+
+    @Override public String append(int id, long ts, long st, double v) {
+        String r = append(id, ts, v);
+        if (r == null) startTimestamps.computeIfAbsent(id, k -> new HashMap<>()).put(ts, st);
+        return r;
     }
 
     @Override public boolean needsBackpressure() { return pressure; }

@@ -38,6 +38,34 @@ class ShardConsumerTest {
         return w.finish();
     }
 
+    @Test
+    void startTimestampsFromVersion2RecordsReachTheStore() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        Labels a = Labels.of("__name__", "a_total");
+        Labels b = Labels.of("__name__", "b_total");
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(SHARD, true);
+        w.beginSeries(a.hash(), a.size(), 2, true);
+        w.label("__name__", "a_total");
+        w.sample(1000, 500, 1);
+        w.sample(2000, 0, 2); // unknown start timestamp
+        w.endSeries();
+        w.beginSeries(b.hash(), b.size(), 1, false);
+        w.label("__name__", "b_total");
+        w.sample(1000, 3);
+        w.endSeries();
+        byte[] rec = w.finish();
+        c.schedulePollTask(() -> add(c, 0, rec));
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        assertEquals(Map.of(1000L, 500L), f.startTimestamps.get(f.indexIds.get(a)));
+        assertEquals(2, f.samples.get(f.indexIds.get(a)).size());
+        assertEquals(null, f.startTimestamps.get(f.indexIds.get(b)));
+        assertEquals(1, f.samples.get(f.indexIds.get(b)).size());
+    }
+
     MockConsumer<byte[], byte[]> mock() {
         MockConsumer<byte[], byte[]> c = new MockConsumer<>("earliest");
         c.updateBeginningOffsets(Map.of(tp, 0L));

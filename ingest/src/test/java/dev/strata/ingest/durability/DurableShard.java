@@ -67,7 +67,7 @@ final class DurableShard implements AutoCloseable {
         this.flusher = start.flusher();
         this.scheduler = start.scheduler();
         this.metrics = flushMetrics.forShard(shard);
-        this.pager = new ChunkPager(shard, memory, tables.chunks::read, 4, Duration.ofSeconds(20));
+        this.pager = new ChunkPager(shard, memory, tables.chunks::read, 4, Duration.ofSeconds(20), 1 << 20);
         this.loop = loops.start(consumer);
         if (scheduled) scheduler.start();
     }

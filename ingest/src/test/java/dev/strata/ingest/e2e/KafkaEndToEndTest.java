@@ -135,6 +135,91 @@ class KafkaEndToEndTest {
         }
     }
 
+    /** A remote write 2.0 request: series with a created_timestamp each, every second sample with its own start_timestamp. */
+    static FullHttpRequest rw2Request(List<Series> series, long[] created) {
+        TestProto req = new TestProto();
+        List<String> symbols = new ArrayList<>(List.of(""));
+        for (Series s : series) {
+            for (int i = 0; i < s.labels.size(); i++) {
+                if (!symbols.contains(s.labels.name(i))) symbols.add(s.labels.name(i));
+                if (!symbols.contains(s.labels.value(i))) symbols.add(s.labels.value(i));
+            }
+        }
+        for (String sym : symbols) req.string(4, sym);
+        for (int k = 0; k < series.size(); k++) {
+            Series s = series.get(k);
+            TestProto ts = new TestProto();
+            for (int i = 0; i < s.labels.size(); i++) {
+                ts.int64(1, symbols.indexOf(s.labels.name(i))).int64(1, symbols.indexOf(s.labels.value(i)));
+            }
+            for (int i = 0; i < s.ts.length; i++) {
+                TestProto sample = TestProto.sample(s.v[i], s.ts[i]);
+                if (i % 2 == 1) sample.int64(3, s.ts[i] - 1);
+                ts.message(2, sample);
+            }
+            if (created[k] != 0) ts.int64(6, created[k]);
+            req.message(5, ts);
+        }
+        byte[] raw = req.toBytes();
+        FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/write",
+                Unpooled.wrappedBuffer(SnappyBlock.compress(raw, 0, raw.length)));
+        r.headers().set("Content-Type", "application/x-protobuf;proto=" + RemoteWriteHandler.PROTO_V2);
+        r.headers().set("Content-Encoding", "snappy");
+        return r;
+    }
+
+    @Test
+    void remoteWrite2StartTimestampsReachTheStore(KafkaBroker kafka) throws Exception {
+        String topic = "e2e-st-" + System.nanoTime();
+        Topics.createAndAwaitLeaders(kafka, topic, SHARDS);
+        ShardMapper mapper = ShardMapper.byMetricName(SHARDS, 2);
+        long now = System.currentTimeMillis();
+        List<Series> series = new ArrayList<>();
+        long[] created = new long[20];
+        for (int i = 0; i < 20; i++) {
+            series.add(new Series(Labels.of("__name__", "requests_total", "instance", "host-" + i),
+                    new long[] {now - 60_000, now - 45_000, now - 30_000}, new double[] {i, i + 1, i + 2}));
+            created[i] = i % 4 == 0 ? 0 : now - 3_600_000 - i;
+        }
+        ExecutorService workers = Executors.newFixedThreadPool(2);
+        List<MemShard> stores = new ArrayList<>();
+        List<ShardIndex> indexes = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(ProducerSettings.defaults(kafka.bootstrapServers()));
+             ShardConsumers consumers = new ShardConsumers()) {
+            IngestGateway gateway = new IngestGateway(GatewayConfig.defaults(topic), producer, mapper,
+                    new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
+            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20);
+            FullHttpResponse resp = handler.handle(rw2Request(series, created)).get(30, TimeUnit.SECONDS);
+            assertEquals(204, resp.status().code(), resp.content().toString(StandardCharsets.UTF_8));
+            for (int shard = 0; shard < SHARDS; shard++) {
+                MemShard store = new MemShard(shard, MemShardOptions.defaults());
+                ShardIndex index = ShardIndex.inMemory(shard);
+                stores.add(store);
+                indexes.add(index);
+                consumers.start(new ShardConsumer(ShardConsumerConfig.of(topic, shard, 0),
+                        new KafkaConsumer<>(ConsumerSettings.of(kafka.bootstrapServers(), "e2e-st-" + shard)),
+                        new MemShardStore(store), new ShardIndexSeries(index), System::nanoTime));
+            }
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (System.currentTimeMillis() < deadline && total(consumers) < 60) Thread.sleep(50);
+            assertEquals(60, total(consumers), ShardStatusHandler.render(consumers.stats()));
+            for (int k = 0; k < series.size(); k++) {
+                Series s = series.get(k);
+                int shard = mapper.shard(s.labels);
+                int id = indexes.get(shard).seriesId(s.labels);
+                SampleIterator it = stores.get(shard).iterator(id, Long.MIN_VALUE, Long.MAX_VALUE);
+                for (int i = 0; i < s.ts.length; i++) {
+                    assertTrue(it.next());
+                    long expected = i % 2 == 1 ? s.ts[i] - 1 : created[k];
+                    assertEquals(expected, it.startTimestamp(), s.labels + " sample " + i);
+                }
+            }
+        } finally {
+            workers.shutdownNow();
+            for (ShardIndex i : indexes) i.close();
+        }
+    }
+
     static long total(ShardConsumers c) {
         return c.stats().stream().mapToLong(ShardConsumerStats::samplesTotal).sum();
     }

@@ -43,6 +43,33 @@ class RemoteWrite2DecoderTest {
     }
 
     @Test
+    void startTimestampsComeFromTheSampleOrElseTheSeriesCreatedTimestamp() {
+        TestProto req = new TestProto();
+        for (String s : new String[] {"", "__name__", "a_total", "b_total", "c_total"}) req.string(4, s);
+        // a: created_timestamp only; b: one sample with its own start_timestamp overriding it; c: neither
+        req.message(5, new TestProto().bytes(1, packedRefs(1, 2).toBytes())
+                .message(2, TestProto.sample(1, 1000)).message(2, TestProto.sample(2, 2000)).int64(6, 400));
+        req.message(5, new TestProto().int64(6, 400).bytes(1, packedRefs(1, 3).toBytes())
+                .message(2, TestProto.sample(1, 1000).int64(3, 990)).message(2, TestProto.sample(2, 2000)));
+        req.message(5, new TestProto().bytes(1, packedRefs(1, 4).toBytes()).message(2, TestProto.sample(5, 3000)));
+        byte[] raw = req.toBytes();
+        WriteBatch b = new WriteBatch();
+        RemoteWrite2Decoder.decode(raw, 0, raw.length, b);
+        assertTrue(b.hasStartTimestamps());
+        assertEquals(400, b.startTimestamp(b.sampleStart(0)));
+        assertEquals(400, b.startTimestamp(b.sampleStart(0) + 1));
+        assertEquals(990, b.startTimestamp(b.sampleStart(1)));
+        assertEquals(400, b.startTimestamp(b.sampleStart(1) + 1));
+        assertEquals(0, b.startTimestamp(b.sampleStart(2)));
+        // a batch without any start timestamp reports none
+        byte[] plain = new TestProto().string(4, "").string(4, "__name__").string(4, "up")
+                .message(5, new TestProto().bytes(1, packedRefs(1, 2).toBytes()).message(2, TestProto.sample(1, 1))).toBytes();
+        RemoteWrite2Decoder.decode(plain, 0, plain.length, b);
+        assertEquals(false, b.hasStartTimestamps());
+        assertEquals(0, b.startTimestamp(0));
+    }
+
+    @Test
     void timeseriesBeforeSymbolsStillDecodes() {
         TestProto req = new TestProto()
                 .message(5, new TestProto().bytes(1, packedRefs(1, 2).toBytes()).message(2, TestProto.sample(1, 1)))

@@ -51,6 +51,82 @@ class ShardRecordTest {
     }
 
     @Test
+    void version2CarriesStartTimestampsPerSeries() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("ShardRecordTest start timestamps seed=" + seed);
+        Random rnd = new Random(seed);
+        ShardRecordWriter w = new ShardRecordWriter();
+        ShardRecordReader r = new ShardRecordReader();
+        for (int iter = 0; iter < 200; iter++) {
+            List<Series> series = randomSeries(rnd);
+            long[][] st = new long[series.size()][];
+            w.reset(7, true);
+            for (int k = 0; k < series.size(); k++) {
+                Series s = series.get(k);
+                boolean with = rnd.nextBoolean();
+                w.beginSeries(s.labels.hash(), s.labels.size(), s.ts.length, with);
+                for (int i = 0; i < s.labels.size(); i++) w.label(s.labels.name(i), s.labels.value(i));
+                st[k] = new long[s.ts.length];
+                for (int i = 0; i < s.ts.length; i++) {
+                    if (with) {
+                        st[k][i] = rnd.nextInt(4) == 0 ? 0 : rnd.nextBoolean() ? s.ts[i] - rnd.nextInt(100_000) : rnd.nextLong();
+                        w.sample(s.ts[i], st[k][i], s.v[i]);
+                    } else {
+                        w.sample(s.ts[i], s.v[i]);
+                    }
+                }
+                w.endSeries();
+            }
+            byte[] rec = w.finish();
+            r.reset(rec, 0, rec.length);
+            assertEquals(ShardRecordFormat.VERSION_2, r.version());
+            for (int k = 0; k < series.size(); k++) {
+                assertTrue(r.nextSeries());
+                assertEquals(series.get(k).labels, r.labels());
+                for (int i = 0; i < st[k].length; i++) {
+                    assertTrue(r.nextSample());
+                    assertEquals(series.get(k).ts[i], r.timestamp(), "seed=" + seed);
+                    assertEquals(st[k][i], r.startTimestamp(), "seed=" + seed);
+                }
+                assertFalse(r.nextSample());
+            }
+            assertFalse(r.nextSeries());
+        }
+        // Without start timestamps the record stays version 1.
+        w.reset(7);
+        w.beginSeries(1, 0, 1);
+        w.sample(5, 1);
+        w.endSeries();
+        byte[] v1 = w.finish();
+        assertEquals(ShardRecordFormat.VERSION_1, v1[2]);
+        assertThrows(IllegalStateException.class, () -> {
+            w.reset(7);
+            w.beginSeries(1, 0, 1, true);
+        });
+    }
+
+    @Test
+    void badStartTimestampFlagIsCorrupt() {
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(1, true);
+        w.beginSeries(1, 0, 1, true);
+        w.sample(1000, 900, 1);
+        w.endSeries();
+        byte[] rec = w.finish();
+        // Body: shard, 0 strings, 1 series, hash (8), 0 labels, 1 sample, then the flag.
+        int flagAt = ShardRecordFormat.HEADER_BYTES + 3 + 8 + 1 + 1;
+        assertEquals(1, rec[flagAt]);
+        rec[flagAt] = 2;
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(rec, ShardRecordFormat.HEADER_BYTES, rec.length - ShardRecordFormat.HEADER_BYTES);
+        int c = (int) crc.getValue();
+        for (int i = 0; i < 4; i++) rec[8 + i] = (byte) (c >>> (8 * i));
+        ShardRecordReader r = new ShardRecordReader().reset(rec, 0, rec.length);
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, r::nextSeries);
+        assertTrue(e.getMessage().contains("start-timestamp flag 2"), e.getMessage());
+    }
+
+    @Test
     void randomRoundTrips() {
         long seed = Long.getLong("seed", System.nanoTime());
         System.out.println("ShardRecordTest seed=" + seed);
@@ -111,10 +187,10 @@ class ShardRecordTest {
             final int n = cut;
             assertThrows(CorruptRecordException.class, () -> readAll(r, rec, n), "seed=" + seed + " cut " + n);
         }
-        byte[] v2 = rec.clone();
-        v2[2] = 2;
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> readAll(r, v2, v2.length));
-        assertTrue(e.getMessage().contains("unsupported version 2"), e.getMessage());
+        byte[] v3 = rec.clone();
+        v3[2] = 3;
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> readAll(r, v3, v3.length));
+        assertTrue(e.getMessage().contains("unsupported version 3"), e.getMessage());
     }
 
     @Test

@@ -17,13 +17,17 @@ import java.util.List;
  * {@code Magic "SRES", Version u8, ServedCount varint, Shard varint^ServedCount, SeriesCount varint,
  * <LabelCount varint, <Name Str, Value Str>^LabelCount, SampleCount varint, FirstT zigzag-varint,
  * DeltaT zigzag-varint^(SampleCount-1), Value f64^SampleCount>^SeriesCount}. Str = varint length + UTF-8.
- * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
+ * Response version 2 (written only when some series has start timestamps) adds after each series'
+ * values {@code HasStart u8 (0|1), [StartDelta zigzag-varint^SampleCount]} with StartDelta = t - start
+ * timestamp. Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
     static final int REQUEST_MAGIC = 0x5353454C; // "SSEL"
     static final int RESPONSE_MAGIC = 0x53524553; // "SRES"
     static final int PUSHDOWN_MAGIC = 0x53515259; // "SQRY"
     static final byte VERSION = 1;
+    /** Select responses carrying per-sample start timestamps. */
+    static final byte RESPONSE_VERSION_2 = 2;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -96,8 +100,10 @@ public final class SelectCodec {
 
     public static byte[] encodeResponse(SelectResponse r) {
         Out out = new Out(1024);
+        boolean withStart = false;
+        for (Series s : r.series()) withStart |= s.startTimestamps() != null;
         out.i32(RESPONSE_MAGIC);
-        out.u8(VERSION);
+        out.u8(withStart ? RESPONSE_VERSION_2 : VERSION);
         out.varint(r.served().size());
         for (int s : r.served()) out.varint(s);
         out.varint(r.series().size());
@@ -117,13 +123,18 @@ public final class SelectCodec {
                 prev = t;
             }
             for (int i = 0; i < n; i++) out.i64(Double.doubleToRawLongBits(s.values()[i]));
+            if (withStart) {
+                long[] st = s.startTimestamps();
+                out.u8(st == null ? 0 : 1);
+                if (st != null) for (int i = 0; i < n; i++) out.zigzag(s.timestamps()[i] - st[i]);
+            }
         }
         return out.toByteArray();
     }
 
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
-        in.magic(RESPONSE_MAGIC);
+        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_2);
         int ns = in.count("served count");
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
@@ -150,7 +161,16 @@ public final class SelectCodec {
                 prev = ts[k];
             }
             for (int k = 0; k < n; k++) vs[k] = Double.longBitsToDouble(in.i64("value"));
-            series.add(new Series(Labels.of(kv), ts, vs));
+            long[] st = null;
+            if (version >= RESPONSE_VERSION_2) {
+                int has = in.u8("start timestamp flag");
+                if (has > 1) throw new SelectFormatException("select response: series " + i + " has start timestamp flag " + has + ", expected 0 or 1");
+                if (has == 1) {
+                    st = new long[n];
+                    for (int k = 0; k < n; k++) st[k] = ts[k] - in.zigzag("start timestamp");
+                }
+            }
+            series.add(new Series(Labels.of(kv), ts, vs, st));
         }
         in.end();
         return new SelectResponse(served, series);
@@ -207,6 +227,11 @@ public final class SelectCodec {
         }
 
         void magic(int expected) {
+            magic(expected, VERSION);
+        }
+
+        /** Checks magic and version (1 .. maxVersion) and returns the version. */
+        int magic(int expected, int maxVersion) {
             if (buf.remaining() < 5) throw new SelectFormatException(what + ": " + buf.remaining() + " bytes, too short for a header");
             int m = buf.getInt();
             if (m != expected) {
@@ -214,7 +239,11 @@ public final class SelectCodec {
                         + Integer.toHexString(expected));
             }
             int v = buf.get() & 0xFF;
-            if (v != VERSION) throw new SelectFormatException(what + ": unsupported version " + v + ", this node reads " + VERSION);
+            if (v < VERSION || v > maxVersion) {
+                throw new SelectFormatException(what + ": unsupported version " + v + ", this node reads "
+                        + (maxVersion == VERSION ? String.valueOf(VERSION) : VERSION + " to " + maxVersion));
+            }
+            return v;
         }
 
         int u8(String field) {

@@ -117,6 +117,14 @@ public final class ConfigKeys {
     public static final ConfigKey<Long> STORE_MEMORY_BUDGET = DEF.define("store.memory-budget-per-shard",
             ConfigType.SIZE, "256MiB", range(1L << 20, Long.MAX_VALUE),
             "Memory for series, write buffers and chunks of one shard; when short, persisted data is evicted and ingestion pauses.");
+    public static final ConfigKey<Duration> STORE_MEMORY_RETENTION = DEF.define("store.memory-retention",
+            ConfigType.DURATION, "0s", minDuration(Duration.ZERO),
+            "Persisted chunks older than a shard's newest sample minus this are dropped from memory after each flush "
+                    + "(queries page them back from Cassandra); 0s keeps them until the memory budget runs short.");
+    public static final ConfigKey<Long> STORE_PAGED_CHUNK_CACHE = DEF.define("store.paged-chunk-cache-per-shard",
+            ConfigType.SIZE, "64MiB", range(0L, Long.MAX_VALUE),
+            "Chunks paged in from Cassandra for queries are kept up to this size per shard (least recently used "
+                    + "dropped first), inside store.memory-budget-per-shard and given back first when it runs short; 0 keeps none.");
 
     // ---- durability
     public static final ConfigKey<Duration> RETENTION = DEF.define("retention", ConfigType.DURATION, "15d",

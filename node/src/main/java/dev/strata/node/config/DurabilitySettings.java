@@ -9,8 +9,9 @@ public record DurabilitySettings(Duration retention, int flushGroups, Duration f
         return new DurabilitySettings(c.get(ConfigKeys.RETENTION), c.get(ConfigKeys.FLUSH_GROUPS), c.get(ConfigKeys.FLUSH_INTERVAL));
     }
 
-    public FlushConfig toFlushConfig() {
+    /** The flush schedule; after each flush, persisted chunks older than {@code memoryRetention} leave memory. */
+    public FlushConfig toFlushConfig(Duration memoryRetention) {
         FlushConfig d = FlushConfig.defaults();
-        return new FlushConfig(flushGroups, flushInterval, d.retryMin(), d.retryMax(), d.writeTimeout(), d.memoryRetention());
+        return new FlushConfig(flushGroups, flushInterval, d.retryMin(), d.retryMax(), d.writeTimeout(), memoryRetention);
     }
 }

@@ -3,11 +3,13 @@ package dev.strata.node.http;
 import dev.strata.store.metrics.Counter;
 import dev.strata.store.metrics.Family;
 import dev.strata.store.metrics.Histogram;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -33,10 +35,12 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
 
     private static final class Pending {
         final boolean keepAlive;
+        final boolean head; // HEAD: answered as GET, headers only
         FullHttpResponse response; // null until the handler completes
 
-        Pending(boolean keepAlive) {
+        Pending(boolean keepAlive, boolean head) {
             this.keepAlive = keepAlive;
+            this.head = head;
         }
     }
 
@@ -50,7 +54,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         long start = System.nanoTime();
-        Pending slot = new Pending(HttpUtil.isKeepAlive(request));
+        Pending slot = new Pending(HttpUtil.isKeepAlive(request), HttpMethod.HEAD.equals(request.method()));
         pending.addLast(slot);
         String handler;
         CompletableFuture<FullHttpResponse> future;
@@ -114,6 +118,11 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
                 HttpUtil.setContentLength(r, r.content().readableBytes());
             }
             HttpUtil.setKeepAlive(r, p.keepAlive);
+            if (p.head) {
+                FullHttpResponse headersOnly = r.replace(Unpooled.EMPTY_BUFFER); // Content-Length stays the GET's
+                r.release();
+                r = headersOnly;
+            }
             if (ctx.channel().isActive()) {
                 ctx.write(r);
                 wrote = true;

@@ -11,8 +11,9 @@ import java.util.TreeSet;
 
 /**
  * Maps (method, path) to a {@link Route}. Exact paths win over prefixes; among prefixes the longest
- * wins. A path that matches with another method gives {@link Match.MethodNotAllowed} (405, with the
- * allowed methods), no match at all gives {@link Match.NotFound} (404). Immutable once built.
+ * wins. HEAD is answered by the GET route (the dispatcher drops the body). A path that matches
+ * with another method gives {@link Match.MethodNotAllowed} (405, with the allowed methods), no match
+ * at all gives {@link Match.NotFound} (404). Immutable once built.
  */
 public final class Router {
     private final Map<String, Map<HttpMethod, Route>> exact;
@@ -56,9 +57,11 @@ public final class Router {
             return new Match.NotFound();
         }
         Route r = routes.get(method);
+        if (r == null && HttpMethod.HEAD.equals(method)) r = routes.get(HttpMethod.GET);
         if (r == null) {
             Set<String> allowed = new TreeSet<>();
             routes.keySet().forEach(m -> allowed.add(m.name()));
+            if (allowed.contains("GET")) allowed.add("HEAD");
             return new Match.MethodNotAllowed(allowed);
         }
         return new Match.Found(r, pattern);

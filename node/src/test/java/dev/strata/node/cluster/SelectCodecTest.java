@@ -63,6 +63,26 @@ class SelectCodecTest {
     }
 
     @Test
+    void startTimestampsTravelInVersion2OnlyWhenPresent() {
+        Series plain = new Series(Labels.of("__name__", "a"), new long[] {1000, 2000}, new double[] {1, 2});
+        Series withStart = new Series(Labels.of("__name__", "b_total"), new long[] {1000, 2000, 3000}, new double[] {1, 2, 3},
+                new long[] {990, 0, 2999});
+        byte[] v1 = SelectCodec.encodeResponse(new SelectResponse(List.of(1), List.of(plain)));
+        assertEquals(1, v1[4]);
+        assertEquals(null, SelectCodec.decodeResponse(v1).series().get(0).startTimestamps());
+        byte[] v2 = SelectCodec.encodeResponse(new SelectResponse(List.of(1), List.of(plain, withStart)));
+        assertEquals(2, v2[4]);
+        SelectResponse back = SelectCodec.decodeResponse(v2);
+        assertEquals(null, back.series().get(0).startTimestamps());
+        assertArrayEquals(new long[] {990, 0, 2999}, back.series().get(1).startTimestamps());
+        assertArrayEquals(withStart.timestamps(), back.series().get(1).timestamps());
+        byte[] badFlag = v2.clone();
+        badFlag[badFlag.length - 5] = 7; // the second series' flag, before its deltas 10, 2000, 1 (1 + 2 + 1 bytes)
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(badFlag)).getMessage()
+                .contains("start timestamp flag 7"));
+    }
+
+    @Test
     void corruptInputIsATypedErrorNamingTheProblem() {
         byte[] good = SelectCodec.encodeResponse(new SelectResponse(List.of(2),
                 List.of(new Series(Labels.of("__name__", "x"), new long[] {1, 2}, new double[] {1, 2}))));

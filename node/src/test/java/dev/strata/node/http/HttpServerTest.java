@@ -118,6 +118,19 @@ class HttpServerTest {
     }
 
     @Test
+    void headIsAnsweredLikeGetWithoutABody() throws Exception {
+        HttpResponse<String> g = get("/-/healthy");
+        HttpResponse<String> h = client.send(HttpRequest.newBuilder(uri("/-/healthy")).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, h.statusCode());
+        assertEquals("", h.body());
+        assertEquals(String.valueOf(g.body().getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                h.headers().firstValue("content-length").orElse(""));
+        // The connection stays usable: the next response is not confused with a body.
+        assertEquals(g.body(), get("/-/healthy").body());
+    }
+
+    @Test
     void errorsAreJson() throws Exception {
         HttpResponse<String> r = get("/nope?x=1");
         assertEquals(404, r.statusCode());
@@ -126,8 +139,8 @@ class HttpServerTest {
 
         r = client.send(HttpRequest.newBuilder(uri("/-/healthy")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, r.statusCode());
-        assertEquals("GET", r.headers().firstValue("allow").orElse(""));
-        assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"method DELETE not allowed for /-/healthy; allowed: GET\"}",
+        assertEquals("GET, HEAD", r.headers().firstValue("allow").orElse(""));
+        assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"method DELETE not allowed for /-/healthy; allowed: GET, HEAD\"}",
                 r.body());
 
         r = get("/throws");

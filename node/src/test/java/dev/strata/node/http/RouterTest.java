@@ -33,8 +33,11 @@ class RouterTest {
     @Test
     void wrongMethodListsAllowedOnes() {
         Router r = Router.builder().getOrPost("/api/v1/query", a).build();
-        assertEquals(new Router.Match.MethodNotAllowed(Set.of("GET", "POST")), r.match(HttpMethod.DELETE, "/api/v1/query"));
+        assertEquals(new Router.Match.MethodNotAllowed(Set.of("GET", "HEAD", "POST")), r.match(HttpMethod.DELETE, "/api/v1/query"));
         assertSame(a, ((Router.Match.Found) r.match(HttpMethod.POST, "/api/v1/query")).route());
+        assertSame(a, ((Router.Match.Found) r.match(HttpMethod.HEAD, "/api/v1/query")).route(), "HEAD is served by GET");
+        Router postOnly = Router.builder().post("/api/v1/write", a).build();
+        assertEquals(new Router.Match.MethodNotAllowed(Set.of("POST")), postOnly.match(HttpMethod.HEAD, "/api/v1/write"));
     }
 
     @Test

@@ -1,7 +1,7 @@
 package dev.strata.query.api;
 
 import dev.strata.query.ast.Expr;
-import dev.strata.query.ast.Printer;
+import dev.strata.query.ast.Prettier;
 import dev.strata.query.ast.ValueType;
 import dev.strata.query.engine.Matrix;
 import dev.strata.query.engine.QueryException;
@@ -108,7 +108,7 @@ final class QueryEndpoints {
         } catch (ParseException e) {
             throw ApiException.invalidParam("query", e.getMessage());
         }
-        String text = Printer.print(expr);
+        String text = Prettier.pretty(expr);
         return ApiResult.of(w -> w.string(text));
     }
 

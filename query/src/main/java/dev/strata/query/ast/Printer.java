@@ -33,10 +33,7 @@ public final class Printer {
             modifiers(ms.selector().offset(), ms.selector().at(), sb);
         } else if (e instanceof SubqueryExpr sq) {
             write(sq.expr(), sb);
-            sb.append('[').append(durationOrExpr(sq.range())).append(':');
-            if (sq.step() != null) sb.append(durationOrExpr(sq.step()));
-            sb.append(']');
-            modifiers(sq.offset(), sq.at(), sb);
+            sb.append(subquerySuffix(sq));
         } else if (e instanceof ParenExpr p) {
             sb.append('(');
             write(p.expr(), sb);
@@ -46,34 +43,10 @@ public final class Printer {
             write(u.expr(), sb);
         } else if (e instanceof BinaryExpr b) {
             write(b.lhs(), sb);
-            sb.append(' ').append(b.op());
-            if (b.returnBool()) sb.append(" bool");
-            VectorMatching vm = b.matching();
-            if (vm != null) {
-                if (vm.on() || !vm.matchingLabels().isEmpty()) {
-                    sb.append(vm.on() ? " on (" : " ignoring (").append(String.join(", ", vm.matchingLabels())).append(')');
-                }
-                if (vm.card() == VectorMatching.Card.MANY_TO_ONE || vm.card() == VectorMatching.Card.ONE_TO_MANY) {
-                    sb.append(vm.card() == VectorMatching.Card.MANY_TO_ONE ? " group_left (" : " group_right (")
-                            .append(String.join(", ", vm.include())).append(')');
-                }
-                if (vm.fillLeft() != null && vm.fillRight() != null && vm.fillLeft().equals(vm.fillRight())) {
-                    sb.append(" fill (").append(formatFloat(vm.fillLeft())).append(')');
-                } else {
-                    if (vm.fillLeft() != null) sb.append(" fill_left (").append(formatFloat(vm.fillLeft())).append(')');
-                    if (vm.fillRight() != null) sb.append(" fill_right (").append(formatFloat(vm.fillRight())).append(')');
-                }
-            }
-            sb.append(' ');
+            sb.append(' ').append(operator(b)).append(' ');
             write(b.rhs(), sb);
         } else if (e instanceof AggregateExpr a) {
-            sb.append(a.op());
-            if (a.without()) {
-                sb.append(" without (").append(String.join(", ", a.grouping())).append(") ");
-            } else if (!a.grouping().isEmpty()) {
-                sb.append(" by (").append(String.join(", ", a.grouping())).append(") ");
-            }
-            sb.append('(');
+            sb.append(aggregation(a)).append('(');
             if (a.param() != null) {
                 write(a.param(), sb);
                 sb.append(", ");
@@ -90,6 +63,46 @@ public final class Printer {
         } else if (e instanceof StepInvariantExpr s) {
             write(s.expr(), sb);
         }
+    }
+
+    /** A binary expression's operator with {@code bool}, matching, grouping and fill modifiers: {@code / on (a) group_left (b)}. */
+    static String operator(BinaryExpr b) {
+        StringBuilder sb = new StringBuilder(b.op());
+        if (b.returnBool()) sb.append(" bool");
+        VectorMatching vm = b.matching();
+        if (vm != null) {
+            if (vm.on() || !vm.matchingLabels().isEmpty()) {
+                sb.append(vm.on() ? " on (" : " ignoring (").append(String.join(", ", vm.matchingLabels())).append(')');
+            }
+            if (vm.card() == VectorMatching.Card.MANY_TO_ONE || vm.card() == VectorMatching.Card.ONE_TO_MANY) {
+                sb.append(vm.card() == VectorMatching.Card.MANY_TO_ONE ? " group_left (" : " group_right (")
+                        .append(String.join(", ", vm.include())).append(')');
+            }
+            if (vm.fillLeft() != null && vm.fillRight() != null && vm.fillLeft().equals(vm.fillRight())) {
+                sb.append(" fill (").append(formatFloat(vm.fillLeft())).append(')');
+            } else {
+                if (vm.fillLeft() != null) sb.append(" fill_left (").append(formatFloat(vm.fillLeft())).append(')');
+                if (vm.fillRight() != null) sb.append(" fill_right (").append(formatFloat(vm.fillRight())).append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** An aggregation's operator and grouping, up to its opening parenthesis: {@code sum by (job) }. */
+    static String aggregation(AggregateExpr a) {
+        if (a.without()) return a.op() + " without (" + String.join(", ", a.grouping()) + ") ";
+        if (!a.grouping().isEmpty()) return a.op() + " by (" + String.join(", ", a.grouping()) + ") ";
+        return a.op();
+    }
+
+    /** What follows a subquery's inner expression: {@code [range:step]} and its modifiers. */
+    static String subquerySuffix(SubqueryExpr sq) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('[').append(durationOrExpr(sq.range())).append(':');
+        if (sq.step() != null) sb.append(durationOrExpr(sq.step()));
+        sb.append(']');
+        modifiers(sq.offset(), sq.at(), sb);
+        return sb.toString();
     }
 
     private static void selector(VectorSelector vs, StringBuilder sb) {

@@ -122,7 +122,7 @@ final class Evaluator {
         }
         if (u instanceof VectorSelector vs) {
             ctx.checkDeadline();
-            selectVector(vs, false, sink);
+            selectVector(vs, false, false, sink);
         } else if (u instanceof Call c && Functions.isRollup(c)) {
             ctx.checkDeadline();
             Functions.rollup(this, c, sink);
@@ -171,10 +171,15 @@ final class Evaluator {
         return ref;
     }
 
-    /** Instant vector selector, collected (see {@link #selectVector(VectorSelector, boolean, VectorSink)}). */
+    /** Instant vector selector, collected (see {@link #selectVector(VectorSelector, boolean, boolean, VectorSink)}). */
     List<StepSeries> selectVector(VectorSelector vs, boolean keepTimestamps) {
+        return selectVector(vs, keepTimestamps, false);
+    }
+
+    /** As {@link #selectVector(VectorSelector, boolean)}; {@code keepStarts} records start timestamps for start_timestamp(). */
+    List<StepSeries> selectVector(VectorSelector vs, boolean keepTimestamps, boolean keepStarts) {
         List<StepSeries> out = new ArrayList<>();
-        selectVector(vs, keepTimestamps, s -> out.add(s));
+        selectVector(vs, keepTimestamps, keepStarts, s -> out.add(s));
         return out;
     }
 
@@ -182,9 +187,10 @@ final class Evaluator {
      * Instant vector selector with lookback: each series' value at a step is its last sample at or
      * before the step's reference time, if newer than the lookback delta and not a staleness marker.
      * Series are read and handed to {@code sink} one at a time; {@code keepTimestamps} records the
-     * sample times for timestamp(). Counts one Prometheus sample per value produced.
+     * sample times for timestamp(), {@code keepStarts} their start timestamps for start_timestamp().
+     * Counts one Prometheus sample per value produced.
      */
-    void selectVector(VectorSelector vs, boolean keepTimestamps, VectorSink sink) {
+    void selectVector(VectorSelector vs, boolean keepTimestamps, boolean keepStarts, VectorSink sink) {
         long off = resolve(vs.offset());
         long lookback = opts.lookbackDeltaMs();
         boolean smoothed = vs.smoothed();
@@ -196,13 +202,14 @@ final class Evaluator {
         }
         StepSeries[] spare = new StepSeries[1];
         long[] produced = new long[1];
-        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, n) -> {
+        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, n) -> {
             ctx.checkDeadline();
             ctx.scanned += n;
             StepSeries o = spare[0];
             if (o == null) {
                 o = new StepSeries(labels, steps, false);
                 if (keepTimestamps) o.ts = new long[steps];
+                if (keepStarts) o.st = new long[steps];
             } else {
                 o.reset(labels, false);
             }
@@ -223,6 +230,7 @@ final class Evaluator {
                     o.v[i] = val;
                     o.has[i] = true;
                     if (keepTimestamps) o.ts[i] = t[j];
+                    if (keepStarts) o.st[i] = st == null ? 0 : st[j];
                     samples.add(i, 1);
                     count++;
                 }
@@ -293,7 +301,7 @@ final class Evaluator {
                         vv[k++] = s.v[i];
                     }
                 }
-                out.add(new RangeSeries(s.labels, t, vv, n, s.dropName));
+                out.add(new RangeSeries(s.labels, t, vv, null, n, s.dropName));
             }
             innerSamples = inner.samples.total();
         }

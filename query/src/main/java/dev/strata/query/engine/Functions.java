@@ -148,6 +148,8 @@ final class Functions {
             }
             case "timestamp":
                 return timestamp(ev, args.get(0));
+            case "start_timestamp":
+                return startTimestamp(ev, args.get(0));
             case "absent":
                 return absent(ev, args.get(0));
             case "absent_over_time":
@@ -215,6 +217,28 @@ final class Functions {
             StepSeries o = new StepSeries(s.labels, ev.steps, true);
             for (int i = 0; i < ev.steps; i++) {
                 if (s.has[i]) o.set(i, (fromSelector ? s.ts[i] : ev.stepTime(i)) / 1000.0);
+            }
+            out.add(o);
+        }
+        return out;
+    }
+
+    /**
+     * start_timestamp(v): the start timestamp (seconds, 0 when unknown) of each sample a plain vector
+     * selector picks. Any other argument has lost its start timestamps: empty result.
+     */
+    private static Object startTimestamp(Evaluator ev, Expr arg) {
+        Expr inner = unwrap(arg);
+        if (!(inner instanceof VectorSelector vs)) {
+            ev.evalVector(arg); // evaluated for its errors and limits; its samples carry no start timestamps
+            return List.of();
+        }
+        List<StepSeries> in = ev.selectVector(vs, false, true);
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            StepSeries o = new StepSeries(s.labels, ev.steps, true);
+            for (int i = 0; i < ev.steps; i++) {
+                if (s.has[i]) o.set(i, s.st[i] / 1000.0);
             }
             out.add(o);
         }
@@ -300,12 +324,24 @@ final class Functions {
         String checkedName;
     }
 
-    /** resetCounts[i] = number of drops v[j] < v[j-1] for j <= i, into a reused array. */
-    private static int[] resetCounts(double[] v, int n, RollupScratch scratch) {
+    /**
+     * resetCounts[i] = number of counter resets between j-1 and j for j <= i (value drops, or start
+     * timestamp resets, see {@link Rollups#isReset}), into a reused array.
+     */
+    private static int[] resetCounts(RangeSeries s, RollupScratch scratch) {
+        int n = s.n;
         if (scratch.resetCounts.length < n) scratch.resetCounts = new int[Math.max(n, 2 * scratch.resetCounts.length)];
         int[] r = scratch.resetCounts;
+        double[] v = s.v;
         if (n > 0) r[0] = 0;
-        for (int i = 1; i < n; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+        if (s.st == null) {
+            for (int i = 1; i < n; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+        } else {
+            for (int i = 1; i < n; i++) {
+                boolean reset = v[i] < v[i - 1] || StartTimestamps.isReset(s.st[i - 1], s.t[i - 1], s.st[i], s.t[i]);
+                r[i] = r[i - 1] + (reset ? 1 : 0);
+            }
+        }
         return r;
     }
 
@@ -377,8 +413,9 @@ final class Functions {
             int n = s.n;
             w.t = t;
             w.v = s.v;
+            w.st = s.st;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
-            w.resetCounts = counterFn ? resetCounts(s.v, n, scratch) : null;
+            w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
             w.nameChecked = w.metricName.equals(scratch.checkedName);
             cursor.reset();
             int count = 0;

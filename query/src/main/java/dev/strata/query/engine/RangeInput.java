@@ -54,16 +54,17 @@ final class RangeInput {
             for (RangeSeries s : materialized) c.accept(s);
             return;
         }
-        RangeSeries view = new RangeSeries(Labels.EMPTY, null, null, 0, false);
+        RangeSeries view = new RangeSeries(Labels.EMPTY, null, null, null, 0, false);
         long[][] ts = {new long[0]};
         double[][] vs = {new double[0]};
-        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, n) -> {
+        long[][] sts = {new long[0]};
+        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, st, n) -> {
             ev.ctx.checkDeadline();
             ev.ctx.scanned += n;
             int live = 0;
             for (int i = 0; i < n; i++) if (!Evaluator.isStale(v[i])) live++;
             if (live == n) {
-                c.accept(view.set(labels, t, v, n, false));
+                c.accept(view.set(labels, t, v, st, n, false));
                 return;
             }
             // Staleness markers end a series for range functions: drop them (into scratch arrays,
@@ -71,15 +72,17 @@ final class RangeInput {
             if (ts[0].length < live) {
                 ts[0] = new long[Math.max(live, 2 * ts[0].length)];
                 vs[0] = new double[ts[0].length];
+                sts[0] = new long[ts[0].length];
             }
             int k = 0;
             for (int i = 0; i < n; i++) {
                 if (!Evaluator.isStale(v[i])) {
                     ts[0][k] = t[i];
+                    if (st != null) sts[0][k] = st[i];
                     vs[0][k++] = v[i];
                 }
             }
-            c.accept(view.set(labels, ts[0], vs[0], live, false));
+            c.accept(view.set(labels, ts[0], vs[0], st == null ? null : sts[0], live, false));
         });
     }
 }

@@ -18,6 +18,11 @@ final class Rollups {
     static final class Window {
         long[] t;
         double[] v;
+        /**
+         * Start timestamps parallel to t (0 = unknown), or null: the one optional input through which
+         * rate, increase, irate and resets see counter restarts that values alone cannot show.
+         */
+        long[] st;
         int lo;
         int hi;
         long rangeStart;
@@ -29,7 +34,8 @@ final class Rollups {
         double result;
         String metricName;
         /**
-         * For counters: resetCounts[i] = number of drops v[j] < v[j-1] for j <= i over the whole series,
+         * For counters: resetCounts[i] = number of resets (drops v[j] < v[j-1], or start-timestamp
+         * resets) for j <= i over the whole series,
          * so a window without resets skips the correction loop. Null when not computed.
          */
         int[] resetCounts;
@@ -121,7 +127,7 @@ final class Rollups {
         });
         TABLE.put("resets", w -> {
             int c = 0;
-            for (int i = w.lo + 1; i < w.hi; i++) if (w.v[i] < w.v[i - 1]) c++;
+            for (int i = w.lo + 1; i < w.hi; i++) if (isReset(w, i)) c++;
             return set(w, c);
         });
         TABLE.put("rate", w -> extrapolated(w, true, true));
@@ -210,10 +216,23 @@ final class Rollups {
         return (m2 + cM2) / count;
     }
 
-    /** Prometheus's extrapolatedRate for rate/increase (counters) and delta (gauges). */
+    /** Whether the counter reset between samples i-1 and i: its value dropped, or its start timestamp says so. */
+    static boolean isReset(Window w, int i) {
+        return w.v[i] < w.v[i - 1] || (w.st != null && StartTimestamps.isReset(w.st[i - 1], w.t[i - 1], w.st[i], w.t[i]));
+    }
+
+    /**
+     * Prometheus's extrapolatedRate for rate/increase (counters) and delta (gauges). For counters with
+     * start timestamps, a start-timestamp reset counts as a reset, and when the first sample's start
+     * timestamp lies inside the window (and before the sample) the counter is taken to be 0 there
+     * instead of extrapolating to the left; then a single sample is enough.
+     */
     static boolean extrapolated(Window w, boolean counter, boolean isRate) {
         int n = w.n();
-        if (n < 2) return false;
+        long[] st = counter ? w.st : null;
+        if (st != null) warnOverlaps(w);
+        boolean zeroAtStart = st != null && StartTimestamps.startsInside(st[w.lo], w.t[w.lo], w.rangeStart);
+        if (n < 2 && !zeroAtStart) return false;
         // Prometheus checks the name of every series with output (checked here at its first result).
         if (counter && !w.nameChecked && w.metricName != null && !w.metricName.isEmpty()
                 && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
@@ -225,14 +244,23 @@ final class Rollups {
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
         if (counter && (w.resetCounts == null || w.resetCounts[w.hi - 1] != w.resetCounts[w.lo])) {
-            double prev = first;
             for (int i = w.lo + 1; i < w.hi; i++) {
-                double cur = w.v[i];
-                if (cur < prev) result += prev;
-                prev = cur;
+                if (isReset(w, i)) result += w.v[i - 1];
             }
         }
         long firstT = w.t[w.lo], lastT = w.t[w.hi - 1];
+        if (zeroAtStart) {
+            // The counter was 0 at the start timestamp: count the first value, no extrapolation to the left.
+            result += first;
+            double avgBetween = n > 1 ? (lastT - firstT) / 1000.0 / (n - 1) : 0;
+            double sampledInterval = (lastT - st[w.lo]) / 1000.0;
+            double durationToStart = 0;
+            double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
+            if (durationToEnd >= avgBetween * 1.1) durationToEnd = avgBetween / 2;
+            double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+            if (isRate) factor /= w.rangeMs / 1000.0;
+            return set(w, result * factor);
+        }
         Extrapolation x = w.extrapolation;
         x.update(firstT - w.rangeStart, w.rangeEnd - lastT, lastT - firstT, n, w.rangeMs);
         double factor = isRate ? x.rateFactor : x.factor;
@@ -245,6 +273,16 @@ final class Rollups {
             }
         }
         return set(w, result * factor);
+    }
+
+    /** Warns (once per query, annotations deduplicate) when a sample's start time overlaps the previous sample. */
+    private static void warnOverlaps(Window w) {
+        for (int i = w.lo + 1; i < w.hi; i++) {
+            if (StartTimestamps.overlaps(w.st[i - 1], w.t[i - 1], w.st[i])) {
+                w.annotations.warn(StartTimestamps.overlapWarning(w.metricName, w.position));
+                return;
+            }
+        }
     }
 
     /**
@@ -294,7 +332,7 @@ final class Rollups {
         if (w.n() < 2) return false;
         double last = w.v[w.hi - 1], prev = w.v[w.hi - 2];
         double r;
-        if (isRate && last < prev) r = last;
+        if (isRate && isReset(w, w.hi - 1)) r = last;
         else r = last - prev;
         if (isRate) {
             long dt = w.t[w.hi - 1] - w.t[w.hi - 2];

@@ -14,6 +14,8 @@ final class StepSeries {
     boolean dropName;
     /** Sample timestamps (ms) per step, kept only by selectors for timestamp(); null otherwise. */
     long[] ts;
+    /** Start timestamps (ms, 0 = unknown) of the samples per step, kept only for start_timestamp(); null otherwise. */
+    long[] st;
 
     StepSeries(Labels labels, int steps, boolean dropName) {
         this.labels = labels;

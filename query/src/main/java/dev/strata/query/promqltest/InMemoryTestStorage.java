@@ -9,6 +9,7 @@ public final class InMemoryTestStorage implements TestStorage {
     private final InMemoryQueryable q = new InMemoryQueryable();
 
     @Override public void append(Labels labels, long tsMs, double value) { q.append(labels, tsMs, value); }
+    @Override public void append(Labels labels, long tsMs, long startTsMs, double value) { q.append(labels, tsMs, startTsMs, value); }
     @Override public void clear() { q.clear(); }
     @Override public Queryable queryable() { return q; }
 }

@@ -34,9 +34,14 @@ public final class LocalShardsTestStorage implements TestStorage {
 
     @Override
     public void append(Labels labels, long tsMs, double value) {
+        append(labels, tsMs, 0, value);
+    }
+
+    @Override
+    public void append(Labels labels, long tsMs, long startTsMs, double value) {
         int id = index.addSeries(labels, tsMs);
         memory.createSeries(id, labels);
-        memory.append(id, tsMs, value);
+        memory.append(id, tsMs, startTsMs, value);
         index.updateLastSampleTime(id, tsMs);
     }
 

@@ -133,8 +133,19 @@ public final class PromqlTestRunner {
         // A later line for the same series and time overrides an earlier one (as in Prometheus's
         // harness); the store keeps the first write, so resolve duplicates before appending.
         Map<Labels, java.util.TreeMap<Long, Double>> samples = new java.util.LinkedHashMap<>();
+        // "name@st" lines: each sample's start timestamp as an offset from the sample's time.
+        Map<Labels, Map<Long, Long>> starts = new HashMap<>();
         for (SeriesSpec s : l.series()) {
-            if (s.startTimestamps()) continue; // start timestamps (@st) are not stored by Strata
+            if (s.startTimestamps()) {
+                Map<Long, Long> st = starts.computeIfAbsent(s.labels(), k -> new HashMap<>());
+                List<Long> offsets = SeriesSpec.expandOffsets(s.valuesText());
+                for (int i = 0; i < offsets.size(); i++) {
+                    if (offsets.get(i) == null) continue;
+                    long t = i * l.stepMs();
+                    st.put(t, t + offsets.get(i));
+                }
+                continue;
+            }
             List<SeriesSpec.Point> pts = SeriesSpec.expand(s.valuesText());
             boolean hist = false;
             for (int i = 0; i < pts.size(); i++) {
@@ -149,7 +160,10 @@ public final class PromqlTestRunner {
             if (hist) histogramSeries.add(s.labels());
             if (l.withNhcb()) addNhcbNames(s, histogramSeries);
         }
-        samples.forEach((labels, points) -> points.forEach((t, v) -> storage.append(labels, t, v)));
+        samples.forEach((labels, points) -> {
+            Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
+            points.forEach((t, v) -> storage.append(labels, t, st.getOrDefault(t, 0L), v));
+        });
     }
 
     /** load_with_nhcb also makes native histograms named without the classic suffixes. */

@@ -1,5 +1,6 @@
 package dev.strata.query.promqltest;
 
+import dev.strata.query.parser.Durations;
 import dev.strata.query.parser.ParseException;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
@@ -153,6 +154,50 @@ record SeriesSpec(Labels labels, String valuesText, boolean startTimestamps) {
             out.add(new Point(false, false, number(tok)));
         }
         return out;
+    }
+
+    /**
+     * Expands an {@code @st} line: each sample's start timestamp as a signed duration offset from
+     * the sample's time, in the values notation ({@code -30s-1mx2}, {@code 0-1mx4}, {@code +1m},
+     * {@code _}). A missing offset is null.
+     */
+    static List<Long> expandOffsets(String text) {
+        List<Long> out = new ArrayList<>();
+        for (String tok : tokens(text)) {
+            if (tok.equals("_")) {
+                out.add(null);
+                continue;
+            }
+            if (tok.startsWith("_x")) {
+                int n = Integer.parseInt(tok.substring(2));
+                for (int k = 0; k < n; k++) out.add(null);
+                continue;
+            }
+            int xi = tok.lastIndexOf('x');
+            int reps = 0;
+            String base = tok;
+            if (xi > 0 && xi < tok.length() - 1 && tok.substring(xi + 1).chars().allMatch(Character::isDigit)) {
+                reps = Integer.parseInt(tok.substring(xi + 1));
+                base = tok.substring(0, xi);
+            }
+            int op = -1;
+            for (int k = 1; k < base.length(); k++) {
+                if (base.charAt(k) == '+' || base.charAt(k) == '-') {
+                    op = k;
+                    break;
+                }
+            }
+            long start = signedDuration(op < 0 ? base : base.substring(0, op));
+            long step = op < 0 ? 0 : signedDuration(base.substring(op));
+            for (int k = 0; k <= reps; k++) out.add(start + k * step);
+        }
+        return out;
+    }
+
+    private static long signedDuration(String s) {
+        if (s.startsWith("-")) return -Durations.parseMs(s.substring(1));
+        if (s.startsWith("+")) return Durations.parseMs(s.substring(1));
+        return Durations.parseMs(s);
     }
 
     /** Splits on whitespace, keeping {{ ... }} groups together. */

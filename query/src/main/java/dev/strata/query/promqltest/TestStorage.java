@@ -7,6 +7,9 @@ import dev.strata.store.model.Labels;
 public interface TestStorage {
     void append(Labels labels, long tsMs, double value);
 
+    /** Appends a sample with its start timestamp ({@code startTsMs} 0 = unknown). */
+    void append(Labels labels, long tsMs, long startTsMs, double value);
+
     void clear();
 
     Queryable queryable();

@@ -17,27 +17,34 @@ public final class InMemoryQueryable implements Queryable {
     private static final class Buf {
         long[] t = new long[8];
         double[] v = new double[8];
+        /** Start timestamps parallel to t, allocated at the first known one (0 = unknown). */
+        long[] st;
         int n;
 
-        void add(long ts, double val) {
+        void add(long ts, long startTs, double val) {
+            if (startTs != 0 && st == null) st = new long[t.length];
             if (n > 0 && ts <= t[n - 1]) {
                 int i = Arrays.binarySearch(t, 0, n, ts);
                 if (i >= 0) {
                     v[i] = val;
+                    if (st != null) st[i] = startTs;
                     return;
                 }
                 int at = -i - 1;
                 grow();
                 System.arraycopy(t, at, t, at + 1, n - at);
                 System.arraycopy(v, at, v, at + 1, n - at);
+                if (st != null) System.arraycopy(st, at, st, at + 1, n - at);
                 t[at] = ts;
                 v[at] = val;
+                if (st != null) st[at] = startTs;
                 n++;
                 return;
             }
             grow();
             t[n] = ts;
             v[n] = val;
+            if (st != null) st[n] = startTs;
             n++;
         }
 
@@ -45,6 +52,7 @@ public final class InMemoryQueryable implements Queryable {
             if (n == t.length) {
                 t = Arrays.copyOf(t, n * 2);
                 v = Arrays.copyOf(v, n * 2);
+                if (st != null) st = Arrays.copyOf(st, n * 2);
             }
         }
     }
@@ -52,7 +60,12 @@ public final class InMemoryQueryable implements Queryable {
     private final TreeMap<Labels, Buf> series = new TreeMap<>();
 
     public synchronized void append(Labels labels, long ts, double value) {
-        series.computeIfAbsent(labels, l -> new Buf()).add(ts, value);
+        append(labels, ts, 0, value);
+    }
+
+    /** Appends a sample with its start timestamp ({@code startTs} 0 = unknown). */
+    public synchronized void append(Labels labels, long ts, long startTs, double value) {
+        series.computeIfAbsent(labels, l -> new Buf()).add(ts, startTs, value);
     }
 
     public synchronized void clear() {
@@ -77,7 +90,8 @@ public final class InMemoryQueryable implements Queryable {
             int hi = lowerBound(b.t, b.n, maxT == Long.MAX_VALUE ? maxT : maxT + 1);
             if (maxT == Long.MAX_VALUE) hi = b.n;
             if (hi <= lo) continue;
-            out.add(new Series(l, Arrays.copyOfRange(b.t, lo, hi), Arrays.copyOfRange(b.v, lo, hi)));
+            long[] st = b.st == null ? null : Arrays.copyOfRange(b.st, lo, hi);
+            out.add(new Series(l, Arrays.copyOfRange(b.t, lo, hi), Arrays.copyOfRange(b.v, lo, hi), st));
         }
         return out;
     }

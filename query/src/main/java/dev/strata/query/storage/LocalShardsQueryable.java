@@ -47,8 +47,8 @@ public final class LocalShardsQueryable implements Queryable {
     @Override
     public List<Series> select(List<Matcher> matchers, long minT, long maxT) {
         List<Series> out = new ArrayList<>();
-        select(matchers, minT, maxT, (labels, ts, vs, n) ->
-                out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n))));
+        select(matchers, minT, maxT, (labels, ts, vs, sts, n) -> out.add(new Series(labels, Arrays.copyOf(ts, n),
+                Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n))));
         return out;
     }
 
@@ -69,6 +69,7 @@ public final class LocalShardsQueryable implements Queryable {
         PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
         long[] ts = new long[1024];
         double[] vs = new double[1024];
+        long[] sts = new long[1024];
         for (Ref r : refs) {
             SampleIterator si = iterator(r.shard(), r.id(), minT, maxT, budget);
             int n = 0;
@@ -76,12 +77,17 @@ public final class LocalShardsQueryable implements Queryable {
                 if (n == ts.length) {
                     ts = Arrays.copyOf(ts, n * 2);
                     vs = Arrays.copyOf(vs, n * 2);
+                    sts = Arrays.copyOf(sts, n * 2);
                 }
-                int k = si.next(ts, vs, n);
+                int k = si.next(ts, vs, sts, n);
                 if (k == 0) break;
                 n += k;
             }
-            if (n > 0) visitor.visit(r.labels(), ts, vs, n);
+            if (n == 0) continue;
+            // Start timestamps are rare: hand them over only when the series has a known one.
+            boolean anySt = false;
+            for (int i = 0; i < n && !anySt; i++) anySt = sts[i] != 0;
+            visitor.visit(r.labels(), ts, vs, anySt ? sts : null, n);
         }
     }
 

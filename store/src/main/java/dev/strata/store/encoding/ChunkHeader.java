@@ -2,9 +2,22 @@ package dev.strata.store.encoding;
 
 /**
  * The parsed fixed part of a chunk. {@code payloadOffset} is the absolute offset of the payload in
- * the array the header was read from.
+ * the array the header was read from. {@code stCodec} is 0 when the chunk has no start-timestamp
+ * column; otherwise the column's codec id, its first and last value and its byte length at the end
+ * of the payload ({@code stBytes}).
  */
-public record ChunkHeader(int timestampCodec, int valueCodec, int count, long firstTimestamp, long lastTimestamp, int payloadOffset) {
+public record ChunkHeader(int timestampCodec, int valueCodec, int count, long firstTimestamp, long lastTimestamp, int payloadOffset,
+                          int stCodec, long stFirst, long stLast, int stBytes) {
+
+    /** A header without a start-timestamp column. */
+    public ChunkHeader(int timestampCodec, int valueCodec, int count, long firstTimestamp, long lastTimestamp, int payloadOffset) {
+        this(timestampCodec, valueCodec, count, firstTimestamp, lastTimestamp, payloadOffset, 0, 0, 0, 0);
+    }
+
+    /** Whether the chunk carries per-sample start timestamps. */
+    public boolean hasStartTimestamps() {
+        return stCodec != 0;
+    }
 
     /** Parses and sanity-checks the header (not the checksum) of the chunk at chunk[off, off+len). */
     public static ChunkHeader read(byte[] chunk, int off, int len) {
@@ -23,7 +36,22 @@ public record ChunkHeader(int timestampCodec, int valueCodec, int count, long fi
         long span = uvarint(chunk, pos, end, "timestamp span");
         if (count < 1 || count > ChunkFormat.MAX_SAMPLES) throw new CorruptChunkException("bad sample count " + count);
         if (span < 0 || span < count - 1) throw new CorruptChunkException("timestamp span " + span + " ms cannot hold " + count + " increasing timestamps");
-        return new ChunkHeader(codecs >>> 4, codecs & 15, (int) count, first, first + span, (int) pos[0]);
+        if ((codecs & ChunkFormat.ST_FLAG) == 0) {
+            return new ChunkHeader(codecs >>> 4, codecs & 15, (int) count, first, first + span, (int) pos[0]);
+        }
+        int p = (int) pos[0];
+        if (p >= end) throw new CorruptChunkException("truncated header: start timestamp codec runs past the payload end");
+        int stCodec = chunk[p] & 0xFF;
+        if (stCodec == 0) throw new CorruptChunkException("start timestamp column flagged but codec id is 0");
+        pos[0] = p + 1;
+        long stFirst = Zigzag.decode(uvarint(chunk, pos, end, "first start timestamp"));
+        long stLast = stFirst + Zigzag.decode(uvarint(chunk, pos, end, "start timestamp span"));
+        long stBytes = uvarint(chunk, pos, end, "start timestamp column length");
+        if (stBytes > end - pos[0]) {
+            throw new CorruptChunkException("start timestamp column of " + stBytes + " bytes longer than the " + (end - pos[0]) + "-byte payload");
+        }
+        return new ChunkHeader((codecs & ~ChunkFormat.ST_FLAG) >>> 4, codecs & 15, (int) count, first, first + span, (int) pos[0],
+                stCodec, stFirst, stLast, (int) stBytes);
     }
 
     private static long uvarint(byte[] b, long[] pos, int end, String what) {

@@ -12,6 +12,7 @@ public final class ChunkReader {
     private final ValueCodec[] valueCodecs = new ValueCodec[16];
     private final BitReader bits = new BitReader();
     private final CRC32C crc = new CRC32C();
+    private final StartTimestampColumn stColumn = new StartTimestampColumn();
 
     public ChunkReader() {
         for (int id = 0; id < 16; id++) {
@@ -55,7 +56,7 @@ public final class ChunkReader {
         if (tc == null) throw new CorruptChunkException("unknown timestamp codec id " + h.timestampCodec());
         ValueCodec vc = valueCodecs[h.valueCodec()];
         if (vc == null) throw new CorruptChunkException("unknown value codec id " + h.valueCodec());
-        int payloadEnd = off + len - 4;
+        int payloadEnd = off + len - 4 - h.stBytes(); // the start-timestamp column, if any, is last
         int payloadLen = payloadEnd - h.payloadOffset();
         bits.reset(chunk, h.payloadOffset(), payloadLen);
         boolean increasing = true;
@@ -81,6 +82,26 @@ public final class ChunkReader {
             throw new CorruptChunkException("payload has " + (payloadEnd - bits.bytePosition()) + " trailing bytes after " + n + " samples");
         }
         return n;
+    }
+
+    /**
+     * Decodes the chunk's start timestamps (checksum verified, header parsed) into dst[0..count) and
+     * returns true; returns false, leaving dst alone, when the chunk has no start-timestamp column.
+     */
+    public boolean decodeStartTimestamps(byte[] chunk, int off, int len, ChunkHeader h, long[] dst) {
+        if (!h.hasStartTimestamps()) return false;
+        int n = h.count();
+        if (dst.length < n) throw new IllegalArgumentException("destination array holds " + dst.length + " < " + n + " start timestamps");
+        int end = off + len - 4;
+        int from = end - h.stBytes();
+        bits.reset(chunk, from, h.stBytes());
+        stColumn.decode(h.stCodec(), bits, h.stFirst(), h.stLast(), n, dst);
+        if (bits.overrun()) throw new CorruptChunkException("cannot decode " + n + " start timestamps from " + h.stBytes() + " bytes");
+        bits.alignToByte();
+        if (bits.bytePosition() != end) {
+            throw new CorruptChunkException("start timestamp column has " + (end - bits.bytePosition()) + " trailing bytes after " + n + " values");
+        }
+        return true;
     }
 
     private static CorruptChunkException tooShort(int n, int payloadLen, String codec) {

@@ -16,6 +16,8 @@ public final class ChunkWriter {
     private final ByteArrayBuilder tsBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder valBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder bestBuf = new ByteArrayBuilder();
+    private final ByteArrayBuilder stBuf = new ByteArrayBuilder();
+    private final StartTimestampColumn stColumn = new StartTimestampColumn();
     private final BitWriter bits = new BitWriter();
     private final CRC32C crc = new CRC32C();
     private int lastValueCodec;
@@ -31,6 +33,20 @@ public final class ChunkWriter {
      * returns -1 (writing nothing) when {@code forced} cannot represent the values.
      */
     public int write(long[] timestamps, double[] values, int count, ValueCodec forced, ByteArrayBuilder out) {
+        return write(timestamps, null, values, count, forced, out);
+    }
+
+    /**
+     * As {@link #write(long[], double[], int, ByteArrayBuilder)} with per-sample start timestamps
+     * ({@code startTimestamps} parallel to timestamps, 0 = unknown; null = none). When none of the
+     * first {@code count} is known the chunk is written without a start-timestamp column, identical
+     * to {@link #write(long[], double[], int, ByteArrayBuilder)}'s.
+     */
+    public int write(long[] timestamps, long[] startTimestamps, double[] values, int count, ByteArrayBuilder out) {
+        return write(timestamps, startTimestamps, values, count, null, out);
+    }
+
+    private int write(long[] timestamps, long[] startTimestamps, double[] values, int count, ValueCodec forced, ByteArrayBuilder out) {
         if (count < 1 || count > ChunkFormat.MAX_SAMPLES) throw new IllegalArgumentException("chunk sample count " + count + " outside [1, " + ChunkFormat.MAX_SAMPLES + "]");
         for (int i = 1; i < count; i++) {
             if (timestamps[i] <= timestamps[i - 1]) {
@@ -68,15 +84,30 @@ public final class ChunkWriter {
             if (best == null) throw new IllegalStateException("no value codec accepted the chunk; " + xor.name() + " always should");
         }
 
+        boolean withSt = StartTimestampColumn.anyKnown(startTimestamps, count);
+        int stCodec = 0;
+        if (withSt) {
+            stBuf.reset();
+            stCodec = stColumn.encode(startTimestamps, count, bits.reset(stBuf));
+            bits.finish();
+        }
+
         int start = out.length();
         out.append(ChunkFormat.MAGIC);
         out.append(ChunkFormat.VERSION);
-        out.append((ts.id() << 4) | best.id());
+        out.append((withSt ? ChunkFormat.ST_FLAG : 0) | (ts.id() << 4) | best.id());
         out.appendUVarint(count);
         out.appendUVarint(Zigzag.encode(timestamps[0]));
         out.appendUVarint(timestamps[count - 1] - timestamps[0]);
+        if (withSt) {
+            out.append(stCodec);
+            out.appendUVarint(Zigzag.encode(startTimestamps[0]));
+            out.appendUVarint(Zigzag.encode(startTimestamps[count - 1] - startTimestamps[0]));
+            out.appendUVarint(stBuf.length());
+        }
         out.append(tsBuf);
         out.append(bestBuf);
+        if (withSt) out.append(stBuf);
         crc.reset();
         crc.update(out.array(), start, out.length() - start);
         out.appendInt((int) crc.getValue());

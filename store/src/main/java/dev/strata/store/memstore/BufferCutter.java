@@ -16,7 +16,8 @@ import java.util.List;
 final class BufferCutter {
     private BufferCutter() {}
 
-    static List<SealedChunk> cut(long[] ts, double[] vals, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch) {
+    /** {@code sts}: start timestamps parallel to ts (0 = unknown), or null. */
+    static List<SealedChunk> cut(long[] ts, long[] sts, double[] vals, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch) {
         List<SealedChunk> out = new ArrayList<>(2);
         int n = ts.length;
         int max = o.maxSamplesPerChunk();
@@ -28,7 +29,12 @@ final class BufferCutter {
             long[] t = i == 0 && j == n ? ts : Arrays.copyOfRange(ts, i, j);
             double[] v = i == 0 && j == n ? vals : Arrays.copyOfRange(vals, i, j);
             scratch.reset();
-            writer.write(t, v, j - i, scratch);
+            if (sts == null) {
+                writer.write(t, v, j - i, scratch);
+            } else {
+                long[] st = i == 0 && j == n ? sts : Arrays.copyOfRange(sts, i, j);
+                writer.write(t, st, v, j - i, scratch);
+            }
             out.add(new SealedChunk(scratch.toByteArray(), t[0], t[j - i - 1], j - i));
             i = j;
         }

@@ -45,6 +45,7 @@ public final class MemShard {
     private long nextSweepAt = Long.MAX_VALUE;
     private long lastEvictPersistEvents = -1;
     private long lastEvictDataT = Long.MIN_VALUE;
+    private volatile Reclaimable reclaimable;
     // Counters: written by the writer thread, read racily by metrics.
     private long appended, duplicates, conflicts, tooOld, unknownSeries, evictedSeries, alreadyPersisted;
 
@@ -113,6 +114,30 @@ public final class MemShard {
             r = s.append(timestampMs, value, options, usedBytes);
             if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
         }
+        return count(r, timestampMs);
+    }
+
+    /**
+     * Appends one sample with its start timestamp (ms since the epoch when the counter it belongs
+     * to started from zero; 0 = unknown, the same as {@link #append(int, long, double)}). The start
+     * timestamp is kept per sample, in the chunk's optional start-timestamp column. A duplicate
+     * (same timestamp and value) keeps the first write's start timestamp. Writer thread only.
+     */
+    public AppendResult append(int seriesId, long timestampMs, long startTimestampMs, double value) {
+        SeriesState s = state(seriesId);
+        if (s == null) {
+            unknownSeries++;
+            return AppendResult.UNKNOWN_SERIES;
+        }
+        AppendResult r;
+        synchronized (s) {
+            r = s.append(timestampMs, startTimestampMs, value, options, usedBytes);
+            if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
+        }
+        return count(r, timestampMs);
+    }
+
+    private AppendResult count(AppendResult r, long timestampMs) {
         switch (r) {
             case APPENDED -> {
                 appended++;
@@ -231,7 +256,7 @@ public final class MemShard {
             copy = s.flushCopy();
         }
         List<SealedChunk> bufferChunks = copy.bufTs() == null ? List.of()
-                : BufferCutter.cut(copy.bufTs(), copy.bufVals(), options, encoder, buffer);
+                : BufferCutter.cut(copy.bufTs(), copy.bufSts(), copy.bufVals(), options, encoder, buffer);
         if (copy.sealed().length == 0 && bufferChunks.isEmpty()) return FlushSnapshot.EMPTY;
         List<FlushSnapshot.VersionedChunk> sealed = new ArrayList<>(copy.sealed().length);
         for (SealedChunk c : copy.sealed()) sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy)));
@@ -330,14 +355,56 @@ public final class MemShard {
         return usedBytes.get() > options.memoryBudgetBytes();
     }
 
-    /** Evicts down to 90% of the budget; skipped if nothing could have become evictable since the last attempt. */
+    /**
+     * Memory held for this shard outside its series (chunks paged in from storage) that the budget
+     * also covers. It may only take what leaves the shard under 90% of its budget, so it never causes
+     * eviction of series data or back-pressure; and it is given back first when the shard runs short.
+     */
+    public interface Reclaimable {
+        /** Frees about {@code bytes} (calling {@link #unreserve}); returns what was freed. */
+        long reclaim(long bytes);
+    }
+
+    /** Registers the one {@link Reclaimable} of this shard (replacing an earlier one). */
+    public void setReclaimable(Reclaimable r) {
+        this.reclaimable = r;
+    }
+
+    /**
+     * Charges {@code bytes} of {@link Reclaimable} memory to the budget if that leaves usage at or
+     * under 90% of it; false (and nothing charged) otherwise. Any thread.
+     */
+    public boolean reserve(long bytes) {
+        long limit = options.memoryBudgetBytes() / 10 * 9;
+        while (true) {
+            long used = usedBytes.get();
+            if (used + bytes > limit) return false;
+            if (usedBytes.compareAndSet(used, used + bytes)) return true;
+        }
+    }
+
+    /** Gives back bytes charged by {@link #reserve}. Any thread. */
+    public void unreserve(long bytes) {
+        release(bytes);
+    }
+
+    /**
+     * Evicts down to 90% of the budget: reclaimable memory first, then (skipped if nothing could have
+     * become evictable since the last attempt) idle series and persisted chunks.
+     */
     private void maybeEvict() {
+        Reclaimable r = reclaimable;
+        long target = options.memoryBudgetBytes() / 10 * 9;
+        if (r != null && usedBytes.get() > target) {
+            r.reclaim(usedBytes.get() - target);
+            if (usedBytes.get() <= options.memoryBudgetBytes()) return;
+        }
         long events = persistEvents.get();
         boolean idleMayHaveChanged = maxDataT - lastEvictDataT >= options.idleSeriesMs() / 16;
         if (events == lastEvictPersistEvents && !idleMayHaveChanged) return;
         lastEvictPersistEvents = events;
         lastEvictDataT = maxDataT;
-        Evictor.evict(this, options.memoryBudgetBytes() / 10 * 9);
+        Evictor.evict(this, target);
     }
 
     /** Bytes accounted against the budget. */

@@ -3,12 +3,14 @@ package dev.strata.store.memstore;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.encoding.ChunkHeader;
 import dev.strata.store.encoding.ChunkReader;
+import java.util.Arrays;
 
 /**
  * Reads one series' sealed chunks and then its write-buffer snapshot, within [minT, maxT]. Chunks
- * are decoded one at a time into scratch arrays, or, by the bulk {@link #next(long[], double[], int)}
- * into an empty destination, straight into the caller's arrays. All sealed samples are older than all
- * buffered ones (see {@link SeriesState}), so concatenation is the merge.
+ * are decoded one at a time into scratch arrays, or, by the bulk
+ * {@link #next(long[], double[], long[], int)} into an empty destination, straight into the caller's
+ * arrays. All sealed samples are older than all buffered ones (see {@link SeriesState}), so
+ * concatenation is the merge.
  */
 final class SeriesIterator implements SampleIterator {
     /**
@@ -20,24 +22,31 @@ final class SeriesIterator implements SampleIterator {
     private final SealedChunk[] chunks;
     private final long[] bufTs;
     private final double[] bufVals;
+    private final long[] bufSts;
     private final long minT;
     private final long maxT;
     private int nextChunk;
     private boolean bufferDone;
-    /** The current block: samples [nextIdx, end) of ts/vals are still to be returned; cur is the current one. */
+    /**
+     * The current block: samples [nextIdx, end) of ts/vals are still to be returned, cur is the
+     * current one; sts holds the block's start timestamps, or is null when it has none (all unknown).
+     */
     private long[] ts;
     private double[] vals;
+    private long[] sts;
     private int cur = -1;
     private int nextIdx;
     private int end;
-    /** Decode scratch, allocated on the first chunk decoded into this iterator. */
+    /** Decode scratch, allocated on the first chunk decoded into this iterator's own arrays. */
     private long[] scratchTs;
     private double[] scratchVals;
+    private long[] scratchSts;
 
     SeriesIterator(SeriesState.Snapshot s, long minT, long maxT) {
         this.chunks = s.chunks();
         this.bufTs = s.bufTs();
         this.bufVals = s.bufVals();
+        this.bufSts = s.bufSts();
         this.minT = minT;
         this.maxT = maxT;
     }
@@ -52,8 +61,9 @@ final class SeriesIterator implements SampleIterator {
     }
 
     @Override
-    public int next(long[] timestamps, double[] values, int off) {
+    public int next(long[] timestamps, double[] values, long[] startTimestamps, int off) {
         int room = Math.min(timestamps.length, values.length) - off;
+        if (startTimestamps != null) room = Math.min(room, startTimestamps.length - off);
         if (room <= 0) throw new IllegalArgumentException("no room for samples at offset " + off);
         while (nextIdx >= end) {
             if (off == 0) {
@@ -61,7 +71,7 @@ final class SeriesIterator implements SampleIterator {
                 SealedChunk c = nextChunkInRange();
                 if (c != null) {
                     if (c.count() <= room) {
-                        int n = decodeInRange(c, timestamps, values);
+                        int n = decodeInRange(c, timestamps, values, startTimestamps);
                         if (n > 0) {
                             cur = -1;
                             return n;
@@ -77,6 +87,10 @@ final class SeriesIterator implements SampleIterator {
         int k = Math.min(end - nextIdx, room);
         System.arraycopy(ts, nextIdx, timestamps, off, k);
         System.arraycopy(vals, nextIdx, values, off, k);
+        if (startTimestamps != null) {
+            if (sts != null) System.arraycopy(sts, nextIdx, startTimestamps, off, k);
+            else Arrays.fill(startTimestamps, off, off + k, 0);
+        }
         nextIdx += k;
         cur = nextIdx - 1;
         return k;
@@ -102,6 +116,7 @@ final class SeriesIterator implements SampleIterator {
         bufferDone = true;
         ts = bufTs;
         vals = bufVals;
+        sts = bufSts;
         nextIdx = 0;
         end = bufTs.length;
         return true;
@@ -111,10 +126,20 @@ final class SeriesIterator implements SampleIterator {
         if (scratchTs == null || scratchTs.length < c.count()) {
             scratchTs = new long[c.count()];
             scratchVals = new double[c.count()];
+            scratchSts = null;
         }
         ts = scratchTs;
         vals = scratchVals;
-        int n = decode(c, ts, vals);
+        ChunkReader reader = READERS.get();
+        byte[] b = c.bytes();
+        ChunkHeader h = header(reader, b);
+        int n = reader.decode(b, 0, b.length, h, ts, vals);
+        sts = null;
+        if (h.hasStartTimestamps()) {
+            if (scratchSts == null) scratchSts = new long[scratchTs.length];
+            reader.decodeStartTimestamps(b, 0, b.length, h, scratchSts);
+            sts = scratchSts;
+        }
         int from = 0;
         while (from < n && ts[from] < minT) from++;
         int to = n;
@@ -123,9 +148,16 @@ final class SeriesIterator implements SampleIterator {
         end = to;
     }
 
-    /** Decodes {@code c} into the arrays and keeps only its samples in [minT, maxT], moved to the front. */
-    private int decodeInRange(SealedChunk c, long[] t, double[] v) {
-        int n = decode(c, t, v);
+    /**
+     * Decodes {@code c} into the arrays (start timestamps too when {@code st} is not null, 0 where the
+     * chunk has none) and keeps only its samples in [minT, maxT], moved to the front.
+     */
+    private int decodeInRange(SealedChunk c, long[] t, double[] v, long[] st) {
+        ChunkReader reader = READERS.get();
+        byte[] b = c.bytes();
+        ChunkHeader h = header(reader, b);
+        int n = reader.decode(b, 0, b.length, h, t, v);
+        if (st != null && !reader.decodeStartTimestamps(b, 0, b.length, h, st)) Arrays.fill(st, 0, n, 0);
         int from = 0;
         while (from < n && t[from] < minT) from++;
         int to = n;
@@ -133,16 +165,14 @@ final class SeriesIterator implements SampleIterator {
         if (from > 0) {
             System.arraycopy(t, from, t, 0, to - from);
             System.arraycopy(v, from, v, 0, to - from);
+            if (st != null) System.arraycopy(st, from, st, 0, to - from);
         }
         return to - from;
     }
 
-    private static int decode(SealedChunk c, long[] t, double[] v) {
-        ChunkReader reader = READERS.get();
-        byte[] b = c.bytes();
+    private static ChunkHeader header(ChunkReader reader, byte[] b) {
         reader.verifyChecksum(b, 0, b.length);
-        ChunkHeader h = ChunkHeader.read(b, 0, b.length);
-        return reader.decode(b, 0, b.length, h, t, v);
+        return ChunkHeader.read(b, 0, b.length);
     }
 
     @Override
@@ -153,5 +183,10 @@ final class SeriesIterator implements SampleIterator {
     @Override
     public double value() {
         return vals[cur];
+    }
+
+    @Override
+    public long startTimestamp() {
+        return sts == null ? 0 : sts[cur];
     }
 }

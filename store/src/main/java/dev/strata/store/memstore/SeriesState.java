@@ -29,6 +29,11 @@ final class SeriesState {
     final Labels labels;
     private long[] ts;
     private double[] vals;
+    /**
+     * Start timestamps parallel to ts (0 = unknown), or null: allocated at the series' first known
+     * start timestamp and dropped when the buffer empties, so series without them pay nothing.
+     */
+    private long[] sts;
     private int size;
     long maxT = Long.MIN_VALUE;
     long lastSealedT = Long.MIN_VALUE;
@@ -61,13 +66,20 @@ final class SeriesState {
 
     /** Caller holds the monitor. */
     AppendResult append(long t, double v, MemShardOptions o, AtomicLong meter) {
+        return append(t, 0, v, o, meter);
+    }
+
+    /** Appends with a start timestamp ({@code st} 0 = unknown). Caller holds the monitor. */
+    AppendResult append(long t, long st, double v, MemShardOptions o, AtomicLong meter) {
         long outOfOrderWindowMs = o.outOfOrderWindowMs();
         if (t <= evictedUpToT) return AppendResult.ALREADY_PERSISTED;
         if (size == 0 || t > ts[size - 1]) {
             if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
             if (ts == null || size == ts.length) grow(meter);
+            if (st != 0 && sts == null) allocateStartTimestamps(meter);
             ts[size] = t;
             vals[size] = v;
+            if (sts != null) sts[size] = st;
             if (size++ == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
             if (t > maxT) maxT = t;
             return AppendResult.APPENDED;
@@ -79,10 +91,15 @@ final class SeriesState {
         if (t <= lastSealedT || t < maxT - outOfOrderWindowMs) return AppendResult.OUT_OF_ORDER_TOO_OLD;
         int at = -i - 1;
         if (size == ts.length) grow(meter);
+        if (st != 0 && sts == null) allocateStartTimestamps(meter);
         System.arraycopy(ts, at, ts, at + 1, size - at);
         System.arraycopy(vals, at, vals, at + 1, size - at);
         ts[at] = t;
         vals[at] = v;
+        if (sts != null) {
+            System.arraycopy(sts, at, sts, at + 1, size - at);
+            sts[at] = st;
+        }
         size++;
         if (at == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
         return AppendResult.APPENDED;
@@ -93,6 +110,16 @@ final class SeriesState {
         meter.addAndGet(16L * (cap - (ts == null ? 0 : ts.length)));
         ts = ts == null ? new long[cap] : Arrays.copyOf(ts, cap);
         vals = vals == null ? new double[cap] : Arrays.copyOf(vals, cap);
+        if (sts != null) {
+            meter.addAndGet(8L * (cap - sts.length));
+            sts = Arrays.copyOf(sts, cap);
+        }
+    }
+
+    /** The buffer's first known start timestamp: earlier buffered samples get 0 (unknown). */
+    private void allocateStartTimestamps(AtomicLong meter) {
+        sts = new long[ts.length];
+        meter.addAndGet(8L * ts.length);
     }
 
     /** Seals what the frozen invariant allows (caller holds the monitor). */
@@ -127,7 +154,8 @@ final class SeriesState {
 
     private void sealPrefix(int k, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
         scratch.reset();
-        writer.write(ts, vals, k, scratch);
+        if (sts == null) writer.write(ts, vals, k, scratch);
+        else writer.write(ts, sts, vals, k, scratch);
         SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[0], ts[k - 1], k);
         SealedChunk[] old = chunks;
         SealedChunk[] next = Arrays.copyOf(old, old.length + 1);
@@ -135,6 +163,7 @@ final class SeriesState {
         lastSealedT = ts[k - 1];
         System.arraycopy(ts, k, ts, 0, size - k);
         System.arraycopy(vals, k, vals, 0, size - k);
+        if (sts != null) System.arraycopy(sts, k, sts, 0, size - k);
         size -= k;
         if (size > 0) headWindowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
         chunks = next;
@@ -148,31 +177,41 @@ final class SeriesState {
             meter.addAndGet(-16L * ts.length);
             ts = null;
             vals = null;
+            if (sts != null) {
+                meter.addAndGet(-8L * sts.length);
+                sts = null;
+            }
         } else if (ts.length > 64 && size < ts.length / 4) {
             int cap = Math.max(MIN_CAPACITY, Integer.highestOneBit(size) * 2);
             meter.addAndGet(-16L * (ts.length - cap));
             ts = Arrays.copyOf(ts, cap);
             vals = Arrays.copyOf(vals, cap);
+            if (sts != null) {
+                meter.addAndGet(-8L * (sts.length - cap));
+                sts = Arrays.copyOf(sts, cap);
+            }
         }
     }
 
     /** Heap bytes this series accounts for (caller holds the monitor). */
     long heapBytes() {
-        long b = OVERHEAD_BYTES + labelsHeapBytes(labels) + (ts == null ? 0 : 16L * ts.length);
+        long b = OVERHEAD_BYTES + labelsHeapBytes(labels) + (ts == null ? 0 : 16L * ts.length) + (sts == null ? 0 : 8L * sts.length);
         for (SealedChunk c : chunks) b += c.heapBytes() + 4;
         return b;
     }
 
     /** Copies buffered samples within [minT, maxT] (caller holds the monitor). */
     Snapshot snapshot(long minT, long maxTIncl) {
-        if (size == 0) return new Snapshot(chunks, new long[0], new double[0]);
+        if (size == 0) return new Snapshot(chunks, new long[0], new double[0], null);
         int from = countBelow(minT);
         int to = maxTIncl == Long.MAX_VALUE ? size : countBelow(maxTIncl + 1);
         if (to < from) to = from;
-        return new Snapshot(chunks, Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vals, from, to));
+        return new Snapshot(chunks, Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vals, from, to),
+                sts == null ? null : Arrays.copyOfRange(sts, from, to));
     }
 
-    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals) {}
+    /** {@code bufSts}: the buffered samples' start timestamps, null when the buffer has none. */
+    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals, long[] bufSts) {}
 
     /**
      * The sealed chunks not yet persisted plus a copy of the whole write buffer, taken together so
@@ -186,8 +225,8 @@ final class SeriesState {
         SealedChunk[] sealed = new SealedChunk[unpersisted];
         int k = 0;
         for (SealedChunk c : cs) if (!c.persisted()) sealed[k++] = c;
-        if (size == 0) return new FlushCopy(cs, sealed, null, null);
-        return new FlushCopy(cs, sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size));
+        if (size == 0) return new FlushCopy(cs, sealed, null, null, null);
+        return new FlushCopy(cs, sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size), sts == null ? null : Arrays.copyOf(sts, size));
     }
 
     /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none. */
@@ -198,7 +237,7 @@ final class SeriesState {
     }
 
     /** {@code all}: every chunk in memory (for window versions); {@code sealed}: the unpersisted ones. */
-    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals) {}
+    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals, long[] bufSts) {}
 
     /**
      * Drops the longest prefix of persisted chunks whose maxT <= cutoff; returns the bytes freed

@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  *
  * <p>Limits: at most {@code maxConcurrentReads} storage reads run at once per pager (others queue,
  * FIFO); each query passes a {@link PageBudget}. Failures and timeouts fail the read
- * ({@link StorageReadException}), never return partial data. Paged chunks are not kept in memory.
- * Thread safe.
+ * ({@link StorageReadException}), never return partial data. Paged chunks are kept in a
+ * {@link PagedChunkCache} of at most {@code cacheBytes} within the shard's memory budget, so repeated
+ * queries over the same old range read storage once. Thread safe.
  */
 public final class ChunkPager {
     private final int shard;
@@ -43,14 +44,20 @@ public final class ChunkPager {
     private final ArrayDeque<Runnable> queued = new ArrayDeque<>();
     private int running;
     private final ThreadLocal<ChunkReader> readers = ThreadLocal.withInitial(ChunkReader::new);
+    private final PagedChunkCache cache;
 
-    public ChunkPager(int shard, MemShard memory, ChunkSource source, int maxConcurrentReads, Duration timeout) {
+    /**
+     * @param cacheBytes most memory kept for paged chunks (0: none kept); also bounded by the
+     *                   shard's memory budget, and the first memory given back when it runs short
+     */
+    public ChunkPager(int shard, MemShard memory, ChunkSource source, int maxConcurrentReads, Duration timeout, long cacheBytes) {
         if (maxConcurrentReads < 1) throw new IllegalArgumentException("maxConcurrentReads must be >= 1: " + maxConcurrentReads);
         this.shard = shard;
         this.memory = memory;
         this.source = source;
         this.maxConcurrentReads = maxConcurrentReads;
         this.timeout = timeout;
+        this.cache = new PagedChunkCache(memory, cacheBytes);
     }
 
     /**
@@ -94,17 +101,41 @@ public final class ChunkPager {
         }
         long storageFrom = Math.max(minT, oldest);
         long storageTo = firstInMemory == Long.MAX_VALUE ? maxT : Math.min(maxT, saturatingAdd(firstInMemory, overlap));
+        List<ChunkRow> cached = cache.get(seriesId, storageFrom, storageTo, firstInMemory);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(merged(seriesId, cached, minT, maxT, storageFrom, storageTo, budget));
+        }
         return limited(() -> source.read(shard, labels.hash(), storageFrom, storageTo).toCompletableFuture())
                 .thenApply(rows -> {
-                    long bytes = 0;
-                    for (ChunkRow r : rows) bytes += r.data().remaining();
-                    budget.charge(rows.size(), bytes);
-                    ChunkReader reader = readers.get();
-                    List<SampleIterator> sources = new ArrayList<>(rows.size() + 1);
-                    sources.add(memory.iterator(seriesId, minT, maxT)); // memory first: it wins ties
-                    for (ChunkRow r : rows) sources.add(new DecodedChunkIterator(reader, r.data(), storageFrom, storageTo));
-                    return MergedSampleIterator.of(sources);
+                    cache.put(seriesId, storageFrom, storageTo, firstInMemory, rows);
+                    return merged(seriesId, rows, minT, maxT, storageFrom, storageTo, budget);
                 });
+    }
+
+    /** Bytes of paged chunks held in memory now. */
+    public long cachedBytes() {
+        return cache.bytes();
+    }
+
+    /** Reads answered from the cache of paged chunks (hits) and from storage (misses), since start. */
+    public long cacheHits() {
+        return cache.hits();
+    }
+
+    public long cacheMisses() {
+        return cache.misses();
+    }
+
+    private SampleIterator merged(int seriesId, List<ChunkRow> rows, long minT, long maxT, long storageFrom, long storageTo,
+                                  PageBudget budget) {
+        long bytes = 0;
+        for (ChunkRow r : rows) bytes += r.data().remaining();
+        budget.charge(rows.size(), bytes);
+        ChunkReader reader = readers.get();
+        List<SampleIterator> sources = new ArrayList<>(rows.size() + 1);
+        sources.add(memory.iterator(seriesId, minT, maxT)); // memory first: it wins ties
+        for (ChunkRow r : rows) sources.add(new DecodedChunkIterator(reader, r.data(), storageFrom, storageTo));
+        return MergedSampleIterator.of(sources);
     }
 
     private <T> CompletableFuture<T> limited(Supplier<CompletableFuture<T>> read) {

@@ -12,6 +12,8 @@ import java.nio.ByteBuffer;
 final class DecodedChunkIterator implements SampleIterator {
     private final long[] ts;
     private final double[] vals;
+    /** Start timestamps, or null when the chunk has none. */
+    private final long[] sts;
     private int pos;
     private final int end;
 
@@ -32,6 +34,12 @@ final class DecodedChunkIterator implements SampleIterator {
         long[] t = new long[h.count()];
         double[] v = new double[h.count()];
         int n = reader.decode(bytes, off, len, h, t, v);
+        long[] st = null;
+        if (h.hasStartTimestamps()) {
+            st = new long[h.count()];
+            reader.decodeStartTimestamps(bytes, off, len, h, st);
+        }
+        this.sts = st;
         int p = 0;
         while (p < n && t[p] < minT) p++;
         int e = n;
@@ -55,5 +63,10 @@ final class DecodedChunkIterator implements SampleIterator {
     @Override
     public double value() {
         return vals[pos];
+    }
+
+    @Override
+    public long startTimestamp() {
+        return sts == null ? 0 : sts[pos];
     }
 }
