@@ -10,8 +10,8 @@ import java.util.Locale;
  * Thread CPU time per range query over the {@link RateSumData} set (1 h at 15 s steps), median of
  * {@code reps} runs after {@code warmups}: on the shared, oversubscribed build machine wall-clock
  * JMH scores mostly measure the scheduler, CPU time per query stays close to what one core does.
- * Prints per query the CPU ms, the samples decoded from storage and the query's statistics, and
- * the rates per CPU-second. Run from the repo root:
+ * Prints per query the CPU ms, the samples decoded from storage (each once) and Prometheus's
+ * "samples" statistic (each sample once per step whose window loads it), and both per CPU-second. Run from the repo root:
  * {@code java -cp benchmarks/target/benchmarks.jar dev.strata.benchmarks.query.QueryCpuProbe [reps] [series] [query...]}.
  */
 public final class QueryCpuProbe {
@@ -52,9 +52,12 @@ public final class QueryCpuProbe {
 
         static String describe(String q, int series, double medianMs, double minMs, double maxMs, QueryResult r) {
             long decoded = r.stats().samplesScanned();
+            long prom = r.stats().totalQueryableSamples();
             return String.format(Locale.ROOT,
-                    "%-40s series=%d cpu/query median=%.1f ms (min %.1f, max %.1f) decoded=%d -> %.1fM decoded samples/cpu-s",
-                    q, series, medianMs, minMs, maxMs, decoded, decoded / (medianMs / 1e3) / 1e6);
+                    "%-40s series=%d cpu/query median=%.1f ms (min %.1f, max %.1f)%n"
+                            + "    decoded=%d -> %.1fM decoded samples/cpu-s; Prometheus samples (totalQueryableSamples)=%d -> %.1fM/cpu-s",
+                    q, series, medianMs, minMs, maxMs, decoded, decoded / (medianMs / 1e3) / 1e6,
+                    prom, prom / (medianMs / 1e3) / 1e6);
         }
     }
 }
