@@ -19,7 +19,7 @@ final class CachedLabelIndex {
     private CachedLabelIndex() {}
 
     static Path dir() {
-        return Path.of(System.getProperty("strata.bench.dir", "benchmarks/target/bench-data"), "label-index-1m-v5");
+        return Path.of(System.getProperty("strata.bench.dir", "benchmarks/target/bench-data"), "label-index-1m-v6");
     }
 
     /** Opens the cached index, building and committing it first if absent or stale. */

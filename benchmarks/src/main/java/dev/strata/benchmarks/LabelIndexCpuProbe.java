@@ -35,6 +35,10 @@ public final class LabelIndexCpuProbe {
             }
             return;
         }
+        if (args.length > 1 && args[1].equals("memory")) {
+            postingsMemory();
+            return;
+        }
         if (args.length > 1 && args[1].equals("index")) {
             indexingRate();
             return;
@@ -62,6 +66,44 @@ public final class LabelIndexCpuProbe {
                 System.out.printf("%-80s %12.0f ops/cpu-s %10.1f us cpu/op %12.0f ops/wall-s%n", op.getKey(), r[0], 1e6 / r[0], r[1]);
             }
         }
+    }
+
+    /**
+     * Heap taken by the in-memory postings at 1M series: the labels the probe's selections name, then
+     * every label (measured as used heap after full GCs, and as the index's own estimate).
+     */
+    private static void postingsMemory() throws Exception {
+        try (ShardIndex index = CachedLabelIndex.openOrBuild(LabelSetGenerator.oneMillion())) {
+            long base = usedHeapAfterGc();
+            long cpu0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            for (String name : List.of("__name__", "job", "instance")) index.select(List.of(Matcher.re(name, ".+")), min(), max());
+            long cpu1 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+            long queried = usedHeapAfterGc() - base;
+            System.out.printf("postings of __name__, job, instance: built in %.0f ms cpu, %.1f MB measured, %.1f MB estimated%n",
+                    (cpu1 - cpu0) / 1e6, queried / 1e6, index.inMemoryPostingsBytes() / 1e6);
+            List<String> names = index.labelNames(List.of(), min(), max());
+            for (String name : names) index.select(List.of(Matcher.re(name, ".+")), min(), max());
+            long all = usedHeapAfterGc() - base;
+            System.out.printf("postings of all %d labels: %.1f MB measured, %.1f MB estimated, %.1f bytes/series%n",
+                    names.size(), all / 1e6, index.inMemoryPostingsBytes() / 1e6, all / (double) index.seriesCount());
+        }
+    }
+
+    private static long min() {
+        return Long.MIN_VALUE;
+    }
+
+    private static long max() {
+        return Long.MAX_VALUE;
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(100);
+        }
+        return rt.totalMemory() - rt.freeMemory();
     }
 
     /** New series per second of process CPU time (includes Lucene's merge threads), 3 rounds of 200k. */

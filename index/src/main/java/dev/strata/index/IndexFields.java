@@ -3,7 +3,6 @@ package dev.strata.index;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
-import org.apache.lucene.index.DocValuesType;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.util.BytesRef;
 
@@ -12,16 +11,16 @@ import org.apache.lucene.util.BytesRef;
  * (one term per value, postings only); internal fields start with {@code '#'} so no label name can
  * collide with them:
  * <pre>
- *   l:&lt;name&gt;   keyword term + SORTED doc values, the label's value (matchers, label values, top values)
- *   #id        IntPoint + NumericDocValues, series id   (id -> doc, doc -> id)
+ *   l:&lt;name&gt;   keyword term (postings only), the label's value (in-memory postings, label values, top values)
+ *   #id        NumericDocValues, series id              (doc -> id; id -> doc through {@link LeafSeriesIds})
  *   #hash      NumericDocValues, Labels.hash()          (exact lookup after reopen)
  *   #check     NumericDocValues, LabelsCodec check hash (verifies a hash hit without loading labels)
  *   #first     NumericDocValues, first sample time (ms)
  *   #labels    StoredField, LabelsCodec bytes            (labels of a series, rebuild-free reopen)
  * </pre>
- * A label exists in a document iff its field has a doc value there (FieldExistsQuery); the label
- * names of a segment are its {@code l:} fields (documents are never deleted, so every field in a
- * segment's field infos has at least one document).
+ * Selections never run Lucene queries: they run on {@link LabelPostings} built from these postings.
+ * The label names of a segment are its {@code l:} fields (documents are never deleted, so every
+ * field in a segment's field infos has at least one document).
  * The last sample time is not in Lucene (it changes with every scrape); see {@link LastSampleTimesFile}.
  */
 final class IndexFields {
@@ -34,9 +33,8 @@ final class IndexFields {
     static final String LABEL_PREFIX = "l:";
 
     /**
-     * A label value: one untokenized term (postings: documents only, no norms) plus single-valued
-     * sorted doc values, so that a selective clause can check other labels per candidate document
-     * (IndexOrDocValuesQuery) and label values under matchers are read per matching document.
+     * A label value: one untokenized term (postings: documents only, no norms, no doc values; format
+     * version 2 dropped the sorted doc values of version 1, which only Lucene-side matching used).
      */
     static final FieldType LABEL_VALUE_TYPE;
 
@@ -45,7 +43,6 @@ final class IndexFields {
         t.setTokenized(false);
         t.setOmitNorms(true);
         t.setIndexOptions(IndexOptions.DOCS);
-        t.setDocValuesType(DocValuesType.SORTED);
         t.freeze();
         LABEL_VALUE_TYPE = t;
     }

@@ -12,23 +12,41 @@ import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 
 /**
- * Lucene doc id -> series id per segment, read once from the {@code #id} doc values and cached for
+ * Lucene doc id <-> series id per segment, read once from the {@code #id} doc values and cached for
  * the segment's lifetime (segments are immutable; the entry is dropped when the segment's core
  * closes). 4 bytes per document, plus the segment's <em>runs</em>: maximal doc ranges whose series
  * ids ascend by one with the doc id (series are added in id order, so a flushed segment is one run
- * and a merged one a few), which let {@link SegmentSeriesIds} map a whole bitset of docs to series
- * ids by word operations and one shift per run.
+ * and a merged one a few), which map a series id back to its doc by a scan of the runs; segments
+ * too fragmented for runs (a multi-threaded rebuild) keep a sorted (id, doc) table instead, 8 more
+ * bytes per document.
  */
 final class LeafSeriesIds {
-    /** Segments with more runs than maxDoc / this are mapped doc by doc. */
+    /** Segments with more runs than maxDoc / this are mapped through a sorted table. */
     private static final int MIN_DOCS_PER_RUN = 256;
 
     /**
      * One segment's mapping. {@code runStart[r]} is the first doc of run r (run r ends where run r+1
      * starts, the last at ids.length); its docs have ids {@code ids[runStart[r]] + (doc - runStart[r])}.
-     * {@code runStart} is null when the segment is too fragmented for runs to pay off.
+     * {@code runStart} is null when the segment is too fragmented for runs to pay off; then
+     * {@code idDoc} holds {@code (id << 32) | doc} for every doc, sorted.
      */
-    record Segment(int[] ids, int[] runStart) {}
+    record Segment(int[] ids, int[] runStart, long[] idDoc) {
+        /** The doc holding series {@code id} in this segment, or -1. */
+        int docOf(int id) {
+            if (runStart != null) {
+                for (int r = 0; r < runStart.length; r++) {
+                    int start = runStart[r];
+                    int end = r + 1 < runStart.length ? runStart[r + 1] : ids.length;
+                    long offset = (long) id - ids[start];
+                    if (offset >= 0 && offset < end - start) return start + (int) offset;
+                }
+                return -1;
+            }
+            int i = Arrays.binarySearch(idDoc, (long) id << 32);
+            if (i < 0) i = -i - 1;
+            return i < idDoc.length && (int) (idDoc[i] >>> 32) == id ? (int) idDoc[i] : -1;
+        }
+    }
 
     private final Map<IndexReader.CacheKey, Segment> cache = new ConcurrentHashMap<>();
 
@@ -61,12 +79,19 @@ final class LeafSeriesIds {
         int runs = 0;
         for (int d = 0; d < ids.length; d++) {
             if (d == 0 || ids[d] != ids[d - 1] + 1) {
-                if (runs == maxRuns) return new Segment(ids, null);
+                if (runs == maxRuns) return new Segment(ids, null, sortedIdDoc(ids));
                 if (runs == starts.length) starts = Arrays.copyOf(starts, Math.min(maxRuns, runs * 2));
                 starts[runs++] = d;
             }
         }
-        return new Segment(ids, Arrays.copyOf(starts, runs));
+        return new Segment(ids, Arrays.copyOf(starts, runs), null);
+    }
+
+    private static long[] sortedIdDoc(int[] ids) {
+        long[] idDoc = new long[ids.length];
+        for (int d = 0; d < ids.length; d++) idDoc[d] = ((long) ids[d] << 32) | d;
+        Arrays.sort(idDoc);
+        return idDoc;
     }
 
     private static int[] load(LeafReader leaf) {

@@ -7,23 +7,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BiConsumer;
-import java.util.function.IntPredicate;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
-import org.apache.lucene.document.IntPoint;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.search.MatchNoDocsQuery;
-import org.apache.lucene.search.Query;
-import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
@@ -41,10 +36,16 @@ import org.roaringbitmap.RoaringBitmap;
  * (the shard's ingest loop). Reads ({@link #select}, {@link #labels}, label names/values) are thread
  * safe and run concurrently with writes.
  *
+ * <p><b>Selection.</b> {@link #select} runs on in-memory postings (per label: value -> RoaringBitmap
+ * of series ids; {@link LabelPostings}), built from Lucene the first time a selection names the label
+ * and caught up from the in-memory labels of newer series by later selections. Label names/values
+ * under matchers run Lucene queries.
+ *
  * <p><b>Visibility.</b> A series is visible to every read that starts after {@link #addSeries}
- * returns (read-your-writes): reads use the latest Lucene reader and additionally scan, in memory,
- * the labels of series added since that reader was opened. When more than
- * {@link ShardIndexOptions#maxPendingScan()} series are pending, the read refreshes the reader first.
+ * returns (read-your-writes): selections catch their labels' postings up to the newest series; the
+ * Lucene reads use the latest Lucene reader and additionally scan, in memory, the labels of series
+ * added since that reader was opened. When more than {@link ShardIndexOptions#maxPendingScan()}
+ * series are pending, the read refreshes the reader first.
  * Last-sample times are visible to reads immediately (they live in memory).
  *
  * <p><b>Durability.</b> {@link #commit(long)} makes everything added so far durable and records the
@@ -60,6 +61,7 @@ public final class ShardIndex implements AutoCloseable {
     private final SeriesTable table;
     private final SeriesHashTable hashes;
     private final LeafSeriesIds leafIds;
+    private final InMemoryPostings postings;
     private final Object writeLock = new Object();
     private final boolean rebuilt;
     private volatile ReaderSnapshot snapshot;
@@ -79,6 +81,7 @@ public final class ShardIndex implements AutoCloseable {
         this.table = table;
         this.hashes = hashes;
         this.leafIds = leafIds;
+        this.postings = new InMemoryPostings(table, leafIds, this::acquire);
         this.snapshot = new ReaderSnapshot(reader, nextId);
         this.nextId = nextId;
         this.committedOffset = committedOffset;
@@ -219,7 +222,6 @@ public final class ShardIndex implements AutoCloseable {
         // Label values are indexed as slices of the stored encoding: no second UTF-8 conversion.
         LabelsCodec.forEachValue(encoded, (i, off, len) ->
                 doc.add(IndexFields.labelValue(labels.name(i), new BytesRef(encoded, off, len))));
-        doc.add(new IntPoint(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.ID, id));
         doc.add(new NumericDocValuesField(IndexFields.HASH, hash));
         doc.add(new NumericDocValuesField(IndexFields.CHECK, check));
@@ -291,11 +293,17 @@ public final class ShardIndex implements AutoCloseable {
         Labels l = table.cachedLabels(seriesId);
         if (l != null) return l;
         try {
-            TopDocs top = s.searcher.search(IntPoint.newExactQuery(IndexFields.ID, seriesId), 1);
-            if (top.scoreDocs.length == 0) {
+            Document d = null;
+            for (org.apache.lucene.index.LeafReaderContext ctx : s.reader.leaves()) {
+                int doc = leafIds.segment(ctx.reader()).docOf(seriesId);
+                if (doc >= 0) {
+                    d = ctx.reader().storedFields().document(doc, Set.of(IndexFields.LABELS));
+                    break;
+                }
+            }
+            if (d == null) {
                 throw new IllegalStateException("series " + seriesId + " of shard " + shard + " is in memory but not in the index");
             }
-            Document d = s.searcher.storedFields().document(top.scoreDocs[0].doc, Set.of(IndexFields.LABELS));
             BytesRef b = d.getBinaryValue(IndexFields.LABELS);
             l = LabelsCodec.decode(b.bytes, b.offset, b.length, seriesId);
         } catch (IOException e) {
@@ -311,42 +319,27 @@ public final class ShardIndex implements AutoCloseable {
      * Pass Long.MIN_VALUE/Long.MAX_VALUE for no time filter.
      */
     public RoaringBitmap select(List<Matcher> matchers, long startMs, long endMs) {
-        ReaderSnapshot s = acquire();
+        ensureOpen();
+        int limit = table.limit();
         try {
-            return active(selectIn(s, matchers), startMs, endMs);
+            RoaringBitmap ids = PostingsSelect.select(postings, matchers, limit, table.count() != limit, table::present);
+            return active(ids, startMs, endMs);
         } catch (IOException e) {
             throw new UncheckedIOException("selecting " + matchers + " in shard " + shard, e);
-        } finally {
-            s.release();
         }
     }
 
-    private RoaringBitmap selectIn(ReaderSnapshot s, List<Matcher> matchers) throws IOException {
-        int limit = table.limit();
-        RoaringBitmap out;
-        if (matchers.isEmpty()) {
-            out = RoaringBitmap.bitmapOfRange(0, limit);
-            if (table.count() != limit) {
-                for (int id = 0; id < limit; id++) if (!table.present(id)) out.remove(id);
-            }
-            return out;
-        }
-        out = new RoaringBitmap();
-        Query q = MatcherQueries.build(s.reader, matchers);
-        if (!(q instanceof MatchNoDocsQuery)) {
-            SeriesIdGatherer.gather(s.searcher, q, leafIds, out);
-        }
-        for (int id = s.covered; id < limit; id++) {
-            if (table.present(id) && matchesAll(table.cachedLabels(id), matchers)) out.add(id);
-        }
-        return out;
+    /**
+     * Estimated heap bytes of the in-memory postings built so far (labels that selections named).
+     * For capacity planning and benchmarks.
+     */
+    public long inMemoryPostingsBytes() {
+        return postings.estimatedBytes();
     }
 
-    private static boolean matchesAll(Labels labels, List<Matcher> matchers) {
-        for (Matcher m : matchers) {
-            if (!m.matches(labels.get(m.name()))) return false;
-        }
-        return true;
+    /** Labels whose in-memory postings are kept (only labels that series have). */
+    int inMemoryPostingsLabels() {
+        return postings.labelCount();
     }
 
     private RoaringBitmap active(RoaringBitmap ids, long startMs, long endMs) {
@@ -361,55 +354,72 @@ public final class ShardIndex implements AutoCloseable {
 
     /** Label names of the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelNames(List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(null, (l, out) -> l.forEach((n, v) -> out.add(n)), matchers, startMs, endMs);
+        List<String> all = allLabelNames();
+        if (matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE) return all;
+        RoaringBitmap ids = select(matchers, startMs, endMs);
+        if (ids.isEmpty()) return List.of();
+        int limit = table.limit();
+        List<String> out = new ArrayList<>();
+        try {
+            for (String name : all) {
+                LabelPostings lp = postings.covering(name, limit);
+                lp.readLock().lock();
+                try {
+                    if (RoaringBitmap.intersects(lp.exists(), ids)) out.add(name);
+                } finally {
+                    lp.readLock().unlock();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading label names of shard " + shard, e);
+        }
+        return List.copyOf(out);
+    }
+
+    /** Every label name of the shard: the reader's plus those of series added since it opened. */
+    private List<String> allLabelNames() {
+        ReaderSnapshot s = acquire();
+        try {
+            int limit = table.limit();
+            if (s.covered == limit) return s.labelNames();
+            TreeSet<String> out = new TreeSet<>(s.labelNames());
+            for (int id = s.covered; id < limit; id++) {
+                if (table.present(id)) table.cachedLabels(id).forEach((n, v) -> out.add(n));
+            }
+            return List.copyOf(out);
+        } finally {
+            s.release();
+        }
     }
 
     /** Values of label {@code name} among the matching, active series (empty matchers: all series), sorted; unmodifiable. */
     public List<String> labelValues(String name, List<Matcher> matchers, long startMs, long endMs) {
-        return distinct(IndexFields.labelField(name), (l, out) -> {
-            String v = l.get(name);
-            if (!v.isEmpty()) out.add(v);
-        }, matchers, startMs, endMs);
-    }
-
-    /** {@code field} is a label field (its values) or null (label names). */
-    private List<String> distinct(String field, BiConsumer<Labels, Set<String>> fromLabels,
-                                  List<Matcher> matchers, long startMs, long endMs) {
-        ReaderSnapshot s = acquire();
+        boolean everything = matchers.isEmpty() && startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
+        RoaringBitmap ids = everything ? null : select(matchers, startMs, endMs);
+        if (ids != null && ids.isEmpty()) return List.of();
         try {
-            TreeSet<String> out = new TreeSet<>();
-            int limit = table.limit();
-            boolean allTime = startMs == Long.MIN_VALUE && endMs == Long.MAX_VALUE;
-            if (matchers.isEmpty() && allTime) {
-                if (s.covered == limit) return field == null ? s.labelNames() : s.allTerms(field);
-                out.addAll(field == null ? s.labelNames() : s.allTerms(field));
-                for (int id = s.covered; id < limit; id++) {
-                    if (table.present(id)) fromLabels.accept(table.cachedLabels(id), out);
-                }
-                return List.copyOf(out);
-            }
-            if (startMs > endMs) return List.of();
-            IntPredicate activeFilter = allTime ? null : id -> table.first(id) <= endMs && table.last(id) >= startMs;
-            Query q = MatcherQueries.build(s.reader, matchers);
-            if (!(q instanceof MatchNoDocsQuery)) {
-                if (field == null) {
-                    s.searcher.search(q, new LabelNamesCollector(leafIds, activeFilter, out));
-                } else {
-                    DistinctValuesCollector c = new DistinctValuesCollector(field, leafIds, activeFilter, out);
-                    s.searcher.search(q, c);
-                    c.finish();
+            if (everything) {
+                ReaderSnapshot s = acquire();
+                try {
+                    // Cached per reader: no postings needed for the common "all values" case.
+                    if (s.covered == table.limit()) return s.allTerms(IndexFields.labelField(name));
+                } finally {
+                    s.release();
                 }
             }
-            for (int id = s.covered; id < limit; id++) {
-                if (!table.present(id) || (activeFilter != null && !activeFilter.test(id))) continue;
-                Labels l = table.cachedLabels(id);
-                if (matchesAll(l, matchers)) fromLabels.accept(l, out);
+            LabelPostings lp = postings.covering(name, table.limit());
+            List<String> out = new ArrayList<>();
+            lp.readLock().lock();
+            try {
+                for (Map.Entry<String, RoaringBitmap> e : lp.all().entrySet()) {
+                    if (ids == null || RoaringBitmap.intersects(e.getValue(), ids)) out.add(e.getKey());
+                }
+            } finally {
+                lp.readLock().unlock();
             }
             return List.copyOf(out);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + field + " of shard " + shard, e);
-        } finally {
-            s.release();
+            throw new UncheckedIOException("reading values of " + name + " in shard " + shard, e);
         }
     }
 

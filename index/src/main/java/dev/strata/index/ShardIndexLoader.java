@@ -71,6 +71,10 @@ final class ShardIndexLoader {
         c.setOpenMode(mode);
         c.setRAMBufferSizeMB(options.ramBufferMb());
         c.setCommitOnClose(false);
+        // Bulk indexing: no compound files (flushes and merges skip the extra copy into .cfs; a
+        // shard's index has few segments, so the file count stays small).
+        c.setUseCompoundFile(false);
+        c.getMergePolicy().setNoCFSRatio(0);
         return c;
     }
 

@@ -188,6 +188,34 @@ class ShardIndexDurabilityTest {
         assertTrue(e.getMessage().contains("belongs to shard 0"), e.getMessage());
     }
 
+    @Test
+    void indexOfAnOlderFormatVersionIsRebuilt() throws IOException {
+        Path dir = tmp.resolve("shard-5");
+        InMemorySeriesKeyListing listing = commitSome(dir, 5, 30);
+        // Rewrite the commit as format version 1 wrote it: the same keys without strata.formatVersion.
+        try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir);
+             org.apache.lucene.index.IndexWriter w = new org.apache.lucene.index.IndexWriter(d,
+                     new org.apache.lucene.index.IndexWriterConfig().setOpenMode(org.apache.lucene.index.IndexWriterConfig.OpenMode.APPEND))) {
+            java.util.Map<String, String> data = new java.util.HashMap<>(
+                    org.apache.lucene.index.SegmentInfos.readLatestCommit(d).getUserData());
+            assertEquals(Integer.toString(CommitData.FORMAT_VERSION), data.remove(CommitData.FORMAT));
+            w.setLiveCommitData(data.entrySet());
+            w.commit();
+        }
+        try (ShardIndex index = ShardIndex.open(dir, 5, listing)) {
+            assertTrue(index.rebuiltFromListing());
+            assertEquals(-1, index.committedOffset());
+            assertEquals(30, index.seriesCount());
+            assertEquals(series(7), index.labels(7));
+            assertEquals(RoaringBitmap.bitmapOf(7), index.select(List.of(Matcher.eq("instance", "host-7")), ALL_START, ALL_END));
+            index.commit(18);
+        }
+        try (ShardIndex index = ShardIndex.open(dir, 5, failingListing())) {
+            assertFalse(index.rebuiltFromListing());
+            assertEquals(18, index.committedOffset());
+        }
+    }
+
     /** Indexes n series, commits at offset 17, records them in a listing, closes. */
     private static InMemorySeriesKeyListing commitSome(Path dir, int shard, int n) throws IOException {
         InMemorySeriesKeyListing listing = new InMemorySeriesKeyListing();

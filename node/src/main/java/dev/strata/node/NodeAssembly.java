@@ -2,6 +2,7 @@ package dev.strata.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.node.cluster.ClusterMetadataSource;
 import dev.strata.node.cluster.ClusterQueryable;
 import dev.strata.node.cluster.ClusterStatus;
 import dev.strata.node.cluster.ClusterTopology;
@@ -26,7 +27,6 @@ import dev.strata.query.api.BuildInfo;
 import dev.strata.query.api.IndexMetadataSource;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
-import dev.strata.query.api.QueryableMetadataSource;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
 import io.netty.handler.codec.http.HttpMethod;
@@ -87,9 +87,10 @@ public final class NodeAssembly implements AutoCloseable {
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
                 Map.of(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN);
-        // Metadata: from the local label indexes on a single node; across the cluster via selects.
+        // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
-                ? new IndexMetadataSource(shards::shards) : new QueryableMetadataSource(clusterData);
+                ? new IndexMetadataSource(shards::shards)
+                : new ClusterMetadataSource(topology, shards, peerClient, mapper, config.cluster().peerTimeout().toMillis());
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, config.cluster().peerTimeout().toMillis())), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
@@ -109,6 +110,7 @@ public final class NodeAssembly implements AutoCloseable {
                 .get("/api/v1/status/local-shards", localShardStatus::handle)
                 .post(ClusterQueryable.SELECT_PATH, internal::select)
                 .post(PushdownEvaluator.QUERY_PATH, internal::query)
+                .post(ClusterMetadataSource.METADATA_PATH, internal::metadata)
                 .get("/internal/v1/shards", internal::shards)
                 .prefix(HttpMethod.GET, "/api/v1/", api::handle)
                 .prefix(HttpMethod.POST, "/api/v1/", api::handle)
@@ -118,7 +120,7 @@ public final class NodeAssembly implements AutoCloseable {
         metrics.counter("strata_cluster_peer_bytes_sent_total", "Bytes of request bodies this node sent to other nodes.",
                 peerClient::bytesSent);
         metrics.counter("strata_cluster_peer_bytes_received_total",
-                "Bytes of response bodies this node received from other nodes (selects, status).", peerClient::bytesReceived);
+                "Bytes of response bodies this node received from other nodes (selects, pushed-down queries, metadata, status).", peerClient::bytesReceived);
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
         node = new Node(List.of(dataDir, kafka, cassandra, shards, gateway, http), readiness);

@@ -51,6 +51,10 @@ class ClusterEndToEndTest {
         "topk(3, node_load1)",
         "avg(node_load1) by (zone)",
         "max_over_time(cpu_seconds{mode=~\"u.*\"}[2m])",
+        "stddev by (zone) (node_load1)",
+        "max by (job) (sum by (job, instance) (rate(http_requests_total[5m])))",
+        "sum(rate(http_requests_total[5m])) / count(node_load1)",
+        "bottomk by (job) (2, rate(http_requests_total[5m]))",
     };
 
     @Test

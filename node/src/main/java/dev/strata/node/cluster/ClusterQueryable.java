@@ -54,6 +54,14 @@ public final class ClusterQueryable implements Queryable {
 
     /** The shards a selector can touch (ascending). */
     int[] touchedShards(List<Matcher> matchers) {
+        return touchedShards(mapper, topology.ownership().shards(), matchers);
+    }
+
+    /**
+     * The shards a selector can touch (ascending): the shard group of the shard key when the matchers
+     * fix every shard-key label with {@code =} to a non-empty value, else all {@code shardCount} shards.
+     */
+    static int[] touchedShards(ShardMapper mapper, int shardCount, List<Matcher> matchers) {
         String[] keyNames = mapper.shardKeyNames();
         String[] kv = new String[keyNames.length * 2];
         int found = 0;
@@ -72,7 +80,7 @@ public final class ClusterQueryable implements Queryable {
             java.util.Arrays.sort(group);
             return group;
         }
-        int[] all = new int[topology.ownership().shards()];
+        int[] all = new int[shardCount];
         for (int i = 0; i < all.length; i++) all[i] = i;
         return all;
     }

@@ -1,6 +1,7 @@
 package dev.strata.node.cluster;
 
 import dev.strata.node.http.HttpResponses;
+import dev.strata.query.engine.QueryException;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.query.storage.Series;
 import io.netty.buffer.ByteBufUtil;
@@ -24,7 +25,10 @@ import java.util.concurrent.Executor;
  * <ul>
  *   <li>{@code POST /internal/v1/select}: body a select request (docs/format/select.md); answers the
  *       requested shards that are ready here, naming them in the response, from this node's memory only.</li>
- *   <li>{@code POST /internal/v1/query}: a pushed-down aggregation ({@link PushdownEvaluator}); same answer format.</li>
+ *   <li>{@code POST /internal/v1/query}: a pushed-down aggregation ({@link PushdownEvaluator}); same answer format;
+ *       when the evaluation fails, 422 with the engine's error type on the first line and its message after.</li>
+ *   <li>{@code POST /internal/v1/metadata}: series, label names or label values from the label indexes
+ *       ({@link ClusterMetadataSource}, {@link MetadataCodec}).</li>
  *   <li>{@code GET /internal/v1/shards}: this node's owned shards, one line each:
  *       {@code shard open(0|1) position target running(0|1) lag}.</li>
  * </ul>
@@ -56,14 +60,36 @@ public final class InternalRoutes {
             }
             Set<Integer> served = new TreeSet<>();
             for (int s : r.shards()) if (local.isReady(s)) served.add(s);
-            List<Series> series;
+            SelectResponse answer;
             try {
-                series = served.isEmpty() ? List.of() : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(),
-                        r.endMs(), r.stepMs(), queryOptions.withLookbackDeltaMs(r.lookbackMs()));
+                answer = served.isEmpty() ? new SelectResponse(List.of(), List.of())
+                        : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(), r.endMs(), r.stepMs(),
+                                queryOptions.withLookbackDeltaMs(r.lookbackMs()));
+            } catch (QueryException e) {
+                // The query itself failed (limits, bad data): another owner would fail alike, so the asker
+                // fails the query with this error instead of trying the next owner.
+                return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, e.errorType() + "\n" + e.getMessage());
             } catch (RuntimeException e) {
-                return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "pushed-down query failed: " + e.getMessage() + "\n");
+                return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "internal\npushed-down query failed: " + e);
             }
-            return binary(SelectCodec.encodeResponse(new SelectResponse(new ArrayList<>(served), series)));
+            return binary(SelectCodec.encodeResponse(answer));
+        }, executor);
+    }
+
+    /** {@code POST /internal/v1/metadata}: series, label names or values from the label indexes of the requested shards ready here. */
+    public CompletableFuture<FullHttpResponse> metadata(FullHttpRequest req) {
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        return CompletableFuture.supplyAsync(() -> {
+            MetadataRequest r;
+            try {
+                r = MetadataCodec.decodeRequest(body);
+            } catch (SelectFormatException | IllegalArgumentException e) {
+                return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+            }
+            Set<Integer> served = new TreeSet<>();
+            for (int s : r.shards()) if (local.isReady(s)) served.add(s);
+            List<Object> items = served.isEmpty() ? List.of() : ClusterMetadataSource.answer(local, r, served);
+            return binary(MetadataCodec.encodeResponse(r.kind(), new ArrayList<>(served), items));
         }, executor);
     }
 

@@ -19,8 +19,23 @@ import java.util.concurrent.atomic.LongAdder;
 public final class PeerClient implements AutoCloseable {
     /** A peer answered, but not with 200. */
     public static final class PeerException extends RuntimeException {
-        PeerException(String message) {
+        private final int status;
+        private final String body;
+
+        PeerException(String message, int status, String body) {
             super(message);
+            this.status = status;
+            this.body = body;
+        }
+
+        /** The HTTP status the peer answered with. */
+        public int status() {
+            return status;
+        }
+
+        /** The peer's answer body as text. */
+        public String body() {
+            return body;
         }
     }
 
@@ -64,7 +79,7 @@ public final class PeerClient implements AutoCloseable {
             if (resp.statusCode() != 200) {
                 String text = new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8);
                 throw new PeerException("node " + ordinal + " (" + peers.of(ordinal) + ") answered " + path + " with "
-                        + resp.statusCode() + ": " + (text.length() > 200 ? text.substring(0, 200) : text));
+                        + resp.statusCode() + ": " + (text.length() > 200 ? text.substring(0, 200) : text), resp.statusCode(), text);
             }
             return resp.body();
         });

@@ -7,8 +7,8 @@ import java.util.function.Supplier;
 /**
  * What storage reads learn during one PromQL evaluation: whether a partial answer is acceptable, and
  * which shards had no ready owner. Bound to the evaluating thread (the engine reads storage on the
- * thread that evaluates), by {@link #run}. Reads outside any scope (metadata endpoints) accept partial
- * data silently.
+ * thread that evaluates), by {@link #run}: queries through {@link PartialResponseEvaluator}, metadata
+ * lookups through {@link ClusterMetadataSource#request}. Reads outside any scope accept partial data silently.
  */
 public final class QueryScope {
     private static final ThreadLocal<QueryScope> CURRENT = new ThreadLocal<>();

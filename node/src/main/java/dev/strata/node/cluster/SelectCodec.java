@@ -17,9 +17,11 @@ import java.util.List;
  * {@code Magic "SRES", Version u8, ServedCount varint, Shard varint^ServedCount, SeriesCount varint,
  * <LabelCount varint, <Name Str, Value Str>^LabelCount, SampleCount varint, FirstT zigzag-varint,
  * DeltaT zigzag-varint^(SampleCount-1), Value f64^SampleCount>^SeriesCount}. Str = varint length + UTF-8.
- * Response version 2 (written only when some series has start timestamps) adds after each series'
- * values {@code HasStart u8 (0|1), [StartDelta zigzag-varint^SampleCount]} with StartDelta = t - start
- * timestamp. Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
+ * Version 2 (written when some series has start timestamps) adds after each series' values
+ * {@code HasStart u8 (0|1), [StartDelta zigzag-varint^SampleCount]} with StartDelta = t - start
+ * timestamp. Version 3 (written when a pushed-down evaluation has warnings or infos) has the HasStart
+ * fields too and ends with {@code WarningCount varint, Str^WarningCount, InfoCount varint, Str^InfoCount}.
+ * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
     static final int REQUEST_MAGIC = 0x5353454C; // "SSEL"
@@ -28,6 +30,8 @@ public final class SelectCodec {
     static final byte VERSION = 1;
     /** Select responses carrying per-sample start timestamps. */
     static final byte RESPONSE_VERSION_2 = 2;
+    /** Responses with annotations (a pushed-down evaluation's warnings or infos); they may carry start timestamps too. */
+    static final byte RESPONSE_VERSION_3 = 3;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -102,8 +106,10 @@ public final class SelectCodec {
         Out out = new Out(1024);
         boolean withStart = false;
         for (Series s : r.series()) withStart |= s.startTimestamps() != null;
+        boolean annotated = !r.warnings().isEmpty() || !r.infos().isEmpty();
+        int version = annotated ? RESPONSE_VERSION_3 : withStart ? RESPONSE_VERSION_2 : VERSION;
         out.i32(RESPONSE_MAGIC);
-        out.u8(withStart ? RESPONSE_VERSION_2 : VERSION);
+        out.u8(version);
         out.varint(r.served().size());
         for (int s : r.served()) out.varint(s);
         out.varint(r.series().size());
@@ -123,18 +129,24 @@ public final class SelectCodec {
                 prev = t;
             }
             for (int i = 0; i < n; i++) out.i64(Double.doubleToRawLongBits(s.values()[i]));
-            if (withStart) {
+            if (version >= RESPONSE_VERSION_2) {
                 long[] st = s.startTimestamps();
                 out.u8(st == null ? 0 : 1);
                 if (st != null) for (int i = 0; i < n; i++) out.zigzag(s.timestamps()[i] - st[i]);
             }
+        }
+        if (annotated) {
+            out.varint(r.warnings().size());
+            for (String w : r.warnings()) out.str(w);
+            out.varint(r.infos().size());
+            for (String i : r.infos()) out.str(i);
         }
         return out.toByteArray();
     }
 
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
-        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_2);
+        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_3);
         int ns = in.count("served count");
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
@@ -172,12 +184,19 @@ public final class SelectCodec {
             }
             series.add(new Series(Labels.of(kv), ts, vs, st));
         }
+        List<String> warnings = new ArrayList<>(), infos = new ArrayList<>();
+        if (version >= 3) {
+            int nw = in.count("warning count");
+            for (int i = 0; i < nw; i++) warnings.add(in.str("warning"));
+            int ni = in.count("info count");
+            for (int i = 0; i < ni; i++) infos.add(in.str("info"));
+        }
         in.end();
-        return new SelectResponse(served, series);
+        return new SelectResponse(served, series, warnings, infos);
     }
 
     /** Growable big-endian output. */
-    private static final class Out extends ByteArrayOutputStream {
+    static final class Out extends ByteArrayOutputStream {
         Out(int size) {
             super(size);
         }
@@ -213,7 +232,7 @@ public final class SelectCodec {
         }
     }
 
-    private static final class In {
+    static final class In {
         private final ByteBuffer buf;
         private final String what;
 

@@ -40,14 +40,42 @@ final class ShardRouter {
         this.peerTimeoutMs = peerTimeoutMs;
     }
 
+    /** The status of a peer's answer when the work itself failed there (see {@link InternalRoutes#query}). */
+    static final int QUERY_FAILED = 422;
+
+    /** The query error a peer reported: its first line is the engine's error type, the rest the message. */
+    static QueryException queryFailed(PeerClient.PeerException e) {
+        String body = e.body();
+        int nl = body.indexOf('\n');
+        return nl < 0 ? QueryException.execution(body) : new QueryException(body.substring(0, nl), body.substring(nl + 1));
+    }
+
+    /** A peer's answer: the shards it served and what it read from them. */
+    record Answer<T>(List<Integer> served, List<T> items) {}
+
+    /** {@link #gatherAnswers} for selects and pushed-down queries (answers are {@link SelectResponse}s), flattened. */
+    List<Series> gather(int[] shards, Function<Set<Integer>, List<Series>> readLocal,
+                        BiFunction<Integer, List<Integer>, CompletableFuture<byte[]>> callPeer) {
+        List<Series> out = new ArrayList<>();
+        for (List<Series> a : gatherAnswers(shards, readLocal, callPeer, ShardRouter::decodeSelect)) out.addAll(a);
+        return out;
+    }
+
+    static Answer<Series> decodeSelect(byte[] body) {
+        SelectResponse r = SelectCodec.decodeResponse(body);
+        return new Answer<>(r.served(), r.series());
+    }
+
     /**
      * @param shards    the shards to read
      * @param readLocal reads the given ready local shards
-     * @param callPeer  asks peer {@code ordinal} for the given shards; completes with an encoded {@link SelectResponse}
-     * @return the series of every shard read (unsorted)
+     * @param callPeer  asks peer {@code ordinal} for the given shards; completes with the encoded answer
+     * @param decode    decodes a peer's answer; a malformed one is a {@link SelectFormatException}
+     * @return one list per answer (this node's part, each peer's), each covering distinct shards
      */
-    List<Series> gather(int[] shards, Function<Set<Integer>, List<Series>> readLocal,
-                        BiFunction<Integer, List<Integer>, CompletableFuture<byte[]>> callPeer) {
+    <T> List<List<T>> gatherAnswers(int[] shards, Function<Set<Integer>, List<T>> readLocal,
+                                    BiFunction<Integer, List<Integer>, CompletableFuture<byte[]>> callPeer,
+                                    Function<byte[], Answer<T>> decode) {
         Map<Integer, ArrayList<Integer>> candidates = new LinkedHashMap<>();
         for (int s : shards) {
             ArrayList<Integer> c = new ArrayList<>();
@@ -56,7 +84,7 @@ final class ShardRouter {
             for (int o : owners) if (o != topology.self()) c.add(o);
             candidates.put(s, c);
         }
-        List<Series> out = new ArrayList<>();
+        List<List<T>> out = new ArrayList<>();
         Set<Integer> missing = new TreeSet<>();
         while (!candidates.isEmpty()) {
             Set<Integer> readHere = new TreeSet<>();
@@ -74,7 +102,7 @@ final class ShardRouter {
             try {
                 for (Map.Entry<Integer, List<Integer>> e : byPeer.entrySet()) calls.put(e.getKey(), callPeer.apply(e.getKey(), e.getValue()));
                 if (!readHere.isEmpty()) {
-                    out.addAll(readLocal.apply(readHere));
+                    out.add(readLocal.apply(readHere));
                     candidates.keySet().removeAll(readHere);
                 }
                 for (Map.Entry<Integer, CompletableFuture<byte[]>> e : calls.entrySet()) {
@@ -82,12 +110,13 @@ final class ShardRouter {
                     List<Integer> asked = byPeer.get(peer);
                     Set<Integer> served = Set.of();
                     try {
-                        SelectResponse resp = SelectCodec.decodeResponse(e.getValue().get(peerTimeoutMs, TimeUnit.MILLISECONDS));
+                        Answer<T> resp = decode.apply(e.getValue().get(peerTimeoutMs, TimeUnit.MILLISECONDS));
                         served = new TreeSet<>(resp.served());
                         served.retainAll(asked);
-                        out.addAll(resp.series());
+                        out.add(resp.items());
                     } catch (ExecutionException | TimeoutException | SelectFormatException ex) {
                         Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
+                        if (cause instanceof PeerClient.PeerException pe && pe.status() == QUERY_FAILED) throw queryFailed(pe);
                         LOG.debug("node {} did not answer for shards {}: {}", peer, asked, cause.toString());
                     }
                     for (int shard : asked) {

@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,18 @@ class ClusterProcessTest {
             }));
         }
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /** Every node of the R=2 cluster up and ready, even after a failed test left one down. */
+    @BeforeEach
+    void allNodesUp() throws InterruptedException {
+        for (int o = 0; o < r2.size(); o++) {
+            if (!r2.get(o).isAlive()) {
+                r2.get(o).restart();
+                r2.get(o).awaitReady();
+            }
+            inService.set(o, 1);
+        }
     }
 
     /** The base URL of the {@code n}-th node in service, round robin. */

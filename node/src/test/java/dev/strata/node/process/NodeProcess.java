@@ -26,7 +26,9 @@ import java.util.List;
 public final class NodeProcess implements AutoCloseable {
     /** C1 only and a small heap: a test node lives seconds, and the machine is shared. */
     private static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+            "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+            // Which peer failed to answer for which shards (and why): the reason behind a partial-data warning.
+            "-Dorg.slf4j.simpleLogger.log.dev.strata.node.cluster.ShardRouter=debug");
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final String name;

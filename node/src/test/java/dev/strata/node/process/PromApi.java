@@ -38,7 +38,8 @@ public final class PromApi {
 
         @Override
         public String toString() {
-            return status + " " + (body.length() > 400 ? body.substring(0, 400) + "..." : body);
+            return status + (warnings.isEmpty() ? "" : " warnings " + warnings) + " "
+                    + (body.length() > 400 ? body.substring(0, 400) + "..." : body);
         }
     }
 

@@ -27,9 +27,13 @@ final class SeriesEndpoints {
         long start = RequestParams.optionalTime(f, "start", ParamParsers.MIN_TIME_MS);
         long end = RequestParams.optionalTime(f, "end", ParamParsers.MAX_TIME_MS);
         List<List<Matcher>> sets = RequestParams.matcherSets(f);
-        TreeSet<Labels> all = new TreeSet<>();
-        for (List<Matcher> set : sets) all.addAll(source.series(set, start, end, RequestParams.hintLimit(limit)));
-        return jsonList(new ArrayList<>(all), limit, LabelsJson::write);
+        List<String> warnings = new ArrayList<>();
+        TreeSet<Labels> all = lookup(f, warnings, () -> {
+            TreeSet<Labels> out = new TreeSet<>();
+            for (List<Matcher> set : sets) out.addAll(source.series(set, start, end, RequestParams.hintLimit(limit)));
+            return out;
+        });
+        return jsonList(new ArrayList<>(all), limit, warnings, LabelsJson::write);
     }
 
     ApiResult labelNames(ApiRequest r) {
@@ -39,13 +43,17 @@ final class SeriesEndpoints {
         long end = RequestParams.optionalTime(f, "end", ParamParsers.MAX_TIME_MS);
         List<List<Matcher>> sets = RequestParams.matcherSets(f);
         long hint = RequestParams.hintLimit(limit);
-        TreeSet<String> names = new TreeSet<>();
-        if (sets.isEmpty()) {
-            names.addAll(source.labelNames(List.of(), start, end, hint));
-        } else {
-            for (List<Matcher> set : sets) names.addAll(source.labelNames(set, start, end, hint));
-        }
-        return stringList(new ArrayList<>(names), limit);
+        List<String> warnings = new ArrayList<>();
+        TreeSet<String> names = lookup(f, warnings, () -> {
+            TreeSet<String> out = new TreeSet<>();
+            if (sets.isEmpty()) {
+                out.addAll(source.labelNames(List.of(), start, end, hint));
+            } else {
+                for (List<Matcher> set : sets) out.addAll(source.labelNames(set, start, end, hint));
+            }
+            return out;
+        });
+        return stringList(new ArrayList<>(names), limit, warnings);
     }
 
     ApiResult labelValues(ApiRequest r, String rawName) {
@@ -57,13 +65,33 @@ final class SeriesEndpoints {
         long end = RequestParams.optionalTime(f, "end", ParamParsers.MAX_TIME_MS);
         List<List<Matcher>> sets = RequestParams.matcherSets(f);
         long hint = RequestParams.hintLimit(limit);
-        TreeSet<String> values = new TreeSet<>();
-        if (sets.isEmpty()) {
-            values.addAll(source.labelValues(name, List.of(), start, end, hint));
-        } else {
-            for (List<Matcher> set : sets) values.addAll(source.labelValues(name, set, start, end, hint));
+        List<String> warnings = new ArrayList<>();
+        TreeSet<String> values = lookup(f, warnings, () -> {
+            TreeSet<String> out = new TreeSet<>();
+            if (sets.isEmpty()) {
+                out.addAll(source.labelValues(name, List.of(), start, end, hint));
+            } else {
+                for (List<Matcher> set : sets) out.addAll(source.labelValues(name, set, start, end, hint));
+            }
+            return out;
+        });
+        return stringList(new ArrayList<>(values), limit, warnings);
+    }
+
+    /**
+     * Runs one request's lookups through {@link SeriesMetadataSource#request} with the request's
+     * {@code partial_response} (default true); a storage failure becomes the API error of its type.
+     */
+    private <T> T lookup(FormValues f, List<String> warnings, java.util.function.Supplier<T> body) {
+        String partial = f.first("partial_response");
+        if (!partial.isEmpty() && !partial.equals("true") && !partial.equals("false")) {
+            throw ApiException.badData("invalid parameter \"partial_response\": expected true or false, got \"" + partial + "\"");
         }
-        return stringList(new ArrayList<>(values), limit);
+        try {
+            return source.request(!partial.equals("false"), warnings, body);
+        } catch (dev.strata.query.engine.QueryException e) {
+            throw new ApiException(QueryEndpoints.errorType(e.errorType()), e.getMessage(), e);
+        }
     }
 
     /** Strata keeps no metric metadata yet: the answer is Prometheus's empty map, after checking params. */
@@ -84,13 +112,14 @@ final class SeriesEndpoints {
         }
     }
 
-    private static ApiResult stringList(List<String> values, long limit) {
-        return jsonList(values, limit, (v, w) -> w.string(v));
+    private static ApiResult stringList(List<String> values, long limit, List<String> warnings) {
+        return jsonList(values, limit, warnings, (v, w) -> w.string(v));
     }
 
     /** A JSON array of the values, cut to {@code limit} (> 0) with Prometheus's truncation warning. */
-    private static <T> ApiResult jsonList(List<T> values, long limit, java.util.function.BiConsumer<T, JsonWriter> element) {
-        List<String> warnings = new ArrayList<>();
+    private static <T> ApiResult jsonList(List<T> values, long limit, List<String> sourceWarnings,
+                                          java.util.function.BiConsumer<T, JsonWriter> element) {
+        List<String> warnings = new ArrayList<>(sourceWarnings);
         List<T> result = values;
         if (limit > 0 && result.size() > limit) {
             result = result.subList(0, (int) limit);

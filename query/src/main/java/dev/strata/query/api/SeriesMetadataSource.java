@@ -12,6 +12,16 @@ import java.util.List;
  * implementations may return more. Implementations must be safe for concurrent calls.
  */
 public interface SeriesMetadataSource {
+    /**
+     * Runs the lookups of one API request ({@code body}). A source that can miss data (a cluster whose
+     * shards have no ready owner) adds a warning naming what is missing to {@code warnings}, or lets the
+     * body fail (a {@code QueryException} of type {@code unavailable}) when {@code partialAllowed} is false
+     * (the request's {@code partial_response}). Default: runs {@code body}.
+     */
+    default <T> T request(boolean partialAllowed, List<String> warnings, java.util.function.Supplier<T> body) {
+        return body.get();
+    }
+
     /** Label sets of the matching series, sorted, without duplicates. */
     List<Labels> series(List<Matcher> matchers, long minT, long maxT, long limitHint);
 

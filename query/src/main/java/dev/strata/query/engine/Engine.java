@@ -61,6 +61,14 @@ public final class Engine {
                 opts, stepMs > 0);
     }
 
+    /**
+     * Evaluates an already parsed expression whose nodes' positions point into {@code input} (for the
+     * positions in annotations); interval 0 = instant query.
+     */
+    public QueryResult evaluate(Parser.Parsed parsed, String input, long startMs, long endMs, long stepMs, QueryOptions opts) {
+        return run(parsed, input, startMs, endMs, stepMs, opts, stepMs > 0);
+    }
+
     private QueryResult run(Parser.Parsed parsed, String input, long start, long end, long step, QueryOptions opts,
                             boolean range) {
         long t0 = System.nanoTime();

@@ -1,0 +1,159 @@
+package dev.strata.node.cluster;
+
+import dev.strata.index.ShardIndex;
+import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.node.config.HttpSettings;
+import dev.strata.node.http.HttpServer;
+import dev.strata.node.http.Router;
+import dev.strata.query.api.QueryEvaluator;
+import dev.strata.query.engine.Engine;
+import dev.strata.query.engine.QueryOptions;
+import dev.strata.query.storage.LocalShardsQueryable;
+import dev.strata.store.memstore.MemShard;
+import dev.strata.store.memstore.MemShardOptions;
+import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.model.Labels;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A cluster of N nodes in this JVM without Kafka or Cassandra: every node holds in-memory copies of the
+ * shards it owns (label index + memory), serves {@code /internal/v1/*} over a real Netty HTTP server, and
+ * evaluates queries through {@link PushdownEvaluator} over {@link ClusterQueryable} with a real
+ * {@link PeerClient}. A reference single "node" holds one more copy of every shard. Samples are placed
+ * with the same {@link ShardMapper} the cluster prunes with. Shards can be marked not ready per node.
+ */
+final class InProcessCluster implements AutoCloseable {
+    static final String[] SHARD_KEY = {"job"};
+
+    final int shards;
+    final ShardMapper mapper;
+    final ShardOwnership ownership;
+    final QueryOptions options;
+    final List<Node> nodes = new ArrayList<>();
+    private final Map<Integer, LocalShardsQueryable.Shard> reference = new TreeMap<>();
+    private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "test-internal");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One node: its shards, server, client and evaluators. */
+    static final class Node implements LocalShards {
+        final int ordinal;
+        final Map<Integer, LocalShardsQueryable.Shard> owned = new TreeMap<>();
+        final Set<Integer> notReady = ConcurrentHashMap.newKeySet();
+        HttpServer server;
+        PeerClient peers;
+        ClusterQueryable data;
+        QueryEvaluator evaluator;
+        dev.strata.query.api.SeriesMetadataSource metadata;
+
+        Node(int ordinal) {
+            this.ordinal = ordinal;
+        }
+
+        @Override
+        public boolean isReady(int shard) {
+            return owned.containsKey(shard) && !notReady.contains(shard);
+        }
+
+        @Override
+        public List<LocalShardsQueryable.Shard> open(Set<Integer> shards) {
+            List<LocalShardsQueryable.Shard> out = new ArrayList<>();
+            for (int s : shards) if (owned.containsKey(s)) out.add(owned.get(s));
+            return out;
+        }
+
+        @Override
+        public Map<Integer, ShardProgress> progress() {
+            Map<Integer, ShardProgress> m = new TreeMap<>();
+            for (int s : owned.keySet()) m.put(s, new ShardProgress(true, 1, 1, !notReady.contains(s), 0));
+            return m;
+        }
+
+        /** Bytes this node received from other nodes so far. */
+        long bytesReceived() {
+            return peers.bytesReceived();
+        }
+    }
+
+    InProcessCluster(int nodeCount, int shards, int replicas, QueryOptions options) throws Exception {
+        this.shards = shards;
+        this.mapper = new ShardMapper(shards, 1, SHARD_KEY);
+        this.ownership = new ShardOwnership(nodeCount, shards, replicas);
+        this.options = options;
+        MemShardOptions memOptions = MemShardOptions.defaults();
+        for (int s = 0; s < shards; s++) {
+            reference.put(s, new LocalShardsQueryable.Shard(ShardIndex.inMemory(s), new MemShard(s, memOptions)));
+        }
+        List<String> addresses = new ArrayList<>();
+        for (int o = 0; o < nodeCount; o++) {
+            Node n = new Node(o);
+            for (int s : ownership.ownedBy(o)) {
+                n.owned.put(s, new LocalShardsQueryable.Shard(ShardIndex.inMemory(s), new MemShard(s, memOptions)));
+            }
+            InternalRoutes internal = new InternalRoutes(n, executor, options);
+            Router router = Router.builder()
+                    .post(ClusterQueryable.SELECT_PATH, internal::select)
+                    .post(PushdownEvaluator.QUERY_PATH, internal::query)
+                    .post(ClusterMetadataSource.METADATA_PATH, internal::metadata)
+                    .build();
+            n.server = new HttpServer(new HttpSettings("127.0.0.1", 0, 1 << 20, Duration.ofSeconds(30), 1), router,
+                    new MetricsRegistry());
+            n.server.start();
+            addresses.add("127.0.0.1:" + n.server.port());
+            nodes.add(n);
+        }
+        for (Node n : nodes) {
+            ClusterTopology topology = new ClusterTopology(n.ordinal, ownership,
+                    new PeerAddresses(addresses, "", "default", nodeCount));
+            n.peers = new PeerClient(topology.peers(), Duration.ofSeconds(5));
+            n.data = new ClusterQueryable(topology, n, n.peers, mapper, 5_000);
+            n.evaluator = new PartialResponseEvaluator(new PushdownEvaluator(QueryEvaluator.of(new Engine(n.data, options)),
+                    n.data, topology, n, n.peers, 5_000));
+            n.metadata = new ClusterMetadataSource(topology, n, n.peers, mapper, 5_000);
+        }
+    }
+
+    /** Appends one sample to the series' shard on every owner and on the reference. */
+    void append(Labels labels, long t, double v) {
+        int s = mapper.shard(labels);
+        append(reference.get(s), labels, t, v);
+        for (int o : ownership.owners(s)) append(nodes.get(o).owned.get(s), labels, t, v);
+    }
+
+    private static void append(LocalShardsQueryable.Shard shard, Labels labels, long t, double v) {
+        int id = shard.index().addSeries(labels, t);
+        shard.memory().createSeries(id, labels);
+        shard.memory().append(id, t, v);
+        shard.index().updateLastSampleTime(id, t);
+    }
+
+    /** The single-node answer: the engine over one copy of every shard. */
+    QueryEvaluator single() {
+        return QueryEvaluator.of(new Engine(new LocalShardsQueryable(new ArrayList<>(reference.values())), options));
+    }
+
+    List<LocalShardsQueryable.Shard> referenceShards() {
+        return new ArrayList<>(reference.values());
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (Node n : nodes) {
+            n.server.close();
+            n.peers.close();
+        }
+        executor.shutdownNow();
+        for (LocalShardsQueryable.Shard s : reference.values()) s.index().close();
+        for (Node n : nodes) for (LocalShardsQueryable.Shard s : n.owned.values()) s.index().close();
+    }
+}
