@@ -23,6 +23,29 @@ public interface SampleIterator {
         return 0;
     }
 
+    /**
+     * Bulk form of {@link #next()}: copies the next samples into {@code timestamps[off..]} and
+     * {@code values[off..]}, and their start timestamps into {@code startTimestamps[off..]} (0 when
+     * unknown; skipped when that array is null), as many as the iterator has at hand and the arrays
+     * have room for, and returns how many; 0 only when exhausted. The arrays must have room for at
+     * least one sample. Calls may be mixed with {@link #next()}; after a bulk call the accessors are
+     * unspecified until the next {@link #next()}. Implementations that decode blocks copy (or decode)
+     * a whole block at a time instead of one sample per call.
+     */
+    default int next(long[] timestamps, double[] values, long[] startTimestamps, int off) {
+        int room = Math.min(timestamps.length, values.length) - off;
+        if (startTimestamps != null) room = Math.min(room, startTimestamps.length - off);
+        if (room <= 0) throw new IllegalArgumentException("no room for samples at offset " + off);
+        int n = 0;
+        while (n < room && next()) {
+            timestamps[off + n] = timestamp();
+            values[off + n] = value();
+            if (startTimestamps != null) startTimestamps[off + n] = startTimestamp();
+            n++;
+        }
+        return n;
+    }
+
     /** An iterator with no samples. */
     SampleIterator EMPTY = new SampleIterator() {
         @Override public boolean next() { return false; }

@@ -201,7 +201,8 @@ final class QueryEndpoints {
             }
         }
         ResultJson.StatsJson stats = f.first("stats").isEmpty() || res.stats() == null ? null
-                : new ResultJson.StatsJson(res.stats(), startedNanos - r.receivedNanos(), finished - r.receivedNanos());
+                : new ResultJson.StatsJson(res.stats(), startedNanos - r.receivedNanos(), finished - r.receivedNanos(),
+                        f.first("stats").equals("all"));
         Value out = value;
         return new ApiResult(w -> ResultJson.queryData(out, stats, w),
                 cap(warnings, "warning"), cap(res.infos(), "info"));

@@ -73,9 +73,11 @@ public final class ResultJson {
      * Prometheus's {@code stats} object. The engine measures evaluation as a whole, so
      * {@code innerEvalTime} equals {@code evalTotalTime} and the sub-phases it does not time
      * separately ({@code resultSortTime}, {@code queryPreparationTime}) are 0; queue and total
-     * execution time are measured by the API around the engine call.
+     * execution time are measured by the API around the engine call. {@code perStep} ({@code stats=all})
+     * adds {@code totalQueryableSamplesPerStep} as Prometheus does when its per-step statistics are
+     * enabled ({@code --enable-feature=promql-per-step-stats}): {@code [[<step time>, <samples>], ...]}.
      */
-    record StatsJson(QueryStats stats, long queueNanos, long execNanos) {
+    record StatsJson(QueryStats stats, long queueNanos, long execNanos, boolean perStep) {
         void write(JsonWriter w) {
             w.raw("{\"timings\":{\"evalTotalTime\":");
             seconds(stats.evalNanos(), w);
@@ -85,8 +87,33 @@ public final class ResultJson {
             seconds(queueNanos, w);
             w.raw(",\"execTotalTime\":");
             seconds(execNanos, w);
-            w.raw("},\"samples\":{\"totalQueryableSamples\":").number(stats.samplesScanned())
+            w.raw("},\"samples\":{");
+            long[] steps = stats.totalQueryableSamplesPerStep();
+            if (perStep && steps != null && steps.length > 0) {
+                w.raw("\"totalQueryableSamplesPerStep\":[");
+                for (int i = 0; i < steps.length; i++) {
+                    if (i > 0) w.raw(',');
+                    w.raw('[').raw(goSeconds(stats.firstStepMs() + i * stats.stepMs())).raw(',').number(steps[i]).raw(']');
+                }
+                w.raw("],");
+            }
+            w.raw("\"totalQueryableSamples\":").number(stats.totalQueryableSamples())
                     .raw(",\"peakSamples\":").number(stats.peakSamples()).raw("}}");
+        }
+
+        /**
+         * Milliseconds as Go's encoding/json writes float64(ms)/1000 (Prometheus marshals per-step
+         * stats that way, not as result timestamps): shortest decimal, so no trailing zeros
+         * ({@code 1435781451.78}, {@code 21}).
+         */
+        static String goSeconds(long ms) {
+            String sign = ms < 0 ? "-" : "";
+            long a = Math.abs(ms);
+            long frac = a % 1000;
+            if (frac == 0) return sign + (a / 1000);
+            String f = String.format(java.util.Locale.ROOT, "%03d", frac);
+            while (f.endsWith("0")) f = f.substring(0, f.length() - 1);
+            return sign + (a / 1000) + "." + f;
         }
 
         /** A float64 as Go's encoding/json writes it (exponent without leading zeros, e.g. 1e-7). */

@@ -112,6 +112,7 @@ final class Aggregations {
             if (p instanceof String s) strParam = s;
             else param = (double[]) p;
         }
+        if (FOLDED.contains(op)) return fold(ev, a);
         List<StepSeries> in = ev.evalVector(a.expr());
         // Group keys are computed once per input series.
         Labels[] keys = new Labels[in.size()];
@@ -160,14 +161,6 @@ final class Aggregations {
         for (int g = 0; g < groups; g++) members[g] = new int[sizes[g]];
         int[] fill = new int[groups];
         for (int i = 0; i < gi.length; i++) members[gi[i]][fill[gi[i]]++] = i;
-        if (STREAMING.contains(op)) {
-            streaming(ev, op, in, gi, os);
-            for (int i = 0; i < gi.length; i++) {
-                if (in.get(i).dropName && groupHasName(a)) os[gi[i]].dropName = true;
-            }
-            for (StepSeries s : os) if (s.count() > 0) out.add(s);
-            return out;
-        }
         double[] buf = new double[Math.max(1, in.size())];
         for (int step = 0; step < ev.steps; step++) {
             ev.ctx.checkDeadline();
@@ -190,78 +183,135 @@ final class Aggregations {
         return out;
     }
 
-    private static final java.util.Set<String> STREAMING = java.util.Set.of("sum", "count", "group", "min", "max", "avg");
+    /** Operators folded as their input streams in (see {@link #fold}). */
+    private static final java.util.Set<String> FOLDED = java.util.Set.of("sum", "count", "group", "min", "max", "avg");
+
+    /** One output group of a folded aggregation: per-step accumulators. */
+    private static final class Group {
+        final StepSeries out;
+        /** sum/avg: the running sum (avg: until it would overflow); min/max: the extreme so far. */
+        final double[] value;
+        /** Kahan compensation of value (avg after switching: of mean). */
+        final double[] comp;
+        final double[] count;
+        /** avg only: the incremental mean and whether the step switched to it. */
+        final double[] mean;
+        final boolean[] incremental;
+
+        Group(Labels labels, int steps, boolean avg) {
+            out = new StepSeries(labels, steps, false);
+            value = new double[steps];
+            comp = new double[steps];
+            count = new double[steps];
+            mean = avg ? new double[steps] : null;
+            incremental = avg ? new boolean[steps] : null;
+        }
+    }
 
     /**
-     * Series-major folding for the operators that need no per-group value list: each input series'
-     * step arrays are read once, sequentially (the group-major loop touches every series per step).
-     * avg keeps a compensated sum; groups whose sum overflows are recomputed with the exact fold.
+     * sum, count, group, min, max and avg, folded series by series as the input streams in
+     * ({@link Evaluator#streamVector}): per group and step a running accumulator, so the input is
+     * never held. The folds are Prometheus's: Kahan-compensated sums; avg sums directly (compensated)
+     * until the sum would overflow and from then on keeps an incremental mean; groups in order of
+     * first appearance.
      */
-    private static void streaming(Evaluator ev, String op, List<StepSeries> in, int[] gi, StepSeries[] os) {
+    private static List<StepSeries> fold(Evaluator ev, AggregateExpr a) {
+        String op = a.op();
         int steps = ev.steps;
-        int groups = os.length;
-        double[][] acc = new double[groups][steps];
-        double[][] comp = new double[groups][steps];
-        int[][] cnt = new int[groups][steps];
-        double[] c = new double[1];
         // Resolve the operator once: a String switch per sample costs more than the fold itself.
         final int kind = switch (op) {
             case "min" -> 1;
             case "max" -> 2;
-            case "sum", "avg" -> 3;
+            case "sum" -> 3;
+            case "avg" -> 4;
             default -> 0;
         };
-        for (int i = 0; i < gi.length; i++) {
-            if ((i & 255) == 0) ev.ctx.checkDeadline();
-            StepSeries s = in.get(i);
-            int g = gi[i];
-            double[] a = acc[g], k = comp[g];
-            int[] n = cnt[g];
-            for (int step = 0; step < steps; step++) {
-                if (!s.has[step]) continue;
-                double v = s.v[step];
-                if (n[step] == 0) {
-                    a[step] = v;
-                    k[step] = 0;
-                } else {
-                    switch (kind) {
-                        case 1 -> { if (a[step] > v || Double.isNaN(a[step])) a[step] = v; }
-                        case 2 -> { if (a[step] < v || Double.isNaN(a[step])) a[step] = v; }
-                        case 3 -> {
-                            c[0] = k[step];
-                            a[step] = FloatMath.kahanInc(v, a[step], c);
-                            k[step] = c[0];
-                        }
-                        default -> { }
-                    }
-                }
-                n[step]++;
+        boolean nameKept = groupHasName(a);
+        Map<Labels, Group> groups = new LinkedHashMap<>();
+        GroupingKeys keys = new GroupingKeys(a);
+        double[] c = new double[1];
+        ev.streamVector(a.expr(), s -> {
+            Labels key = keys.of(s.labels);
+            Group g = groups.get(key);
+            if (g == null) {
+                g = new Group(key, steps, kind == 4);
+                groups.put(key, g);
             }
-        }
-        double[] buf = null;
-        for (int g = 0; g < groups; g++) {
-            for (int step = 0; step < steps; step++) {
-                int n = cnt[g][step];
+            if (s.dropName && nameKept) g.out.dropName = true;
+            double[] val = g.value, k = g.comp, n = g.count;
+            boolean[] has = s.has;
+            double[] v = s.v;
+            for (int i = 0; i < steps; i++) {
+                if (!has[i]) continue;
+                double f = v[i];
+                if (n[i] == 0) {
+                    val[i] = f;
+                    k[i] = 0;
+                    n[i] = 1;
+                    if (kind == 4) {
+                        g.mean[i] = f;
+                        g.incremental[i] = false;
+                    }
+                    continue;
+                }
+                n[i]++;
+                switch (kind) {
+                    case 1 -> { if (val[i] > f || Double.isNaN(val[i])) val[i] = f; }
+                    case 2 -> { if (val[i] < f || Double.isNaN(val[i])) val[i] = f; }
+                    case 3 -> {
+                        c[0] = k[i];
+                        val[i] = FloatMath.kahanInc(f, val[i], c);
+                        k[i] = c[0];
+                    }
+                    case 4 -> avgInc(g, i, f, c);
+                    default -> { }
+                }
+            }
+            return false;
+        });
+        List<StepSeries> out = new ArrayList<>(groups.size());
+        for (Group g : groups.values()) {
+            boolean any = false;
+            for (int i = 0; i < steps; i++) {
+                double n = g.count[i];
                 if (n == 0) continue;
-                double r = switch (op) {
-                    case "count" -> n;
-                    case "group" -> 1;
-                    case "sum" -> Double.isInfinite(acc[g][step]) ? acc[g][step] : acc[g][step] + comp[g][step];
-                    case "avg" -> Double.isInfinite(acc[g][step]) ? Double.NaN : (acc[g][step] + comp[g][step]) / n;
-                    default -> acc[g][step];
+                double r = switch (kind) {
+                    case 0 -> op.equals("count") ? n : 1;
+                    case 3 -> g.value[i] + g.comp[i];
+                    case 4 -> g.incremental[i] ? g.mean[i] + g.comp[i] : g.value[i] / n + g.comp[i] / n;
+                    default -> g.value[i];
                 };
-                if (op.equals("avg") && Double.isNaN(r)) {
-                    // Overflow or infinities: fall back to the exact fold over this group's values.
-                    if (buf == null) buf = new double[in.size()];
-                    int m = 0;
-                    for (int i = 0; i < gi.length; i++) {
-                        if (gi[i] == g && in.get(i).has[step]) buf[m++] = in.get(i).v[step];
-                    }
-                    r = avg(buf, m);
-                }
-                os[g].set(step, r);
+                g.out.set(i, r);
+                any = true;
             }
+            if (any) out.add(g.out);
         }
+        return out;
+    }
+
+    /**
+     * Adds {@code f} to avg's accumulator at step i (the group's count already includes it): the
+     * compensated sum while it stays finite; once it would overflow, the mean so far is carried on
+     * incrementally, mean' = mean * (n-1)/n + f/n (compensated), which cannot overflow.
+     */
+    private static void avgInc(Group g, int i, double f, double[] c) {
+        double n = g.count[i];
+        if (!g.incremental[i]) {
+            c[0] = g.comp[i];
+            double sum = FloatMath.kahanInc(f, g.value[i], c);
+            if (!Double.isInfinite(sum)) {
+                g.value[i] = sum;
+                g.comp[i] = c[0];
+                return;
+            }
+            g.incremental[i] = true;
+            g.mean[i] = g.value[i] / (n - 1);
+            g.comp[i] /= n - 1;
+        }
+        double q = (n - 1) / n;
+        c[0] = q * g.comp[i];
+        g.mean[i] = FloatMath.kahanInc(f / n, q * g.mean[i], c);
+        g.comp[i] = c[0];
     }
 
     private static boolean groupHasName(AggregateExpr a) {

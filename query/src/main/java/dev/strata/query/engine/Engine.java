@@ -75,7 +75,9 @@ public final class Engine {
         Expr e = parsed.expr();
         QueryContext ctx = new QueryContext(opts.timeoutMs(), opts.maxSamples(), step, end - start, range, parsed, input);
         Annotations ann = new Annotations();
-        Evaluator ev = new Evaluator(storage, opts, start, end, range ? step : 1, start, end, ann, ctx);
+        long interval = range ? step : 1;
+        SampleStats samples = new SampleStats(Evaluator.steps(start, end, interval));
+        Evaluator ev = new Evaluator(storage, opts, start, end, interval, start, end, ann, ctx, samples);
         Object v;
         try {
             v = ev.eval(e);
@@ -95,12 +97,13 @@ public final class Engine {
                 value = new Scalar(start, d[0]);
             }
         } else if (v instanceof RangeInput r) {
-            value = rangeValue(r, ctx);
+            value = rangeValue(r, ctx, samples);
         } else {
             @SuppressWarnings("unchecked") List<StepSeries> series = (List<StepSeries>) v;
             value = range ? matrix(ev, series) : vector(ev, series);
         }
-        QueryStats stats = new QueryStats(ctx.scanned, ctx.peak, System.nanoTime() - t0);
+        QueryStats stats = new QueryStats(ctx.scanned, ctx.peak, System.nanoTime() - t0, samples.total(),
+                samples.perStep().clone(), start, range ? step : 0);
         return new QueryResult(value, ann.warnings(), ann.infos(), stats);
     }
 
@@ -172,23 +175,27 @@ public final class Engine {
         return new SeriesPoints(a.metric(), ts, vs);
     }
 
-    /** A range vector at an instant query: the window of each series. */
-    private static Matrix rangeValue(RangeInput r, QueryContext ctx) {
-        long ref = r.ref()[0];
-        long from = ref - r.rangeMs();
+    /**
+     * A range vector at an instant query: the window of each series. Prometheus counts a selector's
+     * window points as its samples, a subquery's inner evaluation.
+     */
+    private static Matrix rangeValue(RangeInput r, QueryContext ctx, SampleStats samples) {
+        long ref = r.ref[0];
+        long from = ref - r.rangeMs;
         List<SeriesPoints> out = new ArrayList<>();
-        long total = 0;
-        for (RangeSeries s : r.series()) {
+        long[] total = new long[1];
+        r.forEach(s -> {
             int lo = 0;
-            while (lo < s.t.length && s.t[lo] <= from) lo++;
+            while (lo < s.n && s.t[lo] <= from) lo++;
             int hi = lo;
-            while (hi < s.t.length && s.t[hi] <= ref) hi++;
-            if (hi == lo) continue;
-            total += hi - lo;
+            while (hi < s.n && s.t[hi] <= ref) hi++;
+            if (hi == lo) return;
+            total[0] += hi - lo;
             Labels l = s.dropName ? LabelSets.dropName(s.labels) : s.labels;
             out.add(new SeriesPoints(l, java.util.Arrays.copyOfRange(s.t, lo, hi), java.util.Arrays.copyOfRange(s.v, lo, hi)));
-        }
-        ctx.limit(total);
+        });
+        ctx.limit(total[0]);
+        samples.add(0, r.selector != null ? total[0] : r.innerSamples);
         out.sort((a, b) -> a.metric().compareTo(b.metric()));
         return new Matrix(out);
     }

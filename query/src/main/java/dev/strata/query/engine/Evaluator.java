@@ -15,7 +15,6 @@ import dev.strata.query.ast.SubqueryExpr;
 import dev.strata.query.ast.UnaryExpr;
 import dev.strata.query.ast.VectorSelector;
 import dev.strata.query.storage.Queryable;
-import dev.strata.query.storage.Series;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -41,19 +40,27 @@ final class Evaluator {
     final long queryEnd;
     final Annotations annotations;
     final QueryContext ctx;
+    /** Prometheus's "samples" statistic of this evaluation (a subquery's inner evaluation has its own). */
+    final SampleStats samples;
 
     Evaluator(Queryable storage, QueryOptions opts, long start, long end, long interval, long queryStart,
-              long queryEnd, Annotations annotations, QueryContext ctx) {
+              long queryEnd, Annotations annotations, QueryContext ctx, SampleStats samples) {
         this.storage = storage;
         this.opts = opts;
         this.start = start;
         this.end = end;
         this.interval = interval;
-        this.steps = (int) ((end - start) / interval) + 1;
+        this.steps = steps(start, end, interval);
         this.queryStart = queryStart;
         this.queryEnd = queryEnd;
         this.annotations = annotations;
         this.ctx = ctx;
+        this.samples = samples;
+    }
+
+    /** Steps of the evaluation over [start, end] at {@code interval} (an instant query is one step). */
+    static int steps(long start, long end, long interval) {
+        return (int) ((end - start) / interval) + 1;
     }
 
     static boolean isStale(double v) {
@@ -86,13 +93,42 @@ final class Evaluator {
         if (e instanceof ParenExpr p) return eval(p.expr());
         if (e instanceof StepInvariantExpr s) return eval(s.expr());
         if (e instanceof UnaryExpr u) return unary(u);
-        if (e instanceof VectorSelector vs) return ctx.account(selectVector(vs, false));
+        if (e instanceof VectorSelector || e instanceof Call c && Functions.isRollup(c)) return collect(e);
         if (e instanceof MatrixSelector ms) return selectRange(ms);
         if (e instanceof SubqueryExpr sq) return subquery(sq);
         if (e instanceof BinaryExpr b) return ctx.account(BinaryOps.eval(this, b));
         if (e instanceof AggregateExpr a) return ctx.account(Aggregations.eval(this, a));
         if (e instanceof Call c) return ctx.account(Functions.eval(this, c));
         throw new IllegalStateException("unknown node " + e.getClass());
+    }
+
+    /** Runs a streaming producer (see {@link #streamVector}) into a list. */
+    private List<StepSeries> collect(Expr e) {
+        List<StepSeries> out = new ArrayList<>();
+        streamVector(e, s -> out.add(s));
+        return out;
+    }
+
+    /**
+     * Evaluates an instant-vector expression and hands its series to {@code sink} one at a time.
+     * Selectors and range functions produce series as they read storage, so a folding consumer
+     * (aggregation) never holds its whole input; other expressions are evaluated and then handed over.
+     * Producers enforce the max-samples limit on what they produce, as {@link QueryContext#account} does.
+     */
+    void streamVector(Expr e, VectorSink sink) {
+        Expr u = e;
+        while (u instanceof ParenExpr || u instanceof StepInvariantExpr) {
+            u = u instanceof ParenExpr p ? p.expr() : ((StepInvariantExpr) u).expr();
+        }
+        if (u instanceof VectorSelector vs) {
+            ctx.checkDeadline();
+            selectVector(vs, false, false, sink);
+        } else if (u instanceof Call c && Functions.isRollup(c)) {
+            ctx.checkDeadline();
+            Functions.rollup(this, c, sink);
+        } else {
+            for (StepSeries s : evalVector(e)) sink.accept(s);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -128,99 +164,101 @@ final class Evaluator {
         return base - offsetMs;
     }
 
-    /** Instant vector selector with lookback; {@code keepTimestamps} records sample times for timestamp(). */
+    /** The window ends of a selector or subquery at every step: step time (or @ time) minus offset. */
+    long[] refTimes(long offsetMs, AtModifier at) {
+        long[] ref = new long[steps];
+        for (int i = 0; i < steps; i++) ref[i] = refTime(i, offsetMs, at);
+        return ref;
+    }
+
+    /** Instant vector selector, collected (see {@link #selectVector(VectorSelector, boolean, boolean, VectorSink)}). */
     List<StepSeries> selectVector(VectorSelector vs, boolean keepTimestamps) {
         return selectVector(vs, keepTimestamps, false);
     }
 
     /** As {@link #selectVector(VectorSelector, boolean)}; {@code keepStarts} records start timestamps for start_timestamp(). */
     List<StepSeries> selectVector(VectorSelector vs, boolean keepTimestamps, boolean keepStarts) {
-        long off = resolve(vs.offset());
-        long lookback = opts.lookbackDeltaMs();
-        long minRef = Long.MAX_VALUE, maxRef = Long.MIN_VALUE;
-        for (int i = 0; i < steps; i++) {
-            long r = refTime(i, off, vs.at());
-            minRef = Math.min(minRef, r);
-            maxRef = Math.max(maxRef, r);
-        }
-        List<Series> raw = storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (vs.smoothed() ? lookback : 0));
-        List<StepSeries> out = new ArrayList<>(raw.size());
-        for (Series s : raw) {
-            ctx.checkDeadline();
-            ctx.scanned += s.size();
-            StepSeries o = new StepSeries(s.labels(), steps, false);
-            if (keepTimestamps) o.ts = new long[steps];
-            long[] st = keepStarts ? s.startTimestamps() : null;
-            if (keepStarts) o.st = new long[steps];
-            long[] t = s.timestamps();
-            double[] v = s.values();
-            int j = -1;
-            boolean any = false;
-            for (int i = 0; i < steps; i++) {
-                long ref = refTime(i, off, vs.at());
-                // Last sample with t <= ref; refs are non-decreasing so the cursor only moves forward,
-                // except with @ (constant) where this is computed once and reused.
-                if (j >= 0 && t[j] > ref) j = -1;
-                while (j + 1 < t.length && t[j + 1] <= ref) j++;
-                if (j >= 0 && t[j] > ref - lookback && !isStale(v[j])) {
-                    double val = v[j];
-                    if (vs.smoothed() && t[j] < ref && j + 1 < t.length && t[j + 1] < ref + lookback
-                            && !isStale(v[j + 1])) {
-                        // Linear interpolation between the samples around ref.
-                        val = v[j] + (v[j + 1] - v[j]) * (double) (ref - t[j]) / (double) (t[j + 1] - t[j]);
-                    }
-                    o.set(i, val);
-                    if (keepTimestamps) o.ts[i] = t[j];
-                    if (st != null) o.st[i] = st[j];
-                    any = true;
-                }
-            }
-            if (any) out.add(o);
-        }
+        List<StepSeries> out = new ArrayList<>();
+        selectVector(vs, keepTimestamps, keepStarts, s -> out.add(s));
         return out;
     }
 
+    /**
+     * Instant vector selector with lookback: each series' value at a step is its last sample at or
+     * before the step's reference time, if newer than the lookback delta and not a staleness marker.
+     * Series are read and handed to {@code sink} one at a time; {@code keepTimestamps} records the
+     * sample times for timestamp(), {@code keepStarts} their start timestamps for start_timestamp().
+     * Counts one Prometheus sample per value produced.
+     */
+    void selectVector(VectorSelector vs, boolean keepTimestamps, boolean keepStarts, VectorSink sink) {
+        long off = resolve(vs.offset());
+        long lookback = opts.lookbackDeltaMs();
+        boolean smoothed = vs.smoothed();
+        long[] ref = refTimes(off, vs.at());
+        long minRef = Long.MAX_VALUE, maxRef = Long.MIN_VALUE;
+        for (long r : ref) {
+            minRef = Math.min(minRef, r);
+            maxRef = Math.max(maxRef, r);
+        }
+        StepSeries[] spare = new StepSeries[1];
+        long[] produced = new long[1];
+        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, n) -> {
+            ctx.checkDeadline();
+            ctx.scanned += n;
+            StepSeries o = spare[0];
+            if (o == null) {
+                o = new StepSeries(labels, steps, false);
+                if (keepTimestamps) o.ts = new long[steps];
+                if (keepStarts) o.st = new long[steps];
+            } else {
+                o.reset(labels, false);
+            }
+            int j = -1;
+            int count = 0;
+            for (int i = 0; i < steps; i++) {
+                long r = ref[i];
+                // Last sample with t <= r; refs never decrease (with @ they are constant), so the
+                // cursor only moves forward.
+                if (j >= 0 && t[j] > r) j = -1;
+                while (j + 1 < n && t[j + 1] <= r) j++;
+                if (j >= 0 && t[j] > r - lookback && !isStale(v[j])) {
+                    double val = v[j];
+                    if (smoothed && t[j] < r && j + 1 < n && t[j + 1] < r + lookback && !isStale(v[j + 1])) {
+                        // Linear interpolation between the samples around r.
+                        val = v[j] + (v[j + 1] - v[j]) * (double) (r - t[j]) / (double) (t[j + 1] - t[j]);
+                    }
+                    o.v[i] = val;
+                    o.has[i] = true;
+                    if (keepTimestamps) o.ts[i] = t[j];
+                    if (keepStarts) o.st[i] = st == null ? 0 : st[j];
+                    samples.add(i, 1);
+                    count++;
+                }
+            }
+            if (count == 0) {
+                spare[0] = o;
+                return;
+            }
+            produced[0] += count;
+            spare[0] = sink.accept(o) ? null : o;
+        });
+        ctx.limit(produced[0]);
+    }
+
+    /** A matrix selector: its series are read lazily, when a consumer iterates the {@link RangeInput}. */
     RangeInput selectRange(MatrixSelector ms) {
         VectorSelector vs = ms.selector();
         long off = resolve(vs.offset());
         long range = resolve(ms.range());
-        long[] ref = new long[steps];
+        long[] ref = refTimes(off, vs.at());
         long minRef = Long.MAX_VALUE, maxRef = Long.MIN_VALUE;
-        for (int i = 0; i < steps; i++) {
-            ref[i] = refTime(i, off, vs.at());
-            minRef = Math.min(minRef, ref[i]);
-            maxRef = Math.max(maxRef, ref[i]);
+        for (long r : ref) {
+            minRef = Math.min(minRef, r);
+            maxRef = Math.max(maxRef, r);
         }
         long extra = vs.anchored() || vs.smoothed() ? opts.lookbackDeltaMs() : 0;
-        List<Series> raw = storage.select(vs.matchers(), minRef - range + 1 - extra, maxRef + (vs.smoothed() ? extra : 0));
-        List<RangeSeries> out = new ArrayList<>(raw.size());
-        for (Series s : raw) {
-            ctx.checkDeadline();
-            ctx.scanned += s.size();
-            long[] t = s.timestamps();
-            double[] v = s.values();
-            long[] st = s.startTimestamps();
-            int n = 0;
-            for (double x : v) if (!isStale(x)) n++;
-            long[] tt = t;
-            double[] vv = v;
-            long[] sts = st;
-            if (n != t.length) {
-                tt = new long[n];
-                vv = new double[n];
-                sts = st == null ? null : new long[n];
-                int k = 0;
-                for (int i = 0; i < t.length; i++) {
-                    if (!isStale(v[i])) {
-                        tt[k] = t[i];
-                        if (sts != null) sts[k] = st[i];
-                        vv[k++] = v[i];
-                    }
-                }
-            }
-            out.add(new RangeSeries(s.labels(), tt, vv, sts, false));
-        }
-        return new RangeInput(out, ref, range, vs);
+        return RangeInput.ofSelector(this, vs, ref, range, minRef - range + 1 - extra,
+                maxRef + (vs.smoothed() ? extra : 0));
     }
 
     RangeInput subquery(SubqueryExpr sq) {
@@ -228,17 +266,19 @@ final class Evaluator {
         long range = resolve(sq.range());
         long step = sq.step() != null ? resolve(sq.step()) : opts.defaultSubqueryStepMs();
         if (step <= 0) throw QueryException.execution("subquery step must be greater than 0");
-        long[] ref = new long[steps];
-        for (int i = 0; i < steps; i++) ref[i] = refTime(i, off, sq.at());
+        long[] ref = refTimes(off, sq.at());
         long outerStart = sq.at() != null ? ref[0] : start - off;
         long outerEnd = sq.at() != null ? ref[0] : end - off;
+        // The first multiple of the step after outerStart - range (windows are left-open, so a step
+        // exactly at the window start would never be used).
         long rawStart = outerStart - range;
         long innerStart = step * (rawStart / step);
-        if (innerStart < rawStart) innerStart += step;
+        if (innerStart <= rawStart) innerStart += step;
         List<RangeSeries> out = new ArrayList<>();
+        long innerSamples = 0;
         if (innerStart <= outerEnd) {
             Evaluator inner = new Evaluator(storage, opts, innerStart, outerEnd, step, queryStart, queryEnd,
-                    annotations, ctx);
+                    annotations, ctx, new SampleStats(0));
             Object v = inner.eval(sq.expr());
             List<StepSeries> vec;
             if (v instanceof double[] d) {
@@ -261,9 +301,10 @@ final class Evaluator {
                         vv[k++] = s.v[i];
                     }
                 }
-                out.add(new RangeSeries(s.labels, t, vv, s.dropName));
+                out.add(new RangeSeries(s.labels, t, vv, null, n, s.dropName));
             }
+            innerSamples = inner.samples.total();
         }
-        return new RangeInput(out, ref, range, null);
+        return RangeInput.ofSeries(out, ref, range, innerSamples);
     }
 }

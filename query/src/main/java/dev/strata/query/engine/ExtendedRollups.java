@@ -14,32 +14,41 @@ import java.util.List;
 final class ExtendedRollups {
     private ExtendedRollups() {}
 
+    /**
+     * Evaluates {@code fn} with the modifier over every series and step. Counts as Prometheus samples
+     * the points each step reads: the window's plus the neighbours the modifier uses.
+     */
     static List<StepSeries> eval(Evaluator ev, String fn, RangeInput r, boolean anchored) {
         long lookback = ev.opts.lookbackDeltaMs();
         List<StepSeries> out = new ArrayList<>();
-        for (RangeSeries s : r.series()) {
+        long[] windowSamples = new long[ev.steps];
+        r.forEach(s -> {
             ev.ctx.checkDeadline();
             StepSeries o = new StepSeries(s.labels, ev.steps, true);
             boolean any = false;
             for (int i = 0; i < ev.steps; i++) {
-                long end = r.ref()[i];
-                long start = end - r.rangeMs();
-                int lo = upperBound(s.t, start);      // first index with t > start
-                int hi = upperBound(s.t, end);        // first index with t > end
+                long end = r.ref[i];
+                long start = end - r.rangeMs;
+                int lo = upperBound(s.t, s.n, start);      // first index with t > start
+                int hi = upperBound(s.t, s.n, end);        // first index with t > end
                 if (hi <= lo && anchored) continue;
-                Double v = anchored ? anchored(fn, s, lo, hi, start, lookback, r.rangeMs())
-                        : smoothed(fn, s, lo, hi, start, end, lookback, r.rangeMs());
+                Double v = anchored ? anchored(fn, s, lo, hi, start, lookback, r.rangeMs)
+                        : smoothed(fn, s, lo, hi, start, end, lookback, r.rangeMs);
                 if (v == null) continue;
+                boolean before = lo > 0 && s.t[lo - 1] > start - lookback;
+                boolean after = !anchored && hi < s.n && s.t[hi] < end + lookback;
+                windowSamples[i] += hi - lo + (before ? 1 : 0) + (after ? 1 : 0);
                 o.set(i, v);
                 any = true;
             }
             if (any) out.add(o);
-        }
+        });
+        ev.samples.addPerStep(windowSamples);
         return out;
     }
 
-    private static int upperBound(long[] a, long key) {
-        int lo = 0, hi = a.length;
+    private static int upperBound(long[] a, int n, long key) {
+        int lo = 0, hi = n;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
             if (a[mid] <= key) lo = mid + 1; else hi = mid;
@@ -82,7 +91,7 @@ final class ExtendedRollups {
                                    long range) {
         boolean counter = !fn.equals("delta");
         boolean hasBefore = lo > 0 && s.t[lo - 1] > start - lookback;
-        boolean hasAfter = hi < s.t.length && s.t[hi] < end + lookback;
+        boolean hasAfter = hi < s.n && s.t[hi] < end + lookback;
         if (hi <= lo && !(hasBefore && hasAfter)) return null;
         int from = hasBefore ? lo - 1 : lo;
         int to = hasAfter ? hi + 1 : hi;

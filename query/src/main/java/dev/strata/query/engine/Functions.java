@@ -96,7 +96,6 @@ final class Functions {
     static Object eval(Evaluator ev, Call c) {
         String name = c.function().name();
         List<Expr> args = c.args();
-        if (Rollups.TABLE.containsKey(name)) return rollup(ev, c);
         switch (name) {
             case "time": {
                 double[] r = new double[ev.steps];
@@ -285,17 +284,25 @@ final class Functions {
     private static Object absentOverTime(Evaluator ev, Expr arg) {
         RangeInput r = (RangeInput) ev.eval(arg);
         Labels labels = unwrap(arg) instanceof SubqueryExpr ? Labels.EMPTY : absentLabels(arg);
+        boolean[] present = new boolean[ev.steps];
+        long[] windowSamples = new long[ev.steps];
+        WindowCursor w = new WindowCursor();
+        r.forEach(s -> {
+            w.reset();
+            for (int i = 0; i < ev.steps; i++) {
+                long end = r.ref[i];
+                w.moveTo(s.t, s.n, end - r.rangeMs, end);
+                if (w.hi > w.lo) {
+                    present[i] = true;
+                    windowSamples[i] += w.hi - w.lo;
+                }
+            }
+        });
+        ev.samples.addPerStep(windowSamples);
         StepSeries o = new StepSeries(labels, ev.steps, false);
         boolean any = false;
-        int[] lo = new int[r.series().size()], hi = new int[r.series().size()];
         for (int i = 0; i < ev.steps; i++) {
-            boolean present = false;
-            for (int k = 0; k < r.series().size(); k++) {
-                RangeSeries s = r.series().get(k);
-                advance(s.t, r.ref()[i], r.rangeMs(), lo, hi, k);
-                if (hi[k] > lo[k]) present = true;
-            }
-            if (!present) {
+            if (!present[i]) {
                 o.set(i, 1);
                 any = true;
             }
@@ -303,25 +310,34 @@ final class Functions {
         return any ? List.of(o) : List.of();
     }
 
-    /** Moves window cursors of series k to (ref - range, ref]; refs never decrease between calls. */
-    static void advance(long[] t, long ref, long range, int[] lo, int[] hi, int k) {
-        long from = ref - range;
-        if (hi[k] > 0 && hi[k] <= t.length && hi[k] - 1 >= 0 && t[hi[k] - 1] > ref) {
-            lo[k] = 0;
-            hi[k] = 0;
-        }
-        while (lo[k] < t.length && t[lo[k]] <= from) lo[k]++;
-        if (hi[k] < lo[k]) hi[k] = lo[k];
-        while (hi[k] < t.length && t[hi[k]] <= ref) hi[k]++;
+    /** Whether the call is a range-vector function (evaluated by {@link #rollup}). */
+    static boolean isRollup(Call c) {
+        return Rollups.TABLE.containsKey(c.function().name());
     }
 
-    private static int[] resetCounts(RangeSeries s) {
+    /** Per-series scratch of {@link #rollup}, reused across series. */
+    private static final class RollupScratch {
+        StepSeries spare;
+        int[] resetCounts = new int[0];
+        long produced;
+        /** Metric name whose counter-name check already ran (the info is the same for every series). */
+        String checkedName;
+    }
+
+    /**
+     * resetCounts[i] = number of counter resets between j-1 and j for j <= i (value drops, or start
+     * timestamp resets, see {@link Rollups#isReset}), into a reused array.
+     */
+    private static int[] resetCounts(RangeSeries s, RollupScratch scratch) {
+        int n = s.n;
+        if (scratch.resetCounts.length < n) scratch.resetCounts = new int[Math.max(n, 2 * scratch.resetCounts.length)];
+        int[] r = scratch.resetCounts;
         double[] v = s.v;
-        int[] r = new int[v.length];
+        if (n > 0) r[0] = 0;
         if (s.st == null) {
-            for (int i = 1; i < v.length; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+            for (int i = 1; i < n; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
         } else {
-            for (int i = 1; i < v.length; i++) {
+            for (int i = 1; i < n; i++) {
                 boolean reset = v[i] < v[i - 1] || StartTimestamps.isReset(s.st[i - 1], s.t[i - 1], s.st[i], s.t[i]);
                 r[i] = r[i - 1] + (reset ? 1 : 0);
             }
@@ -329,7 +345,13 @@ final class Functions {
         return r;
     }
 
-    private static Object rollup(Evaluator ev, Call c) {
+    /**
+     * A range-vector function: for every series and step, the function of the points in the window
+     * (ref - range, ref], found by a cursor sliding over the series' points. Output series go to
+     * {@code sink} one at a time as the input is read. Counts each window's points as Prometheus
+     * samples at its step.
+     */
+    static void rollup(Evaluator ev, Call c, VectorSink sink) {
         String name = c.function().name();
         int matrixArg = -1;
         for (int k = 0; k < c.args().size(); k++) {
@@ -361,50 +383,72 @@ final class Functions {
         }
         RangeInput r = (RangeInput) ev.eval(c.args().get(matrixArg));
         if (marg instanceof MatrixSelector ms && (ms.selector().anchored() || ms.selector().smoothed())) {
-            return ExtendedRollups.eval(ev, name, r, ms.selector().anchored());
+            List<StepSeries> out = ExtendedRollups.eval(ev, name, r, ms.selector().anchored());
+            long produced = 0;
+            for (StepSeries s : out) produced += s.count();
+            ev.ctx.limit(produced);
+            for (StepSeries s : out) sink.accept(s);
+            return;
         }
         Rollups.Fn fn = Rollups.TABLE.get(name);
         boolean keepName = Rollups.keepsName(name);
         boolean counterFn = name.equals("rate") || name.equals("increase");
         Rollups.Window w = new Rollups.Window();
         w.annotations = ev.annotations;
-        w.rangeMs = r.rangeMs();
+        w.rangeMs = r.rangeMs;
         w.position = ev.ctx.position(c.args().get(matrixArg));
-        List<StepSeries> out = new ArrayList<>(r.series().size());
-        long[] windowSamples = new long[ev.steps];
-        int[] lo = new int[1], hi = new int[1];
-        for (RangeSeries s : r.series()) {
+        int steps = ev.steps;
+        long[] ref = r.ref;
+        long range = r.rangeMs;
+        double[] p0 = scalars[0], p1 = scalars[1];
+        long[] windowSamples = new long[steps];
+        WindowCursor cursor = new WindowCursor();
+        RollupScratch scratch = new RollupScratch();
+        r.forEach(s -> {
             ev.ctx.checkDeadline();
-            StepSeries o = new StepSeries(s.labels, ev.steps, !keepName || s.dropName);
-            w.t = s.t;
+            StepSeries o = scratch.spare;
+            if (o == null) o = new StepSeries(s.labels, steps, !keepName || s.dropName);
+            else o.reset(s.labels, !keepName || s.dropName);
+            long[] t = s.t;
+            int n = s.n;
+            w.t = t;
             w.v = s.v;
             w.st = s.st;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
-            w.resetCounts = counterFn ? resetCounts(s) : null;
-            w.nameChecked = false;
-            lo[0] = 0;
-            hi[0] = 0;
-            boolean any = false;
-            for (int i = 0; i < ev.steps; i++) {
-                long ref = r.ref()[i];
-                advance(s.t, ref, r.rangeMs(), lo, hi, 0);
-                if (hi[0] == lo[0]) continue;
-                windowSamples[i] += hi[0] - lo[0];
-                w.lo = lo[0];
-                w.hi = hi[0];
-                w.rangeStart = ref - r.rangeMs();
-                w.rangeEnd = ref;
+            w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
+            w.nameChecked = w.metricName.equals(scratch.checkedName);
+            cursor.reset();
+            int count = 0;
+            for (int i = 0; i < steps; i++) {
+                long end = ref[i];
+                long from = end - range;
+                cursor.moveTo(t, n, from, end);
+                int lo = cursor.lo, hi = cursor.hi;
+                if (hi == lo) continue;
+                windowSamples[i] += hi - lo;
+                w.lo = lo;
+                w.hi = hi;
+                w.rangeStart = from;
+                w.rangeEnd = end;
                 w.stepTime = ev.stepTime(i);
-                w.p0 = scalars[0] != null ? scalars[0][i] : 0;
-                w.p1 = scalars[1] != null ? scalars[1][i] : 0;
+                w.p0 = p0 != null ? p0[i] : 0;
+                w.p1 = p1 != null ? p1[i] : 0;
                 if (fn.apply(w)) {
-                    o.set(i, w.result);
-                    any = true;
+                    o.v[i] = w.result;
+                    o.has[i] = true;
+                    count++;
                 }
             }
-            if (any) out.add(o);
-        }
-        for (long n : windowSamples) ev.ctx.limit(n);
-        return out;
+            if (w.nameChecked) scratch.checkedName = w.metricName;
+            if (count == 0) {
+                scratch.spare = o;
+                return;
+            }
+            scratch.produced += count;
+            scratch.spare = sink.accept(o) ? null : o;
+        });
+        ev.samples.addPerStep(windowSamples);
+        for (long k : windowSamples) ev.ctx.limit(k);
+        ev.ctx.limit(scratch.produced);
     }
 }

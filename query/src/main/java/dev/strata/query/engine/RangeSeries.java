@@ -3,26 +3,31 @@ package dev.strata.query.engine;
 import dev.strata.store.model.Labels;
 
 /**
- * A series feeding a range-vector function: points in time order, staleness markers removed.
+ * A series feeding a range-vector function: points {@code t[0..n)}, {@code v[0..n)} in time order,
+ * staleness markers removed. The arrays may be longer than {@code n}. A {@link RangeInput} hands
+ * these out one at a time and may reuse the object and its arrays for the next series.
  * {@code st}: the points' start timestamps (0 = unknown), or null when the series has none or comes
  * from a subquery (subqueries do not propagate start timestamps).
  */
 final class RangeSeries {
-    final Labels labels;
-    final long[] t;
-    final double[] v;
-    final long[] st;
-    final boolean dropName;
+    Labels labels;
+    long[] t;
+    double[] v;
+    long[] st;
+    int n;
+    boolean dropName;
 
-    RangeSeries(Labels labels, long[] t, double[] v, boolean dropName) {
-        this(labels, t, v, null, dropName);
+    RangeSeries(Labels labels, long[] t, double[] v, long[] st, int n, boolean dropName) {
+        set(labels, t, v, st, n, dropName);
     }
 
-    RangeSeries(Labels labels, long[] t, double[] v, long[] st, boolean dropName) {
+    RangeSeries set(Labels labels, long[] t, double[] v, long[] st, int n, boolean dropName) {
         this.labels = labels;
         this.t = t;
         this.v = v;
         this.st = st;
+        this.n = n;
         this.dropName = dropName;
+        return this;
     }
 }

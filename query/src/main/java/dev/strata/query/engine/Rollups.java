@@ -39,9 +39,14 @@ final class Rollups {
          * so a window without resets skips the correction loop. Null when not computed.
          */
         int[] resetCounts;
-        /** Whether the counter-name check already ran for the current series (once per series). */
+        /**
+         * Whether the counter-name check already ran for the current series' metric name (it runs
+         * once per name: the annotation would be the same for every series of that name).
+         */
         boolean nameChecked;
         Annotations annotations;
+        /** extrapolatedRate's timing values of the last window shape (see {@link Extrapolation}). */
+        final Extrapolation extrapolation = new Extrapolation();
         /** " (line:col)" of the range argument, for annotations. */
         String position = "";
 
@@ -224,6 +229,11 @@ final class Rollups {
      */
     static boolean extrapolated(Window w, boolean counter, boolean isRate) {
         int n = w.n();
+        long[] st = counter ? w.st : null;
+        if (st != null) warnOverlaps(w);
+        boolean zeroAtStart = st != null && StartTimestamps.startsInside(st[w.lo], w.t[w.lo], w.rangeStart);
+        if (n < 2 && !zeroAtStart) return false;
+        // Prometheus checks the name of every series with output (checked here at its first result).
         if (counter && !w.nameChecked && w.metricName != null && !w.metricName.isEmpty()
                 && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
                 || w.metricName.endsWith("_count") || w.metricName.endsWith("_bucket"))) {
@@ -231,10 +241,6 @@ final class Rollups {
                     + w.metricName + "\"" + w.position);
         }
         w.nameChecked = true;
-        long[] st = counter ? w.st : null;
-        if (st != null) warnOverlaps(w);
-        boolean zeroAtStart = st != null && StartTimestamps.startsInside(st[w.lo], w.t[w.lo], w.rangeStart);
-        if (n < 2 && !zeroAtStart) return false;
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
         if (counter && (w.resetCounts == null || w.resetCounts[w.hi - 1] != w.resetCounts[w.lo])) {
@@ -243,29 +249,29 @@ final class Rollups {
             }
         }
         long firstT = w.t[w.lo], lastT = w.t[w.hi - 1];
-        double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
-        double sampledInterval;
-        double durationToStart;
-        double avgBetween;
         if (zeroAtStart) {
             // The counter was 0 at the start timestamp: count the first value, no extrapolation to the left.
             result += first;
-            avgBetween = n > 1 ? (lastT - firstT) / 1000.0 / (n - 1) : 0;
-            sampledInterval = (lastT - st[w.lo]) / 1000.0;
-            durationToStart = 0;
-        } else {
-            sampledInterval = (lastT - firstT) / 1000.0;
-            avgBetween = sampledInterval / (n - 1);
-            durationToStart = (firstT - w.rangeStart) / 1000.0;
-            if (durationToStart >= avgBetween * 1.1) durationToStart = avgBetween / 2;
-            if (counter && result > 0 && first >= 0) {
-                double durationToZero = sampledInterval * (first / result);
-                if (durationToZero < durationToStart) durationToStart = durationToZero;
+            double avgBetween = n > 1 ? (lastT - firstT) / 1000.0 / (n - 1) : 0;
+            double sampledInterval = (lastT - st[w.lo]) / 1000.0;
+            double durationToStart = 0;
+            double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
+            if (durationToEnd >= avgBetween * 1.1) durationToEnd = avgBetween / 2;
+            double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+            if (isRate) factor /= w.rangeMs / 1000.0;
+            return set(w, result * factor);
+        }
+        Extrapolation x = w.extrapolation;
+        x.update(firstT - w.rangeStart, w.rangeEnd - lastT, lastT - firstT, n, w.rangeMs);
+        double factor = isRate ? x.rateFactor : x.factor;
+        if (counter && result > 0 && first >= 0) {
+            // Counters cannot be negative: do not extrapolate to before the counter's zero point.
+            double durationToZero = x.sampledInterval * (first / result);
+            if (durationToZero < x.durationToStart) {
+                factor = (x.sampledInterval + durationToZero + x.durationToEnd) / x.sampledInterval;
+                if (isRate) factor /= w.rangeMs / 1000.0;
             }
         }
-        if (durationToEnd >= avgBetween * 1.1) durationToEnd = avgBetween / 2;
-        double factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
-        if (isRate) factor /= w.rangeMs / 1000.0;
         return set(w, result * factor);
     }
 
@@ -276,6 +282,49 @@ final class Rollups {
                 w.annotations.warn(StartTimestamps.overlapWarning(w.metricName, w.position));
                 return;
             }
+        }
+    }
+
+    /**
+     * The timing part of Prometheus's extrapolatedRate: how far the window's first and last points are
+     * from its bounds, where that is too far (more than 1.1 average intervals) half an interval
+     * instead, and the resulting factor. It depends only on the gaps, the span and the point count,
+     * which repeat from step to step for a regularly scraped series, so it is recomputed only when they
+     * change (the same operations on the same inputs: bit-identical results).
+     */
+    static final class Extrapolation {
+        private long startGapMs = Long.MIN_VALUE;
+        private long endGapMs;
+        private long spanMs;
+        private int points;
+        private long rangeMs;
+        double durationToStart;
+        double durationToEnd;
+        double sampledInterval;
+        /** (sampledInterval + durationToStart + durationToEnd) / sampledInterval. */
+        double factor;
+        /** factor / range in seconds. */
+        double rateFactor;
+
+        void update(long startGapMs, long endGapMs, long spanMs, int points, long rangeMs) {
+            if (startGapMs == this.startGapMs && endGapMs == this.endGapMs && spanMs == this.spanMs
+                    && points == this.points && rangeMs == this.rangeMs) {
+                return;
+            }
+            this.startGapMs = startGapMs;
+            this.endGapMs = endGapMs;
+            this.spanMs = spanMs;
+            this.points = points;
+            this.rangeMs = rangeMs;
+            durationToStart = startGapMs / 1000.0;
+            durationToEnd = endGapMs / 1000.0;
+            sampledInterval = spanMs / 1000.0;
+            double avgBetween = sampledInterval / (points - 1);
+            double threshold = avgBetween * 1.1;
+            if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+            if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
+            factor = (sampledInterval + durationToStart + durationToEnd) / sampledInterval;
+            rateFactor = factor / (rangeMs / 1000.0);
         }
     }
 

@@ -24,6 +24,13 @@ final class StepSeries {
         this.dropName = dropName;
     }
 
+    /** Makes this an empty series with new labels, for a producer that reuses it. */
+    void reset(Labels labels, boolean dropName) {
+        this.labels = labels;
+        this.dropName = dropName;
+        java.util.Arrays.fill(has, false);
+    }
+
     void set(int step, double value) {
         v[step] = value;
         has[step] = true;

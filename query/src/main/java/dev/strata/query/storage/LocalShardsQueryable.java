@@ -1,12 +1,12 @@
 package dev.strata.query.storage;
 
 import dev.strata.index.Matcher;
-import dev.strata.index.ShardIndex;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.memstore.MemShard;
+import dev.strata.store.model.Labels;
 import dev.strata.store.paging.ChunkPager;
 import dev.strata.store.paging.PageBudget;
-import dev.strata.store.model.Labels;
+import dev.strata.index.ShardIndex;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,6 +17,8 @@ import org.roaringbitmap.RoaringBitmap;
  * {@link Queryable} over the shards held by this node: each shard's label index picks the series
  * (matchers + activity in the time range) and its {@link MemShard} supplies the samples. Reads only
  * what is in memory; older, evicted data is the business of the persistent store's reader.
+ * Series are visited in label order; each one's chunks are decoded into one reused pair of arrays
+ * right before its visit, so a select holds one series' samples at a time.
  */
 public final class LocalShardsQueryable implements Queryable {
     /**
@@ -33,6 +35,9 @@ public final class LocalShardsQueryable implements Queryable {
     private static final long MAX_PAGED_CHUNKS = 2_000_000;
     private static final long MAX_PAGED_BYTES = 1L << 30;
 
+    /** A selected series before its samples are read. */
+    private record Ref(Labels labels, Shard shard, int id) {}
+
     private final List<Shard> shards;
 
     public LocalShardsQueryable(List<Shard> shards) {
@@ -42,43 +47,48 @@ public final class LocalShardsQueryable implements Queryable {
     @Override
     public List<Series> select(List<Matcher> matchers, long minT, long maxT) {
         List<Series> out = new ArrayList<>();
-        PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
-        long[] ts = new long[256];
-        double[] vs = new double[256];
-        long[] sts = null; // allocated at the first known start timestamp
+        select(matchers, minT, maxT, (labels, ts, vs, sts, n) -> out.add(new Series(labels, Arrays.copyOf(ts, n),
+                Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n))));
+        return out;
+    }
+
+    @Override
+    public void select(List<Matcher> matchers, long minT, long maxT, SeriesVisitor visitor) {
+        List<Ref> refs = new ArrayList<>();
         for (Shard shard : shards) {
             RoaringBitmap ids = shard.index().select(matchers, minT, maxT);
             IntIterator it = ids.getIntIterator();
             while (it.hasNext()) {
                 int id = it.next();
-                SampleIterator si = iterator(shard, id, minT, maxT, budget);
-                int n = 0;
-                boolean anySt = false;
-                while (si.next()) {
-                    if (n == ts.length) {
-                        ts = Arrays.copyOf(ts, n * 2);
-                        vs = Arrays.copyOf(vs, n * 2);
-                        if (sts != null) sts = Arrays.copyOf(sts, n * 2);
-                    }
-                    long st = si.startTimestamp();
-                    if (st != 0 && !anySt) {
-                        anySt = true;
-                        if (sts == null) sts = new long[ts.length];
-                        Arrays.fill(sts, 0, n, 0);
-                    }
-                    if (anySt) sts[n] = st;
-                    ts[n] = si.timestamp();
-                    vs[n++] = si.value();
-                }
-                if (n == 0) continue;
                 Labels labels = shard.index().labels(id);
                 if (labels == null) labels = shard.memory().labels(id);
-                if (labels == null) continue;
-                out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n), anySt ? Arrays.copyOf(sts, n) : null));
+                if (labels != null) refs.add(new Ref(labels, shard, id));
             }
         }
-        out.sort((a, b) -> a.labels().compareTo(b.labels()));
-        return out;
+        refs.sort((a, b) -> a.labels().compareTo(b.labels()));
+        PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
+        long[] ts = new long[1024];
+        double[] vs = new double[1024];
+        long[] sts = new long[1024];
+        for (Ref r : refs) {
+            SampleIterator si = iterator(r.shard(), r.id(), minT, maxT, budget);
+            int n = 0;
+            while (true) {
+                if (n == ts.length) {
+                    ts = Arrays.copyOf(ts, n * 2);
+                    vs = Arrays.copyOf(vs, n * 2);
+                    sts = Arrays.copyOf(sts, n * 2);
+                }
+                int k = si.next(ts, vs, sts, n);
+                if (k == 0) break;
+                n += k;
+            }
+            if (n == 0) continue;
+            // Start timestamps are rare: hand them over only when the series has a known one.
+            boolean anySt = false;
+            for (int i = 0; i < n && !anySt; i++) anySt = sts[i] != 0;
+            visitor.visit(r.labels(), ts, vs, anySt ? sts : null, n);
+        }
     }
 
     private static SampleIterator iterator(Shard shard, int id, long minT, long maxT, PageBudget budget) {

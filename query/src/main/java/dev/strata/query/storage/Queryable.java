@@ -10,4 +10,13 @@ import java.util.List;
  */
 public interface Queryable {
     List<Series> select(List<Matcher> matchers, long minT, long maxT);
+
+    /**
+     * The same series as {@link #select(List, long, long)}, in the same order, handed to {@code visitor}
+     * one at a time instead of collected: an implementation that decodes samples can reuse one buffer
+     * for all series, so a query holds one series' samples at a time rather than all of them.
+     */
+    default void select(List<Matcher> matchers, long minT, long maxT, SeriesVisitor visitor) {
+        for (Series s : select(matchers, minT, maxT)) visitor.visit(s.labels(), s.timestamps(), s.values(), s.startTimestamps(), s.size());
+    }
 }

@@ -72,7 +72,7 @@ class PrometheusApiTest {
     }
 
     private static QueryResult result(dev.strata.query.engine.Value v) {
-        return new QueryResult(v, List.of(), List.of(), new QueryStats(7, 3, 1_500_000));
+        return new QueryResult(v, List.of(), List.of(), new QueryStats(11, 3, 1_500_000, 7, new long[] {7}, NOW, 0));
     }
 
     @Test
@@ -155,6 +155,17 @@ class PrometheusApiTest {
                 + "\"innerEvalTime\":0.0015,\"execQueueTime\":[0-9.e-]+,\"execTotalTime\":[0-9.e-]+},"
                 + "\"samples\":\\{\"totalQueryableSamples\":7,\"peakSamples\":3}}}}"), body);
         assertTrue(!call(api, get("/api/v1/query?query=1")).body().contains("stats"));
+    }
+
+    @Test
+    void statsAllAddsSamplesPerStep() {
+        answer = q -> new QueryResult(new Scalar(NOW, 1), List.of(), List.of(),
+                new QueryStats(11, 3, 1_500_000, 12, new long[] {5, 0, 7}, 1_435_781_450_000L, 780));
+        String body = call(api, get("/api/v1/query?query=1&stats=all")).body();
+        assertTrue(body.contains("\"samples\":{\"totalQueryableSamplesPerStep\":[[1435781450,5],[1435781450.78,0],"
+                + "[1435781451.56,7]],\"totalQueryableSamples\":12,\"peakSamples\":3}}"), body);
+        assertTrue(call(api, get("/api/v1/query?query=1&stats=1")).body()
+                .contains("\"samples\":{\"totalQueryableSamples\":12,\"peakSamples\":3}}"));
     }
 
     @Test

@@ -3,16 +3,19 @@ package dev.strata.store.memstore;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.encoding.ChunkHeader;
 import dev.strata.store.encoding.ChunkReader;
+import java.util.Arrays;
 
 /**
  * Reads one series' sealed chunks and then its write-buffer snapshot, within [minT, maxT]. Chunks
- * are decoded one at a time into scratch arrays. All sealed samples are older than all buffered
- * ones (see {@link SeriesState}), so concatenation is the merge.
+ * are decoded one at a time into scratch arrays, or, by the bulk
+ * {@link #next(long[], double[], long[], int)} into an empty destination, straight into the caller's
+ * arrays. All sealed samples are older than all buffered ones (see {@link SeriesState}), so
+ * concatenation is the merge.
  */
 final class SeriesIterator implements SampleIterator {
     /**
      * Readers hold codec scratch state; one per thread, used only within a single decode call
-     * (the samples land in this iterator's own arrays), so iterators may move between threads.
+     * (the samples land in this iterator's or the caller's arrays), so iterators may move between threads.
      */
     private static final ThreadLocal<ChunkReader> READERS = ThreadLocal.withInitial(ChunkReader::new);
 
@@ -24,13 +27,20 @@ final class SeriesIterator implements SampleIterator {
     private final long maxT;
     private int nextChunk;
     private boolean bufferDone;
+    /**
+     * The current block: samples [nextIdx, end) of ts/vals are still to be returned, cur is the
+     * current one; sts holds the block's start timestamps, or is null when it has none (all unknown).
+     */
     private long[] ts;
     private double[] vals;
-    /** Start timestamps of the current block, or null when it has none (all unknown). */
     private long[] sts;
-    private long[] stScratch;
-    private int pos;
+    private int cur = -1;
+    private int nextIdx;
     private int end;
+    /** Decode scratch, allocated on the first chunk decoded into this iterator's own arrays. */
+    private long[] scratchTs;
+    private double[] scratchVals;
+    private long[] scratchSts;
 
     SeriesIterator(SeriesState.Snapshot s, long minT, long maxT) {
         this.chunks = s.chunks();
@@ -39,42 +49,67 @@ final class SeriesIterator implements SampleIterator {
         this.bufSts = s.bufSts();
         this.minT = minT;
         this.maxT = maxT;
-        this.pos = 0;
-        this.end = 0;
     }
 
     @Override
     public boolean next() {
-        if (++pos < end) return true;
-        while (loadNextBlock()) {
-            if (pos < end) return true;
+        while (nextIdx >= end) {
+            if (!loadNextBlock()) return false;
         }
-        return false;
+        cur = nextIdx++;
+        return true;
     }
 
-    private boolean loadNextBlock() {
+    @Override
+    public int next(long[] timestamps, double[] values, long[] startTimestamps, int off) {
+        int room = Math.min(timestamps.length, values.length) - off;
+        if (startTimestamps != null) room = Math.min(room, startTimestamps.length - off);
+        if (room <= 0) throw new IllegalArgumentException("no room for samples at offset " + off);
+        while (nextIdx >= end) {
+            if (off == 0) {
+                // Nothing pending and the caller's arrays are empty: decode the next chunk into them.
+                SealedChunk c = nextChunkInRange();
+                if (c != null) {
+                    if (c.count() <= room) {
+                        int n = decodeInRange(c, timestamps, values, startTimestamps);
+                        if (n > 0) {
+                            cur = -1;
+                            return n;
+                        }
+                        continue;
+                    }
+                    loadChunk(c);
+                    continue;
+                }
+            }
+            if (!loadNextBlock()) return 0;
+        }
+        int k = Math.min(end - nextIdx, room);
+        System.arraycopy(ts, nextIdx, timestamps, off, k);
+        System.arraycopy(vals, nextIdx, values, off, k);
+        if (startTimestamps != null) {
+            if (sts != null) System.arraycopy(sts, nextIdx, startTimestamps, off, k);
+            else Arrays.fill(startTimestamps, off, off + k, 0);
+        }
+        nextIdx += k;
+        cur = nextIdx - 1;
+        return k;
+    }
+
+    /** The next sealed chunk overlapping [minT, maxT], or null when the chunks are done. */
+    private SealedChunk nextChunkInRange() {
         while (nextChunk < chunks.length) {
             SealedChunk c = chunks[nextChunk++];
             if (c.maxT() < minT || c.minT() > maxT) continue;
-            ChunkReader reader = READERS.get();
-            byte[] b = c.bytes();
-            reader.verifyChecksum(b, 0, b.length);
-            ChunkHeader h = ChunkHeader.read(b, 0, b.length);
-            if (ts == null || ts.length < h.count()) {
-                ts = new long[h.count()];
-                vals = new double[h.count()];
-            }
-            int n = reader.decode(b, 0, b.length, h, ts, vals);
-            sts = null;
-            if (h.hasStartTimestamps()) {
-                if (stScratch == null || stScratch.length < n) stScratch = new long[ts.length];
-                reader.decodeStartTimestamps(b, 0, b.length, h, stScratch);
-                sts = stScratch;
-            }
-            pos = 0;
-            while (pos < n && ts[pos] < minT) pos++;
-            end = n;
-            while (end > pos && ts[end - 1] > maxT) end--;
+            return c;
+        }
+        return null;
+    }
+
+    private boolean loadNextBlock() {
+        SealedChunk c = nextChunkInRange();
+        if (c != null) {
+            loadChunk(c);
             return true;
         }
         if (bufferDone) return false;
@@ -82,23 +117,76 @@ final class SeriesIterator implements SampleIterator {
         ts = bufTs;
         vals = bufVals;
         sts = bufSts;
-        pos = 0;
+        nextIdx = 0;
         end = bufTs.length;
         return true;
     }
 
+    private void loadChunk(SealedChunk c) {
+        if (scratchTs == null || scratchTs.length < c.count()) {
+            scratchTs = new long[c.count()];
+            scratchVals = new double[c.count()];
+            scratchSts = null;
+        }
+        ts = scratchTs;
+        vals = scratchVals;
+        ChunkReader reader = READERS.get();
+        byte[] b = c.bytes();
+        ChunkHeader h = header(reader, b);
+        int n = reader.decode(b, 0, b.length, h, ts, vals);
+        sts = null;
+        if (h.hasStartTimestamps()) {
+            if (scratchSts == null) scratchSts = new long[scratchTs.length];
+            reader.decodeStartTimestamps(b, 0, b.length, h, scratchSts);
+            sts = scratchSts;
+        }
+        int from = 0;
+        while (from < n && ts[from] < minT) from++;
+        int to = n;
+        while (to > from && ts[to - 1] > maxT) to--;
+        nextIdx = from;
+        end = to;
+    }
+
+    /**
+     * Decodes {@code c} into the arrays (start timestamps too when {@code st} is not null, 0 where the
+     * chunk has none) and keeps only its samples in [minT, maxT], moved to the front.
+     */
+    private int decodeInRange(SealedChunk c, long[] t, double[] v, long[] st) {
+        ChunkReader reader = READERS.get();
+        byte[] b = c.bytes();
+        ChunkHeader h = header(reader, b);
+        int n = reader.decode(b, 0, b.length, h, t, v);
+        if (st != null && !reader.decodeStartTimestamps(b, 0, b.length, h, st)) Arrays.fill(st, 0, n, 0);
+        int from = 0;
+        while (from < n && t[from] < minT) from++;
+        int to = n;
+        while (to > from && t[to - 1] > maxT) to--;
+        if (from > 0) {
+            System.arraycopy(t, from, t, 0, to - from);
+            System.arraycopy(v, from, v, 0, to - from);
+            if (st != null) System.arraycopy(st, from, st, 0, to - from);
+        }
+        return to - from;
+    }
+
+    private static ChunkHeader header(ChunkReader reader, byte[] b) {
+        reader.verifyChecksum(b, 0, b.length);
+        return ChunkHeader.read(b, 0, b.length);
+    }
+
     @Override
     public long timestamp() {
-        return ts[pos];
+        return ts[cur];
     }
 
     @Override
     public double value() {
-        return vals[pos];
+        return vals[cur];
     }
 
     @Override
     public long startTimestamp() {
-        return sts == null ? 0 : sts[pos];
+        return sts == null ? 0 : sts[cur];
     }
 }

@@ -69,6 +69,63 @@ class MemShardTest {
         assertEquals(T0 + 15_000L * 901, range.get(802)[0]);
     }
 
+    /**
+     * The bulk next(long[], double[], long[], int) yields exactly what next() yields (start timestamps
+     * included), for random ranges, destination sizes (smaller and larger than a chunk), with and
+     * without a start-timestamp destination, and calls mixed with next().
+     */
+    @Test
+    void bulkReadsMatchSampleBySampleReads() {
+        Random rnd = new Random(seed);
+        MemShard shard = new MemShard(0, MemShardOptions.defaults().withChunking(3_600_000L, 100).withOutOfOrderWindowMs(0));
+        shard.createSeries(0, labels(0));
+        int n = 300 + rnd.nextInt(700);
+        boolean withSt = rnd.nextBoolean();
+        for (int i = 0; i < n; i++) {
+            long t = T0 + 15_000L * i;
+            double v = i % 50 == 7 ? STALE : rnd.nextInt(1000) * 0.25;
+            if (withSt && i >= n / 3) shard.append(0, t, T0 + 15_000L * (n / 3) - 1, v);
+            else shard.append(0, t, v);
+        }
+        if (rnd.nextBoolean()) shard.sealAll();
+        for (int round = 0; round < 50; round++) {
+            long minT = T0 + 15_000L * (rnd.nextInt(n + 20) - 10) + rnd.nextInt(3) - 1;
+            long maxT = minT + 15_000L * rnd.nextInt(n + 10);
+            List<long[]> expected = new ArrayList<>();
+            SampleIterator single = shard.iterator(0, minT, maxT);
+            while (single.next()) {
+                expected.add(new long[] {single.timestamp(), Double.doubleToRawLongBits(single.value()), single.startTimestamp()});
+            }
+            SampleIterator it = shard.iterator(0, minT, maxT);
+            long[] ts = new long[1 + rnd.nextInt(rnd.nextBoolean() ? 40 : 600)];
+            double[] vs = new double[ts.length];
+            long[] sts = rnd.nextBoolean() ? new long[ts.length] : null;
+            List<long[]> got = new ArrayList<>();
+            while (true) {
+                if (rnd.nextInt(4) == 0) {
+                    if (!it.next()) break;
+                    got.add(new long[] {it.timestamp(), Double.doubleToRawLongBits(it.value()), it.startTimestamp()});
+                    continue;
+                }
+                int off = rnd.nextInt(ts.length);
+                int k = it.next(ts, vs, sts, off);
+                if (k == 0) break;
+                for (int i = 0; i < k; i++) {
+                    got.add(new long[] {ts[off + i], Double.doubleToRawLongBits(vs[off + i]), sts == null ? -1 : sts[off + i]});
+                }
+            }
+            String msg = "seed=" + seed + " round=" + round + " minT=" + minT + " maxT=" + maxT + " dst=" + ts.length
+                    + " st=" + withSt + "/" + (sts != null);
+            assertEquals(expected.size(), got.size(), msg);
+            for (int i = 0; i < got.size(); i++) {
+                long[] e = expected.get(i), g = got.get(i);
+                assertEquals(e[0], g[0], msg + " sample " + i);
+                assertEquals(e[1], g[1], msg + " sample " + i);
+                if (g[2] != -1) assertEquals(e[2], g[2], msg + " start timestamp of sample " + i);
+            }
+        }
+    }
+
     @Test
     void outOfOrderWithinWindowIsMergedAndTooOldRejected() {
         MemShard shard = new MemShard(0, MemShardOptions.defaults().withOutOfOrderWindowMs(60_000));
