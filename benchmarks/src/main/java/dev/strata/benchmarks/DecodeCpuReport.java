@@ -22,7 +22,9 @@ import java.util.TreeMap;
  * of chunk (timestamp codec / value codec), so the share of each codec in the cost is visible.
  * With {@code -Dbaseline=path/to/old-benchmarks.jar} it also decodes the same chunks with the
  * ChunkReader of that jar (own class loader) in alternating repetitions of the same run, which is
- * the fair old-vs-new comparison on a shared machine. Run from the repo root:
+ * the fair old-vs-new comparison on a shared machine. The old reader decodes the chunks that jar's
+ * ChunkWriter writes for the same samples (the writers may choose different codecs); chunks are
+ * grouped by the kind the new writer chose. Run from the repo root:
  * {@code java [-Dbaseline=old.jar] -cp benchmarks/target/benchmarks.jar dev.strata.benchmarks.DecodeCpuReport [reps]}.
  */
 public final class DecodeCpuReport {
@@ -36,10 +38,17 @@ public final class DecodeCpuReport {
         String baseline = System.getProperty("baseline");
         MethodHandle cur = MethodHandles.publicLookup().findVirtual(ChunkReader.class, "decode", DECODE).bindTo(new ChunkReader());
         MethodHandle old = null;
+        Object oldWriter = null;
+        java.lang.reflect.Method oldWrite = null;
+        Class<?> oldBuilder = null;
         if (baseline != null) {
             URLClassLoader cl = new URLClassLoader(new URL[] {Path.of(baseline).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             Class<?> c = cl.loadClass(ChunkReader.class.getName());
             old = MethodHandles.publicLookup().findVirtual(c, "decode", DECODE).bindTo(c.getConstructor().newInstance());
+            Class<?> w = cl.loadClass("dev.strata.store.encoding.ChunkWriter");
+            oldBuilder = cl.loadClass("dev.strata.store.encoding.ByteArrayBuilder");
+            oldWriter = w.getConstructor().newInstance();
+            oldWrite = w.getMethod("write", long[].class, double[].class, int.class, oldBuilder);
         }
         for (String dataset : new String[] {"node-15s", "node-1s"}) {
             List<Datasets.Chunk> chunks = Datasets.chunks(dataset);
@@ -47,28 +56,41 @@ public final class DecodeCpuReport {
             long[] ts = new long[max];
             double[] vs = new double[max];
             Map<String, List<byte[]>> groups = new TreeMap<>();
-            long samples = 0, bytes = 0;
+            Map<String, List<byte[]>> oldGroups = new TreeMap<>();
+            List<byte[]> oldAll = new ArrayList<>();
+            long samples = 0, bytes = 0, oldBytes = 0;
             for (Datasets.Chunk c : chunks) {
                 ChunkHeader h = ChunkHeader.read(c.encoded(), 0, c.encoded().length);
-                groups.computeIfAbsent("ts" + h.timestampCodec() + "/v" + h.valueCodec() + kind(c.encoded(), h), k -> new ArrayList<>()).add(c.encoded());
+                String key = "ts" + h.timestampCodec() + "/v" + h.valueCodec() + kind(c.encoded(), h);
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(c.encoded());
+                if (oldWriter != null) {
+                    Object buf = oldBuilder.getConstructor().newInstance();
+                    oldWrite.invoke(oldWriter, c.timestamps(), c.values(), c.count(), buf);
+                    byte[] ob = (byte[]) oldBuilder.getMethod("toByteArray").invoke(buf);
+                    oldGroups.computeIfAbsent(key, k -> new ArrayList<>()).add(ob);
+                    oldAll.add(ob);
+                    oldBytes += ob.length;
+                }
                 samples += c.count();
                 bytes += c.encoded().length;
             }
             List<byte[]> all = chunks.stream().map(Datasets.Chunk::encoded).toList();
             int warm = dataset.equals("node-1s") ? 5 : 60;
-            double[] r = time(all, cur, old, ts, vs, warm, reps);
-            System.out.printf(Locale.ROOT, "%s: %d chunks, %d samples, %.3f bytes/sample (chunk bytes incl. header+crc); decode new %.2f ns/sample%s%n",
-                dataset, chunks.size(), samples, bytes / (double) samples, r[0],
+            double[] r = time(all, oldAll, cur, old, ts, vs, warm, reps);
+            System.out.printf(Locale.ROOT, "%s: %d chunks, %d samples, %.3f bytes/sample%s (chunk bytes incl. header+crc); decode new %.2f ns/sample%s%n",
+                dataset, chunks.size(), samples, bytes / (double) samples,
+                old == null ? "" : String.format(Locale.ROOT, " (old %.3f)", oldBytes / (double) samples), r[0],
                 old == null ? "" : String.format(Locale.ROOT, ", old %.2f ns/sample (new/old %.2f)", r[1], r[0] / r[1]));
-            List<byte[]> sorted = new ArrayList<>();
+            List<byte[]> sorted = new ArrayList<>(), oldSorted = new ArrayList<>();
             groups.values().forEach(sorted::addAll);
-            double[] rs = time(sorted, cur, old, ts, vs, 0, reps);
+            oldGroups.values().forEach(oldSorted::addAll);
+            double[] rs = time(sorted, oldSorted, cur, old, ts, vs, 0, reps);
             System.out.printf(Locale.ROOT, "  same chunks grouped by kind: new %.2f%s%n", rs[0], old == null ? "" : String.format(Locale.ROOT, "  old %.2f", rs[1]));
             double wsum = 0;
             for (Map.Entry<String, List<byte[]>> g : groups.entrySet()) {
                 long n = 0;
                 for (byte[] b : g.getValue()) n += ChunkHeader.read(b, 0, b.length).count();
-                double[] gr = time(g.getValue(), cur, old, ts, vs, 0, reps);
+                double[] gr = time(g.getValue(), oldGroups.get(g.getKey()), cur, old, ts, vs, 0, reps);
                 System.out.printf(Locale.ROOT, "  %-22s %5.1f%% of samples  new %.2f ns/sample%s%n", g.getKey(), 100.0 * n / samples, gr[0],
                     old == null ? "" : String.format(Locale.ROOT, "  old %.2f", gr[1]));
                 wsum += gr[0] * n / samples;
@@ -85,17 +107,17 @@ public final class DecodeCpuReport {
     }
 
     /** Median ns/sample of new and (if given) old decoding, repetitions alternating between them. */
-    private static double[] time(List<byte[]> chunks, MethodHandle cur, MethodHandle old, long[] ts, double[] vs, int warm, int reps) throws Throwable {
+    private static double[] time(List<byte[]> chunks, List<byte[]> oldChunks, MethodHandle cur, MethodHandle old, long[] ts, double[] vs, int warm, int reps) throws Throwable {
         for (int i = 0; i < warm; i++) {
             run(chunks, cur, ts, vs);
-            if (old != null) run(chunks, old, ts, vs);
+            if (old != null) run(oldChunks, old, ts, vs);
         }
         long perRun = run(chunks, cur, ts, vs);
         int inner = (int) Math.max(1, 1_000_000 / perRun); // >= ~1M samples (a few ms) per timed repetition
         double[] a = new double[reps], b = new double[reps];
         for (int i = 0; i < reps; i++) {
             a[i] = timed(chunks, cur, ts, vs, inner);
-            if (old != null) b[i] = timed(chunks, old, ts, vs, inner);
+            if (old != null) b[i] = timed(oldChunks, old, ts, vs, inner);
         }
         Arrays.sort(a);
         Arrays.sort(b);

@@ -55,6 +55,7 @@ public final class DecimalValueCodec implements ValueCodec {
     private long[] ints = new long[0];
     private long[] resid = new long[0];
     private final int[] hist = new int[65];
+    private boolean lastBucketed;
     /** Forced residual order for tests and reports (-1 = choose). */
     private final int forceOrder;
 
@@ -72,7 +73,7 @@ public final class DecimalValueCodec implements ValueCodec {
     @Override public String name() { return forceOrder < 0 ? "decimal" : "decimal-order" + forceOrder; }
 
     /** True if v == m / 10^e bit-exactly for m = round(v * 10^e); stores m in ints[i]. */
-    private boolean fits(double v, int e, int i) {
+    private static boolean fits(double v, int e, long[] ints, int i) {
         long m = Math.round(v * POW10[e]);
         if (m > MAX_MANTISSA || m < -MAX_MANTISSA) return false;
         long bits = Double.doubleToRawLongBits(v);
@@ -82,21 +83,36 @@ public final class DecimalValueCodec implements ValueCodec {
         return false;
     }
 
+    /**
+     * The smallest scale e at which every value of values[0..count) is an exact decimal m / 10^e
+     * (see {@link #scaled}), storing the integers m in ints[0..count); -1 if there is none.
+     */
+    static int toIntegers(double[] values, int count, long[] ints) {
+        int e = 0;
+        for (int i = 0; i < count; i++) {
+            while (!fits(values[i], e, ints, i)) {
+                if (++e > MAX_SCALE) return -1;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (!fits(values[i], e, ints, i)) return -1;
+        }
+        return e;
+    }
+
+    /** Whether the last successful {@link #encode} chose the bucket packing (slower to decode than fixed). */
+    boolean lastEncodingBucketed() {
+        return lastBucketed;
+    }
+
     @Override
     public boolean encode(double[] values, int count, BitWriter out) {
         if (ints.length < count || resid.length < count) {
             ints = new long[Math.max(count, ints.length * 2)];
             resid = new long[ints.length];
         }
-        int e = 0;
-        for (int i = 0; i < count; i++) {
-            while (!fits(values[i], e, i)) {
-                if (++e > MAX_SCALE) return false;
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            if (!fits(values[i], e, i)) return false;
-        }
+        int e = toIntegers(values, count, ints);
+        if (e < 0) return false;
         int bestOrder = -1;
         long bestBits = Long.MAX_VALUE;
         int[] bestWidths = null;
@@ -112,6 +128,7 @@ public final class DecimalValueCodec implements ValueCodec {
             }
         }
         int n = residuals(bestOrder, count);
+        lastBucketed = bestWidths.length > 1;
         out.write(e, 5);
         out.write(bestOrder, 2);
         out.write(bestWidths.length == 1 ? 0 : 1, 1);
@@ -304,12 +321,12 @@ public final class DecimalValueCodec implements ValueCodec {
         toDoubles(m, e, count, dst);
     }
 
-    private static double value(long m, int e) {
+    static double value(long m, int e) {
         return e == 0 ? (double) m : scaled(m, e);
     }
 
     /** dst[i] = the value of m[i] at scale e (see {@link #scaled}), for i < count. */
-    private static void toDoubles(long[] m, int e, int count, double[] dst) {
+    static void toDoubles(long[] m, int e, int count, double[] dst) {
         if (e == 0) {
             for (int i = 0; i < count; i++) dst[i] = (double) m[i];
             return;
