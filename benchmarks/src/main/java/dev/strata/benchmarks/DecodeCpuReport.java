@@ -75,7 +75,7 @@ public final class DecodeCpuReport {
                 bytes += c.encoded().length;
             }
             List<byte[]> all = chunks.stream().map(Datasets.Chunk::encoded).toList();
-            int warm = dataset.equals("node-1s") ? 5 : 60;
+            int warm = Integer.getInteger("warm", dataset.equals("node-1s") ? 5 : 60);
             double[] r = time(all, oldAll, cur, old, ts, vs, warm, reps);
             System.out.printf(Locale.ROOT, "%s: %d chunks, %d samples, %.3f bytes/sample%s (chunk bytes incl. header+crc); decode new %.2f ns/sample%s%n",
                 dataset, chunks.size(), samples, bytes / (double) samples,
@@ -96,6 +96,8 @@ public final class DecodeCpuReport {
                 wsum += gr[0] * n / samples;
             }
             System.out.printf(Locale.ROOT, "  sample-weighted sum of the kinds decoded separately: new %.2f%n", wsum);
+            double[] again = time(all, oldAll, cur, old, ts, vs, 0, reps);
+            System.out.printf(Locale.ROOT, "  all chunks in series order again: new %.2f%s%n", again[0], old == null ? "" : String.format(Locale.ROOT, "  old %.2f", again[1]));
         }
     }
 

@@ -54,6 +54,16 @@ public final class BitReader {
         return 0; // i > input length + 7: every byte of the window is past the end
     }
 
+    /**
+     * The next 57 bits at {@code pos}, left-aligned (the low 7 bits are unspecified): one 8-byte
+     * load, for fields of at most 57 bits. Bits past the end read as zero.
+     */
+    long peek57At(long pos) {
+        int i = (int) (pos >>> 3) - origin;
+        if (i + 8 <= padEnd) return (long) BE_LONG.get(data, i) << (pos & 7);
+        return 0;
+    }
+
     long position() {
         return bitPos;
     }

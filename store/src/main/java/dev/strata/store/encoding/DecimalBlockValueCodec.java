@@ -187,6 +187,13 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 continue;
             }
             int s = 64 - w;
+            if (w <= 57) {
+                for (int i = b; i < end; i++) {
+                    m[i] = base + ((in.peek57At(pos) >>> s) << shift);
+                    pos += w;
+                }
+                continue;
+            }
             for (int i = b; i < end; i++) {
                 m[i] = base + ((in.peekAt(pos) >>> s) << shift);
                 pos += w;
@@ -207,6 +214,14 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 continue;
             }
             int s = 64 - w;
+            if (w <= 57) {
+                for (int i = b; i < end; i++) {
+                    acc += Zigzag.decode(in.peek57At(pos) >>> s) << shift;
+                    m[i] = acc;
+                    pos += w;
+                }
+                continue;
+            }
             for (int i = b; i < end; i++) {
                 acc += Zigzag.decode(in.peekAt(pos) >>> s) << shift;
                 m[i] = acc;
@@ -231,6 +246,15 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 continue;
             }
             int s = 64 - w;
+            if (w <= 57) {
+                for (int i = b; i < end; i++) {
+                    d += Zigzag.decode(in.peek57At(pos) >>> s) << shift;
+                    acc += d;
+                    m[i] = acc;
+                    pos += w;
+                }
+                continue;
+            }
             for (int i = b; i < end; i++) {
                 d += Zigzag.decode(in.peekAt(pos) >>> s) << shift;
                 acc += d;
