@@ -30,8 +30,12 @@ public final class CpuTimeReport {
         long run(); // returns samples processed
     }
 
+    /** Warm-up runs at least this long (and {@code warmups} times): the JIT's tiers need time, not a run count. */
+    private static final long MIN_WARMUP_NANOS = 3_000_000_000L;
+
     static double nsPerSample(Work w, int warmups, int reps) {
-        for (int i = 0; i < warmups; i++) w.run();
+        long until = System.nanoTime() + MIN_WARMUP_NANOS;
+        for (int i = 0; i < warmups || System.nanoTime() < until; i++) w.run();
         double[] r = new double[reps];
         for (int i = 0; i < reps; i++) {
             long c0 = MX.getCurrentThreadCpuTime();

@@ -45,6 +45,7 @@ public final class ChunkFormat {
             case XorValueCodec.ID -> new XorValueCodec();
             case ConstValueCodec.ID -> new ConstValueCodec();
             case DecimalValueCodec.ID -> new DecimalValueCodec();
+            case DecimalBlockValueCodec.ID -> new DecimalBlockValueCodec();
             default -> null;
         };
     }

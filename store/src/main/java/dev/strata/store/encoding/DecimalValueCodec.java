@@ -55,6 +55,7 @@ public final class DecimalValueCodec implements ValueCodec {
     private long[] ints = new long[0];
     private long[] resid = new long[0];
     private final int[] hist = new int[65];
+    private boolean lastBucketed;
     /** Forced residual order for tests and reports (-1 = choose). */
     private final int forceOrder;
 
@@ -72,7 +73,7 @@ public final class DecimalValueCodec implements ValueCodec {
     @Override public String name() { return forceOrder < 0 ? "decimal" : "decimal-order" + forceOrder; }
 
     /** True if v == m / 10^e bit-exactly for m = round(v * 10^e); stores m in ints[i]. */
-    private boolean fits(double v, int e, int i) {
+    private static boolean fits(double v, int e, long[] ints, int i) {
         long m = Math.round(v * POW10[e]);
         if (m > MAX_MANTISSA || m < -MAX_MANTISSA) return false;
         long bits = Double.doubleToRawLongBits(v);
@@ -82,21 +83,36 @@ public final class DecimalValueCodec implements ValueCodec {
         return false;
     }
 
+    /**
+     * The smallest scale e at which every value of values[0..count) is an exact decimal m / 10^e
+     * (see {@link #scaled}), storing the integers m in ints[0..count); -1 if there is none.
+     */
+    static int toIntegers(double[] values, int count, long[] ints) {
+        int e = 0;
+        for (int i = 0; i < count; i++) {
+            while (!fits(values[i], e, ints, i)) {
+                if (++e > MAX_SCALE) return -1;
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (!fits(values[i], e, ints, i)) return -1;
+        }
+        return e;
+    }
+
+    /** Whether the last successful {@link #encode} chose the bucket packing (slower to decode than fixed). */
+    boolean lastEncodingBucketed() {
+        return lastBucketed;
+    }
+
     @Override
     public boolean encode(double[] values, int count, BitWriter out) {
         if (ints.length < count || resid.length < count) {
             ints = new long[Math.max(count, ints.length * 2)];
             resid = new long[ints.length];
         }
-        int e = 0;
-        for (int i = 0; i < count; i++) {
-            while (!fits(values[i], e, i)) {
-                if (++e > MAX_SCALE) return false;
-            }
-        }
-        for (int i = 0; i < count; i++) {
-            if (!fits(values[i], e, i)) return false;
-        }
+        int e = toIntegers(values, count, ints);
+        if (e < 0) return false;
         int bestOrder = -1;
         long bestBits = Long.MAX_VALUE;
         int[] bestWidths = null;
@@ -112,6 +128,7 @@ public final class DecimalValueCodec implements ValueCodec {
             }
         }
         int n = residuals(bestOrder, count);
+        lastBucketed = bestWidths.length > 1;
         out.write(e, 5);
         out.write(bestOrder, 2);
         out.write(bestWidths.length == 1 ? 0 : 1, 1);
@@ -252,107 +269,173 @@ public final class DecimalValueCodec implements ValueCodec {
         if (order > 2) throw new CorruptChunkException("decimal: unknown residual order " + order);
         long base0 = Zigzag.readLengthPrefixed(in);
         long base1 = order == 2 && count >= 2 ? Zigzag.readLengthPrefixed(in) : 0;
-        int[] widths = new int[buckets ? 4 : 1];
-        for (int i = 0; i < widths.length; i++) {
-            widths[i] = (int) in.read(7);
-            if (widths[i] > 64) throw new CorruptChunkException("decimal: residual width " + widths[i] + " > 64");
+        int w0 = readWidth(in), w1 = 0, w2 = 0, w3 = 0;
+        if (buckets) {
+            w1 = readWidth(in);
+            w2 = readWidth(in);
+            w3 = readWidth(in);
+        }
+        if (!buckets && w0 == 0) {
+            decodeWithoutResiduals(order, base0, base1, e, count, dst);
+            return;
         }
         long[] m = ints.length >= count ? ints : (ints = new long[count]);
-        // Residuals are unpacked in one pass (the bit-serial part), then integrated and scaled in
-        // a second pass whose dependency chain is a single add.
+        // Pass 1 unpacks the residuals and integrates them into the integers m[] (scalar: the bit
+        // position and the running sums are loop-carried, but independent of each other); pass 2
+        // converts m[] to doubles, a loop without loop-carried state that the JIT can vectorise.
         int first = order == 0 ? 0 : order == 1 ? 1 : Math.min(2, count);
-        readResiduals(in, widths, m, first, count);
+        m[0] = base0;
+        if (first == 2) m[1] = base0 + base1;
+        if (!buckets) {
+            unpackFixed(in, w0, order, m, first, count);
+        } else if (w3 <= 61) {
+            unpackBuckets(in, w0 | w1 << 8 | w2 << 16 | w3 << 24, 3 + w3, order, m, first, count);
+        } else {
+            unpackBucketsWide(in, new int[] {w0, w1, w2, w3}, order, m, first, count);
+        }
+        toDoubles(m, e, count, dst);
+    }
+
+    private static int readWidth(BitReader in) {
+        int w = (int) in.read(7);
+        if (w > 64) throw new CorruptChunkException("decimal: residual width " + w + " > 64");
+        return w;
+    }
+
+    /**
+     * Fixed packing of width 0: no residual bits at all. Order 0 and 1 are a constant (the most
+     * common chunk on scraped data: 55-63% of samples), order 2 an arithmetic progression (a
+     * counter with a perfectly steady rate).
+     */
+    private void decodeWithoutResiduals(int order, long base0, long base1, int e, int count, double[] dst) {
+        if (order != 2 || base1 == 0 || count < 2) {
+            java.util.Arrays.fill(dst, 0, count, value(base0, e));
+            return;
+        }
+        long[] m = ints.length >= count ? ints : (ints = new long[count]);
+        long acc = base0;
+        for (int i = 0; i < count; i++) {
+            m[i] = acc;
+            acc += base1;
+        }
+        toDoubles(m, e, count, dst);
+    }
+
+    static double value(long m, int e) {
+        return e == 0 ? (double) m : scaled(m, e);
+    }
+
+    /** dst[i] = the value of m[i] at scale e (see {@link #scaled}), for i < count. */
+    static void toDoubles(long[] m, int e, int count, double[] dst) {
+        if (e == 0) {
+            for (int i = 0; i < count; i++) dst[i] = (double) m[i];
+            return;
+        }
         double p = POW10[e], inv = INV10[e];
-        boolean scale = e != 0;
+        for (int i = 0; i < count; i++) {
+            double x = (double) m[i];
+            double q = x * inv;
+            dst[i] = Math.fma(Math.fma(-q, p, x), inv, q);
+        }
+    }
+
+    /**
+     * Fixed-width residuals (w >= 1) into m[from, to), integrated per order; m[0] (and m[1] for
+     * order 2) already hold the bases. Order 0 adds the base to each residual.
+     */
+    private static void unpackFixed(BitReader in, int w, int order, long[] m, int from, int to) {
+        long pos = in.position();
+        int shift = 64 - w;
         switch (order) {
             case 0 -> {
-                for (int i = 0; i < count; i++) dst[i] = scale ? scaledFast(m[i] + base0, p, inv) : (double) (m[i] + base0);
+                long base = m[0];
+                for (int i = 0; i < to; i++) {
+                    m[i] = base + (in.peekAt(pos) >>> shift);
+                    pos += w;
+                }
             }
             case 1 -> {
-                long acc = base0;
-                dst[0] = scale ? scaledFast(acc, p, inv) : (double) acc;
-                for (int i = 1; i < count; i++) {
-                    acc += Zigzag.decode(m[i]);
-                    dst[i] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                long acc = m[0];
+                for (int i = from; i < to; i++) {
+                    acc += Zigzag.decode(in.peekAt(pos) >>> shift);
+                    m[i] = acc;
+                    pos += w;
                 }
             }
             default -> {
-                long acc = base0, d = base1;
-                dst[0] = scale ? scaledFast(acc, p, inv) : (double) acc;
-                if (count >= 2) {
-                    acc += d;
-                    dst[1] = scale ? scaledFast(acc, p, inv) : (double) acc;
-                }
-                for (int i = 2; i < count; i++) {
-                    d += Zigzag.decode(m[i]);
-                    acc += d;
-                    dst[i] = scale ? scaledFast(acc, p, inv) : (double) acc;
+                if (to >= 2) {
+                    long acc = m[1], d = m[1] - m[0];
+                    for (int i = from; i < to; i++) {
+                        d += Zigzag.decode(in.peekAt(pos) >>> shift);
+                        acc += d;
+                        m[i] = acc;
+                        pos += w;
+                    }
                 }
             }
         }
+        in.position(pos);
     }
 
-    /** {@link #scaled} with the table lookups hoisted. */
-    private static double scaledFast(long m, double p, double inv) {
-        double x = (double) m;
-        double q = x * inv;
-        return Math.fma(Math.fma(-q, p, x), inv, q);
-    }
-
-    private static void readResiduals(BitReader in, int[] widths, long[] dst, int from, int to) {
-        if (widths.length == 1) {
-            int w = widths[0];
-            if (w == 0) {
-                for (int i = from; i < to; i++) dst[i] = 0;
-            } else {
-                long pos = in.position();
-                int shift = 64 - w;
-                for (int i = from; i < to; i++) {
-                    dst[i] = in.peekAt(pos) >>> shift;
-                    pos += w;
-                }
-                in.position(pos);
-            }
-            return;
-        }
-        // Branch-free bucket decode: code = number of leading 1s capped at 3, prefix length
-        // min(code + 1, 3), width from a 4-entry table; ((w << plen) >>> 1) >>> (63 - width)
-        // extracts width bits and yields 0 for width 0. Widths over 61 take the slow path.
-        int[] plens = PREFIX_LEN;
-        boolean fast = widths[3] <= 61;
+    /**
+     * Bucket-packed residuals, every width <= 61, branch-free: code = number of leading 1s capped
+     * at 3, prefix length min(code + 1, 3), width = byte {@code code} of {@code packedWidths};
+     * ((w << plen) >>> 1) >>> (63 - width) extracts width bits and yields 0 for width 0. Codes are
+     * read from a 64-bit window refilled only when the next code might not fit ({@code maxCode}
+     * bits), which keeps the memory load off the per-sample dependency chain.
+     */
+    private static void unpackBuckets(BitReader in, int packedWidths, int maxCode, int order, long[] m, int from, int to) {
         long pos = in.position();
-        if (fast) {
-            // widths packed 8 bits each: a shift instead of a dependent table load per sample
-            // and a 64-bit window refilled only when the next code might not fit, which keeps
-            // the memory load off the per-sample dependency chain.
-            int packed = widths[0] | widths[1] << 8 | widths[2] << 16 | widths[3] << 24;
-            int refillAt = 64 - (3 + widths[3]);
-            long window = in.peekAt(pos);
-            int used = 0;
-            for (int i = from; i < to; i++) {
-                if (used > refillAt) {
-                    pos += used;
-                    window = in.peekAt(pos);
-                    used = 0;
-                }
-                long w = window << used;
-                int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
-                int plen = Math.min(code + 1, 3);
-                int width = (packed >>> (code << 3)) & 0xFF;
-                dst[i] = ((w << plen) >>> 1) >>> (63 - width);
-                used += plen + width;
+        int refillAt = 64 - maxCode;
+        long window = in.peekAt(pos);
+        int used = 0;
+        long acc = m[0], d = from == 2 ? m[1] - m[0] : 0;
+        if (from == 2) acc = m[1];
+        for (int i = from; i < to; i++) {
+            if (used > refillAt) {
+                pos += used;
+                window = in.peekAt(pos);
+                used = 0;
             }
-            pos += used;
-            in.position(pos);
-            return;
+            long w = window << used;
+            int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
+            int plen = Math.min(code + 1, 3);
+            int width = (packedWidths >>> (code << 3)) & 0xFF;
+            long r = ((w << plen) >>> 1) >>> (63 - width);
+            used += plen + width;
+            if (order == 0) {
+                m[i] = acc + r;
+            } else if (order == 1) {
+                acc += Zigzag.decode(r);
+                m[i] = acc;
+            } else {
+                d += Zigzag.decode(r);
+                acc += d;
+                m[i] = acc;
+            }
         }
+        in.position(pos + used);
+    }
+
+    /** Bucket-packed residuals with a width over 61 (rare: random 62+ bit integers), bit by field. */
+    private static void unpackBucketsWide(BitReader in, int[] widths, int order, long[] m, int from, int to) {
+        long acc = m[0], d = from == 2 ? m[1] - m[0] : 0;
+        if (from == 2) acc = m[1];
         for (int i = from; i < to; i++) {
             long w = in.peek64();
             int code = Math.min(Long.numberOfLeadingZeros(~w), 3);
-            int plen = plens[code];
-            int width = widths[code];
-            in.skip(plen);
-            dst[i] = in.read(width);
+            in.skip(PREFIX_LEN[code]);
+            long r = in.read(widths[code]);
+            if (order == 0) {
+                m[i] = acc + r;
+            } else if (order == 1) {
+                acc += Zigzag.decode(r);
+                m[i] = acc;
+            } else {
+                d += Zigzag.decode(r);
+                acc += d;
+                m[i] = acc;
+            }
         }
     }
 }
