@@ -29,6 +29,7 @@ public final class MemShardStore implements ShardStore {
     @Override public boolean hasSeries(int seriesId) { return shard.hasSeries(seriesId); }
     @Override public void createSeries(int seriesId, Labels labels) { shard.createSeries(seriesId, labels); }
     @Override public String append(int seriesId, long ts, double v) { return REASONS[shard.append(seriesId, ts, v).ordinal()]; }
+    @Override public void observeTimestamp(long ts) { shard.observeTimestamp(ts); }
     @Override public boolean needsBackpressure() { return shard.needsBackpressure(); }
     @Override public int seriesCount() { return shard.seriesCount(); }
 }

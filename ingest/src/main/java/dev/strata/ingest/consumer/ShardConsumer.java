@@ -187,8 +187,13 @@ public final class ShardConsumer implements Runnable {
         }
         if (replayFilter.skip(offset, reader.seriesHash())) {
             long skipped = 0;
-            while (reader.nextSample()) skipped++;
+            long maxSkippedTs = Long.MIN_VALUE;
+            while (reader.nextSample()) {
+                skipped++;
+                if (reader.timestamp() > maxSkippedTs) maxSkippedTs = reader.timestamp();
+            }
             stats.replaySkippedSamples += skipped;
+            store.observeTimestamp(maxSkippedTs);
             return 0;
         }
         long samples = 0;
