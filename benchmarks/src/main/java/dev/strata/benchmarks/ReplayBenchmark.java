@@ -37,6 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * 10k series x 60 scrapes at 15 s. The score is per sample (ops = samples/s on one core).
  * {@code indexKnowsSeries=true} is a restart: the label index on the volume already holds the series
  * (looked up, not added); {@code false} is a first start, every series added to the index too.
+ * On the shared, oversubscribed build machine the wall-clock score mostly measures the scheduler:
+ * compare {@link ReplayCpuProbe} (the same path in thread CPU time) instead.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)

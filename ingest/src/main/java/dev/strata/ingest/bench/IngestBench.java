@@ -25,7 +25,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Ingestion load generator ({@code bin/strata bench ingest}): node_exporter-like series for N hosts,
- * one sample per series per round, rounds as fast as the target accepts them, sent either
+ * one sample per series per round, rounds as fast as the target accepts them (for {@code --duration}
+ * seconds, or until {@code --rounds} rounds are sent if that comes first), sent either
  * <ul>
  *   <li>{@code --mode http}: snappy remote write 1.0 to a gateway ({@code --url}), {@code --batch}
  *       series per request, {@code --concurrency} requests in flight; or</li>
@@ -43,7 +44,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  */
 public final class IngestBench {
     public static final String USAGE = """
-            usage: strata bench ingest [--mode http|kafka|local] [--hosts 1000] [--cpus 8] [--duration 60]
+            usage: strata bench ingest [--mode http|kafka|local] [--hosts 1000] [--cpus 8] [--duration 60] [--rounds 0]
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
                    [--bootstrap localhost:9092] [--topic strata-ingest] [--shards 8] [--spread 3]
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
@@ -62,6 +63,8 @@ public final class IngestBench {
         int hosts = Integer.parseInt(o.getOrDefault("hosts", "1000"));
         int cpus = Integer.parseInt(o.getOrDefault("cpus", "8"));
         long durationS = Long.parseLong(o.getOrDefault("duration", "60"));
+        long maxRounds = Long.parseLong(o.getOrDefault("rounds", "0")); // 0: as many as fit in the duration
+        if (maxRounds < 0) throw new IllegalArgumentException("--rounds " + maxRounds + " is negative\n" + USAGE);
         int batch = Integer.parseInt(o.getOrDefault("batch", "2000"));
         int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "4"));
         int reportS = Integer.parseInt(o.getOrDefault("report", "5"));
@@ -91,7 +94,7 @@ public final class IngestBench {
         long lastReport = start, lastAcked = 0, lastCpu = cpuStart;
         long ts = System.currentTimeMillis() - backfillMs;
         long rounds = 0;
-        while (System.nanoTime() < end) {
+        while (System.nanoTime() < end && (maxRounds == 0 || rounds < maxRounds)) {
             double[] values = w.advance();
             for (int from = 0; from < w.size() && System.nanoTime() < end; from += batch) {
                 int to = Math.min(w.size(), from + batch);

@@ -9,20 +9,24 @@ import java.util.Arrays;
  * allocation on lookup. Not thread safe (one per consumer thread).
  */
 final class SeriesIdCache {
-    private long[] keys = new long[1 << 12];
-    private int[] ids = new int[1 << 12];
-    private boolean[] used = new boolean[1 << 12];
+    /**
+     * Open addressing, linear probing, two longs per slot: {@code [2i]} = hash, {@code [2i + 1]} =
+     * id + 1 (0 = empty slot). One array so that a lookup touches one cache line, not one per array.
+     */
+    private long[] slots = new long[2 << 12];
     private int size;
     private Labels[] labelsById = new Labels[1 << 12];
     private long[] lastReported = new long[1 << 12];
 
     /** The cached id for {@code hash}, or -1. The caller confirms with {@link #labels(int)}. */
     int get(long hash) {
-        int mask = keys.length - 1;
-        for (int i = mix(hash) & mask; used[i]; i = (i + 1) & mask) {
-            if (keys[i] == hash) return ids[i];
+        long[] s = slots;
+        int mask = (s.length >>> 1) - 1;
+        for (int i = mix(hash) & mask; ; i = (i + 1) & mask) {
+            long id = s[2 * i + 1];
+            if (id == 0) return -1;
+            if (s[2 * i] == hash) return (int) (id - 1);
         }
-        return -1;
     }
 
     /** Caches {@code id} for {@code hash} (first writer wins: a colliding second series stays uncached). */
@@ -36,8 +40,8 @@ final class SeriesIdCache {
         }
         labelsById[id] = labels;
         if (get(hash) >= 0) return;
-        if ((size + 1) * 2 > keys.length) grow();
-        insert(hash, id);
+        if ((size + 1) * 2 > slots.length >>> 1) grow();
+        insert(slots, hash, id);
         size++;
     }
 
@@ -56,23 +60,19 @@ final class SeriesIdCache {
         return size;
     }
 
-    private void insert(long hash, int id) {
-        int mask = keys.length - 1;
+    private static void insert(long[] s, long hash, int id) {
+        int mask = (s.length >>> 1) - 1;
         int i = mix(hash) & mask;
-        while (used[i]) i = (i + 1) & mask;
-        used[i] = true;
-        keys[i] = hash;
-        ids[i] = id;
+        while (s[2 * i + 1] != 0) i = (i + 1) & mask;
+        s[2 * i] = hash;
+        s[2 * i + 1] = id + 1L;
     }
 
     private void grow() {
-        long[] k = keys;
-        int[] v = ids;
-        boolean[] u = used;
-        keys = new long[k.length * 2];
-        ids = new int[k.length * 2];
-        used = new boolean[k.length * 2];
-        for (int i = 0; i < k.length; i++) if (u[i]) insert(k[i], v[i]);
+        long[] old = slots;
+        long[] next = new long[old.length * 2];
+        for (int i = 0; i < old.length; i += 2) if (old[i + 1] != 0) insert(next, old[i], (int) (old[i + 1] - 1));
+        slots = next;
     }
 
     private static int mix(long h) {

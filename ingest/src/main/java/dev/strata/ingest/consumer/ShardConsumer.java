@@ -165,35 +165,7 @@ public final class ShardConsumer implements Runnable {
             }
             long samples = 0;
             while (reader.nextSeries()) {
-                int id = resolveSeries();
-                if (id < 0) {
-                    for (int i = 0; i < reader.sampleCount(); i++) stats.reject(INVALID_SERIES);
-                    continue;
-                }
-                if (replayFilter.skip(offset, reader.seriesHash())) {
-                    long skipped = 0;
-                    while (reader.nextSample()) skipped++;
-                    stats.replaySkippedSamples += skipped;
-                    continue;
-                }
-                long maxTs = Long.MIN_VALUE;
-                while (reader.nextSample()) {
-                    long ts = reader.timestamp();
-                    long st = reader.startTimestamp();
-                    String rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
-                    if (rejected == ShardStore.UNKNOWN_SERIES) {
-                        // Evicted while idle (or never created in the store): bring it back, retry once.
-                        store.createSeries(id, cache.labels(id) != null ? cache.labels(id) : reader.labels());
-                        rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
-                    }
-                    if (rejected == null) {
-                        samples++;
-                        if (ts > maxTs) maxTs = ts;
-                    } else {
-                        stats.reject(rejected);
-                    }
-                }
-                if (maxTs != Long.MIN_VALUE && cache.advanceLast(id, maxTs)) index.updateLastSampleTime(id, maxTs);
+                samples += applyEntry(offset, resolveSeries());
             }
             stats.samplesTotal += samples;
         } catch (CorruptRecordException e) {
@@ -205,6 +177,45 @@ public final class ShardConsumer implements Runnable {
         stats.lastOffset = offset;
         stats.position = offset + 1;
         appliedOffset = offset;
+    }
+
+    /** Appends the reader's current entry's samples to series {@code id} (or rejects/skips them); returns how many were stored. */
+    private long applyEntry(long offset, int id) {
+        if (id < 0) {
+            for (int i = 0; i < reader.sampleCount(); i++) stats.reject(INVALID_SERIES);
+            return 0;
+        }
+        if (replayFilter.skip(offset, reader.seriesHash())) {
+            long skipped = 0;
+            long maxSkippedTs = Long.MIN_VALUE;
+            while (reader.nextSample()) {
+                skipped++;
+                if (reader.timestamp() > maxSkippedTs) maxSkippedTs = reader.timestamp();
+            }
+            stats.replaySkippedSamples += skipped;
+            store.observeTimestamp(maxSkippedTs);
+            return 0;
+        }
+        long samples = 0;
+        long maxTs = Long.MIN_VALUE;
+        while (reader.nextSample()) {
+            long ts = reader.timestamp();
+            long st = reader.startTimestamp();
+            String rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
+            if (rejected == ShardStore.UNKNOWN_SERIES) {
+                // Evicted while idle (or never created in the store): bring it back, retry once.
+                store.createSeries(id, cache.labels(id) != null ? cache.labels(id) : reader.labels());
+                rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
+            }
+            if (rejected == null) {
+                samples++;
+                if (ts > maxTs) maxTs = ts;
+            } else {
+                stats.reject(rejected);
+            }
+        }
+        if (maxTs != Long.MIN_VALUE && cache.advanceLast(id, maxTs)) index.updateLastSampleTime(id, maxTs);
+        return samples;
     }
 
     /** The series id of the reader's current entry, creating the series in index and store if new. */

@@ -32,6 +32,13 @@ public interface ShardStore {
         return append(seriesId, timestampMs, value);
     }
 
+    /**
+     * A replay skipped samples (already durable) up to {@code timestampMs}: the store advances its
+     * data time as if it had seen them, so time-driven steps (MemShard's late-seal sweep) happen at
+     * the same point of the log as in the original run. Default: nothing to advance.
+     */
+    default void observeTimestamp(long timestampMs) {}
+
     /** True when the shard wants ingestion to pause (memory pressure); the consumer pauses its partition. */
     boolean needsBackpressure();
 

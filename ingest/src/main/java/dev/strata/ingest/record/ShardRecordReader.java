@@ -6,8 +6,9 @@ import java.util.zip.CRC32C;
 
 /**
  * Iterates a shard record ({@link ShardRecordFormat}) without allocating per series or per sample:
- * the string table is decoded once per record (one String per distinct string), label refs go to
- * a reused array, samples are read on demand. Every read is bounds-checked; broken input raises
+ * the string table is decoded once per record (one String per distinct string, interned with
+ * {@link Labels#intern} so that {@link #labelsEqual} against a cached, interned label set is a
+ * reference comparison per string), label refs go to a reused array, samples are read on demand. Every read is bounds-checked; broken input raises
  * {@link CorruptRecordException}. Not thread safe; reuse one reader per consumer.
  *
  * <pre>
@@ -77,7 +78,7 @@ public final class ShardRecordReader {
         for (int i = 0; i < stringCount; i++) {
             int n = varintInt("string length");
             if (n > end - pos) throw new CorruptRecordException("shard record: string #" + i + " of " + n + " bytes overruns the record");
-            strings[i] = new String(b, pos, n, StandardCharsets.UTF_8);
+            strings[i] = Labels.intern(new String(b, pos, n, StandardCharsets.UTF_8));
             pos += n;
         }
         seriesCount = varintInt("series count");
@@ -146,13 +147,20 @@ public final class ShardRecordReader {
         return Labels.of(kv);
     }
 
-    /** True if {@code labels} equals this entry's label set (no allocation). */
+    /**
+     * True if {@code labels} equals this entry's label set (no allocation). Labels built by
+     * {@link Labels} and this reader's string table are both interned, so equal strings are the same
+     * reference: that is checked first, the content only when the references differ (unequal labels,
+     * or strings that did not go through {@link Labels#intern}).
+     */
     public boolean labelsEqual(Labels labels) {
         if (labels.size() != labelCount) return false;
         for (int i = 0; i < labelCount; i++) {
-            if (!labels.name(i).equals(strings[refs[2 * i]]) || !labels.value(i).equals(strings[refs[2 * i + 1]])) {
-                return false;
-            }
+            String n = strings[refs[2 * i]];
+            String v = strings[refs[2 * i + 1]];
+            String ln = labels.name(i);
+            String lv = labels.value(i);
+            if ((ln != n && !ln.equals(n)) || (lv != v && !lv.equals(v))) return false;
         }
         return true;
     }

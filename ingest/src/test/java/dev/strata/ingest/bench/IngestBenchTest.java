@@ -20,6 +20,15 @@ class IngestBenchTest {
     }
 
     @Test
+    void roundsStopsTheRunAfterThatManyRounds() throws Exception {
+        IngestBench.Result r = IngestBench.run(Map.of("mode", "local", "hosts", "5", "cpus", "8", "rounds", "3",
+                "duration", "600", "report", "100"));
+        assertEquals(3, r.rounds(), r.toString());
+        assertEquals(3 * new NodeExporterWorkload(5, 8, 1).size(), r.acked(), r.toString());
+        assertEquals(0, r.failed(), r.toString());
+    }
+
+    @Test
     void kafkaModeWritesToTheTopic(KafkaBroker kafka) throws Exception {
         dev.strata.ingest.e2e.Topics.createAndAwaitLeaders(kafka, "bench", 8);
         IngestBench.Result r = IngestBench.run(Map.of("mode", "kafka", "bootstrap", kafka.bootstrapServers(),

@@ -45,6 +45,10 @@ final class FakeShard implements ShardStore, SeriesIndex {
         return r;
     }
 
+    long observedTimestamp = Long.MIN_VALUE;
+
+    @Override public void observeTimestamp(long ts) { observedTimestamp = Math.max(observedTimestamp, ts); }
+
     @Override public boolean needsBackpressure() { return pressure; }
     @Override public int seriesCount() { return storeSeries.size(); }
 

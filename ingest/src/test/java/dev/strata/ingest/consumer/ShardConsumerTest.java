@@ -82,6 +82,33 @@ class ShardConsumerTest {
     }
 
     @Test
+    void replaySkipsDurableSamplesPerSeriesAndStillAdvancesTheStoresDataTime() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        Labels a = Labels.of("__name__", "up", "job", "a");
+        Labels b = Labels.of("__name__", "up", "job", "b");
+        // a's samples are durable up to offset 1, b's nowhere
+        ReplayFilter filter = (offset, hash) -> hash == a.hash() && offset <= 1;
+        ShardConsumer sc = new ShardConsumer(ShardConsumerConfig.of(TOPIC, SHARD, 0), c, f, f, nanos::get, new Replay(3, filter));
+        c.schedulePollTask(() -> {
+            add(c, 0, record(SHARD, a, new long[] {1000, 1, 2000, 2}, b, new long[] {1000, 7}));
+            add(c, 1, record(SHARD, b, new long[] {2000, 8}, a, new long[] {5000, 3, 4000, 4}));
+            add(c, 2, record(SHARD, a, new long[] {6000, 5}, b, new long[] {3000, 9}));
+        });
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        int ida = f.indexIds.get(a), idb = f.indexIds.get(b);
+        assertEquals(a, f.storeSeries.get(ida), "a skipped series is still created");
+        assertEquals(List.of(new FakeShard.Sample(6000, 5)), f.samples.get(ida));
+        assertEquals(List.of(new FakeShard.Sample(1000, 7), new FakeShard.Sample(2000, 8), new FakeShard.Sample(3000, 9)),
+                f.samples.get(idb));
+        assertEquals(5000L, f.observedTimestamp, "newest skipped timestamp");
+        assertEquals(4, sc.stats().replaySkippedSamples());
+        assertEquals(4, sc.stats().samplesTotal());
+        assertTrue(sc.stats().ready());
+    }
+
+    @Test
     void samplesGoToTheStoreWithExactTimestampsAndValues() {
         FakeShard f = new FakeShard();
         MockConsumer<byte[], byte[]> c = mock();
