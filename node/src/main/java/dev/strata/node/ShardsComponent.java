@@ -22,13 +22,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -74,6 +80,18 @@ final class ShardsComponent implements Component, LocalShards {
         Thread t = new Thread(r, "strata-shards-open");
         t.setDaemon(true);
         return t;
+    });
+    /** Shards opened at the same time at start. */
+    private static final int OPEN_PARALLELISM = 4;
+    private final ExecutorService shardOpeners = Executors.newFixedThreadPool(OPEN_PARALLELISM, new ThreadFactory() {
+        private final AtomicInteger n = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable r) {
+            Thread t = new Thread(r, "strata-shards-open-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }
     });
     private volatile boolean allOpen;
     private volatile boolean stopping;
@@ -125,10 +143,26 @@ final class ShardsComponent implements Component, LocalShards {
             DurableShardStart.Tables tables = new DurableShardStart.Tables(
                     new ChunkTable(session, keyspace, options.chunkDurationMs(), 16),
                     new SeriesKeyTable(session, keyspace), new CheckpointTable(session, keyspace));
+            // Shards open concurrently (index open, checkpoints, recovery plan: mostly I/O waits), so a
+            // restart's replays start together instead of one after another. Each opened shard joins
+            // `open` at once, so stop() closes it even if another shard failed to open.
+            List<CompletableFuture<Void>> opening = new ArrayList<>();
             for (int shard : owned) {
-                if (stopping) break;
-                open.add(openShard(shard, options, tables));
+                opening.add(CompletableFuture.runAsync(() -> {
+                    if (stopping) return;
+                    try {
+                        open.add(openShard(shard, options, tables));
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, shardOpeners));
             }
+            try {
+                CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get();
+            } catch (ExecutionException e) {
+                if (!stopping) throw e.getCause() instanceof Exception ex ? ex : e;
+            }
+            open.sort(Comparator.comparingInt(OpenShard::shard));
             allOpen = !stopping;
             LOG.info("opened {} shards: {}", open.size(), owned);
         } catch (InterruptedException e) {
@@ -201,6 +235,8 @@ final class ShardsComponent implements Component, LocalShards {
         stopping = true;
         opener.shutdownNow();
         opener.awaitTermination(30, TimeUnit.SECONDS);
+        shardOpeners.shutdown(); // a shard being opened finishes opening and joins `open`, to be closed below
+        shardOpeners.awaitTermination(60, TimeUnit.SECONDS);
         consumers.close();
         for (OpenShard s : open) {
             try {

@@ -1,8 +1,10 @@
 package dev.strata.store.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Creates Strata's keyspace and tables idempotently ({@code IF NOT EXISTS}) and applies the configured
@@ -40,7 +42,13 @@ public final class CassandraSchema {
                 + "PRIMARY KEY ((shard, series, bucket), start_ms, epoch)) WITH CLUSTERING ORDER BY (start_ms ASC, epoch ASC)"
                 + " AND compaction = {'class':'TimeWindowCompactionStrategy',"
                 + " 'compaction_window_unit':'DAYS', 'compaction_window_size':1}");
-        exec(session, "ALTER TABLE " + keyspace + ".chunks WITH default_time_to_live = " + ttl);
+        // ALTER is a schema change (the driver waits for schema agreement): only when the TTL differs.
+        Row current = session.execute(SimpleStatement.newInstance(
+                "SELECT default_time_to_live FROM system_schema.tables WHERE keyspace_name = ? AND table_name = 'chunks'",
+                keyspace.toLowerCase(Locale.ROOT)).setTimeout(Duration.ofSeconds(30))).one(); // unquoted names are folded
+        if (current == null || current.getInt(0) != ttl) {
+            exec(session, "ALTER TABLE " + keyspace + ".chunks WITH default_time_to_live = " + ttl);
+        }
         exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".series_keys ("
                 + "shard int, part int, series bigint, series_id int, labels blob, first_ms bigint, last_ms bigint, "
                 + "PRIMARY KEY ((shard, part), series))");
