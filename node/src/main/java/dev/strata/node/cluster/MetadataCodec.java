@@ -18,7 +18,6 @@ public final class MetadataCodec {
     static final int REQUEST_MAGIC = 0x534D4554; // "SMET"
     static final int RESPONSE_MAGIC = 0x534D5253; // "SMRS"
     private static final MetadataRequest.Kind[] KINDS = MetadataRequest.Kind.values();
-    private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private MetadataCodec() {}
 
@@ -33,12 +32,7 @@ public final class MetadataCodec {
         out.varint(r.shards().size());
         for (int s : r.shards()) out.varint(s);
         out.str(r.name());
-        out.varint(r.matchers().size());
-        for (Matcher m : r.matchers()) {
-            out.u8(m.type().ordinal());
-            out.str(m.name());
-            out.str(m.value());
-        }
+        out.matchers(r.matchers());
         return out.toByteArray();
     }
 
@@ -53,13 +47,7 @@ public final class MetadataCodec {
         List<Integer> shards = new ArrayList<>(Math.min(ns, 1 << 12));
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         String name = in.str("label name");
-        int nm = in.count("matcher count");
-        List<Matcher> matchers = new ArrayList<>(Math.min(nm, 64));
-        for (int i = 0; i < nm; i++) {
-            int t = in.u8("matcher type");
-            if (t >= TYPES.length) throw new SelectFormatException("metadata request: matcher " + i + " has unknown type " + t);
-            matchers.add(Matcher.of(TYPES[t], in.str("matcher name"), in.str("matcher value")));
-        }
+        List<Matcher> matchers = in.matchers();
         in.end();
         return new MetadataRequest(kind, shards, name, matchers, minT, maxT, limit);
     }

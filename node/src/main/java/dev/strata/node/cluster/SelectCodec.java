@@ -44,12 +44,7 @@ public final class SelectCodec {
         out.i64(r.maxT());
         out.varint(r.shards().size());
         for (int s : r.shards()) out.varint(s);
-        out.varint(r.matchers().size());
-        for (Matcher m : r.matchers()) {
-            out.u8(m.type().ordinal());
-            out.str(m.name());
-            out.str(m.value());
-        }
+        out.matchers(r.matchers());
         return out.toByteArray();
     }
 
@@ -61,13 +56,7 @@ public final class SelectCodec {
         int ns = in.count("shard count");
         List<Integer> shards = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
-        int nm = in.count("matcher count");
-        List<Matcher> matchers = new ArrayList<>(nm);
-        for (int i = 0; i < nm; i++) {
-            int t = in.u8("matcher type");
-            if (t >= TYPES.length) throw new SelectFormatException("select request: matcher " + i + " has unknown type " + t);
-            matchers.add(Matcher.of(TYPES[t], in.str("matcher name"), in.str("matcher value")));
-        }
+        List<Matcher> matchers = in.matchers();
         in.end();
         return new SelectRequest(shards, matchers, minT, maxT);
     }
@@ -221,6 +210,16 @@ public final class SelectCodec {
             write((int) v);
         }
 
+        /** {@code MatcherCount varint, <Type u8, Name Str, Value Str>^MatcherCount}. */
+        void matchers(List<Matcher> ms) {
+            varint(ms.size());
+            for (Matcher m : ms) {
+                u8(m.type().ordinal());
+                str(m.name());
+                str(m.value());
+            }
+        }
+
         void zigzag(long v) {
             varint((v << 1) ^ (v >> 63));
         }
@@ -295,6 +294,18 @@ public final class SelectCodec {
         long zigzag(String field) {
             long v = varint(field);
             return (v >>> 1) ^ -(v & 1);
+        }
+
+        /** Reads what {@link Out#matchers} wrote. */
+        List<Matcher> matchers() {
+            int nm = count("matcher count");
+            List<Matcher> matchers = new ArrayList<>(Math.min(nm, 64));
+            for (int i = 0; i < nm; i++) {
+                int t = u8("matcher type");
+                if (t >= TYPES.length) throw new SelectFormatException(what + ": matcher " + i + " has unknown type " + t);
+                matchers.add(Matcher.of(TYPES[t], str("matcher name"), str("matcher value")));
+            }
+            return matchers;
         }
 
         int count(String field) {

@@ -43,7 +43,7 @@ public final class DecimalBlockValueCodec implements ValueCodec {
         int bestOrder = 0;
         long bestBits = Long.MAX_VALUE;
         for (int order = 0; order <= 2; order++) {
-            long bits = baseBits(order, count) + 6 + blockBits(order, diffs(order, count));
+            long bits = DecimalBase.bits(ints, order, count) + 6 + blockBits(order, diffs(order, count));
             if (bits < bestBits) {
                 bestBits = bits;
                 bestOrder = order;
@@ -54,7 +54,7 @@ public final class DecimalBlockValueCodec implements ValueCodec {
         out.write(e, 5);
         out.write(bestOrder, 2);
         out.write(shift, 6);
-        writeBase(bestOrder, count, out);
+        DecimalBase.write(ints, bestOrder, count, out);
         for (int b = 0; b < n; b += BLOCK) {
             int end = Math.min(n, b + BLOCK);
             int w = 0;
@@ -74,7 +74,7 @@ public final class DecimalBlockValueCodec implements ValueCodec {
         long[] m = ints;
         switch (order) {
             case 0 -> {
-                long min = min(count);
+                long min = DecimalBase.min(ints, count);
                 for (int i = 0; i < count; i++) diffs[i] = m[i] - min;
                 return count;
             }
@@ -107,35 +107,6 @@ public final class DecimalBlockValueCodec implements ValueCodec {
             bits += 7 + (long) (end - b) * w;
         }
         return bits;
-    }
-
-    private long min(int count) {
-        long min = ints[0];
-        for (int i = 1; i < count; i++) min = Math.min(min, ints[i]);
-        return min;
-    }
-
-    private long baseBits(int order, int count) {
-        return switch (order) {
-            case 0 -> prefixedBits(min(count));
-            case 1 -> prefixedBits(ints[0]);
-            default -> prefixedBits(ints[0]) + (count >= 2 ? prefixedBits(ints[1] - ints[0]) : 0);
-        };
-    }
-
-    private static long prefixedBits(long v) {
-        return 7 + Zigzag.bitLength(Zigzag.encode(v));
-    }
-
-    private void writeBase(int order, int count, BitWriter out) {
-        switch (order) {
-            case 0 -> Zigzag.writeLengthPrefixed(out, min(count));
-            case 1 -> Zigzag.writeLengthPrefixed(out, ints[0]);
-            default -> {
-                Zigzag.writeLengthPrefixed(out, ints[0]);
-                if (count >= 2) Zigzag.writeLengthPrefixed(out, ints[1] - ints[0]);
-            }
-        }
     }
 
     @Override

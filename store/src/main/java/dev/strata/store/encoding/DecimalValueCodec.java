@@ -120,7 +120,7 @@ public final class DecimalValueCodec implements ValueCodec {
             if (forceOrder >= 0 && order != forceOrder) continue;
             int n = residuals(order, count);
             int[] widths = chooseWidths(n);
-            long bits = baseBits(order, count) + packedBits(widths, n);
+            long bits = DecimalBase.bits(ints, order, count) + packedBits(widths, n);
             if (bits < bestBits) {
                 bestBits = bits;
                 bestOrder = order;
@@ -132,7 +132,7 @@ public final class DecimalValueCodec implements ValueCodec {
         out.write(e, 5);
         out.write(bestOrder, 2);
         out.write(bestWidths.length == 1 ? 0 : 1, 1);
-        writeBase(bestOrder, count, out);
+        DecimalBase.write(ints, bestOrder, count, out);
         for (int w : bestWidths) out.write(w, 7);
         if (bestWidths.length == 1) {
             int w = bestWidths[0];
@@ -167,35 +167,6 @@ public final class DecimalValueCodec implements ValueCodec {
                 if (count < 2) return 0;
                 for (int i = 2; i < count; i++) resid[i - 2] = Zigzag.encode((m[i] - m[i - 1]) - (m[i - 1] - m[i - 2]));
                 return count - 2;
-            }
-        }
-    }
-
-    private long baseBits(int order, int count) {
-        return switch (order) {
-            case 0 -> prefixedBits(min(count));
-            case 1 -> prefixedBits(ints[0]);
-            default -> prefixedBits(ints[0]) + (count >= 2 ? prefixedBits(ints[1] - ints[0]) : 0);
-        };
-    }
-
-    private long min(int count) {
-        long min = ints[0];
-        for (int i = 1; i < count; i++) min = Math.min(min, ints[i]);
-        return min;
-    }
-
-    private static long prefixedBits(long v) {
-        return 7 + Zigzag.bitLength(Zigzag.encode(v));
-    }
-
-    private void writeBase(int order, int count, BitWriter out) {
-        switch (order) {
-            case 0 -> Zigzag.writeLengthPrefixed(out, min(count));
-            case 1 -> Zigzag.writeLengthPrefixed(out, ints[0]);
-            default -> {
-                Zigzag.writeLengthPrefixed(out, ints[0]);
-                if (count >= 2) Zigzag.writeLengthPrefixed(out, ints[1] - ints[0]);
             }
         }
     }

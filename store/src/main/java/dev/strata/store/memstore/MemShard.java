@@ -104,17 +104,7 @@ public final class MemShard {
 
     /** Appends one sample; see {@link AppendResult} for the outcomes. Writer thread only. */
     public AppendResult append(int seriesId, long timestampMs, double value) {
-        SeriesState s = state(seriesId);
-        if (s == null) {
-            unknownSeries++;
-            return AppendResult.UNKNOWN_SERIES;
-        }
-        AppendResult r;
-        synchronized (s) {
-            r = s.append(timestampMs, value, options, usedBytes);
-            if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
-        }
-        return count(r, timestampMs);
+        return append(seriesId, timestampMs, 0, value);
     }
 
     /**

@@ -64,11 +64,6 @@ final class SeriesState {
         return 16 + 16 + 8L * labels.size();
     }
 
-    /** Caller holds the monitor. */
-    AppendResult append(long t, double v, MemShardOptions o, AtomicLong meter) {
-        return append(t, 0, v, o, meter);
-    }
-
     /** Appends with a start timestamp ({@code st} 0 = unknown). Caller holds the monitor. */
     AppendResult append(long t, long st, double v, MemShardOptions o, AtomicLong meter) {
         long outOfOrderWindowMs = o.outOfOrderWindowMs();
