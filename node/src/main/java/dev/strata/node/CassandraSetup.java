@@ -7,6 +7,7 @@ import dev.strata.node.config.CassandraSettings;
 import dev.strata.node.config.ClusterSettings;
 import dev.strata.node.config.HostPort;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -39,6 +40,11 @@ public final class CassandraSetup {
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, c.requestTimeout())
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, c.requestTimeout())
                 .withString(DefaultDriverOption.SESSION_NAME, "strata")
+                // The driver's default cap is 60 s: after a Cassandra outage, flushes (and checkpoints) would
+                // resume up to a minute after the node is back (seen in NodeStorageFaultTest).
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY,
+                        c.reconnectMaxDelay().compareTo(Duration.ofSeconds(1)) < 0 ? c.reconnectMaxDelay() : Duration.ofSeconds(1))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, c.reconnectMaxDelay())
                 .build();
         var builder = CqlSession.builder().withConfigLoader(config).withLocalDatacenter(c.localDatacenter());
         for (HostPort hp : c.contactPoints()) {

@@ -3,9 +3,12 @@ package dev.strata.node.config;
 import java.time.Duration;
 import java.util.List;
 
-/** How the node reaches Cassandra and where its tables live. {@code replication} is a CQL map literal. */
+/**
+ * How the node reaches Cassandra and where its tables live. {@code replication} is a CQL map literal;
+ * {@code reconnectMaxDelay} caps the driver's exponential reconnection delay to a lost node.
+ */
 public record CassandraSettings(List<HostPort> contactPoints, String keyspace, String localDatacenter,
-                                String replication, Duration requestTimeout) {
+                                String replication, Duration requestTimeout, Duration reconnectMaxDelay) {
     public CassandraSettings {
         contactPoints = List.copyOf(contactPoints);
     }
@@ -13,6 +16,6 @@ public record CassandraSettings(List<HostPort> contactPoints, String keyspace, S
     public static CassandraSettings from(ResolvedConfig c) {
         return new CassandraSettings(c.get(ConfigKeys.CASSANDRA_CONTACT_POINTS), c.get(ConfigKeys.CASSANDRA_KEYSPACE),
                 c.get(ConfigKeys.CASSANDRA_LOCAL_DATACENTER), c.get(ConfigKeys.CASSANDRA_REPLICATION),
-                c.get(ConfigKeys.CASSANDRA_REQUEST_TIMEOUT));
+                c.get(ConfigKeys.CASSANDRA_REQUEST_TIMEOUT), c.get(ConfigKeys.CASSANDRA_RECONNECT_MAX_DELAY));
     }
 }

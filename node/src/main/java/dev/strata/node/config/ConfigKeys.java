@@ -68,6 +68,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> CASSANDRA_REQUEST_TIMEOUT = DEF.define("cassandra.request-timeout",
             ConfigType.DURATION, "10s", minDuration(Duration.ofMillis(100)),
             "Timeout of Cassandra requests, including schema changes.");
+    public static final ConfigKey<Duration> CASSANDRA_RECONNECT_MAX_DELAY = DEF.define("cassandra.reconnect-max-delay",
+            ConfigType.DURATION, "5s", minDuration(Duration.ofMillis(100)),
+            "Longest wait between the driver's attempts to reconnect to a Cassandra node it lost (from 1 s, doubling). "
+                    + "Bounds how long flushes wait after Cassandra is back (plus the flush retry back-off).");
 
     // ---- cluster
     public static final ConfigKey<Integer> SHARDS = DEF.define("shards", ConfigType.INT, "8", range(1, 65536),
