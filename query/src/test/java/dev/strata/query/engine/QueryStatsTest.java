@@ -14,57 +14,44 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Prometheus's "samples" statistic (totalQueryableSamples and its per-step form). The expected figures
- * are the ones Prometheus's own engine reports for these queries over this data (its
- * TestQueryStatistics cases, float series only), so the counts are comparable with Prometheus's.
+ * Prometheus's "samples" statistic (totalQueryableSamples and its per-step form), by its rules: an
+ * instant selector counts 1 per series with a value at each step; a range selector or a range function
+ * counts the points in each series' window (left-open, (t - range, t]) at each step; a subquery counts
+ * the points of its own steps once, whether it is returned or consumed by a function; literals count
+ * nothing. The expected figures are worked out by hand from those rules for the data below.
  */
 class QueryStatsTest {
     private static final InMemoryQueryable STORE = new InMemoryQueryable();
     private static final Engine ENGINE = new Engine(STORE, QueryOptions.defaults());
 
     static {
-        // load 10s: metricWith1SampleEvery10Seconds 1+1x100, metricWith3SampleEvery10Seconds{...} 1+1x100
-        Labels one = Labels.of("__name__", "metricWith1SampleEvery10Seconds");
-        Labels[] three = {
-            Labels.of("__name__", "metricWith3SampleEvery10Seconds", "a", "1", "b", "1"),
-            Labels.of("__name__", "metricWith3SampleEvery10Seconds", "a", "2", "b", "2"),
-            Labels.of("__name__", "metricWith3SampleEvery10Seconds", "a", "3", "b", "2"),
-        };
-        for (int i = 0; i <= 100; i++) {
-            STORE.append(one, i * 10_000L, 1 + i);
-            for (Labels l : three) STORE.append(l, i * 10_000L, 1 + i);
+        // up_a: one series; req_b: two series; a sample every 15 s from 0 to 1500 s.
+        Labels up = Labels.of("__name__", "up_a");
+        Labels[] req = {Labels.of("__name__", "req_b", "x", "1"), Labels.of("__name__", "req_b", "x", "2")};
+        for (long t = 0; t <= 1_500_000; t += 15_000) {
+            STORE.append(up, t, 1);
+            for (Labels l : req) STORE.append(l, t, t / 1000.0);
         }
     }
 
     static Stream<Arguments> instant() {
         return Stream.of(
-                Arguments.of("\"literal string\"", 21, 0),
-                Arguments.of("1", 21, 0),
-                Arguments.of("metricWith1SampleEvery10Seconds", 21, 1),
-                Arguments.of("timestamp(metricWith1SampleEvery10Seconds)", 21, 1),
-                Arguments.of("metricWith1SampleEvery10Seconds", 22, 1),
-                Arguments.of("metricWith1SampleEvery10Seconds offset 10s", 21, 1),
-                Arguments.of("metricWith1SampleEvery10Seconds @ 15", 21, 1),
-                Arguments.of("metricWith3SampleEvery10Seconds{a=\"1\"}", 21, 1),
-                Arguments.of("metricWith3SampleEvery10Seconds{a=\"1\"} @ 19", 21, 1),
-                Arguments.of("metricWith3SampleEvery10Seconds{a=\"1\"}[20s] @ 19", 21, 2),
-                Arguments.of("metricWith3SampleEvery10Seconds", 21, 3),
-                Arguments.of("metricWith1SampleEvery10Seconds[60s]", 201, 6),
-                Arguments.of("max_over_time(metricWith1SampleEvery10Seconds[60s])[20s:5s]", 201, 24),
-                Arguments.of("max_over_time(metricWith1SampleEvery10Seconds[61s])[20s:5s]", 201, 26),
-                Arguments.of("metricWith1SampleEvery10Seconds[60s] @ 30", 201, 4),
-                Arguments.of("sum(max_over_time(metricWith3SampleEvery10Seconds[60s] @ 30))", 201, 12),
-                Arguments.of("sum by (b) (max_over_time(metricWith3SampleEvery10Seconds[60s] @ 30))", 201, 12),
-                Arguments.of("metricWith1SampleEvery10Seconds[60s] offset 10s", 201, 6),
-                Arguments.of("metricWith3SampleEvery10Seconds[60s]", 201, 18),
-                Arguments.of("max_over_time(metricWith1SampleEvery10Seconds[60s])", 201, 6),
-                Arguments.of("absent_over_time(metricWith1SampleEvery10Seconds[60s])", 201, 6),
-                Arguments.of("max_over_time(metricWith3SampleEvery10Seconds[60s])", 201, 18),
-                Arguments.of("metricWith1SampleEvery10Seconds[60s:5s]", 201, 12),
-                Arguments.of("metricWith1SampleEvery10Seconds[60s:5s] offset 10s", 201, 12),
-                Arguments.of("max_over_time(metricWith3SampleEvery10Seconds[60s:5s])", 201, 36),
-                Arguments.of("sum(max_over_time(metricWith3SampleEvery10Seconds[60s:5s]))"
-                        + " + sum(max_over_time(metricWith3SampleEvery10Seconds[60s:5s]))", 201, 72));
+                Arguments.of("\"s\"", 300, 0),
+                Arguments.of("7", 300, 0),
+                Arguments.of("up_a", 300, 1),
+                Arguments.of("req_b", 300, 2),
+                Arguments.of("req_b{x=\"1\"}", 300, 1),
+                Arguments.of("timestamp(up_a)", 300, 1),
+                Arguments.of("up_a @ 100", 300, 1),
+                Arguments.of("up_a[60s]", 300, 4),                 // 255, 270, 285, 300
+                Arguments.of("up_a[45s] @ 100", 300, 3),           // 60, 75, 90
+                Arguments.of("up_a[60s] offset 30s", 300, 4),      // 225, 240, 255, 270
+                Arguments.of("req_b[60s]", 300, 8),
+                Arguments.of("rate(req_b[60s])", 300, 8),
+                Arguments.of("sum by (x) (rate(req_b[60s]))", 300, 8),
+                Arguments.of("up_a[60s:30s]", 300, 2),             // subquery steps 270, 300
+                Arguments.of("max_over_time(req_b[60s:15s])", 300, 8), // steps 255..300, 2 series
+                Arguments.of("sum(rate(req_b[60s])) + sum(up_a)", 300, 9));
     }
 
     @ParameterizedTest(name = "{0} at {1}s")
@@ -77,25 +64,15 @@ class QueryStatsTest {
     }
 
     static Stream<Arguments> range() {
-        long[] four = {201, 220, 5};
+        long[] three = {300, 330, 15};
         return Stream.of(
-                Arguments.of("metricWith3SampleEvery10Seconds{a=\"1\"}", four, new long[] {1, 1, 1, 1}),
-                Arguments.of("metricWith3SampleEvery10Seconds{a=\"1\"}", new long[] {204, 223, 5}, new long[] {1, 1, 1, 1}),
-                Arguments.of("timestamp(metricWith1SampleEvery10Seconds)", four, new long[] {1, 1, 1, 1}),
-                Arguments.of("max_over_time(metricWith3SampleEvery10Seconds{a=\"1\"}[10s])", new long[] {991, 1021, 10},
-                        new long[] {1, 1, 0, 0}),
-                Arguments.of("metricWith3SampleEvery10Seconds{a=\"1\"} offset 10s", four, new long[] {1, 1, 1, 1}),
-                Arguments.of("max_over_time(metricWith3SampleEvery10Seconds[60s] @ 30)", four, new long[] {12, 12, 12, 12}),
-                Arguments.of("metricWith3SampleEvery10Seconds", four, new long[] {3, 3, 3, 3}),
-                Arguments.of("max_over_time(metricWith3SampleEvery10Seconds[60s])", four, new long[] {18, 18, 18, 18}),
-                Arguments.of("max_over_time(metricWith3SampleEvery10Seconds[60s:5s])", four, new long[] {36, 36, 36, 36}),
-                Arguments.of("max_over_time(metricWith1SampleEvery10Seconds[60s:5s])", four, new long[] {12, 12, 12, 12}),
-                Arguments.of("sum by (b) (max_over_time(metricWith1SampleEvery10Seconds[60s:5s]))", four,
-                        new long[] {12, 12, 12, 12}),
-                Arguments.of("sum(max_over_time(metricWith3SampleEvery10Seconds[60s:5s]))"
-                        + " + sum(max_over_time(metricWith3SampleEvery10Seconds[60s:5s]))", four, new long[] {72, 72, 72, 72}),
-                Arguments.of("sum(max_over_time(metricWith3SampleEvery10Seconds[60s:5s]))"
-                        + " + sum(max_over_time(metricWith1SampleEvery10Seconds[60s:5s]))", four, new long[] {48, 48, 48, 48}));
+                Arguments.of("req_b", three, new long[] {2, 2, 2}),
+                Arguments.of("rate(req_b[60s])", three, new long[] {8, 8, 8}),
+                Arguments.of("max_over_time(up_a[30s])", three, new long[] {2, 2, 2}),
+                Arguments.of("up_a offset 15s", three, new long[] {1, 1, 1}),
+                Arguments.of("sum(max_over_time(req_b[60s:15s])) + sum(up_a)", three, new long[] {9, 9, 9}),
+                // the data ends at 1500 s: windows (1455, 1500], (1470, 1515], (1485, 1530] hold 3, 2, 1 points
+                Arguments.of("count_over_time(up_a[45s])", new long[] {1500, 1530, 15}, new long[] {3, 2, 1}));
     }
 
     @ParameterizedTest(name = "{0}")
