@@ -49,7 +49,7 @@ public final class RemoteWrite1Decoder {
                 r.pos(lEnd);
             } else if (f == 2 && wireType(tag) == LEN) {
                 int sEnd = r.readLength(end);
-                sample(r, sEnd, out);
+                sample(r, sEnd, out, false);
                 r.pos(sEnd);
             } else {
                 if (f == 3 && wireType(tag) == LEN) out.countExemplarIgnored();
@@ -78,9 +78,15 @@ public final class RemoteWrite1Decoder {
         out.addLabel(nOff, nLen, vOff, vLen);
     }
 
-    static void sample(ProtoReader r, int end, WriteBatch out) {
+    /**
+     * Reads one Sample message: value (field 1), timestamp (2) and, in remote write 2.0
+     * ({@code withStart}), start_timestamp (3); other fields are skipped. Returns the start timestamp
+     * (0 when absent).
+     */
+    static long sample(ProtoReader r, int end, WriteBatch out, boolean withStart) {
         double v = 0;
         long ts = 0;
+        long st = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
             int f = field(tag);
@@ -88,11 +94,14 @@ public final class RemoteWrite1Decoder {
                 v = r.readDouble();
             } else if (f == 2 && wireType(tag) == VARINT) {
                 ts = r.readVarint();
+            } else if (withStart && f == 3 && wireType(tag) == VARINT) {
+                st = r.readVarint();
             } else {
                 r.skip(tag, end);
             }
         }
         if (r.pos() != end) throw new MalformedRequestException("protobuf: Sample overruns its length");
-        out.addSample(ts, v);
+        out.addSample(ts, st, v);
+        return st;
     }
 }

@@ -1,6 +1,5 @@
 package dev.strata.ingest.protocol;
 
-import static dev.strata.ingest.protocol.ProtoReader.FIXED64;
 import static dev.strata.ingest.protocol.ProtoReader.LEN;
 import static dev.strata.ingest.protocol.ProtoReader.VARINT;
 import static dev.strata.ingest.protocol.ProtoReader.field;
@@ -89,7 +88,7 @@ public final class RemoteWrite2Decoder {
                 refs[nRefs++] = ref(r.readVarint(), symbols, seriesIndex);
             } else if (f == 2 && wireType(tag) == LEN) {
                 int sEnd = r.readLength(end);
-                ownStart |= sample(r, sEnd, out);
+                ownStart |= RemoteWrite1Decoder.sample(r, sEnd, out, true) != 0;
                 r.pos(sEnd);
             } else if (f == 6 && wireType(tag) == VARINT) {
                 created = r.readVarint();
@@ -114,29 +113,6 @@ public final class RemoteWrite2Decoder {
         }
         out.endSeries();
         return refs;
-    }
-
-    /** Reads one Sample; returns true if it had a start timestamp. */
-    private static boolean sample(ProtoReader r, int end, WriteBatch out) {
-        double v = 0;
-        long ts = 0;
-        long st = 0;
-        while (r.pos() < end) {
-            int tag = r.readTag();
-            int f = field(tag);
-            if (f == 1 && wireType(tag) == FIXED64) {
-                v = r.readDouble();
-            } else if (f == 2 && wireType(tag) == VARINT) {
-                ts = r.readVarint();
-            } else if (f == 3 && wireType(tag) == VARINT) {
-                st = r.readVarint();
-            } else {
-                r.skip(tag, end);
-            }
-        }
-        if (r.pos() != end) throw new MalformedRequestException("protobuf: Sample overruns its length");
-        out.addSample(ts, st, v);
-        return st != 0;
     }
 
     private static int ref(long ref, int symbols, int seriesIndex) {
