@@ -51,7 +51,8 @@ public final class IngestBench {
                    [--step 15] [--backfill 82800] [--seed 1]""";
 
     /** What a run achieved. */
-    public record Result(long rounds, long acked, long failed, double seconds, double cpuSeconds) {}
+    /** What a run did; {@code firstError} is the first failure seen (null if none), for diagnosis. */
+    public record Result(long rounds, long acked, long failed, double seconds, double cpuSeconds, String firstError) {}
 
     public static void main(String[] args) throws Exception {
         run(parse(args));
@@ -123,7 +124,7 @@ public final class IngestBench {
                 rounds, acked, elapsed / 1e9, acked * 1e9 / elapsed, sender.failed.get(), cpu / 1e9,
                 cpu / (double) elapsed, acked / (cpu / 1e9), lag(statusUrl));
         sender.close();
-        return new Result(rounds, acked, sender.failed.get(), elapsed / 1e9, cpu / 1e9);
+        return new Result(rounds, acked, sender.failed.get(), elapsed / 1e9, cpu / 1e9, sender.firstError.get());
     }
 
     private static Map<String, String> parse(String[] args) {
@@ -158,6 +159,7 @@ public final class IngestBench {
     private abstract static class Sender implements AutoCloseable {
         final AtomicLong acked = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
+        final java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
         final Semaphore inFlight;
         final int concurrency;
 
@@ -201,9 +203,9 @@ public final class IngestBench {
                     acked.addAndGet(samples);
                 } else {
                     failed.addAndGet(samples);
-                    if (errorsPrinted.incrementAndGet() <= 5) {
-                        System.err.println("request failed: " + (e != null ? e : r.statusCode() + " " + r.body()));
-                    }
+                    String error = "request failed: " + (e != null ? e : r.statusCode() + " " + r.body());
+                    firstError.compareAndSet(null, error);
+                    if (errorsPrinted.incrementAndGet() <= 5) System.err.println(error);
                 }
                 inFlight.release(); // after counting, so drain() sees every result
             });
@@ -272,11 +274,15 @@ public final class IngestBench {
             AtomicLong pending = new AtomicLong(records.size());
             java.util.concurrent.atomic.AtomicBoolean ok = new java.util.concurrent.atomic.AtomicBoolean(true);
             inFlight.acquire();
+            long sentAt = System.nanoTime();
             for (var r : records) {
                 producer.send(new ProducerRecord<>(topic, r.shard(), null, r.value()), (m, e) -> {
                     if (e != null) {
                         ok.set(false);
-                        if (errorsPrinted.incrementAndGet() <= 5) System.err.println("send to shard " + r.shard() + " failed: " + e);
+                        String error = "send to shard " + r.shard() + " failed after "
+                                + (System.nanoTime() - sentAt) / 1_000_000 + " ms: " + e;
+                        firstError.compareAndSet(null, error);
+                        if (errorsPrinted.incrementAndGet() <= 5) System.err.println(error);
                     }
                     if (pending.decrementAndGet() == 0) {
                         if (ok.get()) acked.addAndGet(samples); else failed.addAndGet(samples);
