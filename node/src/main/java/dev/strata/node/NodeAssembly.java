@@ -60,6 +60,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final ExecutorService queryExecutor;
     private final PeerClient peerClient;
     private final ExecutorService selectExecutor;
+    private final ExecutorService pushdownExecutor;
     private final HttpComponent http;
     private final Node node;
 
@@ -90,8 +91,11 @@ public final class NodeAssembly implements AutoCloseable {
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
+        // A query's pushed-down partial queries beyond its first run here, at the same time (they wait on
+        // peers, never on this pool or the query pool).
+        pushdownExecutor = newExecutor(config.query().effectiveThreads(), "strata-pushdown-");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
-                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient)), metadata,
+                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
@@ -156,6 +160,7 @@ public final class NodeAssembly implements AutoCloseable {
         node.close();
         queryExecutor.shutdownNow();
         selectExecutor.shutdownNow();
+        pushdownExecutor.shutdownNow();
         peerClient.close();
     }
 }

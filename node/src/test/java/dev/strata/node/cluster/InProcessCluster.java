@@ -44,6 +44,12 @@ final class InProcessCluster implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The nodes' executor of pushed-down partial queries. */
+    private final ExecutorService partialExecutor = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "test-pushdown");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** One node: its shards, server, client and evaluators. */
     static final class Node implements LocalShards {
@@ -118,7 +124,7 @@ final class InProcessCluster implements AutoCloseable {
             n.peers = new PeerClient(topology.peers(), Duration.ofSeconds(5), Duration.ofSeconds(30));
             n.data = new ClusterQueryable(topology, n, n.peers, mapper);
             n.evaluator = new PartialResponseEvaluator(new PushdownEvaluator(QueryEvaluator.of(new Engine(n.data, options)),
-                    n.data, topology, n, n.peers));
+                    n.data, topology, n, n.peers, partialExecutor));
             n.metadata = new ClusterMetadataSource(topology, n, n.peers, mapper);
         }
     }
@@ -153,6 +159,7 @@ final class InProcessCluster implements AutoCloseable {
             n.peers.close();
         }
         executor.shutdownNow();
+        partialExecutor.shutdownNow();
         for (LocalShardsQueryable.Shard s : reference.values()) s.index().close();
         for (Node n : nodes) for (LocalShardsQueryable.Shard s : n.owned.values()) s.index().close();
     }
