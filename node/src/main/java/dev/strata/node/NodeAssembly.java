@@ -91,7 +91,7 @@ public final class NodeAssembly implements AutoCloseable {
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
-        // A query's pushed-down partial queries beyond its first run here, at the same time (they wait on
+        // A query's pushed-down partial queries run here, at the same time (they wait on
         // peers, never on this pool or the query pool).
         pushdownExecutor = newExecutor(config.query().effectiveThreads(), "strata-pushdown-");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(

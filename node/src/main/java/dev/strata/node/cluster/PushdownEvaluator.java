@@ -44,8 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * merging node's own, without repeats.
  *
  * <p>Concurrency: all partial queries of a query (each pushed aggregation's, avg's sum and count, the
- * order keys of an instant answer) run at once: the first on the calling thread, the others on the
- * partial-query executor, each bounded by the peer and work timeouts of {@link PeerClient} as
+ * order keys of an instant answer) run at once on the partial-query executor (a lone one on the calling
+ * thread), each bounded by the peer and work timeouts of {@link PeerClient} as
  * {@link ShardRouter} applies them, in the caller's {@link QueryScope}. The first failure fails the
  * query; the other partial queries are then cancelled (their threads interrupted, their calls to peers
  * aborted). Merging happens after all have answered, in a fixed order, so annotations keep their order.
@@ -72,8 +72,8 @@ public final class PushdownEvaluator implements QueryEvaluator {
     private final ExecutorService partialExecutor;
 
     /**
-     * @param partialExecutor runs a query's partial queries beyond the first (see the class comment); its
-     *                        tasks wait on peers but never on this executor, so any size is deadlock-free
+     * @param partialExecutor runs a query's partial queries when it has more than one (see the class comment);
+     *                        its tasks wait on peers but never on this executor, so any size is deadlock-free
      */
     public PushdownEvaluator(QueryEvaluator delegate, ClusterQueryable cluster, ClusterTopology topology, LocalShards local,
                              PeerClient peers, ExecutorService partialExecutor) {
@@ -226,18 +226,19 @@ public final class PushdownEvaluator implements QueryEvaluator {
      * Their samples are taken from one max-samples budget; exhausting it fails the query as the engine would.
      */
     private List<List<SelectResponse>> runAll(List<Partial> partials, long start, long end, long step, QueryOptions options) {
-        QueryScope scope = QueryScope.current();
         AtomicLong budget = new AtomicLong(options.maxSamples());
-        List<CompletableFuture<List<SelectResponse>>> others = new ArrayList<>();
+        if (partials.size() == 1) return List.of(gather(partials.get(0), start, end, step, options, budget));
+        QueryScope scope = QueryScope.current();
+        List<CompletableFuture<List<SelectResponse>>> results = new ArrayList<>();
         List<Future<?>> running = new ArrayList<>();
         CompletableFuture<Void> firstFailure = new CompletableFuture<>();
         try {
-            for (Partial part : partials.subList(1, partials.size())) {
+            for (Partial part : partials) {
                 CompletableFuture<List<SelectResponse>> result = new CompletableFuture<>();
                 result.whenComplete((v, e) -> {
                     if (e != null) firstFailure.completeExceptionally(e);
                 });
-                others.add(result);
+                results.add(result);
                 running.add(partialExecutor.submit(() -> {
                     try {
                         result.complete(QueryScope.within(scope, () -> gather(part, start, end, step, options, budget)));
@@ -246,10 +247,10 @@ public final class PushdownEvaluator implements QueryEvaluator {
                     }
                 }));
             }
+            // Every partial query is bounded by the peer and work timeouts; the first failure ends the wait.
+            CompletableFuture.anyOf(CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)), firstFailure).get();
             List<List<SelectResponse>> out = new ArrayList<>(partials.size());
-            out.add(gather(partials.get(0), start, end, step, options, budget));
-            CompletableFuture.anyOf(CompletableFuture.allOf(others.toArray(CompletableFuture[]::new)), firstFailure).get();
-            for (CompletableFuture<List<SelectResponse>> r : others) out.add(r.join());
+            for (CompletableFuture<List<SelectResponse>> r : results) out.add(r.join());
             return out;
         } catch (ExecutionException | CompletionException e) {
             Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
@@ -260,6 +261,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
             Thread.currentThread().interrupt();
             throw new QueryException.Canceled("waiting for pushed-down partial queries");
         } finally {
+            // Interrupts partial queries still waiting on peers; ShardRouter then aborts their calls.
             for (Future<?> f : running) f.cancel(true);
         }
     }
