@@ -28,7 +28,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -51,8 +53,13 @@ final class ClusterNodes implements AutoCloseable {
     private final List<ShardIndex> indexes = new ArrayList<>();
     private final List<ExecutorService> executors = new ArrayList<>();
 
-    /** @param sequential partial queries run on the asking thread one after another (the behaviour before they ran at once) */
-    ClusterNodes(int nodes, int shards, int replicas, int series, int samples, boolean sequential) throws Exception {
+    /**
+     * @param sequential    partial queries run on the asking thread one after another (the behaviour before they ran at once)
+     * @param answerDelayMs every node holds its answers to pushed-down queries this long (a stand-in for a
+     *                      network or a busy peer), 0 for none
+     */
+    ClusterNodes(int nodes, int shards, int replicas, int series, int samples, boolean sequential, long answerDelayMs)
+            throws Exception {
 
         ShardMapper mapper = new ShardMapper(shards, 1, new String[] {"job"});
         ShardOwnership ownership = new ShardOwnership(nodes, shards, replicas);
@@ -91,7 +98,8 @@ final class ClusterNodes implements AutoCloseable {
             InternalRoutes routes = new InternalRoutes(local, internal, options);
             Router router = Router.builder()
                     .post(ClusterQueryable.SELECT_PATH, routes::select)
-                    .post(PushdownEvaluator.QUERY_PATH, routes::query)
+                    .post(PushdownEvaluator.QUERY_PATH, answerDelayMs == 0 ? routes::query : req -> routes.query(req)
+                            .thenApplyAsync(r -> r, CompletableFuture.delayedExecutor(answerDelayMs, TimeUnit.MILLISECONDS)))
                     .build();
             HttpServer server = new HttpServer(new HttpSettings("127.0.0.1", 0, 1 << 24, Duration.ofSeconds(30), 1), router,
                     new MetricsRegistry());
@@ -189,7 +197,7 @@ final class ClusterNodes implements AutoCloseable {
         }
 
         @Override
-        public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) {
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
             return true;
         }
     }

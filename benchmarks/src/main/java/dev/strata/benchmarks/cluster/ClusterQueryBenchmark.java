@@ -23,7 +23,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link ClusterNodes}), against one node holding the same data ({@code single}): instant queries at the
  * last scrape over 10k counters (21 scrapes, 10 jobs). {@code mode}: {@code single} (the engine over all
  * shards in this JVM), {@code cluster} (partial queries at once) or {@code sequential} (partial queries one
- * after another, as before they ran at once). Aux counters per query: {@code bytesIn} received by node 0
+ * after another, as before they ran at once); {@code answerDelayMs} holds every answer to a pushed-down
+ * query that long (the latency of a network or a busy peer: partial queries at once wait for it once,
+ * one after another once each; meaningless for {@code single}). Aux counters per query: {@code bytesIn} received by node 0
  * from the other nodes, {@code promSamples} Prometheus's "samples" statistic (equal in all modes).
  * All nodes share this JVM's cores, so the cluster/single ratio shows the protocol's overhead, not a
  * real cluster's speedup.
@@ -42,6 +44,10 @@ public class ClusterQueryBenchmark {
     @Param({"sum by (job) (rate(m[5m]))", "avg by (job) (rate(m[5m]))"})
     public String query;
 
+    /** How long every node holds its answers to pushed-down queries (a stand-in for network and peer latency). */
+    @Param({"0", "50"})
+    public long answerDelayMs;
+
     private ClusterNodes nodes;
     private long time;
 
@@ -56,7 +62,7 @@ public class ClusterQueryBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         int samples = 21;
-        nodes = new ClusterNodes(3, 8, 2, 10_000, samples, mode.equals("sequential"));
+        nodes = new ClusterNodes(3, 8, 2, 10_000, samples, mode.equals("sequential"), answerDelayMs);
         time = (samples - 1) * ClusterNodes.SCRAPE;
     }
 
