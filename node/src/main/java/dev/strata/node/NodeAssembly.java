@@ -91,9 +91,10 @@ public final class NodeAssembly implements AutoCloseable {
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
-        // A query's pushed-down partial queries run here, at the same time (they wait on
-        // peers, never on this pool or the query pool).
-        pushdownExecutor = newExecutor(config.query().effectiveThreads(), "strata-pushdown-");
+        // A query's pushed-down partial queries run here, at the same time. They mostly wait on peers
+        // (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
+        // the order keys), so the pool has 4 threads per query thread.
+        pushdownExecutor = newExecutor(4 * config.query().effectiveThreads(), "strata-pushdown-");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
