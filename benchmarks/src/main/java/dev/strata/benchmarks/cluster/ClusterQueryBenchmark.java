@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Latency of pushed-down queries asked of node 0 of a 3-node in-process cluster (8 shards, R=2,
  * {@link ClusterNodes}), against one node holding the same data ({@code single}): instant queries at the
- * last scrape over 10k counters (21 scrapes, 10 jobs). {@code mode}: {@code single} (the engine over all
+ * last scrape over {@code series} counters (21 scrapes, 10 jobs). {@code mode}: {@code single} (the engine over all
  * shards in this JVM), {@code cluster} (partial queries at once) or {@code sequential} (partial queries one
  * after another, as before they ran at once); {@code answerDelayMs} holds every answer to a pushed-down
  * query that long (the latency of a network or a busy peer: partial queries at once wait for it once,
@@ -44,6 +44,10 @@ public class ClusterQueryBenchmark {
     @Param({"sum by (job) (rate(m[5m]))", "avg by (job) (rate(m[5m]))"})
     public String query;
 
+    /** Counters in the data set (10 jobs); few make the answer delay dominate the latency. */
+    @Param({"10000"})
+    public int series;
+
     /** How long every node holds its answers to pushed-down queries (a stand-in for network and peer latency). */
     @Param({"0", "50"})
     public long answerDelayMs;
@@ -62,7 +66,7 @@ public class ClusterQueryBenchmark {
     @Setup(Level.Trial)
     public void setup() throws Exception {
         int samples = 21;
-        nodes = new ClusterNodes(3, 8, 2, 10_000, samples, mode.equals("sequential"), answerDelayMs);
+        nodes = new ClusterNodes(3, 8, 2, series, samples, mode.equals("sequential"), answerDelayMs);
         time = (samples - 1) * ClusterNodes.SCRAPE;
     }
 
