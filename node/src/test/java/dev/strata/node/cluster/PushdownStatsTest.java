@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * ({@code totalQueryableSamples}) and its per-step counts, for pushed-down queries (the owners report
  * what they loaded) and for the others (raw series read here), instant and range, asked of every node
  * of a 3-node cluster with R=1 and with R=2 ({@link InProcessCluster}, 8 shards, seeded random data
- * where some series stop half-way).
+ * where some series stop half-way); with R=2 also while a shard is not ready on one of its owners.
  */
 class PushdownStatsTest {
     private static final long T0 = 1_700_000_000_000L;
@@ -57,6 +57,26 @@ class PushdownStatsTest {
                 checked += want.totalQueryableSamples();
             }
             assertTrue(checked > 100_000, "the queries load samples: " + checked + " seed=" + seed);
+            if (replicas == 2) failover(cluster, single, seed);
+        }
+    }
+
+    /** A shard not ready on its first owner is counted once, from the owner that answers for it. */
+    private static void failover(InProcessCluster cluster, QueryEvaluator single, long seed) {
+        for (InProcessCluster.Node down : cluster.nodes) {
+            int shard = down.owned.keySet().iterator().next();
+            down.notReady.add(shard);
+            try {
+                for (String q : List.of("sum by (job) (rate(m_total[5m]))", "avg by (zone) (g)", "stddev(g)", "topk(3, g)")) {
+                    same(single.instant(q, END, cluster.options).stats(), cluster.nodes.get(0).evaluator.instant(q, END, cluster.options).stats(),
+                            q + " shard " + shard + " not ready on node " + down.ordinal + " seed=" + seed);
+                    same(single.range(q, T0, END, 60_000, cluster.options).stats(),
+                            cluster.nodes.get(1).evaluator.range(q, T0, END, 60_000, cluster.options).stats(),
+                            q + " range, shard " + shard + " not ready on node " + down.ordinal + " seed=" + seed);
+                }
+            } finally {
+                down.notReady.remove(shard);
+            }
         }
     }
 
