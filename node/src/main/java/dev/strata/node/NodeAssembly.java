@@ -60,6 +60,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final ExecutorService queryExecutor;
     private final PeerClient peerClient;
     private final ExecutorService selectExecutor;
+    private final ExecutorService pushdownExecutor;
     private final HttpComponent http;
     private final Node node;
 
@@ -90,8 +91,12 @@ public final class NodeAssembly implements AutoCloseable {
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
+        // A query's pushed-down partial queries run here, at the same time. They mostly wait on peers
+        // (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
+        // the order keys), so the pool has 4 threads per query thread.
+        pushdownExecutor = newExecutor(4 * config.query().effectiveThreads(), "strata-pushdown-");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
-                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient)), metadata,
+                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
@@ -156,6 +161,7 @@ public final class NodeAssembly implements AutoCloseable {
         node.close();
         queryExecutor.shutdownNow();
         selectExecutor.shutdownNow();
+        pushdownExecutor.shutdownNow();
         peerClient.close();
     }
 }

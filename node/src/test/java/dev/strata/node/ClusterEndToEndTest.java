@@ -107,6 +107,15 @@ class ClusterEndToEndTest {
                     assertEquals(rounded(want), rounded(got), "node " + o + " " + u + " seed=" + seed);
                 }
             }
+            // ... with the same query statistics (the owners report the samples they loaded), per step too
+            for (String u : urls) {
+                if (!u.startsWith("/api/v1/query")) continue;
+                String want = samplesStats(get(base(ports[0]) + u + "&stats=all"));
+                assertTrue(want.contains("\"totalQueryableSamplesPerStep\":[[") && !want.contains("\"totalQueryableSamples\":0"), want);
+                for (int o = 0; o < 3; o++) {
+                    assertEquals(want, samplesStats(get(base(ports[1 + o]) + u + "&stats=all")), "stats, node " + o + " " + u);
+                }
+            }
             String status = get(base(ports[1]) + "/api/v1/status/shards");
             assertEquals(SHARDS, status.split("\"readyOwners\":2").length - 1, status);
         } finally {
@@ -123,6 +132,15 @@ class ClusterEndToEndTest {
     static String rounded(String json) {
         return SAMPLE_VALUE.matcher(json).replaceAll(m -> ",\"" + String.format(java.util.Locale.ROOT, "%.12g",
                 Double.parseDouble(m.group(1))) + "\"]");
+    }
+
+    private static final java.util.regex.Pattern SAMPLES_STATS = java.util.regex.Pattern.compile("\"samples\":\\{(.*),\"peakSamples\"");
+
+    /** The per-step and total sample counts of an answer's {@code stats} (not its timings nor peakSamples, a node's own). */
+    static String samplesStats(String json) {
+        java.util.regex.Matcher m = SAMPLES_STATS.matcher(json);
+        assertTrue(m.find(), json);
+        return m.group(1);
     }
 
     private static List<String> queryUrls() {

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +27,8 @@ import java.util.concurrent.Executor;
  *   <li>{@code POST /internal/v1/select}: body a select request (docs/format/select.md); answers the
  *       requested shards that are ready here, naming them in the response, from this node's memory only.</li>
  *   <li>{@code POST /internal/v1/query}: a pushed-down aggregation ({@link PushdownEvaluator}); same answer format;
+ *       with {@code ?samples=1} the answer carries the evaluation's sample counts (response version 4; without
+ *       it, version 1 to 3 as before, for askers that cannot read version 4);
  *       when the evaluation fails, 422 with the engine's error type on the first line and its message after.</li>
  *   <li>{@code POST /internal/v1/metadata}: series, label names or label values from the label indexes
  *       ({@link ClusterMetadataSource}, {@link MetadataCodec}).</li>
@@ -51,6 +54,8 @@ public final class InternalRoutes {
     /** {@code POST /internal/v1/query}: a pushed-down aggregation over the requested shards that are ready here. */
     public CompletableFuture<FullHttpResponse> query(FullHttpRequest req) {
         byte[] body = ByteBufUtil.getBytes(req.content());
+        boolean withSamples = new QueryStringDecoder(req.uri()).parameters()
+                .getOrDefault(PushdownEvaluator.SAMPLES_PARAM, List.of()).contains("1");
         return CompletableFuture.supplyAsync(() -> {
             PushdownRequest r;
             try {
@@ -62,7 +67,7 @@ public final class InternalRoutes {
             for (int s : r.shards()) if (local.isReady(s)) served.add(s);
             SelectResponse answer;
             try {
-                answer = served.isEmpty() ? new SelectResponse(List.of(), List.of())
+                answer = served.isEmpty() ? new SelectResponse(List.of(), List.of(), List.of(), List.of(), SampleCounts.NONE)
                         : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(), r.endMs(), r.stepMs(),
                                 queryOptions.withLookbackDeltaMs(r.lookbackMs()));
             } catch (QueryException e) {
@@ -72,7 +77,7 @@ public final class InternalRoutes {
             } catch (RuntimeException e) {
                 return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, "internal\npushed-down query failed: " + e);
             }
-            return binary(SelectCodec.encodeResponse(answer));
+            return binary(SelectCodec.encodeResponse(withSamples ? answer : answer.withoutSamples()));
         }, executor);
     }
 

@@ -7,6 +7,7 @@ import dev.strata.query.engine.Matrix;
 import dev.strata.query.engine.QueryException;
 import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.engine.QueryResult;
+import dev.strata.query.engine.QueryStats;
 import dev.strata.query.engine.Sample;
 import dev.strata.query.engine.SeriesPoints;
 import dev.strata.query.engine.Vector;
@@ -22,6 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Evaluates queries with pushable aggregations ({@link AggregationPushdown}) by sending each of them to
@@ -35,23 +42,47 @@ import java.util.TreeMap;
  * query's max-samples limit, with the engine's error; the evaluation of the rest counts as usual.
  * Warnings and infos of the owners' evaluations come back with their answers and are reported with the
  * merging node's own, without repeats.
+ *
+ * <p>Concurrency: all partial queries of a query (each pushed aggregation's, avg's sum and count, the
+ * order keys of an instant answer) run at once on the partial-query executor (a lone one on the calling
+ * thread), each bounded by the peer and work timeouts of {@link PeerClient} as
+ * {@link ShardRouter} applies them, in the caller's {@link QueryScope}. The first failure fails the
+ * query; the other partial queries are then cancelled (their threads interrupted, their calls to peers
+ * aborted). Merging happens after all have answered, in a fixed order, so annotations keep their order.
+ *
+ * <p>Statistics: Prometheus's "samples" count ({@code totalQueryableSamples}, also per step) is what the
+ * owners report they loaded for each pushed aggregation (response version 4; avg's count and the order
+ * keys read the same series again and are not counted, the three parts of stddev/stdvar count as one)
+ * plus what this node's engine loads for the rest of the query, without the values of the placeholders
+ * ({@link PlaceholderQueryable#placeholderValuesPerStep}): the same figures as one node holding all the
+ * data. {@code peakSamples} is this node's engine's own peak over the merged results, not comparable with
+ * one node's; the evaluation time covers the partial queries and the merge.
  */
 public final class PushdownEvaluator implements QueryEvaluator {
     public static final String QUERY_PATH = "/internal/v1/query";
+    /** Query parameter of {@link #QUERY_PATH}: {@code samples=1} asks for the owner's sample counts (response version 4). */
+    static final String SAMPLES_PARAM = "samples";
+    private static final String QUERY_WITH_SAMPLES = QUERY_PATH + "?" + SAMPLES_PARAM + "=1";
 
     private final QueryEvaluator delegate;
     private final ClusterQueryable cluster;
     private final ShardRouter router;
     private final LocalShards local;
     private final PeerClient peers;
+    private final ExecutorService partialExecutor;
 
+    /**
+     * @param partialExecutor runs a query's partial queries when it has more than one (see the class comment);
+     *                        its tasks wait on peers but never on this executor, so any size is deadlock-free
+     */
     public PushdownEvaluator(QueryEvaluator delegate, ClusterQueryable cluster, ClusterTopology topology, LocalShards local,
-                             PeerClient peers) {
+                             PeerClient peers, ExecutorService partialExecutor) {
         this.delegate = delegate;
         this.cluster = cluster;
         this.router = new ShardRouter(topology, local, peers);
         this.local = local;
         this.peers = peers;
+        this.partialExecutor = partialExecutor;
     }
 
     @Override
@@ -77,16 +108,58 @@ public final class PushdownEvaluator implements QueryEvaluator {
         return e.type() == dev.strata.query.ast.ValueType.VECTOR || e.type() == dev.strata.query.ast.ValueType.SCALAR;
     }
 
-    private QueryResult run(String query, Parser.Parsed parsed, AggregationPushdown.Rewrite rw, long start, long end, long step, QueryOptions options) {
-        Run run = new Run(options.maxSamples(), parsed, query);
-        Map<String, List<Series>> placeholders = new HashMap<>();
-        long[] stepTimes = stepTimes(start, end, step);
+    /** What a partial query is for. */
+    private enum Role {
+        /** The aggregation's own answer (avg: its sum; stddev/stdvar: the three parts): the samples it loads count. */
+        MAIN,
+        /** avg's count: reads the same series as its sum, whose samples already count. */
+        AVG_COUNT,
+        /** The first input series of each group (instant answers): neither samples nor annotations count. */
+        ORDER_KEYS
+    }
+
+    /** One query sent to the owners of a pushed aggregation's shards. */
+    private record Partial(AggregationPushdown.Pushed pushed, Role role, String query) {}
+
+    private static List<Partial> partials(AggregationPushdown.Rewrite rw, long step) {
+        List<Partial> out = new ArrayList<>();
         for (AggregationPushdown.Pushed p : rw.pushed()) {
-            List<Series> series = PlaceholderQueryable.series(merged(p, start, end, step, options, run), stepTimes);
-            if (step == 0 && p.needsOrderKeys()) series = inEngineOrder(p, series, start, options, run);
+            switch (p.merge()) {
+                case AVG -> {
+                    out.add(new Partial(p, Role.MAIN, p.as("sum")));
+                    out.add(new Partial(p, Role.AVG_COUNT, p.as("count")));
+                }
+                case VARIANCE -> out.add(new Partial(p, Role.MAIN, p.varianceParts()));
+                default -> out.add(new Partial(p, Role.MAIN, p.aggregate().toString()));
+            }
+            if (step == 0 && p.needsOrderKeys()) out.add(new Partial(p, Role.ORDER_KEYS, p.orderKeys()));
+        }
+        return out;
+    }
+
+    private QueryResult run(String query, Parser.Parsed parsed, AggregationPushdown.Rewrite rw, long start, long end, long step, QueryOptions options) {
+        long t0 = System.nanoTime();
+        long[] stepTimes = stepTimes(start, end, step);
+        List<Partial> partials = partials(rw, step);
+        List<List<SelectResponse>> answers = runAll(partials, start, end, step, options);
+
+        Set<String> warnings = new LinkedHashSet<>(), infos = new LinkedHashSet<>();
+        long[] ownerSamples = new long[stepTimes.length];
+        for (int i = 0; i < partials.size(); i++) {
+            Partial part = partials.get(i);
+            if (part.role() != Role.ORDER_KEYS) annotations(part, answers.get(i), parsed, query, warnings, infos);
+            if (part.role() == Role.MAIN) addSamples(part, answers.get(i), ownerSamples);
+        }
+        Map<String, List<Series>> placeholders = new HashMap<>();
+        for (AggregationPushdown.Pushed p : rw.pushed()) {
+            Map<Role, List<SelectResponse>> of = new HashMap<>();
+            for (int i = 0; i < partials.size(); i++) if (partials.get(i).pushed() == p) of.put(partials.get(i).role(), answers.get(i));
+            List<Series> series = PlaceholderQueryable.series(merged(p, of.get(Role.MAIN), of.get(Role.AVG_COUNT)), stepTimes);
+            if (of.containsKey(Role.ORDER_KEYS)) series = inEngineOrder(p, series, of.get(Role.ORDER_KEYS));
             placeholders.put(p.placeholder(), series);
         }
-        Engine engine = new Engine(new PlaceholderQueryable(placeholders, cluster), options);
+        PlaceholderQueryable storage = new PlaceholderQueryable(placeholders, cluster, stepTimes.length);
+        Engine engine = new Engine(storage, options);
         // Nodes of the rewritten query point where their originals are in the user's query.
         IdentityHashMap<Expr, Integer> positions = new IdentityHashMap<>(parsed.positions());
         rw.origins().forEach((built, original) -> {
@@ -94,43 +167,127 @@ public final class PushdownEvaluator implements QueryEvaluator {
             if (pos != null) positions.put(built, pos);
         });
         QueryResult r = engine.evaluate(new Parser.Parsed(rw.expr(), positions), query, start, end, step, options);
-        run.warnings.addAll(r.warnings());
-        run.infos.addAll(r.infos());
-        return new QueryResult(r.value(), new ArrayList<>(run.warnings), new ArrayList<>(run.infos), r.stats());
+        warnings.addAll(r.warnings());
+        infos.addAll(r.infos());
+        return new QueryResult(r.value(), new ArrayList<>(warnings), new ArrayList<>(infos),
+                stats(r.stats(), ownerSamples, storage.placeholderValuesPerStep(), System.nanoTime() - t0));
     }
 
     /**
-     * One evaluation's state: what is left of the max-samples budget for partial answers, and the
-     * warnings and infos of the owners' evaluations and this node's (in order, without repeats).
+     * The query's stats: this node's engine's, with the samples the owners loaded for the pushed
+     * aggregations in place of the placeholder values the engine counted for them.
      */
-    private static final class Run {
-        long budget;
-        final Parser.Parsed parsed;
-        final String query;
-        /** The pushed aggregation whose partial answers are being read (for annotation positions). */
-        AggregationPushdown.Pushed current;
-        private final Map<String, AnnotationPositions> positions = new HashMap<>();
-        /** False while reading order keys: their annotations would repeat the aggregation's at other positions. */
-        boolean collecting = true;
-        final Set<String> warnings = new LinkedHashSet<>();
-        final Set<String> infos = new LinkedHashSet<>();
-
-        Run(long budget, Parser.Parsed parsed, String query) {
-            this.budget = budget;
-            this.parsed = parsed;
-            this.query = query;
+    private static QueryStats stats(QueryStats engine, long[] ownerSamples, long[] placeholderValues, long nanos) {
+        long[] perStep = engine.totalQueryableSamplesPerStep().clone();
+        if (perStep.length != ownerSamples.length) {
+            throw new IllegalStateException("engine counted samples at " + perStep.length + " steps, the query has " + ownerSamples.length);
         }
+        long total = 0;
+        for (int i = 0; i < perStep.length; i++) total += perStep[i] += ownerSamples[i] - placeholderValues[i];
+        return new QueryStats(engine.samplesScanned(), engine.peakSamples(), nanos, total, perStep, engine.firstStepMs(),
+                engine.stepMs());
+    }
 
-        /** The series of a partial answer to {@code pushedText}; keeps its annotations, positioned in the user's query. */
-        List<Series> take(SelectResponse partial, String pushedText) {
-            if (collecting && (!partial.warnings().isEmpty() || !partial.infos().isEmpty())) {
-                AnnotationPositions at = positions.computeIfAbsent(pushedText,
-                        t -> AnnotationPositions.of(t, current.aggregate(), parsed, query));
-                for (String w : partial.warnings()) warnings.add(at.map(w));
-                for (String i : partial.infos()) infos.add(at.map(i));
+    /**
+     * Adds the sample counts the answers to a {@link Role#MAIN} partial query report. stddev/stdvar's
+     * query evaluates its argument three times (count, mean, variance), each loading the same samples.
+     * An answer without counts (an owner that predates them) adds nothing (docs/format/select.md).
+     */
+    private static void addSamples(Partial part, List<SelectResponse> answers, long[] into) {
+        int evaluations = part.pushed().merge() == AggregationPushdown.Merge.VARIANCE ? 3 : 1;
+        long[] sum = new long[into.length];
+        for (SelectResponse r : answers) {
+            SampleCounts c = r.samples();
+            if (c == null || c.total() == 0) continue;
+            long[] perStep = c.perStep();
+            if (perStep.length != into.length) {
+                throw new QueryException("internal", "an owner reported sample counts for " + perStep.length
+                        + " steps of a pushed-down query of " + into.length + " steps");
             }
-            return partial.series();
+            for (int i = 0; i < perStep.length; i++) sum[i] += perStep[i];
         }
+        for (int i = 0; i < into.length; i++) into[i] += sum[i] / evaluations;
+    }
+
+    /** Adds the answers' warnings and infos, positioned in the user's query, without repeats. */
+    private static void annotations(Partial part, List<SelectResponse> answers, Parser.Parsed parsed, String query,
+                                    Set<String> warnings, Set<String> infos) {
+        AnnotationPositions at = null;
+        for (SelectResponse r : answers) {
+            if (r.warnings().isEmpty() && r.infos().isEmpty()) continue;
+            if (at == null) at = AnnotationPositions.of(part.query(), part.pushed().aggregate(), parsed, query);
+            for (String w : r.warnings()) warnings.add(at.map(w));
+            for (String i : r.infos()) infos.add(at.map(i));
+        }
+    }
+
+    /**
+     * Runs every partial query at once (see the class comment); answers in the order of {@code partials}.
+     * Their samples are taken from one max-samples budget; exhausting it fails the query as the engine would.
+     */
+    private List<List<SelectResponse>> runAll(List<Partial> partials, long start, long end, long step, QueryOptions options) {
+        AtomicLong budget = new AtomicLong(options.maxSamples());
+        if (partials.size() == 1) return List.of(gather(partials.get(0), start, end, step, options, budget));
+        QueryScope scope = QueryScope.current();
+        List<CompletableFuture<List<SelectResponse>>> results = new ArrayList<>();
+        List<Future<?>> running = new ArrayList<>();
+        CompletableFuture<Void> firstFailure = new CompletableFuture<>();
+        try {
+            for (Partial part : partials) {
+                CompletableFuture<List<SelectResponse>> result = new CompletableFuture<>();
+                result.whenComplete((v, e) -> {
+                    if (e != null) firstFailure.completeExceptionally(e);
+                });
+                results.add(result);
+                running.add(partialExecutor.submit(() -> {
+                    try {
+                        result.complete(QueryScope.within(scope, () -> gather(part, start, end, step, options, budget)));
+                    } catch (Throwable e) {
+                        result.completeExceptionally(e);
+                    }
+                }));
+            }
+            // Every partial query is bounded by the peer and work timeouts; the first failure ends the wait.
+            CompletableFuture.anyOf(CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)), firstFailure).get();
+            List<List<SelectResponse>> out = new ArrayList<>(partials.size());
+            for (CompletableFuture<List<SelectResponse>> r : results) out.add(r.join());
+            return out;
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof RuntimeException re) throw re;
+            if (cause instanceof Error err) throw err;
+            throw new QueryException("internal", "pushed-down partial query failed: " + cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException.Canceled("waiting for pushed-down partial queries");
+        } finally {
+            // Interrupts partial queries still waiting on peers; ShardRouter then aborts their calls.
+            for (Future<?> f : running) f.cancel(true);
+        }
+    }
+
+    /**
+     * Runs one partial query on one ready owner of each shard its aggregation touches; one answer per
+     * node that answered (this node's part, each peer's).
+     */
+    private List<SelectResponse> gather(Partial part, long start, long end, long step, QueryOptions options, AtomicLong budget) {
+        String query = part.query();
+        List<List<SelectResponse>> answers = router.gatherAnswers(cluster.touchedShards(part.pushed().matchers()),
+                s -> List.of(evaluateOn(local, s, query, start, end, step, options)),
+                (peer, s) -> peers.post(peer, QUERY_WITH_SAMPLES, SelectCodec.encodePushdown(
+                        new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs()))),
+                body -> {
+                    SelectResponse r = SelectCodec.decodeResponse(body);
+                    return new ShardRouter.Answer<>(r.served(), List.of(r));
+                });
+        List<SelectResponse> out = new ArrayList<>();
+        for (List<SelectResponse> a : answers) out.addAll(a);
+        for (SelectResponse r : out) {
+            for (Series s : r.series()) {
+                if (budget.addAndGet(-s.size()) < 0) throw new QueryException.TooManySamples();
+            }
+        }
+        return out;
     }
 
     /**
@@ -138,16 +295,10 @@ public final class PushdownEvaluator implements QueryEvaluator {
      * the first input series of each group, the smallest of the owners' firsts (each owner's input is
      * sorted, and one node's input is their sorted merge), then by labels within a group (topk & co.).
      */
-    private List<Series> inEngineOrder(AggregationPushdown.Pushed p, List<Series> series, long time, QueryOptions options,
-                                       Run run) {
+    private static List<Series> inEngineOrder(AggregationPushdown.Pushed p, List<Series> series, List<SelectResponse> orderKeys) {
         Map<Labels, Labels> firstOf = new HashMap<>();
-        run.collecting = false;
-        try {
-            for (Series key : gather(p.orderKeys(), cluster.touchedShards(p.matchers()), time, time, 0, options, run)) {
-                firstOf.merge(p.groupOf(key.labels()), key.labels(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
-            }
-        } finally {
-            run.collecting = true;
+        for (Series key : seriesOf(orderKeys)) {
+            firstOf.merge(p.groupOf(key.labels()), key.labels(), (a, b) -> a.compareTo(b) <= 0 ? a : b);
         }
         List<Series> ordered = new ArrayList<>(series);
         ordered.sort((a, b) -> {
@@ -158,6 +309,12 @@ public final class PushdownEvaluator implements QueryEvaluator {
         return ordered;
     }
 
+    private static List<Series> seriesOf(List<SelectResponse> answers) {
+        List<Series> out = new ArrayList<>();
+        for (SelectResponse r : answers) out.addAll(r.series());
+        return out;
+    }
+
     private static long[] stepTimes(long start, long end, long step) {
         if (step == 0) return new long[] {start};
         long[] ts = new long[(int) ((end - start) / step) + 1];
@@ -165,17 +322,18 @@ public final class PushdownEvaluator implements QueryEvaluator {
         return ts;
     }
 
-    /** The merged answer of one pushed aggregation: points per output label set. */
-    private Map<Labels, TreeMap<Long, Double>> merged(AggregationPushdown.Pushed p, long start, long end, long step,
-                                                      QueryOptions options, Run run) {
-        int[] shards = cluster.touchedShards(p.matchers());
-        run.current = p;
+    /**
+     * The merged answer of one pushed aggregation, points per output label set, from the answers to its
+     * {@link Role#MAIN} query and, for avg, to its count.
+     */
+    private static Map<Labels, TreeMap<Long, Double>> merged(AggregationPushdown.Pushed p, List<SelectResponse> main,
+                                                             List<SelectResponse> avgCount) {
         return switch (p.merge()) {
-            case FOLD -> fold(p.foldOp(), gather(p.aggregate().toString(), shards, start, end, step, options, run));
-            case SELECT_AGAIN, UNION -> fold("first", gather(p.aggregate().toString(), shards, start, end, step, options, run));
+            case FOLD -> fold(p.foldOp(), seriesOf(main));
+            case SELECT_AGAIN, UNION -> fold("first", seriesOf(main));
             case AVG -> {
-                Map<Labels, TreeMap<Long, Double>> sums = fold("sum", gather(p.as("sum"), shards, start, end, step, options, run));
-                Map<Labels, TreeMap<Long, Double>> counts = fold("sum", gather(p.as("count"), shards, start, end, step, options, run));
+                Map<Labels, TreeMap<Long, Double>> sums = fold("sum", seriesOf(main));
+                Map<Labels, TreeMap<Long, Double>> counts = fold("sum", seriesOf(avgCount));
                 Map<Labels, TreeMap<Long, Double>> out = new TreeMap<>();
                 sums.forEach((labels, points) -> {
                     TreeMap<Long, Double> c = counts.get(labels);
@@ -188,39 +346,12 @@ public final class PushdownEvaluator implements QueryEvaluator {
                 });
                 yield out;
             }
-            case VARIANCE -> variance(p.aggregate().op().equals("stddev"),
-                    gatherAnswers(p.varianceParts(), shards, start, end, step, options, run));
-        };
-    }
-
-    /** Runs {@code query} on one ready owner of each shard; the partial answers, flattened. */
-    private List<Series> gather(String query, int[] shards, long start, long end, long step, QueryOptions options, Run run) {
-        List<Series> out = new ArrayList<>();
-        for (List<Series> a : gatherAnswers(query, shards, start, end, step, options, run)) out.addAll(a);
-        return out;
-    }
-
-    /**
-     * Runs {@code query} on one ready owner of each shard; one list per answer (this node's, each peer's).
-     * Their samples are taken from {@code budget}; exhausting it fails the query as the engine would.
-     */
-    private List<List<Series>> gatherAnswers(String query, int[] shards, long start, long end, long step, QueryOptions options,
-                                             Run run) {
-        List<List<Series>> answers = router.gatherAnswers(shards,
-                s -> run.take(evaluateOn(local, s, query, start, end, step, options), query),
-                (peer, s) -> peers.post(peer, QUERY_PATH, SelectCodec.encodePushdown(
-                        new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs()))),
-                body -> {
-                    SelectResponse r = SelectCodec.decodeResponse(body);
-                    return new ShardRouter.Answer<>(r.served(), run.take(r, query));
-                });
-        for (List<Series> answer : answers) {
-            for (Series s : answer) {
-                run.budget -= s.size();
-                if (run.budget < 0) throw new QueryException.TooManySamples();
+            case VARIANCE -> {
+                List<List<Series>> perAnswer = new ArrayList<>();
+                for (SelectResponse r : main) perAnswer.add(r.series());
+                yield variance(p.aggregate().op().equals("stddev"), perAnswer);
             }
-        }
-        return answers;
+        };
     }
 
     /** Partial series merged per label set and timestamp with {@code op} ("first" keeps the first value). */
@@ -285,7 +416,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
 
     /**
      * Evaluates {@code query} over the given local shards only, as series (an instant result is one
-     * sample per series) with the evaluation's warnings and infos. Used for this node's part and by the
+     * sample per series) with the evaluation's warnings, infos and sample counts. Used for this node's part and by the
      * {@code /internal/v1/query} endpoint.
      */
     static SelectResponse evaluateOn(LocalShards local, Set<Integer> shards, String query, long start, long end, long step,
@@ -302,6 +433,6 @@ public final class PushdownEvaluator implements QueryEvaluator {
             r = engine.rangeQuery(query, start, end, step, options);
             for (SeriesPoints p : ((Matrix) r.value()).series()) out.add(new Series(p.metric(), p.timestamps(), p.values()));
         }
-        return new SelectResponse(new ArrayList<>(shards), out, r.warnings(), r.infos());
+        return new SelectResponse(new ArrayList<>(shards), out, r.warnings(), r.infos(), SampleCounts.of(r.stats()));
     }
 }

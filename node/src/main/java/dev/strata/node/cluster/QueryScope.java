@@ -8,7 +8,9 @@ import java.util.function.Supplier;
  * What storage reads learn during one PromQL evaluation: whether a partial answer is acceptable, and
  * which shards had no ready owner. Bound to the evaluating thread (the engine reads storage on the
  * thread that evaluates), by {@link #run}: queries through {@link PartialResponseEvaluator}, metadata
- * lookups through {@link ClusterMetadataSource#request}. Reads outside any scope accept partial data silently.
+ * lookups through {@link ClusterMetadataSource#request}. Work an evaluation hands to other threads
+ * (the partial queries of {@link PushdownEvaluator}) carries the scope along with {@link #within}.
+ * Reads outside any scope accept partial data silently.
  */
 public final class QueryScope {
     private static final ThreadLocal<QueryScope> CURRENT = new ThreadLocal<>();
@@ -26,6 +28,22 @@ public final class QueryScope {
         QueryScope scope = new QueryScope(partialAllowed);
         scopeOut[0] = scope;
         CURRENT.set(scope);
+        try {
+            return body.get();
+        } finally {
+            if (previous == null) CURRENT.remove();
+            else CURRENT.set(previous);
+        }
+    }
+
+    /**
+     * Runs {@code body} on this thread in an existing scope (null: outside any scope), for work an
+     * evaluation hands to another thread; the thread's previous scope is restored afterwards.
+     */
+    static <T> T within(QueryScope scope, Supplier<T> body) {
+        QueryScope previous = CURRENT.get();
+        if (scope == null) CURRENT.remove();
+        else CURRENT.set(scope);
         try {
             return body.get();
         } finally {

@@ -21,6 +21,10 @@ import java.util.List;
  * {@code HasStart u8 (0|1), [StartDelta zigzag-varint^SampleCount]} with StartDelta = t - start
  * timestamp. Version 3 (written when a pushed-down evaluation has warnings or infos) has the HasStart
  * fields too and ends with {@code WarningCount varint, Str^WarningCount, InfoCount varint, Str^InfoCount}.
+ * Version 4 (a pushed-down evaluation's answer to an asker that asked for sample counts) is version 3
+ * followed by {@code TotalSamples varint, StepCount varint, StepDelta zigzag-varint^StepCount}, each
+ * step's count as the difference from the previous step's (the first from 0); the steps must add up
+ * to the total.
  * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
@@ -32,6 +36,8 @@ public final class SelectCodec {
     static final byte RESPONSE_VERSION_2 = 2;
     /** Responses with annotations (a pushed-down evaluation's warnings or infos); they may carry start timestamps too. */
     static final byte RESPONSE_VERSION_3 = 3;
+    /** Version 3 plus the evaluation's sample counts ({@link SampleCounts}). */
+    static final byte RESPONSE_VERSION_4 = 4;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -96,7 +102,8 @@ public final class SelectCodec {
         boolean withStart = false;
         for (Series s : r.series()) withStart |= s.startTimestamps() != null;
         boolean annotated = !r.warnings().isEmpty() || !r.infos().isEmpty();
-        int version = annotated ? RESPONSE_VERSION_3 : withStart ? RESPONSE_VERSION_2 : VERSION;
+        int version = r.samples() != null ? RESPONSE_VERSION_4 : annotated ? RESPONSE_VERSION_3
+                : withStart ? RESPONSE_VERSION_2 : VERSION;
         out.i32(RESPONSE_MAGIC);
         out.u8(version);
         out.varint(r.served().size());
@@ -124,18 +131,28 @@ public final class SelectCodec {
                 if (st != null) for (int i = 0; i < n; i++) out.zigzag(s.timestamps()[i] - st[i]);
             }
         }
-        if (annotated) {
+        if (version >= RESPONSE_VERSION_3) {
             out.varint(r.warnings().size());
             for (String w : r.warnings()) out.str(w);
             out.varint(r.infos().size());
             for (String i : r.infos()) out.str(i);
+        }
+        if (version >= RESPONSE_VERSION_4) {
+            long[] perStep = r.samples().perStep();
+            out.varint(r.samples().total());
+            out.varint(perStep.length);
+            long prev = 0;
+            for (long n : perStep) {
+                out.zigzag(n - prev);
+                prev = n;
+            }
         }
         return out.toByteArray();
     }
 
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
-        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_3);
+        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_4);
         int ns = in.count("served count");
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
@@ -180,8 +197,9 @@ public final class SelectCodec {
             int ni = in.count("info count");
             for (int i = 0; i < ni; i++) infos.add(in.str("info"));
         }
+        SampleCounts samples = version >= RESPONSE_VERSION_4 ? in.sampleCounts() : null;
         in.end();
-        return new SelectResponse(served, series, warnings, infos);
+        return new SelectResponse(served, series, warnings, infos, samples);
     }
 
     /** Growable big-endian output. */
@@ -294,6 +312,24 @@ public final class SelectCodec {
         long zigzag(String field) {
             long v = varint(field);
             return (v >>> 1) ^ -(v & 1);
+        }
+
+        /** {@code TotalSamples varint, StepCount varint, StepDelta zigzag^StepCount}; the steps must add up to the total. */
+        SampleCounts sampleCounts() {
+            long total = varint("total samples");
+            int steps = count("step count");
+            if (steps > buf.remaining()) {
+                throw new SelectFormatException(what + ": " + steps + " per-step sample counts but only " + buf.remaining()
+                        + " bytes remain");
+            }
+            long[] perStep = new long[steps];
+            long prev = 0;
+            for (int i = 0; i < steps; i++) perStep[i] = prev += zigzag("step samples");
+            try {
+                return new SampleCounts(total, perStep);
+            } catch (IllegalArgumentException e) {
+                throw new SelectFormatException(what + ": bad sample counts: " + e.getMessage());
+            }
         }
 
         /** Reads what {@link Out#matchers} wrote. */

@@ -44,6 +44,18 @@ final class InProcessCluster implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The nodes' executor of pushed-down partial queries (enough threads for the most partial queries a test query has). */
+    private final ExecutorService partialExecutor = Executors.newFixedThreadPool(8, r -> {
+        Thread t = new Thread(r, "test-pushdown");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Stands between a node's answer to a pushed-down query and its sending. */
+    interface AnswerHook {
+        java.util.concurrent.CompletableFuture<io.netty.handler.codec.http.FullHttpResponse> apply(PushdownRequest request,
+                java.util.concurrent.CompletableFuture<io.netty.handler.codec.http.FullHttpResponse> answer);
+    }
 
     /** One node: its shards, server, client and evaluators. */
     static final class Node implements LocalShards {
@@ -51,6 +63,11 @@ final class InProcessCluster implements AutoCloseable {
         final Map<Integer, LocalShardsQueryable.Shard> owned = new TreeMap<>();
         final Set<Integer> notReady = ConcurrentHashMap.newKeySet();
         HttpServer server;
+        /**
+         * What this node does with its answers to pushed-down queries before sending them (tests hold or
+         * fail them); by default it sends them as they are.
+         */
+        volatile AnswerHook pushdownAnswers = (request, answer) -> answer;
         PeerClient peers;
         ClusterQueryable data;
         QueryEvaluator evaluator;
@@ -103,7 +120,8 @@ final class InProcessCluster implements AutoCloseable {
             InternalRoutes internal = new InternalRoutes(n, executor, options);
             Router router = Router.builder()
                     .post(ClusterQueryable.SELECT_PATH, internal::select)
-                    .post(PushdownEvaluator.QUERY_PATH, internal::query)
+                    .post(PushdownEvaluator.QUERY_PATH, req -> n.pushdownAnswers.apply(
+                            SelectCodec.decodePushdown(io.netty.buffer.ByteBufUtil.getBytes(req.content())), internal.query(req)))
                     .post(ClusterMetadataSource.METADATA_PATH, internal::metadata)
                     .build();
             n.server = new HttpServer(new HttpSettings("127.0.0.1", 0, 1 << 20, Duration.ofSeconds(30), 1), router,
@@ -118,7 +136,7 @@ final class InProcessCluster implements AutoCloseable {
             n.peers = new PeerClient(topology.peers(), Duration.ofSeconds(5), Duration.ofSeconds(30));
             n.data = new ClusterQueryable(topology, n, n.peers, mapper);
             n.evaluator = new PartialResponseEvaluator(new PushdownEvaluator(QueryEvaluator.of(new Engine(n.data, options)),
-                    n.data, topology, n, n.peers));
+                    n.data, topology, n, n.peers, partialExecutor));
             n.metadata = new ClusterMetadataSource(topology, n, n.peers, mapper);
         }
     }
@@ -153,6 +171,7 @@ final class InProcessCluster implements AutoCloseable {
             n.peers.close();
         }
         executor.shutdownNow();
+        partialExecutor.shutdownNow();
         for (LocalShardsQueryable.Shard s : reference.values()) s.index().close();
         for (Node n : nodes) for (LocalShardsQueryable.Shard s : n.owned.values()) s.index().close();
     }

@@ -83,6 +83,58 @@ class SelectCodecTest {
     }
 
     @Test
+    void sampleCountsTravelInVersion4WithAnnotationsAndStartTimestamps() {
+        Series withStart = new Series(Labels.of("__name__", "b_total"), new long[] {1000, 2000}, new double[] {1, 2},
+                new long[] {990, 0});
+        SampleCounts counts = new SampleCounts(1_000_010, new long[] {5, 1_000_000, 5, 0});
+        SelectResponse r = new SelectResponse(List.of(3), List.of(withStart), List.of("w"), List.of(), counts);
+        byte[] v4 = SelectCodec.encodeResponse(r);
+        assertEquals(4, v4[4]);
+        SelectResponse back = SelectCodec.decodeResponse(v4);
+        assertEquals(counts, back.samples());
+        assertEquals(List.of("w"), back.warnings());
+        assertArrayEquals(new long[] {990, 0}, back.series().get(0).startTimestamps());
+        // Without counts the answer is what older askers read (versions 1 to 3), and decodes without counts.
+        for (SelectResponse older : List.of(r.withoutSamples(), new SelectResponse(List.of(3), List.of()),
+                new SelectResponse(List.of(), List.of(), List.of(), List.of("i")))) {
+            byte[] bytes = SelectCodec.encodeResponse(older);
+            assertTrue(bytes[4] <= 3, "version " + bytes[4]);
+            assertEquals(null, SelectCodec.decodeResponse(bytes).samples());
+        }
+    }
+
+    @Test
+    void version4BytesAreAsDocumented() {
+        // docs/format/select.md: no served shard, no series, no annotations, 5 samples: 2 at step 0, 3 at step 1.
+        byte[] want = {'S', 'R', 'E', 'S', 4, 0, 0, 0, 0, 5, 2, 4, 2};
+        SelectResponse r = new SelectResponse(List.of(), List.of(), List.of(), List.of(), new SampleCounts(5, new long[] {2, 3}));
+        assertArrayEquals(want, SelectCodec.encodeResponse(r));
+        assertEquals(r.samples(), SelectCodec.decodeResponse(want).samples());
+        assertEquals(SampleCounts.NONE, SelectCodec.decodeResponse(SelectCodec.encodeResponse(
+                new SelectResponse(List.of(), List.of(), List.of(), List.of(), SampleCounts.NONE))).samples());
+    }
+
+    @Test
+    void badSampleCountsAreATypedError() {
+        byte[] good = SelectCodec.encodeResponse(new SelectResponse(List.of(), List.of(), List.of(), List.of(),
+                new SampleCounts(5, new long[] {2, 3})));
+        byte[] wrongTotal = good.clone();
+        wrongTotal[9] = 6;
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(wrongTotal)).getMessage()
+                .contains("per-step sample counts add to 5 but the total is 6"));
+        byte[] negative = good.clone();
+        negative[12] = 7; // step 1 = 2 + zigzag(7) = 2 - 4
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(negative)).getMessage()
+                .contains("negative per-step sample count -2"));
+        byte[] manySteps = good.clone();
+        manySteps[10] = 100;
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(manySteps)).getMessage()
+                .contains("100 per-step sample counts but only 2 bytes remain"));
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(Arrays.copyOf(good, good.length - 1)))
+                .getMessage().contains("2 per-step sample counts but only 1 bytes remain"));
+    }
+
+    @Test
     void corruptInputIsATypedErrorNamingTheProblem() {
         byte[] good = SelectCodec.encodeResponse(new SelectResponse(List.of(2),
                 List.of(new Series(Labels.of("__name__", "x"), new long[] {1, 2}, new double[] {1, 2}))));

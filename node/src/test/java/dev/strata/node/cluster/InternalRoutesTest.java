@@ -1,0 +1,75 @@
+package dev.strata.node.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.strata.index.ShardIndex;
+import dev.strata.query.engine.QueryOptions;
+import dev.strata.query.storage.LocalShardsQueryable;
+import dev.strata.store.memstore.MemShard;
+import dev.strata.store.memstore.MemShardOptions;
+import dev.strata.store.model.Labels;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code POST /internal/v1/query} answers with the owner's sample counts (response version 4) only to an
+ * asker that asks for them with {@code ?samples=1}: an asker that predates version 4 (no parameter) gets
+ * the answer it can read.
+ */
+class InternalRoutesTest {
+    private static final long T0 = 1_700_000_000_000L;
+
+    @Test
+    void sampleCountsOnlyWhenAsked() throws Exception {
+        LocalShardsQueryable.Shard shard = new LocalShardsQueryable.Shard(ShardIndex.inMemory(0), new MemShard(0, MemShardOptions.defaults()));
+        try {
+            for (int i = 0; i < 3; i++) {
+                Labels l = Labels.of("__name__", "m_total", "instance", "i" + i);
+                int id = shard.index().addSeries(l, T0);
+                shard.memory().createSeries(id, l);
+                for (int s = 0; s < 10; s++) shard.memory().append(id, T0 + s * 15_000L, s);
+                shard.index().updateLastSampleTime(id, T0 + 9 * 15_000L);
+            }
+            LocalShards local = new LocalShards() {
+                @Override public boolean isReady(int s) { return s == 0; }
+                @Override public List<LocalShardsQueryable.Shard> open(Set<Integer> shards) { return shards.contains(0) ? List.of(shard) : List.of(); }
+                @Override public Map<Integer, ShardProgress> progress() { return Map.of(); }
+            };
+            InternalRoutes routes = new InternalRoutes(local, Runnable::run, QueryOptions.defaults());
+            // rate over [1m] windows at 2 steps 1 m apart: 4 samples per series in each window.
+            PushdownRequest request = new PushdownRequest(List.of(0, 1), "sum(rate(m_total[1m]))", T0 + 75_000, T0 + 135_000, 60_000,
+                    300_000);
+            SelectResponse asked = answer(routes, PushdownEvaluator.QUERY_PATH + "?samples=1", request, 4);
+            assertEquals(List.of(0), asked.served());
+            assertEquals(new SampleCounts(24, new long[] {12, 12}), asked.samples());
+            SelectResponse plain = answer(routes, PushdownEvaluator.QUERY_PATH, request, 1);
+            assertNull(plain.samples());
+            assertEquals(asked.series().get(0).labels(), plain.series().get(0).labels());
+            // No shard served here: nothing scanned.
+            PushdownRequest elsewhere = new PushdownRequest(List.of(1), "sum(m_total)", T0, T0, 0, 300_000);
+            assertEquals(SampleCounts.NONE, answer(routes, PushdownEvaluator.QUERY_PATH + "?samples=1", elsewhere, 4).samples());
+        } finally {
+            shard.index().close();
+        }
+    }
+
+    private static SelectResponse answer(InternalRoutes routes, String uri, PushdownRequest request, int version) throws Exception {
+        DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
+                Unpooled.wrappedBuffer(SelectCodec.encodePushdown(request)));
+        FullHttpResponse resp = routes.query(req).get();
+        assertEquals(200, resp.status().code(), resp.content().toString(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] body = ByteBufUtil.getBytes(resp.content());
+        assertTrue(body[4] == version, uri + ": version " + body[4]);
+        return SelectCodec.decodeResponse(body);
+    }
+}
