@@ -69,6 +69,8 @@ public final class ShardIndex implements AutoCloseable {
     private final LeafSeriesIds leafIds;
     private final InMemoryPostings postings;
     private final BackgroundIndexer indexer;
+    /** Used on the indexer thread only. */
+    private final SeriesDocuments indexerDocs = new SeriesDocuments();
     private final Object writeLock = new Object();
     private final boolean rebuilt;
     /** Replaced only on the indexer thread (refresh task); read anywhere. */
@@ -235,7 +237,7 @@ public final class ShardIndex implements AutoCloseable {
     private void indexBatch(SeriesBatch batch) throws IOException {
         for (int i = 0; i < batch.size(); i++) {
             int id = batch.id(i);
-            writer.addDocument(document(id, table.cachedLabels(id), batch.encoded(i), batch.hash(i), batch.check(i),
+            writer.addDocument(indexerDocs.of(id, table.cachedLabels(id), batch.encoded(i), batch.hash(i), batch.check(i),
                     batch.firstMs(i)));
         }
     }
