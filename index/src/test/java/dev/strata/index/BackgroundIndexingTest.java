@@ -200,7 +200,7 @@ class BackgroundIndexingTest {
                             }
                         }
                         // The add in progress (id == after) may already be published.
-                        assertTrue(ids.isEmpty() || ids.last() <= after, "ids beyond the added series: " + ids.last() + " > " + after + "; " + where);
+                        assertTrue(ids.isEmpty() || ids.last() <= after, () -> "ids beyond the added series: " + ids.last() + " > " + after + "; " + where);
                         reads++;
                     }
                     return reads;
