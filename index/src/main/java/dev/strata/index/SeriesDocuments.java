@@ -3,8 +3,11 @@ package dev.strata.index;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.function.IntFunction;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
@@ -47,6 +50,31 @@ final class SeriesDocuments {
         doc.add(first);
         doc.add(labels);
         return doc;
+    }
+
+    /**
+     * The documents of a batch, built one at a time as Lucene iterates (each is consumed before the
+     * next is asked for, so one reused document serves the batch); {@code labels} gives a series'
+     * label set by id.
+     */
+    Iterable<Iterable<? extends IndexableField>> of(SeriesBatch batch, IntFunction<Labels> labels) {
+        return () -> new Iterator<>() {
+            private int i;
+
+            @Override
+            public boolean hasNext() {
+                return i < batch.size();
+            }
+
+            @Override
+            public Iterable<? extends IndexableField> next() {
+                if (i >= batch.size()) throw new NoSuchElementException("batch of " + batch.size() + " series");
+                int id = batch.id(i);
+                List<IndexableField> d = of(id, labels.apply(id), batch.encoded(i), batch.hash(i), batch.check(i), batch.firstMs(i));
+                i++;
+                return d;
+            }
+        };
     }
 
     /**

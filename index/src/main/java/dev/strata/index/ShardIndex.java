@@ -233,14 +233,15 @@ public final class ShardIndex implements AutoCloseable {
         indexer.add(id, encoded, hash, check, firstMs);
     }
 
-    /** Indexer thread: adds a batch's documents in id order (labels are cached for every new series). */
+    /**
+     * Indexer thread: adds a batch's documents in id order (labels are cached for every new series),
+     * in one addDocuments call (one hand-over into Lucene's per-thread buffer per batch). Lucene
+     * consumes each document before asking for the next, so one reused document serves them all.
+     */
     private void indexBatch(SeriesBatch batch) throws IOException {
-        for (int i = 0; i < batch.size(); i++) {
-            int id = batch.id(i);
-            writer.addDocument(indexerDocs.of(id, table.cachedLabels(id), batch.encoded(i), batch.hash(i), batch.check(i),
-                    batch.firstMs(i)));
-        }
+        writer.addDocuments(indexerDocs.of(batch, table::cachedLabels));
     }
+
 
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
