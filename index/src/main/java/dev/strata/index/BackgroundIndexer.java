@@ -67,11 +67,11 @@ final class BackgroundIndexer {
     }
 
     /**
-     * Owner, under its write lock: queues one series (its labels are already recorded in memory).
-     * Blocks while {@code maxBatches} full batches wait for the indexer thread.
+     * Owner, under its write lock: queues one series (its labels are already recorded in memory;
+     * the owner calls {@link #checkHealthy} before recording it). Blocks while {@code maxBatches}
+     * full batches wait for the indexer thread.
      */
     void add(int id, byte[] encoded, long hash, long check, long firstMs) {
-        checkHealthy();
         if (open == null) open = new SeriesBatch(batchSize);
         open.add(id, encoded, hash, check, firstMs);
         if (open.size() == batchSize) submitOpen();
@@ -124,9 +124,7 @@ final class BackgroundIndexer {
     /** Throws if a background batch failed: UncheckedIOException for an I/O cause, else IllegalStateException. */
     void checkHealthy() {
         Throwable f = failure;
-        if (f == null) return;
-        RuntimeException e = failed(f);
-        throw e;
+        if (f != null) throw failed(f);
     }
 
     private RuntimeException failed(Throwable f) {
