@@ -93,6 +93,28 @@ class BackgroundIndexingTest {
     }
 
     @Test
+    void closeWithAFullQueueStopsTheIndexerAndKeepsTheLastCommit() throws IOException {
+        Path dir = tmp.resolve("shard-0");
+        ShardIndexOptions opts = ShardIndexOptions.defaults().withIndexQueue(16, 64);
+        try (ShardIndex index = ShardIndex.open(dir, 0, SeriesKeyListing.empty(), opts)) {
+            for (int i = 0; i < 500; i++) index.addSeries(series(i), i);
+            index.commit(5);
+            for (int i = 500; i < 8_000; i++) index.addSeries(series(i), i);
+        } // close with up to 64 batches queued: returns, nothing after the commit survives
+        assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("strata-index-writer-0") && t.isAlive() && t.getState() == Thread.State.RUNNABLE),
+                "the indexer thread still runs after close");
+        try (ShardIndex index = ShardIndex.open(dir, 0, SeriesKeyListing.empty(), opts)) {
+            assertEquals(5, index.committedOffset());
+            assertEquals(500, index.seriesCount());
+            assertThrows(org.apache.lucene.store.AlreadyClosedException.class, () -> {
+                index.close();
+                index.addSeries(series(1), 0);
+            });
+        }
+    }
+
+    @Test
     void backgroundFailureSurfacesOnTheNextAddAndCommit() throws IOException {
         FailingDirectory dir = new FailingDirectory();
         // A 1 MB buffer makes the indexer thread flush segments (create files) while adding documents.
