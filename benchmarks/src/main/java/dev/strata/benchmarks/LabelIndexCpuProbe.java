@@ -106,7 +106,11 @@ public final class LabelIndexCpuProbe {
         return rt.totalMemory() - rt.freeMemory();
     }
 
-    /** New series per second of process CPU time (includes Lucene's merge threads), 3 rounds of 200k. */
+    /**
+     * New series per second, 200k per round: of the calling (ingest) thread's CPU time while adding,
+     * and of the process's CPU time until {@link ShardIndex#refresh} returns (every thread: Lucene
+     * indexing wherever it runs, merges, GC).
+     */
     private static void indexingRate() throws Exception {
         java.util.List<dev.strata.store.model.Labels> all = new java.util.ArrayList<>();
         LabelSetGenerator.oneMillion().forEach(all::add);
@@ -128,15 +132,41 @@ public final class LabelIndexCpuProbe {
                 }
                 continue;
             }
-            try (ShardIndex index = ShardIndex.open(dir, 0, dev.strata.store.series.SeriesKeyListing.empty())) {
-                long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime();
+            try (ShardIndex index = ShardIndex.open(dir, 0, dev.strata.store.series.SeriesKeyListing.empty(), indexOptions())) {
+                ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+                long cpu0 = os.getProcessCpuTime(), wall0 = System.nanoTime(), thread0 = mx.getCurrentThreadCpuTime();
                 int n = 200_000, step = all.size() / n;
                 for (int i = 0; i < n; i++) index.addSeries(all.get(i * step), 1_700_000_000_000L);
+                long ingest = mx.getCurrentThreadCpuTime() - thread0;
+                // refresh() returns once every added series is in Lucene and readable from it.
                 index.refresh();
                 long cpu = os.getProcessCpuTime() - cpu0, wall = System.nanoTime() - wall0;
-                System.out.printf("round %d: %d series: %.0f series/cpu-s, %.0f series/wall-s%n", round, n, n / (cpu / 1e9), n / (wall / 1e9));
+                long writer = threadCpu(mx, "strata-index-writer-");
+                System.out.printf("round %d: %d series: ingest thread %.0f series/cpu-s (%.2f us/series); "
+                                + "index writer thread %.2f us/series; "
+                                + "process %.0f series/cpu-s (%.2f us/series, incl. Lucene, merges, GC); %.0f series/wall-s%n",
+                        round, n, n / (ingest / 1e9), ingest / 1e3 / n, writer / 1e3 / n, n / (cpu / 1e9), cpu / 1e3 / n,
+                        n / (wall / 1e9));
             }
         }
+    }
+
+    /** The defaults, or -DramBufferMb=N for Lucene's indexing buffer. */
+    private static dev.strata.index.ShardIndexOptions indexOptions() {
+        dev.strata.index.ShardIndexOptions d = dev.strata.index.ShardIndexOptions.defaults();
+        String ram = System.getProperty("ramBufferMb");
+        if (ram == null) return d;
+        return new dev.strata.index.ShardIndexOptions(Double.parseDouble(ram), d.maxPendingScan(), d.verifyChecksumsOnOpen(),
+                d.rebuildThreads(), d.indexBatchSize(), d.maxQueuedBatches());
+    }
+
+    /** CPU nanoseconds of the live threads whose name starts with {@code prefix} (0 if none). */
+    private static long threadCpu(ThreadMXBean mx, String prefix) {
+        long sum = 0;
+        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (t != null && t.getThreadName().startsWith(prefix)) sum += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+        }
+        return sum;
     }
 
     /** Returns {ops per CPU second, ops per wall second}. */

@@ -30,8 +30,11 @@ final class PostingsSelect {
     private PostingsSelect() {}
 
     /**
-     * The present series with id below {@code limit} (and possibly newer ones) matching all
-     * {@code matchers}; {@code present} tells present ids (ids may have gaps).
+     * The present series with id below {@code limit} matching all {@code matchers}; {@code present}
+     * tells present ids (ids may have gaps). A label's postings may cover more than {@code limit}
+     * (a concurrent selection caught them up further); ids from there on are cut off, since the
+     * postings of the other matchers' labels need not cover them (a series added meanwhile could
+     * otherwise pass a matcher that would have removed it).
      */
     static RoaringBitmap select(InMemoryPostings postings, List<Matcher> matchers, int limit, boolean gaps,
                                 IntPredicate present) throws IOException {
@@ -51,6 +54,7 @@ final class PostingsSelect {
             }
             if (result.isEmpty()) return result;
         }
+        if (result != null) result.remove((long) limit, 1L << 32);
         if (result == null) {
             result = RoaringBitmap.bitmapOfRange(0, limit);
             if (gaps) {

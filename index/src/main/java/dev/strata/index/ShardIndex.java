@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
@@ -34,7 +36,10 @@ import org.roaringbitmap.RoaringBitmap;
  * <p><b>Threading.</b> Writes ({@link #addSeries}, {@link #seriesId}, {@link #commit}) serialise on an
  * internal lock; {@link #updateLastSampleTime} is lock-free and expects one writer thread per shard
  * (the shard's ingest loop). Reads ({@link #select}, {@link #labels}, label names/values) are thread
- * safe and run concurrently with writes.
+ * safe and run concurrently with writes. Lucene documents are written by one background thread per
+ * index ({@link BackgroundIndexer}, "strata-index-writer-&lt;shard&gt;"), in id order; commits and
+ * reader refreshes run on that thread too, after every series added before them. A failure there
+ * is not swallowed: the next {@link #addSeries}, {@link #commit} or {@link #refresh} throws it.
  *
  * <p><b>Selection.</b> {@link #select} runs on in-memory postings (per label: value -> RoaringBitmap
  * of series ids; {@link LabelPostings}), built from Lucene the first time a selection names the label
@@ -48,7 +53,8 @@ import org.roaringbitmap.RoaringBitmap;
  * series are pending, the read refreshes the reader first.
  * Last-sample times are visible to reads immediately (they live in memory).
  *
- * <p><b>Durability.</b> {@link #commit(long)} makes everything added so far durable and records the
+ * <p><b>Durability.</b> {@link #commit(long)} waits for the background thread to write every series
+ * added before it, then makes them durable and records the
  * Kafka offset up to which the index is complete; {@link #open} reports it as {@link #committedOffset()}.
  * Series added after the last commit are lost on a crash and come back when ingest replays the log.
  * A missing or corrupt directory is rebuilt from the store's {@link SeriesKeyListing}.
@@ -62,13 +68,18 @@ public final class ShardIndex implements AutoCloseable {
     private final SeriesHashTable hashes;
     private final LeafSeriesIds leafIds;
     private final InMemoryPostings postings;
+    private final BackgroundIndexer indexer;
+    /** Used on the indexer thread only. */
+    private final SeriesDocuments indexerDocs = new SeriesDocuments();
     private final Object writeLock = new Object();
     private final boolean rebuilt;
+    /** Replaced only on the indexer thread (refresh task); read anywhere. */
     private volatile ReaderSnapshot snapshot;
     private volatile boolean closed;
     /** Next id to allocate; guarded by writeLock. */
     private int nextId;
     private volatile long committedOffset;
+    /** Written only on the indexer thread (commit task). */
     private long timesGeneration;
 
     ShardIndex(int shard, Directory dir, IndexWriter writer, ShardIndexOptions options, SeriesTable table,
@@ -87,6 +98,7 @@ public final class ShardIndex implements AutoCloseable {
         this.committedOffset = committedOffset;
         this.timesGeneration = timesGeneration;
         this.rebuilt = rebuilt;
+        this.indexer = new BackgroundIndexer(shard, options.indexBatchSize(), options.maxQueuedBatches(), this::indexBatch);
         table.publish(nextId);
     }
 
@@ -159,8 +171,14 @@ public final class ShardIndex implements AutoCloseable {
     /**
      * Returns the id of the series with these labels, adding it (with the next dense id) if new.
      *
+     * <p>A new series is recorded in memory (id, hash table, labels, times) and is visible to every
+     * read that starts after this returns; its Lucene document is written later by the shard's
+     * background indexer thread, in id order ({@link #commit} waits for it). Blocks while the indexer
+     * is {@link ShardIndexOptions#maxQueuedBatches()} batches behind.
+     *
      * @throws IllegalArgumentException if a label name or value is longer than Lucene can index (32766 UTF-8 bytes)
-     * @throws UncheckedIOException     if Lucene fails to buffer the document
+     * @throws UncheckedIOException     if background indexing failed with an I/O error (the index must be reopened)
+     * @throws IllegalStateException    if background indexing failed otherwise
      */
     public int addSeries(Labels labels, long firstSampleMs) {
         if (firstSampleMs == SeriesTable.ABSENT) {
@@ -205,17 +223,25 @@ public final class ShardIndex implements AutoCloseable {
         writer.addDocument(doc);
     }
 
+    /** Caller holds writeLock: records a new series in memory, publishes it, then queues its document. */
     private void insert(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs, long lastMs) {
-        try {
-            writer.addDocument(document(id, labels, encoded, hash, check, firstMs));
-        } catch (IOException e) {
-            throw new UncheckedIOException("indexing series " + id + " " + labels + " of shard " + shard, e);
-        }
+        indexer.checkHealthy();
         table.set(id, labels, firstMs, lastMs, check);
         hashes.add(hash, id);
         nextId = Math.max(nextId, id + 1);
         table.publish(nextId);
+        indexer.add(id, encoded, hash, check, firstMs);
     }
+
+    /**
+     * Indexer thread: adds a batch's documents in id order (labels are cached for every new series),
+     * in one addDocuments call (one hand-over into Lucene's per-thread buffer per batch). Lucene
+     * consumes each document before asking for the next, so one reused document serves them all.
+     */
+    private void indexBatch(SeriesBatch batch) throws IOException {
+        writer.addDocuments(indexerDocs.of(batch, table::cachedLabels));
+    }
+
 
     private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
         Document doc = new Document();
@@ -444,36 +470,93 @@ public final class ShardIndex implements AutoCloseable {
     }
 
     /**
-     * Makes every series added so far and every last-sample time durable, recording {@code kafkaOffset}
-     * (the offset up to which the index is complete) as commit user data. Blocks writers meanwhile.
+     * Makes every series added before this call and every last-sample time durable, recording
+     * {@code kafkaOffset} (the offset up to which the index is complete) as commit user data. Returns
+     * once the commit is on disk: it runs on the indexer thread after the documents of every series
+     * added before the call. Writers are not blocked meanwhile; series they add go into a later commit.
+     *
+     * @throws IOException if the commit or an earlier background indexing step failed
      */
     public void commit(long kafkaOffset) throws IOException {
+        CompletableFuture<Void> done;
         synchronized (writeLock) {
             ensureOpen();
-            long generation = timesGeneration + 1;
-            String timesFile = LastSampleTimesFile.name(generation);
             int limit = nextId;
-            LastSampleTimesFile.write(dir, timesFile, shard, limit,
-                    id -> table.present(id) ? table.last(id) : SeriesTable.ABSENT);
-            writer.setLiveCommitData(CommitData.of(shard, kafkaOffset, limit, timesFile).entrySet());
-            writer.commit();
-            timesGeneration = generation;
-            committedOffset = kafkaOffset;
-            ShardIndexLoader.deleteStaleTimesFiles(dir, timesFile);
+            done = afterQueued(() -> {
+                commitIndexed(kafkaOffset, limit);
+                return null;
+            });
+        }
+        await(done, "committing the label index of shard " + shard + " at offset " + kafkaOffset);
+    }
+
+    /** Indexer thread: every series with id below {@code limit} is in the writer, none above. */
+    private void commitIndexed(long kafkaOffset, int limit) throws IOException {
+        long generation = timesGeneration + 1;
+        String timesFile = LastSampleTimesFile.name(generation);
+        LastSampleTimesFile.write(dir, timesFile, shard, limit,
+                id -> table.present(id) ? table.last(id) : SeriesTable.ABSENT);
+        writer.setLiveCommitData(CommitData.of(shard, kafkaOffset, limit, timesFile).entrySet());
+        writer.commit();
+        timesGeneration = generation;
+        committedOffset = kafkaOffset;
+        ShardIndexLoader.deleteStaleTimesFiles(dir, timesFile);
+    }
+
+    /**
+     * Opens a new Lucene reader covering every series added before this call (reads do this on
+     * their own when needed); returns once it is in place, after the indexer wrote those series.
+     */
+    public void refresh() throws IOException {
+        CompletableFuture<Void> done;
+        synchronized (writeLock) {
+            ensureOpen();
+            int limit = nextId;
+            if (snapshot.covered == limit) return;
+            done = afterQueued(() -> {
+                ReaderSnapshot current = snapshot;
+                if (current.covered >= limit) return null;
+                DirectoryReader next = DirectoryReader.openIfChanged(current.reader, writer);
+                if (next != null) {
+                    snapshot = new ReaderSnapshot(next, limit);
+                    current.release();
+                }
+                return null;
+            });
+        }
+        await(done, "refreshing the reader of shard " + shard);
+    }
+
+    /** Caller holds writeLock. A background I/O failure surfaces as IOException. */
+    private <T> CompletableFuture<T> afterQueued(BackgroundIndexer.Task<T> task) throws IOException {
+        try {
+            return indexer.afterQueued(task);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 
-    /** Opens a new Lucene reader covering every series added so far (reads do this on their own when needed). */
-    public void refresh() throws IOException {
-        synchronized (writeLock) {
-            ensureOpen();
-            ReaderSnapshot current = snapshot;
-            if (current.covered == nextId) return;
-            DirectoryReader next = DirectoryReader.openIfChanged(current.reader, writer);
-            if (next != null) {
-                snapshot = new ReaderSnapshot(next, nextId);
-                current.release();
+    /** Waits for an indexer task; rethrows its failure (I/O errors as IOException). Call without writeLock. */
+    private static void await(CompletableFuture<?> done, String what) throws IOException {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    done.get();
+                    return;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the task runs regardless; its outcome is what the caller needs
+                } catch (ExecutionException e) {
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) throw new IOException(what + " failed", io);
+                    if (c instanceof UncheckedIOException u) throw new IOException(what + " failed", u.getCause());
+                    if (c instanceof RuntimeException r) throw r;
+                    if (c instanceof Error err) throw err;
+                    throw new IllegalStateException(what + " failed", c);
+                }
             }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
         }
     }
 
@@ -496,18 +579,23 @@ public final class ShardIndex implements AutoCloseable {
         if (closed) throw new AlreadyClosedException("label index of shard " + shard + " is closed");
     }
 
-    /** Closes without committing: series added since the last commit are dropped (replay restores them). */
+    /**
+     * Closes without committing: series added since the last commit are dropped (replay restores
+     * them). First stops the indexer thread (it finishes the batch in hand and skips queued ones,
+     * which the rollback would discard), so nothing touches the writer afterwards.
+     */
     @Override
     public void close() throws IOException {
         synchronized (writeLock) {
             if (closed) return;
             closed = true;
-            try {
-                snapshot.release();
-                writer.rollback();
-            } finally {
-                dir.close();
-            }
+        }
+        indexer.close();
+        try {
+            snapshot.release();
+            writer.rollback();
+        } finally {
+            dir.close();
         }
     }
 
