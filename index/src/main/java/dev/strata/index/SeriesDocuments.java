@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.IntFunction;
+import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.NumericDocValuesField;
 import org.apache.lucene.document.StoredField;
@@ -50,6 +51,16 @@ final class SeriesDocuments {
         doc.add(first);
         doc.add(labels);
         return doc;
+    }
+
+    /**
+     * A document whose fields belong to it alone, for callers that hold documents or hand them to
+     * other threads (the rebuild path); same fields as {@link #of(int, Labels, byte[], long, long, long)}.
+     */
+    static Document standalone(int seriesId, Labels l, byte[] encoded, long seriesHash, long checkHash, long firstMs) {
+        Document d = new Document();
+        new SeriesDocuments().of(seriesId, l, encoded, seriesHash, checkHash, firstMs).forEach(d::add);
+        return d;
     }
 
     /**

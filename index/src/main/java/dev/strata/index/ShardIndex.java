@@ -215,7 +215,7 @@ public final class ShardIndex implements AutoCloseable {
             nextId = Math.max(nextId, key.seriesId() + 1);
             table.publish(nextId);
         }
-        return document(key.seriesId(), key.labels(), encoded, hash, check, key.firstSampleMs());
+        return SeriesDocuments.standalone(key.seriesId(), key.labels(), encoded, hash, check, key.firstSampleMs());
     }
 
     /** Rebuild path, step 2: indexes a document from {@link #prepareRestore}; thread safe (Lucene is). */
@@ -242,19 +242,6 @@ public final class ShardIndex implements AutoCloseable {
         writer.addDocuments(indexerDocs.of(batch, table::cachedLabels));
     }
 
-
-    private static Document document(int id, Labels labels, byte[] encoded, long hash, long check, long firstMs) {
-        Document doc = new Document();
-        // Label values are indexed as slices of the stored encoding: no second UTF-8 conversion.
-        LabelsCodec.forEachValue(encoded, (i, off, len) ->
-                doc.add(IndexFields.labelValue(labels.name(i), new BytesRef(encoded, off, len))));
-        doc.add(new NumericDocValuesField(IndexFields.ID, id));
-        doc.add(new NumericDocValuesField(IndexFields.HASH, hash));
-        doc.add(new NumericDocValuesField(IndexFields.CHECK, check));
-        doc.add(new NumericDocValuesField(IndexFields.FIRST, firstMs));
-        doc.add(new StoredField(IndexFields.LABELS, encoded));
-        return doc;
-    }
 
     /** Caller holds writeLock. {@code encoded} may be null (computed only if a candidate needs it). */
     private int lookup(Labels labels, long hash, byte[] encoded) {
