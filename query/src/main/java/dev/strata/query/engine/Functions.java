@@ -345,6 +345,17 @@ final class Functions {
         return r;
     }
 
+    /** Hands a rollup's output series with {@code count} values to the sink (or keeps it for reuse). */
+    private static void finishSeries(Rollups.Window w, StepSeries o, int count, RollupScratch scratch, VectorSink sink) {
+        if (w.nameChecked) scratch.checkedName = w.metricName;
+        if (count == 0) {
+            scratch.spare = o;
+            return;
+        }
+        scratch.produced += count;
+        scratch.spare = sink.accept(o) ? null : o;
+    }
+
     /**
      * A range-vector function: for every series and step, the function of the points in the window
      * (ref - range, ref], found by a cursor sliding over the series' points. Output series go to
@@ -393,6 +404,12 @@ final class Functions {
         Rollups.Fn fn = Rollups.TABLE.get(name);
         boolean keepName = Rollups.keepsName(name);
         boolean counterFn = name.equals("rate") || name.equals("increase");
+        int extrapolatedKind = switch (name) {
+            case "rate" -> 1;
+            case "increase" -> 2;
+            case "delta" -> 3;
+            default -> 0;
+        };
         Rollups.Window w = new Rollups.Window();
         w.annotations = ev.annotations;
         w.rangeMs = r.rangeMs;
@@ -402,7 +419,6 @@ final class Functions {
         long range = r.rangeMs;
         double[] p0 = scalars[0], p1 = scalars[1];
         long[] windowSamples = new long[steps];
-        WindowCursor cursor = new WindowCursor();
         RollupScratch scratch = new RollupScratch();
         r.forEach(s -> {
             ev.ctx.checkDeadline();
@@ -415,37 +431,62 @@ final class Functions {
             w.v = s.v;
             w.st = s.st;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
-            w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
             w.nameChecked = w.metricName.equals(scratch.checkedName);
-            cursor.reset();
+            double[] ov = o.v;
+            boolean[] oh = o.has;
             int count = 0;
+            if (extrapolatedKind != 0 && s.st == null) {
+                // rate, increase, delta without start timestamps: all steps in one pass.
+                boolean counter = extrapolatedKind != 3;
+                int[] resets = null;
+                if (counter) resets = scratch.resetCounts = ExtrapolatedRates.resetCounts(s.v, n, scratch.resetCounts);
+                count = ExtrapolatedRates.eval(t, s.v, n, resets, ref, range, counter, extrapolatedKind == 1,
+                        w.extrapolation, ov, oh, windowSamples);
+                if (count > 0) {
+                    // As Rollups.extrapolated does at a series' first result.
+                    if (counter && !w.nameChecked) Rollups.checkCounterName(w);
+                    w.nameChecked = true;
+                }
+                finishSeries(w, o, count, scratch, sink);
+                return;
+            }
+            w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
+            // The window (from, end] is [lo, hi) of the points, as WindowCursor moves it (inlined:
+            // the bounds stay in registers over a loop that runs once per series and step).
+            int lo = 0, hi = 0;
             for (int i = 0; i < steps; i++) {
                 long end = ref[i];
                 long from = end - range;
-                cursor.moveTo(t, n, from, end);
-                int lo = cursor.lo, hi = cursor.hi;
+                if (hi > 0 && t[hi - 1] > end) {
+                    lo = 0;
+                    hi = 0;
+                }
+                while (lo < n && t[lo] <= from) lo++;
+                if (hi < lo) hi = lo;
+                while (hi < n && t[hi] <= end) hi++;
                 if (hi == lo) continue;
                 windowSamples[i] += hi - lo;
                 w.lo = lo;
                 w.hi = hi;
                 w.rangeStart = from;
                 w.rangeEnd = end;
-                w.stepTime = ev.stepTime(i);
-                w.p0 = p0 != null ? p0[i] : 0;
-                w.p1 = p1 != null ? p1[i] : 0;
-                if (fn.apply(w)) {
-                    o.v[i] = w.result;
-                    o.has[i] = true;
+                boolean has;
+                if (extrapolatedKind != 0) {
+                    // rate, increase, delta: called directly (no table dispatch, no unused parameters).
+                    has = Rollups.extrapolated(w, extrapolatedKind != 3, extrapolatedKind == 1);
+                } else {
+                    w.stepTime = ev.stepTime(i);
+                    w.p0 = p0 != null ? p0[i] : 0;
+                    w.p1 = p1 != null ? p1[i] : 0;
+                    has = fn.apply(w);
+                }
+                if (has) {
+                    ov[i] = w.result;
+                    oh[i] = true;
                     count++;
                 }
             }
-            if (w.nameChecked) scratch.checkedName = w.metricName;
-            if (count == 0) {
-                scratch.spare = o;
-                return;
-            }
-            scratch.produced += count;
-            scratch.spare = sink.accept(o) ? null : o;
+            finishSeries(w, o, count, scratch, sink);
         });
         ev.samples.addPerStep(windowSamples);
         for (long k : windowSamples) ev.ctx.limit(k);

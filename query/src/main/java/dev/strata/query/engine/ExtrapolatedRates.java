@@ -1,0 +1,78 @@
+package dev.strata.query.engine;
+
+/**
+ * rate, increase and delta of one series without start timestamps at every step, in one pass: the
+ * window bounds slide forward in locals and each window costs O(1) (first and last point, the timing
+ * factor of {@link Rollups.Extrapolation}, which repeats from step to step for a regularly scraped
+ * series), plus a walk over its points only when the window holds a counter reset.
+ *
+ * <p>The result at every step is bit-for-bit the one of {@link Rollups#extrapolated} over the same
+ * window (the same operations in the same order; checked by a seeded randomized test): that method
+ * stays the definition, and serves the series with start timestamps.
+ */
+final class ExtrapolatedRates {
+    private ExtrapolatedRates() {}
+
+    /**
+     * Writes the function's value at step i into {@code out[i]} and sets {@code has[i]} for every step
+     * whose window (ref[i] - rangeMs, ref[i]] of points {@code t[0..n)}, {@code v[0..n)} holds at least
+     * two points; adds each window's point count to {@code windowSamples[i]}. Window ends must not
+     * decrease except by starting over (as the evaluator produces them). {@code resets[i]}: the number
+     * of value drops v[j] &lt; v[j-1] for j &lt;= i (only read for counters). Returns the number of
+     * steps with a value.
+     */
+    static int eval(long[] t, double[] v, int n, int[] resets, long[] ref, long rangeMs, boolean counter,
+                    boolean isRate, Rollups.Extrapolation x, double[] out, boolean[] has, long[] windowSamples) {
+        int lo = 0, hi = 0, count = 0;
+        double rangeSeconds = rangeMs / 1000.0;
+        for (int i = 0; i < ref.length; i++) {
+            long end = ref[i];
+            long from = end - rangeMs;
+            if (hi > 0 && t[hi - 1] > end) {
+                lo = 0;
+                hi = 0;
+            }
+            while (lo < n && t[lo] <= from) lo++;
+            if (hi < lo) hi = lo;
+            while (hi < n && t[hi] <= end) hi++;
+            int points = hi - lo;
+            if (points == 0) continue;
+            windowSamples[i] += points;
+            if (points < 2) continue;
+            double first = v[lo], last = v[hi - 1];
+            double result = last - first;
+            if (counter && resets[hi - 1] != resets[lo]) result = addResets(v, lo, hi, result);
+            long firstT = t[lo], lastT = t[hi - 1];
+            x.update(firstT - from, end - lastT, lastT - firstT, points, rangeMs);
+            double factor = isRate ? x.rateFactor : x.factor;
+            if (counter && result > 0 && first >= 0) {
+                // Counters cannot be negative: do not extrapolate to before the counter's zero point.
+                double durationToZero = x.sampledInterval * (first / result);
+                if (durationToZero < x.durationToStart) {
+                    factor = (x.sampledInterval + durationToZero + x.durationToEnd) / x.sampledInterval;
+                    if (isRate) factor /= rangeSeconds;
+                }
+            }
+            out[i] = result * factor;
+            has[i] = true;
+            count++;
+        }
+        return count;
+    }
+
+    /** Adds, in time order, the value before each drop in [lo, hi): what the counter had counted before resetting. */
+    private static double addResets(double[] v, int lo, int hi, double result) {
+        for (int i = lo + 1; i < hi; i++) {
+            if (v[i] < v[i - 1]) result += v[i - 1];
+        }
+        return result;
+    }
+
+    /** resets[i] = the number of value drops v[j] &lt; v[j-1] for 0 &lt; j &lt;= i, into {@code into} when it is long enough. */
+    static int[] resetCounts(double[] v, int n, int[] into) {
+        int[] r = into.length >= n ? into : new int[Math.max(n, 2 * into.length)];
+        if (n > 0) r[0] = 0;
+        for (int i = 1; i < n; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);
+        return r;
+    }
+}
