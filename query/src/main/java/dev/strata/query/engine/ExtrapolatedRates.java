@@ -17,31 +17,38 @@ final class ExtrapolatedRates {
      * Writes the function's value at step i into {@code out[i]} and sets {@code has[i]} for every step
      * whose window (ref[i] - rangeMs, ref[i]] of points {@code t[0..n)}, {@code v[0..n)} holds at least
      * two points; adds each window's point count to {@code windowSamples[i]}. Window ends must not
-     * decrease except by starting over (as the evaluator produces them). {@code resets[i]}: the number
-     * of value drops v[j] &lt; v[j-1] for j &lt;= i (only read for counters). Returns the number of
+     * decrease (see {@link #ascending}). {@code resets[i]}: the number
+     * of value drops v[j] &lt; v[j-1] for j &lt;= i, or null for none (only read for counters). Returns the number of
      * steps with a value.
      */
     static int eval(long[] t, double[] v, int n, int[] resets, long[] ref, long rangeMs, boolean counter,
                     boolean isRate, Rollups.Extrapolation x, double[] out, boolean[] has, long[] windowSamples) {
         int lo = 0, hi = 0, count = 0;
         double rangeSeconds = rangeMs / 1000.0;
+        long lastT0 = n > 0 ? t[n - 1] : Long.MIN_VALUE;
         for (int i = 0; i < ref.length; i++) {
             long end = ref[i];
             long from = end - rangeMs;
-            if (hi > 0 && t[hi - 1] > end) {
-                lo = 0;
-                hi = 0;
+            if (end < lastT0) {
+                // The last point lies after the window, so neither bound can pass it: no bound tests,
+                // and the usual one-point advance as a conditional move.
+                lo += t[lo] <= from ? 1 : 0;
+                while (t[lo] <= from) lo++;
+                if (hi < lo) hi = lo;
+                hi += t[hi] <= end ? 1 : 0;
+                while (t[hi] <= end) hi++;
+            } else {
+                while (lo < n && t[lo] <= from) lo++;
+                if (hi < lo) hi = lo;
+                while (hi < n && t[hi] <= end) hi++;
             }
-            while (lo < n && t[lo] <= from) lo++;
-            if (hi < lo) hi = lo;
-            while (hi < n && t[hi] <= end) hi++;
             int points = hi - lo;
             if (points == 0) continue;
             windowSamples[i] += points;
             if (points < 2) continue;
             double first = v[lo], last = v[hi - 1];
             double result = last - first;
-            if (counter && resets[hi - 1] != resets[lo]) result = addResets(v, lo, hi, result);
+            if (counter && resets != null && resets[hi - 1] != resets[lo]) result = addResets(v, lo, hi, result);
             long firstT = t[lo], lastT = t[hi - 1];
             x.update(firstT - from, end - lastT, lastT - firstT, points, rangeMs);
             double factor = isRate ? x.rateFactor : x.factor;
@@ -60,6 +67,12 @@ final class ExtrapolatedRates {
         return count;
     }
 
+    /** Whether the window ends never decrease, as {@link #eval} requires (the evaluator's always do). */
+    static boolean ascending(long[] ref) {
+        for (int i = 1; i < ref.length; i++) if (ref[i] < ref[i - 1]) return false;
+        return true;
+    }
+
     /** Adds, in time order, the value before each drop in [lo, hi): what the counter had counted before resetting. */
     private static double addResets(double[] v, int lo, int hi, double result) {
         for (int i = lo + 1; i < hi; i++) {
@@ -68,8 +81,15 @@ final class ExtrapolatedRates {
         return result;
     }
 
-    /** resets[i] = the number of value drops v[j] &lt; v[j-1] for 0 &lt; j &lt;= i, into {@code into} when it is long enough. */
+    /**
+     * resets[i] = the number of value drops v[j] &lt; v[j-1] for 0 &lt; j &lt;= i, into {@code into} when
+     * it is long enough; null when there is no drop at all (most series), which {@link #eval} takes as
+     * all zeros.
+     */
     static int[] resetCounts(double[] v, int n, int[] into) {
+        boolean drop = false;
+        for (int i = 1; i < n; i++) drop |= v[i] < v[i - 1];
+        if (!drop) return null;
         int[] r = into.length >= n ? into : new int[Math.max(n, 2 * into.length)];
         if (n > 0) r[0] = 0;
         for (int i = 1; i < n; i++) r[i] = r[i - 1] + (v[i] < v[i - 1] ? 1 : 0);

@@ -420,6 +420,7 @@ final class Functions {
         double[] p0 = scalars[0], p1 = scalars[1];
         long[] windowSamples = new long[steps];
         RollupScratch scratch = new RollupScratch();
+        boolean fastRates = extrapolatedKind != 0 && ExtrapolatedRates.ascending(ref);
         r.forEach(s -> {
             ev.ctx.checkDeadline();
             StepSeries o = scratch.spare;
@@ -435,11 +436,14 @@ final class Functions {
             double[] ov = o.v;
             boolean[] oh = o.has;
             int count = 0;
-            if (extrapolatedKind != 0 && s.st == null) {
+            if (fastRates && s.st == null) {
                 // rate, increase, delta without start timestamps: all steps in one pass.
                 boolean counter = extrapolatedKind != 3;
                 int[] resets = null;
-                if (counter) resets = scratch.resetCounts = ExtrapolatedRates.resetCounts(s.v, n, scratch.resetCounts);
+                if (counter) {
+                    resets = ExtrapolatedRates.resetCounts(s.v, n, scratch.resetCounts);
+                    if (resets != null) scratch.resetCounts = resets;
+                }
                 count = ExtrapolatedRates.eval(t, s.v, n, resets, ref, range, counter, extrapolatedKind == 1,
                         w.extrapolation, ov, oh, windowSamples);
                 if (count > 0) {
