@@ -311,16 +311,10 @@ final class Aggregations {
             count[i]++;
             double sum = val[i];
             double t = sum + f;
-            double c = comp[i];
-            if (Double.isInfinite(t)) {
-                c = 0;
-            } else if (Math.abs(sum) >= Math.abs(f)) {
-                c += (sum - t) + f;
-            } else {
-                c += (f - t) + sum;
-            }
+            // Both candidate corrections, then a selection: no branch on the magnitudes.
+            double d = Math.abs(sum) >= Math.abs(f) ? (sum - t) + f : (f - t) + sum;
             val[i] = t;
-            comp[i] = c;
+            comp[i] = Double.isInfinite(t) ? 0 : comp[i] + d;
         }
     }
 

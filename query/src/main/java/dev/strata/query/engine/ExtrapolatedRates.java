@@ -26,6 +26,10 @@ final class ExtrapolatedRates {
         int lo = 0, hi = 0, count = 0;
         double rangeSeconds = rangeMs / 1000.0;
         long lastT0 = n > 0 ? t[n - 1] : Long.MIN_VALUE;
+        // The last window shape and its timing values, in locals (x holds the same, as fields).
+        long lastStartGap = Long.MIN_VALUE, lastEndGap = 0, lastSpan = 0;
+        int lastPoints = 0;
+        double plainFactor = 0, sampledInterval = 0, durationToStart = 0, durationToEnd = 0;
         for (int i = 0; i < ref.length; i++) {
             long end = ref[i];
             long from = end - rangeMs;
@@ -50,13 +54,25 @@ final class ExtrapolatedRates {
             double result = last - first;
             if (counter && resets != null && resets[hi - 1] != resets[lo]) result = addResets(v, lo, hi, result);
             long firstT = t[lo], lastT = t[hi - 1];
-            x.update(firstT - from, end - lastT, lastT - firstT, points, rangeMs);
-            double factor = isRate ? x.rateFactor : x.factor;
+            long startGap = firstT - from, endGap = end - lastT, span = lastT - firstT;
+            if (startGap != lastStartGap || endGap != lastEndGap || span != lastSpan || points != lastPoints) {
+                // A new window shape: its timing values, computed by the one definition of them.
+                x.update(startGap, endGap, span, points, rangeMs);
+                lastStartGap = startGap;
+                lastEndGap = endGap;
+                lastSpan = span;
+                lastPoints = points;
+                plainFactor = isRate ? x.rateFactor : x.factor;
+                sampledInterval = x.sampledInterval;
+                durationToStart = x.durationToStart;
+                durationToEnd = x.durationToEnd;
+            }
+            double factor = plainFactor;
             if (counter && result > 0 && first >= 0) {
                 // Counters cannot be negative: do not extrapolate to before the counter's zero point.
-                double durationToZero = x.sampledInterval * (first / result);
-                if (durationToZero < x.durationToStart) {
-                    factor = (x.sampledInterval + durationToZero + x.durationToEnd) / x.sampledInterval;
+                double durationToZero = sampledInterval * (first / result);
+                if (durationToZero < durationToStart) {
+                    factor = (sampledInterval + durationToZero + durationToEnd) / sampledInterval;
                     if (isRate) factor /= rangeSeconds;
                 }
             }
