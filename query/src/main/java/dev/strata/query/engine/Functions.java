@@ -358,7 +358,8 @@ final class Functions {
 
     /**
      * A range-vector function: for every series and step, the function of the points in the window
-     * (ref - range, ref], found by a cursor sliding over the series' points. Output series go to
+     * (ref - range, ref], found by a cursor sliding over the series' points (rate, increase and
+     * delta over series without start timestamps: {@link ExtrapolatedRates}). Output series go to
      * {@code sink} one at a time as the input is read. Counts each window's points as Prometheus
      * samples at its step.
      */
@@ -419,6 +420,7 @@ final class Functions {
         long range = r.rangeMs;
         double[] p0 = scalars[0], p1 = scalars[1];
         long[] windowSamples = new long[steps];
+        WindowCursor cursor = new WindowCursor();
         RollupScratch scratch = new RollupScratch();
         boolean fastRates = extrapolatedKind != 0 && ExtrapolatedRates.ascending(ref);
         r.forEach(s -> {
@@ -455,19 +457,12 @@ final class Functions {
                 return;
             }
             w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
-            // The window (from, end] is [lo, hi) of the points, as WindowCursor moves it (inlined:
-            // the bounds stay in registers over a loop that runs once per series and step).
-            int lo = 0, hi = 0;
+            cursor.reset();
             for (int i = 0; i < steps; i++) {
                 long end = ref[i];
                 long from = end - range;
-                if (hi > 0 && t[hi - 1] > end) {
-                    lo = 0;
-                    hi = 0;
-                }
-                while (lo < n && t[lo] <= from) lo++;
-                if (hi < lo) hi = lo;
-                while (hi < n && t[hi] <= end) hi++;
+                cursor.moveTo(t, n, from, end);
+                int lo = cursor.lo, hi = cursor.hi;
                 if (hi == lo) continue;
                 windowSamples[i] += hi - lo;
                 w.lo = lo;
