@@ -241,6 +241,10 @@ final class Aggregations {
             double[] val = g.value, k = g.comp, n = g.count;
             boolean[] has = s.has;
             double[] v = s.v;
+            if (kind == 3) {
+                sumInto(val, k, n, has, v, steps);
+                return false;
+            }
             for (int i = 0; i < steps; i++) {
                 if (!has[i]) continue;
                 double f = v[i];
@@ -287,6 +291,31 @@ final class Aggregations {
             if (any) out.add(g.out);
         }
         return out;
+    }
+
+    /**
+     * sum's fold of one series into a group's per-step accumulators: the first value of a step is
+     * taken as is, later ones are added with {@link FloatMath#kahanInc}'s compensated step (the same
+     * operations in the same order, with the compensation kept in a local instead of a holder array).
+     */
+    private static void sumInto(double[] val, double[] comp, double[] count, boolean[] has, double[] v, int steps) {
+        for (int i = 0; i < steps; i++) {
+            if (!has[i]) continue;
+            double f = v[i];
+            if (count[i] == 0) {
+                val[i] = f;
+                comp[i] = 0;
+                count[i] = 1;
+                continue;
+            }
+            count[i]++;
+            double sum = val[i];
+            double t = sum + f;
+            // Both candidate corrections, then a selection: no branch on the magnitudes.
+            double d = Math.abs(sum) >= Math.abs(f) ? (sum - t) + f : (f - t) + sum;
+            val[i] = t;
+            comp[i] = Double.isInfinite(t) ? 0 : comp[i] + d;
+        }
     }
 
     /**

@@ -67,6 +67,19 @@ final class Evaluator {
         return Double.doubleToRawLongBits(v) == STALE_NAN_BITS;
     }
 
+    /**
+     * Whether any of v[0..n) is a staleness marker. Branch-free over all values so the JIT can
+     * vectorise it: for y = bits ^ marker, (y - 1) &amp; ~y has its sign bit set exactly when y == 0.
+     */
+    static boolean anyStale(double[] v, int n) {
+        long acc = 0;
+        for (int i = 0; i < n; i++) {
+            long y = Double.doubleToRawLongBits(v[i]) ^ STALE_NAN_BITS;
+            acc |= (y - 1) & ~y;
+        }
+        return acc < 0;
+    }
+
     long stepTime(int i) {
         return start + i * interval;
     }

@@ -345,9 +345,21 @@ final class Functions {
         return r;
     }
 
+    /** Hands a rollup's output series with {@code count} values to the sink (or keeps it for reuse). */
+    private static void finishSeries(Rollups.Window w, StepSeries o, int count, RollupScratch scratch, VectorSink sink) {
+        if (w.nameChecked) scratch.checkedName = w.metricName;
+        if (count == 0) {
+            scratch.spare = o;
+            return;
+        }
+        scratch.produced += count;
+        scratch.spare = sink.accept(o) ? null : o;
+    }
+
     /**
      * A range-vector function: for every series and step, the function of the points in the window
-     * (ref - range, ref], found by a cursor sliding over the series' points. Output series go to
+     * (ref - range, ref], found by a cursor sliding over the series' points (rate, increase and
+     * delta over series without start timestamps: {@link ExtrapolatedRates}). Output series go to
      * {@code sink} one at a time as the input is read. Counts each window's points as Prometheus
      * samples at its step.
      */
@@ -393,6 +405,12 @@ final class Functions {
         Rollups.Fn fn = Rollups.TABLE.get(name);
         boolean keepName = Rollups.keepsName(name);
         boolean counterFn = name.equals("rate") || name.equals("increase");
+        int extrapolatedKind = switch (name) {
+            case "rate" -> 1;
+            case "increase" -> 2;
+            case "delta" -> 3;
+            default -> 0;
+        };
         Rollups.Window w = new Rollups.Window();
         w.annotations = ev.annotations;
         w.rangeMs = r.rangeMs;
@@ -404,6 +422,7 @@ final class Functions {
         long[] windowSamples = new long[steps];
         WindowCursor cursor = new WindowCursor();
         RollupScratch scratch = new RollupScratch();
+        boolean fastRates = extrapolatedKind != 0 && ExtrapolatedRates.ascending(ref);
         r.forEach(s -> {
             ev.ctx.checkDeadline();
             StepSeries o = scratch.spare;
@@ -415,10 +434,30 @@ final class Functions {
             w.v = s.v;
             w.st = s.st;
             w.metricName = s.labels.get(Labels.METRIC_NAME);
-            w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
             w.nameChecked = w.metricName.equals(scratch.checkedName);
-            cursor.reset();
+            double[] ov = o.v;
+            boolean[] oh = o.has;
             int count = 0;
+            if (fastRates && s.st == null) {
+                // rate, increase, delta without start timestamps: all steps in one pass.
+                boolean counter = extrapolatedKind != 3;
+                int[] resets = null;
+                if (counter) {
+                    resets = ExtrapolatedRates.resetCounts(s.v, n, scratch.resetCounts);
+                    if (resets != null) scratch.resetCounts = resets;
+                }
+                count = ExtrapolatedRates.eval(t, s.v, n, resets, ref, range, counter, extrapolatedKind == 1,
+                        w.extrapolation, ov, oh, windowSamples);
+                if (count > 0) {
+                    // As Rollups.extrapolated does at a series' first result.
+                    if (counter && !w.nameChecked) Rollups.checkCounterName(w);
+                    w.nameChecked = true;
+                }
+                finishSeries(w, o, count, scratch, sink);
+                return;
+            }
+            w.resetCounts = counterFn ? resetCounts(s, scratch) : null;
+            cursor.reset();
             for (int i = 0; i < steps; i++) {
                 long end = ref[i];
                 long from = end - range;
@@ -430,22 +469,23 @@ final class Functions {
                 w.hi = hi;
                 w.rangeStart = from;
                 w.rangeEnd = end;
-                w.stepTime = ev.stepTime(i);
-                w.p0 = p0 != null ? p0[i] : 0;
-                w.p1 = p1 != null ? p1[i] : 0;
-                if (fn.apply(w)) {
-                    o.v[i] = w.result;
-                    o.has[i] = true;
+                boolean has;
+                if (extrapolatedKind != 0) {
+                    // rate, increase, delta: called directly (no table dispatch, no unused parameters).
+                    has = Rollups.extrapolated(w, extrapolatedKind != 3, extrapolatedKind == 1);
+                } else {
+                    w.stepTime = ev.stepTime(i);
+                    w.p0 = p0 != null ? p0[i] : 0;
+                    w.p1 = p1 != null ? p1[i] : 0;
+                    has = fn.apply(w);
+                }
+                if (has) {
+                    ov[i] = w.result;
+                    oh[i] = true;
                     count++;
                 }
             }
-            if (w.nameChecked) scratch.checkedName = w.metricName;
-            if (count == 0) {
-                scratch.spare = o;
-                return;
-            }
-            scratch.produced += count;
-            scratch.spare = sink.accept(o) ? null : o;
+            finishSeries(w, o, count, scratch, sink);
         });
         ev.samples.addPerStep(windowSamples);
         for (long k : windowSamples) ev.ctx.limit(k);

@@ -61,12 +61,12 @@ final class RangeInput {
         ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, st, n) -> {
             ev.ctx.checkDeadline();
             ev.ctx.scanned += n;
-            int live = 0;
-            for (int i = 0; i < n; i++) if (!Evaluator.isStale(v[i])) live++;
-            if (live == n) {
+            if (!Evaluator.anyStale(v, n)) {
                 c.accept(view.set(labels, t, v, st, n, false));
                 return;
             }
+            int live = 0;
+            for (int i = 0; i < n; i++) if (!Evaluator.isStale(v[i])) live++;
             // Staleness markers end a series for range functions: drop them (into scratch arrays,
             // the visitor's arrays belong to storage).
             if (ts[0].length < live) {

@@ -234,12 +234,7 @@ final class Rollups {
         boolean zeroAtStart = st != null && StartTimestamps.startsInside(st[w.lo], w.t[w.lo], w.rangeStart);
         if (n < 2 && !zeroAtStart) return false;
         // Prometheus checks the name of every series with output (checked here at its first result).
-        if (counter && !w.nameChecked && w.metricName != null && !w.metricName.isEmpty()
-                && !(w.metricName.endsWith("_total") || w.metricName.endsWith("_sum")
-                || w.metricName.endsWith("_count") || w.metricName.endsWith("_bucket"))) {
-            w.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
-                    + w.metricName + "\"" + w.position);
-        }
+        if (counter && !w.nameChecked) checkCounterName(w);
         w.nameChecked = true;
         double first = w.v[w.lo], last = w.v[w.hi - 1];
         double result = last - first;
@@ -273,6 +268,16 @@ final class Rollups {
             }
         }
         return set(w, result * factor);
+    }
+
+    /** Prometheus's info for rate/increase over a metric whose name does not look like a counter's. */
+    static void checkCounterName(Window w) {
+        String name = w.metricName;
+        if (name != null && !name.isEmpty() && !(name.endsWith("_total") || name.endsWith("_sum")
+                || name.endsWith("_count") || name.endsWith("_bucket"))) {
+            w.annotations.info("metric might not be a counter, name does not end in _total/_sum/_count/_bucket: \""
+                    + name + "\"" + w.position);
+        }
     }
 
     /** Warns (once per query, annotations deduplicate) when a sample's start time overlaps the previous sample. */

@@ -315,6 +315,10 @@ public final class DecimalValueCodec implements ValueCodec {
      * order 2) already hold the bases. Order 0 adds the base to each residual.
      */
     private static void unpackFixed(BitReader in, int w, int order, long[] m, int from, int to) {
+        if (w <= 57) {
+            unpackFixed57(in, w, order, m, from, to);
+            return;
+        }
         long pos = in.position();
         int shift = 64 - w;
         switch (order) {
@@ -338,6 +342,44 @@ public final class DecimalValueCodec implements ValueCodec {
                     long acc = m[1], d = m[1] - m[0];
                     for (int i = from; i < to; i++) {
                         d += Zigzag.decode(in.peekAt(pos) >>> shift);
+                        acc += d;
+                        m[i] = acc;
+                        pos += w;
+                    }
+                }
+            }
+        }
+        in.position(pos);
+    }
+
+    /**
+     * {@link #unpackFixed} for widths up to 57 bits (nearly all chunks): a field then always lies in
+     * the 8 bytes starting at its first byte, so each sample costs one 8-byte load instead of nine bytes.
+     */
+    private static void unpackFixed57(BitReader in, int w, int order, long[] m, int from, int to) {
+        long pos = in.position();
+        int shift = 64 - w;
+        switch (order) {
+            case 0 -> {
+                long base = m[0];
+                for (int i = 0; i < to; i++) {
+                    m[i] = base + (in.peek57At(pos) >>> shift);
+                    pos += w;
+                }
+            }
+            case 1 -> {
+                long acc = m[0];
+                for (int i = from; i < to; i++) {
+                    acc += Zigzag.decode(in.peek57At(pos) >>> shift);
+                    m[i] = acc;
+                    pos += w;
+                }
+            }
+            default -> {
+                if (to >= 2) {
+                    long acc = m[1], d = m[1] - m[0];
+                    for (int i = from; i < to; i++) {
+                        d += Zigzag.decode(in.peek57At(pos) >>> shift);
                         acc += d;
                         m[i] = acc;
                         pos += w;

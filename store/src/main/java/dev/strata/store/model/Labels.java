@@ -213,6 +213,7 @@ public final class Labels implements Comparable<Labels>, Iterable<Labels.Label> 
     public int compareTo(Labels o) {
         int n = Math.min(kv.length, o.kv.length);
         for (int i = 0; i < n; i++) {
+            if (kv[i] == o.kv[i]) continue; // interned: equal names and values are usually the same object
             int c = kv[i].compareTo(o.kv[i]);
             if (c != 0) return c;
         }
