@@ -132,6 +132,79 @@ public final class ShardRecordReader {
         return true;
     }
 
+    /**
+     * The hashes of up to {@code max} series entries that {@link #nextSeries()} will return next,
+     * without consuming anything (a read-ahead hint: callers warm their caches with them). Stops
+     * early, without throwing, at the end of the record or at anything malformed; the regular reads
+     * still report corruption when they get there. Returns how many hashes were written to {@code out}.
+     */
+    public int peekHashes(long[] out, int max) {
+        int p = pos;
+        int left = sampleCount - samplesRead;
+        if (left > 0) {
+            p = skipSamples(p, left, seriesWithStart);
+            if (p < 0) return 0;
+        }
+        int n = 0;
+        int entries = Math.min(max, Math.min(out.length, seriesCount - seriesRead));
+        while (n < entries) {
+            if (end - p < 8) return n;
+            out[n++] = longLE(b, p);
+            p += 8;
+            long labels = peekVarint(p);
+            if (labels < 0) return n;
+            p = (int) (labels >>> 32);
+            for (long i = 2 * (labels & 0xFFFF_FFFFL); i > 0; i--) {
+                long ref = peekVarint(p);
+                if (ref < 0) return n;
+                p = (int) (ref >>> 32);
+            }
+            long count = peekVarint(p);
+            if (count < 0) return n;
+            p = (int) (count >>> 32);
+            boolean withStart = false;
+            if (version >= ShardRecordFormat.VERSION_2) {
+                if (p >= end) return n;
+                withStart = b[p++] == 1;
+            }
+            p = skipSamples(p, (int) (count & 0xFFFF_FFFFL), withStart);
+            if (p < 0) return n;
+        }
+        return n;
+    }
+
+    /** Position after {@code count} samples starting at {@code p}, or -1 if they overrun the record. */
+    private int skipSamples(int p, int count, boolean withStart) {
+        for (int i = 0; i < count; i++) {
+            long t = peekVarint(p);
+            if (t < 0) return -1;
+            p = (int) (t >>> 32) + 8;
+            if (p > end) return -1;
+            if (withStart) {
+                long st = peekVarint(p);
+                if (st < 0) return -1;
+                p = (int) (st >>> 32);
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Decodes a uvarint at {@code p} without moving the reader: the position after it in the high 32
+     * bits and the low 31 bits of its value in the low 32 bits (values beyond 31 bits clamp to
+     * Integer.MAX_VALUE), or -1 if it overruns the record or is longer than 10 bytes.
+     */
+    private long peekVarint(int p) {
+        long result = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (p >= end) return -1;
+            byte x = b[p++];
+            result |= (long) (x & 0x7F) << shift;
+            if (x >= 0) return (long) p << 32 | (result < 0 || result > Integer.MAX_VALUE ? Integer.MAX_VALUE : result);
+        }
+        return -1;
+    }
+
     public long seriesHash() { return seriesHash; }
     public int labelCount() { return labelCount; }
     public int nameRef(int i) { return refs[2 * i]; }

@@ -100,6 +100,20 @@ final class SeriesState {
         return AppendResult.APPENDED;
     }
 
+    /**
+     * Reads the buffer slots the next in-order append writes (and the newest sample it compares
+     * with), returning a value that depends on them; see {@link MemShard#prefetch}. Writer thread
+     * only, without the monitor (that thread is the only mutator).
+     */
+    long touchAppendSlot() {
+        long[] t = ts;
+        double[] v = vals;
+        int n = size;
+        if (t == null || v == null || t.length == 0) return n;
+        int i = Math.min(n, t.length - 1);
+        return t[i] ^ Double.doubleToRawLongBits(v[i]);
+    }
+
     private void grow(AtomicLong meter) {
         int cap = ts == null ? MIN_CAPACITY : ts.length * 2;
         meter.addAndGet(16L * (cap - (ts == null ? 0 : ts.length)));
