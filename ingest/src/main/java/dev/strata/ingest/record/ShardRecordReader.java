@@ -108,7 +108,14 @@ public final class ShardRecordReader {
         if (labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
         if (refs.length < labelCount * 2) refs = new int[labelCount * 2];
         for (int i = 0; i < labelCount * 2; i++) {
-            int ref = varintInt("label ref");
+            byte one = pos < end ? b[pos] : -1;
+            int ref;
+            if (one >= 0) { // a one-byte varint (refs below 128), the common case
+                ref = one;
+                pos++;
+            } else {
+                ref = varintInt("label ref");
+            }
             if (ref >= stringCount) {
                 throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " label ref " + ref
                         + " is outside the string table (" + stringCount + " strings)");
@@ -154,10 +161,10 @@ public final class ShardRecordReader {
             long labels = peekVarint(p);
             if (labels < 0) return n;
             p = (int) (labels >>> 32);
-            for (long i = 2 * (labels & 0xFFFF_FFFFL); i > 0; i--) {
-                long ref = peekVarint(p);
-                if (ref < 0) return n;
-                p = (int) (ref >>> 32);
+            // the refs' values are not needed: count the varints' last bytes (high bit clear)
+            for (long refsLeft = 2 * (labels & 0xFFFF_FFFFL); refsLeft > 0; p++) {
+                if (p >= end) return n;
+                if (b[p] >= 0) refsLeft--;
             }
             long count = peekVarint(p);
             if (count < 0) return n;
@@ -176,17 +183,20 @@ public final class ShardRecordReader {
     /** Position after {@code count} samples starting at {@code p}, or -1 if they overrun the record. */
     private int skipSamples(int p, int count, boolean withStart) {
         for (int i = 0; i < count; i++) {
-            long t = peekVarint(p);
-            if (t < 0) return -1;
-            p = (int) (t >>> 32) + 8;
-            if (p > end) return -1;
-            if (withStart) {
-                long st = peekVarint(p);
-                if (st < 0) return -1;
-                p = (int) (st >>> 32);
-            }
+            p = skipVarint(p);
+            if (p < 0 || end - p < 8) return -1;
+            p += 8;
+            if (withStart && (p = skipVarint(p)) < 0) return -1;
         }
         return p;
+    }
+
+    /** Position after the varint at {@code p}, or -1 if it overruns the record (its length is checked by the regular read). */
+    private int skipVarint(int p) {
+        while (p < end) {
+            if (b[p++] >= 0) return p;
+        }
+        return -1;
     }
 
     /**

@@ -19,7 +19,7 @@ class ShardRecordPeekTest {
         ShardRecordWriter w = new ShardRecordWriter();
         ShardRecordReader r = new ShardRecordReader();
         long[] out = new long[80];
-        for (int iter = 0; iter < 300; iter++) {
+        for (int iter = 0; iter < 150; iter++) {
             List<Series> in = ShardRecordTest.randomSeries(rnd);
             boolean v2 = rnd.nextBoolean();
             byte[] rec = write(w, v2, in, rnd);
@@ -47,7 +47,7 @@ class ShardRecordPeekTest {
         ShardRecordReader r = new ShardRecordReader();
         long[] out = new long[64];
         int peeked = 0;
-        for (int iter = 0; iter < 2000; iter++) {
+        for (int iter = 0; iter < 400; iter++) {
             List<Series> in = ShardRecordTest.randomSeries(rnd);
             byte[] rec = write(w, rnd.nextBoolean(), in, rnd);
             int at = ShardRecordFormat.HEADER_BYTES + rnd.nextInt(Math.max(1, rec.length - ShardRecordFormat.HEADER_BYTES));
@@ -68,7 +68,7 @@ class ShardRecordPeekTest {
                 // the regular reads report the corruption; peeking never did (it would have thrown elsewhere)
             }
         }
-        assertTrue(peeked > 1000, "seed=" + seed);
+        assertTrue(peeked > 200, "seed=" + seed);
     }
 
     private static boolean consumeSome(ShardRecordReader r, Random rnd) {
