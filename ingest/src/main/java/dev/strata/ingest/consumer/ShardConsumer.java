@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #run()} is the loop and must run on one dedicated thread (see
  * {@link ShardConsumers}); the Kafka consumer, store and index are touched only there.
  * {@link #stop()} may be called from any thread. Hot path: no allocation per sample; per series
- * entry only for series new to this consumer.
+ * entry only for series new to this consumer. Entries are applied in record order, but every
+ * {@value #READ_AHEAD} entries the next ones are read ahead (their hashes looked up, their cached
+ * labels and store buffers touched) so that their cache misses overlap instead of being taken one
+ * entry at a time: with the one sample per entry that remote write produces, those misses are
+ * most of a replay's cost. The read-ahead has no effect on results.
  */
 public final class ShardConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardConsumer.class);
@@ -170,7 +174,7 @@ public final class ShardConsumer implements Runnable {
             long samples = 0;
             int untilReadAhead = 0;
             while (true) {
-                if (untilReadAhead == 0) untilReadAhead = readAhead();
+                if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
                 if (!reader.nextSeries()) break;
                 untilReadAhead--;
                 samples += applyEntry(offset, resolveSeries());
@@ -192,10 +196,14 @@ public final class ShardConsumer implements Runnable {
      * and store buffers) in one pass whose cache misses overlap; returns how many entries it covered
      * (at least 1). With one sample per entry, replay is bound by these misses taken one at a time.
      */
-    private int readAhead() {
+    private int readAhead(long offset) {
         int n = reader.peekHashes(aheadHashes, READ_AHEAD);
         if (n == 0) return 1;
         cache.prefetch(aheadHashes, n, aheadIds);
+        if (replayFilter != ReplayFilter.NONE) {
+            // entries a replay skips as durable never reach the store's buffers
+            for (int i = 0; i < n; i++) if (replayFilter.skip(offset, aheadHashes[i])) aheadIds[i] = -1;
+        }
         store.prefetch(aheadIds, n);
         return n;
     }
