@@ -109,8 +109,9 @@ final class SeriesState {
         long[] t = ts;
         double[] v = vals;
         int n = size;
-        if (t == null || v == null || t.length == 0) return n;
-        int i = Math.min(n, t.length - 1);
+        if (t == null || v == null) return n;
+        int i = Math.min(n, Math.min(t.length, v.length) - 1);
+        if (i < 0) return n;
         return t[i] ^ Double.doubleToRawLongBits(v[i]);
     }
 
