@@ -32,20 +32,18 @@ final class SeriesIdCache {
     /**
      * Read-ahead for a batch of entries: looks up each hash ({@code ids[i]} = its cached id or -1,
      * unconfirmed) and touches the cached labels' string references that a later confirmation will
-     * compare, and the id's last reported sample time. The lookups are independent of each other, so the CPU overlaps their cache misses
+     * compare. The lookups are independent of each other, so the CPU overlaps their cache misses
      * instead of taking them one after another. No effect on the cache's contents.
      */
     void prefetch(long[] hashes, int n, int[] ids) {
         int sink = 0;
         for (int i = 0; i < n; i++) ids[i] = get(hashes[i]);
         Labels[] byId = labelsById;
-        long[] last = lastReported;
         for (int i = 0; i < n; i++) {
             int id = ids[i];
-            if (id < 0 || id >= byId.length || id >= last.length) continue;
+            if (id < 0 || id >= byId.length) continue;
             Labels l = byId[id];
             if (l != null && l.size() > 0 && l.value(l.size() - 1) == null) sink++;
-            if (last[id] == 0) sink++;
         }
         prefetchSink = sink;
     }
