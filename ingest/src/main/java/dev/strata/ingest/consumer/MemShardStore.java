@@ -30,6 +30,7 @@ public final class MemShardStore implements ShardStore {
     @Override public void createSeries(int seriesId, Labels labels) { shard.createSeries(seriesId, labels); }
     @Override public String append(int seriesId, long ts, double v) { return REASONS[shard.append(seriesId, ts, v).ordinal()]; }
     @Override public String append(int seriesId, long ts, long st, double v) { return REASONS[shard.append(seriesId, ts, st, v).ordinal()]; }
+    @Override public void prefetch(int[] seriesIds, int n) { shard.prefetch(seriesIds, n); }
     @Override public void observeTimestamp(long ts) { shard.observeTimestamp(ts); }
     @Override public boolean needsBackpressure() { return shard.needsBackpressure(); }
     @Override public int seriesCount() { return shard.seriesCount(); }

@@ -25,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: {@link #run()} is the loop and must run on one dedicated thread (see
  * {@link ShardConsumers}); the Kafka consumer, store and index are touched only there.
  * {@link #stop()} may be called from any thread. Hot path: no allocation per sample; per series
- * entry only for series new to this consumer.
+ * entry only for series new to this consumer. Entries are applied in record order, but every
+ * {@value #READ_AHEAD} entries the next ones are read ahead (their hashes looked up, their cached
+ * labels and store buffers touched) so that their cache misses overlap instead of being taken one
+ * entry at a time: with the one sample per entry that remote write produces, those misses are
+ * most of a replay's cost. The read-ahead has no effect on results.
  */
 public final class ShardConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardConsumer.class);
@@ -40,6 +44,10 @@ public final class ShardConsumer implements Runnable {
     private final TopicPartition tp;
     private final ShardRecordReader reader = new ShardRecordReader();
     private final SeriesIdCache cache = new SeriesIdCache();
+    /** Entries warmed per read-ahead pass (see {@link #readAhead}): their data must stay in the CPU cache until used. */
+    private static final int READ_AHEAD = 32;
+    private final long[] aheadHashes = new long[READ_AHEAD];
+    private final int[] aheadIds = new int[READ_AHEAD];
     private final ShardConsumerStats stats;
     private final ReplayFilter replayFilter;
     private final long replayTarget;
@@ -164,7 +172,11 @@ public final class ShardConsumer implements Runnable {
                 throw new CorruptRecordException("shard record for shard " + reader.shard() + " found in partition " + config.shard());
             }
             long samples = 0;
-            while (reader.nextSeries()) {
+            int untilReadAhead = 0;
+            while (true) {
+                if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
+                if (!reader.nextSeries()) break;
+                untilReadAhead--;
                 samples += applyEntry(offset, resolveSeries());
             }
             stats.samplesTotal += samples;
@@ -177,6 +189,23 @@ public final class ShardConsumer implements Runnable {
         stats.lastOffset = offset;
         stats.position = offset + 1;
         appliedOffset = offset;
+    }
+
+    /**
+     * Warms the CPU caches for the next {@link #READ_AHEAD} entries (their cache slots, cached labels
+     * and store buffers) in one pass whose cache misses overlap; returns how many entries it covered
+     * (at least 1). With one sample per entry, replay is bound by these misses taken one at a time.
+     */
+    private int readAhead(long offset) {
+        int n = reader.peekHashes(aheadHashes, READ_AHEAD);
+        if (n == 0) return 1;
+        cache.prefetch(aheadHashes, n, aheadIds);
+        if (replayFilter != ReplayFilter.NONE) {
+            // entries a replay skips as durable never reach the store's buffers
+            for (int i = 0; i < n; i++) if (replayFilter.skip(offset, aheadHashes[i])) aheadIds[i] = -1;
+        }
+        store.prefetch(aheadIds, n);
+        return n;
     }
 
     /** Appends the reader's current entry's samples to series {@code id} (or rejects/skips them); returns how many were stored. */

@@ -39,6 +39,13 @@ public interface ShardStore {
      */
     default void observeTimestamp(long timestampMs) {}
 
+    /**
+     * Read-ahead hint: the next appends go to the first {@code n} of these series ids (-1 = unknown,
+     * ignore); the store may warm its CPU caches for them. Must not change anything observable.
+     * Default: nothing.
+     */
+    default void prefetch(int[] seriesIds, int n) {}
+
     /** True when the shard wants ingestion to pause (memory pressure); the consumer pauses its partition. */
     boolean needsBackpressure();
 

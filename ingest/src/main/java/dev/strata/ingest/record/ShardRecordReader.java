@@ -108,7 +108,14 @@ public final class ShardRecordReader {
         if (labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
         if (refs.length < labelCount * 2) refs = new int[labelCount * 2];
         for (int i = 0; i < labelCount * 2; i++) {
-            int ref = varintInt("label ref");
+            byte one = pos < end ? b[pos] : -1;
+            int ref;
+            if (one >= 0) { // a one-byte varint (refs below 128), the common case
+                ref = one;
+                pos++;
+            } else {
+                ref = varintInt("label ref");
+            }
             if (ref >= stringCount) {
                 throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " label ref " + ref
                         + " is outside the string table (" + stringCount + " strings)");
@@ -130,6 +137,82 @@ public final class ShardRecordReader {
         startTs = 0;
         samplesRead = 0;
         return true;
+    }
+
+    /**
+     * The hashes of up to {@code max} series entries that {@link #nextSeries()} will return next,
+     * without consuming anything (a read-ahead hint: callers warm their caches with them). Stops
+     * early, without throwing, at the end of the record or at anything malformed; the regular reads
+     * still report corruption when they get there. Returns how many hashes were written to {@code out}.
+     */
+    public int peekHashes(long[] out, int max) {
+        int p = pos;
+        int left = sampleCount - samplesRead;
+        if (left > 0) {
+            p = skipSamples(p, left, seriesWithStart);
+            if (p < 0) return 0;
+        }
+        int n = 0;
+        int entries = Math.min(max, Math.min(out.length, seriesCount - seriesRead));
+        while (n < entries) {
+            if (end - p < 8) return n;
+            out[n++] = longLE(b, p);
+            p += 8;
+            long labels = peekVarint(p);
+            if (labels < 0) return n;
+            p = (int) (labels >>> 32);
+            // the refs' values are not needed: count the varints' last bytes (high bit clear)
+            for (long refsLeft = 2 * (labels & 0xFFFF_FFFFL); refsLeft > 0; p++) {
+                if (p >= end) return n;
+                if (b[p] >= 0) refsLeft--;
+            }
+            long count = peekVarint(p);
+            if (count < 0) return n;
+            p = (int) (count >>> 32);
+            boolean withStart = false;
+            if (version >= ShardRecordFormat.VERSION_2) {
+                if (p >= end) return n;
+                withStart = b[p++] == 1;
+            }
+            p = skipSamples(p, (int) (count & 0xFFFF_FFFFL), withStart);
+            if (p < 0) return n;
+        }
+        return n;
+    }
+
+    /** Position after {@code count} samples starting at {@code p}, or -1 if they overrun the record. */
+    private int skipSamples(int p, int count, boolean withStart) {
+        for (int i = 0; i < count; i++) {
+            p = skipVarint(p);
+            if (p < 0 || end - p < 8) return -1;
+            p += 8;
+            if (withStart && (p = skipVarint(p)) < 0) return -1;
+        }
+        return p;
+    }
+
+    /** Position after the varint at {@code p}, or -1 if it overruns the record (its length is checked by the regular read). */
+    private int skipVarint(int p) {
+        while (p < end) {
+            if (b[p++] >= 0) return p;
+        }
+        return -1;
+    }
+
+    /**
+     * Decodes a uvarint at {@code p} without moving the reader: the position after it in the high 32
+     * bits and the low 31 bits of its value in the low 32 bits (values beyond 31 bits clamp to
+     * Integer.MAX_VALUE), or -1 if it overruns the record or is longer than 10 bytes.
+     */
+    private long peekVarint(int p) {
+        long result = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (p >= end) return -1;
+            byte x = b[p++];
+            result |= (long) (x & 0x7F) << shift;
+            if (x >= 0) return (long) p << 32 | (result < 0 || result > Integer.MAX_VALUE ? Integer.MAX_VALUE : result);
+        }
+        return -1;
     }
 
     public long seriesHash() { return seriesHash; }

@@ -18,6 +18,8 @@ final class FakeShard implements ShardStore, SeriesIndex {
     /** Start timestamps of stored samples appended with one: series id -> (ts -> st). */
     final Map<Integer, Map<Long, Long>> startTimestamps = new HashMap<>();
     int indexLookups;
+    /** Every call in order: "p" + the ids of a {@link #prefetch} call, or "a" + the id of an append. */
+    final List<String> calls = new ArrayList<>();
     volatile boolean pressure;
 
     @Override public boolean hasSeries(int id) { return storeSeries.containsKey(id); }
@@ -27,7 +29,14 @@ final class FakeShard implements ShardStore, SeriesIndex {
         samples.put(id, new ArrayList<>());
     }
 
+    @Override public void prefetch(int[] ids, int n) {
+        StringBuilder b = new StringBuilder("p");
+        for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(ids[i]);
+        calls.add(b.toString());
+    }
+
     @Override public String append(int id, long ts, double v) {
+        calls.add("a" + id);
         List<Sample> s = samples.get(id);
         if (s == null) throw new IllegalStateException("unknown series " + id);
         if (!s.isEmpty()) {

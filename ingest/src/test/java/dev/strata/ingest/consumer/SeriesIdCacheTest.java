@@ -50,4 +50,26 @@ class SeriesIdCacheTest {
         assertEquals(false, cache.advanceLast(5000, 9));
         assertEquals(true, cache.advanceLast(5000, 11));
     }
+    @Test
+    void prefetchLooksUpLikeGetAndChangesNothing() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("SeriesIdCacheTest seed=" + seed);
+        Random rnd = new Random(seed);
+        SeriesIdCache cache = new SeriesIdCache();
+        long[] known = new long[5_000];
+        for (int id = 0; id < known.length; id++) {
+            known[id] = (rnd.nextLong() << 10) | (id & 3); // colliding low bits: probe runs
+            cache.put(known[id], id, id % 50 == 0 ? Labels.EMPTY : Labels.of("id", Integer.toString(id)));
+        }
+        long[] hashes = new long[64];
+        int[] ids = new int[64];
+        for (int round = 0; round < 2_000; round++) {
+            int n = rnd.nextInt(hashes.length + 1);
+            for (int i = 0; i < n; i++) hashes[i] = rnd.nextInt(3) == 0 ? rnd.nextLong() : known[rnd.nextInt(known.length)];
+            cache.prefetch(hashes, n, ids);
+            for (int i = 0; i < n; i++) assertEquals(cache.get(hashes[i]), ids[i], "seed=" + seed + " round=" + round);
+        }
+        assertEquals(known.length, cache.size(), "seed=" + seed);
+        for (int id = 0; id < known.length; id++) assertEquals(id, cache.get(known[id]), "seed=" + seed);
+    }
 }

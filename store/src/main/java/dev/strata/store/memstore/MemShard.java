@@ -127,6 +127,29 @@ public final class MemShard {
         return count(r, timestampMs);
     }
 
+    /**
+     * Read-ahead hint for the writer thread: touches, for each of the first {@code n} ids (negative
+     * or unknown ids are ignored), the series' state and the write-buffer slots its next append will
+     * use, so that a batch of appends finds them in the CPU cache. The loads are independent across
+     * series, so their misses overlap. Reads only; no effect on the shard's contents or results.
+     * Writer thread only (it reads the buffers without their lock, which only that thread mutates).
+     */
+    public void prefetch(int[] ids, int n) {
+        SeriesState[] arr = series;
+        long sink = 0;
+        for (int i = 0; i < n; i++) {
+            int id = ids[i];
+            if (id < 0 || id >= arr.length) continue;
+            SeriesState s = arr[id];
+            if (s != null) sink += s.touchAppendSlot();
+        }
+        prefetchSink = sink;
+    }
+
+    /** Keeps {@link #prefetch}'s loads from being optimized away; never read. */
+    @SuppressWarnings("unused")
+    private long prefetchSink;
+
     private AppendResult count(AppendResult r, long timestampMs) {
         switch (r) {
             case APPENDED -> {

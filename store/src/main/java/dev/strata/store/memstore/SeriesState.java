@@ -100,6 +100,21 @@ final class SeriesState {
         return AppendResult.APPENDED;
     }
 
+    /**
+     * Reads the buffer slots the next in-order append writes (and the newest sample it compares
+     * with), returning a value that depends on them; see {@link MemShard#prefetch}. Writer thread
+     * only, without the monitor (that thread is the only mutator).
+     */
+    long touchAppendSlot() {
+        long[] t = ts;
+        double[] v = vals;
+        int n = size;
+        if (t == null || v == null) return n;
+        int i = Math.min(n, Math.min(t.length, v.length) - 1);
+        if (i < 0) return n;
+        return t[i] ^ Double.doubleToRawLongBits(v[i]);
+    }
+
     private void grow(AtomicLong meter) {
         int cap = ts == null ? MIN_CAPACITY : ts.length * 2;
         meter.addAndGet(16L * (cap - (ts == null ? 0 : ts.length)));
