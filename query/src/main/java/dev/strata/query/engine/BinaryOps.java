@@ -152,6 +152,7 @@ final class BinaryOps {
         List<StepSeries> one = swap ? lhs : rhs;
         Labels[] manySig = signatures(many, m), oneSig = signatures(one, m);
         boolean dropByOp = !cmp || b.returnBool();
+        boolean dropNow = dropByOp && !ev.delayedNames;
         Out out = new Out(ev.steps);
         Map<ResultKey, Labels> resultLabels = new HashMap<>();
         for (int i = 0; i < ev.steps; i++) {
@@ -204,6 +205,8 @@ final class BinaryOps {
                     value = apply(op, vl, vr);
                 }
                 Labels metric = resultMetric(ls.labels, rs == null ? null : rs.labels, m, resultLabels);
+                // Immediate name dropping: the name is gone before the uniqueness check, as in Prometheus.
+                if (dropNow) metric = LabelSets.dropName(metric);
                 if (m.card() != VectorMatching.Card.ONE_TO_ONE && !seenResults.add(metric)) {
                     throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
                 }
@@ -248,8 +251,8 @@ final class BinaryOps {
         if (m.card() == VectorMatching.Card.ONE_TO_ONE) {
             if (m.on()) {
                 Labels.Builder k = new Labels.Builder();
+                // Only the on(...) labels, so no name unless it is one of them (Prometheus 2 and 3 alike).
                 for (String n : m.matchingLabels()) k.set(n, many.get(n));
-                k.set(Labels.METRIC_NAME, many.get(Labels.METRIC_NAME));
                 b = k;
             } else {
                 for (String n : m.matchingLabels()) b.remove(n);
@@ -270,7 +273,6 @@ final class BinaryOps {
             if (m.on()) {
                 Labels.Builder k = new Labels.Builder();
                 for (String n : m.matchingLabels()) k.set(n, one.get(n));
-                k.set(Labels.METRIC_NAME, one.get(Labels.METRIC_NAME));
                 return k.build();
             }
             for (String n : m.matchingLabels()) b.remove(n);

@@ -42,6 +42,8 @@ final class Evaluator {
     final QueryContext ctx;
     /** Prometheus's "samples" statistic of this evaluation (a subquery's inner evaluation has its own). */
     final SampleStats samples;
+    /** Names marked for dropping are dropped when the query finishes, not at once ({@link NameDropping}). */
+    final boolean delayedNames;
 
     Evaluator(Queryable storage, QueryOptions opts, long start, long end, long interval, long queryStart,
               long queryEnd, Annotations annotations, QueryContext ctx, SampleStats samples) {
@@ -56,6 +58,7 @@ final class Evaluator {
         this.annotations = annotations;
         this.ctx = ctx;
         this.samples = samples;
+        this.delayedNames = opts.delayedNameRemoval();
     }
 
     /** Steps of the evaluation over [start, end] at {@code interval} (an instant query is one step). */
@@ -105,14 +108,25 @@ final class Evaluator {
         if (e instanceof StringLiteral s) return s.value();
         if (e instanceof ParenExpr p) return eval(p.expr());
         if (e instanceof StepInvariantExpr s) return eval(s.expr());
-        if (e instanceof UnaryExpr u) return unary(u);
+        if (e instanceof UnaryExpr u) return settled(unary(u));
         if (e instanceof VectorSelector || e instanceof Call c && Functions.isRollup(c)) return collect(e);
         if (e instanceof MatrixSelector ms) return selectRange(ms);
         if (e instanceof SubqueryExpr sq) return subquery(sq);
-        if (e instanceof BinaryExpr b) return ctx.account(BinaryOps.eval(this, b));
+        if (e instanceof BinaryExpr b) return ctx.account(settled(BinaryOps.eval(this, b)));
         if (e instanceof AggregateExpr a) return ctx.account(Aggregations.eval(this, a));
-        if (e instanceof Call c) return ctx.account(Functions.eval(this, c));
+        if (e instanceof Call c) return ctx.account(settled(Functions.eval(this, c)));
         throw new IllegalStateException("unknown node " + e.getClass());
+    }
+
+    /**
+     * An operator's or instant function's output with immediate name dropping: names dropped now and
+     * Prometheus's same-labelset check ({@link NameDropping#settle}). Aggregations need neither: their
+     * inputs are settled and their groups are distinct.
+     */
+    private Object settled(Object v) {
+        if (delayedNames || !(v instanceof List<?>)) return v;
+        @SuppressWarnings("unchecked") List<StepSeries> series = (List<StepSeries>) v;
+        return NameDropping.settle(series);
     }
 
     /** Runs a streaming producer (see {@link #streamVector}) into a list. */
@@ -138,7 +152,7 @@ final class Evaluator {
             selectVector(vs, false, false, sink);
         } else if (u instanceof Call c && Functions.isRollup(c)) {
             ctx.checkDeadline();
-            Functions.rollup(this, c, sink);
+            Functions.rollup(this, c, delayedNames ? sink : NameDropping.uniqueSeries(sink));
         } else {
             for (StepSeries s : evalVector(e)) sink.accept(s);
         }

@@ -107,7 +107,7 @@ final class HistogramFunctions {
                 ub = parseLe(le);
             } catch (NumberFormatException e) {
                 ev.annotations.warn("bucket label \"le\" is missing or has a malformed value of \"" + le
-                        + "\" for metric name \"" + s.labels.get(Labels.METRIC_NAME) + "\"" + ev.ctx.position(arg));
+                        + "\" for metric name \"" + annotatedName(ev, s.labels) + "\"" + ev.ctx.position(arg));
                 upper[i] = Double.NaN;
                 continue;
             }
@@ -126,7 +126,7 @@ final class HistogramFunctions {
                     StepSeries s = in.get(idx);
                     if (!s.has[step]) continue;
                     buckets.add(new Bucket(upper[idx], s.v[step]));
-                    name = s.labels.get(Labels.METRIC_NAME);
+                    name = annotatedName(ev, s.labels);
                 }
                 if (buckets.isEmpty()) continue;
                 double v = fn.apply(step, buckets, name);
@@ -134,6 +134,11 @@ final class HistogramFunctions {
             }
         }
         return out.series();
+    }
+
+    /** The metric name annotations name: none with immediate name dropping, as Prometheus does. */
+    private static String annotatedName(Evaluator ev, Labels l) {
+        return ev.delayedNames ? l.get(Labels.METRIC_NAME) : "";
     }
 
     /** histogram_quantiles(v, "label", q1, q2, ...): one output series per quantile, labelled. */

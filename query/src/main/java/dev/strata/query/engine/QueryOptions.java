@@ -9,12 +9,24 @@ package dev.strata.query.engine;
  * @param defaultSubqueryStepMs step of subqueries written without one ({@code [5m:]})
  * @param partialResponse whether storage that cannot reach some data may answer with what it has (plus
  *                        a warning) instead of failing; the API's {@code partial_response} parameter
+ * @param delayedNameRemoval false (stock Prometheus): each function, operator and aggregation that drops
+ *                           {@code __name__} drops it at once, and a node whose output then holds two
+ *                           series with one label set fails the query; true (Prometheus's
+ *                           {@code promql-delayed-name-removal} feature, which its test engine always
+ *                           enables): the name is only marked and removed when the query finishes
+ *                           ({@link NameDropping})
  */
 public record QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, long defaultSubqueryStepMs,
-                           boolean partialResponse) {
-    /** Partial responses allowed. */
+                           boolean partialResponse, boolean delayedNameRemoval) {
+    /** Partial responses allowed, names dropped as stock Prometheus does. */
     public QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, long defaultSubqueryStepMs) {
-        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, true);
+        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, true, false);
+    }
+
+    /** Names dropped as stock Prometheus does. */
+    public QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, long defaultSubqueryStepMs,
+                        boolean partialResponse) {
+        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, false);
     }
 
     public static QueryOptions defaults() {
@@ -22,18 +34,22 @@ public record QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs
     }
 
     public QueryOptions withMaxSamples(long n) {
-        return new QueryOptions(lookbackDeltaMs, n, timeoutMs, defaultSubqueryStepMs, partialResponse);
+        return new QueryOptions(lookbackDeltaMs, n, timeoutMs, defaultSubqueryStepMs, partialResponse, delayedNameRemoval);
     }
 
     public QueryOptions withTimeoutMs(long ms) {
-        return new QueryOptions(lookbackDeltaMs, maxSamples, ms, defaultSubqueryStepMs, partialResponse);
+        return new QueryOptions(lookbackDeltaMs, maxSamples, ms, defaultSubqueryStepMs, partialResponse, delayedNameRemoval);
     }
 
     public QueryOptions withLookbackDeltaMs(long ms) {
-        return new QueryOptions(ms, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse);
+        return new QueryOptions(ms, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, delayedNameRemoval);
     }
 
     public QueryOptions withPartialResponse(boolean allowed) {
-        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, allowed);
+        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, allowed, delayedNameRemoval);
+    }
+
+    public QueryOptions withDelayedNameRemoval(boolean delayed) {
+        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, delayed);
     }
 }

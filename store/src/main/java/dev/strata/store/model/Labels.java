@@ -172,10 +172,24 @@ public final class Labels implements Comparable<Labels>, Iterable<Labels.Label> 
         return b.build();
     }
 
+    /** Returns this set without the given names ({@code this} when it has none of them). */
     public Labels without(String... names) {
-        Builder b = toBuilder();
-        for (String n : names) b.set(n, "");
-        return b.build();
+        // A subset of a canonical set is canonical: filter the pairs, no re-sorting or validation.
+        String[] out = new String[kv.length];
+        int n = 0;
+        for (int i = 0; i < kv.length; i += 2) {
+            boolean drop = false;
+            for (String name : names) {
+                if (kv[i].equals(name)) {
+                    drop = true;
+                    break;
+                }
+            }
+            if (drop) continue;
+            out[n++] = kv[i];
+            out[n++] = kv[i + 1];
+        }
+        return n == kv.length ? this : new Labels(Arrays.copyOf(out, n));
     }
 
     public Builder toBuilder() {
