@@ -13,6 +13,7 @@ import dev.strata.query.ast.StepInvariantExpr;
 import dev.strata.query.ast.StringLiteral;
 import dev.strata.query.ast.UnaryExpr;
 import dev.strata.query.ast.VectorSelector;
+import dev.strata.query.engine.NameDropping;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -159,40 +160,51 @@ final class AggregationPushdown {
 
     private AggregationPushdown() {}
 
+    /** The plan with delayed name removal (any per-series expression may be evaluated shard by shard). */
     static Rewrite rewrite(Expr e) {
+        return rewrite(e, true);
+    }
+
+    /**
+     * The plan for a query evaluated with the given name-removal mode. With immediate name dropping an
+     * aggregation is not pushed when its argument may give two series one label set
+     * ({@link NameDropping#mayMergeSeries}): only an evaluation over all shards at once raises
+     * Prometheus's error for them.
+     */
+    static Rewrite rewrite(Expr e, boolean delayedNames) {
         List<Pushed> pushed = new ArrayList<>();
         IdentityHashMap<Expr, Expr> origins = new IdentityHashMap<>();
-        Expr out = rewrite(e, pushed, origins);
+        Expr out = rewrite(e, pushed, origins, delayedNames);
         return new Rewrite(out, List.copyOf(pushed), origins);
     }
 
-    private static Expr rewrite(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {
-        Expr out = rebuild(e, pushed, origins);
+    private static Expr rewrite(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins, boolean delayedNames) {
+        Expr out = rebuild(e, pushed, origins, delayedNames);
         if (out != e) origins.put(out, e);
         return out;
     }
 
-    private static Expr rebuild(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {
+    private static Expr rebuild(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins, boolean delayedNames) {
         if (e instanceof AggregateExpr a) {
             List<Matcher> matchers = pushableMatchers(a);
-            if (matchers != null) {
+            if (matchers != null && (delayedNames || !NameDropping.mayMergeSeries(a.expr()))) {
                 Pushed p = new Pushed(PLACEHOLDER_PREFIX + pushed.size(), a, matchers);
                 pushed.add(p);
                 return p.replacement();
             }
-            Expr param = a.param() == null ? null : rewrite(a.param(), pushed, origins);
-            return new AggregateExpr(a.op(), rewrite(a.expr(), pushed, origins), param, a.grouping(), a.without(), a.hasGrouping());
+            Expr param = a.param() == null ? null : rewrite(a.param(), pushed, origins, delayedNames);
+            return new AggregateExpr(a.op(), rewrite(a.expr(), pushed, origins, delayedNames), param, a.grouping(), a.without(), a.hasGrouping());
         }
-        if (e instanceof ParenExpr p) return new ParenExpr(rewrite(p.expr(), pushed, origins));
-        if (e instanceof StepInvariantExpr s) return new StepInvariantExpr(rewrite(s.expr(), pushed, origins));
-        if (e instanceof UnaryExpr u) return new UnaryExpr(u.op(), rewrite(u.expr(), pushed, origins));
+        if (e instanceof ParenExpr p) return new ParenExpr(rewrite(p.expr(), pushed, origins, delayedNames));
+        if (e instanceof StepInvariantExpr s) return new StepInvariantExpr(rewrite(s.expr(), pushed, origins, delayedNames));
+        if (e instanceof UnaryExpr u) return new UnaryExpr(u.op(), rewrite(u.expr(), pushed, origins, delayedNames));
         if (e instanceof BinaryExpr b) {
-            return new BinaryExpr(b.op(), rewrite(b.lhs(), pushed, origins), rewrite(b.rhs(), pushed, origins), b.matching(), b.returnBool(),
+            return new BinaryExpr(b.op(), rewrite(b.lhs(), pushed, origins, delayedNames), rewrite(b.rhs(), pushed, origins, delayedNames), b.matching(), b.returnBool(),
                     b.explicitMatching());
         }
         if (e instanceof Call c) {
             List<Expr> args = new ArrayList<>(c.args().size());
-            for (Expr arg : c.args()) args.add(rewrite(arg, pushed, origins));
+            for (Expr arg : c.args()) args.add(rewrite(arg, pushed, origins, delayedNames));
             return new Call(c.function(), args);
         }
         // SubqueryExpr (its inner steps differ from the query's), selectors, literals: unchanged.

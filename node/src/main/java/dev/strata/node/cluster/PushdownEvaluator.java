@@ -88,7 +88,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
     @Override
     public QueryResult instant(String query, long timeMs, QueryOptions options) {
         Parser.Parsed parsed = Parser.parseWithPositions(query);
-        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(parsed.expr());
+        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(parsed.expr(), options.delayedNameRemoval());
         if (rw.pushed().isEmpty()) return delegate.instant(query, timeMs, options);
         return run(query, parsed, rw, timeMs, timeMs, 0, options);
     }
@@ -96,7 +96,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
     @Override
     public QueryResult range(String query, long startMs, long endMs, long stepMs, QueryOptions options) {
         Parser.Parsed parsed = Parser.parseWithPositions(query);
-        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(parsed.expr());
+        AggregationPushdown.Rewrite rw = AggregationPushdown.rewrite(parsed.expr(), options.delayedNameRemoval());
         // Invalid ranges and result types are reported by the delegate, with the engine's errors.
         if (rw.pushed().isEmpty() || stepMs <= 0 || endMs < startMs || !isVectorOrScalar(rw.expr())) {
             return delegate.range(query, startMs, endMs, stepMs, options);
@@ -275,7 +275,8 @@ public final class PushdownEvaluator implements QueryEvaluator {
         List<List<SelectResponse>> answers = router.gatherAnswers(cluster.touchedShards(part.pushed().matchers()),
                 s -> List.of(evaluateOn(local, s, query, start, end, step, options)),
                 (peer, s) -> peers.post(peer, QUERY_WITH_SAMPLES, SelectCodec.encodePushdown(
-                        new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs()))),
+                        new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs(),
+                                options.delayedNameRemoval()))),
                 body -> {
                     SelectResponse r = SelectCodec.decodeResponse(body);
                     return new ShardRouter.Answer<>(r.served(), List.of(r));

@@ -38,6 +38,14 @@ public final class SelectCodec {
     static final byte RESPONSE_VERSION_3 = 3;
     /** Version 3 plus the evaluation's sample counts ({@link SampleCounts}). */
     static final byte RESPONSE_VERSION_4 = 4;
+    /**
+     * Pushdown requests with a Flags byte after Lookback (bit 0: delayed name removal). Written only for
+     * immediate name dropping; with delayed name removal the request stays version 1, byte for byte,
+     * because version 1 owners evaluate in that mode.
+     */
+    static final byte PUSHDOWN_VERSION_2 = 2;
+    /** Pushdown Flags bit: the asker evaluates with delayed name removal. */
+    static final int FLAG_DELAYED_NAME_REMOVAL = 1;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -67,15 +75,19 @@ public final class SelectCodec {
         return new SelectRequest(shards, matchers, minT, maxT);
     }
 
-    /** {@code Magic "SQRY", Version u8, Start i64, End i64, Step i64, Lookback i64, ShardCount varint, Shard varint^n, Query Str}. */
+    /**
+     * {@code Magic "SQRY", Version u8, Start i64, End i64, Step i64, Lookback i64, [Flags u8 (version 2)],
+     * ShardCount varint, Shard varint^n, Query Str}; version 1 means delayed name removal.
+     */
     public static byte[] encodePushdown(PushdownRequest r) {
         Out out = new Out(64 + r.query().length());
         out.i32(PUSHDOWN_MAGIC);
-        out.u8(VERSION);
+        out.u8(r.delayedNameRemoval() ? VERSION : PUSHDOWN_VERSION_2);
         out.i64(r.startMs());
         out.i64(r.endMs());
         out.i64(r.stepMs());
         out.i64(r.lookbackMs());
+        if (!r.delayedNameRemoval()) out.u8(0);
         out.varint(r.shards().size());
         for (int s : r.shards()) out.varint(s);
         out.str(r.query());
@@ -84,17 +96,26 @@ public final class SelectCodec {
 
     public static PushdownRequest decodePushdown(byte[] bytes) {
         In in = new In(bytes, "pushdown request");
-        in.magic(PUSHDOWN_MAGIC);
+        int version = in.magic(PUSHDOWN_MAGIC, PUSHDOWN_VERSION_2);
         long start = in.i64("start");
         long end = in.i64("end");
         long step = in.i64("step");
         long lookback = in.i64("lookback");
+        boolean delayedNames = true;
+        if (version >= PUSHDOWN_VERSION_2) {
+            int flags = in.u8("flags");
+            if ((flags & ~FLAG_DELAYED_NAME_REMOVAL) != 0) {
+                throw new SelectFormatException("pushdown request: unknown flags 0x" + Integer.toHexString(flags)
+                        + ", this node knows 0x" + Integer.toHexString(FLAG_DELAYED_NAME_REMOVAL));
+            }
+            delayedNames = (flags & FLAG_DELAYED_NAME_REMOVAL) != 0;
+        }
         int ns = in.count("shard count");
         List<Integer> shards = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         String query = in.str("query");
         in.end();
-        return new PushdownRequest(shards, query, start, end, step, lookback);
+        return new PushdownRequest(shards, query, start, end, step, lookback, delayedNames);
     }
 
     public static byte[] encodeResponse(SelectResponse r) {

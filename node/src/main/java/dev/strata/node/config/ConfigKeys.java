@@ -154,6 +154,13 @@ public final class ConfigKeys {
             minDuration(Duration.ofMillis(10)), "Longest a query may run (Prometheus's --query.timeout).");
     public static final ConfigKey<Integer> QUERY_THREADS = DEF.define("query.threads", ConfigType.INT, "0",
             range(0, 1024), "Threads evaluating queries; 0 means the number of cores.");
+    public static final ConfigKey<Boolean> QUERY_DELAYED_NAME_REMOVAL = DEF.define("query.delayed-name-removal",
+            ConfigType.BOOLEAN, "false", Validator.any(),
+            "false: every function, operator and aggregation drops the metric name where stock Prometheus does, "
+                    + "and a result that then holds two series with one label set is Prometheus's error. true: "
+                    + "the name is removed when the query finishes (Prometheus's promql-delayed-name-removal "
+                    + "feature), so label_replace(rate(x[5m]), \"m\", \"$1\", \"__name__\", \"(.*)\") sees it. "
+                    + "See docs/promql-compatibility.md.");
 
     private ConfigKeys() {}
 }

@@ -3,16 +3,18 @@ package dev.strata.node.config;
 import dev.strata.query.engine.QueryOptions;
 import java.time.Duration;
 
-/** The PromQL engine's limits. {@code threads} = 0 means one per core. */
-public record QuerySettings(Duration lookbackDelta, long maxSamples, Duration timeout, int threads) {
+/** The PromQL engine's limits and mode. {@code threads} = 0 means one per core. */
+public record QuerySettings(Duration lookbackDelta, long maxSamples, Duration timeout, int threads,
+                            boolean delayedNameRemoval) {
     public static QuerySettings from(ResolvedConfig c) {
         return new QuerySettings(c.get(ConfigKeys.QUERY_LOOKBACK_DELTA), c.get(ConfigKeys.QUERY_MAX_SAMPLES),
-                c.get(ConfigKeys.QUERY_TIMEOUT), c.get(ConfigKeys.QUERY_THREADS));
+                c.get(ConfigKeys.QUERY_TIMEOUT), c.get(ConfigKeys.QUERY_THREADS),
+                c.get(ConfigKeys.QUERY_DELAYED_NAME_REMOVAL));
     }
 
     public QueryOptions toOptions() {
         return QueryOptions.defaults().withLookbackDeltaMs(lookbackDelta.toMillis()).withMaxSamples(maxSamples)
-                .withTimeoutMs(timeout.toMillis());
+                .withTimeoutMs(timeout.toMillis()).withDelayedNameRemoval(delayedNameRemoval);
     }
 
     public int effectiveThreads() {

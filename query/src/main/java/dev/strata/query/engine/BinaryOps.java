@@ -152,7 +152,7 @@ final class BinaryOps {
         List<StepSeries> one = swap ? lhs : rhs;
         Labels[] manySig = signatures(many, m), oneSig = signatures(one, m);
         boolean dropByOp = !cmp || b.returnBool();
-        boolean dropNow = dropByOp && !ev.delayedNames;
+        boolean dropNow = !cmp || (b.returnBool() && !ev.delayedNames);
         Out out = new Out(ev.steps);
         Map<ResultKey, Labels> resultLabels = new HashMap<>();
         for (int i = 0; i < ev.steps; i++) {
@@ -205,7 +205,8 @@ final class BinaryOps {
                     value = apply(op, vl, vr);
                 }
                 Labels metric = resultMetric(ls.labels, rs == null ? null : rs.labels, m, resultLabels);
-                // Immediate name dropping: the name is gone before the uniqueness check, as in Prometheus.
+                // Arithmetic drops the name at once in both modes, a bool comparison only when names are
+                // not delayed (Prometheus's resultMetric), before the uniqueness check below.
                 if (dropNow) metric = LabelSets.dropName(metric);
                 if (m.card() != VectorMatching.Card.ONE_TO_ONE && !seenResults.add(metric)) {
                     throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
