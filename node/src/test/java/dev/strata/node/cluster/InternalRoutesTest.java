@@ -63,6 +63,43 @@ class InternalRoutesTest {
         }
     }
 
+    /** The owner evaluates a pushed query in the asker's name-removal mode, whatever its own setting. */
+    @Test
+    void pushedQueriesUseTheAskersNameRemovalMode() throws Exception {
+        LocalShardsQueryable.Shard shard = new LocalShardsQueryable.Shard(ShardIndex.inMemory(0), new MemShard(0, MemShardOptions.defaults()));
+        try {
+            // Two metrics with the same other labels: one label set once rate() drops their names.
+            for (String name : List.of("a_total", "b_total")) {
+                Labels l = Labels.of("__name__", name, "instance", "i");
+                int id = shard.index().addSeries(l, T0);
+                shard.memory().createSeries(id, l);
+                for (int s = 0; s < 10; s++) shard.memory().append(id, T0 + s * 15_000L, s);
+                shard.index().updateLastSampleTime(id, T0 + 9 * 15_000L);
+            }
+            LocalShards local = new LocalShards() {
+                @Override public boolean isReady(int s) { return s == 0; }
+                @Override public List<LocalShardsQueryable.Shard> open(Set<Integer> shards) { return List.of(shard); }
+                @Override public Map<Integer, ShardProgress> progress() { return Map.of(); }
+            };
+            String q = "sum(rate({instance=\"i\"}[1m]))";
+            for (boolean ownersMode : List.of(false, true)) {
+                InternalRoutes routes = new InternalRoutes(local, Runnable::run,
+                        QueryOptions.defaults().withDelayedNameRemoval(ownersMode));
+                SelectResponse delayed = answer(routes, PushdownEvaluator.QUERY_PATH,
+                        new PushdownRequest(List.of(0), q, T0 + 135_000, T0 + 135_000, 0, 300_000, true), 1);
+                assertEquals(2.0 / 15, delayed.series().get(0).values()[0], 1e-12);
+                FullHttpResponse immediate = routes.query(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+                        PushdownEvaluator.QUERY_PATH, Unpooled.wrappedBuffer(SelectCodec.encodePushdown(
+                                new PushdownRequest(List.of(0), q, T0 + 135_000, T0 + 135_000, 0, 300_000, false))))).get();
+                assertEquals(422, immediate.status().code());
+                assertEquals("execution\nvector cannot contain metrics with the same labelset",
+                        immediate.content().toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } finally {
+            shard.index().close();
+        }
+    }
+
     private static SelectResponse answer(InternalRoutes routes, String uri, PushdownRequest request, int version) throws Exception {
         DefaultFullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri,
                 Unpooled.wrappedBuffer(SelectCodec.encodePushdown(request)));

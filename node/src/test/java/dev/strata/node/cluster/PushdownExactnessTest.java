@@ -96,6 +96,19 @@ class PushdownExactnessTest {
             "sum(g / on (instance, job, zone) big)",
             "rate(m_total[5m])");
 
+    /**
+     * Aggregations of arguments that may give series of several metric names one label set: pushed with
+     * delayed name removal, evaluated over all shards at once (not pushed) when names are dropped at once,
+     * so that Prometheus's same-labelset error comes where one node raises it (m_total, g and big share
+     * their other labels and live in different shards).
+     */
+    static final List<String> MAY_MERGE = List.of(
+            "sum(rate({job=\"j1\"}[5m]))",
+            "count by (zone) (-{instance=\"i1\"})",
+            "max({zone=\"z1\", __name__=~\"g|big\"} * 2)",
+            "sum by (__name__) (rate({__name__=~\"m_total\"}[5m]))",
+            "topk(2, abs({__name__=~\"g\"}))");
+
     @BeforeAll
     static void load() throws Exception {
         QueryOptions options = QueryOptions.defaults();
@@ -153,6 +166,38 @@ class PushdownExactnessTest {
                         q + " range, node " + node.ordinal);
             }
         }
+    }
+
+    @Test
+    void bothNameRemovalModesAnswerAsOneNode() {
+        for (String q : MAY_MERGE) {
+            assertFalse(AggregationPushdown.rewrite(Parser.parse(q), true).pushed().isEmpty(), q);
+            assertTrue(AggregationPushdown.rewrite(Parser.parse(q), false).pushed().isEmpty(), q);
+            for (boolean delayed : new boolean[] {false, true}) {
+                QueryOptions o = cluster.options.withDelayedNameRemoval(delayed);
+                String what = q + (delayed ? " (delayed)" : " (immediate)");
+                for (long t : new long[] {T0 + 61 * SCRAPE, END}) {
+                    QueryException oneError = null;
+                    QueryResult one = null;
+                    try {
+                        one = single.instant(q, t, o);
+                    } catch (QueryException e) {
+                        oneError = e;
+                    }
+                    for (InProcessCluster.Node node : cluster.nodes) {
+                        if (oneError != null) {
+                            QueryException got = assertThrows(QueryException.class, () -> node.evaluator.instant(q, t, o),
+                                    what + " node " + node.ordinal);
+                            assertEquals(oneError.getMessage(), got.getMessage(), what);
+                        } else {
+                            assertSame(one, node.evaluator.instant(q, t, o), what + " @" + t + " node " + node.ordinal);
+                        }
+                    }
+                }
+            }
+        }
+        // Names dropped at once: several metrics collide, as on one node.
+        assertThrows(QueryException.class, () -> single.instant(MAY_MERGE.get(0), END, cluster.options));
     }
 
     @Test

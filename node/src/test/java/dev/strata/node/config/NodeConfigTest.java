@@ -1,6 +1,7 @@
 package dev.strata.node.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,18 @@ class NodeConfigTest {
         NodeConfig c = NodeConfig.from(NodeConfig.resolve(Optional.empty(),
                 Map.of("STRATA_CASSANDRA_CONTACT_POINTS", "c1:9042,c2:9042"), List.of()));
         assertEquals(2, c.cassandra().contactPoints().size());
+    }
+
+    @Test
+    void delayedNameRemovalIsOffByDefaultAndSetByItsVariable() {
+        assertFalse(NodeConfig.defaults().query().toOptions().delayedNameRemoval());
+        assertEquals("STRATA_QUERY_DELAYED_NAME_REMOVAL", ConfigKeys.QUERY_DELAYED_NAME_REMOVAL.envName());
+        NodeConfig on = NodeConfig.from(NodeConfig.resolve(Optional.empty(),
+                Map.of("STRATA_QUERY_DELAYED_NAME_REMOVAL", "true"), List.of()));
+        assertTrue(on.query().toOptions().delayedNameRemoval());
+        ConfigException bad = assertThrows(ConfigException.class, () -> NodeConfig.resolve(Optional.empty(),
+                Map.of(), List.of("query.delayed-name-removal=yes")));
+        assertTrue(bad.getMessage().contains("'query.delayed-name-removal'"), bad.getMessage());
     }
 
     @Test
