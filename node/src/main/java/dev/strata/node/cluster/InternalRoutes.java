@@ -44,7 +44,7 @@ public final class InternalRoutes {
     private final Executor executor;
     private final dev.strata.query.engine.QueryOptions queryOptions;
 
-    /** @param queryOptions the node's query limits; a pushed-down query's lookback and name-removal mode come from the asker */
+    /** @param queryOptions the node's query limits; a pushed-down query's lookback and PromQL modes come from the asker */
     public InternalRoutes(LocalShards local, Executor executor, dev.strata.query.engine.QueryOptions queryOptions) {
         this.local = local;
         this.executor = executor;
@@ -70,7 +70,8 @@ public final class InternalRoutes {
                 answer = served.isEmpty() ? new SelectResponse(List.of(), List.of(), List.of(), List.of(), SampleCounts.NONE)
                         : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(), r.endMs(), r.stepMs(),
                                 queryOptions.withLookbackDeltaMs(r.lookbackMs())
-                                        .withDelayedNameRemoval(r.delayedNameRemoval()));
+                                        .withDelayedNameRemoval(r.delayedNameRemoval())
+                                        .withUseStartTimestamps(r.useStartTimestamps()));
             } catch (QueryException e) {
                 // The query itself failed (limits, bad data): another owner would fail alike, so the asker
                 // fails the query with this error instead of trying the next owner.

@@ -276,7 +276,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
                 s -> List.of(evaluateOn(local, s, query, start, end, step, options)),
                 (peer, s) -> peers.post(peer, QUERY_WITH_SAMPLES, SelectCodec.encodePushdown(
                         new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs(),
-                                options.delayedNameRemoval()))),
+                                options.delayedNameRemoval(), options.useStartTimestamps()))),
                 body -> {
                     SelectResponse r = SelectCodec.decodeResponse(body);
                     return new ShardRouter.Answer<>(r.served(), List.of(r));

@@ -39,13 +39,16 @@ public final class SelectCodec {
     /** Version 3 plus the evaluation's sample counts ({@link SampleCounts}). */
     static final byte RESPONSE_VERSION_4 = 4;
     /**
-     * Pushdown requests with a Flags byte after Lookback (bit 0: delayed name removal). Written only for
-     * immediate name dropping; with delayed name removal the request stays version 1, byte for byte,
-     * because version 1 owners evaluate in that mode.
+     * Pushdown requests with a Flags byte after Lookback (bit 0: delayed name removal, bit 1: use start
+     * timestamps). Version 1 means both, the only modes of version 1 owners: a request with both set is
+     * written as version 1, byte for byte; any other is version 2, which such owners refuse rather than
+     * answer in the wrong mode.
      */
     static final byte PUSHDOWN_VERSION_2 = 2;
     /** Pushdown Flags bit: the asker evaluates with delayed name removal. */
     static final int FLAG_DELAYED_NAME_REMOVAL = 1;
+    /** Pushdown Flags bit: the asker's rate/increase/irate/resets use start timestamps. */
+    static final int FLAG_USE_START_TIMESTAMPS = 2;
     private static final Matcher.Type[] TYPES = Matcher.Type.values();
 
     private SelectCodec() {}
@@ -77,17 +80,19 @@ public final class SelectCodec {
 
     /**
      * {@code Magic "SQRY", Version u8, Start i64, End i64, Step i64, Lookback i64, [Flags u8 (version 2)],
-     * ShardCount varint, Shard varint^n, Query Str}; version 1 means delayed name removal.
+     * ShardCount varint, Shard varint^n, Query Str}; version 1 means both flags set.
      */
     public static byte[] encodePushdown(PushdownRequest r) {
         Out out = new Out(64 + r.query().length());
+        int flags = (r.delayedNameRemoval() ? FLAG_DELAYED_NAME_REMOVAL : 0) | (r.useStartTimestamps() ? FLAG_USE_START_TIMESTAMPS : 0);
+        boolean v1 = flags == (FLAG_DELAYED_NAME_REMOVAL | FLAG_USE_START_TIMESTAMPS);
         out.i32(PUSHDOWN_MAGIC);
-        out.u8(r.delayedNameRemoval() ? VERSION : PUSHDOWN_VERSION_2);
+        out.u8(v1 ? VERSION : PUSHDOWN_VERSION_2);
         out.i64(r.startMs());
         out.i64(r.endMs());
         out.i64(r.stepMs());
         out.i64(r.lookbackMs());
-        if (!r.delayedNameRemoval()) out.u8(0);
+        if (!v1) out.u8(flags);
         out.varint(r.shards().size());
         for (int s : r.shards()) out.varint(s);
         out.str(r.query());
@@ -101,21 +106,22 @@ public final class SelectCodec {
         long end = in.i64("end");
         long step = in.i64("step");
         long lookback = in.i64("lookback");
-        boolean delayedNames = true;
+        int known = FLAG_DELAYED_NAME_REMOVAL | FLAG_USE_START_TIMESTAMPS;
+        int flags = known;
         if (version >= PUSHDOWN_VERSION_2) {
-            int flags = in.u8("flags");
-            if ((flags & ~FLAG_DELAYED_NAME_REMOVAL) != 0) {
+            flags = in.u8("flags");
+            if ((flags & ~known) != 0) {
                 throw new SelectFormatException("pushdown request: unknown flags 0x" + Integer.toHexString(flags)
-                        + ", this node knows 0x" + Integer.toHexString(FLAG_DELAYED_NAME_REMOVAL));
+                        + ", this node knows 0x" + Integer.toHexString(known));
             }
-            delayedNames = (flags & FLAG_DELAYED_NAME_REMOVAL) != 0;
         }
         int ns = in.count("shard count");
         List<Integer> shards = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         String query = in.str("query");
         in.end();
-        return new PushdownRequest(shards, query, start, end, step, lookback, delayedNames);
+        return new PushdownRequest(shards, query, start, end, step, lookback, (flags & FLAG_DELAYED_NAME_REMOVAL) != 0,
+                (flags & FLAG_USE_START_TIMESTAMPS) != 0);
     }
 
     public static byte[] encodeResponse(SelectResponse r) {

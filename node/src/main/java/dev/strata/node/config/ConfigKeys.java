@@ -161,6 +161,12 @@ public final class ConfigKeys {
                     + "the name is removed when the query finishes (Prometheus's promql-delayed-name-removal "
                     + "feature), so label_replace(rate(x[5m]), \"m\", \"$1\", \"__name__\", \"(.*)\") sees it. "
                     + "See docs/promql-compatibility.md.");
+    public static final ConfigKey<Boolean> QUERY_USE_START_TIMESTAMPS = DEF.define("query.use-start-timestamps",
+            ConfigType.BOOLEAN, "false", Validator.any(),
+            "true: rate, increase, irate and resets use the samples' start timestamps (remote write 2.0 created/start "
+                    + "timestamps, kept by the store either way) and start_timestamp() returns them (Prometheus's "
+                    + "use-start-timestamps feature). false: they are ignored, as by stock Prometheus. "
+                    + "See docs/promql-compatibility.md.");
 
     private ConfigKeys() {}
 }

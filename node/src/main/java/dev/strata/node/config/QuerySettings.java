@@ -5,16 +5,17 @@ import java.time.Duration;
 
 /** The PromQL engine's limits and mode. {@code threads} = 0 means one per core. */
 public record QuerySettings(Duration lookbackDelta, long maxSamples, Duration timeout, int threads,
-                            boolean delayedNameRemoval) {
+                            boolean delayedNameRemoval, boolean useStartTimestamps) {
     public static QuerySettings from(ResolvedConfig c) {
         return new QuerySettings(c.get(ConfigKeys.QUERY_LOOKBACK_DELTA), c.get(ConfigKeys.QUERY_MAX_SAMPLES),
                 c.get(ConfigKeys.QUERY_TIMEOUT), c.get(ConfigKeys.QUERY_THREADS),
-                c.get(ConfigKeys.QUERY_DELAYED_NAME_REMOVAL));
+                c.get(ConfigKeys.QUERY_DELAYED_NAME_REMOVAL), c.get(ConfigKeys.QUERY_USE_START_TIMESTAMPS));
     }
 
     public QueryOptions toOptions() {
         return QueryOptions.defaults().withLookbackDeltaMs(lookbackDelta.toMillis()).withMaxSamples(maxSamples)
-                .withTimeoutMs(timeout.toMillis()).withDelayedNameRemoval(delayedNameRemoval);
+                .withTimeoutMs(timeout.toMillis()).withDelayedNameRemoval(delayedNameRemoval)
+                .withUseStartTimestamps(useStartTimestamps);
     }
 
     public int effectiveThreads() {

@@ -86,11 +86,11 @@ class InternalRoutesTest {
                 InternalRoutes routes = new InternalRoutes(local, Runnable::run,
                         QueryOptions.defaults().withDelayedNameRemoval(ownersMode));
                 SelectResponse delayed = answer(routes, PushdownEvaluator.QUERY_PATH,
-                        new PushdownRequest(List.of(0), q, T0 + 135_000, T0 + 135_000, 0, 300_000, true), 1);
+                        new PushdownRequest(List.of(0), q, T0 + 135_000, T0 + 135_000, 0, 300_000, true, true), 1);
                 assertEquals(2.0 / 15, delayed.series().get(0).values()[0], 1e-12);
                 FullHttpResponse immediate = routes.query(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
                         PushdownEvaluator.QUERY_PATH, Unpooled.wrappedBuffer(SelectCodec.encodePushdown(
-                                new PushdownRequest(List.of(0), q, T0 + 135_000, T0 + 135_000, 0, 300_000, false))))).get();
+                                new PushdownRequest(List.of(0), q, T0 + 135_000, T0 + 135_000, 0, 300_000, false, false))))).get();
                 assertEquals(422, immediate.status().code());
                 assertEquals("execution\nvector cannot contain metrics with the same labelset",
                         immediate.content().toString(java.nio.charset.StandardCharsets.UTF_8));

@@ -136,26 +136,30 @@ class SelectCodecTest {
 
     @Test
     void pushdownRequestsCarryTheNameRemovalMode() {
-        PushdownRequest delayed = new PushdownRequest(List.of(3, 1), "sum(m)", 1000, 2000, 0, 300_000, true);
-        PushdownRequest immediate = new PushdownRequest(List.of(3, 1), "sum(m)", 1000, 2000, 0, 300_000, false);
-        assertEquals(delayed, SelectCodec.decodePushdown(SelectCodec.encodePushdown(delayed)));
-        assertEquals(immediate, SelectCodec.decodePushdown(SelectCodec.encodePushdown(immediate)));
-        // Delayed: version 1, byte for byte what owners before version 2 read (they evaluate delayed).
+        PushdownRequest delayed = new PushdownRequest(List.of(3, 1), "sum(m)", 1000, 2000, 0, 300_000, true, true);
+        PushdownRequest immediate = new PushdownRequest(List.of(3, 1), "sum(m)", 1000, 2000, 0, 300_000, false, false);
+        for (boolean names : new boolean[] {false, true}) {
+            for (boolean starts : new boolean[] {false, true}) {
+                PushdownRequest r = new PushdownRequest(List.of(3, 1), "sum(m)", 1000, 2000, 0, 300_000, names, starts);
+                assertEquals(r, SelectCodec.decodePushdown(SelectCodec.encodePushdown(r)));
+            }
+        }
+        // Both on: version 1, byte for byte what owners before version 2 read (their only modes).
         byte[] v1 = SelectCodec.encodePushdown(delayed);
         assertEquals(1, v1[4]);
         assertEquals(4 + 1 + 4 * 8 + 1 + 2 + 1 + 6, v1.length);
-        // Immediate: version 2 with a Flags byte (0) after Lookback; the rest as in version 1.
+        // Otherwise version 2 with a Flags byte after Lookback; the rest as in version 1.
         byte[] v2 = SelectCodec.encodePushdown(immediate);
         assertEquals(2, v2[4]);
         assertEquals(0, v2[4 + 1 + 4 * 8]);
         assertEquals(v1.length + 1, v2.length);
         byte[] flagged = v2.clone();
-        flagged[4 + 1 + 4 * 8] = 1;
+        flagged[4 + 1 + 4 * 8] = 3;
         assertEquals(delayed, SelectCodec.decodePushdown(flagged));
         byte[] unknown = v2.clone();
-        unknown[4 + 1 + 4 * 8] = 2;
+        unknown[4 + 1 + 4 * 8] = 4;
         assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodePushdown(unknown)).getMessage()
-                .contains("unknown flags 0x2"));
+                .contains("unknown flags 0x4"));
         byte[] future = v2.clone();
         future[4] = 3;
         assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodePushdown(future)).getMessage()

@@ -92,6 +92,7 @@ class NodeConfigTest {
     @Test
     void delayedNameRemovalIsOffByDefaultAndSetByItsVariable() {
         assertFalse(NodeConfig.defaults().query().toOptions().delayedNameRemoval());
+        assertFalse(NodeConfig.defaults().query().toOptions().useStartTimestamps());
         assertEquals("STRATA_QUERY_DELAYED_NAME_REMOVAL", ConfigKeys.QUERY_DELAYED_NAME_REMOVAL.envName());
         NodeConfig on = NodeConfig.from(NodeConfig.resolve(Optional.empty(),
                 Map.of("STRATA_QUERY_DELAYED_NAME_REMOVAL", "true"), List.of()));

@@ -225,11 +225,12 @@ final class Functions {
 
     /**
      * start_timestamp(v): the start timestamp (seconds, 0 when unknown) of each sample a plain vector
-     * selector picks. Any other argument has lost its start timestamps: empty result.
+     * selector picks. Any other argument has lost its start timestamps, and a query that does not use
+     * them ({@link QueryOptions#useStartTimestamps()}) has none: empty result, as in Prometheus.
      */
     private static Object startTimestamp(Evaluator ev, Expr arg) {
         Expr inner = unwrap(arg);
-        if (!(inner instanceof VectorSelector vs)) {
+        if (!(inner instanceof VectorSelector vs) || !ev.opts.useStartTimestamps()) {
             ev.evalVector(arg); // evaluated for its errors and limits; its samples carry no start timestamps
             return List.of();
         }

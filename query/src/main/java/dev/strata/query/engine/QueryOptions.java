@@ -15,18 +15,21 @@ package dev.strata.query.engine;
  *                           {@code promql-delayed-name-removal} feature, which its test engine always
  *                           enables): the name is only marked and removed when the query finishes
  *                           ({@link NameDropping})
+ * @param useStartTimestamps whether rate, increase, irate and resets use the samples' start timestamps
+ *                           (and start_timestamp() returns them), Prometheus's {@code use-start-timestamps}
+ *                           feature; off, as in stock Prometheus, they are ignored
  */
 public record QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, long defaultSubqueryStepMs,
-                           boolean partialResponse, boolean delayedNameRemoval) {
-    /** Partial responses allowed, names dropped as stock Prometheus does. */
+                           boolean partialResponse, boolean delayedNameRemoval, boolean useStartTimestamps) {
+    /** Partial responses allowed, names dropped and start timestamps ignored as stock Prometheus does. */
     public QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, long defaultSubqueryStepMs) {
-        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, true, false);
+        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, true, false, false);
     }
 
-    /** Names dropped as stock Prometheus does. */
+    /** Names dropped and start timestamps ignored as stock Prometheus does. */
     public QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs, long defaultSubqueryStepMs,
                         boolean partialResponse) {
-        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, false);
+        this(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, false, false);
     }
 
     public static QueryOptions defaults() {
@@ -34,22 +37,27 @@ public record QueryOptions(long lookbackDeltaMs, long maxSamples, long timeoutMs
     }
 
     public QueryOptions withMaxSamples(long n) {
-        return new QueryOptions(lookbackDeltaMs, n, timeoutMs, defaultSubqueryStepMs, partialResponse, delayedNameRemoval);
+        return new QueryOptions(lookbackDeltaMs, n, timeoutMs, defaultSubqueryStepMs, partialResponse, delayedNameRemoval, useStartTimestamps);
     }
 
     public QueryOptions withTimeoutMs(long ms) {
-        return new QueryOptions(lookbackDeltaMs, maxSamples, ms, defaultSubqueryStepMs, partialResponse, delayedNameRemoval);
+        return new QueryOptions(lookbackDeltaMs, maxSamples, ms, defaultSubqueryStepMs, partialResponse, delayedNameRemoval, useStartTimestamps);
     }
 
     public QueryOptions withLookbackDeltaMs(long ms) {
-        return new QueryOptions(ms, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, delayedNameRemoval);
+        return new QueryOptions(ms, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, delayedNameRemoval, useStartTimestamps);
     }
 
     public QueryOptions withPartialResponse(boolean allowed) {
-        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, allowed, delayedNameRemoval);
+        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, allowed, delayedNameRemoval, useStartTimestamps);
     }
 
     public QueryOptions withDelayedNameRemoval(boolean delayed) {
-        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, delayed);
+        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse, delayed, useStartTimestamps);
+    }
+
+    public QueryOptions withUseStartTimestamps(boolean use) {
+        return new QueryOptions(lookbackDeltaMs, maxSamples, timeoutMs, defaultSubqueryStepMs, partialResponse,
+                delayedNameRemoval, use);
     }
 }

@@ -58,7 +58,9 @@ final class RangeInput {
         long[][] ts = {new long[0]};
         double[][] vs = {new double[0]};
         long[][] sts = {new long[0]};
-        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, st, n) -> {
+        boolean useStarts = ev.opts.useStartTimestamps();
+        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, storedStarts, n) -> {
+            long[] st = useStarts ? storedStarts : null; // ignored unless the query uses start timestamps
             ev.ctx.checkDeadline();
             ev.ctx.scanned += n;
             if (!Evaluator.anyStale(v, n)) {

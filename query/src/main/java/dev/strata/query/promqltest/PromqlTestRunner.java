@@ -49,11 +49,11 @@ import java.util.stream.Stream;
  */
 public final class PromqlTestRunner {
     /**
-     * The harness's engine settings: lookback 5m, max 10,000 samples, subquery step 1m, and delayed name
-     * removal on, as Prometheus's test engine always runs the scripts (they expect it).
+     * The harness's engine settings: lookback 5m, max 10,000 samples, subquery step 1m, delayed name
+     * removal and start timestamps on, as Prometheus's test engine always runs the scripts (they expect it).
      */
     public static final QueryOptions OPTIONS = new QueryOptions(5 * 60_000, 10_000, 60_000, 60_000)
-            .withDelayedNameRemoval(true);
+            .withDelayedNameRemoval(true).withUseStartTimestamps(true);
 
     private static final Set<String> TIME_DEPENDENT = Set.of("days_in_month", "day_of_month", "day_of_week",
             "day_of_year", "hour", "minute", "month", "year", "time", "timestamp", "predict_linear");

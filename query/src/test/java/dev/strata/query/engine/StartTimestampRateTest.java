@@ -23,7 +23,8 @@ class StartTimestampRateTest {
     private final ShardIndex index = ShardIndex.inMemory(0);
     // Small chunks and no out-of-order window: most samples are read back from sealed chunks.
     private final MemShard memory = new MemShard(0, MemShardOptions.defaults().withChunking(3_600_000L, 7).withOutOfOrderWindowMs(0));
-    private final Engine engine = new Engine(new LocalShardsQueryable(List.of(new LocalShardsQueryable.Shard(index, memory))), QueryOptions.defaults());
+    private final Engine engine = new Engine(new LocalShardsQueryable(List.of(new LocalShardsQueryable.Shard(index, memory))),
+            QueryOptions.defaults().withUseStartTimestamps(true));
 
     @AfterEach
     void close() throws Exception {
@@ -41,6 +42,21 @@ class StartTimestampRateTest {
         List<Sample> s = ((Vector) engine.instantQuery(q, t).value()).samples();
         assertEquals(1, s.size(), q + ": " + s);
         return s.get(0).value();
+    }
+
+    @Test
+    void startTimestampsAreIgnoredUnlessTheQueryUsesThem() {
+        // Stock Prometheus (use-start-timestamps off): the same data reads as a flat gauge.
+        Engine stock = new Engine(new LocalShardsQueryable(List.of(new LocalShardsQueryable.Shard(index, memory))),
+                QueryOptions.defaults());
+        Labels l = Labels.of("__name__", "requests_total");
+        for (int i = 1; i <= 60; i++) append(l, i * MIN, (i - 1) * MIN, 60);
+        assertEquals(300, only("increase(requests_total[5m])", 30 * MIN), 1e-9);
+        List<Sample> ignored = ((Vector) stock.instantQuery("increase(requests_total[5m])", 30 * MIN).value()).samples();
+        assertEquals(0, ignored.get(0).value(), 1e-9);
+        assertEquals(0, ((Vector) stock.instantQuery("resets(requests_total[5m])", 30 * MIN).value()).samples().get(0).value());
+        assertEquals(29 * 60, only("start_timestamp(requests_total)", 30 * MIN), 1e-9);
+        assertTrue(((Vector) stock.instantQuery("start_timestamp(requests_total)", 30 * MIN).value()).samples().isEmpty());
     }
 
     @Test
