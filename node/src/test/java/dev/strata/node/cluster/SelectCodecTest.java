@@ -160,6 +160,11 @@ class SelectCodecTest {
         unknown[4 + 1 + 4 * 8] = 4;
         assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodePushdown(unknown)).getMessage()
                 .contains("unknown flags 0x4"));
+        // The example in docs/format/select.md.
+        byte[] doc = {'S', 'Q', 'R', 'Y', 2, 0, 0, 0, 0, 0, 0, 0x03, (byte) 0xe8, 0, 0, 0, 0, 0, 0, 0x03, (byte) 0xe8,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x04, (byte) 0x93, (byte) 0xe0, 0, 2, 3, 1, 6, 's', 'u', 'm', '(', 'm', ')'};
+        assertArrayEquals(doc, SelectCodec.encodePushdown(new PushdownRequest(List.of(3, 1), "sum(m)", 1000, 1000, 0, 300_000,
+                false, false)));
         byte[] future = v2.clone();
         future[4] = 3;
         assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodePushdown(future)).getMessage()
