@@ -44,7 +44,9 @@ final class RateSumData implements AutoCloseable {
         }
         for (int s = 0; s < series; s++) index.updateLastSampleTime(ids[s], END);
         mem.sealAll();
-        QueryOptions opts = QueryOptions.defaults().withTimeoutMs(0);
+        // -Dstrata.delayedNameRemoval=true measures the delayed name-removal mode (default: names dropped at once).
+        QueryOptions opts = QueryOptions.defaults().withTimeoutMs(0)
+                .withDelayedNameRemoval(Boolean.getBoolean("strata.delayedNameRemoval"));
         engine = new Engine(new LocalShardsQueryable(List.of(new LocalShardsQueryable.Shard(index, mem))), opts);
     }
 
