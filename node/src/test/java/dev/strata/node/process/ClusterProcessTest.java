@@ -61,7 +61,7 @@ class ClusterProcessTest {
     void startClusters(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         System.err.println("ClusterProcessTest seed=" + seed + " (rerun with -Dseed=" + seed + ")");
         String id = Long.toHexString(seed & 0xffffffffL);
-        int[] ports = FreePorts.many(5);
+        int[] ports = FreePorts.many(10); // 0-4: HTTP ports, 5-9: their cluster ports
         String cassandraAddress = cassandra.host() + ":" + cassandra.port();
         start(r2, ports, 0, 3, 2, FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandraAddress, "r2-" + id, "r2_" + id, SHARDS));
         start(r1, ports, 3, 2, 1, FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandraAddress, "r1-" + id, "r1_" + id, SHARDS));
@@ -72,12 +72,15 @@ class ClusterProcessTest {
     private static void start(List<NodeProcess> cluster, int[] ports, int from, int nodes, int replicas, List<String> common)
             throws Exception {
         List<String> peers = new ArrayList<>();
-        for (int o = 0; o < nodes; o++) peers.add("127.0.0.1:" + ports[from + o]);
+        for (int o = 0; o < nodes; o++) peers.add("127.0.0.1:" + ports[5 + from + o]);
         Path base = FaultFixtures.tempDir("cluster-r" + replicas);
+        java.nio.file.Path secret = base.resolve("cluster-secret");
+        java.nio.file.Files.writeString(secret, Long.toHexString(new java.security.SecureRandom().nextLong()) + "-cluster-secret");
         for (int o = 0; o < nodes; o++) {
             List<String> settings = new ArrayList<>(common);
             settings.addAll(List.of("node.ordinal=" + o, "cluster.nodes=" + nodes, "cluster.replicas=" + replicas,
-                    "cluster.peers=" + String.join(",", peers)));
+                    "cluster.peers=" + String.join(",", peers), "cluster.port=" + ports[5 + from + o],
+                    "cluster.secret-file=" + secret));
             cluster.add(NodeProcess.start("strata-r" + replicas + "-" + o, base.resolve("node-" + o), ports[from + o], settings));
         }
     }
