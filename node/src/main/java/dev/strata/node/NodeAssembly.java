@@ -12,6 +12,7 @@ import dev.strata.node.cluster.PeerClient;
 import dev.strata.node.cluster.PushdownEvaluator;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
+import dev.strata.node.config.HttpSettings;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Readiness;
@@ -35,6 +36,8 @@ import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
 import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -75,7 +78,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final WebSecurity webSecurity;
     private final ClusterSecurity clusterSecurity;
     private SecurityReloader reloader;
-    private final java.time.Duration reloadInterval;
+    private final Duration reloadInterval;
     private final Node node;
 
     public NodeAssembly(NodeConfig config) {
@@ -144,20 +147,10 @@ public final class NodeAssembly implements AutoCloseable {
                 .build();
         http = new HttpComponent("http", new HttpServer("http", config.http(), router, metrics, webSecurity));
         if (clusterSecurity.enabled()) {
-            ClusterSecurity cs = clusterSecurity;
-            Router clusterRouter = Router.builder()
-                    .get("/-/healthy", cs.guard(req -> java.util.concurrent.CompletableFuture.completedFuture(
-                            dev.strata.node.http.HttpResponses.text(io.netty.handler.codec.http.HttpResponseStatus.OK,
-                                    "Strata is Healthy.\n"))))
-                    .post(ClusterQueryable.SELECT_PATH, cs.guard(internal::select))
-                    .post(PushdownEvaluator.QUERY_PATH, cs.guard(internal::query))
-                    .post(ClusterMetadataSource.METADATA_PATH, cs.guard(internal::metadata))
-                    .get("/internal/v1/shards", cs.guard(internal::shards))
-                    .build();
-            dev.strata.node.config.HttpSettings h = config.http();
+            HttpSettings h = config.http();
             clusterHttp = new HttpComponent("cluster-http", new HttpServer("cluster_http",
-                    new dev.strata.node.config.HttpSettings(h.bind(), config.security().clusterPort(), h.maxRequestBytes(),
-                            h.idleTimeout(), h.threads()), clusterRouter, metrics, clusterSecurity));
+                    new HttpSettings(h.bind(), config.security().clusterPort(), h.maxRequestBytes(), h.idleTimeout(), h.threads()),
+                    clusterRouter(internal, clusterSecurity), metrics, clusterSecurity));
         } else {
             clusterHttp = null; // a single node (SecuritySettings refuses a cluster without credentials)
         }
@@ -167,10 +160,21 @@ public final class NodeAssembly implements AutoCloseable {
                 "Bytes of response bodies this node received from other nodes (selects, pushed-down queries, metadata, status).", peerClient::bytesReceived);
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
-        List<Component> components = new java.util.ArrayList<>(List.of(dataDir, kafka, cassandra, shards, gateway));
+        List<Component> components = new ArrayList<>(List.of(dataDir, kafka, cassandra, shards, gateway));
         if (clusterHttp != null) components.add(clusterHttp);
         components.add(http);
         node = new Node(components, readiness);
+    }
+
+    /** The cluster port's routes: the node-to-node endpoints and a health check, each behind the cluster's credentials. */
+    private static Router clusterRouter(InternalRoutes internal, ClusterSecurity cs) {
+        return Router.builder()
+                .get("/-/healthy", cs.guard(SystemRoutes.HEALTHY))
+                .post(ClusterQueryable.SELECT_PATH, cs.guard(internal::select))
+                .post(PushdownEvaluator.QUERY_PATH, cs.guard(internal::query))
+                .post(ClusterMetadataSource.METADATA_PATH, cs.guard(internal::metadata))
+                .get("/internal/v1/shards", cs.guard(internal::shards))
+                .build();
     }
 
     private static ExecutorService newExecutor(int threads, String prefix) {

@@ -55,6 +55,11 @@ public record SecuritySettings(Optional<Path> webConfigFile, Duration reloadInte
             throw new ConfigException("cluster.port=0 (a random port) cannot be used with cluster.nodes=" + nodes
                     + ": peers find each other at fixed ports (cluster.peers or cluster.peer-template)");
         }
+        int httpPort = c.get(ConfigKeys.HTTP_PORT);
+        if (s.clusterAuthenticated() && s.clusterPort() != 0 && s.clusterPort() == httpPort) {
+            throw new ConfigException("cluster.port=" + s.clusterPort() + " equals http.port: node-to-node traffic needs "
+                    + "a port of its own");
+        }
         return s;
     }
 
