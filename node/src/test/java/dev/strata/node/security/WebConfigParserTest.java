@@ -12,7 +12,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WebConfigParserTest {
-    private static final String HASH = "$2y$10$X0h1gDsPszWURQaxFh.zoubFi6DXncSjhoQNJgRrnGs7EsimhC7zG";
+    private static final String HASH = at.favre.lib.crypto.bcrypt.BCrypt.with(at.favre.lib.crypto.bcrypt.BCrypt.Version.VERSION_2Y)
+            .hashToString(4, "pw".toCharArray());
     private static final Path BASE = Path.of("/etc/strata");
 
     @Test
@@ -45,6 +46,29 @@ class WebConfigParserTest {
         assertEquals("TLS13", tls.maxVersion());
         assertEquals(Map.of("X-Frame-Options", "deny", "Strict-Transport-Security", "max-age=31536000"), c.headers(),
                 "blank headers are unset");
+    }
+
+    /** The same file is valid for Prometheus's own checker and for Strata; Strata's user_roles is not Prometheus's. */
+    @Test
+    void promtoolAcceptsWhatWeAcceptAndRejectsOurExtension(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/promtool").canExecute(), "no promtool");
+        TestCertificates.Pair server = TestCertificates.ca(dir, "ca").issue("server");
+        String plain = "tls_server_config:\n  cert_file: " + server.cert() + "\n  key_file: " + server.key()
+                + "\n  min_version: TLS12\nhttp_server_config:\n  headers:\n    X-Content-Type-Options: nosniff\n"
+                + "basic_auth_users:\n  alice: " + HASH + "\n";
+        Path file = dir.resolve("web.yml");
+        java.nio.file.Files.writeString(file, plain);
+        assertEquals(0, promtoolCheck(file), "promtool check web-config accepts the plain file");
+        assertEquals(EnumSet.allOf(Role.class), WebConfigParser.load(file).roles().get("alice"));
+        java.nio.file.Files.writeString(file, plain + "user_roles:\n  alice: [read]\n");
+        assertEquals(Set.of(Role.READ), WebConfigParser.load(file).roles().get("alice"));
+        assertTrue(promtoolCheck(file) != 0, "Prometheus parses strictly: user_roles is Strata's alone");
+    }
+
+    private static int promtoolCheck(Path file) throws Exception {
+        Process p = new ProcessBuilder("promtool", "check", "web-config", file.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor();
     }
 
     @Test
