@@ -4,16 +4,18 @@ import dev.strata.node.http.HttpServer;
 
 /** The HTTP server as a node component: ready once listening. */
 final class HttpComponent implements Component {
+    private final String name;
     private final HttpServer server;
     private volatile boolean listening;
 
-    HttpComponent(HttpServer server) {
+    HttpComponent(String name, HttpServer server) {
+        this.name = name;
         this.server = server;
     }
 
     @Override
     public String name() {
-        return "http";
+        return name;
     }
 
     @Override

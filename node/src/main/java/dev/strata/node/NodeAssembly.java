@@ -12,11 +12,17 @@ import dev.strata.node.cluster.PeerClient;
 import dev.strata.node.cluster.PushdownEvaluator;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
+import dev.strata.node.config.HttpSettings;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Readiness;
 import dev.strata.node.http.Router;
 import dev.strata.node.http.SystemRoutes;
+import dev.strata.node.security.Access;
+import dev.strata.node.security.ClusterSecurity;
+import dev.strata.node.security.SecurityReloader;
+import dev.strata.node.security.WebConfigException;
+import dev.strata.node.security.WebSecurity;
 import dev.strata.store.metrics.JvmMetrics;
 import dev.strata.store.metrics.MetricsRegistry;
 import dev.strata.store.metrics.ProcessMetrics;
@@ -30,12 +36,16 @@ import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
 import io.netty.handler.codec.http.HttpMethod;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires a node from its configuration, in start order: the metrics registry, the locked data directory, the Kafka and Cassandra
@@ -45,10 +55,12 @@ import org.apache.kafka.clients.admin.Admin;
  * ({@link dev.strata.node.cluster.ClusterTopology}); queries read every shard of the cluster through
  * {@link dev.strata.node.cluster.ClusterQueryable} (raw series) or
  * {@link dev.strata.node.cluster.PushdownEvaluator} (aggregations evaluated by the owners), and the
- * node answers other nodes on {@code /internal/v1/*}. Components stop in reverse order, so the HTTP server stops
+ * node answers other nodes on {@code /internal/v1/*} on its own cluster port only ({@link ClusterSecurity}:
+ * mTLS and/or the cluster secret), never on the public one. Components stop in reverse order, so the HTTP server stops
  * before the parts it calls.
  */
 public final class NodeAssembly implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAssembly.class);
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final Readiness readiness = new Readiness();
     private final DataDirectory dataDir;
@@ -62,11 +74,23 @@ public final class NodeAssembly implements AutoCloseable {
     private final ExecutorService selectExecutor;
     private final ExecutorService pushdownExecutor;
     private final HttpComponent http;
+    private final HttpComponent clusterHttp; // null: no cluster port (a single node without cluster credentials)
+    private final WebSecurity webSecurity;
+    private final ClusterSecurity clusterSecurity;
+    private SecurityReloader reloader;
+    private final Duration reloadInterval;
     private final Node node;
 
     public NodeAssembly(NodeConfig config) {
         ProcessMetrics.register(metrics);
         JvmMetrics.register(metrics);
+        try {
+            webSecurity = config.security().webConfigFile().map(WebSecurity::load).orElseGet(WebSecurity::open);
+        } catch (WebConfigException e) {
+            throw new ConfigException("http.web-config-file: " + e.getMessage());
+        }
+        clusterSecurity = ClusterSecurity.of(config.security());
+        reloadInterval = config.security().reloadInterval();
         dataDir = new DataDirectory(config.storage().dataDir());
         kafka = KafkaSetup.connector(config.kafka(), config.cluster());
         cassandra = CassandraSetup.connector(config.cassandra(), config.cluster());
@@ -79,7 +103,7 @@ public final class NodeAssembly implements AutoCloseable {
                 config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
         queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
-        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout());
+        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper);
@@ -106,28 +130,51 @@ public final class NodeAssembly implements AutoCloseable {
         // threads wait on us must not starve either side.
         selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
-        Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
-                .post("/api/v1/write", gateway.remoteWrite::handle)
-                .post("/api/v2/write", gateway.influx::handle)
-                .post("/write", gateway.influx::handle)
-                .get("/api/v1/status/shards", clusterStatus::handle)
-                .get("/api/v1/status/local-shards", localShardStatus::handle)
-                .post(ClusterQueryable.SELECT_PATH, internal::select)
-                .post(PushdownEvaluator.QUERY_PATH, internal::query)
-                .post(ClusterMetadataSource.METADATA_PATH, internal::metadata)
-                .get("/internal/v1/shards", internal::shards)
-                .prefix(HttpMethod.GET, "/api/v1/", api::handle)
-                .prefix(HttpMethod.POST, "/api/v1/", api::handle)
-                .prefix(HttpMethod.OPTIONS, "/api/v1/", api::handle)
+        WebSecurity web = webSecurity;
+        Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics,
+                        route -> web.guard(Access.OPEN, route), route -> web.guard(Access.ANY_USER, route))
+                .post("/api/v1/write", web.guard(Access.WRITE, gateway.remoteWrite::handle))
+                .post("/api/v2/write", web.guard(Access.WRITE, gateway.influx::handle))
+                .post("/write", web.guard(Access.WRITE, gateway.influx::handle))
+                .get("/api/v1/status/shards", web.guard(Access.ADMIN, clusterStatus::handle))
+                .get("/api/v1/status/local-shards", web.guard(Access.ADMIN, localShardStatus::handle))
+                // Build information tells a client (Grafana) which API it talks to: readers need it.
+                .get("/api/v1/status/buildinfo", web.guard(Access.READ, api::handle))
+                .prefix(HttpMethod.GET, "/api/v1/status/", web.guard(Access.ADMIN, api::handle))
+                .prefix(HttpMethod.GET, "/api/v1/", web.guard(Access.READ, api::handle))
+                .prefix(HttpMethod.POST, "/api/v1/", web.guard(Access.READ, api::handle))
+                .prefix(HttpMethod.OPTIONS, "/api/v1/", web.guard(Access.READ, api::handle))
                 .build();
-        http = new HttpComponent(new HttpServer(config.http(), router, metrics));
+        http = new HttpComponent("http", new HttpServer("http", config.http(), router, metrics, webSecurity));
+        if (clusterSecurity.enabled()) {
+            HttpSettings h = config.http();
+            clusterHttp = new HttpComponent("cluster-http", new HttpServer("cluster_http",
+                    new HttpSettings(h.bind(), config.security().clusterPort(), h.maxRequestBytes(), h.idleTimeout(), h.threads()),
+                    clusterRouter(internal, clusterSecurity), metrics, clusterSecurity));
+        } else {
+            clusterHttp = null; // a single node (SecuritySettings refuses a cluster without credentials)
+        }
         metrics.counter("strata_cluster_peer_bytes_sent_total", "Bytes of request bodies this node sent to other nodes.",
                 peerClient::bytesSent);
         metrics.counter("strata_cluster_peer_bytes_received_total",
                 "Bytes of response bodies this node received from other nodes (selects, pushed-down queries, metadata, status).", peerClient::bytesReceived);
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
-        node = new Node(List.of(dataDir, kafka, cassandra, shards, gateway, http), readiness);
+        List<Component> components = new ArrayList<>(List.of(dataDir, kafka, cassandra, shards, gateway));
+        if (clusterHttp != null) components.add(clusterHttp);
+        components.add(http);
+        node = new Node(components, readiness);
+    }
+
+    /** The cluster port's routes: the node-to-node endpoints and a health check, each behind the cluster's credentials. */
+    private static Router clusterRouter(InternalRoutes internal, ClusterSecurity cs) {
+        return Router.builder()
+                .get("/-/healthy", cs.guard(SystemRoutes.HEALTHY))
+                .post(ClusterQueryable.SELECT_PATH, cs.guard(internal::select))
+                .post(PushdownEvaluator.QUERY_PATH, cs.guard(internal::query))
+                .post(ClusterMetadataSource.METADATA_PATH, cs.guard(internal::metadata))
+                .get("/internal/v1/shards", cs.guard(internal::shards))
+                .build();
     }
 
     private static ExecutorService newExecutor(int threads, String prefix) {
@@ -140,6 +187,10 @@ public final class NodeAssembly implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        LOG.info("public port: {}", webSecurity.describe());
+        LOG.info("cluster port: {}", clusterHttp == null
+                ? "not opened (a single node without cluster.secret-file or cluster.tls.*)" : clusterSecurity.describe());
+        reloader = new SecurityReloader(webSecurity, clusterSecurity, reloadInterval);
         node.start();
     }
 
@@ -152,6 +203,11 @@ public final class NodeAssembly implements AutoCloseable {
         return http.port();
     }
 
+    /** The cluster port (useful with cluster.port=0); -1 when the node opened none. */
+    public int clusterPort() {
+        return clusterHttp == null ? -1 : clusterHttp.port();
+    }
+
     public MetricsRegistry metrics() {
         return metrics;
     }
@@ -159,6 +215,8 @@ public final class NodeAssembly implements AutoCloseable {
     @Override
     public void close() {
         node.close();
+        if (reloader != null) reloader.close();
+        webSecurity.close();
         queryExecutor.shutdownNow();
         selectExecutor.shutdownNow();
         pushdownExecutor.shutdownNow();

@@ -76,10 +76,13 @@ class ClusterEndToEndTest {
             }
         }
         int[] ports = FreePorts.many(4);
+        int[] clusterPorts = FreePorts.many(3);
         List<NodeAssembly> started = new ArrayList<>();
         try {
             start(started, kafka, cassandra, topic, ports[0], 0, 1, 1, List.of());
-            List<String> peers3 = List.of("127.0.0.1:" + ports[1], "127.0.0.1:" + ports[2], "127.0.0.1:" + ports[3]);
+            // The nodes of the cluster talk over their cluster ports, authenticated by a shared secret.
+            List<String> peers3 = List.of("127.0.0.1:" + clusterPorts[0], "127.0.0.1:" + clusterPorts[1],
+                    "127.0.0.1:" + clusterPorts[2]);
             for (int o = 0; o < 3; o++) start(started, kafka, cassandra, topic, ports[1 + o], o, 3, 2, peers3);
             for (int p : ports) awaitReady(base(p));
 
@@ -164,7 +167,13 @@ class ClusterEndToEndTest {
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
                 "node.connect-retry-interval=200ms", "node.ordinal=" + ordinal, "cluster.nodes=" + nodes,
                 "cluster.replicas=" + replicas, "cluster.peer-timeout=2s", "store.memory-budget-per-shard=16MiB"));
-        if (!peers.isEmpty()) set.add("cluster.peers=" + String.join(",", peers));
+        if (!peers.isEmpty()) {
+            Path secret = Files.createTempFile("cluster-secret", "");
+            Files.writeString(secret, "end-to-end-cluster-secret-0123456789");
+            String own = peers.get(ordinal);
+            set.addAll(List.of("cluster.peers=" + String.join(",", peers), "cluster.secret-file=" + secret,
+                    "cluster.port=" + own.substring(own.lastIndexOf(':') + 1)));
+        }
         NodeAssembly node = new NodeAssembly(NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), set)));
         started.add(node);
         node.start();

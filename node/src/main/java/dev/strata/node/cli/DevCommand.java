@@ -55,7 +55,9 @@ public final class DevCommand implements Command {
                   --port N              the node's HTTP port: Prometheus API, ingestion, /metrics
                                         (default: 9090); node i of a cluster listens on N+i
                   --nodes N             run a cluster of N node processes, ordinals 0..N-1, each with
-                                        its own directory DIR/node-<i> (default: 1, in DIR/node)
+                                        its own directory DIR/node-<i> (default: 1, in DIR/node); they
+                                        talk to each other on cluster ports N+100+i, authenticated by a
+                                        secret generated into DIR/cluster-secret
                   --replicas R          nodes owning each shard, at most --nodes (default: 1)
                   --kafka-port N        Kafka client port (default: 9092, or with --nodes just past the nodes' ports
                                         when they would overlap, e.g. 9093 for 3 nodes; controller: this + 1)
@@ -96,14 +98,21 @@ public final class DevCommand implements Command {
                 kafkaPort == 65535 ? 65534 : kafkaPort + 1, RuntimeClasspath.kafka(root));
         CassandraServerConfig cassandra = CassandraCommand.config(options, base.resolve("cassandra"), cassandraPort,
                 CassandraServerConfig.DEFAULT_STORAGE_PORT);
-        int[] ports = new int[nodes + 4];
+        int clusterPorts = nodes == 1 ? 0 : nodes; // a single node opens no cluster port
+        if (nodePort + CLUSTER_PORT_OFFSET + clusterPorts - 1 > 65535) {
+            throw new UsageException("--port " + nodePort + ": the cluster ports (+" + CLUSTER_PORT_OFFSET + ") exceed 65535");
+        }
+        int[] ports = new int[nodes + clusterPorts + 4];
         for (int i = 0; i < nodes; i++) ports[i] = nodePort + i;
-        ports[nodes] = kafka.port();
-        ports[nodes + 1] = kafka.controllerPort();
-        ports[nodes + 2] = cassandra.nativePort();
-        ports[nodes + 3] = cassandra.storagePort();
+        for (int i = 0; i < clusterPorts; i++) ports[nodes + i] = nodePort + CLUSTER_PORT_OFFSET + i;
+        int o = nodes + clusterPorts;
+        ports[o] = kafka.port();
+        ports[o + 1] = kafka.controllerPort();
+        ports[o + 2] = cassandra.nativePort();
+        ports[o + 3] = cassandra.storagePort();
         requireDistinct(ports);
         for (int i = 0; i < nodes; i++) Foreground.requireFree("127.0.0.1", nodePort + i, "--port");
+        for (int i = 0; i < clusterPorts; i++) Foreground.requireFree("127.0.0.1", nodePort + CLUSTER_PORT_OFFSET + i, "--port");
         Foreground.requireFree(kafka.host(), kafka.port(), "--kafka-port");
         Foreground.requireFree(kafka.host(), kafka.controllerPort(), "--kafka-port");
         Foreground.requireFree(cassandra.host(), cassandra.nativePort(), "--cassandra-port");
@@ -115,13 +124,14 @@ public final class DevCommand implements Command {
         System.out.printf("strata dev: Kafka at %s and Cassandra at %s ready in %.1f s%n",
                 kafka.bootstrapServers(), cassandra.contactPoint(), seconds(t0));
         List<String> peers = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) peers.add("127.0.0.1:" + (nodePort + i));
+        for (int i = 0; i < nodes; i++) peers.add("127.0.0.1:" + (nodePort + CLUSTER_PORT_OFFSET + i));
+        Path secret = nodes == 1 ? null : clusterSecret(base);
         List<ChildProcess> children = new ArrayList<>();
         try {
             for (int i = 0; i < nodes; i++) {
                 Path dir = nodes == 1 ? base.resolve("node") : base.resolve("node-" + i);
                 children.add(startNode(new NodeEndpoints(kafka.bootstrapServers(), cassandra.contactPoint(), nodePort + i, dir),
-                        new Placement(i, nodes, replicas, nodes == 1 ? List.of() : peers)));
+                        new Placement(i, nodes, replicas, nodes == 1 ? List.of() : peers, secret)));
             }
             try (LogFollower follow = LogFollower.start(children.get(0).log(), System.out)) {
                 for (int i = 0; i < nodes; i++) {
@@ -170,9 +180,43 @@ public final class DevCommand implements Command {
         throw new UsageException("--" + name + " must be a number in [1, " + max + "], got '" + v + "'");
     }
 
-    /** This node's place in a dev cluster: ordinal, node count, replicas, every node's host:port (empty: single node). */
-    record Placement(int ordinal, int nodes, int replicas, List<String> peers) {
-        static final Placement SINGLE = new Placement(0, 1, 1, List.of());
+    /**
+     * This node's place in a dev cluster: ordinal, node count, replicas, every node's cluster host:port
+     * (empty: single node), the cluster secret file (null: single node).
+     */
+    record Placement(int ordinal, int nodes, int replicas, List<String> peers, Path secretFile) {
+        static final Placement SINGLE = new Placement(0, 1, 1, List.of(), null);
+
+        int clusterPort() {
+            return Integer.parseInt(peers.get(ordinal).substring(peers.get(ordinal).lastIndexOf(':') + 1));
+        }
+    }
+
+    /** Node i of a dev cluster listens for its peers on its HTTP port + this. */
+    static final int CLUSTER_PORT_OFFSET = 100;
+
+    /**
+     * The dev cluster's shared secret, DIR/cluster-secret (owner-only), created with 32 random bytes on
+     * the first cluster run and kept, so nodes of later runs share it. Dev only: production sets
+     * cluster.tls.* (mTLS) and/or its own secret (docs/security.md).
+     */
+    static Path clusterSecret(Path base) throws IOException {
+        Path file = base.resolve("cluster-secret");
+        if (Files.exists(file) && Files.size(file) >= 32) return file;
+        Files.createDirectories(base);
+        byte[] bytes = new byte[32];
+        new java.security.SecureRandom().nextBytes(bytes);
+        Path tmp = base.resolve("cluster-secret.tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp); // not a POSIX file system
+        }
+        Files.writeString(tmp, java.util.HexFormat.of().formatHex(bytes) + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return file;
     }
 
     /**
@@ -209,6 +253,8 @@ public final class DevCommand implements Command {
     static String nodeYaml(NodeEndpoints endpoints, Placement placement) {
         String cluster = placement.nodes() == 1 ? "" : "node:\n  ordinal: " + placement.ordinal() + "\n"
                 + "cluster:\n  nodes: " + placement.nodes() + "\n  replicas: " + placement.replicas() + "\n"
+                + "  port: " + placement.clusterPort() + "\n"
+                + "  secret-file: " + yamlQuoted(placement.secretFile().toString()) + "\n"
                 + "  peers: [" + String.join(", ", placement.peers().stream().map(DevCommand::yamlQuoted).toList()) + "]\n";
         return "# Generated by `strata dev` at every start; edits are overwritten.\n"
                 + "http:\n"

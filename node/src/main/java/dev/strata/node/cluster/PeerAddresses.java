@@ -3,9 +3,9 @@ package dev.strata.node.cluster;
 import java.util.List;
 
 /**
- * Where each node's HTTP server is: either a static list (entry i = ordinal i) or a template where
+ * Where each node's cluster port is ({@code cluster.port}, node-to-node traffic only): either a static list (entry i = ordinal i) or a template where
  * {@code {ordinal}} and {@code {namespace}} are substituted, e.g.
- * {@code strata-{ordinal}.strata-headless.{namespace}.svc:9090}. Immutable.
+ * {@code strata-{ordinal}.strata-headless.{namespace}.svc:9091}. Immutable.
  */
 public final class PeerAddresses {
     private final List<String> peers;

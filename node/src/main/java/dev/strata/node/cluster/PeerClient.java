@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.node.security.ClusterSecurity;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  * peer timeout would turn a correct answer into partial data or work done twice.
  * Futures fail with the transport error or {@link PeerException} on a non-200 answer; cancelling a
  * future aborts its exchange. Counts the bytes sent and received for the node's metrics.
+ * Peers are reached on their cluster port, authenticated by {@link ClusterSecurity} (mTLS and/or the
+ * cluster secret); when its credentials are reloaded the next request builds a new client.
  */
 public final class PeerClient implements AutoCloseable {
     /** A peer answered, but not with 200. */
@@ -47,12 +50,20 @@ public final class PeerClient implements AutoCloseable {
     private final Duration timeout;
     private final Duration workTimeout;
     private final ExecutorService executor;
-    private final HttpClient http;
+    private final ClusterSecurity security;
+    private HttpClient http; // guarded by this; rebuilt when security.generation() moves
+    private long httpGeneration;
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder bytesReceived = new LongAdder();
 
+    /** Plain HTTP without a cluster secret: for in-process harnesses whose peers run the same way. */
     public PeerClient(PeerAddresses peers, Duration timeout, Duration workTimeout) {
+        this(peers, timeout, workTimeout, ClusterSecurity.NONE);
+    }
+
+    public PeerClient(PeerAddresses peers, Duration timeout, Duration workTimeout, ClusterSecurity security) {
         this.peers = peers;
+        this.security = security;
         this.timeout = timeout;
         this.workTimeout = workTimeout;
         AtomicInteger n = new AtomicInteger();
@@ -61,13 +72,28 @@ public final class PeerClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
-                .executor(executor).build();
+        this.httpGeneration = security.generation();
+        this.http = newClient();
+    }
+
+    private HttpClient newClient() {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .executor(executor);
+        if (security.clientContext() != null) b.sslContext(security.clientContext());
+        return b.build();
+    }
+
+    private synchronized HttpClient client() {
+        if (httpGeneration != security.generation()) {
+            httpGeneration = security.generation();
+            http = newClient();
+        }
+        return http;
     }
 
     /** POSTs {@code body} to {@code path} on node {@code ordinal} (work timeout); completes with the response body. */
     public CompletableFuture<byte[]> post(int ordinal, String path, byte[] body) {
-        HttpRequest req = HttpRequest.newBuilder(uri(ordinal, path)).timeout(workTimeout)
+        HttpRequest req = security.authenticate(HttpRequest.newBuilder(uri(ordinal, path))).timeout(workTimeout)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         bytesSent.add(body.length);
@@ -94,11 +120,11 @@ public final class PeerClient implements AutoCloseable {
 
     /** GETs {@code path} on node {@code ordinal} (peer timeout). */
     public CompletableFuture<byte[]> get(int ordinal, String path) {
-        return send(ordinal, path, HttpRequest.newBuilder(uri(ordinal, path)).timeout(timeout).GET().build());
+        return send(ordinal, path, security.authenticate(HttpRequest.newBuilder(uri(ordinal, path))).timeout(timeout).GET().build());
     }
 
     private CompletableFuture<byte[]> send(int ordinal, String path, HttpRequest req) {
-        return http.sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).thenApply(resp -> {
+        return client().sendAsync(req, HttpResponse.BodyHandlers.ofByteArray()).thenApply(resp -> {
             bytesReceived.add(resp.body().length);
             if (resp.statusCode() != 200) {
                 String text = new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8);
@@ -110,7 +136,7 @@ public final class PeerClient implements AutoCloseable {
     }
 
     private URI uri(int ordinal, String path) {
-        return URI.create("http://" + peers.of(ordinal) + path);
+        return URI.create(security.scheme() + "://" + peers.of(ordinal) + path);
     }
 
     public long bytesSent() {

@@ -34,6 +34,16 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> HTTP_THREADS = DEF.define("http.threads", ConfigType.INT, "0",
             range(0, 1024), "Event-loop threads of the HTTP server; 0 means twice the number of cores.");
 
+    public static final ConfigKey<String> HTTP_WEB_CONFIG_FILE = DEF.define("http.web-config-file", ConfigType.STRING,
+            "", Validator.any(),
+            "Prometheus web configuration file (--web.config.file format: tls_server_config, basic_auth_users, "
+                    + "http_server_config.headers) plus Strata's optional user_roles; see docs/security.md. Empty: no TLS, "
+                    + "no authentication (every endpoint open, as Prometheus without the file).");
+    public static final ConfigKey<Duration> SECURITY_RELOAD_INTERVAL = DEF.define("security.reload-interval",
+            ConfigType.DURATION, "5s", minDuration(Duration.ofMillis(100)),
+            "How often the web configuration file, the certificates and keys it names, and the cluster's certificates "
+                    + "and secret file are checked for changes (modification time) and reloaded.");
+
     // ---- storage
     public static final ConfigKey<java.nio.file.Path> DATA_DIR = DEF.define("data.dir", ConfigType.PATH,
             "./data/node", Validator.any(),
@@ -84,10 +94,27 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> CLUSTER_REPLICAS = DEF.define("cluster.replicas", ConfigType.INT, "1",
             range(1, 16), "Nodes owning each shard (replication factor); at most cluster.nodes.");
     public static final ConfigKey<List<String>> CLUSTER_PEERS = DEF.define("cluster.peers", ConfigType.LIST, "",
-            Validator.any(), "Static list of every node's host:port, entry i for ordinal i; overrides cluster.peer-template.");
+            Validator.any(), "Static list of every node's cluster host:port (cluster.port), entry i for ordinal i; "
+                    + "overrides cluster.peer-template.");
+    public static final ConfigKey<Integer> CLUSTER_PORT = DEF.define("cluster.port", ConfigType.INT, "9091",
+            range(0, 65535), "Port of the node-to-node listener (on http.bind); the node-to-node endpoints are served "
+                    + "only here, never on http.port. Not opened on a single node without cluster.secret-file or "
+                    + "cluster.tls.*. 0 picks a free port.");
+    public static final ConfigKey<String> CLUSTER_SECRET_FILE = DEF.define("cluster.secret-file", ConfigType.STRING, "",
+            Validator.any(), "File holding the shared cluster secret (at least 16 bytes; surrounding whitespace "
+                    + "ignored): peers send it in a header and the cluster port compares it in constant time. A cluster "
+                    + "(cluster.nodes > 1) needs it or cluster.tls.* (mTLS, the production setting), or both.");
+    public static final ConfigKey<String> CLUSTER_TLS_CERT_FILE = DEF.define("cluster.tls.cert-file", ConfigType.STRING,
+            "", Validator.any(), "PEM certificate this node presents on the cluster port and to its peers (mTLS); "
+                    + "its subject alternative names must match the peer addresses. Set with key-file and ca-file.");
+    public static final ConfigKey<String> CLUSTER_TLS_KEY_FILE = DEF.define("cluster.tls.key-file", ConfigType.STRING,
+            "", Validator.any(), "PEM private key (PKCS#8) of cluster.tls.cert-file.");
+    public static final ConfigKey<String> CLUSTER_TLS_CA_FILE = DEF.define("cluster.tls.ca-file", ConfigType.STRING,
+            "", Validator.any(), "PEM certificate(s) of the cluster CA: peers' certificates (server and client) must be "
+                    + "signed by it.");
     public static final ConfigKey<String> CLUSTER_PEER_TEMPLATE = DEF.define("cluster.peer-template", ConfigType.STRING,
-            "strata-{ordinal}.strata-headless.{namespace}.svc:9090", Validator.any(),
-            "host:port of a node from its ordinal; {ordinal} and {namespace} are substituted.");
+            "strata-{ordinal}.strata-headless.{namespace}.svc:9091", Validator.any(),
+            "host:port of a node's cluster port from its ordinal; {ordinal} and {namespace} are substituted.");
     public static final ConfigKey<String> CLUSTER_NAMESPACE = DEF.define("cluster.namespace", ConfigType.STRING,
             "default", nonEmpty(), "Kubernetes namespace substituted into cluster.peer-template.");
     public static final ConfigKey<Duration> CLUSTER_PEER_TIMEOUT = DEF.define("cluster.peer-timeout",

@@ -24,9 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one HTTP/1.1 server (Netty, NIO): keep-alive (idle connections closed after
+ * An HTTP/1.1 server (Netty, NIO): the node runs one on the public port and one on the cluster port. Keep-alive (idle connections closed after
  * {@link HttpSettings#idleTimeout()}), gzip/deflate responses when the client accepts them, request bodies up to {@link HttpSettings#maxRequestBytes()}, routing by {@link Router}.
- * Threads are named {@code strata-http-accept-*} and {@code strata-http-*}.
+ * Threads are named {@code strata-<name>-accept-*} and {@code strata-<name>-*}; metrics are
+ * {@code strata_<name>_requests_total} and {@code strata_<name>_request_duration_seconds}, name "http" for
+ * the public port. A {@link ChannelSetup} adds TLS and response headers to each connection.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
@@ -35,16 +37,26 @@ public final class HttpServer implements AutoCloseable {
     private final Router router;
     private final Family<Counter> requests;
     private final Family<Histogram> durations;
+    private final String name;
+    private final ChannelSetup setup;
     private EventLoopGroup acceptGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
+    /** The public server, plain HTTP. */
     public HttpServer(HttpSettings settings, Router router, MetricsRegistry metrics) {
+        this("http", settings, router, metrics, ChannelSetup.NONE);
+    }
+
+    /** @param name "http" for the public port, "cluster_http" for the node-to-node port: thread and metric names */
+    public HttpServer(String name, HttpSettings settings, Router router, MetricsRegistry metrics, ChannelSetup setup) {
+        this.name = name;
         this.settings = settings;
         this.router = router;
-        this.requests = metrics.counterFamily("strata_http_requests_total",
+        this.setup = setup;
+        this.requests = metrics.counterFamily("strata_" + name + "_requests_total",
                 "HTTP requests answered, by status code and route.", "code", "handler");
-        this.durations = metrics.histogramFamily("strata_http_request_duration_seconds",
+        this.durations = metrics.histogramFamily("strata_" + name + "_request_duration_seconds",
                 "Time from a request's arrival to its response being ready, by route.",
                 Histogram.DEFAULT_SECONDS_BUCKETS, "handler");
     }
@@ -54,8 +66,8 @@ public final class HttpServer implements AutoCloseable {
         if (serverChannel != null) {
             throw new IllegalStateException("HTTP server already started");
         }
-        acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("strata-http-accept", true));
-        workerGroup = new NioEventLoopGroup(settings.threads(), new DefaultThreadFactory("strata-http", true));
+        acceptGroup = new NioEventLoopGroup(1, new DefaultThreadFactory("strata-" + name.replace('_', '-') + "-accept", true));
+        workerGroup = new NioEventLoopGroup(settings.threads(), new DefaultThreadFactory("strata-" + name.replace('_', '-'), true));
         int maxBytes = settings.maxRequestBytes();
         long idleMillis = settings.idleTimeout().toMillis();
         ServerBootstrap b = new ServerBootstrap()
@@ -72,7 +84,8 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                 .addLast("compressor", new HttpContentCompressor())
                                 .addLast("aggregator", new BoundedAggregator(maxBytes))
-                                .addLast("dispatcher", new RequestDispatcher(router, requests, durations));
+                                .addLast(ChannelSetup.DISPATCHER, new RequestDispatcher(router, requests, durations));
+                        setup.initChannel(ch);
                     }
                 });
         try {
@@ -81,7 +94,7 @@ public final class HttpServer implements AutoCloseable {
             shutdownGroups();
             throw e;
         }
-        LOG.info("HTTP server listening on {}:{}", settings.bind(), port());
+        LOG.info("HTTP server ({}) listening on {}:{}", name, settings.bind(), port());
     }
 
     /** The bound port (the chosen one when configured with port 0). */

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Contract: the request (body included) stays valid until the returned future completes; the
  * server releases it afterwards, so the handler must neither release it nor keep its content. The
- * handler runs on a Netty event-loop thread and must not block: do blocking work on an executor and
+ * handler runs on a Netty event-loop thread (or, behind authentication whose password check was not
+ * cached, on an authentication thread) and must not block: do blocking work on an executor and
  * complete the future from there. Ownership of the response passes to the server, which sets
  * Content-Length and keep-alive headers. A future completed exceptionally (or a handler that throws)
  * is answered 500 with a JSON error; handlers answer client errors themselves with the status they

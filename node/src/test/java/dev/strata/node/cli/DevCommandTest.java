@@ -27,12 +27,24 @@ class DevCommandTest {
     void aClusterNodesConfigurationCarriesItsPlacement() {
         Path dir = Path.of("/tmp/d/node-1");
         String yaml = DevCommand.nodeYaml(new DevCommand.NodeEndpoints("localhost:19092", "127.0.0.1:19042", 9091, dir),
-                new DevCommand.Placement(1, 3, 2, List.of("127.0.0.1:9090", "127.0.0.1:9091", "127.0.0.1:9092")));
+                new DevCommand.Placement(1, 3, 2, List.of("127.0.0.1:9190", "127.0.0.1:9191", "127.0.0.1:9192"),
+                        Path.of("/tmp/d/cluster-secret")));
         Map<String, Object> config = new Yaml().load(yaml);
         assertEquals(Map.of("ordinal", 1), config.get("node"));
-        assertEquals(Map.of("nodes", 3, "replicas", 2, "peers", List.of("127.0.0.1:9090", "127.0.0.1:9091", "127.0.0.1:9092")),
+        assertEquals(Map.of("nodes", 3, "replicas", 2, "port", 9191, "secret-file", "/tmp/d/cluster-secret",
+                        "peers", List.of("127.0.0.1:9190", "127.0.0.1:9191", "127.0.0.1:9192")),
                 config.get("cluster"));
         assertEquals(Map.of("port", 9091), config.get("http"));
+    }
+
+    @Test
+    void theClusterSecretIsGeneratedOnceOwnerOnlyAndKept(@org.junit.jupiter.api.io.TempDir Path base) throws Exception {
+        Path secret = DevCommand.clusterSecret(base);
+        String first = java.nio.file.Files.readString(secret);
+        assertEquals(65, first.length(), "32 random bytes in hex and a newline");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(secret)));
+        assertEquals(first, java.nio.file.Files.readString(DevCommand.clusterSecret(base)), "a second run reuses it");
     }
 
     @Test

@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.io.IOException;
 import java.io.StringReader;
@@ -37,7 +39,8 @@ import org.yaml.snakeyaml.Yaml;
  * Parses every manifest of deploy/k8s into the typed Kubernetes object model (fabric8)
  * and checks what the node relies on: the probes hit the node's real endpoints on its port, the data
  * volume is mounted where the ConfigMap's data.dir points, the StatefulSet's replicas equal
- * cluster.nodes, peers resolve through the headless Service, and the kustomization lists every file.
+ * cluster.nodes, peers resolve through the headless Service to the cluster port, which only Strata pods
+ * may reach and which the shared secret protects, and the kustomization lists every file.
  */
 class ManifestsTest {
     private static final Path DIR = Path.of(System.getProperty("strata.root", ".."), "deploy", "k8s");
@@ -62,6 +65,7 @@ class ManifestsTest {
                         case "Service" -> Service.class;
                         case "ConfigMap" -> ConfigMap.class;
                         case "PodDisruptionBudget" -> PodDisruptionBudget.class;
+                        case "NetworkPolicy" -> NetworkPolicy.class;
                         default -> throw new AssertionError(name + ": unexpected kind " + m.get("kind"));
                     };
                     HasMetadata o = MAPPER.convertValue(m, type);
@@ -152,7 +156,61 @@ class ManifestsTest {
         PeerAddresses peers = new PeerAddresses(config.cluster().peers(), config.cluster().peerTemplate(), "prod",
                 config.cluster().nodes());
         assertEquals(sts.getMetadata().getName() + "-2." + headless.getMetadata().getName() + ".prod.svc:"
-                + config.http().port(), peers.of(2));
+                + config.security().clusterPort(), peers.of(2));
+        // Peers reach the cluster port through the headless Service; clients never see it.
+        ServicePort cluster = headless.getSpec().getPorts().stream().filter(p -> "cluster".equals(p.getName()))
+                .findFirst().orElseThrow();
+        assertEquals(config.security().clusterPort(), cluster.getPort());
+        assertEquals("cluster", cluster.getTargetPort().getStrVal());
+        assertTrue(client.getSpec().getPorts().stream().noneMatch(p -> p.getPort() == config.security().clusterPort()
+                || "cluster".equals(p.getTargetPort().getStrVal())), "the client Service must not expose the cluster port");
+    }
+
+    @Test
+    void clusterPortIsSeparateAuthenticatedAndOnlyForStrataPods() throws IOException {
+        StatefulSet sts = get("StatefulSet/strata", StatefulSet.class);
+        NodeConfig config = nodeConfig();
+        Container c = sts.getSpec().getTemplate().getSpec().getContainers().get(0);
+        int clusterPort = c.getPorts().stream().filter(p -> "cluster".equals(p.getName())).findFirst().orElseThrow()
+                .getContainerPort();
+        assertEquals(config.security().clusterPort(), clusterPort, "container port 'cluster' != cluster.port");
+        assertTrue(clusterPort != config.http().port());
+
+        // The secret file the configuration names is the mounted Secret that the kustomization generates.
+        Path secretFile = config.security().clusterSecretFile().orElseThrow();
+        VolumeMount mount = c.getVolumeMounts().stream().filter(v -> Path.of(v.getMountPath()).equals(secretFile.getParent()))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + secretFile.getParent()));
+        String secretName = sts.getSpec().getTemplate().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow().getSecret().getSecretName();
+        @SuppressWarnings("unchecked") Map<String, Object> k = (Map<String, Object>) new Yaml()
+                .load(Files.readString(DIR.resolve("kustomization.yaml")));
+        @SuppressWarnings("unchecked") List<Map<String, Object>> generators = (List<Map<String, Object>>) k.get("secretGenerator");
+        Map<String, Object> gen = generators.stream().filter(g -> secretName.equals(g.get("name"))).findFirst().orElseThrow();
+        assertEquals(List.of(secretFile.getFileName() + "=cluster-secret"), gen.get("files"));
+        @SuppressWarnings("unchecked") Map<String, Object> options = (Map<String, Object>) gen.get("options");
+        assertEquals(true, options.get("disableNameSuffixHash"), "pods mount the Secret by its plain name");
+
+        // NetworkPolicy: the public port from anywhere, the cluster port only from Strata pods.
+        NetworkPolicy np = get("NetworkPolicy/strata", NetworkPolicy.class);
+        Map<String, String> strataPods = sts.getSpec().getSelector().getMatchLabels();
+        assertEquals(strataPods, np.getSpec().getPodSelector().getMatchLabels());
+        assertEquals(List.of("Ingress"), np.getSpec().getPolicyTypes());
+        boolean clusterRule = false;
+        for (NetworkPolicyIngressRule rule : np.getSpec().getIngress()) {
+            boolean coversCluster = rule.getPorts().stream().anyMatch(p -> "cluster".equals(p.getPort().getStrVal())
+                    || Integer.valueOf(clusterPort).equals(p.getPort().getIntVal()));
+            if (!coversCluster) continue;
+            clusterRule = true;
+            assertFalse(rule.getFrom() == null || rule.getFrom().isEmpty(), "a rule admits anyone to the cluster port");
+            rule.getFrom().forEach(peer -> {
+                assertEquals(strataPods, peer.getPodSelector().getMatchLabels(), "cluster port open beyond Strata pods");
+                assertEquals(null, peer.getNamespaceSelector());
+                assertEquals(null, peer.getIpBlock());
+            });
+        }
+        assertTrue(clusterRule, "no rule admits Strata pods to the cluster port");
+        assertTrue(np.getSpec().getIngress().stream().anyMatch(r -> (r.getFrom() == null || r.getFrom().isEmpty())
+                && r.getPorts().stream().anyMatch(p -> "http".equals(p.getPort().getStrVal()))), "the public port is open");
     }
 
     @Test

@@ -53,6 +53,8 @@ class ClusterProcessTest {
     private final Random random = new Random(seed);
     private final PromApi api = new PromApi(Duration.ofSeconds(30));
     private final List<NodeProcess> r2 = new ArrayList<>();
+    /** 0-2: the R=2 nodes' HTTP ports, 3-4: the R=1 nodes'; 5-9: their cluster ports, in the same order. */
+    private int[] ports;
     private final List<NodeProcess> r1 = new ArrayList<>();
     /** 1 while node i of {@link #r2} takes client traffic. */
     private final AtomicIntegerArray inService = new AtomicIntegerArray(new int[] {1, 1, 1});
@@ -61,7 +63,7 @@ class ClusterProcessTest {
     void startClusters(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         System.err.println("ClusterProcessTest seed=" + seed + " (rerun with -Dseed=" + seed + ")");
         String id = Long.toHexString(seed & 0xffffffffL);
-        int[] ports = FreePorts.many(5);
+        ports = FreePorts.many(10); // 0-4: HTTP ports, 5-9: their cluster ports
         String cassandraAddress = cassandra.host() + ":" + cassandra.port();
         start(r2, ports, 0, 3, 2, FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandraAddress, "r2-" + id, "r2_" + id, SHARDS));
         start(r1, ports, 3, 2, 1, FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandraAddress, "r1-" + id, "r1_" + id, SHARDS));
@@ -72,12 +74,15 @@ class ClusterProcessTest {
     private static void start(List<NodeProcess> cluster, int[] ports, int from, int nodes, int replicas, List<String> common)
             throws Exception {
         List<String> peers = new ArrayList<>();
-        for (int o = 0; o < nodes; o++) peers.add("127.0.0.1:" + ports[from + o]);
+        for (int o = 0; o < nodes; o++) peers.add("127.0.0.1:" + ports[5 + from + o]);
         Path base = FaultFixtures.tempDir("cluster-r" + replicas);
+        java.nio.file.Path secret = base.resolve("cluster-secret");
+        java.nio.file.Files.writeString(secret, Long.toHexString(new java.security.SecureRandom().nextLong()) + "-cluster-secret");
         for (int o = 0; o < nodes; o++) {
             List<String> settings = new ArrayList<>(common);
             settings.addAll(List.of("node.ordinal=" + o, "cluster.nodes=" + nodes, "cluster.replicas=" + replicas,
-                    "cluster.peers=" + String.join(",", peers)));
+                    "cluster.peers=" + String.join(",", peers), "cluster.port=" + ports[5 + from + o],
+                    "cluster.secret-file=" + secret));
             cluster.add(NodeProcess.start("strata-r" + replicas + "-" + o, base.resolve("node-" + o), ports[from + o], settings));
         }
     }
@@ -138,7 +143,8 @@ class ClusterProcessTest {
             System.err.printf("R=2: SIGKILLed node %d at step %d (%d acknowledged)%n", victim, writer.currentStep(), sent.acknowledgedSteps());
             writer.awaitMoreAcknowledged(20, Duration.ofSeconds(60));
             String status = api.get(r2.get((victim + 1) % 3).baseUrl() + "/api/v1/status/shards");
-            assertTrue(status.contains("\"node\":" + victim + ",\"address\":\"" + dead.address() + "\",\"up\":false")
+            // Peers are known by their cluster port.
+            assertTrue(status.contains("\"node\":" + victim + ",\"address\":\"127.0.0.1:" + ports[5 + victim] + "\",\"up\":false")
                     && status.contains("\"state\":\"down\"") && !status.contains("\"readyOwners\":0"),
                     "the survivors see node " + victim + " down and every shard still owned by a ready node: " + status);
             for (int o = 0; o < 3; o++) {
