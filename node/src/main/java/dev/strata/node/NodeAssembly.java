@@ -12,6 +12,7 @@ import dev.strata.node.cluster.PeerClient;
 import dev.strata.node.cluster.PushdownEvaluator;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
+import dev.strata.node.config.ConfigYaml;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Readiness;
@@ -31,7 +32,6 @@ import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,7 +86,8 @@ public final class NodeAssembly implements AutoCloseable {
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
-                Map.of(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN);
+                config.shown(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN,
+                ConfigYaml.of(config.shown()));
         // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
