@@ -10,6 +10,7 @@ import dev.strata.node.cluster.InternalRoutes;
 import dev.strata.node.cluster.PartialResponseEvaluator;
 import dev.strata.node.cluster.PeerClient;
 import dev.strata.node.cluster.PushdownEvaluator;
+import dev.strata.node.cluster.QueryScope;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
 import dev.strata.node.config.ConfigYaml;
@@ -30,6 +31,7 @@ import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
+import dev.strata.query.remote.RemoteReadHandler;
 import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -61,6 +63,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final PeerClient peerClient;
     private final ExecutorService selectExecutor;
     private final ExecutorService pushdownExecutor;
+    private final ExecutorService remoteReadExecutor;
     private final HttpComponent http;
     private final Node node;
 
@@ -107,8 +110,16 @@ public final class NodeAssembly implements AutoCloseable {
         // threads wait on us must not starve either side.
         selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
+        // Remote read: its own threads, as many as reads may run at once (further requests queue). A read
+        // answers all or nothing: a shard without a ready owner fails it (no warnings channel in the protocol).
+        remoteReadExecutor = newExecutor(config.remoteRead().concurrentLimit(), "strata-remote-read-");
+        RemoteReadHandler remoteRead = new RemoteReadHandler(
+                (matchers, minT, maxT) -> QueryScope.run(false, new QueryScope[1], () -> clusterData.select(matchers, minT, maxT)),
+                remoteReadExecutor, config.remoteRead().sampleLimit(), config.remoteRead().maxBytesInFrame(),
+                (int) Math.min(Integer.MAX_VALUE, 8 * config.http().maxRequestBytes()));
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
+                .post("/api/v1/read", remoteRead::handle)
                 .post("/api/v2/write", gateway.influx::handle)
                 .post("/write", gateway.influx::handle)
                 .get("/api/v1/status/shards", clusterStatus::handle)
@@ -163,6 +174,7 @@ public final class NodeAssembly implements AutoCloseable {
         queryExecutor.shutdownNow();
         selectExecutor.shutdownNow();
         pushdownExecutor.shutdownNow();
+        remoteReadExecutor.shutdownNow();
         peerClient.close();
     }
 }

@@ -155,5 +155,18 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> QUERY_THREADS = DEF.define("query.threads", ConfigType.INT, "0",
             range(0, 1024), "Threads evaluating queries; 0 means the number of cores.");
 
+    // ---- remote read
+    public static final ConfigKey<Long> REMOTE_READ_SAMPLE_LIMIT = DEF.define("remote-read.sample-limit",
+            ConfigType.LONG, "50000000", range(1, Long.MAX_VALUE),
+            "Most samples one remote read request (/api/v1/read) may return; beyond it the request is answered 400 "
+                    + "(Prometheus's --storage.remote.read-sample-limit).");
+    public static final ConfigKey<Integer> REMOTE_READ_CONCURRENT_LIMIT = DEF.define("remote-read.concurrent-limit",
+            ConfigType.INT, "10", range(1, 1024),
+            "Remote read requests evaluated at once; further requests wait (Prometheus's --storage.remote.read-concurrent-limit).");
+    public static final ConfigKey<Long> REMOTE_READ_MAX_BYTES_IN_FRAME = DEF.define("remote-read.max-bytes-in-frame",
+            ConfigType.SIZE, "1MiB", range(1, Integer.MAX_VALUE),
+            "Size at which a streamed remote read response (STREAMED_XOR_CHUNKS) closes a frame "
+                    + "(Prometheus's --storage.remote.read-max-bytes-in-frame).");
+
     private ConfigKeys() {}
 }
