@@ -26,6 +26,7 @@ import dev.strata.ingest.status.IngestMetrics;
 import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.query.api.ApiSettings;
 import dev.strata.query.api.BuildInfo;
+import dev.strata.query.api.FederateEndpoint;
 import dev.strata.query.api.IndexMetadataSource;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
@@ -117,9 +118,13 @@ public final class NodeAssembly implements AutoCloseable {
                 (matchers, minT, maxT) -> QueryScope.run(false, new QueryScope[1], () -> clusterData.select(matchers, minT, maxT)),
                 remoteReadExecutor, config.remoteRead().sampleLimit(), config.remoteRead().maxBytesInFrame(),
                 (int) Math.min(Integer.MAX_VALUE, 8 * config.http().maxRequestBytes()));
+        FederateEndpoint federate = new FederateEndpoint(clusterData, queryExecutor,
+                config.query().lookbackDelta().toMillis(), System::currentTimeMillis);
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
                 .post("/api/v1/read", remoteRead::handle)
+                .get("/federate", federate::handle)
+                .post("/federate", federate::handle)
                 .post("/api/v2/write", gateway.influx::handle)
                 .post("/write", gateway.influx::handle)
                 .get("/api/v1/status/shards", clusterStatus::handle)
