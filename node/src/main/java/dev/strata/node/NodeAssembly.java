@@ -122,6 +122,7 @@ public final class NodeAssembly implements AutoCloseable {
                 config.query().lookbackDelta().toMillis(), System::currentTimeMillis);
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
+                .post("/api/v1/otlp/v1/metrics", gateway.otlp::handle)
                 .post("/api/v1/read", remoteRead::handle)
                 .get("/federate", federate::handle)
                 .post("/federate", federate::handle)

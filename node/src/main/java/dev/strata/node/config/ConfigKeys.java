@@ -168,5 +168,24 @@ public final class ConfigKeys {
             "Size at which a streamed remote read response (STREAMED_XOR_CHUNKS) closes a frame "
                     + "(Prometheus's --storage.remote.read-max-bytes-in-frame).");
 
+    // ---- otlp (Prometheus 3's otlp: block)
+    public static final ConfigKey<String> OTLP_TRANSLATION_STRATEGY = DEF.define("otlp.translation-strategy",
+            ConfigType.STRING, "UnderscoreEscapingWithSuffixes",
+            Validator.oneOf("UnderscoreEscapingWithSuffixes", "NoUTF8EscapingWithSuffixes"),
+            "How OTLP metric and attribute names become Prometheus names: escaped to [a-zA-Z0-9_:] with unit and "
+                    + "_total/_ratio suffixes, or kept as UTF-8 with the same suffixes (docs/ingestion.md).");
+    public static final ConfigKey<List<String>> OTLP_PROMOTE_RESOURCE_ATTRIBUTES = DEF.define(
+            "otlp.promote-resource-attributes", ConfigType.LIST, "", Validator.any(),
+            "OTLP resource attributes copied as labels onto every series of the resource (all resource "
+                    + "attributes are on target_info either way).");
+    public static final ConfigKey<Boolean> OTLP_KEEP_IDENTIFYING_RESOURCE_ATTRIBUTES = DEF.define(
+            "otlp.keep-identifying-resource-attributes", ConfigType.BOOLEAN, "false", Validator.any(),
+            "Also keep service.name, service.namespace and service.instance.id as labels of target_info "
+                    + "(they are always job and instance).");
+    public static final ConfigKey<Boolean> OTLP_PROMOTE_SCOPE_METADATA = DEF.define("otlp.promote-scope-metadata",
+            ConfigType.BOOLEAN, "false", Validator.any(),
+            "Add otel_scope_name, otel_scope_version, otel_scope_schema_url and otel_scope_<attribute> labels "
+                    + "from the instrumentation scope to every OTLP series.");
+
     private ConfigKeys() {}
 }
