@@ -130,6 +130,44 @@ class RealPrometheusRemoteReadTest {
         }
     }
 
+    /** A shard without a ready owner makes the read fail whole with 503 (remote read has no partial answers). */
+    @Test
+    void aShardWithoutReadyOwnerFailsTheRead() throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(1);
+        try (InProcessCluster cluster = new InProcessCluster(3, 8, 1, QueryOptions.defaults())) {
+            for (int j = 0; j < 8; j++) cluster.append(Labels.of("__name__", "m", "job", "j" + j), 1000, j);
+            int shard = cluster.mapper.shard(Labels.of("__name__", "m", "job", "j0"));
+            for (int o : cluster.ownership.owners(shard)) cluster.nodes.get(o).notReady.add(shard);
+            // Under the node's wiring (NodeAssembly): reads run in a scope that refuses partial data.
+            RemoteReadHandler read = new RemoteReadHandler((m, a, b) -> QueryScope.run(false, new QueryScope[1],
+                    () -> cluster.nodes.get(0).data.select(m, a, b)), executor, 1000, 1 << 20, 1 << 20);
+            java.io.ByteArrayOutputStream matcher = new java.io.ByteArrayOutputStream();
+            com.google.protobuf.CodedOutputStream mo = com.google.protobuf.CodedOutputStream.newInstance(matcher);
+            mo.writeEnum(1, 0);
+            mo.writeString(2, "__name__");
+            mo.writeString(3, "m");
+            mo.flush();
+            java.io.ByteArrayOutputStream query = new java.io.ByteArrayOutputStream();
+            com.google.protobuf.CodedOutputStream qo = com.google.protobuf.CodedOutputStream.newInstance(query);
+            qo.writeInt64(1, 0);
+            qo.writeInt64(2, 10_000);
+            qo.writeByteArray(3, matcher.toByteArray());
+            qo.flush();
+            java.io.ByteArrayOutputStream req = new java.io.ByteArrayOutputStream();
+            com.google.protobuf.CodedOutputStream ro = com.google.protobuf.CodedOutputStream.newInstance(req);
+            ro.writeByteArray(1, query.toByteArray());
+            ro.flush();
+            io.netty.handler.codec.http.FullHttpResponse r = read.handle(new io.netty.handler.codec.http.DefaultFullHttpRequest(
+                    io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/read",
+                    io.netty.buffer.Unpooled.wrappedBuffer(org.xerial.snappy.Snappy.compress(req.toByteArray())))).get();
+            String body = r.content().toString(StandardCharsets.UTF_8);
+            assertEquals(503, r.status().code(), body);
+            assertTrue(body.contains("no ready owner for shards [" + shard + "]"), body);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
     private static void waitReady(HttpClient client, String url) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {

@@ -1,5 +1,6 @@
 package dev.strata.query.remote;
 
+import dev.strata.query.engine.QueryException;
 import dev.strata.query.storage.Queryable;
 import dev.strata.store.model.Labels;
 import io.netty.buffer.ByteBufUtil;
@@ -34,7 +35,8 @@ import org.xerial.snappy.Snappy;
  * sent (the server sends full responses); the sample limit bounds its size.
  *
  * <p>Errors answer like Prometheus's handler: plain text, 400 for a request that cannot be read or
- * exceeds the sample limit, 500 when storage fails, 503 when the executor refuses the work.
+ * exceeds the sample limit, 503 when a shard has no ready owner (the answer would be incomplete) or the
+ * executor refuses the work, 500 when storage fails otherwise.
  */
 public final class RemoteReadHandler {
     /** Samples per XOR chunk, as Prometheus's head cuts them. */
@@ -95,6 +97,10 @@ public final class RemoteReadHandler {
             return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
         } catch (IllegalArgumentException e) {
             return text(HttpResponseStatus.BAD_REQUEST, e.getMessage());
+        } catch (QueryException e) {
+            // A shard without a ready owner (the read would be incomplete): the client may retry.
+            return text(e.errorType().equals("unavailable") ? HttpResponseStatus.SERVICE_UNAVAILABLE
+                    : HttpResponseStatus.INTERNAL_SERVER_ERROR, "remote read failed: " + e.getMessage());
         } catch (RuntimeException e) {
             return text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "remote read failed: " + e.getMessage());
         }
