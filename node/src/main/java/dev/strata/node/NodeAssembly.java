@@ -118,6 +118,7 @@ public final class NodeAssembly implements AutoCloseable {
                 (matchers, minT, maxT) -> QueryScope.run(false, new QueryScope[1], () -> clusterData.select(matchers, minT, maxT)),
                 remoteReadExecutor, config.remoteRead().sampleLimit(), config.remoteRead().maxBytesInFrame(),
                 (int) Math.min(Integer.MAX_VALUE, 8 * config.http().maxRequestBytes()));
+        // Federation, like a query outside a partial_response scope, serves what the ready owners hold.
         FederateEndpoint federate = new FederateEndpoint(clusterData, queryExecutor,
                 config.query().lookbackDelta().toMillis(), System::currentTimeMillis);
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
