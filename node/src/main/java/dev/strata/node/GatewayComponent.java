@@ -2,6 +2,7 @@ package dev.strata.node;
 
 import dev.strata.ingest.gateway.GatewayConfig;
 import dev.strata.ingest.gateway.InfluxWriteHandler;
+import dev.strata.ingest.otlp.OtlpWriteHandler;
 import dev.strata.ingest.gateway.IngestGateway;
 import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.RemoteWriteHandler;
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * The gateway: the write receivers (Prometheus remote write 1.0/2.0, Influx line protocol) and the
+ * The gateway: the write receivers (Prometheus remote write 1.0/2.0, Influx line protocol, OTLP/HTTP) and the
  * Kafka producer they write through. Requests are decoded and validated on the gateway's own
  * threads ({@code strata-gateway-N}), never on the HTTP event loop. Ready when Kafka is reachable.
  */
@@ -30,6 +31,7 @@ final class GatewayComponent implements Component {
     private final IngestGateway gateway;
     final RemoteWriteHandler remoteWrite;
     final InfluxWriteHandler influx;
+    final OtlpWriteHandler otlp;
 
     GatewayComponent(NodeConfig config, BooleanSupplier kafkaReady) {
         this.kafkaReady = kafkaReady;
@@ -48,6 +50,7 @@ final class GatewayComponent implements Component {
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
         this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, Math.min(Integer.MAX_VALUE / 2, maxBody * 8));
         this.influx = new InfluxWriteHandler(gateway, executor, maxBody);
+        this.otlp = new OtlpWriteHandler(gateway, executor, config.otlp(), maxBody, Math.min(Integer.MAX_VALUE / 2, maxBody * 8));
     }
 
     IngestGateway gateway() {

@@ -10,8 +10,10 @@ import dev.strata.node.cluster.InternalRoutes;
 import dev.strata.node.cluster.PartialResponseEvaluator;
 import dev.strata.node.cluster.PeerClient;
 import dev.strata.node.cluster.PushdownEvaluator;
+import dev.strata.node.cluster.QueryScope;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
+import dev.strata.node.config.ConfigYaml;
 import dev.strata.node.config.HttpSettings;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.http.HttpServer;
@@ -30,16 +32,17 @@ import dev.strata.ingest.status.IngestMetrics;
 import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.query.api.ApiSettings;
 import dev.strata.query.api.BuildInfo;
+import dev.strata.query.api.FederateEndpoint;
 import dev.strata.query.api.IndexMetadataSource;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
+import dev.strata.query.remote.RemoteReadHandler;
 import io.netty.handler.codec.http.HttpMethod;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,6 +76,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final PeerClient peerClient;
     private final ExecutorService selectExecutor;
     private final ExecutorService pushdownExecutor;
+    private final ExecutorService remoteReadExecutor;
     private final HttpComponent http;
     private final HttpComponent clusterHttp; // null: no cluster port (a single node without cluster credentials)
     private final WebSecurity webSecurity;
@@ -110,7 +114,8 @@ public final class NodeAssembly implements AutoCloseable {
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
-                Map.of(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN);
+                config.shown(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN,
+                ConfigYaml.of(config.shown()));
         // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
@@ -130,10 +135,24 @@ public final class NodeAssembly implements AutoCloseable {
         // threads wait on us must not starve either side.
         selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
+        // Remote read: its own threads, as many as reads may run at once (further requests queue). A read
+        // answers all or nothing: a shard without a ready owner fails it (no warnings channel in the protocol).
+        remoteReadExecutor = newExecutor(config.remoteRead().concurrentLimit(), "strata-remote-read-");
+        RemoteReadHandler remoteRead = new RemoteReadHandler(
+                (matchers, minT, maxT) -> QueryScope.run(false, new QueryScope[1], () -> clusterData.select(matchers, minT, maxT)),
+                remoteReadExecutor, config.remoteRead().sampleLimit(), config.remoteRead().maxBytesInFrame(),
+                (int) Math.min(Integer.MAX_VALUE, 8 * config.http().maxRequestBytes()));
+        // Federation, like a query outside a partial_response scope, serves what the ready owners hold.
+        FederateEndpoint federate = new FederateEndpoint(clusterData, queryExecutor,
+                config.query().lookbackDelta().toMillis(), System::currentTimeMillis);
         WebSecurity web = webSecurity;
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics,
                         route -> web.guard(Access.OPEN, route), route -> web.guard(Access.ANY_USER, route))
                 .post("/api/v1/write", web.guard(Access.WRITE, gateway.remoteWrite::handle))
+                .post("/api/v1/otlp/v1/metrics", web.guard(Access.WRITE, gateway.otlp::handle))
+                .post("/api/v1/read", web.guard(Access.READ, remoteRead::handle))
+                .get("/federate", web.guard(Access.READ, federate::handle))
+                .post("/federate", web.guard(Access.READ, federate::handle))
                 .post("/api/v2/write", web.guard(Access.WRITE, gateway.influx::handle))
                 .post("/write", web.guard(Access.WRITE, gateway.influx::handle))
                 .get("/api/v1/status/shards", web.guard(Access.ADMIN, clusterStatus::handle))
@@ -220,6 +239,7 @@ public final class NodeAssembly implements AutoCloseable {
         queryExecutor.shutdownNow();
         selectExecutor.shutdownNow();
         pushdownExecutor.shutdownNow();
+        remoteReadExecutor.shutdownNow();
         peerClient.close();
     }
 }

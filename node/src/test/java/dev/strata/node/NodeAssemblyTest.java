@@ -52,6 +52,16 @@ class NodeAssemblyTest {
             assertTrue(metrics.contains("\nstrata_node_ready 0\n"), metrics);
             assertTrue(metrics.contains("\nprocess_cpu_seconds_total "), metrics);
             assertTrue(metrics.contains("\njvm_memory_bytes_used{area=\"heap\"} "), metrics);
+            // The resolved configuration, as Prometheus's status/config and status/flags shapes.
+            String flags = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/status/flags")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(flags.startsWith("{\"status\":\"success\",\"data\":{"), flags);
+            assertTrue(flags.contains("\"kafka.bootstrap\":\"127.0.0.1:" + dead + "\""), flags);
+            assertTrue(flags.contains("\"kafka.topic\":\"strata-samples\""), flags);
+            String yaml = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/status/config")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(yaml.startsWith("{\"status\":\"success\",\"data\":{\"yaml\":\""), yaml);
+            assertTrue(yaml.contains("\\nkafka.request-timeout: 1s\\n"), yaml);
         }
         // Closed: the port no longer answers, and no connect thread is left behind.
         assertFalse(Thread.getAllStackTraces().keySet().stream()

@@ -21,6 +21,7 @@ public final class ConfigDef {
 
     private final Map<String, ConfigKey<?>> keys = new LinkedHashMap<>();
     private final Map<String, String> envNames = new HashMap<>();
+    private final java.util.Set<String> secrets = new java.util.HashSet<>();
 
     /**
      * Declares a key.
@@ -51,6 +52,22 @@ public final class ConfigDef {
         keys.put(name, key);
         envNames.put(env, name);
         return key;
+    }
+
+    /**
+     * Declares a key whose value is a secret (a password, a token): reports of the configuration
+     * ({@code /api/v1/status/config}, {@code status/flags}) show {@link ResolvedConfig#MASK} instead of it.
+     */
+    public <T> ConfigKey<T> defineSecret(String name, ConfigType<T> type, String defaultText,
+                                         Validator<? super T> validator, String doc) {
+        ConfigKey<T> key = define(name, type, defaultText, validator, doc);
+        secrets.add(name);
+        return key;
+    }
+
+    /** True for keys declared with {@link #defineSecret}. */
+    public boolean isSecret(String name) {
+        return secrets.contains(name);
     }
 
     /** Every key, in declaration order. */

@@ -195,5 +195,37 @@ public final class ConfigKeys {
                     + "use-start-timestamps feature). false: they are ignored, as by stock Prometheus. "
                     + "See docs/promql-compatibility.md.");
 
+    // ---- remote read
+    public static final ConfigKey<Long> REMOTE_READ_SAMPLE_LIMIT = DEF.define("remote-read.sample-limit",
+            ConfigType.LONG, "50000000", range(1, Long.MAX_VALUE),
+            "Most samples one remote read request (/api/v1/read) may return; beyond it the request is answered 400 "
+                    + "(Prometheus's --storage.remote.read-sample-limit).");
+    public static final ConfigKey<Integer> REMOTE_READ_CONCURRENT_LIMIT = DEF.define("remote-read.concurrent-limit",
+            ConfigType.INT, "10", range(1, 1024),
+            "Remote read requests evaluated at once; further requests wait (Prometheus's --storage.remote.read-concurrent-limit).");
+    public static final ConfigKey<Long> REMOTE_READ_MAX_BYTES_IN_FRAME = DEF.define("remote-read.max-bytes-in-frame",
+            ConfigType.SIZE, "1MiB", range(1, Integer.MAX_VALUE),
+            "Size at which a streamed remote read response (STREAMED_XOR_CHUNKS) closes a frame "
+                    + "(Prometheus's --storage.remote.read-max-bytes-in-frame).");
+
+    // ---- otlp (Prometheus 3's otlp: block)
+    public static final ConfigKey<String> OTLP_TRANSLATION_STRATEGY = DEF.define("otlp.translation-strategy",
+            ConfigType.STRING, "UnderscoreEscapingWithSuffixes",
+            Validator.oneOf("UnderscoreEscapingWithSuffixes", "NoUTF8EscapingWithSuffixes"),
+            "How OTLP metric and attribute names become Prometheus names: escaped to [a-zA-Z0-9_:] with unit and "
+                    + "_total/_ratio suffixes, or kept as UTF-8 with the same suffixes (docs/ingestion.md).");
+    public static final ConfigKey<List<String>> OTLP_PROMOTE_RESOURCE_ATTRIBUTES = DEF.define(
+            "otlp.promote-resource-attributes", ConfigType.LIST, "", Validator.any(),
+            "OTLP resource attributes copied as labels onto every series of the resource (all resource "
+                    + "attributes are on target_info either way).");
+    public static final ConfigKey<Boolean> OTLP_KEEP_IDENTIFYING_RESOURCE_ATTRIBUTES = DEF.define(
+            "otlp.keep-identifying-resource-attributes", ConfigType.BOOLEAN, "false", Validator.any(),
+            "Also keep service.name, service.namespace and service.instance.id as labels of target_info "
+                    + "(they are always job and instance).");
+    public static final ConfigKey<Boolean> OTLP_PROMOTE_SCOPE_METADATA = DEF.define("otlp.promote-scope-metadata",
+            ConfigType.BOOLEAN, "false", Validator.any(),
+            "Add otel_scope_name, otel_scope_version, otel_scope_schema_url and otel_scope_<attribute> labels "
+                    + "from the instrumentation scope to every OTLP series.");
+
     private ConfigKeys() {}
 }

@@ -8,16 +8,22 @@ import java.util.Optional;
 
 /**
  * A node's whole configuration, typed and immutable: one record per area. Built once in {@code main}
- * by {@link #load}; components receive only the records they need.
+ * by {@link #load}; components receive only the records they need. {@code shown} is every key's value
+ * in its text form with secrets masked ({@link ResolvedConfig#shown}), for the node's status endpoints.
  */
 public record NodeConfig(HttpSettings http, StorageSettings storage, KafkaSettings kafka, CassandraSettings cassandra,
                          ClusterSettings cluster, IngestSettings ingest, MemoryStoreSettings memory, QuerySettings query,
-                         DurabilitySettings durability, SecuritySettings security) {
+                         DurabilitySettings durability, SecuritySettings security, RemoteReadSettings remoteRead, dev.strata.ingest.otlp.OtlpSettings otlp,
+                         Map<String, String> shown) {
+
+    public NodeConfig {
+        shown = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shown));
+    }
 
     public static NodeConfig from(ResolvedConfig c) {
         return new NodeConfig(HttpSettings.from(c), StorageSettings.from(c), KafkaSettings.from(c),
                 CassandraSettings.from(c), ClusterSettings.from(c), IngestSettings.from(c), MemoryStoreSettings.from(c),
-                QuerySettings.from(c), DurabilitySettings.from(c), SecuritySettings.from(c));
+                QuerySettings.from(c), DurabilitySettings.from(c), SecuritySettings.from(c), RemoteReadSettings.from(c), OtlpConfig.from(c), c.shown());
     }
 
     /** Every key at its default. */

@@ -1,5 +1,6 @@
 package dev.strata.node.config;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -7,6 +8,9 @@ import java.util.Map;
  * factories ({@link NodeConfig#from}) read it; no raw configuration travels below {@code main}.
  */
 public final class ResolvedConfig {
+    /** What reports show instead of a secret's value (Prometheus's mask). */
+    public static final String MASK = "<secret>";
+
     private final ConfigDef def;
     private final Map<String, Object> values;
     private final Map<String, String> origins;
@@ -34,5 +38,17 @@ public final class ResolvedConfig {
     /** The value of {@code key} in its text form. */
     public <T> String format(ConfigKey<T> key) {
         return key.type().format(get(key));
+    }
+
+    /**
+     * Every key's value in its text form, in declaration order, secrets replaced by {@link #MASK}: what
+     * the node reports about its configuration.
+     */
+    public Map<String, String> shown() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (ConfigKey<?> key : def.keys()) {
+            out.put(key.name(), def.isSecret(key.name()) ? MASK : format(key));
+        }
+        return out;
     }
 }

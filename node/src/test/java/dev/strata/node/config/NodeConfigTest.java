@@ -25,6 +25,27 @@ class NodeConfigTest {
     }
 
     @Test
+    void shownConfigurationMasksSecretsAndReadsBackAsYaml() throws Exception {
+        ConfigDef def = new ConfigDef();
+        ConfigKey<String> user = def.define("auth.user", ConfigType.STRING, "admin", Validator.any(), "User.");
+        def.defineSecret("auth.password", ConfigType.STRING, "", Validator.any(), "Password.");
+        ResolvedConfig c = def.resolve(List.of(Map.of("auth.password", new ConfigValue("hunter2", "flag"))));
+        assertEquals("admin", c.get(user));
+        Map<String, String> shown = c.shown();
+        assertEquals(Map.of("auth.user", "admin", "auth.password", ResolvedConfig.MASK), shown);
+        String yaml = ConfigYaml.of(shown);
+        assertTrue(!yaml.contains("hunter2"), yaml);
+        Map<String, ConfigValue> back = ConfigSources.yaml(yaml, "report");
+        assertEquals("admin", back.get("auth.user").text());
+        assertEquals(ResolvedConfig.MASK, back.get("auth.password").text());
+        // The node's own keys read back to the same configuration.
+        ResolvedConfig node = NodeConfig.resolve(Optional.empty(), Map.of(), List.of("shards=16", "http.port=0"));
+        NodeConfig again = NodeConfig.from(NodeConfig.resolve(Optional.of(yaml(ConfigYaml.of(node.shown()))),
+                Map.of(), List.of()));
+        assertEquals(NodeConfig.from(node), again);
+    }
+
+    @Test
     void defaults() {
         NodeConfig c = NodeConfig.defaults();
         assertEquals(new HttpSettings("0.0.0.0", 9090, 32 << 20, Duration.ofMinutes(5), 0), c.http());

@@ -16,9 +16,11 @@ import java.util.TreeMap;
  * @param startTimeMs when the node started, reported by {@code status/runtimeinfo}
  * @param corsOrigin requests whose {@code Origin} fully matches get CORS headers (Prometheus's
  *     {@code --web.cors.origin}, default {@code .*}); null sends none
+ * @param configYaml the node's resolved configuration as YAML (secrets masked), reported by
+ *     {@code status/config}
  */
 public record ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
-                          String storageRetention, long startTimeMs, Pattern corsOrigin) {
+                          String storageRetention, long startTimeMs, Pattern corsOrigin, String configYaml) {
     /** Prometheus's default CORS origin pattern: any origin. */
     public static final Pattern ANY_ORIGIN = Pattern.compile(".*");
 
@@ -26,9 +28,15 @@ public record ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<S
         flags = new TreeMap<>(flags);
     }
 
+    /** Settings without a configuration to report ({@code status/config} answers an empty YAML). */
+    public ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
+                       String storageRetention, long startTimeMs, Pattern corsOrigin) {
+        this(queryDefaults, buildInfo, flags, storageRetention, startTimeMs, corsOrigin, "");
+    }
+
     /** Settings with Prometheus's default CORS policy (any origin). */
     public ApiSettings(QueryOptions queryDefaults, BuildInfo buildInfo, Map<String, String> flags,
                        String storageRetention, long startTimeMs) {
-        this(queryDefaults, buildInfo, flags, storageRetention, startTimeMs, ANY_ORIGIN);
+        this(queryDefaults, buildInfo, flags, storageRetention, startTimeMs, ANY_ORIGIN, "");
     }
 }

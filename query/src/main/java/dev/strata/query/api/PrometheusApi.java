@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>Routes, as Prometheus registers them: GET+POST {@code query}, {@code query_range},
  * {@code query_exemplars} (always empty: Strata keeps no exemplars), {@code series}, {@code labels},
  * {@code format_query}; GET {@code label/<name>/values},
- * {@code metadata}, {@code status/buildinfo}, {@code status/runtimeinfo}, {@code status/flags};
+ * {@code metadata}, {@code status/buildinfo}, {@code status/runtimeinfo}, {@code status/config}, {@code status/flags};
  * OPTIONS anything (204). Unknown paths get Prometheus's router answers (404 / 405 plain text).
  */
 public final class PrometheusApi {
@@ -68,6 +68,7 @@ public final class PrometheusApi {
         routes.put(PREFIX + "/metadata", new Route(GET, seriesEndpoints::metadata));
         routes.put(PREFIX + "/status/buildinfo", new Route(GET, status::buildInfo));
         routes.put(PREFIX + "/status/runtimeinfo", new Route(GET, status::runtimeInfo));
+        routes.put(PREFIX + "/status/config", new Route(GET, status::config));
         routes.put(PREFIX + "/status/flags", new Route(GET, status::flags));
     }
 

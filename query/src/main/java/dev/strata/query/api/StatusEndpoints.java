@@ -10,7 +10,8 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * {@code /api/v1/status/buildinfo}, {@code runtimeinfo} and {@code flags}. Runtime info reports only
+ * {@code /api/v1/status/buildinfo}, {@code runtimeinfo}, {@code config} and {@code flags} (the node's
+ * resolved configuration keys and values, secrets masked). Runtime info reports only
  * fields that have a true value on a JVM (no Go garbage-collector settings): start and server time,
  * working directory, host name, config state (loaded once at start), thread count in
  * {@code goroutineCount}, processors in {@code GOMAXPROCS}, and the retention.
@@ -58,6 +59,12 @@ final class StatusEndpoints {
                 .raw(",\"GOMAXPROCS\":").number(procs)
                 .raw(",\"storageRetention\":").string(settings.storageRetention())
                 .raw('}'));
+    }
+
+    /** Prometheus's shape: {@code {"yaml": "<the configuration>"}}. */
+    ApiResult config(ApiRequest r) {
+        String yaml = settings.configYaml();
+        return ApiResult.of(w -> w.raw("{\"yaml\":").string(yaml).raw('}'));
     }
 
     ApiResult flags(ApiRequest r) {

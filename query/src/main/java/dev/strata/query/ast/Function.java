@@ -56,6 +56,9 @@ public record Function(String name, List<ValueType> argTypes, int variadic, Valu
         def("histogram_quantile", VECTOR, 0, SCALAR, VECTOR);
         exp("histogram_quantiles", VECTOR, -1, VECTOR, STRING, SCALAR);
         exp("double_exponential_smoothing", VECTOR, 0, MATRIX, SCALAR, SCALAR);
+        // Prometheus 2.x's name of double_exponential_smoothing; Prometheus 3.0 removed it ("unknown function").
+        // Strata keeps it so 2.x dashboards work; the engine adds an info annotation naming the new function.
+        def("holt_winters", VECTOR, 0, MATRIX, SCALAR, SCALAR);
         exp("info", VECTOR, 1, VECTOR, VECTOR);
         def("label_replace", VECTOR, 0, VECTOR, STRING, STRING, STRING, STRING);
         def("label_join", VECTOR, -1, VECTOR, STRING, STRING, STRING);

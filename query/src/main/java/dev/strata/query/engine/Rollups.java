@@ -145,27 +145,35 @@ final class Rollups {
             double[] r = linearRegression(w, w.stepTime);
             return set(w, r[1] + r[0] * w.p0);
         });
-        TABLE.put("double_exponential_smoothing", w -> {
-            double sf = w.p0, tf = w.p1;
-            if (!(sf > 0 && sf < 1)) {
-                throw QueryException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goF(sf));
-            }
-            if (!(tf > 0 && tf < 1)) {
-                throw QueryException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goF(tf));
-            }
-            int n = w.n();
-            if (n < 2) return false;
-            double s0 = 0, s1 = w.v[w.lo];
-            double b = w.v[w.lo + 1] - w.v[w.lo];
-            for (int i = 1; i < n; i++) {
-                double x = sf * w.v[w.lo + i];
-                if (i > 1) b = tf * (s1 - s0) + (1 - tf) * b;
-                double y = (1 - sf) * (s1 + b);
-                s0 = s1;
-                s1 = x + y;
-            }
-            return set(w, s1);
+        TABLE.put("double_exponential_smoothing", Rollups::doubleExponentialSmoothing);
+        TABLE.put("holt_winters", w -> {
+            w.annotations.info("holt_winters is the Prometheus 2.x name of double_exponential_smoothing"
+                    + " (renamed in Prometheus 3.0); evaluated as double_exponential_smoothing" + w.position);
+            return doubleExponentialSmoothing(w);
         });
+    }
+
+    /** Prometheus 3's double_exponential_smoothing (2.x: holt_winters): smoothing factor p0, trend factor p1. */
+    private static boolean doubleExponentialSmoothing(Window w) {
+        double sf = w.p0, tf = w.p1;
+        if (!(sf > 0 && sf < 1)) {
+            throw QueryException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goF(sf));
+        }
+        if (!(tf > 0 && tf < 1)) {
+            throw QueryException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goF(tf));
+        }
+        int n = w.n();
+        if (n < 2) return false;
+        double s0 = 0, s1 = w.v[w.lo];
+        double b = w.v[w.lo + 1] - w.v[w.lo];
+        for (int i = 1; i < n; i++) {
+            double x = sf * w.v[w.lo + i];
+            if (i > 1) b = tf * (s1 - s0) + (1 - tf) * b;
+            double y = (1 - sf) * (s1 + b);
+            s0 = s1;
+            s1 = x + y;
+        }
+        return set(w, s1);
     }
 
     private static String goF(double v) {

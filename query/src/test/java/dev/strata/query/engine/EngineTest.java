@@ -65,6 +65,18 @@ class EngineTest {
     }
 
     @Test
+    void holtWintersIsTheOldNameOfDoubleExponentialSmoothingWithAnInfo() {
+        series(Labels.of("__name__", "g"), 60_000, 1, 3, 2, 6, 5, 9);
+        QueryResult old = engine.instantQuery("holt_winters(g[10m], 0.5, 0.3)", 300_000);
+        QueryResult now = engine.instantQuery("double_exponential_smoothing(g[10m], 0.5, 0.3)", 300_000);
+        assertEquals(only(now), only(old));
+        assertTrue(now.infos().isEmpty(), "infos: " + now.infos());
+        assertEquals(List.of("PromQL info: holt_winters is the Prometheus 2.x name of double_exponential_smoothing"
+                + " (renamed in Prometheus 3.0); evaluated as double_exponential_smoothing (1:14)"), old.infos());
+        assertThrows(QueryException.class, () -> engine.instantQuery("holt_winters(g[10m], 1.5, 0.3)", 300_000));
+    }
+
+    @Test
     void tooManySamplesFailsClearly() {
         for (int s = 0; s < 20; s++) series(Labels.of("__name__", "m", "i", "" + s), 1_000, new double[100]);
         Engine small = new Engine(store, QueryOptions.defaults().withMaxSamples(500));

@@ -1,0 +1,154 @@
+package dev.strata.node.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.strata.node.config.HttpSettings;
+import dev.strata.node.http.HttpServer;
+import dev.strata.node.http.Router;
+import dev.strata.query.api.FederateEndpoint;
+import dev.strata.query.engine.QueryOptions;
+import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.model.Labels;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A REAL Prometheus 2.42 scrapes Strata's {@code /federate} (served by node 0 of a 3-node cluster) with two
+ * jobs, one with {@code honor_labels: true}, one without; the series it stores are the ones written
+ * down here (Prometheus's honor-labels semantics) with the latest samples Strata holds.
+ */
+class RealPrometheusFederateTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void prometheusScrapesFederation() throws Exception {
+        String bin = RealPrometheusRemoteReadTest.prometheusBinary();
+        assumeTrue(bin != null, "the prometheus binary is not on PATH (apt-get install prometheus); skipping");
+        long now = System.currentTimeMillis();
+        ExecutorService executor = Executors.newFixedThreadPool(2);
+        Process prom = null;
+        try (InProcessCluster cluster = new InProcessCluster(3, 8, 1, QueryOptions.defaults())) {
+            for (int s = 0; s < 10; s++) {
+                long t = now - 100_000 + s * 10_000L;
+                cluster.append(Labels.of("__name__", "fed_up", "job", "app", "instance", "host:1", "env", "prod"), t, 1);
+                cluster.append(Labels.of("__name__", "fed_up", "job", "db", "instance", "host:2"), t, 0);
+                cluster.append(Labels.of("__name__", "fed_temp", "job", "sensor", "room", "a \"big\" one"), t, 20.5 + s);
+                cluster.append(Labels.of("__name__", "other_metric", "job", "app"), t, 5);
+            }
+            long lastT = now - 100_000 + 9 * 10_000L;
+            FederateEndpoint federate = new FederateEndpoint(cluster.nodes.get(0).data, executor, 300_000,
+                    System::currentTimeMillis);
+            Router router = Router.builder().get("/federate", federate::handle).build();
+            try (HttpServer strata = new HttpServer(new HttpSettings("127.0.0.1", 0, 1 << 20, Duration.ofMinutes(1), 1),
+                    router, new MetricsRegistry())) {
+                strata.start();
+                HttpClient client = HttpClient.newHttpClient();
+                String target = "127.0.0.1:" + strata.port();
+                String body = get(client, "http://" + target + "/federate?match[]=" + enc("{__name__=~\"fed_.*\"}")
+                        + "&match[]=" + enc("fed_up{job=\"app\"}"));
+                assertEquals("""
+                        # TYPE fed_temp untyped
+                        fed_temp{job="sensor",room="a \\"big\\" one",instance=""} 29.5 %d
+                        # TYPE fed_up untyped
+                        fed_up{env="prod",instance="host:1",job="app"} 1 %1$d
+                        fed_up{instance="host:2",job="db"} 0 %1$d
+                        """.formatted(lastT), body);
+                int promPort = RealPrometheusRemoteReadTest.freePort();
+                Files.writeString(dir.resolve("prometheus.yml"), """
+                        global:
+                          scrape_interval: 1s
+                        scrape_configs:
+                          - job_name: fed-honor
+                            honor_labels: true
+                            metrics_path: /federate
+                            params:
+                              'match[]': ['{__name__=~"fed_.*"}']
+                            static_configs:
+                              - targets: ['%1$s']
+                          - job_name: fed-plain
+                            metrics_path: /federate
+                            params:
+                              'match[]': ['fed_up']
+                            static_configs:
+                              - targets: ['%1$s']
+                        """.formatted(target));
+                prom = new ProcessBuilder(bin, "--config.file=" + dir.resolve("prometheus.yml"),
+                        "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
+                        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+                String promBase = "http://127.0.0.1:" + promPort;
+                String query = promBase + "/api/v1/query?query=" + enc("last_over_time({__name__=~\"fed_.*\"}[10m])")
+                        + "&time=" + (now / 1000.0);
+                String expected = ("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                        // honor_labels: the federated labels as they are; a series without instance gets
+                        // none (federation's instance="" is an empty, i.e. absent, label).
+                        + "{\"metric\":{\"__name__\":\"fed_temp\",\"job\":\"sensor\",\"room\":\"a \\\"big\\\" one\"},\"value\":[%1$s,\"29.5\"]},"
+                        + "{\"metric\":{\"__name__\":\"fed_up\",\"env\":\"prod\",\"instance\":\"host:1\",\"job\":\"app\"},\"value\":[%1$s,\"1\"]},"
+                        + "{\"metric\":{\"__name__\":\"fed_up\",\"instance\":\"host:2\",\"job\":\"db\"},\"value\":[%1$s,\"0\"]},"
+                        // without: the scrape's job and instance win, the federated ones become exported_*.
+                        + "{\"metric\":{\"__name__\":\"fed_up\",\"env\":\"prod\",\"exported_instance\":\"host:1\",\"exported_job\":\"app\",\"instance\":\"%2$s\",\"job\":\"fed-plain\"},\"value\":[%1$s,\"1\"]},"
+                        + "{\"metric\":{\"__name__\":\"fed_up\",\"exported_instance\":\"host:2\",\"exported_job\":\"db\",\"instance\":\"%2$s\",\"job\":\"fed-plain\"},\"value\":[%1$s,\"0\"]}"
+                        + "]}}").formatted(seconds(now), target);
+                long deadline = System.currentTimeMillis() + 90_000;
+                String got = "";
+                while (System.currentTimeMillis() < deadline) {
+                    try {
+                        got = get(client, query);
+                        if (got.split("\"metric\"").length - 1 >= 5) break;
+                    } catch (java.io.IOException | AssertionError e) {
+                        // not up yet
+                    }
+                    Thread.sleep(500);
+                }
+                assertEquals(normalize(expected), normalize(got), "prometheus log:\n" + Files.readString(dir.resolve("prometheus.log")));
+            }
+        } finally {
+            if (prom != null) {
+                prom.destroy();
+                if (!prom.waitFor(10, TimeUnit.SECONDS)) prom.destroyForcibly().waitFor();
+            }
+            executor.shutdownNow();
+        }
+    }
+
+    /** Prometheus's result order is by its series hash; compare the sorted list of results. */
+    private static List<String> normalize(String json) {
+        String[] parts = json.split("\\{\"metric\":");
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 1; i < parts.length; i++) out.add(parts[i].replaceAll("[,\\]}]+$", ""));
+        java.util.Collections.sort(out);
+        return out;
+    }
+
+    private static String seconds(long ms) {
+        StringBuilder s = new StringBuilder();
+        dev.strata.query.api.SampleValueFormat.appendTimestamp(ms, s);
+        return s.toString();
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    private static String get(HttpClient client, String url) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), url + ": " + r.body());
+        assertTrue(r.body() != null);
+        return r.body();
+    }
+}
