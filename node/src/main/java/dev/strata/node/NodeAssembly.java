@@ -17,6 +17,9 @@ import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Readiness;
 import dev.strata.node.http.Router;
 import dev.strata.node.http.SystemRoutes;
+import dev.strata.node.status.ClusterOverview;
+import dev.strata.node.status.TsdbStatus;
+import dev.strata.node.ui.UiAssets;
 import dev.strata.store.metrics.JvmMetrics;
 import dev.strata.store.metrics.MetricsRegistry;
 import dev.strata.store.metrics.ProcessMetrics;
@@ -106,12 +109,23 @@ public final class NodeAssembly implements AutoCloseable {
         // threads wait on us must not starve either side.
         selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
+        TsdbStatus tsdb = new TsdbStatus(topology, shards, peerClient, selectExecutor);
+        ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::flushTimes,
+                System::currentTimeMillis);
+        UiAssets ui = new UiAssets();
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
+                .get("/", ui::index)
+                .get("/graph", ui::index)
+                .prefix(HttpMethod.GET, "/ui/", ui::asset)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
                 .post("/api/v2/write", gateway.influx::handle)
                 .post("/write", gateway.influx::handle)
                 .get("/api/v1/status/shards", clusterStatus::handle)
                 .get("/api/v1/status/local-shards", localShardStatus::handle)
+                .get("/api/v1/status/cluster", overview::cluster)
+                .get(ClusterOverview.INTERNAL_PATH, overview::local)
+                .get("/api/v1/status/tsdb", tsdb::handle)
+                .post(TsdbStatus.INTERNAL_PATH, tsdb::internal)
                 .post(ClusterQueryable.SELECT_PATH, internal::select)
                 .post(PushdownEvaluator.QUERY_PATH, internal::query)
                 .post(ClusterMetadataSource.METADATA_PATH, internal::metadata)

@@ -260,6 +260,16 @@ final class ShardsComponent implements Component, LocalShards {
         open.clear();
     }
 
+    /** Per open shard: its flush times (for the cluster page). */
+    List<dev.strata.node.status.ClusterOverview.FlushTimes> flushTimes() {
+        List<dev.strata.node.status.ClusterOverview.FlushTimes> out = new ArrayList<>();
+        for (OpenShard s : open) {
+            out.add(new dev.strata.node.status.ClusterOverview.FlushTimes(s.shard(), s.durable().flusher().lastFlushMs(),
+                    s.durable().flusher().oldestCheckpointMs(), s.durable().scheduler().consecutiveFailures()));
+        }
+        return out;
+    }
+
     /** For tests: offsets reached per shard. */
     Map<Integer, Long> positions() {
         Map<Integer, Long> m = new java.util.TreeMap<>();
