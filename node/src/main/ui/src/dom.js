@@ -1,9 +1,12 @@
 // Tiny DOM helpers: h('div.cls', {attr}, children...) builds elements; text is escaped by construction.
 export function h(tag, attrs, ...children) {
-  const [name, ...classes] = tag.split('.');
+  // tag is "name", optionally followed by ".class" parts and one "#id": "table.data#shards".
+  const [head, id] = tag.split('#');
+  const [name, ...classes] = head.split('.');
   const el = document.createElement(name || 'div');
   if (classes.length) el.className = classes.join(' ');
-  if (attrs && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
+  if (id) el.id = id;
+  if (attrs !== null && attrs !== undefined && (typeof attrs !== 'object' || attrs instanceof Node || Array.isArray(attrs))) {
     children.unshift(attrs);
     attrs = null;
   }

@@ -5,7 +5,7 @@ import { EditorState } from '@codemirror/state';
 import { EditorView, keymap, placeholder, drawSelection, highlightActiveLine } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, insertNewline } from '@codemirror/commands';
 import { syntaxHighlighting, defaultHighlightStyle, bracketMatching } from '@codemirror/language';
-import { autocompletion, closeBrackets, completionKeymap, closeBracketsKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { lintKeymap } from '@codemirror/lint';
 import { PromQLExtension } from '@prometheus-io/codemirror-promql';
 
@@ -32,7 +32,7 @@ export function createEditor(parent, text, onRun, onChange) {
         keymap.of([
           { key: 'Enter', run: (v) => { onRun(v.state.doc.toString()); return true; } },
           { key: 'Shift-Enter', run: insertNewline },
-          ...closeBracketsKeymap, ...completionKeymap, ...historyKeymap, ...lintKeymap, ...defaultKeymap,
+          ...closeBracketsKeymap, ...historyKeymap, ...lintKeymap, ...defaultKeymap,
         ]),
         EditorView.updateListener.of((u) => { if (u.docChanged) onChange(u.state.doc.toString()); }),
       ],
