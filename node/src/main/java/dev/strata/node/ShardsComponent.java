@@ -8,6 +8,7 @@ import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.recovery.DurableShardStart;
 import dev.strata.node.cluster.LocalShards;
 import dev.strata.node.config.NodeConfig;
+import dev.strata.node.status.ClusterOverview;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.cassandra.CassandraSchema;
@@ -261,10 +262,10 @@ final class ShardsComponent implements Component, LocalShards {
     }
 
     /** Per open shard: its flush times (for the cluster page). */
-    List<dev.strata.node.status.ClusterOverview.FlushTimes> flushTimes() {
-        List<dev.strata.node.status.ClusterOverview.FlushTimes> out = new ArrayList<>();
+    List<ClusterOverview.FlushTimes> flushTimes() {
+        List<ClusterOverview.FlushTimes> out = new ArrayList<>();
         for (OpenShard s : open) {
-            out.add(new dev.strata.node.status.ClusterOverview.FlushTimes(s.shard(), s.durable().flusher().lastFlushMs(),
+            out.add(new ClusterOverview.FlushTimes(s.shard(), s.durable().flusher().lastFlushMs(),
                     s.durable().flusher().oldestCheckpointMs(), s.durable().scheduler().consecutiveFailures()));
         }
         return out;
