@@ -39,6 +39,20 @@ final class LabelTerms {
         return out;
     }
 
+    /** Every value with its series count, in value order: Lucene document frequencies plus {@code pending} (consumed). */
+    static List<ValueCount> all(IndexReader reader, String field, Map<String, Long> pending) throws IOException {
+        java.util.TreeMap<String, Long> out = new java.util.TreeMap<>();
+        Terms terms = MultiTerms.getTerms(reader, field);
+        if (terms != null) {
+            TermsEnum te = terms.iterator();
+            for (BytesRef t = te.next(); t != null; t = te.next()) out.put(t.utf8ToString(), (long) te.docFreq());
+        }
+        pending.forEach((value, count) -> out.merge(value, count, Long::sum));
+        List<ValueCount> list = new ArrayList<>(out.size());
+        out.forEach((v, c) -> list.add(new ValueCount(v, c)));
+        return list;
+    }
+
     private static void offer(PriorityQueue<ValueCount> heap, int n, ValueCount vc) {
         heap.add(vc);
         if (heap.size() > n) heap.poll();

@@ -457,6 +457,36 @@ public final class ShardIndex implements AutoCloseable {
     }
 
     /**
+     * Every label name of the shard with each of its values and the number of series carrying it
+     * (name -> values in value order), for cardinality statistics ({@code /api/v1/status/tsdb}).
+     * Reads the terms dictionary (document frequencies) plus the series added since the reader opened.
+     */
+    public Map<String, List<ValueCount>> valueCounts() {
+        ReaderSnapshot s = acquire();
+        try {
+            int limit = table.limit();
+            Map<String, Map<String, Long>> pending = new HashMap<>();
+            for (int id = s.covered; id < limit; id++) {
+                if (!table.present(id)) continue;
+                table.cachedLabels(id).forEach((n, v) -> pending.computeIfAbsent(n, k -> new HashMap<>()).merge(v, 1L, Long::sum));
+            }
+            TreeSet<String> names = new TreeSet<>(s.labelNames());
+            names.addAll(pending.keySet());
+            Map<String, List<ValueCount>> out = new java.util.LinkedHashMap<>();
+            for (String name : names) {
+                List<ValueCount> values = LabelTerms.all(s.reader, IndexFields.labelField(name),
+                        pending.getOrDefault(name, new HashMap<>()));
+                if (!values.isEmpty()) out.put(name, values);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("counting label values of shard " + shard, e);
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
      * Makes every series added before this call and every last-sample time durable, recording
      * {@code kafkaOffset} (the offset up to which the index is complete) as commit user data. Returns
      * once the commit is on disk: it runs on the indexer thread after the documents of every series

@@ -25,6 +25,9 @@ import dev.strata.node.security.ClusterSecurity;
 import dev.strata.node.security.SecurityReloader;
 import dev.strata.node.security.WebConfigException;
 import dev.strata.node.security.WebSecurity;
+import dev.strata.node.status.ClusterOverview;
+import dev.strata.node.status.TsdbStatus;
+import dev.strata.node.ui.UiAssets;
 import dev.strata.store.metrics.JvmMetrics;
 import dev.strata.store.metrics.MetricsRegistry;
 import dev.strata.store.metrics.ProcessMetrics;
@@ -135,6 +138,10 @@ public final class NodeAssembly implements AutoCloseable {
         // threads wait on us must not starve either side.
         selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
+        TsdbStatus tsdb = new TsdbStatus(topology, shards, peerClient, selectExecutor);
+        ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::flushTimes,
+                System::currentTimeMillis);
+        UiAssets ui = new UiAssets();
         // Remote read: its own threads, as many as reads may run at once (further requests queue). A read
         // answers all or nothing: a shard without a ready owner fails it (no warnings channel in the protocol).
         remoteReadExecutor = newExecutor(config.remoteRead().concurrentLimit(), "strata-remote-read-");
@@ -148,6 +155,9 @@ public final class NodeAssembly implements AutoCloseable {
         WebSecurity web = webSecurity;
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics,
                         route -> web.guard(Access.OPEN, route), route -> web.guard(Access.ANY_USER, route))
+                .get("/", web.guard(Access.ANY_USER, ui::index))
+                .get("/graph", web.guard(Access.ANY_USER, ui::index))
+                .prefix(HttpMethod.GET, "/ui/", web.guard(Access.ANY_USER, ui::asset))
                 .post("/api/v1/write", web.guard(Access.WRITE, gateway.remoteWrite::handle))
                 .post("/api/v1/otlp/v1/metrics", web.guard(Access.WRITE, gateway.otlp::handle))
                 .post("/api/v1/read", web.guard(Access.READ, remoteRead::handle))
@@ -157,6 +167,9 @@ public final class NodeAssembly implements AutoCloseable {
                 .post("/write", web.guard(Access.WRITE, gateway.influx::handle))
                 .get("/api/v1/status/shards", web.guard(Access.ADMIN, clusterStatus::handle))
                 .get("/api/v1/status/local-shards", web.guard(Access.ADMIN, localShardStatus::handle))
+                .get("/api/v1/status/cluster", web.guard(Access.ADMIN, overview::cluster))
+                // Cardinality reveals label names and values, which readers see through the query API anyway.
+                .get("/api/v1/status/tsdb", web.guard(Access.READ, tsdb::handle))
                 // Build information tells a client (Grafana) which API it talks to: readers need it.
                 .get("/api/v1/status/buildinfo", web.guard(Access.READ, api::handle))
                 .prefix(HttpMethod.GET, "/api/v1/status/", web.guard(Access.ADMIN, api::handle))
@@ -169,7 +182,7 @@ public final class NodeAssembly implements AutoCloseable {
             HttpSettings h = config.http();
             clusterHttp = new HttpComponent("cluster-http", new HttpServer("cluster_http",
                     new HttpSettings(h.bind(), config.security().clusterPort(), h.maxRequestBytes(), h.idleTimeout(), h.threads()),
-                    clusterRouter(internal, clusterSecurity), metrics, clusterSecurity));
+                    clusterRouter(internal, tsdb, overview, clusterSecurity), metrics, clusterSecurity));
         } else {
             clusterHttp = null; // a single node (SecuritySettings refuses a cluster without credentials)
         }
@@ -186,13 +199,16 @@ public final class NodeAssembly implements AutoCloseable {
     }
 
     /** The cluster port's routes: the node-to-node endpoints and a health check, each behind the cluster's credentials. */
-    private static Router clusterRouter(InternalRoutes internal, ClusterSecurity cs) {
+    private static Router clusterRouter(InternalRoutes internal, TsdbStatus tsdb, ClusterOverview overview,
+                                        ClusterSecurity cs) {
         return Router.builder()
                 .get("/-/healthy", cs.guard(SystemRoutes.HEALTHY))
                 .post(ClusterQueryable.SELECT_PATH, cs.guard(internal::select))
                 .post(PushdownEvaluator.QUERY_PATH, cs.guard(internal::query))
                 .post(ClusterMetadataSource.METADATA_PATH, cs.guard(internal::metadata))
                 .get("/internal/v1/shards", cs.guard(internal::shards))
+                .post(TsdbStatus.INTERNAL_PATH, cs.guard(tsdb::internal))
+                .get(ClusterOverview.INTERNAL_PATH, cs.guard(overview::local))
                 .build();
     }
 

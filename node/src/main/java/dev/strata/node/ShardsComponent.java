@@ -8,6 +8,7 @@ import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.recovery.DurableShardStart;
 import dev.strata.node.cluster.LocalShards;
 import dev.strata.node.config.NodeConfig;
+import dev.strata.node.status.ClusterOverview;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.cassandra.CassandraSchema;
@@ -258,6 +259,16 @@ final class ShardsComponent implements Component, LocalShards {
             }
         }
         open.clear();
+    }
+
+    /** Per open shard: its flush times (for the cluster page). */
+    List<ClusterOverview.FlushTimes> flushTimes() {
+        List<ClusterOverview.FlushTimes> out = new ArrayList<>();
+        for (OpenShard s : open) {
+            out.add(new ClusterOverview.FlushTimes(s.shard(), s.durable().flusher().lastFlushMs(),
+                    s.durable().flusher().oldestCheckpointMs(), s.durable().scheduler().consecutiveFailures()));
+        }
+        return out;
     }
 
     /** For tests: offsets reached per shard. */

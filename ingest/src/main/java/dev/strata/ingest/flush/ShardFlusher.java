@@ -59,6 +59,9 @@ public final class ShardFlusher {
     private final ChunkWriter encoder = new ChunkWriter();
     private final ByteArrayBuilder scratch = new ByteArrayBuilder(4096);
     private final long[] lastCheckpoint;
+    // Wall-clock ms of each group's last checkpoint written by this process (0: none yet); read by the status page.
+    private final java.util.concurrent.atomic.AtomicLongArray checkpointWrittenMs;
+    private volatile long lastFlushMs;
     // Per series id, what the last successful flush wrote (flush thread only).
     private long[] keyWrittenUntil = new long[0];
     private long[] bufferMaxT = new long[0];
@@ -87,6 +90,7 @@ public final class ShardFlusher {
             if (g >= 0 && g < config.groups()) this.startCheckpoints[g] = off;
         });
         this.lastCheckpoint = this.startCheckpoints.clone();
+        this.checkpointWrittenMs = new java.util.concurrent.atomic.AtomicLongArray(config.groups());
     }
 
     /** What one successful flush of a group wrote. */
@@ -147,6 +151,9 @@ public final class ShardFlusher {
         long checkpoint = Math.max(offset, startCheckpoints[g]);
         checkpoints.write(shard, g, checkpoint).get(timeoutMs, TimeUnit.MILLISECONDS);
         lastCheckpoint[g] = checkpoint;
+        long now = System.currentTimeMillis();
+        checkpointWrittenMs.set(g, now);
+        lastFlushMs = now;
         metrics.checkpoint(g, checkpoint);
         metrics.rows.inc(rows.size());
         metrics.bytes.inc(bytes);
@@ -165,6 +172,21 @@ public final class ShardFlusher {
 
     public int shard() {
         return shard;
+    }
+
+    /** Wall-clock ms of the last successful group flush by this process; 0 before the first. Any thread. */
+    public long lastFlushMs() {
+        return lastFlushMs;
+    }
+
+    /**
+     * Wall-clock ms of the oldest among the groups' last checkpoints written by this process: what a
+     * restart would replay is at most this old. 0 until every group has flushed once. Any thread.
+     */
+    public long oldestCheckpointMs() {
+        long oldest = Long.MAX_VALUE;
+        for (int g = 0; g < checkpointWrittenMs.length(); g++) oldest = Math.min(oldest, checkpointWrittenMs.get(g));
+        return oldest == Long.MAX_VALUE ? 0 : oldest;
     }
 
     /**

@@ -72,6 +72,9 @@ final class InProcessCluster implements AutoCloseable {
         ClusterQueryable data;
         QueryEvaluator evaluator;
         dev.strata.query.api.SeriesMetadataSource metadata;
+        dev.strata.node.status.TsdbStatus tsdb;
+        ClusterStatus status;
+        dev.strata.node.status.ClusterOverview overview;
 
         Node(int ordinal) {
             this.ordinal = ordinal;
@@ -112,6 +115,7 @@ final class InProcessCluster implements AutoCloseable {
             reference.put(s, new LocalShardsQueryable.Shard(ShardIndex.inMemory(s), new MemShard(s, memOptions)));
         }
         List<String> addresses = new ArrayList<>();
+        dev.strata.node.ui.UiAssets ui = new dev.strata.node.ui.UiAssets();
         for (int o = 0; o < nodeCount; o++) {
             Node n = new Node(o);
             for (int s : ownership.ownedBy(o)) {
@@ -123,6 +127,14 @@ final class InProcessCluster implements AutoCloseable {
                     .post(PushdownEvaluator.QUERY_PATH, req -> n.pushdownAnswers.apply(
                             SelectCodec.decodePushdown(io.netty.buffer.ByteBufUtil.getBytes(req.content())), internal.query(req)))
                     .post(ClusterMetadataSource.METADATA_PATH, internal::metadata)
+                    .post(dev.strata.node.status.TsdbStatus.INTERNAL_PATH, req -> n.tsdb.internal(req))
+                    .get(InternalRoutes.SHARDS_PATH, internal::shards)
+                    // What the UI's cluster page reads (ClusterPageBrowserTest), served by every node.
+                    .get(dev.strata.node.status.ClusterOverview.INTERNAL_PATH, req -> n.overview.local(req))
+                    .get("/api/v1/status/shards", req -> n.status.handle(req))
+                    .get("/api/v1/status/cluster", req -> n.overview.cluster(req))
+                    .get("/", ui::index)
+                    .prefix(io.netty.handler.codec.http.HttpMethod.GET, "/ui/", ui::asset)
                     .build();
             n.server = new HttpServer(new HttpSettings("127.0.0.1", 0, 1 << 20, Duration.ofSeconds(30), 1), router,
                     new MetricsRegistry());
@@ -138,6 +150,11 @@ final class InProcessCluster implements AutoCloseable {
             n.evaluator = new PartialResponseEvaluator(new PushdownEvaluator(QueryEvaluator.of(new Engine(n.data, options)),
                     n.data, topology, n, n.peers, partialExecutor));
             n.metadata = new ClusterMetadataSource(topology, n, n.peers, mapper);
+            n.tsdb = new dev.strata.node.status.TsdbStatus(topology, n, n.peers, executor);
+            n.status = new ClusterStatus(topology, n, n.peers);
+            // No Kafka consumers or flushes here: the per-shard consumer and flush figures are empty.
+            n.overview = new dev.strata.node.status.ClusterOverview(topology, n.peers, List::of, List::of,
+                    System::currentTimeMillis);
         }
     }
 
