@@ -43,7 +43,7 @@ import java.util.Set;
  * the expression (outer aggregations, binary operators, functions) is evaluated at the merging node by
  * the ordinary engine over the merged partials.
  */
-final class AggregationPushdown {
+public final class AggregationPushdown {
     /** How the partial answers of one aggregation combine. */
     enum Merge {
         /** Partial values of the same label set fold with the operator ({@link #fold}). */
@@ -62,7 +62,7 @@ final class AggregationPushdown {
      * One aggregation evaluated by the owners: the placeholder metric name that stands for its merged
      * result in the rewritten query, the aggregation, and the selector's matchers (for shard pruning).
      */
-    record Pushed(String placeholder, AggregateExpr aggregate, List<Matcher> matchers) {
+    public record Pushed(String placeholder, AggregateExpr aggregate, List<Matcher> matchers) {
         Merge merge() {
             return switch (aggregate.op()) {
                 case "avg" -> Merge.AVG;
@@ -140,7 +140,7 @@ final class AggregationPushdown {
      * push. {@code origins} maps every node built by the rewrite to the node of the original query it
      * stands for (for positions in annotations).
      */
-    record Rewrite(Expr expr, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {}
+    public record Rewrite(Expr expr, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins) {}
 
     /** The label tagging the parts of a pushed-down stddev/stdvar ({@link Pushed#varianceParts}). */
     static final String PART_LABEL = "__strata_part__";
@@ -159,7 +159,7 @@ final class AggregationPushdown {
 
     private AggregationPushdown() {}
 
-    static Rewrite rewrite(Expr e) {
+    public static Rewrite rewrite(Expr e) {
         List<Pushed> pushed = new ArrayList<>();
         IdentityHashMap<Expr, Expr> origins = new IdentityHashMap<>();
         Expr out = rewrite(e, pushed, origins);

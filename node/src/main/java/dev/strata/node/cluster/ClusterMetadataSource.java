@@ -24,13 +24,13 @@ import java.util.function.Supplier;
 public final class ClusterMetadataSource implements SeriesMetadataSource {
     public static final String METADATA_PATH = "/internal/v1/metadata";
 
-    private final ClusterTopology topology;
+    private final ShardOwners topology;
     private final LocalShards local;
-    private final PeerClient peers;
+    private final PeerTransport peers;
     private final ShardMapper mapper;
     private final ShardRouter router;
 
-    public ClusterMetadataSource(ClusterTopology topology, LocalShards local, PeerClient peers, ShardMapper mapper) {
+    public ClusterMetadataSource(ShardOwners topology, LocalShards local, PeerTransport peers, ShardMapper mapper) {
         this.topology = topology;
         this.local = local;
         this.peers = peers;
@@ -73,7 +73,7 @@ public final class ClusterMetadataSource implements SeriesMetadataSource {
     /** Sorted, deduplicated items of every touched shard. */
     private List<Object> lookup(MetadataRequest.Kind kind, String name, List<Matcher> matchers, long minT, long maxT,
                                 long limitHint) {
-        int[] shards = ClusterQueryable.touchedShards(mapper, topology.ownership().shards(), matchers);
+        int[] shards = ClusterQueryable.touchedShards(mapper, topology.shardCount(), matchers);
         List<List<Object>> answers = router.gatherAnswers(shards,
                 s -> answer(local, new MetadataRequest(kind, new ArrayList<>(s), name, matchers, minT, maxT, limitHint), s),
                 (peer, s) -> peers.post(peer, METADATA_PATH,
@@ -88,7 +88,7 @@ public final class ClusterMetadataSource implements SeriesMetadataSource {
      * Answers {@code r} from the label indexes of the given local shards: sorted, deduplicated, cut to
      * the request's limit. Used for this node's part and by the {@code /internal/v1/metadata} endpoint.
      */
-    static List<Object> answer(LocalShards local, MetadataRequest r, Set<Integer> shards) {
+    public static List<Object> answer(LocalShards local, MetadataRequest r, Set<Integer> shards) {
         IndexMetadataSource index = new IndexMetadataSource(() -> local.open(shards));
         List<?> items = switch (r.kind()) {
             case SERIES -> index.series(r.matchers(), r.minT(), r.maxT(), r.limit());

@@ -27,13 +27,13 @@ import java.util.List;
 public final class ClusterQueryable implements Queryable {
     public static final String SELECT_PATH = "/internal/v1/select";
 
-    private final ClusterTopology topology;
+    private final ShardOwners topology;
     private final LocalShards local;
-    private final PeerClient peers;
+    private final PeerTransport peers;
     private final ShardMapper mapper;
     private final ShardRouter router;
 
-    public ClusterQueryable(ClusterTopology topology, LocalShards local, PeerClient peers, ShardMapper mapper) {
+    public ClusterQueryable(ShardOwners topology, LocalShards local, PeerTransport peers, ShardMapper mapper) {
         this.topology = topology;
         this.local = local;
         this.peers = peers;
@@ -53,7 +53,7 @@ public final class ClusterQueryable implements Queryable {
 
     /** The shards a selector can touch (ascending). */
     int[] touchedShards(List<Matcher> matchers) {
-        return touchedShards(mapper, topology.ownership().shards(), matchers);
+        return touchedShards(mapper, topology.shardCount(), matchers);
     }
 
     /**

@@ -20,29 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Futures fail with the transport error or {@link PeerException} on a non-200 answer; cancelling a
  * future aborts its exchange. Counts the bytes sent and received for the node's metrics.
  */
-public final class PeerClient implements AutoCloseable {
-    /** A peer answered, but not with 200. */
-    public static final class PeerException extends RuntimeException {
-        private final int status;
-        private final String body;
-
-        PeerException(String message, int status, String body) {
-            super(message);
-            this.status = status;
-            this.body = body;
-        }
-
-        /** The HTTP status the peer answered with. */
-        public int status() {
-            return status;
-        }
-
-        /** The peer's answer body as text. */
-        public String body() {
-            return body;
-        }
-    }
-
+public final class PeerClient implements PeerTransport, AutoCloseable {
     private final PeerAddresses peers;
     private final Duration timeout;
     private final Duration workTimeout;
@@ -66,6 +44,7 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** POSTs {@code body} to {@code path} on node {@code ordinal} (work timeout); completes with the response body. */
+    @Override
     public CompletableFuture<byte[]> post(int ordinal, String path, byte[] body) {
         HttpRequest req = HttpRequest.newBuilder(uri(ordinal, path)).timeout(workTimeout)
                 .header("Content-Type", "application/octet-stream")
@@ -75,11 +54,13 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** Timeout of connecting and of GETs; a peer that misses it is down. */
+    @Override
     public Duration peerTimeout() {
         return timeout;
     }
 
     /** Timeout of POSTs (query work on the peer). */
+    @Override
     public Duration workTimeout() {
         return workTimeout;
     }
@@ -88,6 +69,7 @@ public final class PeerClient implements AutoCloseable {
      * Completes with true if node {@code ordinal} answers {@code /-/healthy} within the peer
      * timeout, false otherwise (never exceptionally): tells a slow peer from a dead or hung one.
      */
+    @Override
     public CompletableFuture<Boolean> alive(int ordinal) {
         return get(ordinal, "/-/healthy").handle((body, error) -> error == null);
     }

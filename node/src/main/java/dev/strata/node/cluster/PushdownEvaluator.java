@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Concurrency: all partial queries of a query (each pushed aggregation's, avg's sum and count, the
  * order keys of an instant answer) run at once on the partial-query executor (a lone one on the calling
- * thread), each bounded by the peer and work timeouts of {@link PeerClient} as
+ * thread), each bounded by the peer and work timeouts of {@link PeerTransport} as
  * {@link ShardRouter} applies them, in the caller's {@link QueryScope}. The first failure fails the
  * query; the other partial queries are then cancelled (their threads interrupted, their calls to peers
  * aborted). Merging happens after all have answered, in a fixed order, so annotations keep their order.
@@ -61,22 +61,22 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class PushdownEvaluator implements QueryEvaluator {
     public static final String QUERY_PATH = "/internal/v1/query";
     /** Query parameter of {@link #QUERY_PATH}: {@code samples=1} asks for the owner's sample counts (response version 4). */
-    static final String SAMPLES_PARAM = "samples";
+    public static final String SAMPLES_PARAM = "samples";
     private static final String QUERY_WITH_SAMPLES = QUERY_PATH + "?" + SAMPLES_PARAM + "=1";
 
     private final QueryEvaluator delegate;
     private final ClusterQueryable cluster;
     private final ShardRouter router;
     private final LocalShards local;
-    private final PeerClient peers;
+    private final PeerTransport peers;
     private final ExecutorService partialExecutor;
 
     /**
      * @param partialExecutor runs a query's partial queries when it has more than one (see the class comment);
      *                        its tasks wait on peers but never on this executor, so any size is deadlock-free
      */
-    public PushdownEvaluator(QueryEvaluator delegate, ClusterQueryable cluster, ClusterTopology topology, LocalShards local,
-                             PeerClient peers, ExecutorService partialExecutor) {
+    public PushdownEvaluator(QueryEvaluator delegate, ClusterQueryable cluster, ShardOwners topology, LocalShards local,
+                             PeerTransport peers, ExecutorService partialExecutor) {
         this.delegate = delegate;
         this.cluster = cluster;
         this.router = new ShardRouter(topology, local, peers);
@@ -419,7 +419,7 @@ public final class PushdownEvaluator implements QueryEvaluator {
      * sample per series) with the evaluation's warnings, infos and sample counts. Used for this node's part and by the
      * {@code /internal/v1/query} endpoint.
      */
-    static SelectResponse evaluateOn(LocalShards local, Set<Integer> shards, String query, long start, long end, long step,
+    public static SelectResponse evaluateOn(LocalShards local, Set<Integer> shards, String query, long start, long end, long step,
                                    QueryOptions options) {
         Engine engine = new Engine(new LocalShardsQueryable(local.open(shards)), options);
         List<Series> out = new ArrayList<>();

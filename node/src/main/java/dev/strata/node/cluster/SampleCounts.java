@@ -13,7 +13,7 @@ import java.util.Arrays;
  */
 public record SampleCounts(long total, long[] perStep) {
     /** Nothing scanned (no shard served): no per-step entries, which stands for zero at every step. */
-    static final SampleCounts NONE = new SampleCounts(0, new long[0]);
+    public static final SampleCounts NONE = new SampleCounts(0, new long[0]);
 
     public SampleCounts {
         perStep = perStep.clone();

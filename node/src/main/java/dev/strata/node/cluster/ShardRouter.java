@@ -27,24 +27,24 @@ import org.slf4j.LoggerFactory;
  * {@code partial_response=false} (see {@link QueryScope}) that fails the query naming them, otherwise
  * they are recorded in the scope for a warning. Outstanding calls are cancelled on the way out.
  */
-final class ShardRouter {
+public final class ShardRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ShardRouter.class);
 
-    private final ClusterTopology topology;
+    private final ShardOwners topology;
     private final LocalShards local;
-    private final PeerClient peers;
+    private final PeerTransport peers;
 
-    ShardRouter(ClusterTopology topology, LocalShards local, PeerClient peers) {
+    public ShardRouter(ShardOwners topology, LocalShards local, PeerTransport peers) {
         this.topology = topology;
         this.local = local;
         this.peers = peers;
     }
 
     /** The status of a peer's answer when the work itself failed there (see {@link InternalRoutes#query}). */
-    static final int QUERY_FAILED = 422;
+    public static final int QUERY_FAILED = 422;
 
     /** The query error a peer reported: its first line is the engine's error type, the rest the message. */
-    static QueryException queryFailed(PeerClient.PeerException e) {
+    static QueryException queryFailed(PeerException e) {
         String body = e.body();
         int nl = body.indexOf('\n');
         return nl < 0 ? QueryException.execution(body) : new QueryException(body.substring(0, nl), body.substring(nl + 1));
@@ -54,7 +54,7 @@ final class ShardRouter {
     record Answer<T>(List<Integer> served, List<T> items) {}
 
     /** {@link #gatherAnswers} for selects and pushed-down queries (answers are {@link SelectResponse}s), flattened. */
-    List<Series> gather(int[] shards, Function<Set<Integer>, List<Series>> readLocal,
+    public List<Series> gather(int[] shards, Function<Set<Integer>, List<Series>> readLocal,
                         BiFunction<Integer, List<Integer>, CompletableFuture<byte[]>> callPeer) {
         List<Series> out = new ArrayList<>();
         for (List<Series> a : gatherAnswers(shards, readLocal, callPeer, ShardRouter::decodeSelect)) out.addAll(a);
@@ -79,7 +79,7 @@ final class ShardRouter {
         Map<Integer, ArrayList<Integer>> candidates = new LinkedHashMap<>();
         for (int s : shards) {
             ArrayList<Integer> c = new ArrayList<>();
-            int[] owners = topology.ownership().owners(s);
+            int[] owners = topology.owners(s);
             for (int o : owners) if (o == topology.self()) c.add(o);
             for (int o : owners) if (o != topology.self()) c.add(o);
             candidates.put(s, c);
@@ -116,7 +116,7 @@ final class ShardRouter {
                         out.add(resp.items());
                     } catch (ExecutionException | TimeoutException | SelectFormatException ex) {
                         Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
-                        if (cause instanceof PeerClient.PeerException pe && pe.status() == QUERY_FAILED) throw queryFailed(pe);
+                        if (cause instanceof PeerException pe && pe.status() == QUERY_FAILED) throw queryFailed(pe);
                         LOG.debug("node {} did not answer for shards {}: {}", peer, asked, cause.toString());
                     }
                     for (int shard : asked) {
