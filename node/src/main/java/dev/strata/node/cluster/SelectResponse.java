@@ -28,7 +28,7 @@ public record SelectResponse(List<Integer> served, List<Series> series, List<Str
     }
 
     /** This answer without its sample counts (for an asker that did not ask for them). */
-    SelectResponse withoutSamples() {
+    public SelectResponse withoutSamples() {
         return new SelectResponse(served, series, warnings, infos, null);
     }
 }

@@ -154,13 +154,4 @@ class SelectCodecTest {
                 .contains("trailing"));
         assertThrows(SelectFormatException.class, () -> SelectCodec.decodeRequest(new byte[] {1, 2}));
     }
-
-    @Test
-    void shardStatusLinesRoundTrip() {
-        var m = new java.util.TreeMap<Integer, LocalShards.ShardProgress>();
-        m.put(0, new LocalShards.ShardProgress(true, 10, 10, true, 0));
-        m.put(3, new LocalShards.ShardProgress(false, 0, 0, false, -1));
-        assertEquals(m, InternalRoutes.parseShards(InternalRoutes.renderShards(m)));
-        assertThrows(IllegalArgumentException.class, () -> InternalRoutes.parseShards("1 2 x\n"));
-    }
 }
