@@ -5,7 +5,7 @@ import dev.strata.ingest.gateway.InfluxWriteHandler;
 import dev.strata.ingest.gateway.IngestGateway;
 import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.RemoteWriteHandler;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
 import dev.strata.node.config.NodeConfig;

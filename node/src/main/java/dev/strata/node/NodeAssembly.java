@@ -1,15 +1,15 @@
 package dev.strata.node;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.strata.ingest.sharding.ShardMapper;
-import dev.strata.node.cluster.ClusterMetadataSource;
-import dev.strata.node.cluster.ClusterQueryable;
+import dev.strata.store.sharding.ShardMapper;
+import dev.strata.query.distributed.ClusterMetadataSource;
+import dev.strata.query.distributed.ClusterQueryable;
 import dev.strata.node.cluster.ClusterStatus;
 import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.InternalRoutes;
-import dev.strata.node.cluster.PartialResponseEvaluator;
+import dev.strata.query.distributed.PartialResponseEvaluator;
 import dev.strata.node.cluster.PeerClient;
-import dev.strata.node.cluster.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownEvaluator;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
 import dev.strata.node.config.NodeConfig;
@@ -43,8 +43,8 @@ import org.apache.kafka.clients.admin.Admin;
  * the Kafka producer) and the HTTP server, which routes the write receivers, the shard status and the
  * Prometheus API by method reference. The node opens only the shards it owns
  * ({@link dev.strata.node.cluster.ClusterTopology}); queries read every shard of the cluster through
- * {@link dev.strata.node.cluster.ClusterQueryable} (raw series) or
- * {@link dev.strata.node.cluster.PushdownEvaluator} (aggregations evaluated by the owners), and the
+ * {@link dev.strata.query.distributed.ClusterQueryable} (raw series) or
+ * {@link dev.strata.query.distributed.PushdownEvaluator} (aggregations evaluated by the owners), and the
  * node answers other nodes on {@code /internal/v1/*}. Components stop in reverse order, so the HTTP server stops
  * before the parts it calls.
  */

@@ -6,7 +6,7 @@ import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.consumer.ShardConsumers;
 import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.recovery.DurableShardStart;
-import dev.strata.node.cluster.LocalShards;
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;

@@ -1,14 +1,14 @@
 package dev.strata.benchmarks.cluster;
 
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.sharding.ShardMapper;
-import dev.strata.node.cluster.ClusterQueryable;
+import dev.strata.store.sharding.ShardMapper;
+import dev.strata.query.distributed.ClusterQueryable;
 import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.InternalRoutes;
-import dev.strata.node.cluster.LocalShards;
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.cluster.PeerAddresses;
 import dev.strata.node.cluster.PeerClient;
-import dev.strata.node.cluster.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownEvaluator;
 import dev.strata.node.cluster.ShardOwnership;
 import dev.strata.node.config.HttpSettings;
 import dev.strata.node.http.HttpServer;

@@ -6,7 +6,7 @@ import dev.strata.ingest.gateway.ShardedEncoder;
 import dev.strata.ingest.protocol.RemoteWrite1Decoder;
 import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.WriteBatch;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.http.HttpResponses;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.ShardOwners;
 import dev.strata.node.config.ClusterSettings;
 import java.util.List;
 

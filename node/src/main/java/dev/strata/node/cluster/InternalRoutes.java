@@ -1,5 +1,16 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.ClusterMetadataSource;
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.MetadataCodec;
+import dev.strata.query.distributed.MetadataRequest;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownRequest;
+import dev.strata.query.distributed.SampleCounts;
+import dev.strata.query.distributed.SelectCodec;
+import dev.strata.query.distributed.SelectFormatException;
+import dev.strata.query.distributed.SelectRequest;
+import dev.strata.query.distributed.SelectResponse;
 import dev.strata.node.http.HttpResponses;
 import dev.strata.query.engine.QueryException;
 import dev.strata.query.storage.LocalShardsQueryable;

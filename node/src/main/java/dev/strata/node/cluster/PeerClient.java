@@ -1,5 +1,7 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.PeerException;
+import dev.strata.query.distributed.PeerTransport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

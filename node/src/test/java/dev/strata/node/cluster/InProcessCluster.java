@@ -1,7 +1,14 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.ClusterMetadataSource;
+import dev.strata.query.distributed.ClusterQueryable;
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.PartialResponseEvaluator;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownRequest;
+import dev.strata.query.distributed.SelectCodec;
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.node.config.HttpSettings;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Router;

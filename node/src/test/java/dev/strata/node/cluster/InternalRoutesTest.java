@@ -1,5 +1,11 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownRequest;
+import dev.strata.query.distributed.SampleCounts;
+import dev.strata.query.distributed.SelectCodec;
+import dev.strata.query.distributed.SelectResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 /**
  * Who owns which shard, as the distributed query code needs it: this node's ordinal and, per shard,

@@ -1,4 +1,4 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 /** A peer answered, but not with 200. */
 public final class PeerException extends RuntimeException {

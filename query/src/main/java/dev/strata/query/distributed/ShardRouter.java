@@ -1,4 +1,4 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 import dev.strata.query.engine.QueryException;
 import dev.strata.query.storage.Series;

@@ -1,4 +1,4 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 import dev.strata.index.Matcher;
 import dev.strata.query.storage.Queryable;

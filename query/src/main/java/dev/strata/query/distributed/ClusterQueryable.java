@@ -1,7 +1,7 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 import dev.strata.index.Matcher;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.query.storage.Queryable;
 import dev.strata.query.storage.Series;

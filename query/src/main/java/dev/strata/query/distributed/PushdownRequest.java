@@ -1,4 +1,4 @@
-package dev.strata.node.cluster;
+package dev.strata.query.distributed;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.strata.ingest.sharding;
+package dev.strata.store.sharding;
 
 import dev.strata.store.model.Labels;
 import java.util.Arrays;
