@@ -6,10 +6,10 @@ package dev.strata.query.api;
  * {@code \xNN} for other ASCII control characters, {@code \\uNNNN} for non-printable code points,
  * printable Unicode as is.
  */
-final class GoQuote {
+public final class GoQuote {
     private GoQuote() {}
 
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); ) {
             int cp = s.codePointAt(i);
