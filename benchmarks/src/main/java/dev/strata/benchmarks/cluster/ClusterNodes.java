@@ -19,7 +19,7 @@ import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.memstore.MemShardOptions;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.model.Labels;
 import java.time.Duration;
 import java.util.ArrayList;

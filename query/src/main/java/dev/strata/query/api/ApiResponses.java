@@ -1,5 +1,6 @@
 package dev.strata.query.api;
 
+import dev.strata.store.json.JsonWriter;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;

@@ -1,4 +1,4 @@
-package dev.strata.store.metrics;
+package dev.strata.store.selfmetrics;
 
 /** The metric types of the Prometheus text format, as written on {@code # TYPE} lines. */
 public enum MetricType {

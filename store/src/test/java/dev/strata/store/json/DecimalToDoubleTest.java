@@ -1,4 +1,4 @@
-package dev.strata.query.api;
+package dev.strata.store.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

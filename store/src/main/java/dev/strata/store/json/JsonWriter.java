@@ -1,4 +1,4 @@
-package dev.strata.query.api;
+package dev.strata.store.json;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

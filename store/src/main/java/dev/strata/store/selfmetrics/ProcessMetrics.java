@@ -1,4 +1,4 @@
-package dev.strata.store.metrics;
+package dev.strata.store.selfmetrics;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,4 +1,4 @@
-package dev.strata.store.metrics;
+package dev.strata.store.selfmetrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package dev.strata.query.api;
+package dev.strata.query.ast;
 
 /**
  * Go's {@code %q} / {@code strconv.Quote}, used where Prometheus's error messages quote user input
