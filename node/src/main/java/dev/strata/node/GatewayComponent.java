@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.store.concurrent.NamedThreads;
 import dev.strata.ingest.gateway.GatewayConfig;
 import dev.strata.ingest.gateway.InfluxWriteHandler;
 import dev.strata.ingest.gateway.IngestGateway;
@@ -11,9 +12,7 @@ import dev.strata.ingest.validate.ValidationLimits;
 import dev.strata.node.config.NodeConfig;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -35,12 +34,7 @@ final class GatewayComponent implements Component {
         this.kafkaReady = kafkaReady;
         this.producer = new KafkaProducer<>(ProducerSettings.defaults(config.kafka().bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "strata-gateway-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = NamedThreads.fixedPool(Math.max(2, Runtime.getRuntime().availableProcessors()), "strata-gateway");
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,

@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.query.distributed.ClusterMetadataSource;
@@ -33,8 +34,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -78,7 +77,7 @@ public final class NodeAssembly implements AutoCloseable {
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
                 config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
-        queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
+        queryExecutor = NamedThreads.fixedPool(config.query().effectiveThreads(), "strata-query");
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout());
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
@@ -94,7 +93,7 @@ public final class NodeAssembly implements AutoCloseable {
         // A query's pushed-down partial queries run here, at the same time. They mostly wait on peers
         // (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
         // the order keys), so the pool has 4 threads per query thread.
-        pushdownExecutor = newExecutor(4 * config.query().effectiveThreads(), "strata-pushdown-");
+        pushdownExecutor = NamedThreads.fixedPool(4 * config.query().effectiveThreads(), "strata-pushdown");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
@@ -104,7 +103,7 @@ public final class NodeAssembly implements AutoCloseable {
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);
         // Selects from other nodes get their own threads: a query here waiting on a peer whose query
         // threads wait on us must not starve either side.
-        selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
+        selectExecutor = NamedThreads.fixedPool(config.query().effectiveThreads(), "strata-select");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
@@ -128,15 +127,6 @@ public final class NodeAssembly implements AutoCloseable {
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
         node = new Node(List.of(dataDir, kafka, cassandra, shards, gateway, http), readiness);
-    }
-
-    private static ExecutorService newExecutor(int threads, String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public void start() throws Exception {

@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.index.ShardIndex;
 import dev.strata.ingest.consumer.ShardConsumerStats;
@@ -32,9 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,23 +75,10 @@ final class ShardsComponent implements Component, LocalShards {
     private final Counter offsetsLost;
     private final ShardConsumers consumers = new ShardConsumers();
     private final List<OpenShard> open = new CopyOnWriteArrayList<>();
-    private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strata-shards-open");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService opener = Executors.newSingleThreadExecutor(NamedThreads.named("strata-shards-open"));
     /** Shards opened at the same time at start. */
     private static final int OPEN_PARALLELISM = 4;
-    private final ExecutorService shardOpeners = Executors.newFixedThreadPool(OPEN_PARALLELISM, new ThreadFactory() {
-        private final AtomicInteger n = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "strata-shards-open-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+    private final ExecutorService shardOpeners = NamedThreads.fixedPool(OPEN_PARALLELISM, "strata-shards-open");
     private volatile boolean allOpen;
     private volatile boolean stopping;
 

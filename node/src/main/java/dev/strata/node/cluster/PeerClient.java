@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.store.concurrent.NamedThreads;
 import dev.strata.query.distributed.PeerException;
 import dev.strata.query.distributed.PeerTransport;
 import java.net.URI;
@@ -9,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -35,12 +34,7 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
         this.peers = peers;
         this.timeout = timeout;
         this.workTimeout = workTimeout;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "strata-peer-client-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = NamedThreads.fixedPool(4, "strata-peer-client");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .executor(executor).build();
     }
