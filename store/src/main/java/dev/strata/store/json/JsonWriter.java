@@ -186,6 +186,24 @@ public final class JsonWriter {
         buf[len++] = HEX[c & 0xF];
     }
 
+    /**
+     * {@code s} as a JSON string literal (quotes included), escaped exactly as {@link #string} escapes:
+     * for answers assembled as text (status pages).
+     */
+    public static String quote(String s) {
+        return new JsonWriter(s.length() + 16).string(s).toString();
+    }
+
+    /**
+     * A JSON number for status pages: integral values without a fraction, others as Java prints them;
+     * NaN and infinities, which JSON cannot represent, as {@code null}.
+     */
+    public static StringBuilder appendNumber(StringBuilder sb, double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) return sb.append("null");
+        if (d == Math.rint(d) && Math.abs(d) < 1e15) return sb.append((long) d);
+        return sb.append(d);
+    }
+
     public int size() {
         return len;
     }
