@@ -48,6 +48,13 @@ import org.apache.kafka.clients.admin.Admin;
  * before the parts it calls.
  */
 public final class NodeAssembly implements AutoCloseable {
+    /**
+     * A query's pushed-down partial queries run on their own pool, at the same time. They mostly wait on
+     * peers (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
+     * the order keys), so the pool has 4 threads per query thread.
+     */
+    private static final int PUSHDOWN_THREADS_PER_QUERY_THREAD = 4;
+
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final Readiness readiness = new Readiness();
     private final DataDirectory dataDir;
@@ -90,10 +97,8 @@ public final class NodeAssembly implements AutoCloseable {
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
-        // A query's pushed-down partial queries run here, at the same time. They mostly wait on peers
-        // (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
-        // the order keys), so the pool has 4 threads per query thread.
-        pushdownExecutor = NamedThreads.fixedPool(4 * config.query().effectiveThreads(), "strata-pushdown");
+        pushdownExecutor = NamedThreads.fixedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
+                "strata-pushdown");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);

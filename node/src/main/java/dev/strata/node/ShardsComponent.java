@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.ingest.consumer.ConsumerSettings;
 import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.index.ShardIndex;
@@ -26,7 +27,6 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
@@ -36,10 +36,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,7 +74,11 @@ final class ShardsComponent implements Component, LocalShards {
     private final ShardConsumers consumers = new ShardConsumers();
     private final List<OpenShard> open = new CopyOnWriteArrayList<>();
     private final ExecutorService opener = Executors.newSingleThreadExecutor(NamedThreads.named("strata-shards-open"));
-    /** Shards opened at the same time at start. */
+    /**
+     * Shards opened at the same time at start: opening is mostly waiting (Cassandra reads of checkpoints,
+     * the index directory), so a few in parallel cut the start time of a node with many shards without
+     * stealing the cores the replays that follow need.
+     */
     private static final int OPEN_PARALLELISM = 4;
     private final ExecutorService shardOpeners = NamedThreads.fixedPool(OPEN_PARALLELISM, "strata-shards-open");
     private volatile boolean allOpen;
@@ -127,7 +129,7 @@ final class ShardsComponent implements Component, LocalShards {
             CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
             MemShardOptions options = config.memory().toOptions();
             DurableShardStart.Tables tables = new DurableShardStart.Tables(
-                    new ChunkTable(session, keyspace, options.chunkDurationMs(), 16),
+                    new ChunkTable(session, keyspace, options.chunkDurationMs(), ChunkTable.MAX_IN_FLIGHT_BATCHES),
                     new SeriesKeyTable(session, keyspace), new CheckpointTable(session, keyspace));
             // Shards open concurrently (index open, checkpoints, recovery plan: mostly I/O waits), so a
             // restart's replays start together instead of one after another. Each opened shard joins
@@ -162,31 +164,19 @@ final class ShardsComponent implements Component, LocalShards {
         Path dir = config.storage().dataDir().resolve("index").resolve("shard-" + shard);
         ShardIndex index = ShardIndex.open(dir, shard, tables.seriesKeys());
         MemShard memory = new MemShard(shard, options);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(shard));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumerSettings.of(config.kafka().bootstrapServers(),
+                "strata-node-" + config.cluster().ordinal() + "-shard-" + shard));
         DurableShardStart durable = DurableShardStart.prepare(shard, config.kafka().topic(), memory, index, consumer, tables,
-                config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, offsetsLost, Duration.ofMillis(200));
+                config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, offsetsLost, ConsumerSettings.POLL_TIMEOUT);
         consumers.start(durable.consumer()).whenComplete((v, e) -> {
             if (e != null && !stopping) LOG.error("shard {} consumer ended with an error", shard, e);
         });
         durable.scheduler().start();
         LOG.info("shard {}: index at {} ({} series), replaying from offset {}", shard, dir, index.seriesCount(),
                 durable.plan().startOffset());
-        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, 8, config.query().timeout(),
+        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, ChunkPager.CONCURRENT_READS, config.query().timeout(),
                 config.memory().pagedChunkCachePerShard());
         return new OpenShard(shard, index, memory, consumer, durable, pager);
-    }
-
-    private Properties consumerProperties(int shard) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "strata-node-" + config.cluster().ordinal() + "-shard-" + shard);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 << 20);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
     }
 
     /** The shards open so far, for queries. */

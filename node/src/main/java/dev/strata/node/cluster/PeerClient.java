@@ -22,6 +22,12 @@ import java.util.concurrent.atomic.LongAdder;
  * future aborts its exchange. Counts the bytes sent and received for the node's metrics.
  */
 public final class PeerClient implements PeerTransport, AutoCloseable {
+    /**
+     * Threads of the JDK HTTP client: they only complete exchanges (the work waits on futures elsewhere),
+     * so a few serve any number of peers.
+     */
+    private static final int HTTP_CLIENT_THREADS = 4;
+
     private final PeerAddresses peers;
     private final Duration timeout;
     private final Duration workTimeout;
@@ -34,7 +40,7 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
         this.peers = peers;
         this.timeout = timeout;
         this.workTimeout = workTimeout;
-        this.executor = NamedThreads.fixedPool(4, "strata-peer-client");
+        this.executor = NamedThreads.fixedPool(HTTP_CLIENT_THREADS, "strata-peer-client");
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .executor(executor).build();
     }

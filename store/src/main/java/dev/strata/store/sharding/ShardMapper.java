@@ -19,6 +19,12 @@ import java.util.Arrays;
 public final class ShardMapper {
     private final int numShards;
     private final int bits;
+    // Defaults, declared once: the node's keys shards, ingest.spread and ingest.shard-key and the
+    // ingest benchmark use these, so a benchmark run encodes exactly as a node with default settings.
+    public static final int DEFAULT_SHARDS = 8;
+    public static final int DEFAULT_SPREAD = 1;
+    public static final String DEFAULT_SHARD_KEY = "__name__";
+
     private final int spread;
     private final int lowBits;
     private final long lowMask;
