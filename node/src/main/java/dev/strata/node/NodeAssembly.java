@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.node.config.ConfigType;
 import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.store.sharding.ShardMapper;
@@ -92,7 +93,7 @@ public final class NodeAssembly implements AutoCloseable {
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
-                Map.of(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN);
+                Map.of(), storageRetention(config), System.currentTimeMillis(), ApiSettings.ANY_ORIGIN);
         // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
@@ -132,6 +133,14 @@ public final class NodeAssembly implements AutoCloseable {
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
         node = new Node(List.of(dataDir, kafka, cassandra, shards, gateway, http), readiness);
+    }
+
+    /**
+     * {@code storageRetention} of {@code /api/v1/status/runtimeinfo}: the enforced retention (the chunk
+     * table's TTL), in Prometheus's duration format ({@code 15d} prints as {@code 2w1d}, as Prometheus does).
+     */
+    static String storageRetention(NodeConfig config) {
+        return ConfigType.DURATION.format(config.durability().retention());
     }
 
     public void start() throws Exception {
