@@ -27,6 +27,11 @@ public final class GoQuote {
                 default -> {
                     if (cp < 0x20 || cp == 0x7f) {
                         sb.append("\\x").append(Character.forDigit(cp >> 4, 16)).append(Character.forDigit(cp & 0xF, 16));
+                    } else if (cp >= 0xDC80 && cp <= 0xDCFF) {
+                        // A raw byte that is not valid UTF-8, as the lexer holds it (Lexer: U+DC80..U+DCFF):
+                        // Go quotes such a byte as \xNN, and parsing that again gives the same byte.
+                        int b = cp - 0xDC00;
+                        sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
                     } else if (Character.isSurrogate((char) cp) && cp < 0x10000) {
                         sb.append("\\ufffd"); // unpaired surrogate: invalid UTF-8 in Go's view
                     } else if (isPrintable(cp)) {

@@ -17,5 +17,9 @@ class PrinterQuoteTest {
         assertEquals("m{a=\"x\\a\\b\\f\\vy\"}", e.toString());
         assertEquals("\"\\a\\x01\"", GoQuote.quote("\u0007\u0001"));
         assertEquals(GoQuote.quote("t\u2028\u00e9\u0000"), new StringLiteral("t\u2028\u00e9\u0000").toString());
+        // A byte that is not valid UTF-8 prints as Go prints it and reads back as the same byte.
+        Expr invalid = Parser.parse("label_replace(m, \"\\xff\", \"\", \"src\", \"(.*)\")");
+        assertEquals("label_replace(m, \"\\xff\", \"\", \"src\", \"(.*)\")", invalid.toString());
+        assertEquals(invalid.toString(), Parser.parse(invalid.toString()).toString());
     }
 }
