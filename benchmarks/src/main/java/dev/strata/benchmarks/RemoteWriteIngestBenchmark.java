@@ -9,7 +9,7 @@ import dev.strata.ingest.gateway.WriteOutcome;
 import dev.strata.ingest.protocol.RemoteWrite1Decoder;
 import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.WriteBatch;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
 import java.util.List;

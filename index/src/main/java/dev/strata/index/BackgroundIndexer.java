@@ -1,5 +1,6 @@
 package dev.strata.index;
 
+import dev.strata.store.concurrent.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
@@ -58,11 +59,8 @@ final class BackgroundIndexer {
         this.sink = sink;
         this.queued = new Semaphore(maxBatches);
         // One thread, started on demand and ended after idling: an idle shard holds no thread.
-        this.thread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "strata-index-writer-" + shard);
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                NamedThreads.named("strata-index-writer-" + shard));
         this.thread.allowCoreThreadTimeOut(true);
     }
 

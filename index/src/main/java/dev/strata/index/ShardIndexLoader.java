@@ -1,5 +1,6 @@
 package dev.strata.index;
 
+import dev.strata.store.concurrent.NamedThreads;
 import dev.strata.store.series.SeriesKeyListing;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
@@ -11,9 +12,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
@@ -192,12 +191,7 @@ final class ShardIndexLoader {
         IndexWriter writer = new IndexWriter(dir, config(options, IndexWriterConfig.OpenMode.CREATE));
         ShardIndex index = new ShardIndex(shard, dir, writer, options, new SeriesTable(), new SeriesHashTable(1024),
                 new LeafSeriesIds(), DirectoryReader.open(writer), 0, -1, 0, true);
-        AtomicInteger threadNo = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(options.rebuildThreads(), r -> {
-            Thread t = new Thread(r, "strata-index-rebuild-" + shard + "-" + threadNo.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = NamedThreads.fixedPool(options.rebuildThreads(), "strata-index-rebuild-" + shard);
         // Bounds the documents held in memory: at most 2 batches per thread in flight.
         Semaphore inFlight = new Semaphore(2 * options.rebuildThreads());
         List<CompletableFuture<Void>> batches = new ArrayList<>();

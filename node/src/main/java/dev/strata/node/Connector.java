@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.store.concurrent.NamedThreads;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -46,11 +47,7 @@ public final class Connector<T> implements Component {
         this.retryInterval = retryInterval;
         this.attempt = attempt;
         this.closer = closer;
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "strata-" + name + "-connect");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, NamedThreads.named("strata-" + name + "-connect"));
         ex.setRemoveOnCancelPolicy(true);
         this.executor = ex;
     }

@@ -1,20 +1,19 @@
 package dev.strata.node;
 
+import dev.strata.store.concurrent.NamedThreads;
 import dev.strata.ingest.gateway.GatewayConfig;
 import dev.strata.ingest.gateway.InfluxWriteHandler;
 import dev.strata.ingest.otlp.OtlpWriteHandler;
 import dev.strata.ingest.gateway.IngestGateway;
 import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.RemoteWriteHandler;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
 import dev.strata.node.config.NodeConfig;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -37,12 +36,7 @@ final class GatewayComponent implements Component {
         this.kafkaReady = kafkaReady;
         this.producer = new KafkaProducer<>(ProducerSettings.defaults(config.kafka().bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()), r -> {
-            Thread t = new Thread(r, "strata-gateway-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = NamedThreads.fixedPool(Math.max(2, Runtime.getRuntime().availableProcessors()), "strata-gateway");
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,

@@ -1,16 +1,18 @@
 package dev.strata.node;
 
+import dev.strata.node.config.ConfigType;
+import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
-import dev.strata.ingest.sharding.ShardMapper;
-import dev.strata.node.cluster.ClusterMetadataSource;
-import dev.strata.node.cluster.ClusterQueryable;
+import dev.strata.store.sharding.ShardMapper;
+import dev.strata.query.distributed.ClusterMetadataSource;
+import dev.strata.query.distributed.ClusterQueryable;
 import dev.strata.node.cluster.ClusterStatus;
 import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.InternalRoutes;
-import dev.strata.node.cluster.PartialResponseEvaluator;
+import dev.strata.query.distributed.PartialResponseEvaluator;
 import dev.strata.node.cluster.PeerClient;
-import dev.strata.node.cluster.PushdownEvaluator;
-import dev.strata.node.cluster.QueryScope;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.QueryScope;
 import dev.strata.node.cluster.Hostname;
 import dev.strata.node.config.ConfigException;
 import dev.strata.node.config.ConfigYaml;
@@ -28,9 +30,9 @@ import dev.strata.node.security.WebSecurity;
 import dev.strata.node.status.ClusterOverview;
 import dev.strata.node.status.TsdbStatus;
 import dev.strata.node.ui.UiAssets;
-import dev.strata.store.metrics.JvmMetrics;
-import dev.strata.store.metrics.MetricsRegistry;
-import dev.strata.store.metrics.ProcessMetrics;
+import dev.strata.store.selfmetrics.JvmMetrics;
+import dev.strata.store.selfmetrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.ProcessMetrics;
 import dev.strata.ingest.status.IngestMetrics;
 import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.query.api.ApiSettings;
@@ -47,8 +49,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,14 +59,21 @@ import org.slf4j.LoggerFactory;
  * the Kafka producer) and the HTTP server, which routes the write receivers, the shard status and the
  * Prometheus API by method reference. The node opens only the shards it owns
  * ({@link dev.strata.node.cluster.ClusterTopology}); queries read every shard of the cluster through
- * {@link dev.strata.node.cluster.ClusterQueryable} (raw series) or
- * {@link dev.strata.node.cluster.PushdownEvaluator} (aggregations evaluated by the owners), and the
+ * {@link dev.strata.query.distributed.ClusterQueryable} (raw series) or
+ * {@link dev.strata.query.distributed.PushdownEvaluator} (aggregations evaluated by the owners), and the
  * node answers other nodes on {@code /internal/v1/*} on its own cluster port only ({@link ClusterSecurity}:
  * mTLS and/or the cluster secret), never on the public one. Components stop in reverse order, so the HTTP server stops
  * before the parts it calls.
  */
 public final class NodeAssembly implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAssembly.class);
+    /**
+     * A query's pushed-down partial queries run on their own pool, at the same time. They mostly wait on
+     * peers (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
+     * the order keys), so the pool has 4 threads per query thread.
+     */
+    private static final int PUSHDOWN_THREADS_PER_QUERY_THREAD = 4;
+
     private final MetricsRegistry metrics = new MetricsRegistry();
     private final Readiness readiness = new Readiness();
     private final DataDirectory dataDir;
@@ -109,7 +116,7 @@ public final class NodeAssembly implements AutoCloseable {
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
                 config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
-        queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
+        queryExecutor = NamedThreads.fixedPool(config.query().effectiveThreads(), "strata-query");
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
@@ -117,16 +124,14 @@ public final class NodeAssembly implements AutoCloseable {
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
-                config.shown(), "unlimited", System.currentTimeMillis(), ApiSettings.ANY_ORIGIN,
+                config.shown(), storageRetention(config), System.currentTimeMillis(), ApiSettings.ANY_ORIGIN,
                 ConfigYaml.of(config.shown()));
         // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
-        // A query's pushed-down partial queries run here, at the same time. They mostly wait on peers
-        // (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
-        // the order keys), so the pool has 4 threads per query thread.
-        pushdownExecutor = newExecutor(4 * config.query().effectiveThreads(), "strata-pushdown-");
+        pushdownExecutor = NamedThreads.fixedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
+                "strata-pushdown");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
@@ -136,7 +141,7 @@ public final class NodeAssembly implements AutoCloseable {
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);
         // Selects from other nodes get their own threads: a query here waiting on a peer whose query
         // threads wait on us must not starve either side.
-        selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
+        selectExecutor = NamedThreads.fixedPool(config.query().effectiveThreads(), "strata-select");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
         TsdbStatus tsdb = new TsdbStatus(topology, shards, peerClient, selectExecutor);
         ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::flushTimes,
@@ -144,7 +149,7 @@ public final class NodeAssembly implements AutoCloseable {
         UiAssets ui = new UiAssets();
         // Remote read: its own threads, as many as reads may run at once (further requests queue). A read
         // answers all or nothing: a shard without a ready owner fails it (no warnings channel in the protocol).
-        remoteReadExecutor = newExecutor(config.remoteRead().concurrentLimit(), "strata-remote-read-");
+        remoteReadExecutor = NamedThreads.fixedPool(config.remoteRead().concurrentLimit(), "strata-remote-read");
         RemoteReadHandler remoteRead = new RemoteReadHandler(
                 (matchers, minT, maxT) -> QueryScope.run(false, new QueryScope[1], () -> clusterData.select(matchers, minT, maxT)),
                 remoteReadExecutor, config.remoteRead().sampleLimit(), config.remoteRead().maxBytesInFrame(),
@@ -212,13 +217,12 @@ public final class NodeAssembly implements AutoCloseable {
                 .build();
     }
 
-    private static ExecutorService newExecutor(int threads, String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+    /**
+     * {@code storageRetention} of {@code /api/v1/status/runtimeinfo}: the enforced retention (the chunk
+     * table's TTL), in Prometheus's duration format ({@code 15d} prints as {@code 2w1d}, as Prometheus does).
+     */
+    static String storageRetention(NodeConfig config) {
+        return ConfigType.DURATION.format(config.durability().retention());
     }
 
     public void start() throws Exception {

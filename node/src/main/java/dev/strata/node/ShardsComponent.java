@@ -1,12 +1,14 @@
 package dev.strata.node;
 
+import dev.strata.ingest.consumer.ConsumerSettings;
+import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.index.ShardIndex;
 import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.consumer.ShardConsumers;
 import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.recovery.DurableShardStart;
-import dev.strata.node.cluster.LocalShards;
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.status.ClusterOverview;
 import dev.strata.query.storage.LocalShardsQueryable;
@@ -16,8 +18,8 @@ import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShardOptions;
-import dev.strata.store.metrics.Counter;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.Counter;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.paging.ChunkPager;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,22 +28,17 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,23 +74,14 @@ final class ShardsComponent implements Component, LocalShards {
     private final Counter offsetsLost;
     private final ShardConsumers consumers = new ShardConsumers();
     private final List<OpenShard> open = new CopyOnWriteArrayList<>();
-    private final ExecutorService opener = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "strata-shards-open");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Shards opened at the same time at start. */
+    private final ExecutorService opener = Executors.newSingleThreadExecutor(NamedThreads.named("strata-shards-open"));
+    /**
+     * Shards opened at the same time at start: opening is mostly waiting (Cassandra reads of checkpoints,
+     * the index directory), so a few in parallel cut the start time of a node with many shards without
+     * stealing the cores the replays that follow need.
+     */
     private static final int OPEN_PARALLELISM = 4;
-    private final ExecutorService shardOpeners = Executors.newFixedThreadPool(OPEN_PARALLELISM, new ThreadFactory() {
-        private final AtomicInteger n = new AtomicInteger();
-
-        @Override
-        public Thread newThread(Runnable r) {
-            Thread t = new Thread(r, "strata-shards-open-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }
-    });
+    private final ExecutorService shardOpeners = NamedThreads.fixedPool(OPEN_PARALLELISM, "strata-shards-open");
     private volatile boolean allOpen;
     private volatile boolean stopping;
 
@@ -142,7 +130,7 @@ final class ShardsComponent implements Component, LocalShards {
             CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
             MemShardOptions options = config.memory().toOptions();
             DurableShardStart.Tables tables = new DurableShardStart.Tables(
-                    new ChunkTable(session, keyspace, options.chunkDurationMs(), 16),
+                    new ChunkTable(session, keyspace, options.chunkDurationMs(), ChunkTable.MAX_IN_FLIGHT_BATCHES),
                     new SeriesKeyTable(session, keyspace), new CheckpointTable(session, keyspace));
             // Shards open concurrently (index open, checkpoints, recovery plan: mostly I/O waits), so a
             // restart's replays start together instead of one after another. Each opened shard joins
@@ -177,31 +165,19 @@ final class ShardsComponent implements Component, LocalShards {
         Path dir = config.storage().dataDir().resolve("index").resolve("shard-" + shard);
         ShardIndex index = ShardIndex.open(dir, shard, tables.seriesKeys());
         MemShard memory = new MemShard(shard, options);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(shard));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumerSettings.of(config.kafka().bootstrapServers(),
+                "strata-node-" + config.cluster().ordinal() + "-shard-" + shard));
         DurableShardStart durable = DurableShardStart.prepare(shard, config.kafka().topic(), memory, index, consumer, tables,
-                config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, offsetsLost, Duration.ofMillis(200));
+                config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, offsetsLost, ConsumerSettings.POLL_TIMEOUT);
         consumers.start(durable.consumer()).whenComplete((v, e) -> {
             if (e != null && !stopping) LOG.error("shard {} consumer ended with an error", shard, e);
         });
         durable.scheduler().start();
         LOG.info("shard {}: index at {} ({} series), replaying from offset {}", shard, dir, index.seriesCount(),
                 durable.plan().startOffset());
-        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, 8, config.query().timeout(),
+        ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, ChunkPager.CONCURRENT_READS, config.query().timeout(),
                 config.memory().pagedChunkCachePerShard());
         return new OpenShard(shard, index, memory, consumer, durable, pager);
-    }
-
-    private Properties consumerProperties(int shard) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafka().bootstrapServers());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "strata-node-" + config.cluster().ordinal() + "-shard-" + shard);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 << 20);
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        return p;
     }
 
     /** The shards open so far, for queries. */

@@ -1,6 +1,6 @@
 package dev.strata.benchmarks.api;
 
-import dev.strata.query.api.JsonWriter;
+import dev.strata.store.json.JsonWriter;
 import dev.strata.query.api.ResultJson;
 import dev.strata.query.engine.Matrix;
 import dev.strata.query.engine.SeriesPoints;

@@ -1,14 +1,15 @@
 package dev.strata.benchmarks.cluster;
 
+import dev.strata.store.concurrent.NamedThreads;
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.sharding.ShardMapper;
-import dev.strata.node.cluster.ClusterQueryable;
+import dev.strata.store.sharding.ShardMapper;
+import dev.strata.query.distributed.ClusterQueryable;
 import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.InternalRoutes;
-import dev.strata.node.cluster.LocalShards;
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.cluster.PeerAddresses;
 import dev.strata.node.cluster.PeerClient;
-import dev.strata.node.cluster.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownEvaluator;
 import dev.strata.node.cluster.ShardOwnership;
 import dev.strata.node.config.HttpSettings;
 import dev.strata.node.http.HttpServer;
@@ -19,7 +20,7 @@ import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.memstore.MemShardOptions;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.model.Labels;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,8 +32,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * N cluster nodes in one JVM (no Kafka or Cassandra) and a single node over the same data, for
@@ -94,7 +93,7 @@ final class ClusterNodes implements AutoCloseable {
         for (int o = 0; o < nodes; o++) {
             LocalShards local = local(owned.get(o));
             locals.add(local);
-            ExecutorService internal = executor(4, "bench-select-" + o + "-");
+            ExecutorService internal = executor(4, "bench-select-" + o);
             InternalRoutes routes = new InternalRoutes(local, internal, options);
             Router router = Router.builder()
                     .post(ClusterQueryable.SELECT_PATH, routes::select)
@@ -112,7 +111,7 @@ final class ClusterNodes implements AutoCloseable {
             PeerClient client = new PeerClient(topology.peers(), Duration.ofSeconds(5), Duration.ofSeconds(60));
             clients.add(client);
             ClusterQueryable data = new ClusterQueryable(topology, locals.get(o), client, mapper);
-            ExecutorService partials = sequential ? new SameThreadExecutor() : executor(4, "bench-pushdown-" + o + "-");
+            ExecutorService partials = sequential ? new SameThreadExecutor() : executor(4, "bench-pushdown-" + o);
             executors.add(partials);
             evaluators.add(new PushdownEvaluator(QueryEvaluator.of(new Engine(data, options)), data, topology, locals.get(o), client,
                     partials));
@@ -156,12 +155,7 @@ final class ClusterNodes implements AutoCloseable {
     }
 
     private ExecutorService executor(int threads, String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        ExecutorService e = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService e = NamedThreads.fixedPool(threads, prefix);
         executors.add(e);
         return e;
     }

@@ -1,12 +1,13 @@
 package dev.strata.ingest.bench;
 
+import dev.strata.ingest.gateway.GatewayConfig;
 import com.sun.management.OperatingSystemMXBean;
 import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.ShardedEncoder;
 import dev.strata.ingest.protocol.RemoteWrite1Decoder;
 import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.WriteBatch;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -43,12 +44,42 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * gateway's accepted age/skew window (defaults: 1 day back, 10 min ahead).
  */
 public final class IngestBench {
+    /**
+     * Every option and its default. The topic, shard count and spread are the node's defaults (the
+     * constants its configuration keys use), so {@code --mode kafka} without flags writes what a default
+     * node reads. An option not listed here is an error, not ignored.
+     */
+    public static final Map<String, String> DEFAULTS = defaults();
+
     public static final String USAGE = """
             usage: strata bench ingest [--mode http|kafka|local] [--hosts 1000] [--cpus 8] [--duration 60] [--rounds 0]
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
-                   [--bootstrap localhost:9092] [--topic strata-ingest] [--shards 8] [--spread 3]
+                   [--bootstrap localhost:9092] [--topic %s] [--shards %s] [--spread %s]
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
-                   [--step 15] [--backfill 82800] [--seed 1]""";
+                   [--step 15] [--backfill 82800] [--seed 1]""".formatted(DEFAULTS.get("topic"), DEFAULTS.get("shards"),
+            DEFAULTS.get("spread"));
+
+    private static Map<String, String> defaults() {
+        Map<String, String> d = new java.util.LinkedHashMap<>();
+        d.put("mode", "http");
+        d.put("hosts", "1000");
+        d.put("cpus", "8");
+        d.put("duration", "60");
+        d.put("rounds", "0");
+        d.put("batch", "2000");
+        d.put("concurrency", "4");
+        d.put("url", "http://localhost:9090/api/v1/write");
+        d.put("bootstrap", "localhost:9092");
+        d.put("topic", GatewayConfig.DEFAULT_TOPIC);
+        d.put("shards", Integer.toString(ShardMapper.DEFAULT_SHARDS));
+        d.put("spread", Integer.toString(ShardMapper.DEFAULT_SPREAD));
+        d.put("status-url", "");
+        d.put("report", "5");
+        d.put("step", "15");
+        d.put("backfill", "82800");
+        d.put("seed", "1");
+        return java.util.Collections.unmodifiableMap(d);
+    }
 
     /** What a run achieved. */
     /** What a run did; {@code firstError} is the first failure seen (null if none), for diagnosis. */
@@ -59,31 +90,36 @@ public final class IngestBench {
     }
 
     /** Runs the load with the given options (names as on the command line, without "--"). */
-    public static Result run(Map<String, String> o) throws Exception {
-        String mode = o.getOrDefault("mode", "http");
-        int hosts = Integer.parseInt(o.getOrDefault("hosts", "1000"));
-        int cpus = Integer.parseInt(o.getOrDefault("cpus", "8"));
-        long durationS = Long.parseLong(o.getOrDefault("duration", "60"));
-        long maxRounds = Long.parseLong(o.getOrDefault("rounds", "0")); // 0: as many as fit in the duration
+    public static Result run(Map<String, String> options) throws Exception {
+        for (String k : options.keySet()) {
+            if (!DEFAULTS.containsKey(k)) throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
+        }
+        Map<String, String> o = new HashMap<>(DEFAULTS);
+        o.putAll(options);
+        String mode = o.get("mode");
+        int hosts = Integer.parseInt(o.get("hosts"));
+        int cpus = Integer.parseInt(o.get("cpus"));
+        long durationS = Long.parseLong(o.get("duration"));
+        long maxRounds = Long.parseLong(o.get("rounds")); // 0: as many as fit in the duration
         if (maxRounds < 0) throw new IllegalArgumentException("--rounds " + maxRounds + " is negative\n" + USAGE);
-        int batch = Integer.parseInt(o.getOrDefault("batch", "2000"));
-        int concurrency = Integer.parseInt(o.getOrDefault("concurrency", "4"));
-        int reportS = Integer.parseInt(o.getOrDefault("report", "5"));
-        long stepMs = Long.parseLong(o.getOrDefault("step", "15")) * 1000;
-        long backfillMs = Long.parseLong(o.getOrDefault("backfill", "82800")) * 1000;
-        long seed = Long.parseLong(o.getOrDefault("seed", "1"));
-        String statusUrl = o.get("status-url");
+        int batch = Integer.parseInt(o.get("batch"));
+        int concurrency = Integer.parseInt(o.get("concurrency"));
+        int reportS = Integer.parseInt(o.get("report"));
+        long stepMs = Long.parseLong(o.get("step")) * 1000;
+        long backfillMs = Long.parseLong(o.get("backfill")) * 1000;
+        long seed = Long.parseLong(o.get("seed"));
+        String statusUrl = o.get("status-url").isEmpty() ? null : o.get("status-url");
 
         NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed);
         System.out.printf("strata bench ingest: mode=%s hosts=%d series=%d batch=%d concurrency=%d duration=%ds%n",
                 mode, hosts, w.size(), batch, concurrency, durationS);
         Sender sender = switch (mode) {
-            case "http" -> new HttpSender(o.getOrDefault("url", "http://localhost:9090/api/v1/write"), concurrency);
-            case "kafka" -> new KafkaSender(o.getOrDefault("bootstrap", "localhost:9092"), o.getOrDefault("topic", "strata-ingest"),
-                    ShardMapper.byMetricName(Integer.parseInt(o.getOrDefault("shards", "8")), Integer.parseInt(o.getOrDefault("spread", "3"))),
+            case "http" -> new HttpSender(o.get("url"), concurrency);
+            case "kafka" -> new KafkaSender(o.get("bootstrap"), o.get("topic"),
+                    ShardMapper.byMetricName(Integer.parseInt(o.get("shards")), Integer.parseInt(o.get("spread"))),
                     concurrency);
-            case "local" -> new LocalSender(ShardMapper.byMetricName(Integer.parseInt(o.getOrDefault("shards", "8")),
-                    Integer.parseInt(o.getOrDefault("spread", "3"))));
+            case "local" -> new LocalSender(ShardMapper.byMetricName(Integer.parseInt(o.get("shards")),
+                    Integer.parseInt(o.get("spread"))));
             default -> throw new IllegalArgumentException("unknown --mode " + mode + "\n" + USAGE);
         };
 

@@ -1,5 +1,6 @@
 package dev.strata.ingest.consumer;
 
+import dev.strata.store.concurrent.NamedThreads;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -22,11 +23,7 @@ public final class ShardConsumers implements AutoCloseable {
     /** Starts {@code c}'s loop on a new thread; the future completes when the loop ends (exceptionally on error). */
     public synchronized CompletableFuture<Void> start(ShardConsumer c) {
         if (running.containsKey(c.shard())) throw new IllegalStateException("shard " + c.shard() + " is already consumed");
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "strata-ingest-shard-" + c.shard());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService thread = Executors.newSingleThreadExecutor(NamedThreads.named("strata-ingest-shard-" + c.shard()));
         CompletableFuture<Void> done = CompletableFuture.runAsync(c, thread);
         running.put(c.shard(), new Running(c, thread, done));
         return done;

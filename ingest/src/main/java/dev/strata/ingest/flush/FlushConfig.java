@@ -24,8 +24,18 @@ public record FlushConfig(int groups, Duration interval, Duration retryMin, Dura
     }
 
     /** 8 groups, every 60 s, back-off 1 s to 30 s, 60 s write timeout, no memory retention limit. */
+    // Defaults, declared once: the node's keys flush.groups, flush.interval and store.memory-retention use these.
+    public static final int DEFAULT_GROUPS = 8;
+    public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_MEMORY_RETENTION = Duration.ZERO;
+    /** Not settings: the retry back-off of a failed flush, from a second (a blip) to 30 s (Cassandra down; cassandra.reconnect-max-delay is the other bound). */
+    public static final Duration RETRY_MIN = Duration.ofSeconds(1);
+    public static final Duration RETRY_MAX = Duration.ofSeconds(30);
+    /** Not a setting: one flush group's writes; as long as the default interval, so a slow flush never overlaps the group's next turn by much. */
+    public static final Duration WRITE_TIMEOUT = Duration.ofSeconds(60);
+
     public static FlushConfig defaults() {
-        return new FlushConfig(8, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ZERO);
+        return new FlushConfig(DEFAULT_GROUPS, DEFAULT_INTERVAL, RETRY_MIN, RETRY_MAX, WRITE_TIMEOUT, DEFAULT_MEMORY_RETENTION);
     }
 
     public Duration groupInterval() {

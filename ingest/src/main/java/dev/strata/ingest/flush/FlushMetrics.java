@@ -1,10 +1,10 @@
 package dev.strata.ingest.flush;
 
-import dev.strata.store.metrics.Counter;
-import dev.strata.store.metrics.Family;
-import dev.strata.store.metrics.Gauge;
-import dev.strata.store.metrics.Histogram;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.Counter;
+import dev.strata.store.selfmetrics.Family;
+import dev.strata.store.selfmetrics.Gauge;
+import dev.strata.store.selfmetrics.Histogram;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 
 /** The flush's metrics, registered once per node; {@link #forShard} gives one shard's children. */
 public final class FlushMetrics {

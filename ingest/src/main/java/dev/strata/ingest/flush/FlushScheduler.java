@@ -1,5 +1,6 @@
 package dev.strata.ingest.flush;
 
+import dev.strata.store.concurrent.NamedThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -28,11 +29,7 @@ public final class FlushScheduler implements AutoCloseable {
         this.flusher = flusher;
         this.config = config;
         this.metrics = metrics;
-        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "strata-flush-shard-" + flusher.shard());
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, NamedThreads.named("strata-flush-shard-" + flusher.shard()));
         ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.thread = ex;
     }

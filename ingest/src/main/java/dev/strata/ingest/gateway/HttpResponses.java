@@ -1,37 +1,27 @@
 package dev.strata.ingest.gateway;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import dev.strata.store.http.Responses;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 
-/** Small builders for the receivers' HTTP responses. */
+/** The receivers' HTTP answers, built by {@link Responses} (the one response builder), and their statuses. */
 public final class HttpResponses {
     private HttpResponses() {}
 
     public static FullHttpResponse empty(HttpResponseStatus status) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
-        return r;
+        return Responses.empty(status);
     }
 
     public static FullHttpResponse text(HttpResponseStatus status, String body) {
-        return body(status, "text/plain; charset=utf-8", body);
+        return Responses.text(status, body);
     }
 
     public static FullHttpResponse json(HttpResponseStatus status, String body) {
-        return body(status, "application/json", body);
+        return Responses.of(status, Responses.JSON, body);
     }
 
     public static FullHttpResponse body(HttpResponseStatus status, String contentType, String body) {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(b));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
-        return r;
+        return Responses.of(status, contentType, body);
     }
 
     /** Maps a gateway outcome to its status: 204, 400, or 503 (with Retry-After when overloaded). */

@@ -1,5 +1,7 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.store.json.JsonWriter;
+import dev.strata.store.http.Responses;
 import dev.strata.ingest.protocol.InfluxLineDecoder;
 import dev.strata.ingest.protocol.InfluxPrecision;
 import dev.strata.ingest.protocol.MalformedRequestException;
@@ -105,11 +107,8 @@ public final class InfluxWriteHandler {
     }
 
     static FullHttpResponse error(HttpResponseStatus status, String code, String message) {
-        StringBuilder sb = new StringBuilder("{\"code\":");
-        dev.strata.ingest.status.Json.string(sb, code);
-        sb.append(",\"message\":");
-        dev.strata.ingest.status.Json.string(sb, message);
-        sb.append('}');
-        return HttpResponses.json(status, sb.toString());
+        JsonWriter w = new JsonWriter(64 + message.length());
+        w.raw("{\"code\":").string(code).raw(",\"message\":").string(message).raw('}');
+        return Responses.json(status, w);
     }
 }

@@ -1,7 +1,7 @@
 package dev.strata.ingest.gateway;
 
 import dev.strata.ingest.protocol.WriteBatch;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationResult;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.strata.ingest.gateway;
 import dev.strata.ingest.protocol.WriteBatch;
 import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.ingest.sharding.BatchHasher;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -27,6 +27,5 @@ public final class ShardRecordFormat {
     public static final int VERSION_1 = 1;
     /** Version 1 plus per-series optional per-sample start timestamps. */
     public static final int VERSION_2 = 2;
-    public static final int CURRENT_VERSION = VERSION_1;
     public static final int HEADER_BYTES = 12;
 }

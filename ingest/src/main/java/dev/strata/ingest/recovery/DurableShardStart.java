@@ -13,7 +13,7 @@ import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShard;
-import dev.strata.store.metrics.Counter;
+import dev.strata.store.selfmetrics.Counter;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;

@@ -2,7 +2,7 @@ package dev.strata.ingest.recovery;
 
 import dev.strata.index.ShardIndex;
 import dev.strata.store.cassandra.CheckpointTable;
-import dev.strata.store.metrics.Counter;
+import dev.strata.store.selfmetrics.Counter;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;

@@ -2,6 +2,7 @@ package dev.strata.ingest.status;
 
 import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.gateway.HttpResponses;
+import dev.strata.store.json.JsonWriter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -41,7 +42,7 @@ public final class ShardStatusHandler {
             first = false;
             sb.append("{\"shard\":").append(s.shard());
             sb.append(",\"topic\":");
-            Json.string(sb, s.topic());
+            sb.append(JsonWriter.quote(s.topic()));
             sb.append(",\"running\":").append(s.running());
             sb.append(",\"paused\":").append(s.paused());
             sb.append(",\"position\":").append(s.position());
@@ -49,7 +50,7 @@ public final class ShardStatusHandler {
             sb.append(",\"endOffset\":").append(s.endOffset());
             sb.append(",\"lag\":").append(s.lag());
             sb.append(",\"samplesPerSecond\":");
-            Json.number(sb, Math.round(s.samplesPerSecond() * 10) / 10.0);
+            JsonWriter.appendNumber(sb, Math.round(s.samplesPerSecond() * 10) / 10.0);
             sb.append(",\"samplesTotal\":").append(s.samplesTotal());
             sb.append(",\"recordsTotal\":").append(s.recordsTotal());
             sb.append(",\"seriesCount\":").append(s.seriesCount());
@@ -61,23 +62,23 @@ public final class ShardStatusHandler {
             sb.append(",\"recovery\":{\"from\":").append(s.replayFrom());
             sb.append(",\"target\":").append(s.replayTarget());
             sb.append(",\"percent\":");
-            Json.number(sb, Math.round(s.replayPercent() * 10) / 10.0);
+            JsonWriter.appendNumber(sb, Math.round(s.replayPercent() * 10) / 10.0);
             sb.append(",\"samplesPerSecond\":");
-            Json.number(sb, Math.round(s.replaySamplesPerSecond()));
+            JsonWriter.appendNumber(sb, Math.round(s.replaySamplesPerSecond()));
             sb.append(",\"etaSeconds\":");
-            Json.number(sb, Math.round(s.replayEtaSeconds() * 10) / 10.0);
+            JsonWriter.appendNumber(sb, Math.round(s.replayEtaSeconds() * 10) / 10.0);
             sb.append('}');
             sb.append(",\"rejected\":{");
             boolean f2 = true;
             for (Map.Entry<String, Long> e : s.rejected().entrySet()) {
                 if (!f2) sb.append(',');
                 f2 = false;
-                Json.string(sb, e.getKey());
+                sb.append(JsonWriter.quote(e.getKey()));
                 sb.append(':').append(e.getValue());
             }
             sb.append("},\"rejectedTotal\":").append(s.rejectedTotal());
             sb.append(",\"lastError\":");
-            Json.string(sb, s.lastError());
+            sb.append(JsonWriter.quote(s.lastError()));
             sb.append('}');
         }
         return sb.append("]}}").toString();

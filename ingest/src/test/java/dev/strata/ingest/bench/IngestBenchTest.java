@@ -25,6 +25,13 @@ class IngestBenchTest {
     }
 
     @Test
+    void anUnknownOptionIsAnErrorNamingIt() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> IngestBench.run(Map.of("mode", "local", "hosts", "5", "duratoin", "1")));
+        assertTrue(e.getMessage().startsWith("unknown option --duratoin"), e.getMessage());
+    }
+
+    @Test
     void roundsStopsTheRunAfterThatManyRounds() throws Exception {
         IngestBench.Result r = IngestBench.run(Map.of("mode", "local", "hosts", "5", "cpus", "8", "rounds", "3",
                 "duration", "600", "report", "100"));

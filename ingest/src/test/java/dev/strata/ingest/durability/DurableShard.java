@@ -15,7 +15,7 @@ import dev.strata.store.cassandra.ChunkTable;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.memstore.MemShardOptions;
-import dev.strata.store.metrics.Counter;
+import dev.strata.store.selfmetrics.Counter;
 import dev.strata.store.model.Labels;
 import dev.strata.store.paging.ChunkPager;
 import dev.strata.store.paging.PageBudget;

@@ -17,7 +17,7 @@ import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.RemoteWriteHandler;
 import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.TestProto;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;

@@ -2,7 +2,7 @@ package dev.strata.ingest.gateway;
 
 import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.TestProto;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
 import io.netty.buffer.Unpooled;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.strata.ingest.record.ShardRecordReader;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
 import dev.strata.store.model.Labels;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.strata.ingest.protocol.WriteBatch;
 import dev.strata.ingest.record.ShardRecordFormat;
 import dev.strata.ingest.record.ShardRecordReader;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.strata.ingest.sharding;
 
+import dev.strata.store.sharding.ShardMapper;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.gateway.GatewayStats;
 import dev.strata.ingest.gateway.InFlightBytes;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.strata.node.cluster;
 
+import dev.strata.store.json.JsonWriter;
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.http.HttpResponses;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -68,9 +70,9 @@ public final class ClusterStatus {
         sb.append(",\"nodes\":[");
         for (int o = 0; o < own.nodes(); o++) {
             if (o > 0) sb.append(',');
-            sb.append("{\"node\":").append(o).append(",\"address\":").append(HttpResponses.jsonString(topology.peers().of(o)))
+            sb.append("{\"node\":").append(o).append(",\"address\":").append(JsonWriter.quote(topology.peers().of(o)))
                     .append(",\"up\":").append(byNode.containsKey(o))
-                    .append(",\"error\":").append(HttpResponses.jsonString(errors.getOrDefault(o, ""))).append('}');
+                    .append(",\"error\":").append(JsonWriter.quote(errors.getOrDefault(o, ""))).append('}');
         }
         sb.append("],\"shards\":[");
         for (int s = 0; s < own.shards(); s++) {

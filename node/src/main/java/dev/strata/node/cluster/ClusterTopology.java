@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.ShardOwners;
 import dev.strata.node.config.ClusterSettings;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
  * The cluster as this node sees it: its own ordinal, who owns which shard and where every node is.
  * Derived once at start from configuration and the host name; immutable.
  */
-public record ClusterTopology(int self, ShardOwnership ownership, PeerAddresses peers) {
+public record ClusterTopology(int self, ShardOwnership ownership, PeerAddresses peers) implements ShardOwners {
 
     /**
      * @param hostname this machine's host name (the pod name in Kubernetes), for the ordinal when
@@ -27,5 +28,15 @@ public record ClusterTopology(int self, ShardOwnership ownership, PeerAddresses 
 
     public boolean ownsShard(int shard) {
         return ownership.owns(self, shard);
+    }
+
+    @Override
+    public int[] owners(int shard) {
+        return ownership.owners(shard);
+    }
+
+    @Override
+    public int shardCount() {
+        return ownership.shards();
     }
 }

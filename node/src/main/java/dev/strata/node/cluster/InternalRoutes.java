@@ -1,17 +1,25 @@
 package dev.strata.node.cluster;
 
+import dev.strata.store.http.Responses;
+import dev.strata.query.distributed.ClusterMetadataSource;
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.MetadataCodec;
+import dev.strata.query.distributed.MetadataRequest;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownRequest;
+import dev.strata.query.distributed.SampleCounts;
+import dev.strata.query.distributed.SelectCodec;
+import dev.strata.query.distributed.SelectFormatException;
+import dev.strata.query.distributed.SelectRequest;
+import dev.strata.query.distributed.SelectResponse;
 import dev.strata.node.http.HttpResponses;
 import dev.strata.query.engine.QueryException;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.query.storage.Series;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,11 +126,7 @@ public final class InternalRoutes {
     }
 
     private static FullHttpResponse binary(byte[] out) {
-        FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                Unpooled.wrappedBuffer(out));
-        resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
-        resp.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, out.length);
-        return resp;
+        return Responses.binary(HttpResponseStatus.OK, out);
     }
 
     public CompletableFuture<FullHttpResponse> shards(FullHttpRequest req) {

@@ -1,6 +1,9 @@
 package dev.strata.node.cluster;
 
 import dev.strata.node.security.ClusterSecurity;
+import dev.strata.store.concurrent.NamedThreads;
+import dev.strata.query.distributed.PeerException;
+import dev.strata.query.distributed.PeerTransport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,8 +11,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,28 +24,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Peers are reached on their cluster port, authenticated by {@link ClusterSecurity} (mTLS and/or the
  * cluster secret); when its credentials are reloaded the next request builds a new client.
  */
-public final class PeerClient implements AutoCloseable {
-    /** A peer answered, but not with 200. */
-    public static final class PeerException extends RuntimeException {
-        private final int status;
-        private final String body;
-
-        PeerException(String message, int status, String body) {
-            super(message);
-            this.status = status;
-            this.body = body;
-        }
-
-        /** The HTTP status the peer answered with. */
-        public int status() {
-            return status;
-        }
-
-        /** The peer's answer body as text. */
-        public String body() {
-            return body;
-        }
-    }
+public final class PeerClient implements PeerTransport, AutoCloseable {
+    /**
+     * Threads of the JDK HTTP client: they only complete exchanges (the work waits on futures elsewhere),
+     * so a few serve any number of peers.
+     */
+    private static final int HTTP_CLIENT_THREADS = 4;
 
     private final PeerAddresses peers;
     private final Duration timeout;
@@ -66,12 +51,7 @@ public final class PeerClient implements AutoCloseable {
         this.security = security;
         this.timeout = timeout;
         this.workTimeout = workTimeout;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "strata-peer-client-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = NamedThreads.fixedPool(HTTP_CLIENT_THREADS, "strata-peer-client");
         this.httpGeneration = security.generation();
         this.http = newClient();
     }
@@ -92,6 +72,7 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** POSTs {@code body} to {@code path} on node {@code ordinal} (work timeout); completes with the response body. */
+    @Override
     public CompletableFuture<byte[]> post(int ordinal, String path, byte[] body) {
         HttpRequest req = security.authenticate(HttpRequest.newBuilder(uri(ordinal, path))).timeout(workTimeout)
                 .header("Content-Type", "application/octet-stream")
@@ -101,11 +82,13 @@ public final class PeerClient implements AutoCloseable {
     }
 
     /** Timeout of connecting and of GETs; a peer that misses it is down. */
+    @Override
     public Duration peerTimeout() {
         return timeout;
     }
 
     /** Timeout of POSTs (query work on the peer). */
+    @Override
     public Duration workTimeout() {
         return workTimeout;
     }
@@ -114,6 +97,7 @@ public final class PeerClient implements AutoCloseable {
      * Completes with true if node {@code ordinal} answers {@code /-/healthy} within the peer
      * timeout, false otherwise (never exceptionally): tells a slow peer from a dead or hung one.
      */
+    @Override
     public CompletableFuture<Boolean> alive(int ordinal) {
         return get(ordinal, "/-/healthy").handle((body, error) -> error == null);
     }

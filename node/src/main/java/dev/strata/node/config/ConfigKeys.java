@@ -6,6 +6,10 @@ import static dev.strata.node.config.Validator.minDuration;
 import static dev.strata.node.config.Validator.nonEmpty;
 import static dev.strata.node.config.Validator.range;
 
+import dev.strata.store.sharding.ShardMapper;
+import dev.strata.store.memstore.MemShardOptions;
+import dev.strata.ingest.gateway.GatewayConfig;
+import dev.strata.ingest.flush.FlushConfig;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,7 +18,9 @@ import java.util.List;
  * this class ({@code bin/strata config docs > docs/configuration.md}); a test fails when they differ.
  *
  * <p>To add a key: define it here (in the section of its area), read it in that area's settings
- * record's {@code from(ResolvedConfig)} factory, and regenerate the docs.
+ * record's {@code from(ResolvedConfig)} factory, and regenerate the docs. When a component's options
+ * class also has a default for the value (for tests and tools that run the component without a node),
+ * the key's default references that class's {@code DEFAULT_*} constant, so each default exists once.
  */
 public final class ConfigKeys {
     /** The declaration. Must stay the first field: the keys below register into it as they initialise. */
@@ -53,7 +59,7 @@ public final class ConfigKeys {
     public static final ConfigKey<List<HostPort>> KAFKA_BOOTSTRAP = DEF.define("kafka.bootstrap",
             ConfigType.HOST_PORT_LIST, "localhost:9092", nonEmpty(), "Kafka bootstrap servers.");
     public static final ConfigKey<String> KAFKA_TOPIC = DEF.define("kafka.topic", ConfigType.STRING,
-            "strata-samples", matches("[a-zA-Z0-9._-]{1,249}", "a Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)"),
+            GatewayConfig.DEFAULT_TOPIC, matches("[a-zA-Z0-9._-]{1,249}", "a Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)"),
             "Topic holding the samples; partition i is shard i. Created with `shards` partitions if absent.");
     public static final ConfigKey<Integer> KAFKA_REPLICATION_FACTOR = DEF.define("kafka.replication-factor",
             ConfigType.INT, "1", range(1, Short.MAX_VALUE),
@@ -84,7 +90,7 @@ public final class ConfigKeys {
                     + "Bounds how long flushes wait after Cassandra is back (plus the flush retry back-off).");
 
     // ---- cluster
-    public static final ConfigKey<Integer> SHARDS = DEF.define("shards", ConfigType.INT, "8", range(1, 65536),
+    public static final ConfigKey<Integer> SHARDS = DEF.define("shards", ConfigType.INT, Integer.toString(ShardMapper.DEFAULT_SHARDS), range(1, 65536),
             "Number of shards = partitions of the samples topic. Fixed for the life of the data.");
     public static final ConfigKey<Integer> NODE_ORDINAL = DEF.define("node.ordinal", ConfigType.INT, "-1",
             atLeast(-1), "This node's ordinal (the StatefulSet pod index); shard ownership derives from it. "
@@ -128,9 +134,9 @@ public final class ConfigKeys {
 
     // ---- ingest
     public static final ConfigKey<List<String>> INGEST_SHARD_KEY = DEF.define("ingest.shard-key", ConfigType.LIST,
-            "__name__", nonEmpty(),
+            ShardMapper.DEFAULT_SHARD_KEY, nonEmpty(),
             "Labels whose hash picks a series' shard group (low bits); a query naming them touches only that group.");
-    public static final ConfigKey<Integer> INGEST_SPREAD = DEF.define("ingest.spread", ConfigType.INT, "1",
+    public static final ConfigKey<Integer> INGEST_SPREAD = DEF.define("ingest.spread", ConfigType.INT, Integer.toString(ShardMapper.DEFAULT_SPREAD),
             range(0, 16), "A shard-key value is spread over 2^spread shards (by the hash of the whole label set).");
 
     public static final ConfigKey<String> NODE_ROLE = DEF.define("node.role", ConfigType.STRING, "all",
@@ -140,18 +146,20 @@ public final class ConfigKeys {
 
     // ---- in-memory store
     public static final ConfigKey<Duration> STORE_CHUNK_DURATION = DEF.define("store.chunk-duration",
-            ConfigType.DURATION, "2h", minDuration(Duration.ofMinutes(1)),
+            ConfigType.DURATION, ConfigType.DURATION.format(Duration.ofMillis(MemShardOptions.DEFAULT_CHUNK_DURATION_MS)),
+            minDuration(Duration.ofMinutes(1)),
             "Chunks are cut at multiples of this since the epoch, so replays and replicas cut identical chunks.");
     public static final ConfigKey<Integer> STORE_MAX_SAMPLES_PER_CHUNK = DEF.define("store.max-samples-per-chunk",
-            ConfigType.INT, "480", range(1, 1 << 20), "A chunk window with more samples is cut into chunks of this many.");
+            ConfigType.INT, Integer.toString(MemShardOptions.DEFAULT_MAX_SAMPLES_PER_CHUNK), range(1, 1 << 20), "A chunk window with more samples is cut into chunks of this many.");
     public static final ConfigKey<Duration> STORE_OUT_OF_ORDER_WINDOW = DEF.define("store.out-of-order-window",
-            ConfigType.DURATION, "10m", minDuration(Duration.ZERO),
+            ConfigType.DURATION, ConfigType.DURATION.format(Duration.ofMillis(MemShardOptions.DEFAULT_OUT_OF_ORDER_WINDOW_MS)),
+            minDuration(Duration.ZERO),
             "Samples up to this much older than their series' newest sample are accepted and merged.");
     public static final ConfigKey<Long> STORE_MEMORY_BUDGET = DEF.define("store.memory-budget-per-shard",
-            ConfigType.SIZE, "256MiB", range(1L << 20, Long.MAX_VALUE),
+            ConfigType.SIZE, ConfigType.SIZE.format(MemShardOptions.DEFAULT_MEMORY_BUDGET_BYTES), range(1L << 20, Long.MAX_VALUE),
             "Memory for series, write buffers and chunks of one shard; when short, persisted data is evicted and ingestion pauses.");
     public static final ConfigKey<Duration> STORE_MEMORY_RETENTION = DEF.define("store.memory-retention",
-            ConfigType.DURATION, "0s", minDuration(Duration.ZERO),
+            ConfigType.DURATION, ConfigType.DURATION.format(FlushConfig.DEFAULT_MEMORY_RETENTION), minDuration(Duration.ZERO),
             "Persisted chunks older than a shard's newest sample minus this are dropped from memory after each flush "
                     + "(queries page them back from Cassandra); 0s keeps them until the memory budget runs short.");
     public static final ConfigKey<Long> STORE_PAGED_CHUNK_CACHE = DEF.define("store.paged-chunk-cache-per-shard",
@@ -163,9 +171,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> RETENTION = DEF.define("retention", ConfigType.DURATION, "15d",
             minDuration(Duration.ofHours(1)),
             "How long samples are kept in Cassandra (the chunk table's TTL, applied at every start).");
-    public static final ConfigKey<Integer> FLUSH_GROUPS = DEF.define("flush.groups", ConfigType.INT, "8", range(1, 1024),
+    public static final ConfigKey<Integer> FLUSH_GROUPS = DEF.define("flush.groups", ConfigType.INT,
+            Integer.toString(FlushConfig.DEFAULT_GROUPS), range(1, 1024),
             "A shard's series are split into this many flush groups, flushed in turn, each with its own checkpoint.");
-    public static final ConfigKey<Duration> FLUSH_INTERVAL = DEF.define("flush.interval", ConfigType.DURATION, "60s",
+    public static final ConfigKey<Duration> FLUSH_INTERVAL = DEF.define("flush.interval", ConfigType.DURATION,
+            ConfigType.DURATION.format(FlushConfig.DEFAULT_INTERVAL),
             minDuration(Duration.ofSeconds(1)),
             "Every group of every shard is flushed to Cassandra once per interval (groups staggered across it); "
                     + "after a crash at most about this much of the log is replayed.");

@@ -11,7 +11,7 @@ public record DurabilitySettings(Duration retention, int flushGroups, Duration f
 
     /** The flush schedule; after each flush, persisted chunks older than {@code memoryRetention} leave memory. */
     public FlushConfig toFlushConfig(Duration memoryRetention) {
-        FlushConfig d = FlushConfig.defaults();
-        return new FlushConfig(flushGroups, flushInterval, d.retryMin(), d.retryMax(), d.writeTimeout(), memoryRetention);
+        return new FlushConfig(flushGroups, flushInterval, FlushConfig.RETRY_MIN, FlushConfig.RETRY_MAX, FlushConfig.WRITE_TIMEOUT,
+                memoryRetention);
     }
 }

@@ -1,10 +1,10 @@
 package dev.strata.node.http;
 
 import dev.strata.node.config.HttpSettings;
-import dev.strata.store.metrics.Counter;
-import dev.strata.store.metrics.Family;
-import dev.strata.store.metrics.Histogram;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.Counter;
+import dev.strata.store.selfmetrics.Family;
+import dev.strata.store.selfmetrics.Histogram;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -1,8 +1,8 @@
 package dev.strata.node.http;
 
-import dev.strata.store.metrics.Counter;
-import dev.strata.store.metrics.Family;
-import dev.strata.store.metrics.Histogram;
+import dev.strata.store.selfmetrics.Counter;
+import dev.strata.store.selfmetrics.Family;
+import dev.strata.store.selfmetrics.Histogram;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;

@@ -1,7 +1,7 @@
 package dev.strata.node.http;
 
-import dev.strata.store.metrics.MetricsRegistry;
-import dev.strata.store.metrics.PrometheusTextFormat;
+import dev.strata.store.selfmetrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.PrometheusTextFormat;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

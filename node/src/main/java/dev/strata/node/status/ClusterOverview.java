@@ -1,5 +1,6 @@
 package dev.strata.node.status;
 
+import dev.strata.store.json.JsonWriter;
 import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.node.cluster.ClusterTopology;
@@ -101,8 +102,8 @@ public final class ClusterOverview {
                         } catch (RuntimeException e) {
                             error = (e.getCause() != null ? e.getCause() : e).toString();
                         }
-                        sb.append("{\"node\":").append(o).append(",\"address\":").append(HttpResponses.jsonString(topology.peers().of(o)))
-                                .append(",\"up\":").append(overview != null).append(",\"error\":").append(HttpResponses.jsonString(error))
+                        sb.append("{\"node\":").append(o).append(",\"address\":").append(JsonWriter.quote(topology.peers().of(o)))
+                                .append(",\"up\":").append(overview != null).append(",\"error\":").append(JsonWriter.quote(error))
                                 .append(",\"overview\":").append(overview == null ? "null" : overview).append('}');
                     });
                     return HttpResponses.of(HttpResponseStatus.OK, HttpResponses.JSON, sb.append("]}}").toString());

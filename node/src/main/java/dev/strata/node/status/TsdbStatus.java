@@ -1,8 +1,9 @@
 package dev.strata.node.status;
 
+import dev.strata.store.json.JsonWriter;
 import dev.strata.index.ValueCount;
 import dev.strata.node.cluster.ClusterTopology;
-import dev.strata.node.cluster.LocalShards;
+import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.cluster.PeerClient;
 import dev.strata.node.http.HttpResponses;
 import dev.strata.query.storage.LocalShardsQueryable;
@@ -162,7 +163,7 @@ public final class TsdbStatus {
         top(sb, "seriesCountByLabelValuePair", pairSeries, limit);
         sb.append('}');
         if (!missing.isEmpty()) {
-            sb.append(",\"warnings\":[").append(HttpResponses.jsonString("no ready owner answered for shards " + missing
+            sb.append(",\"warnings\":[").append(JsonWriter.quote("no ready owner answered for shards " + missing
                     + ": their series are not counted")).append(']');
         }
         return sb.append('}').toString();
@@ -174,7 +175,7 @@ public final class TsdbStatus {
         sb.append(",\"").append(field).append("\":[");
         for (int i = 0; i < Math.min(limit, entries.size()); i++) {
             if (i > 0) sb.append(',');
-            sb.append("{\"name\":").append(HttpResponses.jsonString(entries.get(i).getKey())).append(",\"value\":")
+            sb.append("{\"name\":").append(JsonWriter.quote(entries.get(i).getKey())).append(",\"value\":")
                     .append(entries.get(i).getValue()).append('}');
         }
         sb.append(']');

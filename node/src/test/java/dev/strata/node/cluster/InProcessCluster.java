@@ -1,7 +1,14 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.ClusterMetadataSource;
+import dev.strata.query.distributed.ClusterQueryable;
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.PartialResponseEvaluator;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownRequest;
+import dev.strata.query.distributed.SelectCodec;
 import dev.strata.index.ShardIndex;
-import dev.strata.ingest.sharding.ShardMapper;
+import dev.strata.store.sharding.ShardMapper;
 import dev.strata.node.config.HttpSettings;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Router;
@@ -11,7 +18,7 @@ import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.storage.LocalShardsQueryable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.memstore.MemShardOptions;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.model.Labels;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,14 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.PushdownEvaluator;
+import dev.strata.query.distributed.PushdownRequest;
+import dev.strata.query.distributed.SampleCounts;
+import dev.strata.query.distributed.SelectCodec;
+import dev.strata.query.distributed.SelectResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.index.ShardIndex;
@@ -108,5 +115,14 @@ class InternalRoutesTest {
         byte[] body = ByteBufUtil.getBytes(resp.content());
         assertTrue(body[4] == version, uri + ": version " + body[4]);
         return SelectCodec.decodeResponse(body);
+    }
+
+    @Test
+    void shardStatusLinesRoundTrip() {
+        var m = new java.util.TreeMap<Integer, LocalShards.ShardProgress>();
+        m.put(0, new LocalShards.ShardProgress(true, 10, 10, true, 0));
+        m.put(3, new LocalShards.ShardProgress(false, 0, 0, false, -1));
+        assertEquals(m, InternalRoutes.parseShards(InternalRoutes.renderShards(m)));
+        assertThrows(IllegalArgumentException.class, () -> InternalRoutes.parseShards("1 2 x\n"));
     }
 }

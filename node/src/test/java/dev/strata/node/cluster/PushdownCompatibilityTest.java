@@ -1,5 +1,7 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.SelectCodec;
+import dev.strata.query.distributed.SelectResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.strata.query.engine.QueryOptions;

@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.AggregationPushdown;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

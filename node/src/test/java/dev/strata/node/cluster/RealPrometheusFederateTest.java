@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.store.json.SampleValueFormat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,7 +10,7 @@ import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Router;
 import dev.strata.query.api.FederateEndpoint;
 import dev.strata.query.engine.QueryOptions;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.model.Labels;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -137,7 +138,7 @@ class RealPrometheusFederateTest {
 
     private static String seconds(long ms) {
         StringBuilder s = new StringBuilder();
-        dev.strata.query.api.SampleValueFormat.appendTimestamp(ms, s);
+        dev.strata.store.json.SampleValueFormat.appendTimestamp(ms, s);
         return s.toString();
     }
 

@@ -1,5 +1,6 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.QueryScope;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,7 +13,7 @@ import dev.strata.query.api.BuildInfo;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.remote.RemoteReadHandler;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.model.Labels;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.File;

@@ -1,5 +1,10 @@
 package dev.strata.node.cluster;
 
+import dev.strata.query.distributed.LocalShards;
+import dev.strata.query.distributed.QueryScope;
+import dev.strata.query.distributed.SelectCodec;
+import dev.strata.query.distributed.SelectResponse;
+import dev.strata.query.distributed.ShardRouter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

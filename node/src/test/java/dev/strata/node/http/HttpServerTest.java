@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.node.config.HttpSettings;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -231,7 +231,7 @@ class HttpServerTest {
 
     @Test
     void jsonStringEscaping() {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", HttpResponses.jsonString("a\"b\\c\nd\u0001"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", dev.strata.store.json.JsonWriter.quote("a\"b\\c\nd\u0001"));
         FullHttpResponse r = HttpResponses.error(HttpResponseStatus.BAD_REQUEST, "bad_data", "x");
         assertEquals("{\"status\":\"error\",\"errorType\":\"bad_data\",\"error\":\"x\"}",
                 new String(ByteBufUtil.getBytes(r.content()), StandardCharsets.UTF_8));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.launch.FreePorts;
-import dev.strata.node.cluster.PartialResponseEvaluator;
+import dev.strata.query.distributed.PartialResponseEvaluator;
 import dev.strata.testkit.CassandraExtension;
 import dev.strata.testkit.CassandraNode;
 import dev.strata.testkit.KafkaBroker;

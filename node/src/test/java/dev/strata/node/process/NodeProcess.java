@@ -28,7 +28,7 @@ public final class NodeProcess implements AutoCloseable {
     private static final List<String> JVM_FLAGS = List.of("-Xms64m", "-Xmx384m", "-XX:TieredStopAtLevel=1",
             "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
             // Which peer failed to answer for which shards (and why): the reason behind a partial-data warning.
-            "-Dorg.slf4j.simpleLogger.log.dev.strata.node.cluster.ShardRouter=debug");
+            "-Dorg.slf4j.simpleLogger.log.dev.strata.query.distributed.ShardRouter=debug");
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final String name;

@@ -1,5 +1,6 @@
 package dev.strata.node.security;
 
+import dev.strata.query.distributed.PeerException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,7 @@ import dev.strata.node.config.HttpSettings;
 import dev.strata.node.http.HttpResponses;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Router;
-import dev.strata.store.metrics.MetricsRegistry;
+import dev.strata.store.selfmetrics.MetricsRegistry;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ class ClusterSecurityTest {
                     ClusterSecurity.of(settings(Optional.of(otherSecret), b, ca.caCert())))) {
                 ExecutionException e = assertThrows(ExecutionException.class,
                         () -> peer.get(0, "/internal/v1/ping").get(10, TimeUnit.SECONDS));
-                assertEquals(401, ((PeerClient.PeerException) e.getCause()).status());
+                assertEquals(401, ((PeerException) e.getCause()).status());
             }
             // A certificate from another CA: the handshake fails.
             TestCertificates rogueCa = TestCertificates.ca(dir.resolve("rogue"), "rogue");

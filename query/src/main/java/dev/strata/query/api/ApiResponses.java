@@ -1,13 +1,12 @@
 package dev.strata.query.api;
 
+import dev.strata.store.http.Responses;
+import dev.strata.store.json.JsonWriter;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -42,9 +41,7 @@ public final class ApiResponses {
     }
 
     public static JsonWriter errorBody(ErrorType type, String message) {
-        JsonWriter w = new JsonWriter(128 + message.length());
-        w.raw("{\"status\":\"error\",\"errorType\":").string(type.wireName()).raw(",\"error\":").string(message).raw('}');
-        return w;
+        return Responses.errorBody(type.wireName(), message);
     }
 
     public static FullHttpResponse success(Consumer<JsonWriter> data, List<String> warnings, List<String> infos) {
@@ -56,24 +53,16 @@ public final class ApiResponses {
     }
 
     static HttpResponseStatus status(int code) {
-        return code == 499 ? new HttpResponseStatus(499, "Client Closed Request") : HttpResponseStatus.valueOf(code);
+        return Responses.status(code);
     }
 
     public static FullHttpResponse json(HttpResponseStatus status, JsonWriter body) {
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                Unpooled.wrappedBuffer(body.array(), 0, body.size()));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.size());
-        return r;
+        return Responses.json(status, body);
     }
 
     /** Plain-text answers of Prometheus's router itself (unknown path, wrong method). */
     public static FullHttpResponse text(HttpResponseStatus status, String text) {
-        byte[] b = text.getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(b));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
-        return r;
+        return Responses.text(status, text);
     }
 
     /** 204 No Content, as Prometheus answers OPTIONS. */

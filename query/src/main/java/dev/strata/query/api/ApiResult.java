@@ -1,5 +1,6 @@
 package dev.strata.query.api;
 
+import dev.strata.store.json.JsonWriter;
 import java.util.List;
 import java.util.function.Consumer;
 

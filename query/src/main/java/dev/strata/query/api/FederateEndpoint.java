@@ -1,5 +1,6 @@
 package dev.strata.query.api;
 
+import dev.strata.store.json.SampleValueFormat;
 import dev.strata.index.Matcher;
 import dev.strata.query.storage.Queryable;
 import dev.strata.store.model.Labels;

@@ -1,5 +1,6 @@
 package dev.strata.query.api;
 
+import dev.strata.store.json.JsonWriter;
 import dev.strata.store.model.Labels;
 
 /** A label set as Prometheus writes it: {@code {"__name__":"up","job":"api"}} in label order. */

@@ -1,5 +1,6 @@
 package dev.strata.query.api;
 
+import dev.strata.query.ast.GoQuote;
 import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;

@@ -1,5 +1,7 @@
 package dev.strata.query.api;
 
+import dev.strata.store.json.JsonWriter;
+import dev.strata.store.json.SampleValueFormat;
 import dev.strata.query.engine.Matrix;
 import dev.strata.query.engine.QueryStats;
 import dev.strata.query.engine.Sample;

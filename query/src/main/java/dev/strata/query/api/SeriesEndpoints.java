@@ -1,5 +1,7 @@
 package dev.strata.query.api;
 
+import dev.strata.query.ast.GoQuote;
+import dev.strata.store.json.JsonWriter;
 import dev.strata.index.Matcher;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;

@@ -20,7 +20,7 @@ public final class Printer {
         if (e instanceof NumberLiteral n) {
             sb.append(formatFloat(n.value()));
         } else if (e instanceof StringLiteral s) {
-            sb.append(quote(s.value()));
+            sb.append(GoQuote.quote(s.value()));
         } else if (e instanceof VectorSelector vs) {
             selector(vs, sb);
             modifiers(vs.offset(), vs.at(), sb);
@@ -114,11 +114,11 @@ public final class Printer {
                     && m.value().equals(vs.name())) {
                 continue;
             }
-            String n = Labelish.isLegacyLabelName(m.name()) ? m.name() : quote(m.name());
-            parts.add(n + m.type().op() + quote(m.value()));
+            String n = Labelish.isLegacyLabelName(m.name()) ? m.name() : GoQuote.quote(m.name());
+            parts.add(n + m.type().op() + GoQuote.quote(m.value()));
         }
         java.util.Collections.sort(parts);
-        if (nameInBraces) parts.add(0, quote(vs.name()));
+        if (nameInBraces) parts.add(0, GoQuote.quote(vs.name()));
         if (vs.name() != null && !nameInBraces) sb.append(vs.name());
         if (!parts.isEmpty() || vs.name() == null || nameInBraces) {
             sb.append('{').append(String.join(",", parts)).append('}');
@@ -201,26 +201,6 @@ public final class Printer {
             return sb.toString();
         }
         return bd.toPlainString();
-    }
-
-    /** Go's strconv.Quote for the characters PromQL strings commonly hold. */
-    public static String quote(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                case '\r' -> sb.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) sb.append(String.format(Locale.ROOT, "\\x%02x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 
     /** Label-name rules (kept here so the AST does not depend on the store's model for printing). */

@@ -24,48 +24,13 @@ final class Aggregations {
         double apply(double[] values, int n, double param);
     }
 
+    /** Operators folded from all of a group's values at once; the streamed ones are {@link #FOLDED}. */
     static final Map<String, Fold> FOLDS = new HashMap<>();
 
     static {
-        FOLDS.put("sum", (v, n, p) -> sum(v, n));
-        FOLDS.put("avg", (v, n, p) -> avg(v, n));
-        FOLDS.put("count", (v, n, p) -> n);
-        FOLDS.put("group", (v, n, p) -> 1);
-        FOLDS.put("min", (v, n, p) -> {
-            double m = v[0];
-            for (int i = 1; i < n; i++) if (m > v[i] || Double.isNaN(m)) m = v[i];
-            return m;
-        });
-        FOLDS.put("max", (v, n, p) -> {
-            double m = v[0];
-            for (int i = 1; i < n; i++) if (m < v[i] || Double.isNaN(m)) m = v[i];
-            return m;
-        });
         FOLDS.put("stdvar", (v, n, p) -> stdvar(v, n));
         FOLDS.put("stddev", (v, n, p) -> Math.sqrt(stdvar(v, n)));
         FOLDS.put("quantile", (v, n, p) -> quantile(p, Arrays.copyOf(v, n)));
-    }
-
-    static double sum(double[] v, int n) {
-        double s = 0;
-        double[] c = new double[1];
-        for (int i = 0; i < n; i++) s = FloatMath.kahanInc(v[i], s, c);
-        return s + c[0];
-    }
-
-    static double avg(double[] v, int n) {
-        double s = 0;
-        double[] c = new double[1];
-        boolean overflow = false;
-        for (int i = 0; i < n; i++) {
-            s = FloatMath.kahanInc(v[i], s, c);
-            if (Double.isInfinite(s) && !Double.isInfinite(v[i])) overflow = true;
-        }
-        if (!overflow) return (s + c[0]) / n;
-        double mean = 0;
-        double[] mc = new double[1];
-        for (int i = 0; i < n; i++) mean = FloatMath.kahanInc(v[i] / n, mean, mc);
-        return mean + mc[0];
     }
 
     static double stdvar(double[] v, int n) {
@@ -184,7 +149,7 @@ final class Aggregations {
     }
 
     /** Operators folded as their input streams in (see {@link #fold}). */
-    private static final java.util.Set<String> FOLDED = java.util.Set.of("sum", "count", "group", "min", "max", "avg");
+    static final java.util.Set<String> FOLDED = java.util.Set.of("sum", "count", "group", "min", "max", "avg");
 
     /** One output group of a folded aggregation: per-step accumulators. */
     private static final class Group {

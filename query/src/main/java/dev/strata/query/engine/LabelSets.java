@@ -40,7 +40,7 @@ final class LabelSets {
         for (Labels.Label lb : l) {
             if (!first) sb.append(", ");
             first = false;
-            sb.append(lb.name()).append("=").append(dev.strata.query.ast.Printer.quote(lb.value()));
+            sb.append(lb.name()).append("=").append(dev.strata.query.ast.GoQuote.quote(lb.value()));
         }
         return sb.append('}').toString();
     }

@@ -3,6 +3,7 @@ package dev.strata.query.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.strata.query.ast.GoQuote;
 import org.junit.jupiter.api.Test;
 
 class ParamParsersTest {

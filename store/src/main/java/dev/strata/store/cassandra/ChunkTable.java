@@ -34,6 +34,12 @@ public final class ChunkTable {
     private final PreparedStatement insert;
     private final PreparedStatement select;
     private final long maxChunkSpanMs;
+    /**
+     * Batches of one flush in flight at once: keeps Cassandra's write path busy while staying far below
+     * the driver's per-connection request limit (1024), so flushes of several shards never queue in the driver.
+     */
+    public static final int MAX_IN_FLIGHT_BATCHES = 16;
+
     private final int maxInFlight;
 
     /**

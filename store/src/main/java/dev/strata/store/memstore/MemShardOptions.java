@@ -20,6 +20,16 @@ public record MemShardOptions(long chunkDurationMs, int maxSamplesPerChunk, long
 
     public static final long HOUR_MS = 3_600_000L;
 
+    // Defaults, declared once: the node's configuration keys (store.*) take their defaults from these.
+    public static final long DEFAULT_CHUNK_DURATION_MS = 2 * HOUR_MS;
+    public static final int DEFAULT_MAX_SAMPLES_PER_CHUNK = 480;
+    public static final long DEFAULT_OUT_OF_ORDER_WINDOW_MS = 600_000L;
+    public static final long DEFAULT_MEMORY_BUDGET_BYTES = 256L << 20;
+    /** Not a setting: how long after its window ends a write buffer stays open; equal to the default out-of-order window so late samples of that age still land in their chunk. */
+    public static final long LATE_SEAL_GRACE_MS = 600_000L;
+    /** Not a setting: a series without samples for this long (longer than a chunk) may leave memory once persisted. */
+    public static final long IDLE_SERIES_MS = 3 * HOUR_MS;
+
     public MemShardOptions {
         if (chunkDurationMs <= 0) throw new IllegalArgumentException("chunkDurationMs must be > 0: " + chunkDurationMs);
         if (maxSamplesPerChunk < 1 || maxSamplesPerChunk > 1 << 20) throw new IllegalArgumentException("maxSamplesPerChunk must be in [1, 2^20]: " + maxSamplesPerChunk);
@@ -31,7 +41,8 @@ public record MemShardOptions(long chunkDurationMs, int maxSamplesPerChunk, long
 
     /** 2h chunks, at most 480 samples each, 10 min out-of-order window, 10 min grace, 1 GiB, 3h idle. */
     public static MemShardOptions defaults() {
-        return new MemShardOptions(2 * HOUR_MS, 480, 600_000L, 600_000L, 1L << 30, 3 * HOUR_MS);
+        return new MemShardOptions(DEFAULT_CHUNK_DURATION_MS, DEFAULT_MAX_SAMPLES_PER_CHUNK, DEFAULT_OUT_OF_ORDER_WINDOW_MS,
+                LATE_SEAL_GRACE_MS, DEFAULT_MEMORY_BUDGET_BYTES, IDLE_SERIES_MS);
     }
 
     public MemShardOptions withMemoryBudgetBytes(long bytes) {

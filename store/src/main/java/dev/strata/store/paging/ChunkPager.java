@@ -50,6 +50,12 @@ public final class ChunkPager {
      * @param cacheBytes most memory kept for paged chunks (0: none kept); also bounded by the
      *                   shard's memory budget, and the first memory given back when it runs short
      */
+    /**
+     * Cassandra reads of one shard's pager in flight at once: enough to hide a read's latency behind the
+     * others for a query that pages many series, few enough that one query does not flood the driver.
+     */
+    public static final int CONCURRENT_READS = 8;
+
     public ChunkPager(int shard, MemShard memory, ChunkSource source, int maxConcurrentReads, Duration timeout, long cacheBytes) {
         if (maxConcurrentReads < 1) throw new IllegalArgumentException("maxConcurrentReads must be >= 1: " + maxConcurrentReads);
         this.shard = shard;

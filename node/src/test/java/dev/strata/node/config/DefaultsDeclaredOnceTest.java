@@ -1,0 +1,28 @@
+package dev.strata.node.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.strata.ingest.flush.FlushConfig;
+import dev.strata.store.memstore.MemShardOptions;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A component run without a node (tests, tools) gets the same defaults as a node with no configuration:
+ * the options classes' defaults and the configuration keys' defaults are one declaration (the memstore's
+ * budget was once 1 GiB in MemShardOptions and 256 MiB in the configuration).
+ */
+class DefaultsDeclaredOnceTest {
+    @Test
+    void memoryStoreDefaultsAreTheConfigurationDefaults() {
+        MemShardOptions fromConfig = MemoryStoreSettings.from(ConfigKeys.DEF.resolve(java.util.List.of())).toOptions();
+        assertEquals(MemShardOptions.defaults(), fromConfig);
+    }
+
+    @Test
+    void flushDefaultsAreTheConfigurationDefaults() {
+        ResolvedConfig c = ConfigKeys.DEF.resolve(java.util.List.of());
+        Duration retention = MemoryStoreSettings.from(c).memoryRetention();
+        assertEquals(FlushConfig.defaults(), DurabilitySettings.from(c).toFlushConfig(retention));
+    }
+}
