@@ -33,8 +33,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -78,7 +76,10 @@ public final class NodeAssembly implements AutoCloseable {
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
                 config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
-        queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
+        // At most query.max-concurrency query API requests at once, evaluating or queued; more get 503.
+        int queryThreads = Math.min(config.query().effectiveThreads(), config.limits().maxConcurrentQueries());
+        queryExecutor = BoundedExecutor.create(queryThreads, config.limits().maxConcurrentQueries() - queryThreads,
+                "strata-query-");
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout());
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
@@ -94,7 +95,8 @@ public final class NodeAssembly implements AutoCloseable {
         // A query's pushed-down partial queries run here, at the same time. They mostly wait on peers
         // (never on this pool or the query pool), and a query has a few of them (avg by: sum, count and
         // the order keys), so the pool has 4 threads per query thread.
-        pushdownExecutor = newExecutor(4 * config.query().effectiveThreads(), "strata-pushdown-");
+        pushdownExecutor = BoundedExecutor.create(4 * config.query().effectiveThreads(),
+                4 * config.limits().maxConcurrentQueries(), "strata-pushdown-");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
@@ -104,7 +106,8 @@ public final class NodeAssembly implements AutoCloseable {
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);
         // Selects from other nodes get their own threads: a query here waiting on a peer whose query
         // threads wait on us must not starve either side.
-        selectExecutor = newExecutor(config.query().effectiveThreads(), "strata-select-");
+        selectExecutor = BoundedExecutor.create(config.query().effectiveThreads(), config.limits().maxConcurrentQueries(),
+                "strata-select-");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics)
                 .post("/api/v1/write", gateway.remoteWrite::handle)
@@ -120,7 +123,7 @@ public final class NodeAssembly implements AutoCloseable {
                 .prefix(HttpMethod.POST, "/api/v1/", api::handle)
                 .prefix(HttpMethod.OPTIONS, "/api/v1/", api::handle)
                 .build();
-        http = new HttpComponent(new HttpServer(config.http(), router, metrics));
+        http = new HttpComponent(new HttpServer(config.http(), config.limits(), router, metrics));
         metrics.counter("strata_cluster_peer_bytes_sent_total", "Bytes of request bodies this node sent to other nodes.",
                 peerClient::bytesSent);
         metrics.counter("strata_cluster_peer_bytes_received_total",
@@ -128,15 +131,6 @@ public final class NodeAssembly implements AutoCloseable {
         metrics.gauge("strata_node_ready", "1 when every component of the node is ready, else 0.",
                 () -> readiness.isReady() ? 1 : 0);
         node = new Node(List.of(dataDir, kafka, cassandra, shards, gateway, http), readiness);
-    }
-
-    private static ExecutorService newExecutor(int threads, String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public void start() throws Exception {

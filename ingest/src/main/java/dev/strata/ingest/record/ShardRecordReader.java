@@ -105,7 +105,7 @@ public final class ShardRecordReader {
         seriesHash = longLE(b, pos);
         pos += 8;
         labelCount = varintInt("label count");
-        if (labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
+        if ((long) labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
         if (refs.length < labelCount * 2) refs = new int[labelCount * 2];
         for (int i = 0; i < labelCount * 2; i++) {
             byte one = pos < end ? b[pos] : -1;

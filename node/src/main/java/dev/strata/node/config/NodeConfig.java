@@ -12,12 +12,12 @@ import java.util.Optional;
  */
 public record NodeConfig(HttpSettings http, StorageSettings storage, KafkaSettings kafka, CassandraSettings cassandra,
                          ClusterSettings cluster, IngestSettings ingest, MemoryStoreSettings memory, QuerySettings query,
-                         DurabilitySettings durability) {
+                         DurabilitySettings durability, LimitSettings limits) {
 
     public static NodeConfig from(ResolvedConfig c) {
         return new NodeConfig(HttpSettings.from(c), StorageSettings.from(c), KafkaSettings.from(c),
                 CassandraSettings.from(c), ClusterSettings.from(c), IngestSettings.from(c), MemoryStoreSettings.from(c),
-                QuerySettings.from(c), DurabilitySettings.from(c));
+                QuerySettings.from(c), DurabilitySettings.from(c), LimitSettings.from(c));
     }
 
     /** Every key at its default. */

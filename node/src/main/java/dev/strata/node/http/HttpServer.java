@@ -1,6 +1,8 @@
 package dev.strata.node.http;
 
+import dev.strata.ingest.gateway.InFlightBytes;
 import dev.strata.node.config.HttpSettings;
+import dev.strata.node.config.LimitSettings;
 import dev.strata.store.metrics.Counter;
 import dev.strata.store.metrics.Family;
 import dev.strata.store.metrics.Histogram;
@@ -14,6 +16,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -26,12 +29,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's one HTTP/1.1 server (Netty, NIO): keep-alive (idle connections closed after
  * {@link HttpSettings#idleTimeout()}), gzip/deflate responses when the client accepts them, request bodies up to {@link HttpSettings#maxRequestBytes()}, routing by {@link Router}.
+ * Bounded by {@link LimitSettings}: request line and header block size, requests and body bytes in
+ * flight per connection (reading pauses) and in total (503, see {@link RequestDispatcher}).
  * Threads are named {@code strata-http-accept-*} and {@code strata-http-*}.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
     private final HttpSettings settings;
+    private final LimitSettings limits;
+    private final InFlightBytes inFlight;
     private final Router router;
     private final Family<Counter> requests;
     private final Family<Histogram> durations;
@@ -39,8 +46,15 @@ public final class HttpServer implements AutoCloseable {
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
+    /** A server with every limit at its default (tests and benchmarks). */
     public HttpServer(HttpSettings settings, Router router, MetricsRegistry metrics) {
+        this(settings, LimitSettings.defaults(), router, metrics);
+    }
+
+    public HttpServer(HttpSettings settings, LimitSettings limits, Router router, MetricsRegistry metrics) {
         this.settings = settings;
+        this.limits = limits;
+        this.inFlight = new InFlightBytes(limits.maxInFlightBytes());
         this.router = router;
         this.requests = metrics.counterFamily("strata_http_requests_total",
                 "HTTP requests answered, by status code and route.", "code", "handler");
@@ -68,11 +82,13 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
-                                .addLast("codec", new HttpServerCodec())
+                                .addLast("codec", new HttpServerCodec(limits.maxHeaderBytes(), limits.maxHeaderBytes(),
+                                        HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE))
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                 .addLast("compressor", new HttpContentCompressor())
                                 .addLast("aggregator", new BoundedAggregator(maxBytes))
-                                .addLast("dispatcher", new RequestDispatcher(router, requests, durations));
+                                .addLast("dispatcher", new RequestDispatcher(router, requests, durations, inFlight,
+                                        limits.maxPipelinedRequests(), limits.maxInFlightBytesPerConnection()));
                     }
                 });
         try {

@@ -59,7 +59,7 @@ final class RangeInput {
         double[][] vs = {new double[0]};
         long[][] sts = {new long[0]};
         ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, st, n) -> {
-            ev.ctx.checkDeadline();
+            ev.ctx.checkDeadlineNow();
             ev.ctx.scanned += n;
             if (!Evaluator.anyStale(v, n)) {
                 c.accept(view.set(labels, t, v, st, n, false));
