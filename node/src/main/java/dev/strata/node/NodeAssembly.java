@@ -83,7 +83,8 @@ public final class NodeAssembly implements AutoCloseable {
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout());
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
-        ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper);
+        ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper,
+                config.query().maxSamples());
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),

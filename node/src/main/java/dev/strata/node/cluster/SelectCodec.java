@@ -42,29 +42,39 @@ public final class SelectCodec {
 
     private SelectCodec() {}
 
+    /** Version 2: version 1 followed by the limits ({@code TimeoutMs varint, MaxSamples varint}, 0 = none). */
+    static final byte REQUEST_VERSION_2 = 2;
+
     public static byte[] encodeRequest(SelectRequest r) {
         Out out = new Out(64);
         out.i32(REQUEST_MAGIC);
-        out.u8(VERSION);
+        out.u8(REQUEST_VERSION_2);
         out.i64(r.minT());
         out.i64(r.maxT());
         out.varint(r.shards().size());
         for (int s : r.shards()) out.varint(s);
         out.matchers(r.matchers());
+        out.varint(r.timeoutMs());
+        out.varint(r.maxSamples());
         return out.toByteArray();
     }
 
     public static SelectRequest decodeRequest(byte[] bytes) {
         In in = new In(bytes, "select request");
-        in.magic(REQUEST_MAGIC);
+        int version = in.magic(REQUEST_MAGIC, REQUEST_VERSION_2);
         long minT = in.i64("minT");
         long maxT = in.i64("maxT");
         int ns = in.count("shard count", 1);
         List<Integer> shards = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         List<Matcher> matchers = in.matchers();
+        long timeoutMs = 0, maxSamples = 0;
+        if (version >= REQUEST_VERSION_2) {
+            timeoutMs = in.nonNegative("timeout");
+            maxSamples = in.nonNegative("max samples");
+        }
         in.end();
-        return new SelectRequest(shards, matchers, minT, maxT);
+        return new SelectRequest(shards, matchers, minT, maxT, timeoutMs, maxSamples);
     }
 
     /** {@code Magic "SQRY", Version u8, Start i64, End i64, Step i64, Lookback i64, ShardCount varint, Shard varint^n, Query Str}. */
@@ -342,6 +352,12 @@ public final class SelectCodec {
                 matchers.add(Matcher.of(TYPES[t], str("matcher name"), str("matcher value")));
             }
             return matchers;
+        }
+
+        long nonNegative(String field) {
+            long v = varint(field);
+            if (v < 0) throw new SelectFormatException(what + ": " + field + " " + v + " out of range");
+            return v;
         }
 
         int count(String field) {
