@@ -1,5 +1,6 @@
 package dev.strata.ingest.record;
 
+import dev.strata.store.model.InvalidLabelsException;
 import dev.strata.store.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -223,11 +224,19 @@ public final class ShardRecordReader {
     public String labelValue(int i) { return strings[refs[2 * i + 1]]; }
     public int sampleCount() { return sampleCount; }
 
-    /** Builds the series' {@link Labels} (allocates; for new series only). */
+    /**
+     * Builds the series' {@link Labels} (allocates; for new series only). A label set Labels refuses
+     * (duplicate or unsorted names) is a corrupt record, so the consumer skips it instead of failing
+     * on it forever (found by the record fuzz target).
+     */
     public Labels labels() {
         String[] kv = new String[labelCount * 2];
         for (int i = 0; i < labelCount * 2; i++) kv[i] = strings[refs[i]];
-        return Labels.of(kv);
+        try {
+            return Labels.of(kv);
+        } catch (InvalidLabelsException e) {
+            throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + ": " + e.getMessage());
+        }
     }
 
     /**
