@@ -44,10 +44,23 @@ public final class Matcher {
             try {
                 p = Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException(e.getMessage(), e); // Go's text, as Prometheus reports it
+                throw new IllegalArgumentException(syntaxError(value), e);
             }
         }
         this.pattern = p;
+    }
+
+    /**
+     * Go's error text for an invalid regex, as Prometheus 2.x reports it: RE2/J's message for the
+     * pattern compiled without the DOTALL flag (which RE2/J would show as a {@code (?s)} prefix).
+     */
+    static String syntaxError(String regex) {
+        try {
+            Pattern.compile("^(?:" + regex + ")$");
+        } catch (PatternSyntaxException e) {
+            return e.getMessage();
+        }
+        return "error parsing regexp: `" + regex + "`";
     }
 
     public static Matcher eq(String name, String value) { return new Matcher(Type.EQ, name, value); }
