@@ -625,8 +625,8 @@ public final class Parser {
             }
             try {
                 ms.add(Matcher.of(type, label, val.text()));
-            } catch (IllegalArgumentException e) {
-                throw error(val.pos(), e.getMessage());
+            } catch (IllegalArgumentException e) { // an invalid regex: reported at the matcher, as Prometheus does
+                throw error(lt.pos(), e.getMessage());
             }
             if (peek().kind() == Kind.COMMA) next();
             else if (peek().kind() != Kind.RBRACE) {
