@@ -1,17 +1,19 @@
 package dev.strata.index;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import java.util.Objects;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A Prometheus label matcher: {@code name op "value"} with op one of {@code = != =~ !~}.
  *
  * <p>Semantics are Prometheus's: regexes are fully anchored ({@code ^(?:re)$}); a label that is
  * absent has the value "" so {@code l=""} matches series without {@code l}, and {@code !=}/{@code !~}
- * match series without the label unless the value/regex matches "". The regex dialect is RE2's, which
- * for the constructs Prometheus users write is a subset of {@link java.util.regex}; {@code .} matches
- * newlines as in Prometheus ({@code (?s)}).
+ * match series without the label unless the value/regex matches "". Regexes are RE2's, as in
+ * Prometheus, evaluated by RE2/J in time linear in the input (no backtracking, so a hostile pattern
+ * cannot stall a node); what RE2 lacks (backreferences, lookaround, possessive quantifiers) is
+ * rejected with Go's error text, e.g. {@code error parsing regexp: invalid escape sequence: `\1`}.
+ * {@code .} matches newlines as in Prometheus ({@code (?s)}).
  */
 public final class Matcher {
     public enum Type {
@@ -42,11 +44,23 @@ public final class Matcher {
             try {
                 p = Pattern.compile("^(?:" + value + ")$", Pattern.DOTALL);
             } catch (PatternSyntaxException e) {
-                throw new IllegalArgumentException("invalid regular expression \"" + value + "\" for label \""
-                        + name + "\": " + e.getDescription(), e);
+                throw new IllegalArgumentException(syntaxError(value), e);
             }
         }
         this.pattern = p;
+    }
+
+    /**
+     * Go's error text for an invalid regex, as Prometheus 2.x reports it: RE2/J's message for the
+     * pattern compiled without the DOTALL flag (which RE2/J would show as a {@code (?s)} prefix).
+     */
+    static String syntaxError(String regex) {
+        try {
+            Pattern.compile("^(?:" + regex + ")$");
+        } catch (PatternSyntaxException e) {
+            return e.getMessage();
+        }
+        return "error parsing regexp: `" + regex + "`";
     }
 
     public static Matcher eq(String name, String value) { return new Matcher(Type.EQ, name, value); }

@@ -177,7 +177,7 @@ final class PostingsSelect {
                 // Walk the values from the literal prefix with the matcher's own anchored pattern:
                 // exact by construction (same code as Matcher#matches).
                 String p = shape.prefix();
-                java.util.regex.Matcher rm = m.pattern().matcher("");
+                com.google.re2j.Matcher rm = m.pattern().matcher("");
                 for (Map.Entry<String, RoaringBitmap> e : lp.tail(p).entrySet()) {
                     if (!e.getKey().startsWith(p)) break;
                     if (rm.reset(e.getKey()).matches()) out.add(e.getValue());

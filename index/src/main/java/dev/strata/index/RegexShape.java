@@ -7,7 +7,7 @@ import java.util.List;
  * Recognises the regex shapes that have a cheaper exact equivalent than running the regex over every
  * value of a label. Works on the matcher's source text (RE2 syntax, implicitly anchored, {@code .}
  * matching newlines); anything it does not fully understand is {@link Kind#GENERAL}, which is always
- * correct because the general path runs the matcher's own {@link java.util.regex.Pattern}.
+ * correct because the general path runs the matcher's own RE2/J pattern.
  * <ul>
  *   <li>{@link Kind#LITERALS}: {@code abc}, {@code a|b|c}, {@code (a|b)}, {@code (?:a|b)}: the exact set.</li>
  *   <li>{@link Kind#PREFIX}: {@code foo.*} (and {@code .*}): every value starting with {@link #prefix()}.</li>

@@ -10,6 +10,7 @@ import dev.strata.ingest.gateway.RemoteWriteHandler;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
+import dev.strata.node.config.LimitSettings;
 import dev.strata.node.config.NodeConfig;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -36,15 +37,25 @@ final class GatewayComponent implements Component {
         this.kafkaReady = kafkaReady;
         this.producer = new KafkaProducer<>(ProducerSettings.defaults(config.kafka().bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
-        this.executor = NamedThreads.fixedPool(Math.max(2, Runtime.getRuntime().availableProcessors()), "strata-gateway");
+        // Decoding waits here; beyond ingest.max-queued-requests a write is answered 503 with Retry-After.
+        this.executor = NamedThreads.boundedPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                config.limits().maxQueuedWrites(), "strata-gateway");
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,
-                new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
+                new BatchValidator(validation(config.limits())), System::currentTimeMillis);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
-        this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, Math.min(Integer.MAX_VALUE / 2, maxBody * 8));
-        this.influx = new InfluxWriteHandler(gateway, executor, maxBody);
-        this.otlp = new OtlpWriteHandler(gateway, executor, config.otlp(), maxBody, Math.min(Integer.MAX_VALUE / 2, maxBody * 8));
+        int maxDecompressed = config.limits().maxDecompressedBytes();
+        this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, maxDecompressed, config.limits().decode());
+        this.influx = new InfluxWriteHandler(gateway, executor, maxBody, maxDecompressed, config.limits().decode());
+        this.otlp = new OtlpWriteHandler(gateway, executor, config.otlp(), maxBody, maxDecompressed);
+    }
+
+    /** The validator's limits, with the configured labels per series (the decoders enforce it first). */
+    private static ValidationLimits validation(LimitSettings limits) {
+        ValidationLimits d = ValidationLimits.defaults();
+        return new ValidationLimits(d.nameValidation(), limits.decode().maxLabelsPerSeries(), d.maxLabelNameBytes(),
+                d.maxLabelValueBytes(), d.maxSampleAge(), d.maxFutureSkew(), d.maxErrorsReported());
     }
 
     IngestGateway gateway() {

@@ -116,11 +116,15 @@ public final class NodeAssembly implements AutoCloseable {
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
                 config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
         gateway = new GatewayComponent(config, kafka::isReady);
-        queryExecutor = NamedThreads.fixedPool(config.query().effectiveThreads(), "strata-query");
+        // At most query.max-concurrency query API requests at once, evaluating or queued; more get 503.
+        int queryThreads = Math.min(config.query().effectiveThreads(), config.limits().maxConcurrentQueries());
+        queryExecutor = NamedThreads.boundedPool(queryThreads, config.limits().maxConcurrentQueries() - queryThreads,
+                "strata-query");
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
-        ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper);
+        ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper,
+                config.query().maxSamples());
         Engine engine = new Engine(clusterData, config.query().toOptions());
         ApiSettings apiSettings = new ApiSettings(config.query().toOptions(),
                 BuildInfo.of(Version.VERSION, Version.REVISION, Version.BRANCH, "strata", Version.BUILD_DATE),
@@ -130,8 +134,8 @@ public final class NodeAssembly implements AutoCloseable {
         SeriesMetadataSource metadata = topology.ownership().nodes() == 1
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
-        pushdownExecutor = NamedThreads.fixedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
-                "strata-pushdown");
+        pushdownExecutor = NamedThreads.boundedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
+                PUSHDOWN_THREADS_PER_QUERY_THREAD * config.limits().maxConcurrentQueries(), "strata-pushdown");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
@@ -141,7 +145,8 @@ public final class NodeAssembly implements AutoCloseable {
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);
         // Selects from other nodes get their own threads: a query here waiting on a peer whose query
         // threads wait on us must not starve either side.
-        selectExecutor = NamedThreads.fixedPool(config.query().effectiveThreads(), "strata-select");
+        selectExecutor = NamedThreads.boundedPool(config.query().effectiveThreads(), config.limits().maxConcurrentQueries(),
+                "strata-select");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
         TsdbStatus tsdb = new TsdbStatus(topology, shards, peerClient, selectExecutor);
         ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::flushTimes,
@@ -182,12 +187,12 @@ public final class NodeAssembly implements AutoCloseable {
                 .prefix(HttpMethod.POST, "/api/v1/", web.guard(Access.READ, api::handle))
                 .prefix(HttpMethod.OPTIONS, "/api/v1/", web.guard(Access.READ, api::handle))
                 .build();
-        http = new HttpComponent("http", new HttpServer("http", config.http(), router, metrics, webSecurity));
+        http = new HttpComponent("http", new HttpServer("http", config.http(), config.limits(), router, metrics, webSecurity));
         if (clusterSecurity.enabled()) {
             HttpSettings h = config.http();
             clusterHttp = new HttpComponent("cluster-http", new HttpServer("cluster_http",
                     new HttpSettings(h.bind(), config.security().clusterPort(), h.maxRequestBytes(), h.idleTimeout(), h.threads()),
-                    clusterRouter(internal, tsdb, overview, clusterSecurity), metrics, clusterSecurity));
+                    config.limits(), clusterRouter(internal, tsdb, overview, clusterSecurity), metrics, clusterSecurity));
         } else {
             clusterHttp = null; // a single node (SecuritySettings refuses a cluster without credentials)
         }

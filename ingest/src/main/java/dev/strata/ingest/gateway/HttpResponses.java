@@ -24,11 +24,12 @@ public final class HttpResponses {
         return Responses.of(status, contentType, body);
     }
 
-    /** Maps a gateway outcome to its status: 204, 400, or 503 (with Retry-After when overloaded). */
+    /** Maps a gateway outcome to its status: 204, 400, 413, or 503 (with Retry-After when overloaded). */
     public static HttpResponseStatus statusOf(WriteOutcome o) {
         return switch (o.status()) {
             case ACCEPTED -> HttpResponseStatus.NO_CONTENT;
             case INVALID -> HttpResponseStatus.BAD_REQUEST;
+            case TOO_LARGE -> HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE;
             case UNAVAILABLE, OVERLOADED -> HttpResponseStatus.SERVICE_UNAVAILABLE;
         };
     }

@@ -2,9 +2,11 @@ package dev.strata.ingest.gateway;
 
 import dev.strata.store.json.JsonWriter;
 import dev.strata.store.http.Responses;
+import dev.strata.ingest.protocol.DecodeLimits;
 import dev.strata.ingest.protocol.InfluxLineDecoder;
 import dev.strata.ingest.protocol.InfluxPrecision;
 import dev.strata.ingest.protocol.MalformedRequestException;
+import dev.strata.ingest.protocol.RequestTooLargeException;
 import dev.strata.ingest.protocol.WriteBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -32,11 +35,20 @@ public final class InfluxWriteHandler {
     private final IngestGateway gateway;
     private final Executor executor;
     private final int maxBodyBytes;
+    private final int maxDecompressedBytes;
+    private final DecodeLimits limits;
 
-    public InfluxWriteHandler(IngestGateway gateway, Executor executor, int maxBodyBytes) {
+    /**
+     * @param maxDecompressedBytes a gzip body is inflated up to this many bytes (413 above it)
+     * @param limits               labels per series, series and samples per request, checked while decoding
+     */
+    public InfluxWriteHandler(IngestGateway gateway, Executor executor, int maxBodyBytes, int maxDecompressedBytes,
+                              DecodeLimits limits) {
         this.gateway = gateway;
         this.executor = executor;
         this.maxBodyBytes = maxBodyBytes;
+        this.maxDecompressedBytes = maxDecompressedBytes;
+        this.limits = limits;
     }
 
     public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
@@ -65,16 +77,26 @@ public final class InfluxWriteHandler {
         byte[] body = new byte[len];
         content.getBytes(content.readerIndex(), body);
         final InfluxPrecision prec = precision;
-        return CompletableFuture.supplyAsync(() -> {
-                    byte[] raw = gzip ? gunzip(body) : body;
-                    WriteBatch batch = new WriteBatch();
-                    InfluxLineDecoder.decode(raw, 0, raw.length, prec, gateway.nowMs(), batch);
-                    return batch;
-                }, executor)
+        CompletableFuture<WriteBatch> decoded;
+        try {
+            decoded = CompletableFuture.supplyAsync(() -> {
+                byte[] raw = gzip ? gunzip(body) : body;
+                WriteBatch batch = new WriteBatch(limits);
+                InfluxLineDecoder.decode(raw, 0, raw.length, prec, gateway.nowMs(), batch);
+                return batch;
+            }, executor);
+        } catch (RejectedExecutionException e) {
+            FullHttpResponse r = error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable",
+                    "the gateway's decode queue is full; retry later");
+            r.headers().setInt(HttpHeaderNames.RETRY_AFTER, gateway.config().retryAfterSeconds());
+            return done(r);
+        }
+        return decoded
                 .thenCompose(gateway::write)
                 .thenApply(o -> switch (o.status()) {
                     case ACCEPTED -> HttpResponses.empty(HttpResponseStatus.NO_CONTENT);
                     case INVALID -> error(HttpResponseStatus.BAD_REQUEST, "invalid", o.message());
+                    case TOO_LARGE -> error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large", o.message());
                     case UNAVAILABLE, OVERLOADED -> {
                         FullHttpResponse r = error(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", o.message());
                         r.headers().setInt(HttpHeaderNames.RETRY_AFTER, gateway.config().retryAfterSeconds());
@@ -83,6 +105,10 @@ public final class InfluxWriteHandler {
                 })
                 .exceptionally(e -> {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
+                    if (c instanceof RequestTooLargeException) {
+                        return error(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, "request too large",
+                                "nothing was written: " + c.getMessage());
+                    }
                     if (c instanceof MalformedRequestException) {
                         return error(HttpResponseStatus.BAD_REQUEST, "invalid", "nothing was written: " + c.getMessage());
                     }
@@ -90,11 +116,13 @@ public final class InfluxWriteHandler {
                 });
     }
 
+    /** Inflates a gzip body; more than maxDecompressedBytes fails it (read in steps: the cap bounds the memory). */
     private byte[] gunzip(byte[] body) {
         try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
-            byte[] out = in.readNBytes(maxBodyBytes * 4 + 1);
-            if (out.length > maxBodyBytes * 4) {
-                throw new MalformedRequestException("gunzipped body exceeds " + (maxBodyBytes * 4) + " bytes");
+            byte[] out = in.readNBytes(maxDecompressedBytes);
+            if (in.read() >= 0) {
+                throw new RequestTooLargeException("the gzip body inflates to more than " + maxDecompressedBytes
+                        + " bytes (ingest.max-decompressed-bytes)");
             }
             return out;
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.RequestTooLargeException;
 import dev.strata.ingest.protocol.WriteBatch;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 
 /**
  * The write path behind every receiver: validate (all-or-nothing) -> split by shard -> one record
@@ -65,7 +67,13 @@ public final class IngestGateway {
             stats.requestsAccepted.increment();
             return CompletableFuture.completedFuture(WriteOutcome.accepted(series, 0, 0));
         }
-        List<ShardedEncoder.ShardRecord> records = encoders.get().encode(batch);
+        List<ShardedEncoder.ShardRecord> records;
+        try {
+            records = encoders.get().encode(batch);
+        } catch (RequestTooLargeException e) {
+            stats.requestsInvalid.increment();
+            return CompletableFuture.completedFuture(WriteOutcome.tooLarge(e.getMessage()));
+        }
         long bytes = 0;
         for (ShardedEncoder.ShardRecord r : records) bytes += r.value().length;
         if (!inFlight.tryAcquire(bytes)) {
@@ -87,8 +95,15 @@ public final class IngestGateway {
                 stats.recordBytesSent.add(reserved);
                 return WriteOutcome.accepted(series, samples, recordCount);
             }
-            stats.requestsUnavailable.increment();
             Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+            if (cause instanceof RecordTooLargeException) {
+                // The encoder keeps records under maxRecordBytes; this means the broker's limit is
+                // lower. Retrying cannot help, so not a 503.
+                stats.requestsInvalid.increment();
+                return WriteOutcome.tooLarge("Kafka refused a record as too large (" + cause.getMessage()
+                        + "); the broker's message.max.bytes is below the gateway's record size; send smaller requests");
+            }
+            stats.requestsUnavailable.increment();
             return WriteOutcome.unavailable("Kafka did not acknowledge the write: " + cause.getClass().getSimpleName()
                     + ": " + cause.getMessage());
         });

@@ -1,6 +1,8 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.DecodeLimits;
 import dev.strata.ingest.protocol.MalformedRequestException;
+import dev.strata.ingest.protocol.RequestTooLargeException;
 import dev.strata.ingest.protocol.RemoteWrite1Decoder;
 import dev.strata.ingest.protocol.RemoteWrite2Decoder;
 import dev.strata.ingest.protocol.SnappyBlock;
@@ -14,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code POST /api/v1/write}: Prometheus remote write 1.0 and 2.0, chosen by Content-Type:
@@ -25,7 +28,7 @@ import java.util.concurrent.Executor;
  * </ul>
  * Content-Encoding must be {@code snappy} (absent is taken as snappy, as Prometheus does). Answers
  * 204 once Kafka acknowledged every sample; 400 naming the problem (nothing written); 413 for an
- * oversize body; 503 when Kafka is unavailable or the gateway is overloaded (with Retry-After).
+ * oversize body, decompressed size, series or sample count, or a series larger than a Kafka record; 503 when Kafka is unavailable or the gateway is overloaded (with Retry-After).
  * 2.0 responses (and errors) carry {@code X-Prometheus-Remote-Write-Samples-Written},
  * {@code -Histograms-Written} (always 0: native histograms are not stored yet, they are counted as
  * ignored) and {@code -Exemplars-Written} (always 0).
@@ -44,12 +47,20 @@ public final class RemoteWriteHandler {
     private final Executor executor;
     private final int maxBodyBytes;
     private final int maxDecompressedBytes;
+    private final DecodeLimits limits;
 
-    public RemoteWriteHandler(IngestGateway gateway, Executor executor, int maxBodyBytes, int maxDecompressedBytes) {
+    /**
+     * @param maxDecompressedBytes the snappy block's declared size is checked against this before
+     *                             anything is allocated (413 above it)
+     * @param limits               labels per series, series and samples per request, checked while decoding
+     */
+    public RemoteWriteHandler(IngestGateway gateway, Executor executor, int maxBodyBytes, int maxDecompressedBytes,
+                              DecodeLimits limits) {
         this.gateway = gateway;
         this.executor = executor;
         this.maxBodyBytes = maxBodyBytes;
         this.maxDecompressedBytes = maxDecompressedBytes;
+        this.limits = limits;
     }
 
     public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
@@ -78,11 +89,24 @@ public final class RemoteWriteHandler {
         byte[] body = new byte[len];
         content.getBytes(content.readerIndex(), body);
         final int v = version;
-        return CompletableFuture.supplyAsync(() -> decode(body, v), executor)
+        CompletableFuture<WriteBatch> decoded;
+        try {
+            decoded = CompletableFuture.supplyAsync(() -> decode(body, v), executor);
+        } catch (RejectedExecutionException e) {
+            FullHttpResponse r = HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    "the gateway's decode queue is full; retry later\n");
+            r.headers().setInt(HttpHeaderNames.RETRY_AFTER, gateway.config().retryAfterSeconds());
+            return CompletableFuture.completedFuture(withV2Headers(v, r, 0));
+        }
+        return decoded
                 .thenCompose(gateway::write)
                 .thenApply(o -> withV2Headers(v, respond(o), o.samples()))
                 .exceptionally(e -> {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
+                    if (c instanceof RequestTooLargeException) {
+                        return withV2Headers(v, HttpResponses.text(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                                "the remote write request is too large, nothing was written: " + c.getMessage() + "\n"), 0);
+                    }
                     if (c instanceof MalformedRequestException) {
                         return withV2Headers(v, HttpResponses.text(HttpResponseStatus.BAD_REQUEST,
                                 "cannot decode the remote write request, nothing was written: " + c.getMessage() + "\n"), 0);
@@ -94,7 +118,7 @@ public final class RemoteWriteHandler {
 
     private WriteBatch decode(byte[] body, int version) {
         byte[] raw = SnappyBlock.decompress(body, 0, body.length, maxDecompressedBytes);
-        WriteBatch batch = new WriteBatch();
+        WriteBatch batch = new WriteBatch(limits);
         if (version == 2) RemoteWrite2Decoder.decode(raw, 0, raw.length, batch);
         else RemoteWrite1Decoder.decode(raw, 0, raw.length, batch);
         return batch;

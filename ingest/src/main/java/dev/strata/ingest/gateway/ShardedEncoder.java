@@ -1,5 +1,6 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.RequestTooLargeException;
 import dev.strata.ingest.protocol.WriteBatch;
 import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.ingest.sharding.BatchHasher;
@@ -10,11 +11,24 @@ import java.util.List;
 
 /**
  * Splits a validated {@link WriteBatch} by shard and encodes one record per shard (several when a
- * shard's part exceeds {@code maxRecordBytes}). Reuses its buffers; not thread safe: one per thread.
+ * shard's part exceeds {@code maxRecordBytes}). No record exceeds {@code maxRecordBytes}: a series
+ * too large for one record is written as several entries of the same series, each with a run of
+ * its samples in order, in consecutive records; a series whose labels alone do not fit fails the
+ * request with {@link RequestTooLargeException} (the sender cannot fix it by retrying, so never a
+ * 503). Reuses its buffers; not thread safe: one per thread.
  */
 public final class ShardedEncoder {
     /** An encoded record and the shard (= partition) it goes to. */
     public record ShardRecord(int shard, byte[] value) {}
+
+    // Upper bounds of the encoded sizes (ShardRecordWriter): a series entry's hash and label count,
+    // a label's two string-table ids and entries (5-byte varints, the string bytes), a sample's
+    // timestamp varint and value (and start-timestamp varint), the record's header and tables.
+    private static final int SERIES_HEADER_BYTES = 8 + 5 + 5 + 1;
+    private static final int LABEL_BYTES = 2 * (5 + 5);
+    private static final int SAMPLE_BYTES = 10 + 8;
+    private static final int SAMPLE_WITH_START_BYTES = SAMPLE_BYTES + 10;
+    private static final int RECORD_OVERHEAD_BYTES = 64;
 
     private final ShardMapper mapper;
     private final int maxRecordBytes;
@@ -69,19 +83,34 @@ public final class ShardedEncoder {
                 if (samples == 0) continue;
                 int labels = b.labelCount(s);
                 boolean seriesStart = withStart && hasStartTimestamps(b, s);
-                writer.beginSeries(hashOf[s], labels, samples, seriesStart);
+                int headerBound = SERIES_HEADER_BYTES;
                 for (int l = b.labelStart(s), e = l + labels; l < e; l++) {
-                    writer.label(bytes, b.nameOff(l), b.nameLen(l), bytes, b.valueOff(l), b.valueLen(l));
+                    headerBound += LABEL_BYTES + b.nameLen(l) + b.valueLen(l);
                 }
-                if (seriesStart) {
-                    for (int k = b.sampleStart(s), e = k + samples; k < e; k++) writer.sample(b.timestamp(k), b.startTimestamp(k), b.value(k));
-                } else {
-                    for (int k = b.sampleStart(s), e = k + samples; k < e; k++) writer.sample(b.timestamp(k), b.value(k));
+                int perSample = seriesStart ? SAMPLE_WITH_START_BYTES : SAMPLE_BYTES;
+                int room = maxRecordBytes - RECORD_OVERHEAD_BYTES - headerBound;
+                if (room < perSample) {
+                    throw new RequestTooLargeException("series " + b.describe(s) + ": its labels take more than a "
+                            + maxRecordBytes + "-byte Kafka record");
                 }
-                writer.endSeries();
-                if (writer.sizeEstimate() >= maxRecordBytes) {
-                    out.add(new ShardRecord(shard, writer.finish()));
-                    writer.reset(shard, withStart);
+                int perEntry = room / perSample;
+                for (int first = b.sampleStart(s), end = first + samples; first < end; ) {
+                    int take = Math.min(perEntry, end - first);
+                    if (!writer.isEmpty() && writer.sizeEstimate() + headerBound + (long) take * perSample > maxRecordBytes) {
+                        out.add(new ShardRecord(shard, writer.finish()));
+                        writer.reset(shard, withStart);
+                    }
+                    writer.beginSeries(hashOf[s], labels, take, seriesStart);
+                    for (int l = b.labelStart(s), e = l + labels; l < e; l++) {
+                        writer.label(bytes, b.nameOff(l), b.nameLen(l), bytes, b.valueOff(l), b.valueLen(l));
+                    }
+                    if (seriesStart) {
+                        for (int k = first, e = first + take; k < e; k++) writer.sample(b.timestamp(k), b.startTimestamp(k), b.value(k));
+                    } else {
+                        for (int k = first, e = first + take; k < e; k++) writer.sample(b.timestamp(k), b.value(k));
+                    }
+                    writer.endSeries();
+                    first += take;
                 }
             }
             if (!writer.isEmpty()) out.add(new ShardRecord(shard, writer.finish()));

@@ -13,7 +13,9 @@ public record WriteOutcome(Status status, String message, int series, int sample
         /** Kafka did not acknowledge (down, timeout, error); retry: HTTP 503. */
         UNAVAILABLE,
         /** Too many unacknowledged bytes in flight; nothing was sent; retry later: HTTP 503 + Retry-After. */
-        OVERLOADED
+        OVERLOADED,
+        /** Larger than a limit (a series larger than a Kafka record); retrying cannot help: HTTP 413. */
+        TOO_LARGE
     }
 
     public static WriteOutcome accepted(int series, int samples, int records) {
@@ -26,6 +28,10 @@ public record WriteOutcome(Status status, String message, int series, int sample
 
     public static WriteOutcome unavailable(String message) {
         return new WriteOutcome(Status.UNAVAILABLE, message, 0, 0, 0);
+    }
+
+    public static WriteOutcome tooLarge(String message) {
+        return new WriteOutcome(Status.TOO_LARGE, message, 0, 0, 0);
     }
 
     public static WriteOutcome overloaded(String message) {

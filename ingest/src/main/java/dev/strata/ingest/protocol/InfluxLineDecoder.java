@@ -147,6 +147,9 @@ public final class InfluxLineDecoder {
                 out.countStringFieldIgnored();
             } else {
                 while (p < e && in[p] != ',') p++;
+                if (p == vStart) {
+                    throw error("missing value for field \"" + new String(fieldKey, StandardCharsets.UTF_8) + "\"");
+                }
                 double v = parseValue(new String(in, vStart, p - vStart, StandardCharsets.UTF_8), fieldKey);
                 emit(measurement, fieldKey, tsMs, v);
             }
@@ -237,6 +240,10 @@ public final class InfluxLineDecoder {
     }
 
     private void addTag(int kOff, int kLen, int vOff, int vLen) {
+        if (tags + 1 >= out.limits().maxLabelsPerSeries()) { // + 1: the metric name is a label too
+            throw error("more than " + (out.limits().maxLabelsPerSeries() - 1) + " tags (the limit per series is "
+                    + out.limits().maxLabelsPerSeries() + " labels, the metric name included)");
+        }
         if (tags == tagKeyOff.length) {
             tagKeyOff = Arrays.copyOf(tagKeyOff, tags * 2);
             tagKeyLen = Arrays.copyOf(tagKeyLen, tags * 2);

@@ -52,13 +52,13 @@ public final class RemoteWrite2Decoder {
         if (r.pos() != end) throw new MalformedRequestException("protobuf: Request overruns its length");
         // Pass 2: the series.
         r.pos(off);
-        int[] refs = new int[32];
+        Refs refs = new Refs(out.limits().maxLabelsPerSeries());
         int seriesIndex = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
             if (field(tag) == 5 && wireType(tag) == LEN) {
                 int tsEnd = r.readLength(end);
-                refs = timeSeries(r, tsEnd, out, refs, symOff, symLen, symbols, seriesIndex++);
+                timeSeries(r, tsEnd, out, refs, symOff, symLen, symbols, seriesIndex++);
                 r.pos(tsEnd);
             } else {
                 r.skip(tag, end);
@@ -66,26 +66,50 @@ public final class RemoteWrite2Decoder {
         }
     }
 
-    private static int[] timeSeries(ProtoReader r, int end, WriteBatch out, int[] refs,
-                                    int[] symOff, int[] symLen, int symbols, int seriesIndex) {
+    /**
+     * The labels_refs of one series: name/value symbol pairs. A pair whose value is the empty
+     * string is dropped as soon as it is complete (an empty value is the same as no label), and
+     * one pair more than the per-series label limit fails the request before anything is sorted.
+     */
+    private static final class Refs {
+        private final int maxPairs;
+        int[] a = new int[32];
+        int n;
+
+        Refs(int maxPairs) {
+            this.maxPairs = maxPairs;
+        }
+
+        void add(int ref, int[] symLen, int seriesIndex) {
+            if (n == a.length) a = Arrays.copyOf(a, n * 2);
+            a[n++] = ref;
+            if ((n & 1) == 0) {
+                if (symLen[ref] == 0) {
+                    n -= 2;
+                } else if (n / 2 > maxPairs) {
+                    throw new MalformedRequestException("timeseries[" + seriesIndex + "] has more than " + maxPairs
+                            + " labels (the limit per series)");
+                }
+            }
+        }
+    }
+
+    private static void timeSeries(ProtoReader r, int end, WriteBatch out, Refs refs,
+                                   int[] symOff, int[] symLen, int symbols, int seriesIndex) {
         out.beginSeries();
         int firstSample = out.totalSamples();
         long created = 0;
         boolean ownStart = false;
-        int nRefs = 0;
+        refs.n = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
             int f = field(tag);
             if (f == 1 && wireType(tag) == LEN) {
                 int pEnd = r.readLength(end);
-                while (r.pos() < pEnd) {
-                    if (nRefs == refs.length) refs = Arrays.copyOf(refs, nRefs * 2);
-                    refs[nRefs++] = ref(r.readVarint(), symbols, seriesIndex);
-                }
+                while (r.pos() < pEnd) refs.add(ref(r.readVarint(), symbols, seriesIndex), symLen, seriesIndex);
                 if (r.pos() != pEnd) throw new MalformedRequestException("protobuf: labels_refs overruns its length");
             } else if (f == 1 && wireType(tag) == VARINT) {
-                if (nRefs == refs.length) refs = Arrays.copyOf(refs, nRefs * 2);
-                refs[nRefs++] = ref(r.readVarint(), symbols, seriesIndex);
+                refs.add(ref(r.readVarint(), symbols, seriesIndex), symLen, seriesIndex);
             } else if (f == 2 && wireType(tag) == LEN) {
                 int sEnd = r.readLength(end);
                 ownStart |= RemoteWrite1Decoder.sample(r, sEnd, out, true) != 0;
@@ -99,8 +123,8 @@ public final class RemoteWrite2Decoder {
             }
         }
         if (r.pos() != end) throw new MalformedRequestException("protobuf: TimeSeries overruns its length");
-        if ((nRefs & 1) != 0) {
-            throw new MalformedRequestException("timeseries[" + seriesIndex + "]: labels_refs has an odd length " + nRefs);
+        if ((refs.n & 1) != 0) {
+            throw new MalformedRequestException("timeseries[" + seriesIndex + "]: labels_refs has an odd length");
         }
         if (created != 0) {
             // The series' created timestamp applies to its samples that carry no start timestamp of their own.
@@ -108,11 +132,11 @@ public final class RemoteWrite2Decoder {
                 if (!ownStart || out.startTimestamp(i) == 0) out.setStartTimestamp(i, created);
             }
         }
-        for (int i = 0; i < nRefs; i += 2) {
-            out.addLabel(symOff[refs[i]], symLen[refs[i]], symOff[refs[i + 1]], symLen[refs[i + 1]]);
+        int[] a = refs.a;
+        for (int i = 0; i < refs.n; i += 2) {
+            out.addLabel(symOff[a[i]], symLen[a[i]], symOff[a[i + 1]], symLen[a[i + 1]]);
         }
         out.endSeries();
-        return refs;
     }
 
     private static int ref(long ref, int symbols, int seriesIndex) {

@@ -17,8 +17,8 @@ public final class SnappyBlock {
                     + len + "-byte body: " + e.getMessage(), e);
         }
         if (n < 0 || n > maxDecompressedBytes) {
-            throw new MalformedRequestException("snappy: decompressed size " + n + " bytes exceeds the limit of "
-                    + maxDecompressedBytes + " bytes");
+            throw new RequestTooLargeException("snappy: decompressed size " + n + " bytes exceeds the limit of "
+                    + maxDecompressedBytes + " bytes (ingest.max-decompressed-bytes)");
         }
         byte[] out = new byte[n];
         try {

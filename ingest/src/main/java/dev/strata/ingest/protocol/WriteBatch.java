@@ -12,9 +12,13 @@ import java.util.Arrays;
  * {@code [sampleStart(s), sampleStart(s)+sampleCount(s))}. {@link #endSeries()} drops labels with
  * empty values (Prometheus: an empty value is the same as no label) and sorts the rest in the
  * canonical {@code Labels} order; duplicate names and invalid names are left for the validator.
+ * The {@link DecodeLimits} are enforced as labels, series and samples are added (labels with an
+ * empty value are not even stored), so a hostile request fails before it costs memory or sorting.
  * Not thread safe.
  */
 public final class WriteBatch {
+    private final DecodeLimits limits;
+    private int seriesLabels; // non-empty labels of the open series
     private byte[] bytes = new byte[0];
     private int bytesLen;
 
@@ -38,6 +42,19 @@ public final class WriteBatch {
     private boolean anyStart;
 
     private boolean inSeries;
+
+    /** A batch without limits (tests, benchmarks, the load generator). */
+    public WriteBatch() {
+        this(DecodeLimits.NONE);
+    }
+
+    public WriteBatch(DecodeLimits limits) {
+        this.limits = limits;
+    }
+
+    public DecodeLimits limits() {
+        return limits;
+    }
 
     /** Things the protocol carried that Strata does not store (counted, reported to the sender). */
     private long histogramsIgnored;
@@ -80,7 +97,12 @@ public final class WriteBatch {
 
     public void beginSeries() {
         if (inSeries) throw new IllegalStateException("beginSeries inside a series");
+        if (seriesCount >= limits.maxSeriesPerRequest()) {
+            throw new RequestTooLargeException("the request has more than " + limits.maxSeriesPerRequest()
+                    + " series (the limit per request); send smaller requests");
+        }
         inSeries = true;
+        seriesLabels = 0;
         if (seriesCount == labelStart.length) {
             int n = seriesCount * 2;
             labelStart = Arrays.copyOf(labelStart, n);
@@ -92,8 +114,17 @@ public final class WriteBatch {
         sampleStart[seriesCount] = samples;
     }
 
-    /** Adds a label whose name and value are byte ranges of {@link #bytes()}. */
+    /**
+     * Adds a label whose name and value are byte ranges of {@link #bytes()}. A label with an empty
+     * value is dropped at once (Prometheus: the same as no label); one non-empty label more than
+     * {@link DecodeLimits#maxLabelsPerSeries()} fails the request.
+     */
     public void addLabel(int nOff, int nLen, int vOff, int vLen) {
+        if (vLen == 0) return;
+        if (++seriesLabels > limits.maxLabelsPerSeries()) {
+            throw new MalformedRequestException("series #" + seriesCount + " has more than "
+                    + limits.maxLabelsPerSeries() + " labels (the limit per series)");
+        }
         if (labels == nameOff.length) {
             int n = labels * 2;
             nameOff = Arrays.copyOf(nameOff, n);
@@ -109,6 +140,10 @@ public final class WriteBatch {
     }
 
     public void addSample(long timestampMs, double value) {
+        if (samples >= limits.maxSamplesPerRequest()) {
+            throw new RequestTooLargeException("the request has more than " + limits.maxSamplesPerRequest()
+                    + " samples (the limit per request); send smaller requests");
+        }
         if (samples == timestamps.length) {
             timestamps = Arrays.copyOf(timestamps, samples * 2);
             values = Arrays.copyOf(values, samples * 2);
@@ -142,18 +177,14 @@ public final class WriteBatch {
         startTimestamps[i] = startTimestampMs;
     }
 
-    /** Ends the series: drops empty-valued labels and sorts the rest (stable, canonical order). */
+    /**
+     * Ends the series: sorts its labels (stable, canonical order). Runs after the per-series label
+     * limit was enforced by {@link #addLabel}, so the insertion sort handles at most that many.
+     */
     public void endSeries() {
         if (!inSeries) throw new IllegalStateException("endSeries outside a series");
         inSeries = false;
         int start = labelStart[seriesCount];
-        int w = start;
-        for (int i = start; i < labels; i++) {
-            if (valueLen[i] == 0) continue;
-            if (w != i) move(i, w);
-            w++;
-        }
-        labels = w;
         // Insertion sort: senders nearly always send sorted labels, so this is one pass.
         for (int i = start + 1; i < labels; i++) {
             if (compareNames(i - 1, i) <= 0) continue;

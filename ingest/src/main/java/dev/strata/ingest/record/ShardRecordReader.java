@@ -1,5 +1,6 @@
 package dev.strata.ingest.record;
 
+import dev.strata.store.model.InvalidLabelsException;
 import dev.strata.store.model.Labels;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
@@ -105,7 +106,7 @@ public final class ShardRecordReader {
         seriesHash = longLE(b, pos);
         pos += 8;
         labelCount = varintInt("label count");
-        if (labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
+        if ((long) labelCount * 2 > end - pos) throw new CorruptRecordException("shard record: " + labelCount + " labels cannot fit in the record");
         if (refs.length < labelCount * 2) refs = new int[labelCount * 2];
         for (int i = 0; i < labelCount * 2; i++) {
             byte one = pos < end ? b[pos] : -1;
@@ -223,11 +224,19 @@ public final class ShardRecordReader {
     public String labelValue(int i) { return strings[refs[2 * i + 1]]; }
     public int sampleCount() { return sampleCount; }
 
-    /** Builds the series' {@link Labels} (allocates; for new series only). */
+    /**
+     * Builds the series' {@link Labels} (allocates; for new series only). A label set Labels refuses
+     * (duplicate or unsorted names) is a corrupt record, so the consumer skips it instead of failing
+     * on it forever (found by the record fuzz target).
+     */
     public Labels labels() {
         String[] kv = new String[labelCount * 2];
         for (int i = 0; i < labelCount * 2; i++) kv[i] = strings[refs[i]];
-        return Labels.of(kv);
+        try {
+            return Labels.of(kv);
+        } catch (InvalidLabelsException e) {
+            throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + ": " + e.getMessage());
+        }
     }
 
     /**

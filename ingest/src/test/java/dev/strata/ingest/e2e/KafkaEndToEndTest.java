@@ -1,5 +1,6 @@
 package dev.strata.ingest.e2e;
 
+import dev.strata.ingest.protocol.DecodeLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,7 +92,7 @@ class KafkaEndToEndTest {
              ShardConsumers consumers = new ShardConsumers()) {
             IngestGateway gateway = new IngestGateway(GatewayConfig.defaults(topic), producer, mapper,
                     new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
-            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20);
+            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20, DecodeLimits.NONE);
             FullHttpResponse resp = handler.handle(rw1Request(series)).get(30, TimeUnit.SECONDS);
             assertEquals(204, resp.status().code(), resp.content().toString(StandardCharsets.UTF_8));
 
@@ -188,7 +189,7 @@ class KafkaEndToEndTest {
              ShardConsumers consumers = new ShardConsumers()) {
             IngestGateway gateway = new IngestGateway(GatewayConfig.defaults(topic), producer, mapper,
                     new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
-            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20);
+            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20, DecodeLimits.NONE);
             FullHttpResponse resp = handler.handle(rw2Request(series, created)).get(30, TimeUnit.SECONDS);
             assertEquals(204, resp.status().code(), resp.content().toString(StandardCharsets.UTF_8));
             for (int shard = 0; shard < SHARDS; shard++) {
@@ -240,7 +241,7 @@ class KafkaEndToEndTest {
                 "down-test", "lz4", 5, 3000, 1 << 20))) {
             IngestGateway gateway = new IngestGateway(GatewayConfig.defaults(topic), producer, mapper,
                     new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
-            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20);
+            RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 1 << 20, 16 << 20, DecodeLimits.NONE);
             assertEquals(204, handler.handle(rw1Request(series)).get(30, TimeUnit.SECONDS).status().code());
             kafka.stop();
             FullHttpResponse r = handler.handle(rw1Request(series)).get(60, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.DecodeLimits;
 import static dev.strata.ingest.gateway.GatewayTestSupport.gateway;
 import static dev.strata.ingest.gateway.GatewayTestSupport.post;
 import static dev.strata.ingest.gateway.GatewayTestSupport.producer;
@@ -22,7 +23,7 @@ class InfluxWriteHandlerTest {
     @Test
     void writesFieldsAsSeriesAndRejectsBadLinesWholesale() throws Exception {
         MockProducer<byte[], byte[]> p = producer(true);
-        InfluxWriteHandler h = new InfluxWriteHandler(gateway(p, ShardMapper.byMetricName(4, 1), GatewayConfig.defaults("t")), Runnable::run, 1 << 20);
+        InfluxWriteHandler h = new InfluxWriteHandler(gateway(p, ShardMapper.byMetricName(4, 1), GatewayConfig.defaults("t")), Runnable::run, 1 << 20, 4 << 20, DecodeLimits.NONE);
         String lines = "cpu,host=a usage=0.5,n=2i 1700000000\nmem,host=a free=10 1700000000\n";
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {

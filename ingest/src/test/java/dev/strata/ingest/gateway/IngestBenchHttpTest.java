@@ -1,5 +1,6 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.DecodeLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ class IngestBenchHttpTest {
                 new dev.strata.ingest.validate.BatchValidator(dev.strata.ingest.validate.ValidationLimits.defaults()),
                 System::currentTimeMillis);
         ExecutorService workers = Executors.newFixedThreadPool(2);
-        RemoteWriteHandler rw = new RemoteWriteHandler(gateway, workers, 16 << 20, 64 << 20);
+        RemoteWriteHandler rw = new RemoteWriteHandler(gateway, workers, 16 << 20, 64 << 20, DecodeLimits.NONE);
         ShardStatusHandler status = new ShardStatusHandler(List::of);
         try (TestHttpServer server = new TestHttpServer(req -> req.uri().startsWith("/api/v1/status") ? status.handle(req) : rw.handle(req))) {
             IngestBench.Result r = IngestBench.run(Map.of("mode", "http", "url", "http://127.0.0.1:" + server.port() + "/api/v1/write",

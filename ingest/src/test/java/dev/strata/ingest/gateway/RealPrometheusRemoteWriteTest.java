@@ -1,5 +1,6 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.DecodeLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -56,7 +57,7 @@ class RealPrometheusRemoteWriteTest {
         IngestGateway gateway = new IngestGateway(GatewayConfig.defaults("ingest"), producer, mapper,
                 new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
         ExecutorService workers = Executors.newFixedThreadPool(2);
-        RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 32 << 20, 128 << 20);
+        RemoteWriteHandler handler = new RemoteWriteHandler(gateway, workers, 32 << 20, 128 << 20, DecodeLimits.NONE);
         Process prom = null;
         TestHttpServer server = new TestHttpServer(handler::handle);
         try {

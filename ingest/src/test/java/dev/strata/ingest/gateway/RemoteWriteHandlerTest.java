@@ -1,5 +1,6 @@
 package dev.strata.ingest.gateway;
 
+import dev.strata.ingest.protocol.DecodeLimits;
 import static dev.strata.ingest.gateway.GatewayTestSupport.NOW;
 import static dev.strata.ingest.gateway.GatewayTestSupport.gateway;
 import static dev.strata.ingest.gateway.GatewayTestSupport.post;
@@ -28,7 +29,7 @@ class RemoteWriteHandlerTest {
     final ShardMapper mapper = ShardMapper.byMetricName(8, 3);
 
     RemoteWriteHandler handler(MockProducer<byte[], byte[]> p) {
-        return new RemoteWriteHandler(gateway(p, mapper, GatewayConfig.defaults("ingest")), Runnable::run, 1 << 20, 8 << 20);
+        return new RemoteWriteHandler(gateway(p, mapper, GatewayConfig.defaults("ingest")), Runnable::run, 1 << 20, 8 << 20, DecodeLimits.NONE);
     }
 
     static FullHttpResponse get(CompletableFuture<FullHttpResponse> f) throws Exception {
@@ -155,7 +156,7 @@ class RemoteWriteHandlerTest {
     void backPressureIs503WithRetryAfterAndSendsNothing() throws Exception {
         MockProducer<byte[], byte[]> p = producer(false);
         IngestGateway g = gateway(p, mapper, new GatewayConfig("ingest", 1024, 4096, 7));
-        RemoteWriteHandler h = new RemoteWriteHandler(g, Runnable::run, 1 << 20, 8 << 20);
+        RemoteWriteHandler h = new RemoteWriteHandler(g, Runnable::run, 1 << 20, 8 << 20, DecodeLimits.NONE);
         CompletableFuture<FullHttpResponse> first = h.handle(post("/api/v1/write", null, rw1("up", 300, NOW), true));
         int sent = p.history().size();
         FullHttpResponse second = get(h.handle(post("/api/v1/write", null, rw1("up", 10, NOW), true)));

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,10 +120,28 @@ public final class InternalRoutes {
             }
             Set<Integer> served = new TreeSet<>();
             for (int s : r.shards()) if (local.isReady(s)) served.add(s);
-            List<Series> series = served.isEmpty() ? List.of()
-                    : new LocalShardsQueryable(local.open(served)).select(r.matchers(), r.minT(), r.maxT());
+            List<Series> series = new ArrayList<>();
+            if (!served.isEmpty()) {
+                try {
+                    selectWithin(r, served, series);
+                } catch (QueryException e) { // over the asker's limits: it fails the query with this error
+                    return HttpResponses.text(HttpResponseStatus.UNPROCESSABLE_ENTITY, e.errorType() + "\n" + e.getMessage());
+                }
+            }
             return binary(SelectCodec.encodeResponse(new SelectResponse(new ArrayList<>(served), series)));
         }, executor);
+    }
+
+    /** Reads the selected series, stopping at the request's sample limit and deadline (checked per series). */
+    private void selectWithin(SelectRequest r, Set<Integer> served, List<Series> out) {
+        long deadline = r.timeoutMs() > 0 ? System.nanoTime() + r.timeoutMs() * 1_000_000 : Long.MAX_VALUE;
+        long[] samples = {0};
+        new LocalShardsQueryable(local.open(served)).select(r.matchers(), r.minT(), r.maxT(), (labels, ts, vs, sts, n) -> {
+            if (System.nanoTime() > deadline) throw new QueryException.Timeout("query execution");
+            samples[0] += n;
+            if (r.maxSamples() > 0 && samples[0] > r.maxSamples()) throw new QueryException.TooManySamples();
+            out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n)));
+        });
     }
 
     private static FullHttpResponse binary(byte[] out) {

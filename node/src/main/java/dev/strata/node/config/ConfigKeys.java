@@ -49,6 +49,22 @@ public final class ConfigKeys {
             ConfigType.DURATION, "5s", minDuration(Duration.ofMillis(100)),
             "How often the web configuration file, the certificates and keys it names, and the cluster's certificates "
                     + "and secret file are checked for changes (modification time) and reloaded.");
+    public static final ConfigKey<Long> HTTP_MAX_HEADER_BYTES = DEF.define("http.max-header-bytes", ConfigType.SIZE,
+            "1MiB", range(8192, 64L << 20),
+            "Longest request line, and largest header block, of a request (Go's and so Prometheus's default: 1 MiB). "
+                    + "Grafana sends request lines over 4 KiB and large Authorization headers. Longer: 414 or 431.");
+    public static final ConfigKey<Integer> HTTP_MAX_PIPELINED_REQUESTS = DEF.define("http.max-pipelined-requests",
+            ConfigType.INT, "16", range(1, 1024),
+            "Requests one connection may have read and not yet answered (HTTP/1.1 pipelining); at this many the node "
+                    + "stops reading the connection until a response goes out.");
+    public static final ConfigKey<Long> HTTP_MAX_IN_FLIGHT_BYTES_PER_CONNECTION = DEF.define(
+            "http.max-in-flight-bytes-per-connection", ConfigType.SIZE, "64MiB", range(1024, Long.MAX_VALUE),
+            "Request body bytes one connection may have read and not yet answered; at this many the node stops reading "
+                    + "the connection until a response goes out.");
+    public static final ConfigKey<Long> HTTP_MAX_IN_FLIGHT_BYTES = DEF.define("http.max-in-flight-bytes", ConfigType.SIZE,
+            "512MiB", range(1024, Long.MAX_VALUE),
+            "Request body bytes held across all connections (read, not yet answered); a request beyond it is answered "
+                    + "503 with Retry-After (a request larger than this on an idle node is still accepted).");
 
     // ---- storage
     public static final ConfigKey<java.nio.file.Path> DATA_DIR = DEF.define("data.dir", ConfigType.PATH,
@@ -138,6 +154,24 @@ public final class ConfigKeys {
             "Labels whose hash picks a series' shard group (low bits); a query naming them touches only that group.");
     public static final ConfigKey<Integer> INGEST_SPREAD = DEF.define("ingest.spread", ConfigType.INT, Integer.toString(ShardMapper.DEFAULT_SPREAD),
             range(0, 16), "A shard-key value is spread over 2^spread shards (by the hash of the whole label set).");
+
+    public static final ConfigKey<Long> INGEST_MAX_DECOMPRESSED_BYTES = DEF.define("ingest.max-decompressed-bytes",
+            ConfigType.SIZE, "64MiB", range(1024, Integer.MAX_VALUE),
+            "Largest decompressed write body (snappy remote write: its declared size is checked before anything is "
+                    + "allocated; gzip Influx: inflated up to this). Larger: 413.");
+    public static final ConfigKey<Integer> INGEST_MAX_SERIES_PER_REQUEST = DEF.define("ingest.max-series-per-request",
+            ConfigType.INT, "100000", range(1, Integer.MAX_VALUE),
+            "Series one write request may carry (an Influx line makes one per field); more: 413, checked while decoding.");
+    public static final ConfigKey<Integer> INGEST_MAX_SAMPLES_PER_REQUEST = DEF.define("ingest.max-samples-per-request",
+            ConfigType.INT, "1000000", range(1, Integer.MAX_VALUE),
+            "Samples one write request may carry; more: 413, checked while decoding.");
+    public static final ConfigKey<Integer> INGEST_MAX_LABELS_PER_SERIES = DEF.define("ingest.max-labels-per-series",
+            ConfigType.INT, "30", range(1, 10000),
+            "Labels (with a non-empty value, the metric name included) of one series; more: 400, checked while decoding, "
+                    + "before the labels are sorted.");
+    public static final ConfigKey<Integer> INGEST_MAX_QUEUED_REQUESTS = DEF.define("ingest.max-queued-requests",
+            ConfigType.INT, "256", range(1, 1 << 20),
+            "Write requests waiting for a gateway thread to decode them; more: 503 with Retry-After.");
 
     public static final ConfigKey<String> NODE_ROLE = DEF.define("node.role", ConfigType.STRING, "all",
             Validator.oneOf("all", "gateway"),
@@ -236,6 +270,11 @@ public final class ConfigKeys {
             ConfigType.BOOLEAN, "false", Validator.any(),
             "Add otel_scope_name, otel_scope_version, otel_scope_schema_url and otel_scope_<attribute> labels "
                     + "from the instrumentation scope to every OTLP series.");
+    public static final ConfigKey<Integer> QUERY_MAX_CONCURRENCY = DEF.define("query.max-concurrency", ConfigType.INT,
+            "20", range(1, 1 << 16),
+            "Query API requests admitted at once, evaluating or waiting for a query thread (Prometheus's "
+                    + "--query.max-concurrency, which queues the rest); more are answered 503 (unavailable) at once. "
+                    + "Requests from other nodes (selects, pushed-down queries) have their own queues of this size.");
 
     private ConfigKeys() {}
 }

@@ -13,7 +13,7 @@ import java.util.Optional;
  */
 public record NodeConfig(HttpSettings http, StorageSettings storage, KafkaSettings kafka, CassandraSettings cassandra,
                          ClusterSettings cluster, IngestSettings ingest, MemoryStoreSettings memory, QuerySettings query,
-                         DurabilitySettings durability, SecuritySettings security, RemoteReadSettings remoteRead, dev.strata.ingest.otlp.OtlpSettings otlp,
+                         DurabilitySettings durability, SecuritySettings security, LimitSettings limits, RemoteReadSettings remoteRead, dev.strata.ingest.otlp.OtlpSettings otlp,
                          Map<String, String> shown) {
 
     public NodeConfig {
@@ -23,7 +23,7 @@ public record NodeConfig(HttpSettings http, StorageSettings storage, KafkaSettin
     public static NodeConfig from(ResolvedConfig c) {
         return new NodeConfig(HttpSettings.from(c), StorageSettings.from(c), KafkaSettings.from(c),
                 CassandraSettings.from(c), ClusterSettings.from(c), IngestSettings.from(c), MemoryStoreSettings.from(c),
-                QuerySettings.from(c), DurabilitySettings.from(c), SecuritySettings.from(c), RemoteReadSettings.from(c), OtlpConfig.from(c), c.shown());
+                QuerySettings.from(c), DurabilitySettings.from(c), SecuritySettings.from(c), LimitSettings.from(c), RemoteReadSettings.from(c), OtlpConfig.from(c), c.shown());
     }
 
     /** Every key at its default. */

@@ -1,6 +1,8 @@
 package dev.strata.node.http;
 
+import dev.strata.ingest.gateway.InFlightBytes;
 import dev.strata.node.config.HttpSettings;
+import dev.strata.node.config.LimitSettings;
 import dev.strata.store.selfmetrics.Counter;
 import dev.strata.store.selfmetrics.Family;
 import dev.strata.store.selfmetrics.Histogram;
@@ -14,6 +16,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpObjectDecoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -29,11 +32,15 @@ import org.slf4j.LoggerFactory;
  * Threads are named {@code strata-<name>-accept-*} and {@code strata-<name>-*}; metrics are
  * {@code strata_<name>_requests_total} and {@code strata_<name>_request_duration_seconds}, name "http" for
  * the public port. A {@link ChannelSetup} adds TLS and response headers to each connection.
+ * Bounded by {@link LimitSettings}: request line and header block size, requests and body bytes in
+ * flight per connection (reading pauses) and in total (503, see {@link RequestDispatcher}).
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
     private final HttpSettings settings;
+    private final LimitSettings limits;
+    private final InFlightBytes inFlight;
     private final Router router;
     private final Family<Counter> requests;
     private final Family<Histogram> durations;
@@ -43,15 +50,23 @@ public final class HttpServer implements AutoCloseable {
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
 
-    /** The public server, plain HTTP. */
+    /** The public server, plain HTTP, every limit at its default (tests and benchmarks). */
     public HttpServer(HttpSettings settings, Router router, MetricsRegistry metrics) {
-        this("http", settings, router, metrics, ChannelSetup.NONE);
+        this("http", settings, LimitSettings.defaults(), router, metrics, ChannelSetup.NONE);
+    }
+
+    /** The public server, plain HTTP. */
+    public HttpServer(HttpSettings settings, LimitSettings limits, Router router, MetricsRegistry metrics) {
+        this("http", settings, limits, router, metrics, ChannelSetup.NONE);
     }
 
     /** @param name "http" for the public port, "cluster_http" for the node-to-node port: thread and metric names */
-    public HttpServer(String name, HttpSettings settings, Router router, MetricsRegistry metrics, ChannelSetup setup) {
+    public HttpServer(String name, HttpSettings settings, LimitSettings limits, Router router, MetricsRegistry metrics,
+                      ChannelSetup setup) {
         this.name = name;
         this.settings = settings;
+        this.limits = limits;
+        this.inFlight = new InFlightBytes(limits.maxInFlightBytes());
         this.router = router;
         this.setup = setup;
         this.requests = metrics.counterFamily("strata_" + name + "_requests_total",
@@ -80,11 +95,13 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS))
-                                .addLast("codec", new HttpServerCodec())
+                                .addLast("codec", new HttpServerCodec(limits.maxHeaderBytes(), limits.maxHeaderBytes(),
+                                        HttpObjectDecoder.DEFAULT_MAX_CHUNK_SIZE))
                                 .addLast("keep-alive", new HttpServerKeepAliveHandler())
                                 .addLast("compressor", new HttpContentCompressor())
                                 .addLast("aggregator", new BoundedAggregator(maxBytes))
-                                .addLast(ChannelSetup.DISPATCHER, new RequestDispatcher(router, requests, durations));
+                                .addLast(ChannelSetup.DISPATCHER, new RequestDispatcher(router, requests, durations, inFlight,
+                                        limits.maxPipelinedRequests(), limits.maxInFlightBytesPerConnection()));
                         setup.initChannel(ch);
                     }
                 });

@@ -188,6 +188,27 @@ class HttpServerTest {
         }
     }
 
+    /**
+     * More pipelined requests than http.max-pipelined-requests (16): reading pauses and resumes, every
+     * one is answered. (Netty itself closes a connection with more than 128 requests outstanding.)
+     */
+    @Test
+    void manyPipelinedRequestsAreAllAnsweredInOrder() throws Exception {
+        int n = 120;
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            StringBuilder reqs = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                reqs.append(i % 40 == 0 ? "GET /slow" : "GET /fast").append(" HTTP/1.1\r\nHost: x\r\n")
+                        .append(i == n - 1 ? "Connection: close\r\n" : "").append("\r\n");
+            }
+            s.getOutputStream().write(reqs.toString().getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(n, all.split("HTTP/1.1 200 OK", -1).length - 1, all.length() > 2000 ? all.substring(all.length() - 2000) : all);
+        }
+    }
+
     @Test
     void idleConnectionsAreClosedButNotWhileARequestIsInFlight() throws Exception {
         HttpServer idle = new HttpServer(new HttpSettings("127.0.0.1", 0, 1024, Duration.ofMillis(300), 1), router,

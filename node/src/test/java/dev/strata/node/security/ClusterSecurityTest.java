@@ -12,6 +12,7 @@ import dev.strata.node.config.ConfigException;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.config.SecuritySettings;
 import dev.strata.node.config.HttpSettings;
+import dev.strata.node.config.LimitSettings;
 import dev.strata.node.http.HttpResponses;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Router;
@@ -56,7 +57,7 @@ class ClusterSecurityTest {
         Router router = Router.builder().get("/internal/v1/ping", server.guard(req -> CompletableFuture.completedFuture(
                 HttpResponses.text(HttpResponseStatus.OK, "pong\n")))).build();
         try (HttpServer http = new HttpServer("cluster_http", new HttpSettings("127.0.0.1", 0, 1 << 20,
-                Duration.ofSeconds(30), 1), router, new MetricsRegistry(), server)) {
+                Duration.ofSeconds(30), 1), LimitSettings.defaults(), router, new MetricsRegistry(), server)) {
             http.start();
             PeerAddresses peers = new PeerAddresses(List.of("127.0.0.1:" + http.port()), "", "default", 1);
             try (PeerClient peer = new PeerClient(peers, Duration.ofSeconds(5), Duration.ofSeconds(5), client)) {

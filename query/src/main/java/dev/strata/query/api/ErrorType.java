@@ -11,6 +11,11 @@ public enum ErrorType {
     BAD_DATA("bad_data", 400),
     INTERNAL("internal", 500),
     UNAVAILABLE("unavailable", 500),
+    /**
+     * Too many queries at once (query.max-concurrency): {@code unavailable} with 503 and Retry-After,
+     * so clients back off; Prometheus itself queues such queries instead.
+     */
+    SATURATED("unavailable", 503),
     NOT_FOUND("not_found", 404),
     NOT_ACCEPTABLE("not_acceptable", 406);
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * form body) on the calling thread, typically a Netty event loop, and returns at once; the request
  * may be released when it returns. Parameter checks, storage reads, query evaluation and JSON
  * encoding run on the {@code executor} given to the constructor, which completes the future. A
- * rejected submission (executor saturated or shut down) is answered with an {@code unavailable} error.
+ * rejected submission (its bounded queue full, or shut down) is answered 503 with an {@code unavailable} error.
  *
  * <p>Routes, as Prometheus registers them: GET+POST {@code query}, {@code query_range},
  * {@code query_exemplars} (always empty: Strata keeps no exemplars), {@code series}, {@code labels},
@@ -117,7 +117,10 @@ public final class PrometheusApi {
                 }
             });
         } catch (RejectedExecutionException e) {
-            out.complete(ApiResponses.error(new ApiException(ErrorType.UNAVAILABLE, "query executor is saturated or stopped")));
+            FullHttpResponse busy = ApiResponses.error(new ApiException(ErrorType.SATURATED,
+                    "too many concurrent queries (query.max-concurrency); retry later"));
+            busy.headers().setInt(HttpHeaderNames.RETRY_AFTER, 1);
+            out.complete(busy);
         }
         return out;
     }
@@ -129,7 +132,13 @@ public final class PrometheusApi {
             return ApiResponses.success(res.data(), res.warnings(), res.infos());
         } catch (ApiException e) {
             return ApiResponses.error(e);
-        } catch (RuntimeException | StackOverflowError e) { // a deeply nested query can overflow the stack
+        } catch (RejectedExecutionException e) { // a pool the query fans out to (pushed-down parts) is full
+            return ApiResponses.error(new ApiException(ErrorType.SATURATED, "too many concurrent queries; retry later"));
+        } catch (StackOverflowError e) {
+            // The parser's nesting limit keeps queries well inside the stack; this is the safety net.
+            return ApiResponses.error(new ApiException(ErrorType.BAD_DATA,
+                    "the query is nested too deeply to evaluate (limit " + dev.strata.query.parser.Parser.MAX_DEPTH + ")", e));
+        } catch (RuntimeException e) {
             LOG.error("internal error answering {} {}", r.method(), r.path(), e);
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return ApiResponses.error(new ApiException(ErrorType.INTERNAL, msg, e));

@@ -32,8 +32,20 @@ public final class ClusterQueryable implements Queryable {
     private final PeerTransport peers;
     private final ShardMapper mapper;
     private final ShardRouter router;
+    private final long maxSamples;
 
     public ClusterQueryable(ShardOwners topology, LocalShards local, PeerTransport peers, ShardMapper mapper) {
+        this(topology, local, peers, mapper, 0);
+    }
+
+    /**
+     * @param maxSamples the node's query.max-samples, sent with every select so an owner stops reading
+     *                   once one select alone would fail the query (0: no limit); the owner stops at the
+     *                   asker's work timeout too
+     */
+    public ClusterQueryable(ShardOwners topology, LocalShards local, PeerTransport peers, ShardMapper mapper,
+                            long maxSamples) {
+        this.maxSamples = maxSamples;
         this.topology = topology;
         this.local = local;
         this.peers = peers;
@@ -46,7 +58,8 @@ public final class ClusterQueryable implements Queryable {
         List<Series> out = router.gather(touchedShards(matchers),
                 shards -> new LocalShardsQueryable(local.open(shards)).select(matchers, minT, maxT),
                 (peer, shards) -> peers.post(peer, SELECT_PATH,
-                        SelectCodec.encodeRequest(new SelectRequest(shards, matchers, minT, maxT))));
+                        SelectCodec.encodeRequest(new SelectRequest(shards, matchers, minT, maxT,
+                                peers.workTimeout().toMillis(), maxSamples))));
         out.sort((a, b) -> a.labels().compareTo(b.labels()));
         return out;
     }

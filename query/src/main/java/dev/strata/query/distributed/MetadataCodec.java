@@ -43,7 +43,7 @@ public final class MetadataCodec {
         long minT = in.i64("minT");
         long maxT = in.i64("maxT");
         long limit = in.varint("limit");
-        int ns = in.count("shard count");
+        int ns = in.count("shard count", 1);
         List<Integer> shards = new ArrayList<>(Math.min(ns, 1 << 12));
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         String name = in.str("label name");
@@ -82,7 +82,7 @@ public final class MetadataCodec {
         in.magic(RESPONSE_MAGIC);
         MetadataRequest.Kind kind = kind(in);
         if (kind != expected) throw new SelectFormatException("metadata response: kind " + kind + ", expected " + expected);
-        int ns = in.count("served count");
+        int ns = in.count("served count", 1);
         List<Integer> served = new ArrayList<>(Math.min(ns, 1 << 12));
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
         int n = in.count("item count");
@@ -92,7 +92,7 @@ public final class MetadataCodec {
         List<Object> items = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             if (kind == MetadataRequest.Kind.SERIES) {
-                int nl = in.count("label count");
+                int nl = in.count("label count", 2);
                 String[] kv = new String[nl * 2];
                 for (int j = 0; j < nl; j++) {
                     kv[2 * j] = in.str("label name");

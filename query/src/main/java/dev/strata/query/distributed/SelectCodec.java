@@ -53,29 +53,39 @@ public final class SelectCodec {
 
     private SelectCodec() {}
 
+    /** Version 2: version 1 followed by the limits ({@code TimeoutMs varint, MaxSamples varint}, 0 = none). */
+    static final byte REQUEST_VERSION_2 = 2;
+
     public static byte[] encodeRequest(SelectRequest r) {
         Out out = new Out(64);
         out.i32(REQUEST_MAGIC);
-        out.u8(VERSION);
+        out.u8(REQUEST_VERSION_2);
         out.i64(r.minT());
         out.i64(r.maxT());
         out.varint(r.shards().size());
         for (int s : r.shards()) out.varint(s);
         out.matchers(r.matchers());
+        out.varint(r.timeoutMs());
+        out.varint(r.maxSamples());
         return out.toByteArray();
     }
 
     public static SelectRequest decodeRequest(byte[] bytes) {
         In in = new In(bytes, "select request");
-        in.magic(REQUEST_MAGIC);
+        int version = in.magic(REQUEST_MAGIC, REQUEST_VERSION_2);
         long minT = in.i64("minT");
         long maxT = in.i64("maxT");
-        int ns = in.count("shard count");
+        int ns = in.count("shard count", 1);
         List<Integer> shards = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         List<Matcher> matchers = in.matchers();
+        long timeoutMs = 0, maxSamples = 0;
+        if (version >= REQUEST_VERSION_2) {
+            timeoutMs = in.nonNegative("timeout");
+            maxSamples = in.nonNegative("max samples");
+        }
         in.end();
-        return new SelectRequest(shards, matchers, minT, maxT);
+        return new SelectRequest(shards, matchers, minT, maxT, timeoutMs, maxSamples);
     }
 
     /**
@@ -115,7 +125,7 @@ public final class SelectCodec {
                         + ", this node knows 0x" + Integer.toHexString(known));
             }
         }
-        int ns = in.count("shard count");
+        int ns = in.count("shard count", 1);
         List<Integer> shards = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) shards.add(in.count("shard"));
         String query = in.str("query");
@@ -180,13 +190,13 @@ public final class SelectCodec {
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
         int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_4);
-        int ns = in.count("served count");
+        int ns = in.count("served count", 1);
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
-        int nseries = in.count("series count");
+        int nseries = in.count("series count", 2);
         List<Series> series = new ArrayList<>(Math.min(nseries, 1 << 16));
         for (int i = 0; i < nseries; i++) {
-            int nl = in.count("label count");
+            int nl = in.count("label count", 2);
             String[] kv = new String[nl * 2];
             for (int j = 0; j < nl; j++) {
                 kv[2 * j] = in.str("label name");
@@ -219,9 +229,9 @@ public final class SelectCodec {
         }
         List<String> warnings = new ArrayList<>(), infos = new ArrayList<>();
         if (version >= 3) {
-            int nw = in.count("warning count");
+            int nw = in.count("warning count", 1);
             for (int i = 0; i < nw; i++) warnings.add(in.str("warning"));
-            int ni = in.count("info count");
+            int ni = in.count("info count", 1);
             for (int i = 0; i < ni; i++) infos.add(in.str("info"));
         }
         SampleCounts samples = version >= RESPONSE_VERSION_4 ? in.sampleCounts() : null;
@@ -361,7 +371,7 @@ public final class SelectCodec {
 
         /** Reads what {@link Out#matchers} wrote. */
         List<Matcher> matchers() {
-            int nm = count("matcher count");
+            int nm = count("matcher count", 3);
             List<Matcher> matchers = new ArrayList<>(Math.min(nm, 64));
             for (int i = 0; i < nm; i++) {
                 int t = u8("matcher type");
@@ -371,10 +381,29 @@ public final class SelectCodec {
             return matchers;
         }
 
+        long nonNegative(String field) {
+            long v = varint(field);
+            if (v < 0) throw new SelectFormatException(what + ": " + field + " " + v + " out of range");
+            return v;
+        }
+
         int count(String field) {
             long v = varint(field);
             if (v < 0 || v > Integer.MAX_VALUE) throw new SelectFormatException(what + ": " + field + " " + v + " out of range");
             return (int) v;
+        }
+
+        /**
+         * A declared count of items that take at least {@code minBytesEach} bytes each, checked
+         * against the bytes that remain before anything is allocated for them.
+         */
+        int count(String field, int minBytesEach) {
+            int n = count(field);
+            if ((long) n * minBytesEach > buf.remaining()) {
+                throw new SelectFormatException(what + ": " + field + " " + n + " cannot fit in the " + buf.remaining()
+                        + " bytes that remain");
+            }
+            return n;
         }
 
         String str(String field) {

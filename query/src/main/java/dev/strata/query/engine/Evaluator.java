@@ -230,7 +230,7 @@ final class Evaluator {
         StepSeries[] spare = new StepSeries[1];
         long[] produced = new long[1];
         storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, n) -> {
-            ctx.checkDeadline();
+            ctx.checkDeadlineNow();
             ctx.scanned += n;
             StepSeries o = spare[0];
             if (o == null) {

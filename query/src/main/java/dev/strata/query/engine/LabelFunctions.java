@@ -6,9 +6,9 @@ import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /** label_replace, label_join and the sort family. */
 final class LabelFunctions {
@@ -42,6 +42,7 @@ final class LabelFunctions {
         List<StepSeries> in = ev.evalVector(c.args().get(0));
         Out out = new Out(ev.steps);
         for (StepSeries s : in) {
+            ev.ctx.checkDeadline();
             Matcher m = p.matcher(s.labels.get(src));
             Labels l = s.labels;
             boolean drop = s.dropName;

@@ -31,10 +31,20 @@ final class QueryContext {
         return parsed == null ? "" : parsed.position(e, input);
     }
 
+    /** Checks the deadline every 64th call (for per-step loops) and cancellation on every call. */
     void checkDeadline() {
         if ((++checks & 63) == 0 && System.nanoTime() > deadlineNanos) {
             throw new QueryException.Timeout("query execution");
         }
+        if (Thread.currentThread().isInterrupted()) throw new QueryException.Canceled("query execution");
+    }
+
+    /**
+     * Checks the deadline now: for once-per-series loops, where one iteration may read a long range
+     * (paged from Cassandra), so sampling every 64th could overrun the timeout by many seconds.
+     */
+    void checkDeadlineNow() {
+        if (System.nanoTime() > deadlineNanos) throw new QueryException.Timeout("query execution");
         if (Thread.currentThread().isInterrupted()) throw new QueryException.Canceled("query execution");
     }
 

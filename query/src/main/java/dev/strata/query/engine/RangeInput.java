@@ -61,7 +61,7 @@ final class RangeInput {
         boolean useStarts = ev.opts.useStartTimestamps();
         ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, storedStarts, n) -> {
             long[] st = useStarts ? storedStarts : null; // ignored unless the query uses start timestamps
-            ev.ctx.checkDeadline();
+            ev.ctx.checkDeadlineNow();
             ev.ctx.scanned += n;
             if (!Evaluator.anyStale(v, n)) {
                 c.accept(view.set(labels, t, v, st, n, false));

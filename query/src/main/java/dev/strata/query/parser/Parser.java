@@ -39,6 +39,16 @@ public final class Parser {
     private int p;
     /** True while parsing info()'s label-selector argument, which may match the empty string. */
     private boolean allowEmptySelector;
+    /** Current nesting: expressions and duration expressions being parsed, plus binary operators chained to the left. */
+    private int depth;
+
+    /**
+     * Deepest nesting accepted (parentheses, function calls, aggregations, unary and binary operators,
+     * subqueries, duration arithmetic). Parsing and evaluation recurse once per level, so without a
+     * limit a hostile query overflows the stack; deeper queries are answered 400 (bad_data). Queries
+     * people write stay far below it.
+     */
+    public static final int MAX_DEPTH = 128;
     private final IdentityHashMap<Expr, Integer> positions = new IdentityHashMap<>();
 
     /** Start offset of every node, for messages that point into the query (annotations). */
@@ -152,7 +162,28 @@ public final class Parser {
         }
     }
 
+    /** Counts one level of nesting at {@code t}; beyond {@link #MAX_DEPTH} the query is rejected. */
+    private void enter(Token t) {
+        if (++depth > MAX_DEPTH) {
+            throw error(t.pos(), "expression nesting depth exceeds the limit of " + MAX_DEPTH);
+        }
+    }
+
     private Expr expr(int minPrec) {
+        enter(peek());
+        int saved = depth;
+        try {
+            return exprAtDepth(minPrec);
+        } finally {
+            depth = saved - 1;
+        }
+    }
+
+    /**
+     * The body of {@link #expr}: each binary operator chained to the left adds a level (the tree
+     * {@code ((a+b)+c)+d} is as deep as its chain), restored by {@code expr}.
+     */
+    private Expr exprAtDepth(int minPrec) {
         Expr lhs = unary();
         while (true) {
             Token opTok = peek();
@@ -195,6 +226,7 @@ public final class Parser {
                 if (!which.equals("fill_right")) fillLeft = v;
                 if (!which.equals("fill_left")) fillRight = v;
             }
+            enter(opTok);
             Expr rhs = expr(op.equals("^") ? prec : prec + 1);
             if (BinaryExpr.isSetOperator(op) && card == VectorMatching.Card.ONE_TO_ONE) {
                 card = VectorMatching.Card.MANY_TO_MANY;
@@ -413,6 +445,16 @@ public final class Parser {
     }
 
     private DurationExpr durationExpr(int minPrec) {
+        enter(peek());
+        int saved = depth;
+        try {
+            return durationExprAtDepth(minPrec);
+        } finally {
+            depth = saved - 1;
+        }
+    }
+
+    private DurationExpr durationExprAtDepth(int minPrec) {
         DurationExpr lhs;
         Token t = peek();
         if (t.kind() == Kind.SUB || t.kind() == Kind.ADD) {
@@ -427,6 +469,7 @@ public final class Parser {
             int prec = durationPrecedence(op);
             if (prec < 0 || prec < minPrec) return lhs;
             next();
+            enter(op);
             DurationExpr rhs = durationExpr(op.kind() == Kind.POW ? prec : prec + 1);
             lhs = new DurationExpr.Binary(op.text(), lhs, rhs);
         }
@@ -582,8 +625,8 @@ public final class Parser {
             }
             try {
                 ms.add(Matcher.of(type, label, val.text()));
-            } catch (IllegalArgumentException e) {
-                throw error(val.pos(), e.getMessage());
+            } catch (IllegalArgumentException e) { // an invalid regex: reported at the matcher, as Prometheus does
+                throw error(lt.pos(), e.getMessage());
             }
             if (peek().kind() == Kind.COMMA) next();
             else if (peek().kind() != Kind.RBRACE) {

@@ -425,7 +425,7 @@ class PrometheusApiTest {
         PrometheusApi a = new PrometheusApi(evaluator, new QueryableMetadataSource(store),
                 new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""), Map.of(), "", 0, null), dead, () -> NOW);
         Resp r = call(a, get("/api/v1/query?query=up"));
-        assertEquals(500, r.status());
-        assertEquals("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"query executor is saturated or stopped\"}", r.body());
+        assertEquals(503, r.status());
+        assertEquals("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"too many concurrent queries (query.max-concurrency); retry later\"}", r.body());
     }
 }

@@ -1,8 +1,13 @@
 package dev.strata.store.concurrent;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +33,17 @@ public final class NamedThreads {
     /** A fixed pool of {@code threads} daemon threads named {@code prefix-1} .. {@code prefix-threads}. */
     public static ExecutorService fixedPool(int threads, String prefix) {
         return Executors.newFixedThreadPool(threads, numbered(prefix));
+    }
+
+    /**
+     * A fixed pool of {@code threads} named like {@link #fixedPool} with a bounded queue of {@code queued}
+     * waiting tasks (0: none wait): a task beyond both is rejected at once with
+     * {@link java.util.concurrent.RejectedExecutionException} (the caller answers 503), never queued without bound.
+     */
+    public static ExecutorService boundedPool(int threads, int queued, String prefix) {
+        BlockingQueue<Runnable> queue = queued > 0 ? new ArrayBlockingQueue<>(queued) : new SynchronousQueue<>();
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, queue, numbered(prefix),
+                new ThreadPoolExecutor.AbortPolicy());
     }
 
     private static Thread daemon(Runnable r, String name) {

@@ -1,0 +1,103 @@
+package dev.strata.ingest.fuzz;
+
+import dev.strata.ingest.bench.RemoteWriteRequestEncoder;
+import dev.strata.ingest.protocol.SnappyBlock;
+import dev.strata.ingest.protocol.TestProto;
+import dev.strata.ingest.record.ShardRecordWriter;
+import dev.strata.store.model.Labels;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The short fuzz run of every build: each {@link DecoderTargets} target gets a fixed number of
+ * seeded random mutations (bit flips, byte changes, truncations, duplicated and inserted slices) of
+ * valid inputs. Not coverage-guided (that is {@link DecoderFuzzTest} with JAZZER_FUZZ=1), but cheap
+ * (well under a second per target) and reproducible: the seed is printed, {@code -Dseed=N} replays it.
+ */
+class DecoderSmokeTest {
+    private static final int ROUNDS = 3_000;
+
+    private static byte[] remoteWrite1Seed() {
+        return new RemoteWriteRequestEncoder().encode(List.of(
+                Labels.of("__name__", "http_requests_total", "job", "api", "code", "200"),
+                Labels.of("__name__", "up", "job", "node")), new double[] {1.5, 1}, 0, 2, 1_700_000_000_000L);
+    }
+
+    private static byte[] remoteWrite2Seed() {
+        TestProto req = new TestProto();
+        for (String s : new String[] {"", "__name__", "http_requests_total", "code", "200", "job", "api"}) req.string(4, s);
+        TestProto refs = new TestProto();
+        for (int r : new int[] {1, 2, 3, 4, 5, 6}) refs.varint(r);
+        req.message(5, new TestProto().bytes(1, refs.toBytes()).message(2, TestProto.sample(7, 1_700_000_000_000L))
+                .message(2, new TestProto().doubleField(1, 8).int64(2, 1_700_000_001_000L).int64(3, 1_699_999_000_000L))
+                .int64(6, 1_699_000_000_000L));
+        return req.toBytes();
+    }
+
+    private static byte[] influxSeed() {
+        return ("cpu,host=a,region=eu usage=1.5,idle=98i,up=true,name=\"x\" 1700000000000000000\n"
+                + "mem\\ used,host=b free=3u\n# comment\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] recordSeed() {
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(3, true);
+        w.beginSeries(42, 2, 2, true);
+        w.label("__name__", "up");
+        w.label("job", "api");
+        w.sample(1000, 500, 1);
+        w.sample(2000, 500, 2);
+        w.endSeries();
+        byte[] rec = w.finish();
+        // the target re-frames the body: first byte odd = version 2
+        byte[] data = new byte[rec.length - 12 + 1];
+        data[0] = 1;
+        System.arraycopy(rec, 12, data, 1, rec.length - 12);
+        return data;
+    }
+
+    @Test
+    void remoteWrite1() {
+        run("remoteWrite1", remoteWrite1Seed(), DecoderTargets::remoteWrite1);
+    }
+
+    @Test
+    void remoteWrite2() {
+        run("remoteWrite2", remoteWrite2Seed(), DecoderTargets::remoteWrite2);
+    }
+
+    @Test
+    void snappyRemoteWrite() {
+        byte[] raw = remoteWrite1Seed();
+        run("snappyRemoteWrite", SnappyBlock.compress(raw, 0, raw.length), DecoderTargets::snappyRemoteWrite);
+    }
+
+    @Test
+    void influx() {
+        run("influx", influxSeed(), DecoderTargets::influx);
+    }
+
+    @Test
+    void shardRecord() {
+        run("shardRecord", recordSeed(), DecoderTargets::shardRecord);
+    }
+
+    static void run(String name, byte[] seed, Consumer<byte[]> target) {
+        long s = Long.getLong("seed", System.nanoTime());
+        System.out.println("DecoderSmokeTest." + name + " seed=" + s);
+        Random rnd = new Random(s);
+        target.accept(seed);
+        for (int i = 0; i < ROUNDS; i++) {
+            byte[] input = Mutations.mutate(seed, rnd);
+            try {
+                target.accept(input);
+            } catch (RuntimeException | AssertionError e) {
+                throw new AssertionError(name + " failed (seed=" + s + ", round " + i + ") on input "
+                        + java.util.HexFormat.of().formatHex(input), e);
+            }
+        }
+    }
+}
