@@ -44,10 +44,26 @@ final class GatewayComponent implements Component {
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,
-                new BatchValidator(ValidationLimits.defaults()), System::currentTimeMillis);
+                new BatchValidator(limits(config)), System::currentTimeMillis);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
         this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, Math.min(Integer.MAX_VALUE / 2, maxBody * 8));
         this.influx = new InfluxWriteHandler(gateway, executor, maxBody);
+    }
+
+    /**
+     * What the gateway acknowledges must be stored. The store drops a sample older than its series'
+     * newest sample minus {@code store.out-of-order-window}, which the gateway cannot see; so it refuses
+     * (400, as Prometheus answers out-of-bounds samples) every sample older than now minus that window
+     * (at least one minute), instead of accepting it for the store to drop. What the store may still
+     * drop is a sample whose series already holds one newer than it plus the window (from the future,
+     * within the future-skew limit): counted as {@code strata_ingest_shard_rejected_samples_total}.
+     */
+    static ValidationLimits limits(NodeConfig config) {
+        ValidationLimits d = ValidationLimits.defaults();
+        java.time.Duration window = config.memory().outOfOrderWindow();
+        java.time.Duration maxAge = window.compareTo(java.time.Duration.ofMinutes(1)) < 0 ? java.time.Duration.ofMinutes(1) : window;
+        return new ValidationLimits(d.nameValidation(), d.maxLabelsPerSeries(), d.maxLabelNameBytes(), d.maxLabelValueBytes(),
+                maxAge, d.maxFutureSkew(), d.maxErrorsReported());
     }
 
     IngestGateway gateway() {

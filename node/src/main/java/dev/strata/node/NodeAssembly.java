@@ -75,8 +75,9 @@ public final class NodeAssembly implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
-                config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
+        List<Integer> owned = config.ingest().gatewayOnly() ? List.of() : topology.ownedShards();
+        long budget = MemoryBudget.perShard(config.memory().memoryBudgetPerShard(), owned.size(), Runtime.getRuntime().maxMemory());
+        shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, kafka::get, metrics, owned, budget);
         gateway = new GatewayComponent(config, kafka::isReady);
         queryExecutor = newExecutor(config.query().effectiveThreads(), "strata-query-");
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout());
@@ -98,7 +99,7 @@ public final class NodeAssembly implements AutoCloseable {
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
-        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats);
+        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
         IngestMetrics.registerShards(metrics, shards::stats);
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);

@@ -17,7 +17,7 @@ public final class ConsumerSettings {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // the loop handles a hole (ShardConsumer)
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
         c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 64 << 20);
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20);
