@@ -172,7 +172,11 @@ class DurabilityTest {
                     (System.nanoTime() - t0) / 1_000_000);
             long[] cps = a.flusher.checkpoints();
             for (long cp : cps) assertEquals(end1 - 1, cp, "every group checkpointed at the last applied offset (seed=" + seed + ")");
-            assertEquals(Map.of(0, end1 - 1, 1, end1 - 1, 2, end1 - 1, 3, end1 - 1), env.tables.checkpoints().read(SHARD));
+            List<CheckpointTable.Stored> stored = env.tables.checkpoints().read(SHARD);
+            for (int g = 0; g < 4; g++) {
+                assertEquals(new CheckpointTable.Stored(g, end1 - 1, a.topicId, 4), stored.get(g), "each row names its log and layout");
+            }
+            assertEquals(4, stored.size());
             assertTrue(a.metrics.rowsWritten() > 0, "rows written");
             assertHoldsExactly(a, w, "after the first flush");
 
