@@ -10,7 +10,6 @@ import dev.strata.ingest.gateway.RemoteWriteHandler;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
-import dev.strata.node.config.LimitSettings;
 import dev.strata.node.config.NodeConfig;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -43,7 +42,7 @@ final class GatewayComponent implements Component {
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,
-                new BatchValidator(validation(config.limits())), System::currentTimeMillis);
+                new BatchValidator(limits(config)), System::currentTimeMillis);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
         int maxDecompressed = config.limits().maxDecompressedBytes();
         this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, maxDecompressed, config.limits().decode());
@@ -51,11 +50,21 @@ final class GatewayComponent implements Component {
         this.otlp = new OtlpWriteHandler(gateway, executor, config.otlp(), maxBody, maxDecompressed);
     }
 
-    /** The validator's limits, with the configured labels per series (the decoders enforce it first). */
-    private static ValidationLimits validation(LimitSettings limits) {
+    /**
+     * What the gateway acknowledges must be stored. The store drops a sample older than its series'
+     * newest sample minus {@code store.out-of-order-window}, which the gateway cannot see; so it refuses
+     * (400, as Prometheus answers out-of-bounds samples) every sample older than now minus that window
+     * (at least one minute), instead of accepting it for the store to drop. What the store may still
+     * drop is a sample whose series already holds one newer than it plus the window (from the future,
+     * within the future-skew limit): counted as {@code strata_ingest_shard_rejected_samples_total}.
+     * Labels per series are the configured limit (the decoders enforce it first).
+     */
+    static ValidationLimits limits(NodeConfig config) {
         ValidationLimits d = ValidationLimits.defaults();
-        return new ValidationLimits(d.nameValidation(), limits.decode().maxLabelsPerSeries(), d.maxLabelNameBytes(),
-                d.maxLabelValueBytes(), d.maxSampleAge(), d.maxFutureSkew(), d.maxErrorsReported());
+        java.time.Duration window = config.memory().outOfOrderWindow();
+        java.time.Duration maxAge = window.compareTo(java.time.Duration.ofMinutes(1)) < 0 ? java.time.Duration.ofMinutes(1) : window;
+        return new ValidationLimits(d.nameValidation(), config.limits().decode().maxLabelsPerSeries(), d.maxLabelNameBytes(),
+                d.maxLabelValueBytes(), maxAge, d.maxFutureSkew(), d.maxErrorsReported());
     }
 
     IngestGateway gateway() {

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Connecting to Kafka at node start: an Admin client that has seen the cluster answer, and the
- * samples topic with exactly {@code shards} partitions (created if absent). A topic with another
- * partition count fails the attempt: shard i is partition i, so the two must agree.
+ * samples topic with exactly {@code shards} partitions (created if absent, with the configured
+ * replication factor, min.insync.replicas and retention). A topic with another partition count fails
+ * the attempt: shard i is partition i, so the two must agree.
  */
 public final class KafkaSetup {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSetup.class);
@@ -47,7 +48,7 @@ public final class KafkaSetup {
                     if (nodes.isEmpty()) {
                         throw new IllegalStateException("the cluster at " + kafka.bootstrapServers() + " reports no brokers");
                     }
-                    return ensureTopic(admin, kafka, cluster.shards(), executor);
+                    return ensureTopic(admin, kafka, cluster.shards(), nodes.size(), executor);
                 }, executor)
                 .handleAsync((ok, error) -> {
                     if (error != null) {
@@ -58,7 +59,7 @@ public final class KafkaSetup {
                 }, executor);
     }
 
-    private static CompletableFuture<Void> ensureTopic(Admin admin, KafkaSettings kafka, int shards, Executor executor) {
+    private static CompletableFuture<Void> ensureTopic(Admin admin, KafkaSettings kafka, int shards, int brokers, Executor executor) {
         String topic = kafka.topic();
         return describe(admin, topic).handleAsync((description, error) -> {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
@@ -68,14 +69,28 @@ public final class KafkaSetup {
             if (!(cause instanceof UnknownTopicOrPartitionException)) {
                 throw new CompletionException(cause);
             }
-            NewTopic newTopic = new NewTopic(topic, shards, kafka.replicationFactor());
+            short rf = kafka.effectiveReplicationFactor(brokers);
+            short minIsr = kafka.effectiveMinInsyncReplicas(rf);
+            if (minIsr > rf) {
+                throw new CompletionException(new IllegalStateException("kafka.min-insync-replicas=" + minIsr
+                        + " exceeds the replication factor " + rf + " (kafka.replication-factor): no write could be acknowledged"));
+            }
+            if (rf < 3) {
+                LOG.warn("kafka: creating topic {} with replication factor {} ({} brokers): a lost broker disk loses"
+                        + " acknowledged samples not yet flushed to Cassandra; use 3 replicas in production", topic, rf, brokers);
+            }
+            // Explicit, so the guarantee does not depend on the brokers' defaults: acks=all waits for
+            // min.insync.replicas copies; retention bounds how long a Cassandra outage can be ridden out.
+            NewTopic newTopic = new NewTopic(topic, shards, rf).configs(Map.of(
+                    "min.insync.replicas", Short.toString(minIsr),
+                    "retention.ms", Long.toString(kafka.retention().toMillis())));
             return admin.createTopics(List.of(newTopic)).all().toCompletionStage().toCompletableFuture()
                     .handle((v, createError) -> {
                         Throwable c = createError instanceof CompletionException && createError.getCause() != null
                                 ? createError.getCause() : createError;
                         if (c == null) {
-                            LOG.info("kafka: created topic {} with {} partitions, replication factor {}", topic, shards,
-                                    kafka.replicationFactor());
+                            LOG.info("kafka: created topic {} with {} partitions, replication factor {}, min.insync.replicas {},"
+                                    + " retention {}", topic, shards, rf, minIsr, kafka.retention());
                             return (Void) null;
                         }
                         if (c instanceof TopicExistsException) {

@@ -113,8 +113,9 @@ public final class NodeAssembly implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, metrics,
-                config.ingest().gatewayOnly() ? List.of() : topology.ownedShards());
+        List<Integer> owned = config.ingest().gatewayOnly() ? List.of() : topology.ownedShards();
+        long budget = MemoryBudget.perShard(config.memory().memoryBudgetPerShard(), owned.size(), Runtime.getRuntime().maxMemory());
+        shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, kafka::get, metrics, owned, budget);
         gateway = new GatewayComponent(config, kafka::isReady);
         // At most query.max-concurrency query API requests at once, evaluating or queued; more get 503.
         int queryThreads = Math.min(config.query().effectiveThreads(), config.limits().maxConcurrentQueries());
@@ -139,7 +140,7 @@ public final class NodeAssembly implements AutoCloseable {
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
-        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats);
+        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
         IngestMetrics.registerShards(metrics, shards::stats);
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);
@@ -149,7 +150,7 @@ public final class NodeAssembly implements AutoCloseable {
                 "strata-select");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
         TsdbStatus tsdb = new TsdbStatus(topology, shards, peerClient, selectExecutor);
-        ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::flushTimes,
+        ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::states, shards::flushTimes,
                 System::currentTimeMillis);
         UiAssets ui = new UiAssets();
         // Remote read: its own threads, as many as reads may run at once (further requests queue). A read

@@ -4,10 +4,13 @@ import dev.strata.ingest.consumer.ConsumerSettings;
 import dev.strata.store.concurrent.NamedThreads;
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.index.ShardIndex;
+import dev.strata.ingest.consumer.LogReplacedException;
+import dev.strata.ingest.consumer.ShardConsumer;
 import dev.strata.ingest.consumer.ShardConsumerStats;
 import dev.strata.ingest.consumer.ShardConsumers;
 import dev.strata.ingest.flush.FlushMetrics;
 import dev.strata.ingest.recovery.DurableShardStart;
+import dev.strata.ingest.recovery.ShardRecovery;
 import dev.strata.query.distributed.LocalShards;
 import dev.strata.node.config.NodeConfig;
 import dev.strata.node.status.ClusterOverview;
@@ -16,6 +19,7 @@ import dev.strata.store.memstore.MemShard;
 import dev.strata.store.cassandra.CassandraSchema;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.Consistency;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShardOptions;
 import dev.strata.store.selfmetrics.Counter;
@@ -34,9 +38,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -61,17 +67,31 @@ import org.slf4j.LoggerFactory;
 final class ShardsComponent implements Component, LocalShards {
     private static final Logger LOG = LoggerFactory.getLogger(ShardsComponent.class);
 
+    /** The supervisor's view of one owned shard. */
+    private static final class ShardHealth {
+        volatile String state = "waiting for Kafka and Cassandra";
+        volatile int failures;
+        volatile long openedNanos;
+        final Counter restarts;
+
+        ShardHealth(Counter restarts) {
+            this.restarts = restarts;
+        }
+    }
+
     /** One open shard: its index, memory, Kafka consumer and durable start (consumer loop + flusher). */
     private record OpenShard(int shard, ShardIndex index, MemShard memory, KafkaConsumer<byte[], byte[]> consumer,
-                             DurableShardStart durable, ChunkPager pager) {}
+                             DurableShardStart durable, ChunkPager pager, String topicId) {}
 
     private final NodeConfig config;
+    private final long memoryBudgetPerShard;
     private final List<Integer> owned;
     private final BooleanSupplier kafkaReady;
     private final BooleanSupplier cassandraReady;
     private final Supplier<CqlSession> cassandra;
+    private final Supplier<Admin> kafkaAdmin;
     private final FlushMetrics flushMetrics;
-    private final Counter offsetsLost;
+    private final ShardRecovery.Counters recoveryCounters;
     private final ShardConsumers consumers = new ShardConsumers();
     private final List<OpenShard> open = new CopyOnWriteArrayList<>();
     private final ExecutorService opener = Executors.newSingleThreadExecutor(NamedThreads.named("strata-shards-open"));
@@ -82,25 +102,42 @@ final class ShardsComponent implements Component, LocalShards {
      */
     private static final int OPEN_PARALLELISM = 4;
     private final ExecutorService shardOpeners = NamedThreads.fixedPool(OPEN_PARALLELISM, "strata-shards-open");
-    private volatile boolean allOpen;
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
+            NamedThreads.named("strata-shards-supervisor"));
+    /** Per owned shard: what the supervisor knows (state text for the status page, failures for the back-off). */
+    private final Map<Integer, ShardHealth> health = new java.util.TreeMap<>();
+    private volatile DurableShardStart.Tables tables;
+    private volatile MemShardOptions options;
     private volatile boolean stopping;
 
     /**
      * @param kafkaReady     true once the Kafka connector has reached the cluster and the topic exists
      * @param cassandraReady true once the Cassandra connector has a session (and the keyspace exists)
      * @param cassandra      the connected session (asked for only after cassandraReady)
+     * @param kafkaAdmin     the connected Kafka admin client (asked for only after kafkaReady): the topic's id
      * @param owned          the shards to open (ascending)
+     * @param memoryBudgetPerShard each shard's memory budget, checked against the heap ({@link MemoryBudget})
      */
     ShardsComponent(NodeConfig config, BooleanSupplier kafkaReady, BooleanSupplier cassandraReady,
-                    Supplier<CqlSession> cassandra, MetricsRegistry metrics, List<Integer> owned) {
+                    Supplier<CqlSession> cassandra, Supplier<Admin> kafkaAdmin, MetricsRegistry metrics, List<Integer> owned,
+                    long memoryBudgetPerShard) {
         this.config = config;
+        this.memoryBudgetPerShard = memoryBudgetPerShard;
         this.owned = List.copyOf(owned);
         this.kafkaReady = kafkaReady;
         this.cassandraReady = cassandraReady;
         this.cassandra = cassandra;
+        this.kafkaAdmin = kafkaAdmin;
         this.flushMetrics = new FlushMetrics(metrics);
-        this.offsetsLost = metrics.counter("strata_recovery_offsets_lost_total",
-                "Kafka offsets recovery needed that the log no longer held (data loss; see the log).");
+        var restarts = metrics.counterFamily("strata_ingest_shard_restarts_total",
+                "Times a shard failed to open or its consumer loop failed, and it was started again after a back-off.", "shard");
+        for (int shard : owned) health.put(shard, new ShardHealth(restarts.labels(Integer.toString(shard))));
+        this.recoveryCounters = new ShardRecovery.Counters(
+                metrics.counter("strata_recovery_offsets_lost_total",
+                        "Kafka offsets recovery needed that the log no longer held (data loss; see the log)."),
+                metrics.counter("strata_ingest_log_replaced_total",
+                        "Shard starts that found their checkpoints belong to another log (topic recreated, Kafka rebuilt): the new log"
+                                + " is read from its beginning; unflushed records of the old one are gone (see the log)."));
         metrics.gauge("strata_paged_chunk_cache_bytes", "Memory held by chunks paged in from Cassandra, all shards.",
                 () -> open.stream().mapToLong(s -> s.pager().cachedBytes()).sum());
         metrics.counter("strata_paged_chunk_cache_hits_total", "Storage reads of queries answered by paged chunks kept in memory.",
@@ -120,64 +157,212 @@ final class ShardsComponent implements Component, LocalShards {
     }
 
     private void openAll() {
-        try {
-            while (!kafkaReady.getAsBoolean() || !cassandraReady.getAsBoolean()) {
-                if (stopping) return;
-                Thread.sleep(100);
-            }
-            CqlSession session = cassandra.get();
-            String keyspace = config.cassandra().keyspace();
-            CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
-            MemShardOptions options = config.memory().toOptions();
-            DurableShardStart.Tables tables = new DurableShardStart.Tables(
-                    new ChunkTable(session, keyspace, options.chunkDurationMs(), ChunkTable.MAX_IN_FLIGHT_BATCHES),
-                    new SeriesKeyTable(session, keyspace), new CheckpointTable(session, keyspace));
-            // Shards open concurrently (index open, checkpoints, recovery plan: mostly I/O waits), so a
-            // restart's replays start together instead of one after another. Each opened shard joins
-            // `open` at once, so stop() closes it even if another shard failed to open.
-            List<CompletableFuture<Void>> opening = new ArrayList<>();
-            for (int shard : owned) {
-                opening.add(CompletableFuture.runAsync(() -> {
-                    if (stopping) return;
-                    try {
-                        open.add(openShard(shard, options, tables));
-                    } catch (Exception e) {
-                        throw new CompletionException(e);
-                    }
-                }, shardOpeners));
-            }
+        DurableShardStart.Tables tables = null;
+        MemShardOptions options = config.memory().toOptions(memoryBudgetPerShard);
+        for (int attempt = 1; tables == null; attempt++) {
             try {
-                CompletableFuture.allOf(opening.toArray(CompletableFuture[]::new)).get();
-            } catch (ExecutionException e) {
-                if (!stopping) throw e.getCause() instanceof Exception ex ? ex : e;
+                while (!kafkaReady.getAsBoolean() || !cassandraReady.getAsBoolean()) {
+                    if (stopping) return;
+                    Thread.sleep(100);
+                }
+                CqlSession session = cassandra.get();
+                String keyspace = config.cassandra().keyspace();
+                CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
+                Consistency consistency = consistency(session);
+                tables = new DurableShardStart.Tables(new ChunkTable(session, keyspace, options.chunkDurationMs(), ChunkTable.MAX_IN_FLIGHT_BATCHES, consistency),
+                        new SeriesKeyTable(session, keyspace, consistency), new CheckpointTable(session, keyspace, consistency));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                if (stopping) return;
+                long delay = backoffMs(attempt);
+                LOG.error("shards: preparing the Cassandra schema failed (attempt {}); retrying in {} ms", attempt, delay, e);
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
+        }
+        this.tables = tables;
+        this.options = options;
+        // Shards open concurrently (index open, checkpoints, recovery plan: mostly I/O waits), so a
+        // restart's replays start together instead of one after another; each is supervised on its own.
+        for (int shard : owned) submitOpen(shard, 0);
+        supervisor.scheduleWithFixedDelay(this::checkTopicId, TOPIC_CHECK_MS, TOPIC_CHECK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** How often the topic's id is compared with the one each open shard planned against. */
+    private static final long TOPIC_CHECK_MS = 5_000;
+
+    /**
+     * The topic deleted and recreated while shards run: offsets start again at 0 and the consumers'
+     * positions, skips and checkpoints mean nothing there. A consumer whose position is beyond the new
+     * log's end notices by itself ({@link dev.strata.ingest.consumer.LogReplacedException}); one whose
+     * position the new log already passed would read on and miss its beginning, so the topic id is
+     * checked here too, and every shard opened on another id is restarted (it then plans a new log).
+     */
+    private void checkTopicId() {
+        if (stopping || open.isEmpty()) return;
+        String current;
+        try {
+            current = topicId(config.kafka().topic());
+        } catch (Exception e) {
+            return; // Kafka unreachable or the topic absent for now: the consumers wait; checked again later
+        }
+        for (OpenShard s : open) {
+            if (!s.topicId().equals(current)) {
+                restart(s.shard(), s.durable().consumer(), new LogReplacedException("shard " + s.shard() + ": topic " + config.kafka().topic()
+                        + " now has id " + current + ", the shard was reading id " + s.topicId() + " (deleted and recreated?)"));
+            }
+        }
+    }
+
+    /** The configured consistency levels, {@code auto} derived from the keyspace's replication factor. */
+    private Consistency consistency(CqlSession session) {
+        var c = config.cassandra();
+        int rf = CassandraSchema.replicationFactor(session, c.keyspace(), c.localDatacenter());
+        Consistency levels = new Consistency(Consistency.parse(c.writeConsistency(), rf),
+                Consistency.parse(c.checkpointConsistency(), rf), Consistency.parse(c.readConsistency(), rf));
+        LOG.info("cassandra: keyspace {} has replication factor {}; consistency: writes {}, checkpoints {}, reads {}",
+                c.keyspace(), rf, levels.write(), levels.checkpoint(), levels.read());
+        return levels;
+    }
+
+    /** Back-off before attempt {@code attempt} (1-based) of opening a shard again: 1 s doubling, at most 60 s. */
+    private static long backoffMs(int attempt) {
+        return Math.min(60_000L, 1000L << Math.min(6, Math.max(0, attempt - 1)));
+    }
+
+    private void submitOpen(int shard, long delayMs) {
+        if (stopping) return;
+        try {
+            supervisor.schedule(() -> shardOpeners.execute(() -> tryOpen(shard)), delayMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!stopping) throw e;
+        }
+    }
+
+    /** Opens one shard, or schedules another attempt with back-off; the shard's state says which. */
+    private void tryOpen(int shard) {
+        if (stopping) return;
+        ShardHealth h = health.get(shard);
+        h.state = "opening";
+        try {
+            OpenShard s = openShard(shard, options, tables);
+            open.add(s);
             open.sort(Comparator.comparingInt(OpenShard::shard));
-            allOpen = !stopping;
-            LOG.info("opened {} shards: {}", open.size(), owned);
+            h.state = "running";
+            h.openedNanos = System.nanoTime();
+            if (stopping) return; // stop() closes what is in `open`
+            if (open.size() == owned.size()) LOG.info("opened {} shards: {}", open.size(), owned);
+        } catch (Exception e) {
+            if (stopping) return;
+            h.failures++;
+            h.restarts.inc();
+            long delay = backoffMs(h.failures);
+            h.state = "open failed, retrying in " + delay + " ms: " + e;
+            LOG.error("shard {}: opening failed (attempt {}); retrying in {} ms", shard, h.failures, delay, e);
+            submitOpen(shard, delay);
+        }
+    }
+
+    /**
+     * The shard's consumer loop ended with an error: close the shard (its unflushed memory is dropped;
+     * recovery replays it from the checkpoints) and open it again after a back-off. Until then the shard
+     * is not ready, and the status page and {@code strata_ingest_shard_restarts_total} say so.
+     */
+    private void restart(int shard, ShardConsumer failed, Throwable error) {
+        if (stopping) return;
+        ShardHealth h = health.get(shard);
+        OpenShard s = open.stream().filter(o -> o.durable().consumer() == failed).findFirst().orElse(null);
+        if (s == null) return; // that instance was already restarted
+        open.remove(s);
+        closeQuietly(s, false);
+        if (System.nanoTime() - h.openedNanos > 60_000_000_000L) h.failures = 0; // it ran a while: start the back-off over
+        h.failures++;
+        h.restarts.inc();
+        long delay = backoffMs(h.failures);
+        h.state = "consumer failed, restarting in " + delay + " ms: " + error;
+        LOG.error("shard {}: the consumer loop failed; restarting the shard in {} ms (restart {})", shard, delay, h.failures, error);
+        submitOpen(shard, delay);
+    }
+
+    /** Stops and closes one open shard; with {@code flush}, flushes every group first (a clean stop). */
+    private void closeQuietly(OpenShard s, boolean flush) {
+        try {
+            consumers.stop(s.shard(), 10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (flush) {
+            try {
+                s.durable().scheduler().flushAll().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("shard {}: final flush failed; recovery will replay from the last checkpoint: {}", s.shard(), e.toString());
+            }
+        }
+        try {
+            s.durable().scheduler().close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            s.consumer().close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warn("shard {}: closing the Kafka consumer failed", s.shard(), e);
+        }
+        try {
+            // The index commits what the consumer applied only on a clean stop; after a failure its last
+            // commit (made by a flush, before a checkpoint) stays the one recovery trusts.
+            if (flush) s.index().commit(s.durable().consumer().appliedOffset());
+            s.index().close();
         } catch (Exception e) {
-            LOG.error("opening shards failed; the node stays not ready", e);
+            LOG.warn("shard {}: closing the label index failed", s.shard(), e);
         }
     }
 
     private OpenShard openShard(int shard, MemShardOptions options, DurableShardStart.Tables tables) throws Exception {
         Path dir = config.storage().dataDir().resolve("index").resolve("shard-" + shard);
         ShardIndex index = ShardIndex.open(dir, shard, tables.seriesKeys());
-        MemShard memory = new MemShard(shard, options);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumerSettings.of(config.kafka().bootstrapServers(),
-                "strata-node-" + config.cluster().ordinal() + "-shard-" + shard));
-        DurableShardStart durable = DurableShardStart.prepare(shard, config.kafka().topic(), memory, index, consumer, tables,
-                config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, offsetsLost, ConsumerSettings.POLL_TIMEOUT);
+        KafkaConsumer<byte[], byte[]> consumer = null;
+        DurableShardStart durable;
+        MemShard memory;
+        String topicId;
+        try {
+            memory = new MemShard(shard, options);
+            consumer = new KafkaConsumer<>(ConsumerSettings.of(config.kafka().bootstrapServers(),
+                    "strata-node-" + config.cluster().ordinal() + "-shard-" + shard));
+            String topic = config.kafka().topic();
+            topicId = topicId(topic);
+            durable = DurableShardStart.prepare(shard, topic, topicId, memory, index, consumer, tables,
+                    config.durability().toFlushConfig(config.memory().memoryRetention()), flushMetrics, recoveryCounters,
+                    ConsumerSettings.POLL_TIMEOUT);
+        } catch (Exception | Error e) {
+            if (consumer != null) consumer.close(Duration.ZERO);
+            index.close();
+            throw e;
+        }
         consumers.start(durable.consumer()).whenComplete((v, e) -> {
-            if (e != null && !stopping) LOG.error("shard {} consumer ended with an error", shard, e);
+            if (e != null && !stopping) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                supervisor.execute(() -> restart(shard, durable.consumer(), cause));
+            }
         });
         durable.scheduler().start();
         LOG.info("shard {}: index at {} ({} series), replaying from offset {}", shard, dir, index.seriesCount(),
                 durable.plan().startOffset());
         ChunkPager pager = new ChunkPager(shard, memory, tables.chunks()::read, ChunkPager.CONCURRENT_READS, config.query().timeout(),
                 config.memory().pagedChunkCachePerShard());
-        return new OpenShard(shard, index, memory, consumer, durable, pager);
+        return new OpenShard(shard, index, memory, consumer, durable, pager, topicId);
+    }
+
+    /** The topic's Kafka topic id now: checkpoints are bound to it. */
+    private String topicId(String topic) throws Exception {
+        return kafkaAdmin.get().describeTopics(List.of(topic)).allTopicNames()
+                .get(config.kafka().requestTimeout().toMillis(), TimeUnit.MILLISECONDS).get(topic).topicId().toString();
     }
 
     /** The shards open so far, for queries. */
@@ -191,10 +376,17 @@ final class ShardsComponent implements Component, LocalShards {
         return consumers.stats();
     }
 
+    /** Each owned shard's supervision state, for the status page. */
+    Map<Integer, String> states() {
+        Map<Integer, String> m = new java.util.TreeMap<>();
+        health.forEach((shard, h) -> m.put(shard, h.state));
+        return m;
+    }
+
     /** Caught up with the end offsets taken at open, on every shard. */
     @Override
     public boolean isReady() {
-        if (!allOpen) return false;
+        if (open.size() != owned.size()) return false;
         for (OpenShard s : open) {
             ShardConsumerStats st = s.durable().consumer().stats();
             if (!st.running() || !st.ready()) return false;
@@ -212,28 +404,12 @@ final class ShardsComponent implements Component, LocalShards {
         stopping = true;
         opener.shutdownNow();
         opener.awaitTermination(30, TimeUnit.SECONDS);
+        supervisor.shutdownNow();
+        supervisor.awaitTermination(30, TimeUnit.SECONDS);
         shardOpeners.shutdown(); // a shard being opened finishes opening and joins `open`, to be closed below
         shardOpeners.awaitTermination(60, TimeUnit.SECONDS);
         consumers.close();
-        for (OpenShard s : open) {
-            try {
-                s.durable().scheduler().flushAll().get(60, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.warn("shard {}: final flush failed; recovery will replay from the last checkpoint: {}", s.shard(), e.toString());
-            }
-            s.durable().scheduler().close();
-            try {
-                s.consumer().close(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                LOG.warn("shard {}: closing the Kafka consumer failed", s.shard(), e);
-            }
-            try {
-                s.index().commit(s.durable().consumer().appliedOffset());
-                s.index().close();
-            } catch (Exception e) {
-                LOG.warn("shard {}: closing the label index failed", s.shard(), e);
-            }
-        }
+        for (OpenShard s : open) closeQuietly(s, true);
         open.clear();
     }
 

@@ -166,7 +166,8 @@ class ClusterEndToEndTest {
                 "shards=" + SHARDS, "kafka.topic=" + topic, "kafka.bootstrap=" + kafka.bootstrapServers(),
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
                 "node.connect-retry-interval=200ms", "node.ordinal=" + ordinal, "cluster.nodes=" + nodes,
-                "cluster.replicas=" + replicas, "cluster.peer-timeout=2s", "store.memory-budget-per-shard=16MiB"));
+                "cluster.replicas=" + replicas, "cluster.peer-timeout=2s", "store.memory-budget-per-shard=16MiB",
+                "store.out-of-order-window=1h")); // its samples are 30 min old: the gateway refuses older than this window
         if (!peers.isEmpty()) {
             Path secret = Files.createTempFile("cluster-secret", "");
             Files.writeString(secret, "end-to-end-cluster-secret-0123456789");

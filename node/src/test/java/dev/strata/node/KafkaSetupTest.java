@@ -42,8 +42,8 @@ class KafkaSetupTest {
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
-        kafka = new KafkaSettings(ConfigType.HOST_PORT_LIST.parse(cluster.bootstrapServers()), "samples-test", (short) 1,
-                Duration.ofSeconds(20));
+        kafka = new KafkaSettings(ConfigType.HOST_PORT_LIST.parse(cluster.bootstrapServers()), "samples-test", (short) 0,
+                (short) 0, Duration.ofHours(12), Duration.ofSeconds(20));
     }
 
     @AfterAll
@@ -67,13 +67,20 @@ class KafkaSetupTest {
             int partitions = c.get().describeTopics(List.of("samples-test")).allTopicNames().get()
                     .get("samples-test").partitions().size();
             assertEquals(4, partitions);
+            // Created with explicit settings: one broker gives replication factor 1 and min.insync.replicas 1.
+            org.apache.kafka.common.config.ConfigResource r = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "samples-test");
+            var config = c.get().describeConfigs(List.of(r)).all().get().get(r);
+            assertEquals("1", config.get("min.insync.replicas").value());
+            assertEquals(Long.toString(Duration.ofHours(12).toMillis()), config.get("retention.ms").value());
             c.stop();
         }
     }
 
     @Test
     void aTopicWithAnotherPartitionCountFailsTheAttempt() throws Exception {
-        KafkaSettings other = new KafkaSettings(kafka.bootstrap(), "samples-mismatch", (short) 1, Duration.ofSeconds(20));
+        KafkaSettings other = new KafkaSettings(kafka.bootstrap(), "samples-mismatch", (short) 1, (short) 1, Duration.ofHours(12),
+                Duration.ofSeconds(20));
         ExecutorService ex = Executors.newSingleThreadExecutor();
         try {
             Admin admin = KafkaSetup.attempt(other, new ClusterSettings(2, 0, Duration.ofMillis(100)), ex).get(30, TimeUnit.SECONDS);

@@ -48,7 +48,7 @@ class NodeEndToEndTest {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "e2e-node");
         String topic = "e2e-" + Long.toHexString(seed);
         NodeConfig config = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
-                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "shards=4", "kafka.topic=" + topic,
+                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "store.out-of-order-window=1h", "shards=4", "kafka.topic=" + topic,
                 "cassandra.keyspace=e2e_" + Long.toHexString(seed & 0xffffffffL), "flush.interval=2s",
                 "kafka.bootstrap=" + kafka.bootstrapServers(),
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
@@ -118,7 +118,7 @@ class NodeEndToEndTest {
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "e2e-gateway");
         String topic = "gw-" + Long.toHexString(seed);
         NodeConfig config = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
-                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "shards=2", "kafka.topic=" + topic,
+                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "store.out-of-order-window=1h", "shards=2", "kafka.topic=" + topic,
                 "node.role=gateway", "kafka.bootstrap=" + kafka.bootstrapServers(),
                 "cassandra.keyspace=gw_" + Long.toHexString(seed & 0xffffffffL),
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),

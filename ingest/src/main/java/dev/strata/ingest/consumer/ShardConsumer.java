@@ -3,6 +3,7 @@ package dev.strata.ingest.consumer;
 import dev.strata.ingest.record.CorruptRecordException;
 import dev.strata.ingest.record.ShardRecordReader;
 import dev.strata.store.model.Labels;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -141,19 +142,38 @@ public final class ShardConsumer implements Runnable {
         try {
             records = consumer.poll(config.pollTimeout());
         } catch (OffsetOutOfRangeException e) {
-            // The log no longer holds the offset we need (retention deleted it): those samples are
-            // gone from the log. Say so loudly, count it, and continue from the earliest offset.
-            stats.offsetOutOfRange++;
-            stats.lastError = "offset out of range: " + e.offsetOutOfRangePartitions();
-            LOG.error("shard {}: Kafka no longer holds offset {} (retention); continuing from the earliest offset:"
-                    + " samples in between are lost", config.shard(), e.offsetOutOfRangePartitions().get(tp));
-            consumer.seekToBeginning(List.of(tp));
+            // The consumer runs with auto.offset.reset=none, so this is the only way past a hole.
+            outOfRange(e.offsetOutOfRangePartitions().getOrDefault(tp, stats.position));
             return;
         }
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
             process(r);
         }
         refreshGauges();
+    }
+
+    /**
+     * The log no longer holds {@code wanted}. Below the log's start: retention deleted records before
+     * they were read; those samples are gone from the log: counted (offsets), logged with the range,
+     * and reading goes on from the earliest offset. Beyond the log's end: the log was replaced (topic
+     * recreated) while we ran; our checkpoints and skips belong to the old one, so the loop ends with
+     * {@link LogReplacedException} and the shard is started again (which plans against the new log).
+     */
+    private void outOfRange(long wanted) {
+        stats.offsetOutOfRange++;
+        long earliest = consumer.beginningOffsets(Set.of(tp)).get(tp);
+        long end = consumer.endOffsets(Set.of(tp)).get(tp);
+        if (wanted > end) {
+            stats.lastError = "log replaced: offset " + wanted + " is beyond the log end " + end;
+            throw new LogReplacedException("shard " + config.shard() + ": offset " + wanted + " is beyond the end " + end
+                    + " of partition " + tp + ": the log was replaced (topic deleted and recreated?)");
+        }
+        long lost = Math.max(0, earliest - wanted);
+        stats.offsetsLost += lost;
+        stats.lastError = "offsets " + wanted + " to " + (earliest - 1) + " deleted by Kafka before they were read";
+        LOG.error("shard {}: DATA LOSS: Kafka deleted offsets {} to {} of {} before they were read (retention); {} offsets"
+                + " of samples are lost; continuing from {}", config.shard(), wanted, earliest - 1, tp, lost, earliest);
+        consumer.seek(tp, earliest);
     }
 
     private void process(ConsumerRecord<byte[], byte[]> r) {
@@ -184,6 +204,17 @@ public final class ShardConsumer implements Runnable {
             stats.corruptRecords++;
             stats.lastError = "offset " + offset + ": " + e.getMessage();
             LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), offset, e.getMessage());
+        } catch (UncheckedIOException | IllegalStateException e) {
+            // The shard's storage failed (index writer: disk full, closed after a tragic error), not the
+            // record: end the loop; the supervisor restarts the shard, which replays this record.
+            throw e;
+        } catch (RuntimeException e) {
+            // Anything else is this record's doing (a value our decoding or checks did not foresee): it
+            // must not kill the shard nor be retried forever. Samples of its entries before the failing
+            // one stay applied.
+            stats.corruptRecords++;
+            stats.lastError = "offset " + offset + ": cannot apply: " + e;
+            LOG.error("shard {}: skipping record at offset {} that cannot be applied", config.shard(), offset, e);
         }
         stats.recordsTotal++;
         stats.lastOffset = offset;

@@ -22,6 +22,7 @@ public final class ShardConsumerStats {
     volatile long corruptRecords;
     volatile long replaySkippedSamples;
     volatile long offsetOutOfRange;
+    volatile long offsetsLost;
     volatile long replayFrom = -1;
     volatile long replayTarget = -1;
     volatile double replayPercent;
@@ -61,6 +62,8 @@ public final class ShardConsumerStats {
     public long replaySkippedSamples() { return replaySkippedSamples; }
     /** Times the log no longer held the offset to read (samples lost to Kafka retention). */
     public long offsetOutOfRange() { return offsetOutOfRange; }
+    /** Offsets Kafka deleted (retention) before this consumer read them: samples lost, each range logged. */
+    public long offsetsLost() { return offsetsLost; }
     /** First offset of the startup replay. */
     public long replayFrom() { return replayFrom; }
     /** Log-end offset taken at start: the shard is ready once its position reaches it (-1: no replay). */

@@ -10,10 +10,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one shard's flushes on its own named thread ({@code strata-flush-shard-<n>}): group 0, 1, ...
- * G-1, 0, ... one every {@code interval / G}, so Cassandra sees a steady stream of writes. A failed
- * group is retried with exponential back-off (capped at {@code retryMax}, never given up) before the
- * rotation moves on; meanwhile its checkpoint stays put and its data stays in memory (the memstore's
- * back-pressure pauses ingestion if memory runs short). Thread safe.
+ * G-1, 0, ... one every {@code interval / G}, so Cassandra sees a steady stream of writes. After a
+ * failed attempt the rotation waits an exponential back-off (capped at {@code retryMax}) and goes on
+ * with the next group; the failed group is retried in its next turn, never given up, so one group
+ * that keeps failing does not stop the others. Meanwhile its checkpoint stays put and its data stays
+ * in memory (the memstore's back-pressure pauses ingestion if memory runs short). Thread safe.
  */
 public final class FlushScheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlushScheduler.class);
@@ -92,7 +93,9 @@ public final class FlushScheduler implements AutoCloseable {
                 LOG.warn("shard {}: flush of group {} failed (attempt {}), retrying in {} ms; checkpoint stays, data stays in memory: {}",
                         flusher.shard(), group, n, backoff, e.toString());
             }
-            schedule(group, backoff, n);
+            // The next attempt is the next group's: a group that keeps failing (one bad row, one bad
+            // series) must not stop the others from flushing; it is retried in its next turn.
+            schedule((group + 1) % config.groups(), backoff, n);
         }
     }
 

@@ -53,6 +53,8 @@ public final class ShardFlusher {
     private final ChunkTable chunks;
     private final SeriesKeyTable seriesKeys;
     private final CheckpointTable checkpoints;
+    private final String topicId;
+    private final long epochBase;
     private final LongSupplier appliedOffset;
     private final long[] startCheckpoints;
     private final FlushMetrics.Shard metrics;
@@ -69,11 +71,12 @@ public final class ShardFlusher {
     private int committedSeriesLimit = -1;
 
     /**
+     * @param topicId            the Kafka topic id of the log the checkpoints count in
      * @param appliedOffset      the shard consumer's {@code appliedOffset()}
      * @param startCheckpoints   the checkpoints read at start (group -> offset; absent groups have none)
      */
     public ShardFlusher(int shard, FlushConfig config, MemShard memory, ShardIndex index, ChunkTable chunks,
-                        SeriesKeyTable seriesKeys, CheckpointTable checkpoints, LongSupplier appliedOffset,
+                        SeriesKeyTable seriesKeys, CheckpointTable checkpoints, String topicId, LongSupplier appliedOffset,
                         Map<Integer, Long> startCheckpoints, FlushMetrics.Shard metrics) {
         this.shard = shard;
         this.config = config;
@@ -82,6 +85,8 @@ public final class ShardFlusher {
         this.chunks = chunks;
         this.seriesKeys = seriesKeys;
         this.checkpoints = checkpoints;
+        this.topicId = topicId;
+        this.epochBase = epochBase(topicId);
         this.appliedOffset = appliedOffset;
         this.metrics = metrics;
         this.startCheckpoints = new long[config.groups()];
@@ -138,8 +143,8 @@ public final class ShardFlusher {
         }
         long timeoutMs = config.writeTimeout().toMillis();
         if (!keys.isEmpty()) seriesKeys.write(shard, keys).get(timeoutMs, TimeUnit.MILLISECONDS);
-        // Epoch: this run holds group g's samples of records after its checkpoint at start (see ChunkTable.write).
-        if (!rows.isEmpty()) chunks.write(shard, startCheckpoints[g] + 1, rows).get(timeoutMs, TimeUnit.MILLISECONDS);
+        // Epoch: this run holds group g's samples of records after its checkpoint at start in this log (see ChunkTable.write).
+        if (!rows.isEmpty()) chunks.write(shard, epochBase + startCheckpoints[g] + 1, rows).get(timeoutMs, TimeUnit.MILLISECONDS);
         commitIndexIfNeeded(g, offset);
         for (int i = 0; i < touched.size(); i++) {
             int id = touched.get(i)[0];
@@ -149,7 +154,7 @@ public final class ShardFlusher {
         }
         for (SeriesKey k : keys) keyWrittenUntil[k.seriesId()] = k.lastSampleMs();
         long checkpoint = Math.max(offset, startCheckpoints[g]);
-        checkpoints.write(shard, g, checkpoint).get(timeoutMs, TimeUnit.MILLISECONDS);
+        checkpoints.write(shard, g, checkpoint, topicId, config.groups()).get(timeoutMs, TimeUnit.MILLISECONDS);
         lastCheckpoint[g] = checkpoint;
         long now = System.currentTimeMillis();
         checkpointWrittenMs.set(g, now);
@@ -163,6 +168,16 @@ public final class ShardFlusher {
             memory.evictPersistedOlderThan(memory.maxDataTimestamp() - config.memoryRetention().toMillis());
         }
         return new Result(g, checkpoint, rows.size(), bytes, samples, keys.size());
+    }
+
+    /**
+     * The part of the writer epoch that names the log: offsets of a recreated topic start again at 0, so
+     * a run of the new log must not share an epoch (and so chunk keys) with a run of the old one that
+     * held other samples. 19 bits of the topic id's hash above bit 43 (offsets below 2^43 keep their own
+     * bits); 0 for no topic id.
+     */
+    static long epochBase(String topicId) {
+        return topicId == null ? 0 : ((long) (topicId.hashCode() & 0x7FFFF) + 1) << 43;
     }
 
     /** The checkpoint last written (or read at start) per group; -1 for none. */

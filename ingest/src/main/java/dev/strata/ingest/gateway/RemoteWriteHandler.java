@@ -27,7 +27,9 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>anything else: 415 (a 2.0 sender then falls back to 1.0).</li>
  * </ul>
  * Content-Encoding must be {@code snappy} (absent is taken as snappy, as Prometheus does). Answers
- * 204 once Kafka acknowledged every sample; 400 naming the problem (nothing written); 413 for an
+ * 204 once Kafka acknowledged every sample; 400 naming the problem (nothing written), also for a
+ * request that holds only native histograms (not stored yet; in a request with float samples they
+ * are counted as ignored and the floats are written); 413 for an
  * oversize body, decompressed size, series or sample count, or a series larger than a Kafka record; 503 when Kafka is unavailable or the gateway is overloaded (with Retry-After).
  * 2.0 responses (and errors) carry {@code X-Prometheus-Remote-Write-Samples-Written},
  * {@code -Histograms-Written} (always 0: native histograms are not stored yet, they are counted as
@@ -99,7 +101,15 @@ public final class RemoteWriteHandler {
             return CompletableFuture.completedFuture(withV2Headers(v, r, 0));
         }
         return decoded
-                .thenCompose(gateway::write)
+                .thenCompose(batch -> {
+                    if (batch.totalSamples() == 0 && batch.histogramsIgnored() > 0) {
+                        // Acknowledging would tell the sender they are stored: say plainly they are not.
+                        return CompletableFuture.completedFuture(WriteOutcome.invalid("native histograms are not supported yet:"
+                                + " the request holds " + batch.histogramsIgnored() + " histogram samples and no float samples;"
+                                + " nothing was written"));
+                    }
+                    return gateway.write(batch);
+                })
                 .thenApply(o -> withV2Headers(v, respond(o), o.samples()))
                 .exceptionally(e -> {
                     Throwable c = e.getCause() != null ? e.getCause() : e;

@@ -37,13 +37,15 @@ public record DurableShardStart(RecoveryPlan plan, ShardConsumer consumer, Shard
     public record Tables(ChunkTable chunks, SeriesKeyTable seriesKeys, CheckpointTable checkpoints) {}
 
     /**
-     * @param kafka       the shard's consumer (not yet polling; the loop takes it over)
-     * @param lostCounter counted when Kafka no longer holds offsets recovery needs
+     * @param topicId  the topic's Kafka topic id (checkpoints are bound to it)
+     * @param kafka    the shard's consumer (not yet polling; the loop takes it over)
+     * @param counters counted when Kafka no longer holds offsets recovery needs, or holds another log
      */
-    public static DurableShardStart prepare(int shard, String topic, MemShard memory, ShardIndex index, Consumer<byte[], byte[]> kafka,
-                                            Tables tables, FlushConfig flushConfig, FlushMetrics metrics, Counter lostCounter,
-                                            Duration pollTimeout) {
-        RecoveryPlan plan = ShardRecovery.plan(shard, topic, flushConfig.groups(), tables.checkpoints(), index, kafka, lostCounter);
+    public static DurableShardStart prepare(int shard, String topic, String topicId, MemShard memory, ShardIndex index,
+                                            Consumer<byte[], byte[]> kafka, Tables tables, FlushConfig flushConfig,
+                                            FlushMetrics metrics, ShardRecovery.Counters counters, Duration pollTimeout) {
+        RecoveryPlan plan = ShardRecovery.plan(shard, topic, topicId, flushConfig.groups(), tables.checkpoints(), index, kafka,
+                counters, flushConfig.writeTimeout());
         ShardConsumer consumer = new ShardConsumer(new ShardConsumerConfig(topic, shard, plan.startOffset(), pollTimeout,
                 Duration.ofSeconds(1)), kafka, new MemShardStore(memory), new ShardIndexSeries(index), System::nanoTime, plan.replay());
         Map<Integer, Long> cps = new TreeMap<>();
@@ -51,7 +53,7 @@ public record DurableShardStart(RecoveryPlan plan, ShardConsumer consumer, Shard
         for (int g = 0; g < c.length; g++) if (c[g] >= 0) cps.put(g, c[g]);
         FlushMetrics.Shard m = metrics.forShard(shard);
         ShardFlusher flusher = new ShardFlusher(shard, flushConfig, memory, index, tables.chunks(), tables.seriesKeys(),
-                tables.checkpoints(), consumer::appliedOffset, cps, m);
+                tables.checkpoints(), topicId, consumer::appliedOffset, cps, m);
         return new DurableShardStart(plan, consumer, flusher, new FlushScheduler(flusher, flushConfig, m));
     }
 }

@@ -46,7 +46,7 @@ public final class IngestMetrics {
         List<String> names = List.of("strata_ingest_shard_position", "strata_ingest_shard_lag_records",
                 "strata_ingest_shard_samples_total", "strata_ingest_shard_samples_per_second",
                 "strata_ingest_shard_series", "strata_ingest_shard_rejected_samples_total",
-                "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused");
+                "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total");
         registry.register(out -> {
             List<List<Sample>> fam = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) fam.add(new ArrayList<>());
@@ -62,6 +62,7 @@ public final class IngestMetrics {
                 }
                 fam.get(6).add(labelled(names.get(6), "shard", shard, s.corruptRecords()));
                 fam.get(7).add(labelled(names.get(7), "shard", shard, s.paused() ? 1 : 0));
+                fam.get(8).add(labelled(names.get(8), "shard", shard, s.offsetsLost()));
             }
             out.add(new MetricFamilySnapshot(names.get(0), "Next Kafka offset the shard consumer reads.", MetricType.GAUGE, fam.get(0)));
             out.add(new MetricFamilySnapshot(names.get(1), "Records between the consumer position and the log end (-1 unknown).", MetricType.GAUGE, fam.get(1)));
@@ -71,6 +72,8 @@ public final class IngestMetrics {
             out.add(new MetricFamilySnapshot(names.get(5), "Samples not stored, by reason.", MetricType.COUNTER, fam.get(5)));
             out.add(new MetricFamilySnapshot(names.get(6), "Corrupt shard records skipped.", MetricType.COUNTER, fam.get(6)));
             out.add(new MetricFamilySnapshot(names.get(7), "1 while the consumer is paused by store back-pressure.", MetricType.GAUGE, fam.get(7)));
+            out.add(new MetricFamilySnapshot(names.get(8), "Kafka offsets deleted by retention before the consumer read them"
+                    + " (samples lost; each range is logged).", MetricType.COUNTER, fam.get(8)));
         }, names);
     }
 

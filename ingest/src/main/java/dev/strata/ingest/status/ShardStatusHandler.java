@@ -15,32 +15,44 @@ import java.util.function.Supplier;
  * {@code GET /api/v1/status/shards}: per owned shard, the consumer's offsets, lag, ingestion rate,
  * series count and rejected samples by reason, in Prometheus API style:
  * <pre>
- * {"status":"success","data":{"shards":[{"shard":0,"topic":"ingest","running":true,"paused":false,
+ * {"status":"success","data":{"shards":[{"shard":0,"state":"running","topic":"ingest","running":true,"paused":false,
  *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"samplesPerSecond":51234.5,
  *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,
- *   "corruptRecords":0,"replaySkippedSamples":0,"offsetOutOfRange":0,"ready":true,
+ *   "corruptRecords":0,"replaySkippedSamples":0,"offsetOutOfRange":0,"offsetsLost":0,"ready":true,
  *   "recovery":{"from":100,"target":120,"percent":100.0,"samplesPerSecond":2000000,"etaSeconds":0.0},"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
  * </pre>
  * Unknown values (before the first poll) are -1.
  */
 public final class ShardStatusHandler {
     private final Supplier<Collection<ShardConsumerStats>> shards;
+    private final Supplier<Map<Integer, String>> states;
 
-    public ShardStatusHandler(Supplier<Collection<ShardConsumerStats>> shards) {
+    /**
+     * @param shards the running consumers' stats
+     * @param states each owned shard's supervision state ("running", "open failed, retrying in ...",
+     *               "consumer failed, restarting in ..."); shards without a running consumer are listed
+     *               with their state only
+     */
+    public ShardStatusHandler(Supplier<Collection<ShardConsumerStats>> shards, Supplier<Map<Integer, String>> states) {
         this.shards = shards;
+        this.states = states;
     }
 
     public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
-        return CompletableFuture.completedFuture(HttpResponses.json(HttpResponseStatus.OK, render(shards.get())));
+        return CompletableFuture.completedFuture(HttpResponses.json(HttpResponseStatus.OK, render(shards.get(), states.get())));
     }
 
-    public static String render(Collection<ShardConsumerStats> stats) {
+    public static String render(Collection<ShardConsumerStats> stats, Map<Integer, String> states) {
         StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"shards\":[");
         boolean first = true;
+        java.util.Set<Integer> listed = new java.util.HashSet<>();
         for (ShardConsumerStats s : stats) {
             if (!first) sb.append(',');
             first = false;
+            listed.add(s.shard());
             sb.append("{\"shard\":").append(s.shard());
+            sb.append(",\"state\":");
+            sb.append(JsonWriter.quote(states.getOrDefault(s.shard(), "running")));
             sb.append(",\"topic\":");
             sb.append(JsonWriter.quote(s.topic()));
             sb.append(",\"running\":").append(s.running());
@@ -58,6 +70,7 @@ public final class ShardStatusHandler {
             sb.append(",\"corruptRecords\":").append(s.corruptRecords());
             sb.append(",\"replaySkippedSamples\":").append(s.replaySkippedSamples());
             sb.append(",\"offsetOutOfRange\":").append(s.offsetOutOfRange());
+            sb.append(",\"offsetsLost\":").append(s.offsetsLost());
             sb.append(",\"ready\":").append(s.ready());
             sb.append(",\"recovery\":{\"from\":").append(s.replayFrom());
             sb.append(",\"target\":").append(s.replayTarget());
@@ -80,6 +93,14 @@ public final class ShardStatusHandler {
             sb.append(",\"lastError\":");
             sb.append(JsonWriter.quote(s.lastError()));
             sb.append('}');
+        }
+        for (Map.Entry<Integer, String> e : states.entrySet()) {
+            if (listed.contains(e.getKey())) continue;
+            if (!first) sb.append(',');
+            first = false;
+            sb.append("{\"shard\":").append(e.getKey()).append(",\"state\":");
+            sb.append(JsonWriter.quote(e.getValue()));
+            sb.append(",\"running\":false,\"ready\":false}");
         }
         return sb.append("]}}").toString();
     }

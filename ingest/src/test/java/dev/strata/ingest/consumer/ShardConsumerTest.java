@@ -212,8 +212,8 @@ class ShardConsumerTest {
         assertEquals(10, s.endOffset());
         assertEquals(4.0, s.samplesPerSecond(), 1e-9, "8 samples in 2 s");
         assertEquals(4, s.seriesCount());
-        String json = ShardStatusHandler.render(List.of(s));
-        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
+        String json = ShardStatusHandler.render(List.of(s), Map.of(3, "running"));
+        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
         assertTrue(json.endsWith("\"rejected\":{},\"rejectedTotal\":0,\"lastError\":\"\"}]}}"), json);
     }
 

@@ -12,6 +12,7 @@ import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.store.cassandra.CassandraSchema;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.Consistency;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShardOptions;
 import dev.strata.store.model.Labels;
@@ -141,8 +142,8 @@ class DurabilityTest {
         CqlSession session = cassandra.openSession();
         String ks = "durability_" + run + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
         CassandraSchema.create(session, ks, "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(3650));
-        return new Env(topic, session, new DurableShard.Tables(new ChunkTable(session, ks, OPTIONS.chunkDurationMs(), 8),
-                new SeriesKeyTable(session, ks), new CheckpointTable(session, ks)));
+        return new Env(topic, session, new DurableShard.Tables(new ChunkTable(session, ks, OPTIONS.chunkDurationMs(), 8,
+                Consistency.ONE), new SeriesKeyTable(session, ks, Consistency.ONE), new CheckpointTable(session, ks, Consistency.ONE)));
     }
 
     private void assertHoldsExactly(DurableShard shard, Workload w, String what) {
@@ -171,7 +172,11 @@ class DurabilityTest {
                     (System.nanoTime() - t0) / 1_000_000);
             long[] cps = a.flusher.checkpoints();
             for (long cp : cps) assertEquals(end1 - 1, cp, "every group checkpointed at the last applied offset (seed=" + seed + ")");
-            assertEquals(Map.of(0, end1 - 1, 1, end1 - 1, 2, end1 - 1, 3, end1 - 1), env.tables.checkpoints().read(SHARD));
+            List<CheckpointTable.Stored> stored = env.tables.checkpoints().read(SHARD);
+            for (int g = 0; g < 4; g++) {
+                assertEquals(new CheckpointTable.Stored(g, end1 - 1, a.topicId, 4), stored.get(g), "each row names its log and layout");
+            }
+            assertEquals(4, stored.size());
             assertTrue(a.metrics.rowsWritten() > 0, "rows written");
             assertHoldsExactly(a, w, "after the first flush");
 
@@ -254,7 +259,7 @@ class DurabilityTest {
 
             cassandra.restart();
             awaitCheckpoints(a, end2 - 1, Duration.ofSeconds(90));
-            assertEquals(end2 - 1, env.tables.checkpoints().read(SHARD).values().stream().mapToLong(Long::longValue).min().orElse(-1));
+            assertEquals(end2 - 1, env.tables.checkpoints().read(SHARD).stream().mapToLong(CheckpointTable.Stored::offset).min().orElse(-1));
             a.crash();
             try (DurableShard b = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, OPTIONS, MANUAL, false)) {
                 assertEquals(end2, b.plan.startOffset(), "nothing to replay: everything was flushed after the outage");
@@ -341,7 +346,7 @@ class DurabilityTest {
             DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, tmp.resolve("index"), env.tables, OPTIONS, MANUAL, false);
             a.awaitApplied(2, Duration.ofSeconds(60));
             ShardFlusher lagging = new ShardFlusher(SHARD, MANUAL, a.memory, a.index, env.tables.chunks(), env.tables.seriesKeys(),
-                    env.tables.checkpoints(), () -> 0L, Map.of(), FlushMetrics.unregistered().forShard(SHARD));
+                    env.tables.checkpoints(), a.topicId, () -> 0L, Map.of(), FlushMetrics.unregistered().forShard(SHARD));
             for (int g = 0; g < MANUAL.groups(); g++) lagging.flush(g); // rows hold offsets 0 and 1, checkpoints say 0
             a.crash();
 

@@ -9,6 +9,7 @@ import dev.strata.ingest.flush.FlushScheduler;
 import dev.strata.ingest.flush.ShardFlusher;
 import dev.strata.ingest.recovery.RecoveryPlan;
 import dev.strata.ingest.recovery.DurableShardStart;
+import dev.strata.ingest.recovery.ShardRecovery;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
@@ -22,9 +23,12 @@ import dev.strata.store.paging.PageBudget;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -38,6 +42,7 @@ final class DurableShard implements AutoCloseable {
     final int shard;
     final MemShard memory;
     final ShardIndex index;
+    final String topicId;
     final RecoveryPlan plan;
     final ShardConsumer consumer;
     final ShardFlusher flusher;
@@ -59,9 +64,12 @@ final class DurableShard implements AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         this.kafka = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         FlushMetrics flushMetrics = FlushMetrics.unregistered();
-        DurableShardStart start = DurableShardStart.prepare(shard, topic, memory, index, kafka,
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            this.topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
+        }
+        DurableShardStart start = DurableShardStart.prepare(shard, topic, topicId, memory, index, kafka,
                 new DurableShardStart.Tables(tables.chunks, tables.seriesKeys, tables.checkpoints), flushConfig, flushMetrics,
-                new Counter(), Duration.ofMillis(50));
+                ShardRecovery.Counters.unregistered(), Duration.ofMillis(50));
         this.plan = start.plan();
         this.consumer = start.consumer();
         this.flusher = start.flusher();

@@ -78,8 +78,18 @@ public final class ConfigKeys {
             GatewayConfig.DEFAULT_TOPIC, matches("[a-zA-Z0-9._-]{1,249}", "a Kafka topic name (1-249 of a-z A-Z 0-9 . _ -)"),
             "Topic holding the samples; partition i is shard i. Created with `shards` partitions if absent.");
     public static final ConfigKey<Integer> KAFKA_REPLICATION_FACTOR = DEF.define("kafka.replication-factor",
-            ConfigType.INT, "1", range(1, Short.MAX_VALUE),
-            "Replication factor used when the node creates the samples topic.");
+            ConfigType.INT, "0", range(0, Short.MAX_VALUE),
+            "Replication factor used when the node creates the samples topic. 0: 3, or every broker when the cluster "
+                    + "has fewer (a single dev broker gets 1, and the node logs a warning).");
+    public static final ConfigKey<Integer> KAFKA_MIN_INSYNC_REPLICAS = DEF.define("kafka.min-insync-replicas",
+            ConfigType.INT, "0", range(0, Short.MAX_VALUE),
+            "min.insync.replicas of the samples topic when the node creates it: a write is acknowledged (acks=all) only "
+                    + "once this many replicas have it. 0: the replication factor minus one, at least 1.");
+    public static final ConfigKey<Duration> KAFKA_RETENTION = DEF.define("kafka.retention", ConfigType.DURATION, "7d",
+            minDuration(Duration.ofMinutes(1)),
+            "retention.ms of the samples topic when the node creates it. Records not yet flushed to Cassandra when "
+                    + "Kafka deletes them are lost (counted in strata_ingest_offsets_lost_total): keep it well above the "
+                    + "longest Cassandra outage to ride out.");
     public static final ConfigKey<Duration> KAFKA_REQUEST_TIMEOUT = DEF.define("kafka.request-timeout",
             ConfigType.DURATION, "30s", minDuration(Duration.ofSeconds(1)),
             "Timeout of Kafka admin requests (cluster check, topic creation).");
@@ -97,6 +107,17 @@ public final class ConfigKeys {
             ConfigType.STRING, "{'class':'SimpleStrategy','replication_factor':1}",
             matches("\\{.*}", "a CQL replication map such as {'class':'NetworkTopologyStrategy','dc1':3}"),
             "Replication of the keyspace when the node creates it (CQL map literal).");
+    public static final ConfigKey<String> CASSANDRA_WRITE_CONSISTENCY = DEF.define("cassandra.write-consistency",
+            ConfigType.STRING, "auto", consistency(),
+            "Consistency level of chunk and series-key writes; a checkpoint is written only after these succeeded. "
+                    + "auto: LOCAL_QUORUM when the keyspace has 3 or more replicas, ONE below.");
+    public static final ConfigKey<String> CASSANDRA_CHECKPOINT_CONSISTENCY = DEF.define("cassandra.checkpoint-consistency",
+            ConfigType.STRING, "auto", consistency(),
+            "Consistency level of checkpoint writes. auto: LOCAL_QUORUM with 3 or more replicas, ONE below.");
+    public static final ConfigKey<String> CASSANDRA_READ_CONSISTENCY = DEF.define("cassandra.read-consistency",
+            ConfigType.STRING, "auto", consistency(),
+            "Consistency level of reads (chunks paged into queries, checkpoints and series keys at start). "
+                    + "auto: LOCAL_QUORUM with 3 or more replicas, ONE below.");
     public static final ConfigKey<Duration> CASSANDRA_REQUEST_TIMEOUT = DEF.define("cassandra.request-timeout",
             ConfigType.DURATION, "10s", minDuration(Duration.ofMillis(100)),
             "Timeout of Cassandra requests, including schema changes.");
@@ -190,8 +211,10 @@ public final class ConfigKeys {
             minDuration(Duration.ZERO),
             "Samples up to this much older than their series' newest sample are accepted and merged.");
     public static final ConfigKey<Long> STORE_MEMORY_BUDGET = DEF.define("store.memory-budget-per-shard",
-            ConfigType.SIZE, ConfigType.SIZE.format(MemShardOptions.DEFAULT_MEMORY_BUDGET_BYTES), range(1L << 20, Long.MAX_VALUE),
-            "Memory for series, write buffers and chunks of one shard; when short, persisted data is evicted and ingestion pauses.");
+            ConfigType.SIZE, "0", range(0L, Long.MAX_VALUE),
+            "Memory for series, write buffers and chunks of one shard; when short, persisted data is evicted and ingestion pauses. "
+                    + "0: half the JVM heap divided by the shards the node owns. The budgets of the owned shards together may "
+                    + "take at most half the heap (the rest is for requests, label indexes and queries); a larger value fails the start.");
     public static final ConfigKey<Duration> STORE_MEMORY_RETENTION = DEF.define("store.memory-retention",
             ConfigType.DURATION, ConfigType.DURATION.format(FlushConfig.DEFAULT_MEMORY_RETENTION), minDuration(Duration.ZERO),
             "Persisted chunks older than a shard's newest sample minus this are dropped from memory after each flush "
@@ -275,6 +298,10 @@ public final class ConfigKeys {
             "Query API requests admitted at once, evaluating or waiting for a query thread (Prometheus's "
                     + "--query.max-concurrency, which queues the rest); more are answered 503 (unavailable) at once. "
                     + "Requests from other nodes (selects, pushed-down queries) have their own queues of this size.");
+
+    private static Validator<String> consistency() {
+        return Validator.oneOf("auto", "ONE", "TWO", "THREE", "QUORUM", "ALL", "LOCAL_QUORUM", "EACH_QUORUM", "LOCAL_ONE");
+    }
 
     private ConfigKeys() {}
 }

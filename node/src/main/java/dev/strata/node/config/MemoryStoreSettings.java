@@ -15,10 +15,14 @@ public record MemoryStoreSettings(Duration chunkDuration, int maxSamplesPerChunk
                 c.get(ConfigKeys.STORE_MEMORY_RETENTION), c.get(ConfigKeys.STORE_PAGED_CHUNK_CACHE));
     }
 
-    public MemShardOptions toOptions() {
+    /**
+     * @param budgetPerShard the budget in force: {@link #memoryBudgetPerShard} checked against the heap, or
+     *                       derived from it when that is 0 (see the node's {@code MemoryBudget})
+     */
+    public MemShardOptions toOptions(long budgetPerShard) {
         return MemShardOptions.defaults()
                 .withChunking(chunkDuration.toMillis(), maxSamplesPerChunk)
                 .withOutOfOrderWindowMs(outOfOrderWindow.toMillis())
-                .withMemoryBudgetBytes(memoryBudgetPerShard);
+                .withMemoryBudgetBytes(budgetPerShard);
     }
 }

@@ -45,14 +45,17 @@ public final class ClusterOverview {
     private final ClusterTopology topology;
     private final PeerClient peers;
     private final Supplier<Collection<ShardConsumerStats>> consumers;
+    /** Each owned shard's supervised state ("running", "restarting in ..."), as on /api/v1/status/local-shards. */
+    private final Supplier<java.util.Map<Integer, String>> states;
     private final Supplier<List<FlushTimes>> flushes;
     private final LongSupplier clock;
 
     public ClusterOverview(ClusterTopology topology, PeerClient peers, Supplier<Collection<ShardConsumerStats>> consumers,
-                           Supplier<List<FlushTimes>> flushes, LongSupplier clock) {
+                           Supplier<java.util.Map<Integer, String>> states, Supplier<List<FlushTimes>> flushes, LongSupplier clock) {
         this.topology = topology;
         this.peers = peers;
         this.consumers = consumers;
+        this.states = states;
         this.flushes = flushes;
         this.clock = clock;
     }
@@ -65,7 +68,7 @@ public final class ClusterOverview {
     String renderLocal() {
         long now = clock.getAsLong();
         StringBuilder sb = new StringBuilder("{\"node\":").append(topology.self()).append(",\"now\":").append(now)
-                .append(",\"ingest\":").append(ShardStatusHandler.render(consumers.get())).append(",\"flush\":[");
+                .append(",\"ingest\":").append(ShardStatusHandler.render(consumers.get(), states.get())).append(",\"flush\":[");
         boolean first = true;
         for (FlushTimes f : flushes.get()) {
             if (!first) sb.append(',');

@@ -160,7 +160,7 @@ final class InProcessCluster implements AutoCloseable {
             n.tsdb = new dev.strata.node.status.TsdbStatus(topology, n, n.peers, executor);
             n.status = new ClusterStatus(topology, n, n.peers);
             // No Kafka consumers or flushes here: the per-shard consumer and flush figures are empty.
-            n.overview = new dev.strata.node.status.ClusterOverview(topology, n.peers, List::of, List::of,
+            n.overview = new dev.strata.node.status.ClusterOverview(topology, n.peers, List::of, java.util.Map::of, List::of,
                     System::currentTimeMillis);
         }
     }

@@ -15,8 +15,11 @@ import org.junit.jupiter.api.Test;
 class DefaultsDeclaredOnceTest {
     @Test
     void memoryStoreDefaultsAreTheConfigurationDefaults() {
-        MemShardOptions fromConfig = MemoryStoreSettings.from(ConfigKeys.DEF.resolve(java.util.List.of())).toOptions();
-        assertEquals(MemShardOptions.defaults(), fromConfig);
+        // The budget's configuration default is 0, "derived from the heap by the node" (ShardsComponent);
+        // a component run without a node uses MemShardOptions' fixed default instead. Everything else is one declaration.
+        MemoryStoreSettings settings = MemoryStoreSettings.from(ConfigKeys.DEF.resolve(java.util.List.of()));
+        assertEquals(0L, settings.memoryBudgetPerShard());
+        assertEquals(MemShardOptions.defaults(), settings.toOptions(MemShardOptions.DEFAULT_MEMORY_BUDGET_BYTES));
     }
 
     @Test

@@ -50,6 +50,8 @@ final class FaultFixtures {
                 "cassandra.contact-points=" + cassandraContactPoint, "cassandra.keyspace=" + keyspace,
                 "flush.interval=2s", "flush.groups=4", "node.connect-retry-interval=200ms",
                 "store.memory-budget-per-shard=16MiB", "kafka.request-timeout=5s",
+                // The tests write samples up to a few hours old; the gateway refuses older than this window.
+                "store.out-of-order-window=3h",
                 // A killed peer refuses connections at once; a live one on this shared, overloaded machine can
                 // take longer than the default 2 s to answer a select, and would then count as down (a
                 // partial-data warning with R=1 although every node is up: seen at load 35 on 2 cores).

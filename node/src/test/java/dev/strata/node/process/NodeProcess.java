@@ -136,6 +136,13 @@ public final class NodeProcess implements AutoCloseable {
         return requireStarted().stop(grace);
     }
 
+    /** Waits until the node ends by itself (e.g. it refused its configuration) and returns its exit code. */
+    public int awaitExit(Duration timeout) throws Exception {
+        ChildProcess p = requireStarted();
+        p.handle().onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return p.waitFor();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

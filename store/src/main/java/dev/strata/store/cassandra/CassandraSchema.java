@@ -18,7 +18,7 @@ import java.util.Locale;
  *   <li>{@code series_keys ((shard, part), series)}: every series of a shard, spread over
  *       {@link SeriesKeyTable#PARTS} partitions; used to rebuild the label index.</li>
  *   <li>{@code checkpoints ((shard), flush_group)}: the Kafka offset up to which a flush group's
- *       samples are durable.</li>
+ *       samples are durable, with the topic id of the log it counts in and the flush-group count.</li>
  * </ul>
  */
 public final class CassandraSchema {
@@ -53,8 +53,36 @@ public final class CassandraSchema {
                 + "shard int, part int, series bigint, series_id int, labels blob, first_ms bigint, last_ms bigint, "
                 + "PRIMARY KEY ((shard, part), series))");
         exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".checkpoints ("
-                + "shard int, flush_group int, kafka_offset bigint, updated_ms bigint, "
+                + "shard int, flush_group int, kafka_offset bigint, topic_id text, flush_groups int, updated_ms bigint, "
                 + "PRIMARY KEY ((shard), flush_group))");
+        // Keyspaces created before checkpoints named their log and layout get the columns added.
+        for (String column : new String[] {"topic_id text", "flush_groups int"}) {
+            String name = column.substring(0, column.indexOf(' '));
+            Row present = session.execute(SimpleStatement.newInstance("SELECT column_name FROM system_schema.columns"
+                    + " WHERE keyspace_name = ? AND table_name = 'checkpoints' AND column_name = ?",
+                    keyspace.toLowerCase(Locale.ROOT), name).setTimeout(Duration.ofSeconds(30))).one();
+            if (present == null) exec(session, "ALTER TABLE " + keyspace + ".checkpoints ADD " + column);
+        }
+    }
+
+    /**
+     * The keyspace's replication factor in {@code localDatacenter}: SimpleStrategy's
+     * {@code replication_factor}, NetworkTopologyStrategy's entry for the datacenter (the largest entry
+     * if it has none); 1 if the keyspace is unknown.
+     */
+    public static int replicationFactor(CqlSession session, String keyspace, String localDatacenter) {
+        Row row = session.execute(SimpleStatement.newInstance("SELECT replication FROM system_schema.keyspaces WHERE keyspace_name = ?",
+                keyspace.toLowerCase(Locale.ROOT)).setTimeout(Duration.ofSeconds(30))).one();
+        if (row == null) return 1;
+        java.util.Map<String, String> m = row.getMap(0, String.class, String.class);
+        String rf = m.get("replication_factor");
+        if (rf == null) rf = m.get(localDatacenter);
+        if (rf != null) return Integer.parseInt(rf.replaceAll("[^0-9].*", ""));
+        int max = 1;
+        for (java.util.Map.Entry<String, String> e : m.entrySet()) {
+            if (!e.getKey().equals("class") && e.getValue().matches("[0-9]+")) max = Math.max(max, Integer.parseInt(e.getValue()));
+        }
+        return max;
     }
 
     private static void exec(CqlSession session, String cql) {

@@ -41,13 +41,16 @@ public final class ChunkTable {
     public static final int MAX_IN_FLIGHT_BATCHES = 16;
 
     private final int maxInFlight;
+    private final Consistency consistency;
 
     /**
      * @param maxChunkSpanMs the longest time a chunk may cover (the memstore's chunk duration); reads
      *                       look back this far so chunks that start in an earlier bucket are found
+     * @param consistency    writes at {@code write()}, reads at {@code read()}
      */
-    public ChunkTable(CqlSession session, String keyspace, long maxChunkSpanMs, int maxInFlight) {
+    public ChunkTable(CqlSession session, String keyspace, long maxChunkSpanMs, int maxInFlight, Consistency consistency) {
         this.session = session;
+        this.consistency = consistency;
         this.maxChunkSpanMs = maxChunkSpanMs;
         this.maxInFlight = maxInFlight;
         this.insert = session.prepare("INSERT INTO " + keyspace + ".chunks (shard, series, bucket, start_ms, epoch, end_ms, samples, data)"
@@ -85,7 +88,8 @@ public final class ChunkTable {
         List<CompletableFuture<AsyncResultSet>> pending = new ArrayList<>();
         for (List<ChunkRow> partition : byPartition.values()) {
             for (int from = 0; from < partition.size(); from += MAX_ROWS_PER_BATCH) {
-                BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
+                BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true)
+                        .setConsistencyLevel(consistency.write());
                 for (ChunkRow r : partition.subList(from, Math.min(partition.size(), from + MAX_ROWS_PER_BATCH))) {
                     batch.addStatement(insert.bind(shard, r.series(), bucketOf(r.startMs()), r.startMs(), epoch, r.endMs(),
                             r.samples(), r.data().duplicate(), r.version()).setIdempotent(true));
@@ -139,7 +143,8 @@ public final class ChunkTable {
     private CompletableFuture<List<ChunkRow>> readBucket(int shard, long series, int bucket, long minStart, long maxStart) {
         List<ChunkRow> out = new ArrayList<>();
         CompletableFuture<List<ChunkRow>> done = new CompletableFuture<>();
-        session.executeAsync(select.bind(shard, series, bucket, minStart, maxStart).setPageSize(500))
+        session.executeAsync(select.bind(shard, series, bucket, minStart, maxStart).setPageSize(500)
+                        .setConsistencyLevel(consistency.read()))
                 .whenComplete((rs, e) -> collect(rs, e, series, out, done));
         return done;
     }

@@ -27,9 +27,12 @@ public final class SeriesKeyTable implements SeriesKeyListing {
     private final CqlSession session;
     private final PreparedStatement upsert;
     private final PreparedStatement selectPart;
+    private final Consistency consistency;
 
-    public SeriesKeyTable(CqlSession session, String keyspace) {
+    /** @param consistency writes at {@code write()}, the listing at {@code read()} */
+    public SeriesKeyTable(CqlSession session, String keyspace, Consistency consistency) {
         this.session = session;
+        this.consistency = consistency;
         this.upsert = session.prepare("INSERT INTO " + keyspace + ".series_keys (shard, part, series, series_id, labels, first_ms, last_ms)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)");
         this.selectPart = session.prepare("SELECT series_id, labels, first_ms, last_ms FROM " + keyspace + ".series_keys"
@@ -49,7 +52,8 @@ public final class SeriesKeyTable implements SeriesKeyListing {
         for (Map.Entry<Integer, List<SeriesKey>> p : byPart.entrySet()) {
             List<SeriesKey> list = p.getValue();
             for (int from = 0; from < list.size(); from += MAX_ROWS_PER_BATCH) {
-                BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true);
+                BatchStatementBuilder batch = BatchStatement.builder(DefaultBatchType.UNLOGGED).setIdempotence(true)
+                        .setConsistencyLevel(consistency.write());
                 for (SeriesKey e : list.subList(from, Math.min(list.size(), from + MAX_ROWS_PER_BATCH))) {
                     batch.addStatement(upsert.bind(shard, p.getKey(), e.labels().hash(), e.seriesId(),
                             LabelsBlob.encode(e.labels()), e.firstSampleMs(), e.lastSampleMs()));
@@ -64,7 +68,7 @@ public final class SeriesKeyTable implements SeriesKeyListing {
     @Override
     public void forEach(int shard, Consumer<SeriesKey> action) {
         for (int part = 0; part < PARTS; part++) {
-            for (Row row : session.execute(selectPart.bind(shard, part).setPageSize(5000))) {
+            for (Row row : session.execute(selectPart.bind(shard, part).setPageSize(5000).setConsistencyLevel(consistency.read()))) {
                 action.accept(new SeriesKey(row.getInt(0), LabelsBlob.decode(row.getByteBuffer(1)), row.getLong(2), row.getLong(3)));
             }
         }

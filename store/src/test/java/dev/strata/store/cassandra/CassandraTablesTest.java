@@ -27,7 +27,7 @@ class CassandraTablesTest {
         try (CqlSession session = cassandra.openSession()) {
             CassandraSchema.create(session, "strata_t1", "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(30));
             CassandraSchema.create(session, "strata_t1", "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(7));
-            ChunkTable table = new ChunkTable(session, "strata_t1", 2 * HOUR, 8);
+            ChunkTable table = new ChunkTable(session, "strata_t1", 2 * HOUR, 8, Consistency.ONE);
             long series = Labels.of("__name__", "up", "job", "node").hash();
             List<ChunkRow> rows = new ArrayList<>();
             long start = 20 * 24 * HOUR + 18 * HOUR; // four 2h chunks crossing a day boundary
@@ -62,7 +62,7 @@ class CassandraTablesTest {
         Random random = new Random(seed);
         try (CqlSession session = cassandra.openSession()) {
             CassandraSchema.create(session, "strata_t2", "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(1));
-            SeriesKeyTable keys = new SeriesKeyTable(session, "strata_t2");
+            SeriesKeyTable keys = new SeriesKeyTable(session, "strata_t2", Consistency.ONE);
             Map<Integer, SeriesKey> written = new HashMap<>();
             List<SeriesKey> batch = new ArrayList<>();
             for (int id = 0; id < 300; id++) {
@@ -76,12 +76,16 @@ class CassandraTablesTest {
             keys.forEach(3, k -> read.put(k.seriesId(), k));
             assertEquals(written, read, "seed=" + seed);
 
-            CheckpointTable checkpoints = new CheckpointTable(session, "strata_t2");
-            checkpoints.write(3, 0, 41).get();
-            checkpoints.write(3, 1, 17).get();
-            checkpoints.write(3, 0, 99).get();
-            assertEquals(Map.of(0, 99L, 1, 17L), checkpoints.read(3));
-            assertEquals(Map.of(), checkpoints.read(4));
+            CheckpointTable checkpoints = new CheckpointTable(session, "strata_t2", Consistency.ONE);
+            checkpoints.write(3, 0, 41, "topicA", 2).get();
+            checkpoints.write(3, 1, 17, "topicA", 2).get();
+            checkpoints.write(3, 0, 99, "topicA", 2).get();
+            assertEquals(List.of(new CheckpointTable.Stored(0, 99, "topicA", 2), new CheckpointTable.Stored(1, 17, "topicA", 2)),
+                    checkpoints.read(3));
+            assertEquals(List.of(), checkpoints.read(4));
+            // another layout: one group, rows of groups above it deleted
+            checkpoints.replace(3, "topicB", new long[] {-1}, Duration.ofSeconds(30));
+            assertEquals(List.of(new CheckpointTable.Stored(0, -1, "topicB", 1)), checkpoints.read(3));
         }
     }
 }
