@@ -1,16 +1,13 @@
 package dev.strata.node.security;
 
+import dev.strata.store.concurrent.NamedThreads;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,19 +32,14 @@ public final class PasswordCheck implements AutoCloseable {
         }
     }
 
-    private final ThreadPoolExecutor executor;
+    private final java.util.concurrent.ExecutorService executor;
     private final ConcurrentHashMap<String, Long> verified = new ConcurrentHashMap<>(); // key -> expiry millis
     private final LongSupplier clock;
     private final byte[] dummyHash;
 
     public PasswordCheck(LongSupplier clockMillis) {
         this.clock = clockMillis;
-        AtomicInteger n = new AtomicInteger();
-        this.executor = new ThreadPoolExecutor(2, 2, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "strata-auth-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = NamedThreads.boundedPool(2, QUEUE, "strata-auth");
         this.dummyHash = BCrypt.withDefaults().hash(10, "strata-dummy-password".toCharArray());
     }
 

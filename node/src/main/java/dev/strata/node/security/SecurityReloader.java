@@ -1,5 +1,6 @@
 package dev.strata.node.security;
 
+import dev.strata.store.concurrent.NamedThreads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,11 +18,7 @@ public final class SecurityReloader implements AutoCloseable {
     private final ScheduledExecutorService timer;
 
     public SecurityReloader(WebSecurity web, ClusterSecurity cluster, Duration interval) {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "strata-security-reload");
-            t.setDaemon(true);
-            return t;
-        });
+        timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.named("strata-security-reload"));
         timer.scheduleWithFixedDelay(() -> {
             try {
                 web.reloadIfChanged();
