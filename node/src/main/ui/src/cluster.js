@@ -1,4 +1,4 @@
-// The cluster page (nodes, shards with owners and state, lag, flush and checkpoint ages, ingest rate)
+// The cluster page (nodes, shards with owners and state, lag in records and time, flush and checkpoint ages, ingest rate)
 // and the ingestion page (samples/s accepted and rejected by reason, per shard). Both refresh
 // themselves while shown, from /api/v1/status/shards (ownership and owner states, asked of every
 // node) and /api/v1/status/cluster (every node's consumers and flushes).
@@ -50,6 +50,14 @@ function details(cluster) {
   return out;
 }
 
+/**
+ * Consumer lag in time (the consumer's lagSeconds: how old the oldest record not yet applied is,
+ * approximated by the age of the last record applied; 0 when caught up); '-' while unknown (-1).
+ */
+function formatLag(seconds) {
+  return seconds === undefined || seconds === null || seconds < 0 ? '-' : formatAge(seconds);
+}
+
 function ownerBadge(o) {
   if (o.state === 'ready') return h('span.badge.ready', `node ${o.node}: ready`);
   if (o.state === 'recovering') {
@@ -87,6 +95,7 @@ export class ClusterPage extends Refreshing {
         h('td.served', serving ? h('span.badge.ready', `node ${serving.node}`) : h('span.badge.down', 'missing')),
         h('td', owners.map(ownerBadge)),
         h('td.num', serving && serving.lag >= 0 ? serving.lag : '-'),
+        h('td.num.lag-seconds', formatLag(info?.consumer?.lagSeconds)),
         h('td.num', info?.consumer ? formatNumber(info.consumer.samplesPerSecond) : '-'),
         h('td.num', info?.consumer ? info.consumer.seriesCount : '-'),
         h('td.num', info?.flush ? formatAge(info.flush.lastFlushAgeSeconds) : '-'),
@@ -101,7 +110,7 @@ export class ClusterPage extends Refreshing {
         h('th.num', 'Shards owned'), h('th.num', 'Samples/s'), h('th', 'Error'))), h('tbody', nodes)),
       h('h3', 'Shards'),
       h('table.data#shards', h('thead', h('tr', h('th.num', 'Shard'), h('th', 'Served by'), h('th', 'Owners'),
-        h('th.num', 'Lag (records)'), h('th.num', 'Samples/s'), h('th.num', 'Series'), h('th.num', 'Last flush'),
+        h('th.num', 'Lag (records)'), h('th.num', 'Lag (time)'), h('th.num', 'Samples/s'), h('th.num', 'Series'), h('th.num', 'Last flush'),
         h('th.num', 'Oldest checkpoint'))), h('tbody', rows)));
   }
 }
@@ -134,13 +143,13 @@ export class IngestionPage extends Refreshing {
           h('td.num', s.samplesTotal),
           h('td', reasons.length ? reasons.map((r) => h('div', `${r}: ${rates[r] === null ? '…' : formatNumber(rates[r])}/s`)) : 'none'),
           h('td', reasons.length ? reasons.map((r) => h('div', `${r}: ${s.rejected[r]}`)) : '0'),
-          h('td.num', s.lag), h('td.error-text', s.lastError || '')));
+          h('td.num', s.lag), h('td.num', formatLag(s.lagSeconds)), h('td.error-text', s.lastError || '')));
       }
     }
     clear(this.body,
       h('div.summary', `${formatNumber(accepted)} samples/s appended on all shards (every owner counts its copy)`),
       h('table.data#ingestion', h('thead', h('tr', h('th', 'Node'), h('th.num', 'Shard'), h('th.num', 'Accepted samples/s'),
         h('th.num', 'Samples total'), h('th', 'Rejected/s by reason'), h('th', 'Rejected total by reason'),
-        h('th.num', 'Lag (records)'), h('th', 'Last error'))), h('tbody', rows)));
+        h('th.num', 'Lag (records)'), h('th.num', 'Lag (time)'), h('th', 'Last error'))), h('tbody', rows)));
   }
 }

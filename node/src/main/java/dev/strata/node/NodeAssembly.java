@@ -140,7 +140,7 @@ public final class NodeAssembly implements AutoCloseable {
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 apiSettings, queryExecutor, System::currentTimeMillis);
-        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states);
+        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states, System::currentTimeMillis);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
         IngestMetrics.registerShards(metrics, shards::stats);
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);

@@ -160,13 +160,15 @@ class UiBrowserTest {
                 });
                 assertTrue(one.contains("code=\"500\"") && one.endsWith("120"), one);
 
-                // The cluster page: every shard ready, served by this node.
+                // The cluster page: every shard ready, served by this node, caught up: lag 0 in time
+                // (the consumer's lagSeconds, through /api/v1/status/cluster; "-" while unknown).
                 d.get(base + "/#/cluster");
                 browser.await(x -> {
                     List<WebElement> rows = x.findElements(By.cssSelector("#shards tbody tr"));
                     if (rows.size() != SHARDS) return null;
                     for (WebElement r : rows) {
                         if (!"0".equals(r.getAttribute("data-served-by")) || !r.getText().contains("node 0: ready")) return null;
+                        if (!"0.0 s".equals(r.findElement(By.cssSelector("td.lag-seconds")).getText())) return null;
                     }
                     return true;
                 });

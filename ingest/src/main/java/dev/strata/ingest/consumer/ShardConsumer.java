@@ -146,9 +146,13 @@ public final class ShardConsumer implements Runnable {
             outOfRange(e.offsetOutOfRangePartitions().getOrDefault(tp, stats.position));
             return;
         }
+        long lastTimestamp = -1;
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
             process(r);
+            lastTimestamp = r.timestamp();
         }
+        // one volatile write per batch: the lag in seconds is measured from the last record applied
+        if (lastTimestamp >= 0) stats.lastRecordTimestampMs = lastTimestamp;
         refreshGauges();
     }
 

@@ -16,6 +16,8 @@ public final class ShardConsumerStats {
     volatile long lastOffset = -1;    // last offset processed
     volatile long endOffset = -1;     // log end offset as last known
     volatile long lag = -1;
+    /** Kafka timestamp (ms) of the last record applied, set once per poll batch; -1 before the first. */
+    volatile long lastRecordTimestampMs = -1;
     volatile long samplesTotal;
     volatile long recordsTotal;
     volatile long seriesCreated;
@@ -54,6 +56,24 @@ public final class ShardConsumerStats {
     public long endOffset() { return endOffset; }
     /** Records between the position and the end of the log; -1 while unknown. */
     public long lag() { return lag; }
+    /** Kafka timestamp (producer's CreateTime, or the broker's LogAppendTime) of the last record applied; -1 before the first. */
+    public long lastRecordTimestampMs() { return lastRecordTimestampMs; }
+
+    /**
+     * Consumer lag in time, as Burrow and kafka-lag-exporter define it: how old the oldest record not
+     * yet applied is. Approximated from what this consumer knows: {@code nowMs} minus the Kafka
+     * timestamp of the last record applied while {@link #lag()} is above 0 (an upper bound: the next
+     * record is at least that old), 0 when caught up (lag 0 records), -1 while unknown (lag unknown,
+     * or records behind but none applied yet by this consumer). Grows while the consumer is stuck
+     * (paused, failing) and records wait; stays 0 when nothing is written.
+     */
+    public double lagSeconds(long nowMs) {
+        long records = lag;
+        if (records < 0) return -1;
+        if (records == 0) return 0;
+        long ts = lastRecordTimestampMs;
+        return ts < 0 ? -1 : Math.max(0, nowMs - ts) / 1000.0;
+    }
     public long samplesTotal() { return samplesTotal; }
     public long recordsTotal() { return recordsTotal; }
     public long seriesCreated() { return seriesCreated; }

@@ -9,40 +9,50 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code GET /api/v1/status/shards}: per owned shard, the consumer's offsets, lag, ingestion rate,
+ * {@code GET /api/v1/status/local-shards}: per owned shard, the consumer's offsets, lag, ingestion rate,
  * series count and rejected samples by reason, in Prometheus API style:
  * <pre>
  * {"status":"success","data":{"shards":[{"shard":0,"state":"running","topic":"ingest","running":true,"paused":false,
- *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"samplesPerSecond":51234.5,
+ *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"lagSeconds":2.4,"samplesPerSecond":51234.5,
  *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,
  *   "corruptRecords":0,"replaySkippedSamples":0,"offsetOutOfRange":0,"offsetsLost":0,"ready":true,
  *   "recovery":{"from":100,"target":120,"percent":100.0,"samplesPerSecond":2000000,"etaSeconds":0.0},"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
  * </pre>
- * Unknown values (before the first poll) are -1.
+ * Unknown values (before the first poll) are -1. {@code lag} is in records (log end minus position);
+ * {@code lagSeconds} is the consumer lag in time as Burrow and kafka-lag-exporter mean it, how old the
+ * oldest record not yet applied is, taken as now minus the Kafka timestamp of the last record applied
+ * while {@code lag} is above 0 (an upper bound), 0 when caught up, -1 while unknown (see
+ * {@link ShardConsumerStats#lagSeconds(long)}); rounded to 0.1 s.
  */
 public final class ShardStatusHandler {
     private final Supplier<Collection<ShardConsumerStats>> shards;
     private final Supplier<Map<Integer, String>> states;
+    private final LongSupplier clock;
 
     /**
      * @param shards the running consumers' stats
      * @param states each owned shard's supervision state ("running", "open failed, retrying in ...",
      *               "consumer failed, restarting in ..."); shards without a running consumer are listed
      *               with their state only
+     * @param clock  wall-clock milliseconds, for {@code lagSeconds}
      */
-    public ShardStatusHandler(Supplier<Collection<ShardConsumerStats>> shards, Supplier<Map<Integer, String>> states) {
+    public ShardStatusHandler(Supplier<Collection<ShardConsumerStats>> shards, Supplier<Map<Integer, String>> states,
+                              LongSupplier clock) {
         this.shards = shards;
         this.states = states;
+        this.clock = clock;
     }
 
     public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
-        return CompletableFuture.completedFuture(HttpResponses.json(HttpResponseStatus.OK, render(shards.get(), states.get())));
+        return CompletableFuture.completedFuture(HttpResponses.json(HttpResponseStatus.OK, render(shards.get(), states.get(), clock.getAsLong())));
     }
 
-    public static String render(Collection<ShardConsumerStats> stats, Map<Integer, String> states) {
+    /** @param nowMs wall-clock milliseconds {@code lagSeconds} is measured at */
+    public static String render(Collection<ShardConsumerStats> stats, Map<Integer, String> states, long nowMs) {
         StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"shards\":[");
         boolean first = true;
         java.util.Set<Integer> listed = new java.util.HashSet<>();
@@ -61,6 +71,8 @@ public final class ShardStatusHandler {
             sb.append(",\"lastOffset\":").append(s.lastOffset());
             sb.append(",\"endOffset\":").append(s.endOffset());
             sb.append(",\"lag\":").append(s.lag());
+            sb.append(",\"lagSeconds\":");
+            JsonWriter.appendNumber(sb, Math.round(s.lagSeconds(nowMs) * 10) / 10.0);
             sb.append(",\"samplesPerSecond\":");
             JsonWriter.appendNumber(sb, Math.round(s.samplesPerSecond() * 10) / 10.0);
             sb.append(",\"samplesTotal\":").append(s.samplesTotal());

@@ -9,12 +9,15 @@ import dev.strata.ingest.status.ShardStatusHandler;
 import dev.strata.store.model.Labels;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class ShardConsumerTest {
@@ -212,9 +215,50 @@ class ShardConsumerTest {
         assertEquals(10, s.endOffset());
         assertEquals(4.0, s.samplesPerSecond(), 1e-9, "8 samples in 2 s");
         assertEquals(4, s.seriesCount());
-        String json = ShardStatusHandler.render(List.of(s), Map.of(3, "running"));
-        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
+        // records without a Kafka timestamp: lag in time unknown
+        String json = ShardStatusHandler.render(List.of(s), Map.of(3, "running"), 1_700_000_000_000L);
+        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
         assertTrue(json.endsWith("\"rejected\":{},\"rejectedTotal\":0,\"lastError\":\"\"}]}}"), json);
+    }
+
+    @Test
+    void lagInSecondsIsTheAgeOfTheLastAppliedRecordWhileBehindAndZeroOnceCaughtUp() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        ShardConsumerStats s = sc.stats();
+        long t0 = 1_700_000_000_000L;
+        assertEquals(-1, s.lagSeconds(t0), "unknown before the first poll");
+        // offsets 0..2 written at t0, t0+1 s, t0+2 s; the log already ends at 5
+        for (int i = 0; i < 3; i++) {
+            addAt(c, i, t0 + 1000L * i, record(SHARD, Labels.of("__name__", "m" + i), new long[] {10, 1}));
+        }
+        c.updateEndOffsets(Map.of(tp, 5L));
+        sc.pollOnce();
+        assertEquals(2, s.lag());
+        assertEquals(t0 + 2000, s.lastRecordTimestampMs());
+        long now = t0 + 12_345;
+        assertEquals(10.345, s.lagSeconds(now), 1e-9, "now minus the last applied record's Kafka timestamp");
+        String json = ShardStatusHandler.render(List.of(s), Map.of(), now);
+        assertTrue(json.contains("\"lag\":2,\"lagSeconds\":10.3,"), json);
+        // a poll that brings no record keeps the timestamp: the lag in time grows with the clock
+        sc.pollOnce();
+        assertEquals(20.345, s.lagSeconds(now + 10_000), 1e-9);
+        // caught up: 0 however old the last record is
+        addAt(c, 3, t0 + 3000, record(SHARD, Labels.of("__name__", "m3"), new long[] {10, 1}));
+        addAt(c, 4, t0 + 4000, record(SHARD, Labels.of("__name__", "m4"), new long[] {10, 1}));
+        sc.pollOnce();
+        assertEquals(0, s.lag());
+        assertEquals(t0 + 4000, s.lastRecordTimestampMs());
+        assertEquals(0, s.lagSeconds(now + 60_000));
+        assertTrue(ShardStatusHandler.render(List.of(s), Map.of(), now).contains("\"lag\":0,\"lagSeconds\":0,"));
+    }
+
+    void addAt(MockConsumer<byte[], byte[]> c, long offset, long timestampMs, byte[] value) {
+        c.addRecord(new ConsumerRecord<>(TOPIC, SHARD, offset, timestampMs, TimestampType.CREATE_TIME, 0, value.length,
+                null, value, new RecordHeaders(), Optional.empty()));
     }
 
     @Test

@@ -107,7 +107,7 @@ class KafkaEndToEndTest {
             }
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline && total(consumers) < 180) Thread.sleep(50);
-            assertEquals(180, total(consumers), "seed=" + seed + " " + ShardStatusHandler.render(consumers.stats(), java.util.Map.of()));
+            assertEquals(180, total(consumers), "seed=" + seed + " " + ShardStatusHandler.render(consumers.stats(), java.util.Map.of(), System.currentTimeMillis()));
 
             for (Series s : series) {
                 int shard = mapper.shard(s.labels);
@@ -125,10 +125,10 @@ class KafkaEndToEndTest {
             assertEquals(204, handler.handle(rw1Request(series)).get(30, TimeUnit.SECONDS).status().code());
             deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline && rejected(consumers) < 180) Thread.sleep(50);
-            assertEquals(180, rejected(consumers), ShardStatusHandler.render(consumers.stats(), java.util.Map.of()));
+            assertEquals(180, rejected(consumers), ShardStatusHandler.render(consumers.stats(), java.util.Map.of(), System.currentTimeMillis()));
             assertEquals(180, total(consumers));
             for (ShardConsumerStats st : consumers.stats()) {
-                assertEquals(0, st.lag(), ShardStatusHandler.render(consumers.stats(), java.util.Map.of()));
+                assertEquals(0, st.lag(), ShardStatusHandler.render(consumers.stats(), java.util.Map.of(), System.currentTimeMillis()));
             }
         } finally {
             workers.shutdownNow();
@@ -203,7 +203,7 @@ class KafkaEndToEndTest {
             }
             long deadline = System.currentTimeMillis() + 30_000;
             while (System.currentTimeMillis() < deadline && total(consumers) < 60) Thread.sleep(50);
-            assertEquals(60, total(consumers), ShardStatusHandler.render(consumers.stats(), java.util.Map.of()));
+            assertEquals(60, total(consumers), ShardStatusHandler.render(consumers.stats(), java.util.Map.of(), System.currentTimeMillis()));
             for (int k = 0; k < series.size(); k++) {
                 Series s = series.get(k);
                 int shard = mapper.shard(s.labels);

@@ -24,7 +24,7 @@ class IngestBenchHttpTest {
                 System::currentTimeMillis);
         ExecutorService workers = Executors.newFixedThreadPool(2);
         RemoteWriteHandler rw = new RemoteWriteHandler(gateway, workers, 16 << 20, 64 << 20, DecodeLimits.NONE);
-        ShardStatusHandler status = new ShardStatusHandler(List::of, java.util.Map::of);
+        ShardStatusHandler status = new ShardStatusHandler(List::of, java.util.Map::of, System::currentTimeMillis);
         try (TestHttpServer server = new TestHttpServer(req -> req.uri().startsWith("/api/v1/status") ? status.handle(req) : rw.handle(req))) {
             IngestBench.Result r = IngestBench.run(Map.of("mode", "http", "url", "http://127.0.0.1:" + server.port() + "/api/v1/write",
                     "status-url", "http://127.0.0.1:" + server.port() + "/api/v1/status/shards",

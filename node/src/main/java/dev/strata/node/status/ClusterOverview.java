@@ -68,7 +68,7 @@ public final class ClusterOverview {
     String renderLocal() {
         long now = clock.getAsLong();
         StringBuilder sb = new StringBuilder("{\"node\":").append(topology.self()).append(",\"now\":").append(now)
-                .append(",\"ingest\":").append(ShardStatusHandler.render(consumers.get(), states.get())).append(",\"flush\":[");
+                .append(",\"ingest\":").append(ShardStatusHandler.render(consumers.get(), states.get(), now)).append(",\"flush\":[");
         boolean first = true;
         for (FlushTimes f : flushes.get()) {
             if (!first) sb.append(',');
