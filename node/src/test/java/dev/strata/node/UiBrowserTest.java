@@ -57,7 +57,9 @@ class UiBrowserTest {
         NodeConfig config = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
                 "http.port=0", "http.bind=127.0.0.1", "data.dir=" + data, "shards=" + SHARDS, "kafka.topic=ui-" + id,
                 "cassandra.keyspace=ui_" + id, "flush.interval=2s", "kafka.bootstrap=" + kafka.bootstrapServers(),
-                "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(), "node.connect-retry-interval=200ms")));
+                "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(), "node.connect-retry-interval=200ms",
+                // its samples go back 30 min: the gateway refuses samples older than this window
+                "store.out-of-order-window=1h")));
         List<Labels> series = new ArrayList<>();
         for (String room : ROOMS) series.add(Labels.of("__name__", "ui_demo_temperature_celsius", "job", "sensors", "room", room));
         series.add(Labels.of("__name__", "ui_demo_requests_total", "job", "api", "code", "200"));
