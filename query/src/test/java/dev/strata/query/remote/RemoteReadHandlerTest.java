@@ -209,7 +209,8 @@ class RemoteReadHandlerTest {
         assertEquals(400, notSnappy.status().code());
         FullHttpResponse badRegex = post(request(0, 1, "(", 0));
         assertEquals(400, badRegex.status().code());
-        assertTrue(badRegex.content().toString(StandardCharsets.UTF_8).contains("invalid regular expression"));
+        // RE2 syntax, with Go's (and so Prometheus's) error text.
+        assertTrue(badRegex.content().toString(StandardCharsets.UTF_8).contains("error parsing regexp"));
         FullHttpResponse badType = post(request(0, 1, "a", 7));
         assertEquals(400, badType.status().code());
         assertTrue(badType.content().toString(StandardCharsets.UTF_8).contains("none of the requested response types"));
