@@ -62,7 +62,9 @@ class HostileInputTest {
                 "kafka.topic=hostile-" + Long.toHexString(seed), "kafka.bootstrap=" + kafka.bootstrapServers(),
                 "cassandra.keyspace=hostile_" + Long.toHexString(seed & 0xffffffffL),
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
-                "node.connect-retry-interval=200ms")));
+                "node.connect-retry-interval=200ms",
+                // its data lies hours back: the gateway refuses samples older than this window (data safety, case 7)
+                "store.out-of-order-window=1d")));
         node = new NodeAssembly(config);
         node.start();
         base = "http://127.0.0.1:" + node.httpPort();

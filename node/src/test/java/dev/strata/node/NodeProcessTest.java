@@ -52,7 +52,7 @@ class NodeProcessTest {
         }, "node-output");
         reader.start();
         try {
-            Pattern listening = Pattern.compile("HTTP server listening on 127\\.0\\.0\\.1:(\\d+)");
+            Pattern listening = Pattern.compile("HTTP server \\(http\\) listening on 127\\.0\\.0\\.1:(\\d+)");
             Integer port = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (port == null && System.nanoTime() < deadline) {

@@ -66,7 +66,9 @@ class NodePoisonRecordTest {
             assertTrue(node.isReady(), "the shards keep consuming:\n" + node.logTail());
             double skipped = NodeMetrics.sum(NodeMetrics.scrape(api, node.baseUrl(), "strata_ingest_shard_corrupt_records_total"));
             assertTrue(skipped == 2, "each bad record counted once: " + skipped);
-            assertTrue(node.logText().contains("skipping record at offset 0 that cannot be applied"), node.logTail());
+            // The record reader already rejects duplicate label names as corrupt (found by the fuzzer); either
+            // way the log names the record's offset.
+            assertTrue(node.logText().contains("record at offset 0"), node.logTail());
         }
     }
 }

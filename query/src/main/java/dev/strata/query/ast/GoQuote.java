@@ -33,7 +33,10 @@ public final class GoQuote {
                         int b = cp - 0xDC00;
                         sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xF, 16));
                     } else if (Character.isSurrogate((char) cp) && cp < 0x10000) {
-                        sb.append("\\ufffd"); // unpaired surrogate: invalid UTF-8 in Go's view
+                        // An unpaired surrogate (only a Java string can hold one; bytes from a request never
+                        // decode to it): printed as U+FFFD, the character it becomes in UTF-8, so that
+                        // parsing the printed query and printing it again gives the same text.
+                        sb.append('\uFFFD');
                     } else if (isPrintable(cp)) {
                         sb.appendCodePoint(cp);
                     } else if (cp < 0x10000) {
