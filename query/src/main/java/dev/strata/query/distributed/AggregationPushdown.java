@@ -184,6 +184,10 @@ public final class AggregationPushdown {
         return out;
     }
 
+    /*
+     * A rewrite: each node type is rebuilt with its own constructor around rewritten children, so it
+     * switches on the type itself; ExprWalker serves the passes that only read the tree.
+     */
     private static Expr rebuild(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins, boolean delayedNames) {
         if (e instanceof AggregateExpr a) {
             List<Matcher> matchers = pushableMatchers(a);

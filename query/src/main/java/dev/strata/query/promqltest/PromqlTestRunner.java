@@ -6,6 +6,7 @@ import dev.strata.query.ast.AtModifier;
 import dev.strata.query.ast.BinaryExpr;
 import dev.strata.query.ast.Call;
 import dev.strata.query.ast.Expr;
+import dev.strata.query.ast.ExprWalker;
 import dev.strata.query.ast.MatrixSelector;
 import dev.strata.query.ast.ParenExpr;
 import dev.strata.query.ast.SubqueryExpr;
@@ -212,20 +213,10 @@ public final class PromqlTestRunner {
     }
 
     private static void collectSelectors(Expr e, List<VectorSelector> out) {
-        if (e instanceof VectorSelector vs) out.add(vs);
-        else if (e instanceof MatrixSelector ms) out.add(ms.selector());
-        else if (e instanceof SubqueryExpr sq) collectSelectors(sq.expr(), out);
-        else if (e instanceof ParenExpr p) collectSelectors(p.expr(), out);
-        else if (e instanceof UnaryExpr u) collectSelectors(u.expr(), out);
-        else if (e instanceof BinaryExpr b) {
-            collectSelectors(b.lhs(), out);
-            collectSelectors(b.rhs(), out);
-        } else if (e instanceof AggregateExpr a) {
-            collectSelectors(a.expr(), out);
-            if (a.param() != null) collectSelectors(a.param(), out);
-        } else if (e instanceof Call c) {
-            for (Expr x : c.args()) collectSelectors(x, out);
-        }
+        ExprWalker.inspect(e, x -> {
+            if (x instanceof VectorSelector vs) out.add(vs);
+            return true;
+        });
     }
 
     // ---- instant evals ----
@@ -301,29 +292,18 @@ public final class PromqlTestRunner {
     private static boolean timeDependent(Expr e, String text) {
         if (usesQueryTimeFunctions(text)) return true;
         boolean[] found = {false};
-        walk(e, x -> {
+        ExprWalker.inspect(e, x -> {
             if (x instanceof Call c && TIME_DEPENDENT.contains(c.function().name())) found[0] = true;
+            return !found[0];
         });
         return found[0];
     }
 
-    private static void walk(Expr e, java.util.function.Consumer<Expr> f) {
-        f.accept(e);
-        if (e instanceof SubqueryExpr sq) walk(sq.expr(), f);
-        else if (e instanceof ParenExpr p) walk(p.expr(), f);
-        else if (e instanceof UnaryExpr u) walk(u.expr(), f);
-        else if (e instanceof BinaryExpr b) {
-            walk(b.lhs(), f);
-            walk(b.rhs(), f);
-        } else if (e instanceof AggregateExpr a) {
-            walk(a.expr(), f);
-            if (a.param() != null) walk(a.param(), f);
-        } else if (e instanceof Call c) {
-            for (Expr x : c.args()) walk(x, f);
-        }
-    }
-
-    /** Sets {@code @ t} on every selector and subquery that has none; subquery insides stay untouched. */
+    /**
+     * Sets {@code @ t} on every selector and subquery that has none; subquery insides stay untouched.
+     * A rewrite that rebuilds each node type differently, so it switches on the type itself rather than
+     * using {@link ExprWalker}.
+     */
     static Expr pin(Expr e, AtModifier at) {
         if (e instanceof VectorSelector vs) return vs.at() == null ? vs.withAt(at) : vs;
         if (e instanceof MatrixSelector ms) {
