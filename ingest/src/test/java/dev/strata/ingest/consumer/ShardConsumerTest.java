@@ -266,12 +266,12 @@ class ShardConsumerTest {
         FakeShard f = new FakeShard();
         MockConsumer<byte[], byte[]> c = mock();
         ShardConsumer sc = consumer(c, f, 0);
-        String[] threadName = new String[1];
-        c.schedulePollTask(() -> threadName[0] = Thread.currentThread().getName());
+        // Written by the consumer's thread, read by the test's: the future publishes it safely.
+        CompletableFuture<String> threadName = new CompletableFuture<>();
+        c.schedulePollTask(() -> threadName.complete(Thread.currentThread().getName()));
         try (ShardConsumers all = new ShardConsumers()) {
             CompletableFuture<Void> done = all.start(sc);
-            for (int i = 0; i < 200 && threadName[0] == null; i++) Thread.sleep(10);
-            assertEquals("strata-ingest-shard-3", threadName[0]);
+            assertEquals("strata-ingest-shard-3", threadName.get(30, TimeUnit.SECONDS));
             assertEquals(1, all.stats().size());
             all.stop(SHARD, 5000);
             done.get(5, TimeUnit.SECONDS);

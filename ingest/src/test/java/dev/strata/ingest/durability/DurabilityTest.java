@@ -192,9 +192,7 @@ class DurabilityTest {
             try {
                 assertEquals(end1, b.plan.startOffset(), "replay starts after the lowest checkpoint (seed=" + seed + ")");
                 b.awaitApplied(end2, Duration.ofSeconds(60));
-                long start = System.nanoTime();
-                while (!b.consumer.stats().ready() && System.nanoTime() - start < 10_000_000_000L) Thread.sleep(20);
-                assertTrue(b.consumer.stats().ready(), "ready after reaching the log end taken at start");
+                await(() -> b.consumer.stats().ready(), Duration.ofSeconds(60), "ready after reaching the log end taken at start");
                 // Groups 0 and 1 are durable up to end2 - 1: their samples were skipped, not appended again.
                 long expectedApplied = 0;
                 for (Labels l : w.series) {
@@ -253,8 +251,7 @@ class DurabilityTest {
             cassandra.stop();
             long end2 = producer.send(w, 20);
             a.awaitApplied(end2, Duration.ofSeconds(60));
-            Thread.sleep(2_000);
-            assertTrue(a.metrics.failureCount() > 0, "flushes failed while Cassandra was down");
+            await(() -> a.metrics.failureCount() > 0, Duration.ofSeconds(60), "flushes failed while Cassandra was down");
             for (long cp : a.flusher.checkpoints()) assertEquals(end1 - 1, cp, "checkpoints do not advance while Cassandra is down");
 
             cassandra.restart();
@@ -375,6 +372,16 @@ class DurabilityTest {
         w.sample(ts, v);
         w.endSeries();
         producer.producer.send(new ProducerRecord<>(producer.topic, SHARD, null, w.finish())).get();
+    }
+
+    /** Waits until {@code condition} holds; fails naming {@code what} after {@code timeout}. */
+    private static void await(java.util.function.BooleanSupplier condition, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + timeout + ": " + what);
+            Thread.sleep(50);
+        }
     }
 
     private static void awaitCheckpoints(DurableShard s, long offset, Duration timeout) throws InterruptedException {

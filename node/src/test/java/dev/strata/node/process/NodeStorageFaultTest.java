@@ -186,6 +186,22 @@ class NodeStorageFaultTest {
                 "the restart recovered from checkpoints; seed=" + seed + "\n" + node.logTail());
     }
 
+    /** Waits until every checkpoint in {@code before} has advanced; answers the checkpoints then. */
+    private Map<String, Double> awaitAllAdvanced(Map<String, Double> before, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Double> now = checkpoints();
+        while (before.isEmpty() || !allAdvanced(before, now)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("checkpoints did not all advance within " + timeout + ": " + before + " -> " + now
+                        + "; seed=" + seed + "\n" + node.logTail());
+            }
+            Thread.sleep(200);
+            if (before.isEmpty()) before = now;
+            now = checkpoints();
+        }
+        return now;
+    }
+
     private static boolean allAdvanced(Map<String, Double> before, Map<String, Double> now) {
         for (Map.Entry<String, Double> e : before.entrySet()) {
             Double v = now.get(e.getKey());
@@ -200,9 +216,11 @@ class NodeStorageFaultTest {
         int logBefore;
         try (AckedRemoteWriter writer = new AckedRemoteWriter(sent, attempt -> node.baseUrl(), 3,
                 Duration.ofMillis(40), Duration.ofSeconds(10)).start()) {
-            // Long enough for every flush group to have written the new series' keys (2 s interval).
             writer.awaitMoreAcknowledged(100, Duration.ofSeconds(60));
-            Thread.sleep(3000);
+            // Every flush group has written the series' keys: each group's checkpoint advanced twice after
+            // the acknowledgements (the first advance may come from a flush already under way).
+            Map<String, Double> once = awaitAllAdvanced(checkpoints(), Duration.ofSeconds(60));
+            awaitAllAdvanced(once, Duration.ofSeconds(60));
             node.kill();
             Path index = nodeDir.resolve("data").resolve("index");
             assertTrue(Files.isDirectory(index), "the node keeps its label index in " + index);

@@ -11,21 +11,52 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A PromQL function's signature. {@code variadic}: 0 = exactly the listed args; n > 0 = the last listed
- * arg may be repeated up to n more times... Prometheus's convention: variadic -1 means the last arg type
- * repeats without limit; n > 0 means up to n of the trailing args are optional.
+ * A PromQL function and its properties: the one table read by the parser (signature), the engine (name
+ * keeping) and the distributed planner (whether it computes each series from that series alone).
+ *
+ * <p>{@code variadic} follows Prometheus: 0 = exactly the listed args; -1 = the last arg type repeats
+ * without limit; n > 0 = up to n of the trailing args are optional. {@code keepsName}: the output series
+ * keep their input's metric name (false = the name is dropped, or may be). {@code perSeries}: see
+ * {@link PerSeries}.
  */
 public record Function(String name, List<ValueType> argTypes, int variadic, ValueType returnType,
-                       boolean experimental) {
+                       boolean experimental, boolean keepsName, PerSeries perSeries) {
+
+    /**
+     * Whether a call computes each output series from one input series alone, so that an aggregation over
+     * it can be evaluated shard by shard (a series lives in exactly one shard) and the partials merged.
+     */
+    public enum PerSeries {
+        /** Not per series, or not known to be (the planner evaluates it over all shards at once). */
+        NO,
+        /** A function of one range vector ({@code rate}, {@code *_over_time}, ...): each series from its own window. */
+        RANGE,
+        /** Element-wise over its first argument, an instant vector; per series when the other arguments are number literals. */
+        ELEMENTWISE
+    }
 
     private static final Map<String, Function> ALL = new LinkedHashMap<>();
 
     private static void def(String name, ValueType ret, int variadic, ValueType... args) {
-        ALL.put(name, new Function(name, List.of(args), variadic, ret, false));
+        ALL.put(name, new Function(name, List.of(args), variadic, ret, false, false, PerSeries.NO));
     }
 
     private static void exp(String name, ValueType ret, int variadic, ValueType... args) {
-        ALL.put(name, new Function(name, List.of(args), variadic, ret, true));
+        ALL.put(name, new Function(name, List.of(args), variadic, ret, true, false, PerSeries.NO));
+    }
+
+    private static void perSeries(PerSeries kind, String... names) {
+        for (String n : names) {
+            Function f = ALL.get(n);
+            ALL.put(n, new Function(n, f.argTypes, f.variadic, f.returnType, f.experimental, f.keepsName, kind));
+        }
+    }
+
+    private static void keepsName(String... names) {
+        for (String n : names) {
+            Function f = ALL.get(n);
+            ALL.put(n, new Function(n, f.argTypes, f.variadic, f.returnType, f.experimental, true, f.perSeries));
+        }
     }
 
     static {
@@ -77,6 +108,14 @@ public record Function(String name, List<ValueType> argTypes, int variadic, Valu
         exp("end", SCALAR, 0);
         exp("min_of", SCALAR, 0, SCALAR, SCALAR);
         exp("max_of", SCALAR, 0, SCALAR, SCALAR);
+
+        // Rollups that return one of the window's own samples keep the series' name.
+        keepsName("last_over_time", "first_over_time");
+        perSeries(PerSeries.RANGE, "rate", "irate", "increase", "delta", "idelta", "deriv", "changes", "resets",
+                "sum_over_time", "count_over_time", "min_over_time", "max_over_time", "avg_over_time",
+                "last_over_time", "present_over_time", "stddev_over_time", "stdvar_over_time");
+        perSeries(PerSeries.ELEMENTWISE, "abs", "ceil", "exp", "floor", "ln", "log2", "log10", "sqrt", "sgn", "deg",
+                "rad", "clamp", "clamp_min", "clamp_max", "round");
     }
 
     /** The function named {@code name}, or null. */

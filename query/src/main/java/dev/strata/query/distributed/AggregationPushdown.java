@@ -6,6 +6,7 @@ import dev.strata.query.ast.AggregateExpr;
 import dev.strata.query.ast.BinaryExpr;
 import dev.strata.query.ast.Call;
 import dev.strata.query.ast.Expr;
+import dev.strata.query.ast.Function;
 import dev.strata.query.ast.MatrixSelector;
 import dev.strata.query.ast.NumberLiteral;
 import dev.strata.query.ast.ParenExpr;
@@ -150,14 +151,6 @@ public final class AggregationPushdown {
     static final String PLACEHOLDER_PREFIX = "__strata_pushdown_";
 
     private static final Set<String> FOLD_OPS = Set.of("sum", "min", "max", "count", "group", "avg", "stddev", "stdvar");
-    /** Functions of one range vector that compute each series from that series alone. */
-    private static final Set<String> RANGE_FUNCTIONS = Set.of("rate", "irate", "increase", "delta", "idelta", "deriv",
-            "changes", "resets", "sum_over_time", "count_over_time", "min_over_time", "max_over_time", "avg_over_time",
-            "last_over_time", "present_over_time", "stddev_over_time", "stdvar_over_time");
-    /** Element-wise functions of one instant vector (further arguments must be number literals). */
-    private static final Set<String> ELEMENTWISE = Set.of("abs", "ceil", "exp", "floor", "ln", "log2", "log10", "sqrt",
-            "sgn", "deg", "rad", "clamp", "clamp_min", "clamp_max", "round");
-
     private AggregationPushdown() {}
 
     /** The plan with delayed name removal (any per-series expression may be evaluated shard by shard). */
@@ -184,6 +177,10 @@ public final class AggregationPushdown {
         return out;
     }
 
+    /*
+     * A rewrite: each node type is rebuilt with its own constructor around rewritten children, so it
+     * switches on the type itself; ExprWalker serves the passes that only read the tree.
+     */
     private static Expr rebuild(Expr e, List<Pushed> pushed, IdentityHashMap<Expr, Expr> origins, boolean delayedNames) {
         if (e instanceof AggregateExpr a) {
             List<Matcher> matchers = pushableMatchers(a);
@@ -233,11 +230,11 @@ public final class AggregationPushdown {
             return null;
         }
         if (e instanceof Call c && !c.args().isEmpty()) {
-            String f = c.function().name();
-            if (RANGE_FUNCTIONS.contains(f) && c.args().size() == 1 && unwrap(c.args().get(0)) instanceof MatrixSelector ms) {
+            Function.PerSeries f = c.function().perSeries();
+            if (f == Function.PerSeries.RANGE && c.args().size() == 1 && unwrap(c.args().get(0)) instanceof MatrixSelector ms) {
                 return ms.selector().matchers();
             }
-            if (ELEMENTWISE.contains(f)) {
+            if (f == Function.PerSeries.ELEMENTWISE) {
                 for (int i = 1; i < c.args().size(); i++) if (!(unwrap(c.args().get(i)) instanceof NumberLiteral)) return null;
                 return perSeriesMatchers(c.args().get(0));
             }

@@ -2,8 +2,8 @@ package dev.strata.query.distributed;
 
 import dev.strata.query.ast.AggregateExpr;
 import dev.strata.query.ast.Expr;
+import dev.strata.query.ast.ExprWalker;
 import dev.strata.query.parser.Parser;
-import java.lang.reflect.RecordComponent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,40 +36,23 @@ final class AnnotationPositions {
         return out;
     }
 
-    private void pairAggregations(Parser.Parsed pushed, Object node, AggregateExpr aggregate, Parser.Parsed original) {
-        if (node instanceof AggregateExpr a && a.expr().equals(aggregate.expr())) {
-            pair(pushed, a, aggregate, original);
-            return;
-        }
-        for (Object child : children(node)) pairAggregations(pushed, child, aggregate, original);
+    private void pairAggregations(Parser.Parsed pushed, Expr node, AggregateExpr aggregate, Parser.Parsed original) {
+        ExprWalker.inspect(node, x -> {
+            if (x instanceof AggregateExpr a && a.expr().equals(aggregate.expr())) {
+                pair(pushed, a, aggregate, original);
+                return false;
+            }
+            return true;
+        });
     }
 
-    private void pair(Parser.Parsed pushed, Object p, Object o, Parser.Parsed original) {
+    private void pair(Parser.Parsed pushed, Expr p, Expr o, Parser.Parsed original) {
         if (p == null || o == null || p.getClass() != o.getClass()) return;
-        if (p instanceof Expr pe) {
-            Integer from = pushed.positions().get(pe), to = original.positions().get((Expr) o);
-            if (from != null && to != null) toOriginal.putIfAbsent(from, to);
-        }
-        List<Object> pc = children(p), oc = children(o);
+        Integer from = pushed.positions().get(p), to = original.positions().get(o);
+        if (from != null && to != null) toOriginal.putIfAbsent(from, to);
+        List<Expr> pc = ExprWalker.children(p), oc = ExprWalker.children(o);
         if (pc.size() != oc.size()) return;
         for (int i = 0; i < pc.size(); i++) pair(pushed, pc.get(i), oc.get(i), original);
-    }
-
-    /** The expression children of a node (record components that are expressions or lists of them), in order. */
-    private static List<Object> children(Object node) {
-        List<Object> out = new java.util.ArrayList<>();
-        if (!(node instanceof Record)) return out;
-        for (RecordComponent c : node.getClass().getRecordComponents()) {
-            Object v;
-            try {
-                v = c.getAccessor().invoke(node);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("reading " + c.getName() + " of " + node.getClass().getSimpleName(), e);
-            }
-            if (v instanceof Expr) out.add(v);
-            else if (v instanceof List<?> l) for (Object x : l) if (x instanceof Expr) out.add(x);
-        }
-        return out;
     }
 
     /** The annotation with its position moved into the user's query (one-line pushed text: col - 1 = offset). */

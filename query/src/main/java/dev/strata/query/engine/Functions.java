@@ -404,7 +404,7 @@ final class Functions {
             return;
         }
         Rollups.Fn fn = Rollups.TABLE.get(name);
-        boolean keepName = Rollups.keepsName(name);
+        boolean keepName = c.function().keepsName();
         boolean counterFn = name.equals("rate") || name.equals("increase");
         int extrapolatedKind = switch (name) {
             case "rate" -> 1;

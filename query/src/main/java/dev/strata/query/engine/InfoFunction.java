@@ -130,7 +130,11 @@ final class InfoFunction {
         return lo;
     }
 
-    /** The time the base expression's samples are read at for evaluation time t (its @ and offsets). */
+    /**
+     * The time the base expression's samples are read at for evaluation time t (its @ and offsets).
+     * Follows one path down the tree (the vector side of each node), not a walk of every node, so it
+     * does not use {@link dev.strata.query.ast.ExprWalker}.
+     */
     static long refTime(Evaluator ev, Expr e, long t) {
         if (e instanceof VectorSelector vs) {
             long at = vs.at() != null ? vs.at().resolve(ev.queryStart, ev.queryEnd) : t;

@@ -139,7 +139,7 @@ public final class NameDropping {
             if (!BinaryExpr.isComparison(b.op()) || b.returnBool()) return true;
             return dropsName(b.lhs()) || dropsName(b.rhs());
         }
-        if (e instanceof Call c && Rollups.keepsName(c.function().name()) && c.args().size() == 1) {
+        if (e instanceof Call c && c.function().keepsName() && c.args().size() == 1) {
             return dropsName(c.args().get(0));
         }
         if (e instanceof SubqueryExpr sq) return dropsName(sq.expr());

@@ -61,11 +61,6 @@ final class Rollups {
 
     static final Map<String, Fn> TABLE = new HashMap<>();
 
-    /** Functions whose output keeps the metric name. */
-    static boolean keepsName(String fn) {
-        return fn.equals("last_over_time") || fn.equals("first_over_time");
-    }
-
     static {
         TABLE.put("count_over_time", w -> set(w, w.n()));
         TABLE.put("present_over_time", w -> set(w, 1));

@@ -31,6 +31,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code memoryBudgetBytes}. When over budget it evicts idle fully-persisted series and persisted
  * chunks (see {@link Evictor}); unpersisted data is never dropped: {@link #needsBackpressure()}
  * turns true instead, and the consumer should pause until flushes mark chunks persisted.
+ *
+ * <p>Roles (as Prometheus's head.go / head_append.go / head_read.go): this class is the series registry,
+ * the append path and the reads; {@link FlushSnapshots} builds flush snapshots; {@link MemoryBudget} the
+ * budget and eviction policy ({@link Evictor} what is evicted); {@link ShardCounters} the append
+ * counters. The public API stays here and delegates.
  */
 public final class MemShard {
     private final int shardId;
@@ -39,19 +44,17 @@ public final class MemShard {
     private int seriesCount;
     private final ChunkWriter writer = new ChunkWriter();
     private final ByteArrayBuilder scratch = new ByteArrayBuilder(4096);
-    private final AtomicLong usedBytes = new AtomicLong();
-    private final AtomicLong persistEvents = new AtomicLong();
+    private final MemoryBudget budget;
+    private final AtomicLong usedBytes;
+    private final ShardCounters counters = new ShardCounters();
     private long maxDataT = Long.MIN_VALUE;
     private long nextSweepAt = Long.MAX_VALUE;
-    private long lastEvictPersistEvents = -1;
-    private long lastEvictDataT = Long.MIN_VALUE;
-    private volatile Reclaimable reclaimable;
-    // Counters: written by the writer thread, read racily by metrics.
-    private long appended, duplicates, conflicts, tooOld, unknownSeries, evictedSeries, alreadyPersisted;
 
     public MemShard(int shardId, MemShardOptions options) {
         this.shardId = shardId;
         this.options = options;
+        this.budget = new MemoryBudget(options);
+        this.usedBytes = budget.used;
     }
 
     public int shardId() {
@@ -116,7 +119,7 @@ public final class MemShard {
     public AppendResult append(int seriesId, long timestampMs, long startTimestampMs, double value) {
         SeriesState s = state(seriesId);
         if (s == null) {
-            unknownSeries++;
+            counters.count(AppendResult.UNKNOWN_SERIES);
             return AppendResult.UNKNOWN_SERIES;
         }
         AppendResult r;
@@ -151,17 +154,10 @@ public final class MemShard {
     private long prefetchSink;
 
     private AppendResult count(AppendResult r, long timestampMs) {
-        switch (r) {
-            case APPENDED -> {
-                appended++;
-                if (timestampMs > maxDataT) advanceDataTime(timestampMs);
-                if (usedBytes.get() > options.memoryBudgetBytes()) maybeEvict();
-            }
-            case DUPLICATE -> duplicates++;
-            case CONFLICT -> conflicts++;
-            case OUT_OF_ORDER_TOO_OLD -> tooOld++;
-            case ALREADY_PERSISTED -> alreadyPersisted++;
-            default -> { }
+        counters.count(r);
+        if (r == AppendResult.APPENDED) {
+            if (timestampMs > maxDataT) advanceDataTime(timestampMs);
+            if (budget.over()) budget.maybeEvict(this);
         }
         return r;
     }
@@ -263,43 +259,7 @@ public final class MemShard {
      */
     public FlushSnapshot snapshotForFlush(int seriesId, ChunkWriter encoder, ByteArrayBuilder buffer) {
         SeriesState s = state(seriesId);
-        if (s == null) return FlushSnapshot.EMPTY;
-        SeriesState.FlushCopy copy;
-        synchronized (s) {
-            copy = s.flushCopy();
-        }
-        List<SealedChunk> bufferChunks = copy.bufTs() == null ? List.of()
-                : BufferCutter.cut(copy.bufTs(), copy.bufSts(), copy.bufVals(), options, encoder, buffer);
-        if (copy.sealed().length == 0 && bufferChunks.isEmpty()) return FlushSnapshot.EMPTY;
-        List<FlushSnapshot.VersionedChunk> sealed = new ArrayList<>(copy.sealed().length);
-        for (SealedChunk c : copy.sealed()) sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy)));
-        List<FlushSnapshot.VersionedChunk> buffered = new ArrayList<>(bufferChunks.size());
-        for (SealedChunk c : bufferChunks) buffered.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy)));
-        return new FlushSnapshot(sealed, buffered);
-    }
-
-    /** {@link ChunkVersion} of the window holding {@code t}, over every chunk and buffered sample of the copy. */
-    private long windowVersion(long t, SeriesState.FlushCopy copy) {
-        long w = options.windowStart(t);
-        long end = w + options.chunkDurationMs();
-        long maxT = Long.MIN_VALUE;
-        long count = 0;
-        for (SealedChunk c : copy.all()) {
-            if (c.minT() >= w && c.minT() < end) {
-                count += c.count();
-                maxT = Math.max(maxT, c.maxT());
-            }
-        }
-        long[] ts = copy.bufTs();
-        if (ts != null) {
-            for (long x : ts) {
-                if (x >= w && x < end) {
-                    count++;
-                    maxT = Math.max(maxT, x);
-                }
-            }
-        }
-        return ChunkVersion.of(maxT, count);
+        return s == null ? FlushSnapshot.EMPTY : FlushSnapshots.of(s, options, encoder, buffer);
     }
 
     /**
@@ -318,7 +278,7 @@ public final class MemShard {
             release(freed);
             total += freed;
         }
-        if (total > 0) persistEvents.incrementAndGet();
+        if (total > 0) budget.persistEvent();
         return total;
     }
 
@@ -342,7 +302,7 @@ public final class MemShard {
             if (c == chunk) {
                 if (!c.persisted()) {
                     c.setPersisted();
-                    persistEvents.incrementAndGet();
+                    budget.persistEvent();
                 }
                 return;
             }
@@ -363,9 +323,9 @@ public final class MemShard {
      * consumer should stop appending until flushes persist chunks. Writer thread only (may evict).
      */
     public boolean needsBackpressure() {
-        if (usedBytes.get() <= options.memoryBudgetBytes()) return false;
-        maybeEvict();
-        return usedBytes.get() > options.memoryBudgetBytes();
+        if (!budget.over()) return false;
+        budget.maybeEvict(this);
+        return budget.over();
     }
 
     /**
@@ -380,7 +340,7 @@ public final class MemShard {
 
     /** Registers the one {@link Reclaimable} of this shard (replacing an earlier one). */
     public void setReclaimable(Reclaimable r) {
-        this.reclaimable = r;
+        budget.setReclaimable(r);
     }
 
     /**
@@ -388,36 +348,12 @@ public final class MemShard {
      * under 90% of it; false (and nothing charged) otherwise. Any thread.
      */
     public boolean reserve(long bytes) {
-        long limit = options.memoryBudgetBytes() / 10 * 9;
-        while (true) {
-            long used = usedBytes.get();
-            if (used + bytes > limit) return false;
-            if (usedBytes.compareAndSet(used, used + bytes)) return true;
-        }
+        return budget.reserve(bytes);
     }
 
     /** Gives back bytes charged by {@link #reserve}. Any thread. */
     public void unreserve(long bytes) {
         release(bytes);
-    }
-
-    /**
-     * Evicts down to 90% of the budget: reclaimable memory first, then (skipped if nothing could have
-     * become evictable since the last attempt) idle series and persisted chunks.
-     */
-    private void maybeEvict() {
-        Reclaimable r = reclaimable;
-        long target = options.memoryBudgetBytes() / 10 * 9;
-        if (r != null && usedBytes.get() > target) {
-            r.reclaim(usedBytes.get() - target);
-            if (usedBytes.get() <= options.memoryBudgetBytes()) return;
-        }
-        long events = persistEvents.get();
-        boolean idleMayHaveChanged = maxDataT - lastEvictDataT >= options.idleSeriesMs() / 16;
-        if (events == lastEvictPersistEvents && !idleMayHaveChanged) return;
-        lastEvictPersistEvents = events;
-        lastEvictDataT = maxDataT;
-        Evictor.evict(this, target);
     }
 
     /** Bytes accounted against the budget. */
@@ -429,20 +365,20 @@ public final class MemShard {
         return maxDataT;
     }
 
-    public long appendedCount() { return appended; }
-    public long duplicateCount() { return duplicates; }
-    public long conflictCount() { return conflicts; }
-    public long tooOldCount() { return tooOld; }
-    public long unknownSeriesCount() { return unknownSeries; }
-    public long evictedSeriesCount() { return evictedSeries; }
-    public long alreadyPersistedCount() { return alreadyPersisted; }
+    public long appendedCount() { return counters.appended; }
+    public long duplicateCount() { return counters.duplicates; }
+    public long conflictCount() { return counters.conflicts; }
+    public long tooOldCount() { return counters.tooOld; }
+    public long unknownSeriesCount() { return counters.unknownSeries; }
+    public long evictedSeriesCount() { return counters.evictedSeries; }
+    public long alreadyPersistedCount() { return counters.alreadyPersisted; }
 
     SeriesState[] seriesArray() {
         return series;
     }
 
     void release(long bytes) {
-        if (bytes != 0) usedBytes.addAndGet(-bytes);
+        budget.release(bytes);
     }
 
     void removeIdleSeries(SeriesState s) {
@@ -455,7 +391,7 @@ public final class MemShard {
         arr[s.id] = null;
         series = arr;
         seriesCount--;
-        evictedSeries++;
+        counters.evictedSeries++;
         release(bytes);
     }
 }

@@ -84,7 +84,7 @@ class CompressionReportTest {
             got.add(sb.toString());
         });
         assertEquals(List.of("up{x=\"\u00e9\\n\"} 1795294283010=1.5 1795294284000=NaN 1795294284500=-Infinity", "b{} 1=Infinity"), got);
-        assertEquals(Labels.of("__name__", "b").toString(), "b{}");
+        assertEquals("b{}", Labels.of("__name__", "b").toString());
     }
 
     @Test
