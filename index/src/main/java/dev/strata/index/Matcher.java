@@ -108,15 +108,7 @@ public final class Matcher {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(name).append(type.op()).append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c);
-            }
-        }
+        dev.strata.store.model.Labels.escape(value, sb);
         return sb.append('"').toString();
     }
 }

@@ -129,15 +129,7 @@ public final class FederateEndpoint {
     /** {@code name="value"} with the text format's escapes in the value: backslash, double quote, newline. */
     private static void appendLabel(StringBuilder out, String name, String value) {
         out.append(name).append("=\"");
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '"' -> out.append("\\\"");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
-            }
-        }
+        Labels.escape(value, out);
         out.append('"');
     }
 

@@ -277,7 +277,12 @@ public final class Labels implements Comparable<Labels>, Iterable<Labels.Label> 
         return sb.append('}').toString();
     }
 
-    static void escape(String v, StringBuilder sb) {
+    /**
+     * Appends {@code v} with the Prometheus text format's label-value escapes (backslash, double quote,
+     * newline): the one escaping of label values for the exposition format, {@code /federate}, and
+     * matchers' and label sets' text forms.
+     */
+    public static void escape(String v, StringBuilder sb) {
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
             switch (c) {

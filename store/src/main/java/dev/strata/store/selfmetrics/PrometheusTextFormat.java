@@ -70,15 +70,7 @@ public final class PrometheusTextFormat {
     }
 
     static void escapeLabelValue(String value, StringBuilder sb) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> sb.append("\\\\");
-                case '"' -> sb.append("\\\"");
-                case '\n' -> sb.append("\\n");
-                default -> sb.append(c);
-            }
-        }
+        dev.strata.store.model.Labels.escape(value, sb);
     }
 
     /** 3 -> "3", 0.25 -> "0.25", 1e-9 -> "1.0E-9", NaN -> "NaN", infinities -> "+Inf"/"-Inf". */
