@@ -48,6 +48,7 @@ class HostileInputTest {
     private static final long T0 = (System.currentTimeMillis() - 7_200_000L) / 60_000L * 60_000L;
     private static final String NORMAL_QUERY = "sum by (job) (count_over_time(up[3h]))";
 
+    private static final String CLUSTER_SECRET = "hostile-input-test-cluster-secret";
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private NodeAssembly node;
     private String base;
@@ -64,7 +65,9 @@ class HostileInputTest {
                 "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
                 "node.connect-retry-interval=200ms",
                 // its data lies hours back: the gateway refuses samples older than this window (data safety, case 7)
-                "store.out-of-order-window=1d")));
+                "store.out-of-order-window=1d",
+                // a cluster port (node-to-node endpoints are served there only), behind the shared secret
+                "cluster.port=0", "cluster.secret-file=" + Files.writeString(data.resolve("cluster-secret"), CLUSTER_SECRET))));
         node = new NodeAssembly(config);
         node.start();
         base = "http://127.0.0.1:" + node.httpPort();
@@ -112,7 +115,13 @@ class HostileInputTest {
         ByteBuffer b = ByteBuffer.allocate(26);
         b.putInt(0x5353454C).put((byte) 1).putLong(0).putLong(1);
         b.put(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, 0x07});
-        assert4xx(post("/internal/v1/select", b.array(), "application/octet-stream", null), 400, "cannot fit");
+        // Not served on the public port at all; on the cluster port, a peer holding the secret gets a 400.
+        assertEquals(404, post("/internal/v1/select", b.array(), "application/octet-stream", null).statusCode());
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.clusterPort()
+                        + "/internal/v1/select")).header("Content-Type", "application/octet-stream")
+                .header(dev.strata.node.security.ClusterSecurity.SECRET_HEADER, CLUSTER_SECRET)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(b.array())).build(), HttpResponse.BodyHandlers.ofString());
+        assert4xx(r, 400, "cannot fit");
         stillHealthy();
     }
 
