@@ -24,6 +24,16 @@ public interface SampleIterator {
     }
 
     /**
+     * The current sample's native histogram, or null when the sample is a float one (then
+     * {@link #value()} holds it). For a histogram sample {@link #value()} is unspecified. The bulk
+     * {@link #next(long[], double[], long[], int)} is for float-only series: a source that holds
+     * histograms serves them only through {@link #next()} and this accessor. Default: a float-only source.
+     */
+    default dev.strata.store.model.FloatHistogram histogram() {
+        return null;
+    }
+
+    /**
      * Bulk form of {@link #next()}: copies the next samples into {@code timestamps[off..]} and
      * {@code values[off..]}, and their start timestamps into {@code startTimestamps[off..]} (0 when
      * unknown; skipped when that array is null), as many as the iterator has at hand and the arrays
