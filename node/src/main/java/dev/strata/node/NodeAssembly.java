@@ -42,6 +42,7 @@ import dev.strata.query.api.IndexMetadataSource;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.api.SeriesMetadataSource;
+import dev.strata.query.api.StoredMetricMetadata;
 import dev.strata.query.engine.Engine;
 import dev.strata.query.remote.RemoteReadHandler;
 import io.netty.handler.codec.http.HttpMethod;
@@ -139,6 +140,8 @@ public final class NodeAssembly implements AutoCloseable {
                 PUSHDOWN_THREADS_PER_QUERY_THREAD * config.limits().maxConcurrentQueries(), "strata-pushdown");
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
+                // Metric metadata: the cluster-wide Cassandra table, the same answer on every node.
+                new StoredMetricMetadata(shards::metadataTable, System::currentTimeMillis),
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states, System::currentTimeMillis);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());

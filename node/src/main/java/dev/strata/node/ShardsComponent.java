@@ -21,6 +21,7 @@ import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
 import dev.strata.store.cassandra.Consistency;
 import dev.strata.store.cassandra.SeriesKeyTable;
+import dev.strata.store.cassandra.MetricMetadataTable;
 import dev.strata.store.memstore.MemShardOptions;
 import dev.strata.store.selfmetrics.Counter;
 import dev.strata.store.selfmetrics.MetricsRegistry;
@@ -170,7 +171,8 @@ final class ShardsComponent implements Component, LocalShards {
                 CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
                 Consistency consistency = consistency(session);
                 tables = new DurableShardStart.Tables(new ChunkTable(session, keyspace, options.chunkDurationMs(), ChunkTable.MAX_IN_FLIGHT_BATCHES, consistency),
-                        new SeriesKeyTable(session, keyspace, consistency), new CheckpointTable(session, keyspace, consistency));
+                        new SeriesKeyTable(session, keyspace, consistency), new CheckpointTable(session, keyspace, consistency),
+                        new MetricMetadataTable(session, keyspace, consistency));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -363,6 +365,12 @@ final class ShardsComponent implements Component, LocalShards {
     private String topicId(String topic) throws Exception {
         return kafkaAdmin.get().describeTopics(List.of(topic)).allTopicNames()
                 .get(config.kafka().requestTimeout().toMillis(), TimeUnit.MILLISECONDS).get(topic).topicId().toString();
+    }
+
+    /** The metric metadata table, null until the Cassandra schema is ready (also on a node that owns no shards). */
+    MetricMetadataTable metadataTable() {
+        DurableShardStart.Tables t = tables;
+        return t == null ? null : t.metadata();
     }
 
     /** The shards open so far, for queries. */

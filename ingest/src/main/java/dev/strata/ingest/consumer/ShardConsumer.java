@@ -1,6 +1,7 @@
 package dev.strata.ingest.consumer;
 
 import dev.strata.ingest.record.CorruptRecordException;
+import dev.strata.ingest.record.MetadataRecord;
 import dev.strata.ingest.record.ShardRecordReader;
 import dev.strata.store.model.Labels;
 import java.io.UncheckedIOException;
@@ -45,6 +46,8 @@ public final class ShardConsumer implements Runnable {
     private final TopicPartition tp;
     private final ShardRecordReader reader = new ShardRecordReader();
     private final SeriesIdCache cache = new SeriesIdCache();
+    /** Metadata records' entries, until the flusher has them in Cassandra. */
+    private final MetadataBuffer metadata = new MetadataBuffer();
     /** Entries warmed per read-ahead pass (see {@link #readAhead}): their data must stay in the CPU cache until used. */
     private static final int READ_AHEAD = 32;
     private final long[] aheadHashes = new long[READ_AHEAD];
@@ -88,6 +91,8 @@ public final class ShardConsumer implements Runnable {
     }
 
     public ShardConsumerStats stats() { return stats; }
+    /** The metric metadata this shard's records carried that is not yet durable (drained by the flusher). */
+    public MetadataBuffer metadata() { return metadata; }
 
     /**
      * The offset of the last record whose samples are all applied to the store (and its series to
@@ -189,6 +194,10 @@ public final class ShardConsumer implements Runnable {
      * public for replay tools and benchmarks. Call only from the thread that owns this consumer.
      */
     public void apply(long offset, byte[] v) {
+        if (MetadataRecord.isMetadata(v)) {
+            applyMetadata(offset, v);
+            return;
+        }
         try {
             if (v == null) throw new CorruptRecordException("shard record: null value");
             reader.reset(v, 0, v.length);
@@ -219,6 +228,28 @@ public final class ShardConsumer implements Runnable {
             stats.corruptRecords++;
             stats.lastError = "offset " + offset + ": cannot apply: " + e;
             LOG.error("shard {}: skipping record at offset {} that cannot be applied", config.shard(), offset, e);
+        }
+        stats.recordsTotal++;
+        stats.lastOffset = offset;
+        stats.position = offset + 1;
+        appliedOffset = offset;
+    }
+
+    /**
+     * Applies a metadata record (version 4): its entries go to {@link #metadata} (replays apply them
+     * again: the Cassandra upsert is idempotent). A corrupt one is counted and skipped like any record.
+     */
+    private void applyMetadata(long offset, byte[] v) {
+        try {
+            MetadataRecord r = MetadataRecord.decode(v);
+            if (r.shard() != config.shard()) {
+                throw new CorruptRecordException("metadata record for shard " + r.shard() + " found in partition " + config.shard());
+            }
+            for (var m : r.entries()) metadata.offer(m, r.receivedMs());
+        } catch (CorruptRecordException e) {
+            stats.corruptRecords++;
+            stats.lastError = "offset " + offset + ": " + e.getMessage();
+            LOG.error("shard {}: skipping corrupt record at offset {}: {}", config.shard(), offset, e.getMessage());
         }
         stats.recordsTotal++;
         stats.lastOffset = offset;

@@ -1,6 +1,8 @@
 package dev.strata.ingest.flush;
 
 import dev.strata.index.ShardIndex;
+import dev.strata.ingest.consumer.MetadataBuffer;
+import dev.strata.store.cassandra.MetricMetadataTable;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkRow;
 import dev.strata.store.cassandra.ChunkTable;
@@ -33,7 +35,9 @@ import java.util.function.LongSupplier;
  *       successful flush and that have no new sealed chunk are skipped (already durable);</li>
  *   <li>write new or changed series keys, then the chunk rows (versioned, last write wins), then
  *       commit the label index (so it is complete up to O, see the recovery), mark the sealed
- *       chunks persisted and write checkpoint(g) = max(O, the group's checkpoint at start).</li>
+ *       chunks persisted, write the metric metadata the consumer buffered (every metadata record
+ *       <= O included: it is taken after O was read) and write checkpoint(g) = max(O, the group's
+ *       checkpoint at start).</li>
  * </ol>
  * Any failure throws before the checkpoint is written: the checkpoint does not advance, nothing in
  * memory is released, and the next attempt writes everything again (idempotent).
@@ -53,6 +57,8 @@ public final class ShardFlusher {
     private final ChunkTable chunks;
     private final SeriesKeyTable seriesKeys;
     private final CheckpointTable checkpoints;
+    private final MetadataBuffer metadata;
+    private final MetricMetadataTable metadataTable;
     private final String topicId;
     private final long epochBase;
     private final LongSupplier appliedOffset;
@@ -74,10 +80,14 @@ public final class ShardFlusher {
      * @param topicId            the Kafka topic id of the log the checkpoints count in
      * @param appliedOffset      the shard consumer's {@code appliedOffset()}
      * @param startCheckpoints   the checkpoints read at start (group -> offset; absent groups have none)
+     * @param metadata           the consumer's metadata buffer, written to {@code metadataTable} before each checkpoint
      */
     public ShardFlusher(int shard, FlushConfig config, MemShard memory, ShardIndex index, ChunkTable chunks,
                         SeriesKeyTable seriesKeys, CheckpointTable checkpoints, String topicId, LongSupplier appliedOffset,
-                        Map<Integer, Long> startCheckpoints, FlushMetrics.Shard metrics) {
+                        Map<Integer, Long> startCheckpoints, FlushMetrics.Shard metrics, MetadataBuffer metadata,
+                        MetricMetadataTable metadataTable) {
+        this.metadata = metadata;
+        this.metadataTable = metadataTable;
         this.shard = shard;
         this.config = config;
         this.memory = memory;
@@ -153,6 +163,12 @@ public final class ShardFlusher {
             rememberBuffer(id, snap.buffered());
         }
         for (SeriesKey k : keys) keyWrittenUntil[k.seriesId()] = k.lastSampleMs();
+        // Metadata records are in no flush group: every checkpoint waits until those <= offset are durable.
+        Map<dev.strata.store.model.MetricMetadata, Long> meta = metadata.pending();
+        if (!meta.isEmpty()) {
+            metadataTable.write(meta).get(timeoutMs, TimeUnit.MILLISECONDS);
+            metadata.written(meta);
+        }
         long checkpoint = Math.max(offset, startCheckpoints[g]);
         checkpoints.write(shard, g, checkpoint, topicId, config.groups()).get(timeoutMs, TimeUnit.MILLISECONDS);
         lastCheckpoint[g] = checkpoint;

@@ -63,13 +63,17 @@ public final class IngestGateway {
         stats.stringFieldsIgnored.add(batch.stringFieldsIgnored());
         int series = batch.seriesCount();
         int samples = batch.totalSamples();
-        if (samples == 0) {
+        if (samples == 0 && batch.metadata().isEmpty()) {
             stats.requestsAccepted.increment();
             return CompletableFuture.completedFuture(WriteOutcome.accepted(series, 0, 0));
         }
         List<ShardedEncoder.ShardRecord> records;
         try {
-            records = encoders.get().encode(batch);
+            records = samples == 0 ? new java.util.ArrayList<>() : encoders.get().encode(batch);
+            // Metadata travels in its own records (version 4), acknowledged with the samples.
+            if (!batch.metadata().isEmpty()) {
+                records.addAll(MetadataEncoder.encode(batch.metadata(), mapper.numShards(), config.maxRecordBytes(), clockMs.getAsLong()));
+            }
         } catch (RequestTooLargeException e) {
             stats.requestsInvalid.increment();
             return CompletableFuture.completedFuture(WriteOutcome.tooLarge(e.getMessage()));

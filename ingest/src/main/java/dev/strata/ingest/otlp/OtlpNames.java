@@ -95,6 +95,24 @@ final class OtlpNames {
                 ? name.substring(0, name.length() - suffix.length() - 1) : name;
     }
 
+    /**
+     * The unit as Prometheus 3 records it in metadata (otlptranslator's unit namer): the mapped main
+     * unit and per-unit joined by '_' ("By/s" -> "bytes_per_second", "1" -> "", "{packets}" -> ""),
+     * cleaned like a name's unit suffix under the escaping strategy, without leading or trailing '_'.
+     */
+    static String unit(String unit, boolean utf8) {
+        String[] units = unitSuffixes(unit);
+        String main = units[0], per = units[1];
+        if (!utf8) {
+            main = cleanUnit(main);
+            per = cleanUnit(per);
+        }
+        String u = !main.isEmpty() && !per.isEmpty() ? main + "_" + per : !main.isEmpty() ? main : per;
+        if (u.startsWith("_")) u = u.substring(1);
+        if (u.endsWith("_")) u = u.substring(0, u.length() - 1);
+        return u;
+    }
+
     /** [main, per] suffixes of a UCUM unit, before character clean-up ("per_second", "" when absent). */
     static String[] unitSuffixes(String unit) {
         String main = "", per = "";

@@ -2,6 +2,7 @@ package dev.strata.ingest.otlp;
 
 import dev.strata.ingest.protocol.MalformedRequestException;
 import dev.strata.ingest.protocol.WriteBatch;
+import dev.strata.store.model.MetricMetadata;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -30,7 +31,11 @@ import java.util.TreeMap;
  * non-monotonic sums as one series, monotonic cumulative sums as counters, explicit-bucket
  * histograms as classic {@code _bucket}/{@code _sum}/{@code _count} series, summaries as
  * {@code {quantile=...}}/{@code _sum}/{@code _count}. Start times become per-sample start timestamps;
- * a data point flagged "no recorded value" becomes a staleness marker.
+ * a data point flagged "no recorded value" becomes a staleness marker. Each metric with data points
+ * adds its metadata as Prometheus 3 records it: the translated name, the type (gauge; counter for a
+ * monotonic sum, gauge for a non-monotonic one; histogram; summary), the unit as the unit namer builds
+ * it ({@link OtlpNames#unit}) and the description as help; a written {@code target_info} adds
+ * (gauge, "Target metadata").
  *
  * <p>Rejected (the whole request, {@link MalformedRequestException} -> 400, nothing written):
  * delta temporality and exponential histograms (Strata stores no native histograms yet).
@@ -99,6 +104,7 @@ public final class OtlpTranslator {
     private long metric(Metric m, Map<String, String> scoped, String job, String instance, WriteBatch batch,
                         boolean utf8) {
         long latest = Long.MIN_VALUE;
+        metadata(m, utf8, batch);
         switch (m.getDataCase()) {
             case GAUGE -> {
                 String name = name(m, OtlpNames.Kind.GAUGE, utf8);
@@ -128,6 +134,27 @@ public final class OtlpTranslator {
             default -> { } // a metric without data
         }
         return latest;
+    }
+
+    /** The metric's metadata entry, for a metric with data points (Prometheus 3 records it with its samples). */
+    private static void metadata(Metric m, boolean utf8, WriteBatch batch) {
+        String type;
+        OtlpNames.Kind kind;
+        int points;
+        switch (m.getDataCase()) {
+            case GAUGE -> { type = "gauge"; kind = OtlpNames.Kind.GAUGE; points = m.getGauge().getDataPointsCount(); }
+            case SUM -> {
+                boolean counter = m.getSum().getIsMonotonic();
+                type = counter ? "counter" : "gauge";
+                kind = counter ? OtlpNames.Kind.COUNTER : OtlpNames.Kind.GAUGE;
+                points = m.getSum().getDataPointsCount();
+            }
+            case HISTOGRAM -> { type = "histogram"; kind = OtlpNames.Kind.HISTOGRAM; points = m.getHistogram().getDataPointsCount(); }
+            case SUMMARY -> { type = "summary"; kind = OtlpNames.Kind.SUMMARY; points = m.getSummary().getDataPointsCount(); }
+            default -> { return; }
+        }
+        if (points == 0) return;
+        batch.addMetadata(new MetricMetadata(name(m, kind, utf8), type, OtlpNames.unit(m.getUnit(), utf8), m.getDescription()));
     }
 
     private static String name(Metric m, OtlpNames.Kind kind, boolean utf8) {
@@ -206,6 +233,7 @@ public final class OtlpTranslator {
         if (job != null) labels.put("job", job);
         if (instance != null) labels.put("instance", instance);
         write(batch, "target_info", labels, t, 0, 1);
+        batch.addMetadata(new MetricMetadata("target_info", "gauge", "", "Target metadata"));
     }
 
     private static String job(Map<String, String> resource) {

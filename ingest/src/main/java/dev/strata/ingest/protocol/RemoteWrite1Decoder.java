@@ -6,6 +6,8 @@ import static dev.strata.ingest.protocol.ProtoReader.VARINT;
 import static dev.strata.ingest.protocol.ProtoReader.field;
 import static dev.strata.ingest.protocol.ProtoReader.wireType;
 
+import dev.strata.store.model.MetricMetadata;
+
 /**
  * Decodes Prometheus remote write 1.0 ({@code prometheus.WriteRequest}, uncompressed protobuf):
  * <pre>
@@ -14,8 +16,10 @@ import static dev.strata.ingest.protocol.ProtoReader.wireType;
  *                repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
  * Label        { string name = 1; string value = 2; }
  * Sample       { double value = 1; int64 timestamp = 2; }
+ * MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
  * </pre>
- * Metadata is skipped; exemplars and native histograms are counted as ignored. Unknown fields are
+ * Metadata entries go to {@link WriteBatch#addMetadata} (an entry without a metric family name fails
+ * the request: it names nothing); exemplars and native histograms are counted as ignored. Unknown fields are
  * skipped as protobuf requires. Label bytes are referenced in place (no copy).
  */
 public final class RemoteWrite1Decoder {
@@ -31,6 +35,10 @@ public final class RemoteWrite1Decoder {
                 int tsEnd = r.readLength(end);
                 timeSeries(r, tsEnd, out);
                 r.pos(tsEnd);
+            } else if (field(tag) == 3 && wireType(tag) == LEN) {
+                int mEnd = r.readLength(end);
+                metadata(r, mEnd, out);
+                r.pos(mEnd);
             } else {
                 r.skip(tag, end);
             }
@@ -59,6 +67,30 @@ public final class RemoteWrite1Decoder {
         }
         if (r.pos() != end) throw new MalformedRequestException("protobuf: TimeSeries overruns its length");
         out.endSeries();
+    }
+
+    private static void metadata(ProtoReader r, int end, WriteBatch out) {
+        long type = 0;
+        String name = "", help = "", unit = "";
+        while (r.pos() < end) {
+            int tag = r.readTag();
+            int f = field(tag);
+            if (f == 1 && wireType(tag) == VARINT) {
+                type = r.readVarint();
+            } else if ((f == 2 || f == 4 || f == 5) && wireType(tag) == LEN) {
+                int sEnd = r.readLength(end);
+                String v = Utf8Bytes.string(r.buf(), r.pos(), sEnd - r.pos());
+                if (f == 2) name = v; else if (f == 4) help = v; else unit = v;
+                r.pos(sEnd);
+            } else {
+                r.skip(tag, end);
+            }
+        }
+        if (r.pos() != end) throw new MalformedRequestException("protobuf: MetricMetadata overruns its length");
+        if (name.isEmpty()) {
+            throw new MalformedRequestException("metadata[" + out.metadata().size() + "] has no metric_family_name");
+        }
+        out.addMetadata(new MetricMetadata(name, MetricMetadata.typeOf(type), unit, help));
     }
 
     private static void label(ProtoReader r, int end, WriteBatch out) {

@@ -5,6 +5,8 @@ import static dev.strata.ingest.protocol.ProtoReader.VARINT;
 import static dev.strata.ingest.protocol.ProtoReader.field;
 import static dev.strata.ingest.protocol.ProtoReader.wireType;
 
+import dev.strata.store.model.MetricMetadata;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -15,11 +17,14 @@ import java.util.Arrays;
  *              repeated Histogram histograms = 3; repeated Exemplar exemplars = 4;
  *              Metadata metadata = 5; int64 created_timestamp = 6; }
  * Sample     { double value = 1; int64 timestamp = 2; int64 start_timestamp = 3; }
+ * Metadata   { MetricType type = 1; uint32 help_ref = 3; uint32 unit_ref = 4; }
  * </pre>
  * Symbols are read first (in a separate pass, so field order does not matter); labels_refs are
  * accepted packed or unpacked and must be an even number of valid symbol indices. Native histograms
- * and exemplars are counted as ignored (the response reports 0 of them written); metadata is
- * skipped. Start timestamps are kept per sample: a sample's own {@code start_timestamp}, else the
+ * and exemplars are counted as ignored (the response reports 0 of them written). A series'
+ * metadata becomes a {@link WriteBatch#addMetadata} entry for the series' metric name (its
+ * {@code __name__}); metadata that says nothing (type unspecified, no help, no unit) or belongs to a
+ * series without a name is dropped, as it describes nothing. Start timestamps are kept per sample: a sample's own {@code start_timestamp}, else the
  * series' {@code created_timestamp} (0 = unknown in both).
  */
 public final class RemoteWrite2Decoder {
@@ -100,6 +105,8 @@ public final class RemoteWrite2Decoder {
         int firstSample = out.totalSamples();
         long created = 0;
         boolean ownStart = false;
+        long metaType = 0;
+        int helpRef = -1, unitRef = -1;
         refs.n = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
@@ -116,6 +123,17 @@ public final class RemoteWrite2Decoder {
                 r.pos(sEnd);
             } else if (f == 6 && wireType(tag) == VARINT) {
                 created = r.readVarint();
+            } else if (f == 5 && wireType(tag) == LEN) {
+                int mEnd = r.readLength(end);
+                while (r.pos() < mEnd) {
+                    int mt = r.readTag();
+                    int mf = field(mt);
+                    if (mf == 1 && wireType(mt) == VARINT) metaType = r.readVarint();
+                    else if (mf == 3 && wireType(mt) == VARINT) helpRef = ref(r.readVarint(), symbols, seriesIndex);
+                    else if (mf == 4 && wireType(mt) == VARINT) unitRef = ref(r.readVarint(), symbols, seriesIndex);
+                    else r.skip(mt, mEnd);
+                }
+                if (r.pos() != mEnd) throw new MalformedRequestException("protobuf: Metadata overruns its length");
             } else {
                 if (f == 3 && wireType(tag) == LEN) out.countHistogramIgnored();
                 if (f == 4 && wireType(tag) == LEN) out.countExemplarIgnored();
@@ -137,7 +155,22 @@ public final class RemoteWrite2Decoder {
             out.addLabel(symOff[a[i]], symLen[a[i]], symOff[a[i + 1]], symLen[a[i + 1]]);
         }
         out.endSeries();
+        boolean saysSomething = metaType != 0 || (helpRef >= 0 && symLen[helpRef] > 0) || (unitRef >= 0 && symLen[unitRef] > 0);
+        if (saysSomething) {
+            byte[] buf = r.buf();
+            for (int i = 0; i < refs.n; i += 2) {
+                if (Utf8Bytes.equals(buf, symOff[a[i]], symLen[a[i]], NAME, 0, NAME.length)) {
+                    out.addMetadata(new MetricMetadata(Utf8Bytes.string(buf, symOff[a[i + 1]], symLen[a[i + 1]]),
+                            MetricMetadata.typeOf(metaType),
+                            unitRef < 0 ? "" : Utf8Bytes.string(buf, symOff[unitRef], symLen[unitRef]),
+                            helpRef < 0 ? "" : Utf8Bytes.string(buf, symOff[helpRef], symLen[helpRef])));
+                    break;
+                }
+            }
+        }
     }
+
+    private static final byte[] NAME = "__name__".getBytes(StandardCharsets.UTF_8);
 
     private static int ref(long ref, int symbols, int seriesIndex) {
         if (ref < 0 || ref >= symbols) {

@@ -1,7 +1,10 @@
 package dev.strata.ingest.protocol;
 
+import dev.strata.store.model.MetricMetadata;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The decoded form of one write request, whatever its protocol: series with labels and samples,
@@ -42,6 +45,8 @@ public final class WriteBatch {
     private boolean anyStart;
 
     private boolean inSeries;
+    /** Metric metadata the request carried (remote write 1.0 {@code metadata}, 2.0 per series, OTLP), in request order. */
+    private final List<MetricMetadata> metadata = new ArrayList<>();
 
     /** A batch without limits (tests, benchmarks, the load generator). */
     public WriteBatch() {
@@ -70,6 +75,7 @@ public final class WriteBatch {
         samples = 0;
         anyStart = false;
         inSeries = false;
+        metadata.clear();
         histogramsIgnored = 0;
         exemplarsIgnored = 0;
         stringFieldsIgnored = 0;
@@ -233,6 +239,11 @@ public final class WriteBatch {
 
     public String name(int l) { return Utf8Bytes.string(bytes, nameOff[l], nameLen[l]); }
     public String labelValue(int l) { return Utf8Bytes.string(bytes, valueOff[l], valueLen[l]); }
+
+    /** Adds one metadata entry (duplicates are kept here; the store deduplicates). */
+    public void addMetadata(MetricMetadata m) { metadata.add(m); }
+    /** The request's metadata entries, in request order. */
+    public List<MetricMetadata> metadata() { return metadata; }
 
     public long histogramsIgnored() { return histogramsIgnored; }
     public long exemplarsIgnored() { return exemplarsIgnored; }

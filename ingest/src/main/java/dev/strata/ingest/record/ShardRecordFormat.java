@@ -27,5 +27,7 @@ public final class ShardRecordFormat {
     public static final int VERSION_1 = 1;
     /** Version 1 plus per-series optional per-sample start timestamps. */
     public static final int VERSION_2 = 2;
+    /** A metadata record: metric metadata entries instead of series ({@link MetadataRecord}). */
+    public static final int VERSION_4 = 4;
     public static final int HEADER_BYTES = 12;
 }

@@ -11,6 +11,7 @@ import dev.strata.ingest.flush.FlushScheduler;
 import dev.strata.ingest.flush.ShardFlusher;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.MetricMetadataTable;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.selfmetrics.Counter;
@@ -34,7 +35,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 public record DurableShardStart(RecoveryPlan plan, ShardConsumer consumer, ShardFlusher flusher, FlushScheduler scheduler) {
 
     /** The Cassandra side of a shard's durability. */
-    public record Tables(ChunkTable chunks, SeriesKeyTable seriesKeys, CheckpointTable checkpoints) {}
+    public record Tables(ChunkTable chunks, SeriesKeyTable seriesKeys, CheckpointTable checkpoints, MetricMetadataTable metadata) {}
 
     /**
      * @param topicId  the topic's Kafka topic id (checkpoints are bound to it)
@@ -53,7 +54,7 @@ public record DurableShardStart(RecoveryPlan plan, ShardConsumer consumer, Shard
         for (int g = 0; g < c.length; g++) if (c[g] >= 0) cps.put(g, c[g]);
         FlushMetrics.Shard m = metrics.forShard(shard);
         ShardFlusher flusher = new ShardFlusher(shard, flushConfig, memory, index, tables.chunks(), tables.seriesKeys(),
-                tables.checkpoints(), topicId, consumer::appliedOffset, cps, m);
+                tables.checkpoints(), topicId, consumer::appliedOffset, cps, m, consumer.metadata(), tables.metadata());
         return new DurableShardStart(plan, consumer, flusher, new FlushScheduler(flusher, flushConfig, m));
     }
 }

@@ -12,6 +12,8 @@ import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.store.cassandra.CassandraSchema;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.MetricMetadataTable;
+import dev.strata.ingest.consumer.MetadataBuffer;
 import dev.strata.store.cassandra.Consistency;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShardOptions;
@@ -143,7 +145,8 @@ class DurabilityTest {
         String ks = "durability_" + run + "_" + Long.toHexString(System.nanoTime() & 0xffffff);
         CassandraSchema.create(session, ks, "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(3650));
         return new Env(topic, session, new DurableShard.Tables(new ChunkTable(session, ks, OPTIONS.chunkDurationMs(), 8,
-                Consistency.ONE), new SeriesKeyTable(session, ks, Consistency.ONE), new CheckpointTable(session, ks, Consistency.ONE)));
+                Consistency.ONE), new SeriesKeyTable(session, ks, Consistency.ONE), new CheckpointTable(session, ks, Consistency.ONE),
+                new MetricMetadataTable(session, ks, Consistency.ONE)));
     }
 
     private void assertHoldsExactly(DurableShard shard, Workload w, String what) {
@@ -343,7 +346,8 @@ class DurabilityTest {
             DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, tmp.resolve("index"), env.tables, OPTIONS, MANUAL, false);
             a.awaitApplied(2, Duration.ofSeconds(60));
             ShardFlusher lagging = new ShardFlusher(SHARD, MANUAL, a.memory, a.index, env.tables.chunks(), env.tables.seriesKeys(),
-                    env.tables.checkpoints(), a.topicId, () -> 0L, Map.of(), FlushMetrics.unregistered().forShard(SHARD));
+                    env.tables.checkpoints(), a.topicId, () -> 0L, Map.of(), FlushMetrics.unregistered().forShard(SHARD),
+                    new MetadataBuffer(), env.tables.metadata());
             for (int g = 0; g < MANUAL.groups(); g++) lagging.flush(g); // rows hold offsets 0 and 1, checkpoints say 0
             a.crash();
 

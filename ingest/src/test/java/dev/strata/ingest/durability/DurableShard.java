@@ -13,6 +13,7 @@ import dev.strata.ingest.recovery.ShardRecovery;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.cassandra.CheckpointTable;
 import dev.strata.store.cassandra.ChunkTable;
+import dev.strata.store.cassandra.MetricMetadataTable;
 import dev.strata.store.cassandra.SeriesKeyTable;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.memstore.MemShardOptions;
@@ -68,7 +69,7 @@ final class DurableShard implements AutoCloseable {
             this.topicId = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).topicId().toString();
         }
         DurableShardStart start = DurableShardStart.prepare(shard, topic, topicId, memory, index, kafka,
-                new DurableShardStart.Tables(tables.chunks, tables.seriesKeys, tables.checkpoints), flushConfig, flushMetrics,
+                new DurableShardStart.Tables(tables.chunks, tables.seriesKeys, tables.checkpoints, tables.metadata), flushConfig, flushMetrics,
                 ShardRecovery.Counters.unregistered(), Duration.ofMillis(50));
         this.plan = start.plan();
         this.consumer = start.consumer();
@@ -122,5 +123,5 @@ final class DurableShard implements AutoCloseable {
     }
 
     /** The Cassandra tables of one keyspace. */
-    record Tables(ChunkTable chunks, SeriesKeyTable seriesKeys, CheckpointTable checkpoints) {}
+    record Tables(ChunkTable chunks, SeriesKeyTable seriesKeys, CheckpointTable checkpoints, MetricMetadataTable metadata) {}
 }

@@ -54,10 +54,16 @@ public final class PrometheusApi {
      */
     public PrometheusApi(QueryEvaluator evaluator, SeriesMetadataSource metadata, ApiSettings settings,
                          Executor executor, LongSupplier clockMs) {
+        this(evaluator, metadata, MetricMetadataSource.NONE, settings, executor, clockMs);
+    }
+
+    /** As above, with the metric metadata {@code /api/v1/metadata} lists. */
+    public PrometheusApi(QueryEvaluator evaluator, SeriesMetadataSource metadata, MetricMetadataSource metricMetadata,
+                         ApiSettings settings, Executor executor, LongSupplier clockMs) {
         this.executor = executor;
         this.corsOrigin = settings.corsOrigin();
         QueryEndpoints q = new QueryEndpoints(evaluator, settings.queryDefaults(), clockMs);
-        this.seriesEndpoints = new SeriesEndpoints(metadata);
+        this.seriesEndpoints = new SeriesEndpoints(metadata, metricMetadata);
         StatusEndpoints status = new StatusEndpoints(settings, clockMs);
         routes.put(PREFIX + "/query", new Route(GET_POST, q::instant));
         routes.put(PREFIX + "/query_range", new Route(GET_POST, q::range));

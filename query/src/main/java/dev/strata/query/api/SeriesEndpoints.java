@@ -4,6 +4,7 @@ import dev.strata.query.ast.GoQuote;
 import dev.strata.store.json.JsonWriter;
 import dev.strata.index.Matcher;
 import dev.strata.store.model.Labels;
+import dev.strata.store.model.MetricMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -17,9 +18,11 @@ final class SeriesEndpoints {
     static final String TRUNCATED = "results truncated due to limit";
 
     private final SeriesMetadataSource source;
+    private final MetricMetadataSource metricMetadata;
 
-    SeriesEndpoints(SeriesMetadataSource source) {
+    SeriesEndpoints(SeriesMetadataSource source, MetricMetadataSource metricMetadata) {
         this.source = source;
+        this.metricMetadata = metricMetadata;
     }
 
     ApiResult series(ApiRequest r) {
@@ -96,19 +99,54 @@ final class SeriesEndpoints {
         }
     }
 
-    /** Strata keeps no metric metadata yet: the answer is Prometheus's empty map, after checking params. */
+    /**
+     * {@code /api/v1/metadata}: the distinct (type, help, unit) entries per metric, as Prometheus 3
+     * answers: {@code metric} picks one metric; {@code limit} (negative: none; 0 gives an empty map)
+     * caps the metrics, {@code limit_per_metric} (> 0) the entries of each. Where Prometheus keeps
+     * whichever metrics and entries its maps hand it first, Strata keeps the first by name and
+     * entries in (type, unit, help) order, and lists them in that order.
+     */
     ApiResult metadata(ApiRequest r) {
         FormValues f = r.form();
-        checkNumber(f, "limit");
-        checkNumber(f, "limit_per_metric");
-        return ApiResult.of(w -> w.raw("{}"));
+        long limit = number(f, "limit");
+        long perMetric = number(f, "limit_per_metric");
+        java.util.TreeMap<String, List<MetricMetadata>> byMetric = new java.util.TreeMap<>();
+        List<MetricMetadata> all = new ArrayList<>(metricMetadata.read(f.first("metric")));
+        all.sort(MetricMetadata.ORDER);
+        for (MetricMetadata m : all) {
+            List<MetricMetadata> list = byMetric.get(m.metric());
+            if (list == null) {
+                if (limit >= 0 && byMetric.size() >= limit) continue;
+                byMetric.put(m.metric(), list = new ArrayList<>());
+            }
+            if (perMetric > 0 && list.size() >= perMetric) continue;
+            if (list.isEmpty() || !list.get(list.size() - 1).equals(m)) list.add(m);
+        }
+        return ApiResult.of(w -> {
+            w.raw('{');
+            boolean first = true;
+            for (var e : byMetric.entrySet()) {
+                if (!first) w.raw(',');
+                first = false;
+                w.field(e.getKey()).raw('[');
+                for (int i = 0; i < e.getValue().size(); i++) {
+                    MetricMetadata m = e.getValue().get(i);
+                    if (i > 0) w.raw(',');
+                    w.raw('{').field("type").string(m.type()).raw(',').field("help").string(m.help())
+                            .raw(',').field("unit").string(m.unit()).raw('}');
+                }
+                w.raw(']');
+            }
+            w.raw('}');
+        });
     }
 
-    private static void checkNumber(FormValues f, String name) {
+    /** A Go {@code strconv.Atoi} parameter, -1 when absent; bad_data "{name} must be a number" otherwise. */
+    private static long number(FormValues f, String name) {
         String s = f.first(name);
-        if (s.isEmpty()) return;
+        if (s.isEmpty()) return -1;
         try {
-            ParamParsers.parseGoInt("strconv.Atoi", s);
+            return ParamParsers.parseGoInt("strconv.Atoi", s);
         } catch (IllegalArgumentException e) {
             throw ApiException.badData(name + " must be a number");
         }

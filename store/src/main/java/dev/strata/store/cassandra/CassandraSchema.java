@@ -19,6 +19,8 @@ import java.util.Locale;
  *       {@link SeriesKeyTable#PARTS} partitions; used to rebuild the label index.</li>
  *   <li>{@code checkpoints ((shard), flush_group)}: the Kafka offset up to which a flush group's
  *       samples are durable, with the topic id of the log it counts in and the flush-group count.</li>
+ *   <li>{@code metric_metadata ((metric), entry)}: each metric family's distinct (type, unit, help) entries
+ *       ({@link MetricMetadataTable}).</li>
  * </ul>
  */
 public final class CassandraSchema {
@@ -55,6 +57,9 @@ public final class CassandraSchema {
         exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".checkpoints ("
                 + "shard int, flush_group int, kafka_offset bigint, topic_id text, flush_groups int, updated_ms bigint, "
                 + "PRIMARY KEY ((shard), flush_group))");
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".metric_metadata ("
+                + "metric text, entry bigint, type text, unit text, help text, updated_ms bigint, "
+                + "PRIMARY KEY ((metric), entry))");
         // Keyspaces created before checkpoints named their log and layout get the columns added.
         for (String column : new String[] {"topic_id text", "flush_groups int"}) {
             String name = column.substring(0, column.indexOf(' '));
