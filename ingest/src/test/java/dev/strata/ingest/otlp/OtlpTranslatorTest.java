@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.protocol.MalformedRequestException;
 import dev.strata.ingest.protocol.WriteBatch;
+import dev.strata.store.model.MetricMetadata;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -102,5 +103,31 @@ class OtlpTranslatorTest {
         MalformedRequestException e = assertThrows(MalformedRequestException.class,
                 () -> new OtlpTranslator(OtlpSettings.defaults()).translate(request(bad), new WriteBatch()));
         assertTrue(e.getMessage().contains("1 bucket counts for 1 explicit bounds (expected 2)"), e.getMessage());
+    }
+
+    @Test
+    void metadataAsPrometheus3RecordsIt() {
+        OtlpSettings settings = new OtlpSettings(OtlpSettings.Strategy.UNDERSCORE_ESCAPING_WITH_SUFFIXES, List.of(), false, false);
+        WriteBatch b = new WriteBatch();
+        Metric counter = Metric.newBuilder().setName("http.server.requests").setUnit("{request}").setDescription("Requests served.")
+                .setSum(Sum.newBuilder().setIsMonotonic(true).setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                        .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T).setAsInt(3))).build();
+        Metric upDown = Metric.newBuilder().setName("queue.size").setUnit("By/s").setDescription("")
+                .setSum(Sum.newBuilder().setIsMonotonic(false).setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                        .addDataPoints(NumberDataPoint.newBuilder().setTimeUnixNano(T).setAsInt(3))).build();
+        Metric empty = Metric.newBuilder().setName("no.points").setGauge(Gauge.newBuilder()).build();
+        new OtlpTranslator(settings).translate(request(
+                gauge("cpu.utilization", "1", NumberDataPoint.newBuilder().setTimeUnixNano(T).setAsDouble(0.5)),
+                gauge("temp", "Cel", NumberDataPoint.newBuilder().setTimeUnixNano(T).setAsDouble(21.5)), counter, upDown, empty), b);
+        assertEquals(List.of(
+                new MetricMetadata("cpu_utilization_ratio", "gauge", "", ""),
+                new MetricMetadata("temp_celsius", "gauge", "celsius", ""),
+                new MetricMetadata("http_server_requests_total", "counter", "", "Requests served."),
+                new MetricMetadata("queue_size_bytes_per_second", "gauge", "bytes_per_second", ""),
+                new MetricMetadata("target_info", "gauge", "", "Target metadata")), b.metadata(),
+                "a metric without data points has no metadata");
+        assertEquals("milli.seconds", OtlpNames.unit("milli.seconds", true), "UTF-8: the unit as is");
+        assertEquals("milli_seconds", OtlpNames.unit("milli.seconds", false));
+        assertEquals("per_second", OtlpNames.unit("{x}/s", false));
     }
 }
