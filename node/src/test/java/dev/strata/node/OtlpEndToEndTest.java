@@ -107,6 +107,17 @@ class OtlpEndToEndTest {
                     series("target_info", "1", common, "host_name", "h1"));
             assertEquals(expected, awaitSeries(base, "{job=\"shop/checkout\"}", expected.size()));
 
+            // Metadata as Prometheus 3 records it (type; unit by the unit namer; description as help),
+            // through Kafka and the flush into Cassandra, then /api/v1/metadata.
+            String metadata = "{\"cpu_utilization_ratio\":[{\"type\":\"gauge\",\"help\":\"\",\"unit\":\"\"}],"
+                    + "\"http_server_duration_milliseconds\":[{\"type\":\"histogram\",\"help\":\"\",\"unit\":\"milliseconds\"}],"
+                    + "\"http_server_requests_total\":[{\"type\":\"counter\",\"help\":\"Requests served.\",\"unit\":\"\"}],"
+                    + "\"network_io_bytes_total\":[{\"type\":\"counter\",\"help\":\"\",\"unit\":\"bytes\"}],"
+                    + "\"process_memory_usage_bytes\":[{\"type\":\"gauge\",\"help\":\"\",\"unit\":\"bytes\"}],"
+                    + "\"queue_size\":[{\"type\":\"gauge\",\"help\":\"\",\"unit\":\"\"}],"
+                    + "\"target_info\":[{\"type\":\"gauge\",\"help\":\"Target metadata\",\"unit\":\"\"}]}";
+            assertEquals("{\"status\":\"success\",\"data\":" + metadata + "}", awaitBody(base + "/api/v1/metadata", metadata));
+
             // OTLP/JSON: a gauge and a summary, identifying attributes kept off target_info.
             long nowNs = System.currentTimeMillis() * 1_000_000L;
             String json = """
@@ -184,6 +195,18 @@ class OtlpEndToEndTest {
             Thread.sleep(200);
         }
         return got;
+    }
+
+    /** The body of {@code url} once it contains {@code expected} (the flush lands metadata in Cassandra seconds later), or the last one. */
+    private String awaitBody(String url, String expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 90_000;
+        String body = "";
+        while (System.currentTimeMillis() < deadline) {
+            body = get(url);
+            if (body.contains(expected)) return body;
+            Thread.sleep(500);
+        }
+        return body;
     }
 
     private void awaitReady(String base) throws Exception {
