@@ -141,7 +141,7 @@ public final class NodeAssembly implements AutoCloseable {
         PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
                 // Metric metadata: the cluster-wide Cassandra table, the same answer on every node.
-                new StoredMetricMetadata(shards::metadataTable, System::currentTimeMillis),
+                StoredMetricMetadata.of(shards::metadataTable, System::currentTimeMillis),
                 apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states, System::currentTimeMillis);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());

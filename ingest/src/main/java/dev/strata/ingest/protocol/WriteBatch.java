@@ -240,8 +240,18 @@ public final class WriteBatch {
     public String name(int l) { return Utf8Bytes.string(bytes, nameOff[l], nameLen[l]); }
     public String labelValue(int l) { return Utf8Bytes.string(bytes, valueOff[l], valueLen[l]); }
 
-    /** Adds one metadata entry (duplicates are kept here; the store deduplicates). */
-    public void addMetadata(MetricMetadata m) { metadata.add(m); }
+    /**
+     * Adds one metadata entry (duplicates are kept here; the gateway and the store deduplicate). At
+     * most {@link DecodeLimits#maxSeriesPerRequest()} entries per request (as many as series: a
+     * sender's metadata request is no larger than its sample requests).
+     */
+    public void addMetadata(MetricMetadata m) {
+        if (metadata.size() >= limits.maxSeriesPerRequest()) {
+            throw new RequestTooLargeException("the request has more than " + limits.maxSeriesPerRequest()
+                    + " metadata entries (the limit per request, that of series); send smaller requests");
+        }
+        metadata.add(m);
+    }
     /** The request's metadata entries, in request order. */
     public List<MetricMetadata> metadata() { return metadata; }
 

@@ -101,4 +101,15 @@ class MetadataDecodingTest {
                 () -> RemoteWrite2Decoder.decode(raw, 0, raw.length, new WriteBatch()));
         assertTrue(e.getMessage().contains("outside the symbols table"), e.getMessage());
     }
+
+    @Test
+    void metadataEntriesAreLimitedLikeSeries() {
+        TestProto req = new TestProto();
+        for (int i = 0; i < 4; i++) req.message(3, rw1Metadata(1, "m" + i, "", ""));
+        byte[] raw = req.toBytes();
+        WriteBatch b = new WriteBatch(new DecodeLimits(10, 3, 100));
+        RequestTooLargeException e = assertThrows(RequestTooLargeException.class, () -> RemoteWrite1Decoder.decode(raw, 0, raw.length, b));
+        assertEquals("the request has more than 3 metadata entries (the limit per request, that of series); send smaller requests",
+                e.getMessage());
+    }
 }

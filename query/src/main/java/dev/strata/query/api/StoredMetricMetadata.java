@@ -27,15 +27,26 @@ public final class StoredMetricMetadata implements MetricMetadataSource {
     /** Twice the ingest side's refresh interval of identical entries (one hour), see the class comment. */
     static final long SUPERSEDED_MS = 2 * 3_600_000L;
 
-    private final Supplier<MetricMetadataTable> table;
+    private final Supplier<List<MetricMetadataTable.Stored>> readAll;
     private final LongSupplier clockMs;
     private List<MetricMetadataTable.Stored> cached;
     private long cachedAtMs;
 
-    /** @param table the table, null while Cassandra is not connected (the API then answers {@code unavailable}) */
-    public StoredMetricMetadata(Supplier<MetricMetadataTable> table, LongSupplier clockMs) {
-        this.table = table;
+    /**
+     * @param readAll every row of the table; null while Cassandra is not connected (the API then
+     *                answers {@code unavailable}); may throw when the read fails
+     */
+    StoredMetricMetadata(Supplier<List<MetricMetadataTable.Stored>> readAll, LongSupplier clockMs) {
+        this.readAll = readAll;
         this.clockMs = clockMs;
+    }
+
+    /** Over {@code table}, which is null until the node's Cassandra schema is ready. */
+    public static StoredMetricMetadata of(Supplier<MetricMetadataTable> table, LongSupplier clockMs) {
+        return new StoredMetricMetadata(() -> {
+            MetricMetadataTable t = table.get();
+            return t == null ? null : t.read("");
+        }, clockMs);
     }
 
     @Override
@@ -55,13 +66,14 @@ public final class StoredMetricMetadata implements MetricMetadataSource {
     private synchronized List<MetricMetadataTable.Stored> rows() {
         long now = clockMs.getAsLong();
         if (cached != null && now - cachedAtMs < CACHE_MS) return cached;
-        MetricMetadataTable t = table.get();
-        if (t == null) throw new ApiException(ErrorType.UNAVAILABLE, "metric metadata is unavailable: Cassandra is not connected yet");
+        List<MetricMetadataTable.Stored> rows;
         try {
-            cached = List.copyOf(t.read(""));
+            rows = readAll.get();
         } catch (RuntimeException e) {
             throw new ApiException(ErrorType.UNAVAILABLE, "cannot read metric metadata from Cassandra: " + e.getMessage(), e);
         }
+        if (rows == null) throw new ApiException(ErrorType.UNAVAILABLE, "metric metadata is unavailable: Cassandra is not connected yet");
+        cached = List.copyOf(rows);
         cachedAtMs = now;
         return cached;
     }
