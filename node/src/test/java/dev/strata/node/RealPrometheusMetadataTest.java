@@ -35,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@code /api/v1/metadata} then equals Prometheus's own for every metric (compared as data: per metric
  * the set of (type, help, unit) entries, since Prometheus lists them in Go map order and escapes
  * {@code <>&} in JSON strings). After Prometheus stops and the node restarts, the metadata is still
- * answered, from Cassandra, unchanged; {@code metric}, {@code limit} and {@code limit_per_metric} are
+ * answered, from Cassandra, unchanged, also by a node that owns no shard; {@code metric}, {@code limit} and {@code limit_per_metric} are
  * checked against Prometheus's answers on the same data.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
@@ -124,12 +124,23 @@ class RealPrometheusMetadataTest {
             }
         }
 
-        // Restart: nothing sends metadata any more; the new node answers the same from Cassandra.
-        try (NodeAssembly node = new NodeAssembly(config)) {
+        // Restart: nothing sends metadata any more; the new node answers the same from Cassandra, and
+        // so does a node that owns no shard (a gateway-only node): the table is the cluster's answer.
+        NodeConfig gatewayOnly = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
+                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + dir.resolve("gateway-data"), "shards=4", "node.role=gateway",
+                "kafka.topic=meta-" + Long.toHexString(seed), "cassandra.keyspace=meta_" + Long.toHexString(seed & 0xffffffffL),
+                "kafka.bootstrap=" + kafka.bootstrapServers(),
+                "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
+                "node.connect-retry-interval=200ms")));
+        try (NodeAssembly node = new NodeAssembly(config); NodeAssembly gateway = new NodeAssembly(gatewayOnly)) {
             node.start();
+            gateway.start();
             String base = "http://127.0.0.1:" + node.httpPort();
             awaitReady(base);
             assertEquals(expected, metadata(get(base + "/api/v1/metadata")));
+            String gatewayBase = "http://127.0.0.1:" + gateway.httpPort();
+            awaitReady(gatewayBase);
+            assertEquals(expected, metadata(get(gatewayBase + "/api/v1/metadata")));
         }
     }
 
