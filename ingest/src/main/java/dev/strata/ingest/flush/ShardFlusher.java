@@ -14,6 +14,7 @@ import dev.strata.store.memstore.FlushSnapshot.VersionedChunk;
 import dev.strata.store.memstore.MemShard;
 import dev.strata.store.memstore.SealedChunk;
 import dev.strata.store.model.Labels;
+import dev.strata.store.model.MetricMetadata;
 import dev.strata.store.series.SeriesKey;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -164,7 +165,7 @@ public final class ShardFlusher {
         }
         for (SeriesKey k : keys) keyWrittenUntil[k.seriesId()] = k.lastSampleMs();
         // Metadata records are in no flush group: every checkpoint waits until those <= offset are durable.
-        Map<dev.strata.store.model.MetricMetadata, Long> meta = metadata.pending();
+        Map<MetricMetadata, Long> meta = metadata.pending();
         if (!meta.isEmpty()) {
             metadataTable.write(meta).get(timeoutMs, TimeUnit.MILLISECONDS);
             metadata.written(meta);

@@ -39,4 +39,9 @@ class DecoderFuzzTest {
     void shardRecord(byte[] data) {
         DecoderTargets.shardRecord(data);
     }
+
+    @FuzzTest(maxDuration = "5m")
+    void metadataRecord(byte[] data) {
+        DecoderTargets.metadataRecord(data);
+    }
 }

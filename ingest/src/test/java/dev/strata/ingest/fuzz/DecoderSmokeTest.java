@@ -81,6 +81,14 @@ class DecoderSmokeTest {
     }
 
     @Test
+    void metadataRecord() {
+        byte[] rec = new dev.strata.ingest.record.MetadataRecord(3, 1_700_000_000_000L, java.util.List.of(
+                new dev.strata.store.model.MetricMetadata("http_requests_total", "counter", "", "Requests served."),
+                new dev.strata.store.model.MetricMetadata("rpc_seconds", "histogram", "seconds", "Latency."))).encode();
+        run("metadataRecord", java.util.Arrays.copyOfRange(rec, 12, rec.length), DecoderTargets::metadataRecord);
+    }
+
+    @Test
     void shardRecord() {
         run("shardRecord", recordSeed(), DecoderTargets::shardRecord);
     }

@@ -13,6 +13,7 @@ import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.WriteBatch;
 import dev.strata.ingest.record.CorruptRecordException;
 import dev.strata.ingest.record.ShardRecordFormat;
+import dev.strata.ingest.record.MetadataRecord;
 import dev.strata.ingest.record.ShardRecordReader;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
@@ -94,6 +95,26 @@ final class DecoderTargets {
         putIntLE(rec, 8, (int) crc.getValue());
         try {
             readAll(rec);
+        } catch (CorruptRecordException expected) {
+            // the only failure allowed
+        }
+    }
+
+    /** A metadata record (version 4) body, framed like {@link #shardRecord}: decoding fails only with CorruptRecordException. */
+    static void metadataRecord(byte[] data) {
+        byte[] rec = new byte[ShardRecordFormat.HEADER_BYTES + data.length];
+        rec[0] = (byte) (ShardRecordFormat.MAGIC >>> 8);
+        rec[1] = (byte) ShardRecordFormat.MAGIC;
+        rec[2] = (byte) ShardRecordFormat.VERSION_4;
+        putIntLE(rec, 4, data.length);
+        System.arraycopy(data, 0, rec, ShardRecordFormat.HEADER_BYTES, data.length);
+        CRC32C crc = new CRC32C();
+        crc.update(rec, ShardRecordFormat.HEADER_BYTES, data.length);
+        putIntLE(rec, 8, (int) crc.getValue());
+        try {
+            MetadataRecord m = MetadataRecord.decode(rec);
+            // what decodes re-encodes to a record that decodes to the same (invalid UTF-8 is already replaced)
+            if (!m.equals(MetadataRecord.decode(m.encode()))) throw new AssertionError("round trip changed " + m);
         } catch (CorruptRecordException expected) {
             // the only failure allowed
         }
