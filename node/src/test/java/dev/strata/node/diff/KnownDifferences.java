@@ -1,0 +1,113 @@
+package dev.strata.node.diff;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.BiPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where Prometheus 2.42 answers differently from stock Prometheus 3 on purpose, and Strata follows 3.x.
+ * Each entry names the Prometheus change and explains a difference only where that change applies (the
+ * query's shape, and where it can be told, the time and the values); every other difference fails the build.
+ */
+final class KnownDifferences {
+    /** One deliberate 2.42 / 3.x difference: what it is, the Prometheus change, which differences it explains. */
+    record Known(String name, String prometheusChange, BiPredicate<RangeResultComparison.Difference, DiffWorkload> explains) {}
+
+    private static final Pattern SUBQUERY = Pattern.compile("\\[((?:\\d+[hms])+):((?:\\d+[hms])*)]");
+    private static final Pattern FRESH_RATE = Pattern.compile(
+            "^(rate|increase)\\(diff_fresh_total\\[(\\d+)m](?: offset (\\d+)m)?\\)$");
+
+    /**
+     * Range and subquery windows are left-open in 3.x, {@code (t - range, t]}; 2.42 includes a point at
+     * {@code t - range}. The data keep raw samples off whole seconds, so only subquery points (multiples of
+     * the subquery step) can lie on a window's left end: where the range is a multiple of gcd(60 s, step)
+     * (the corpus's steps are whole minutes; the default subquery step is 1m).
+     */
+    static final Known LEFT_OPEN_SUBQUERY_WINDOWS = new Known("left-open subquery windows",
+            "Prometheus 3.0, prometheus/prometheus#13904", (d, w) -> {
+                if (!d.kind().equals("values") && !d.kind().equals("timestamps")) return false;
+                Matcher m = SUBQUERY.matcher(d.query());
+                while (m.find()) {
+                    long range = seconds(m.group(1)), step = m.group(2).isEmpty() ? 60 : seconds(m.group(2));
+                    if (range % gcd(60, step) == 0) return true;
+                }
+                return false;
+            });
+
+    /**
+     * {@code rate}/{@code increase} of a counter whose first sample is far from the window's start: 3.x first
+     * shortens the extrapolation to half a sampling interval, then limits it at the counter's zero point;
+     * 2.42 limited it at the zero point before deciding, and so extrapolated less.
+     */
+    static final Known RATE_EXTRAPOLATION_TO_ZERO = new Known("rate extrapolation limited at the zero point after the half-interval rule",
+            "Prometheus 2.51, prometheus/prometheus#13725", (d, w) -> {
+                Matcher m = FRESH_RATE.matcher(d.query());
+                if (!d.kind().equals("values") || !m.matches()) return false;
+                int instance = d.series().contains("instance=f1") ? 1 : 0;
+                long windowStart = d.at() * 1000 - (Long.parseLong(m.group(2)) + (m.group(3) == null ? 0 : Long.parseLong(m.group(3)))) * 60_000;
+                return windowStart < w.freshStart(instance);
+            });
+
+    /** {@code atan2} drops the metric name like the other arithmetic operators since 2.47; 2.42 kept it. */
+    static final Known ATAN2_DROPS_NAME = new Known("atan2 drops the metric name",
+            "Prometheus 2.47, prometheus/prometheus#12595", (d, w) -> {
+                if (!d.kind().equals("series") || !d.query().contains(" atan2 ")) return false;
+                return withoutName(d.prometheus()).equals(Set.of(d.strata().split("; ")));
+            });
+
+    /** {@code stddev}/{@code stdvar} of a group whose only value is NaN or ±Inf: 3.x answers NaN, 2.42 answered 0. */
+    static final Known STDDEV_OF_ONE_NAN = new Known("stddev/stdvar of a lone NaN or infinity is NaN",
+            "Prometheus 3.0, prometheus/prometheus#14941", (d, w) -> d.kind().equals("values")
+                    && d.query().matches("^std(dev|var)\\b.*") && d.prometheus().equals("0") && d.strata().equals("NaN"));
+
+    /**
+     * {@code avg_over_time} of values that cancel out exactly: both answers are rounding noise around 0, and
+     * 3.x sums with Kahan compensation and a direct mean where 2.42 took an incremental mean.
+     */
+    static final Known AVG_SUMMATION = new Known("avg_over_time: Kahan summation and direct mean (rounding noise around 0)",
+            "Prometheus 2.54 and 3.5, prometheus/prometheus#14413 and #16773", (d, w) -> d.kind().equals("values")
+                    && d.query().startsWith("avg_over_time(") && Math.abs(parse(d.prometheus())) < 1e-12
+                    && Math.abs(parse(d.strata())) < 1e-12);
+
+    static final List<Known> LIST = List.of(LEFT_OPEN_SUBQUERY_WINDOWS, RATE_EXTRAPOLATION_TO_ZERO, ATAN2_DROPS_NAME,
+            STDDEV_OF_ONE_NAN, AVG_SUMMATION);
+
+    private KnownDifferences() {}
+
+    /** The entry that explains {@code d}, or null. */
+    static Known explain(RangeResultComparison.Difference d, DiffWorkload workload) {
+        for (Known k : LIST) if (k.explains().test(d, workload)) return k;
+        return null;
+    }
+
+    private static Set<String> withoutName(String seriesList) {
+        Set<String> out = new HashSet<>();
+        for (String s : seriesList.split("; ")) out.add(s.replaceFirst("__name__=[^,}]*(, )?", ""));
+        return out;
+    }
+
+    private static double parse(String v) {
+        return Double.parseDouble(v.replace("Inf", "Infinity"));
+    }
+
+    private static long seconds(String duration) {
+        long total = 0;
+        Matcher m = Pattern.compile("(\\d+)([hms])").matcher(duration);
+        while (m.find()) {
+            long n = Long.parseLong(m.group(1));
+            total += switch (m.group(2)) {
+                case "h" -> n * 3600;
+                case "m" -> n * 60;
+                default -> n;
+            };
+        }
+        return total;
+    }
+
+    private static long gcd(long a, long b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+}
