@@ -107,8 +107,15 @@ class PrometheusDifferentialTest {
                 String range = "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
                         + "&start=" + start + "&end=" + end + "&step=" + step;
                 String prometheusBody = get(prometheusUrl + range), strataBody = get(strataUrl + range);
-                report.add(q, RangeResultComparison.compare(q, prometheusBody, strataBody), prometheusBody, strataBody);
+                long at = report.add(q, RangeResultComparison.compare(q, prometheusBody, strataBody), prometheusBody, strataBody);
+                if (at > 0) {
+                    // For the report: the same query as an instant query at the first differing step.
+                    String instant = "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&time=" + at;
+                    report.file.append("\n  instant at ").append(at).append(": prometheus ").append(get(prometheusUrl + instant))
+                            .append("\n  instant at ").append(at).append(": strata     ").append(get(strataUrl + instant));
+                }
             }
+            predictLinearWithPinnedRangeFollowsTheFix(prometheusUrl, strataUrl, t0 / 1000 + 1800, start, end, step);
             String summary = report.summary(corpus.size(), seed);
             System.out.println(summary);
             // Every difference, explained or not, with both answers for the unexplained ones.
@@ -120,6 +127,40 @@ class PrometheusDifferentialTest {
             prometheus.destroy();
             if (!prometheus.waitFor(20, TimeUnit.SECONDS)) prometheus.destroyForcibly().waitFor();
         }
+    }
+
+    /**
+     * {@link KnownDifferences#PINNED_RANGE_IN_PREDICT_LINEAR}: Prometheus 2.42 answers the range query wrongly,
+     * so Strata's answer is checked against what the fixed engine computes, from 2.42's own (correct) instant
+     * answers at the pinned time T: the regression line of the pinned range, evaluated at each step t plus
+     * 600 s, is {@code predict_linear(...)@T + deriv(...)@T * (t - T)}.
+     */
+    private void predictLinearWithPinnedRangeFollowsTheFix(String prometheusUrl, String strataUrl, long pinned, long start,
+            long end, long step) throws Exception {
+        String q = "predict_linear(diff_temperature[5m] @ " + pinned + ", 600)";
+        Map<String, Double> atPin = instantValues(prometheusUrl, q, pinned);
+        Map<String, Double> slope = instantValues(prometheusUrl, "deriv(diff_temperature[5m] @ " + pinned + ")", pinned);
+        assertEquals(4, atPin.size(), "four rooms");
+        JsonNode range = JSON.readTree(get(strataUrl + "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                + "&start=" + start + "&end=" + end + "&step=" + step)).path("data").path("result");
+        assertEquals(4, range.size(), range.toString());
+        for (JsonNode series : range) {
+            String room = series.path("metric").path("room").asText();
+            assertEquals((end - start) / step + 1, series.path("values").size(), room);
+            for (JsonNode point : series.path("values")) {
+                double want = atPin.get(room) + slope.get(room) * (point.get(0).asLong() - pinned);
+                assertTrue(RangeResultComparison.sameFloat(Double.toString(want), point.get(1).asText()),
+                        room + " at " + point.get(0) + ": want " + want + ", strata " + point.get(1));
+            }
+        }
+    }
+
+    private Map<String, Double> instantValues(String base, String query, long at) throws Exception {
+        Map<String, Double> out = new TreeMap<>();
+        JsonNode result = JSON.readTree(get(base + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
+                + "&time=" + at)).path("data").path("result");
+        for (JsonNode s : result) out.put(s.path("metric").path("room").asText(), s.path("value").get(1).asDouble());
+        return out;
     }
 
     /**
@@ -140,30 +181,36 @@ class PrometheusDifferentialTest {
             this.workload = workload;
         }
 
-        void add(String query, RangeResultComparison.Outcome o, String prometheusBody, String strataBody) {
+        /** Adds a query's outcome; returns the time of its first unexplained point difference, or -1. */
+        long add(String query, RangeResultComparison.Outcome o, String prometheusBody, String strataBody) {
             comparedPoints += o.comparedPoints();
             if (o.differences().isEmpty()) {
                 equal++;
-                return;
+                return -1;
             }
+            long firstAt = -1;
             List<String> open = new ArrayList<>();
             Map<String, Integer> known = new TreeMap<>();
             for (RangeResultComparison.Difference d : o.differences()) {
                 byKind.merge(d.kind(), 1, Integer::sum);
-                KnownDifferences.Known k = KnownDifferences.explain(d, workload);
-                if (k == null) open.add("[" + d.kind() + "] " + d.detail().replace("\n", "\n    "));
+                KnownDifferences.Known k = KnownDifferences.explain(d, o.differences(), workload);
+                if (k == null) {
+                    open.add("[" + d.kind() + "] " + d.detail().replace("\n", "\n    "));
+                    if (firstAt < 0 && d.at() > 0) firstAt = d.at();
+                }
                 else known.merge(k.name() + " (" + k.prometheusChange() + ")", 1, Integer::sum);
             }
             known.forEach((k, n) -> byKnown.merge(k, n, Integer::sum));
             file.append("\n").append(query).append("\n  ").append(o.differences().size()).append(" differences; explained: ").append(known);
             if (open.isEmpty()) {
                 explainedQueries++;
-                return;
+                return -1;
             }
             unexplained.add(query + "\n    " + open.get(0) + (open.size() > 1 ? "\n    ... and " + (open.size() - 1) + " more" : ""));
             for (String u : open) file.append("\n  UNEXPLAINED ").append(u);
             file.append("\n  prometheus: ").append(prometheusBody.length() > 4000 ? prometheusBody.substring(0, 4000) + "..." : prometheusBody);
             file.append("\n  strata:     ").append(strataBody.length() > 4000 ? strataBody.substring(0, 4000) + "..." : strataBody);
+            return firstAt;
         }
 
         String summary(int queries, long seed) {

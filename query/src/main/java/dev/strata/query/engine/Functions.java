@@ -71,13 +71,29 @@ final class Functions {
         ELEMENT.put("year", (v, a) -> GoDate.of(v).year());
     }
 
-    private static double log2(double v) {
-        if (v > 0 && !Double.isInfinite(v)) {
-            int e = Math.getExponent(v);
-            if (v == Math.scalb(1.0, e)) return e;
+    /**
+     * Go's math.Log2: Log(frac) * (1/Ln2) + exp with x = frac * 2^exp, frac in [0.5, 1) (exact for powers of
+     * two). Near 1 it cancels differently from log(x) / log(2): log2(1 + 10 * 2^-52) is 3.219646771412954e-15
+     * in Prometheus (and here), 3.2034265038149143e-15 by log(x) / log(2).
+     * StrictMath.log is fdlibm's e_log.c, the algorithm Go's Log implements.
+     */
+    private static double log2(double x) {
+        if (x == 0 || Double.isNaN(x) || Double.isInfinite(x)) return StrictMath.log(x) * LOG2_E;
+        double a = Math.abs(x);
+        int shift = 0;
+        if (a < Double.MIN_NORMAL) {
+            a = Math.scalb(a, 54);
+            shift = 54;
         }
-        return Math.log(v) / Math.log(2);
+        int exp = Math.getExponent(a) + 1;
+        double frac = Math.copySign(Math.scalb(a, -exp), x);
+        exp -= shift;
+        if (frac == 0.5) return exp - 1;
+        return StrictMath.log(frac) * LOG2_E + exp;
     }
+
+    /** Go's math.Log2E = 1/Ln2, rounded to a double. */
+    private static final double LOG2_E = 1.44269504088896340735992468100189214;
 
     private static boolean isDateFn(String n) {
         return switch (n) {

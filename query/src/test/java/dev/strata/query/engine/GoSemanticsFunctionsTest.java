@@ -85,4 +85,15 @@ class GoSemanticsFunctionsTest {
         assertEquals(Double.NEGATIVE_INFINITY, FloatMath.asinh(Double.NEGATIVE_INFINITY));
         assertEquals(-5.551115123125783e-17, instant("asinh(vector(-5.551115123125783e-17))"));
     }
+
+    @Test
+    void log2IsGosFrexpFormula() {
+        assertEquals(3.219646771412954e-15, instant("log2(vector(1.0000000000000022))"));
+        assertEquals(3, instant("log2(vector(8))"));
+        assertEquals(-1074, instant("log2(vector(4.9e-324))"));
+        assertEquals(-1, instant("log2(vector(0.5))"));
+        assertEquals(Double.NEGATIVE_INFINITY, instant("log2(vector(0))"));
+        assertEquals(Double.NaN, instant("log2(vector(-2))"));
+        assertEquals(Math.log(10) / Math.log(2), instant("log2(vector(10))"), 1e-15);
+    }
 }
