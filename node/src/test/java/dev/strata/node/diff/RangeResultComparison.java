@@ -66,9 +66,23 @@ final class RangeResultComparison {
                     "only in prometheus: " + onlyP + "\nonly in strata: " + onlyS));
         }
         long points = 0;
+        // A series on one side only: its points are one-sided too (listed, so that they can be explained).
+        for (Map.Entry<String, JsonNode> e : sSeries.entrySet()) {
+            if (pSeries.containsKey(e.getKey())) continue;
+            for (Map.Entry<Long, JsonNode> pt : points(e.getValue().path("values")).entrySet()) {
+                out.add(new Difference(query, "timestamps", e.getKey(), pt.getKey(), "", pt.getValue().toString(),
+                        e.getKey() + " values at " + pt.getKey() + ": only strata has a point"));
+            }
+        }
         for (Map.Entry<String, JsonNode> e : pSeries.entrySet()) {
             JsonNode ss = sSeries.get(e.getKey());
-            if (ss == null) continue;
+            if (ss == null) {
+                for (Map.Entry<Long, JsonNode> pt : points(e.getValue().path("values")).entrySet()) {
+                    out.add(new Difference(query, "timestamps", e.getKey(), pt.getKey(), pt.getValue().toString(), "",
+                            e.getKey() + " values at " + pt.getKey() + ": only prometheus has a point"));
+                }
+                continue;
+            }
             for (String field : List.of("values", "histograms")) {
                 Map<Long, JsonNode> pv = points(e.getValue().path(field)), sv = points(ss.path(field));
                 TreeMap<Long, Boolean> all = new TreeMap<>();
