@@ -71,8 +71,20 @@ final class KnownDifferences {
                 RangeResultComparison.Difference series = null;
                 for (RangeResultComparison.Difference o : all) if (o.kind().equals("series")) series = o;
                 if (series == null || !withoutName(series.prometheus()).equals(Set.of(series.strata().split("; ")))) return false;
-                // The series difference itself, and the points of the series that differ only by the name.
-                return d == series || d.kind().equals("timestamps");
+                if (d == series) return true;
+                // A point of a renamed series: the other side has the same value at that step under the
+                // label set without the name (so atan2's values are still compared).
+                if (!d.kind().equals("timestamps")) return false;
+                boolean prometheusSide = d.strata().isEmpty();
+                String key = prometheusSide ? d.series().replaceFirst("__name__=[^,}]*(, )?", "") : null;
+                for (RangeResultComparison.Difference o : all) {
+                    if (!o.kind().equals("timestamps") || o.at() != d.at() || o.strata().isEmpty() == prometheusSide) continue;
+                    String oKey = prometheusSide ? o.series() : o.series().replaceFirst("__name__=[^,}]*(, )?", "");
+                    String dKey = prometheusSide ? key : d.series();
+                    String a = prometheusSide ? d.prometheus() : o.prometheus(), b = prometheusSide ? o.strata() : d.strata();
+                    if (oKey.equals(dKey) && RangeResultComparison.sameFloat(a.replace("\"", ""), b.replace("\"", ""))) return true;
+                }
+                return false;
             });
 
     /** {@code stddev}/{@code stdvar} of a group whose only value is NaN or ±Inf: 3.x answers NaN, 2.42 answered 0. */
