@@ -36,4 +36,48 @@ final class FloatMath {
         }
         return t;
     }
+
+    private static final double LN2 = 0.693147180559945309417232121458176568;
+    private static final double TINY = 0x1p-28;
+    private static final double LARGE = 0x1p28;
+
+    /**
+     * Go's math.Asinh (FreeBSD's s_asinh.c): log1p near 0, so a tiny x gives x, not the 0 that
+     * log(x + sqrt(x*x + 1)) rounds to.
+     */
+    static double asinh(double x) {
+        if (Double.isNaN(x) || Double.isInfinite(x)) return x;
+        double a = Math.abs(x), r;
+        if (a < TINY) return x;
+        if (a > LARGE) r = Math.log(a) + LN2;
+        else if (a > 2) r = Math.log(2 * a + 1 / (Math.sqrt(a * a + 1) + a));
+        else r = Math.log1p(a + a * a / (1 + Math.sqrt(1 + a * a)));
+        return Math.copySign(r, x);
+    }
+
+    /** Go's math.Acosh (FreeBSD's e_acosh.c). */
+    static double acosh(double x) {
+        if (x < 1 || Double.isNaN(x)) return Double.NaN;
+        if (x == 1) return 0;
+        if (x >= LARGE) return Math.log(x) + LN2;
+        if (x > 2) return Math.log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
+        double t = x - 1;
+        return Math.log1p(t + Math.sqrt(2 * t + t * t));
+    }
+
+    /** Go's math.Atanh (FreeBSD's e_atanh.c): log1p near 0, so a tiny x gives x. */
+    static double atanh(double x) {
+        if (x < -1 || x > 1 || Double.isNaN(x)) return Double.NaN;
+        if (x == 1) return Double.POSITIVE_INFINITY;
+        if (x == -1) return Double.NEGATIVE_INFINITY;
+        double a = Math.abs(x), r;
+        if (a < TINY) return x;
+        if (a < 0.5) {
+            double t = a + a;
+            r = 0.5 * Math.log1p(t + t * a / (1 - a));
+        } else {
+            r = 0.5 * Math.log1p((a + a) / (1 - a));
+        }
+        return Math.copySign(r, x);
+    }
 }

@@ -9,9 +9,6 @@ import dev.strata.query.ast.SubqueryExpr;
 import dev.strata.query.ast.ValueType;
 import dev.strata.query.ast.VectorSelector;
 import dev.strata.store.model.Labels;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,9 +50,9 @@ final class Functions {
         ELEMENT.put("sinh", (v, a) -> Math.sinh(v));
         ELEMENT.put("cosh", (v, a) -> Math.cosh(v));
         ELEMENT.put("tanh", (v, a) -> Math.tanh(v));
-        ELEMENT.put("asinh", (v, a) -> Double.isInfinite(v) ? v : Math.copySign(Math.log(Math.abs(v) + Math.sqrt(v * v + 1)), v));
-        ELEMENT.put("acosh", (v, a) -> v < 1 ? Double.NaN : Math.log(v + Math.sqrt(v * v - 1)));
-        ELEMENT.put("atanh", (v, a) -> 0.5 * Math.log((1 + v) / (1 - v)));
+        ELEMENT.put("asinh", (v, a) -> FloatMath.asinh(v));
+        ELEMENT.put("acosh", (v, a) -> FloatMath.acosh(v));
+        ELEMENT.put("atanh", (v, a) -> FloatMath.atanh(v));
         ELEMENT.put("clamp", (v, a) -> Math.max(a[0], Math.min(a[1], v)));
         ELEMENT.put("clamp_min", (v, a) -> Math.max(a[0], v));
         ELEMENT.put("clamp_max", (v, a) -> Math.min(a[0], v));
@@ -64,27 +61,39 @@ final class Functions {
             double inv = 1.0 / nearest;
             return Math.floor(v * inv + 0.5) / inv;
         });
-        ELEMENT.put("minute", (v, a) -> date(v).getMinute());
-        ELEMENT.put("hour", (v, a) -> date(v).getHour());
-        ELEMENT.put("day_of_week", (v, a) -> date(v).getDayOfWeek().getValue() % 7);
-        ELEMENT.put("day_of_month", (v, a) -> date(v).getDayOfMonth());
-        ELEMENT.put("day_of_year", (v, a) -> date(v).getDayOfYear());
-        ELEMENT.put("days_in_month", (v, a) -> date(v).toLocalDate().lengthOfMonth());
-        ELEMENT.put("month", (v, a) -> date(v).getMonthValue());
-        ELEMENT.put("year", (v, a) -> date(v).getYear());
+        ELEMENT.put("minute", (v, a) -> GoDate.of(v).minute());
+        ELEMENT.put("hour", (v, a) -> GoDate.of(v).hour());
+        ELEMENT.put("day_of_week", (v, a) -> GoDate.of(v).dayOfWeek());
+        ELEMENT.put("day_of_month", (v, a) -> GoDate.of(v).day());
+        ELEMENT.put("day_of_year", (v, a) -> GoDate.of(v).dayOfYear());
+        ELEMENT.put("days_in_month", (v, a) -> GoDate.of(v).daysInMonth());
+        ELEMENT.put("month", (v, a) -> GoDate.of(v).month());
+        ELEMENT.put("year", (v, a) -> GoDate.of(v).year());
     }
 
-    private static double log2(double v) {
-        if (v > 0 && !Double.isInfinite(v)) {
-            int e = Math.getExponent(v);
-            if (v == Math.scalb(1.0, e)) return e;
+    /**
+     * Go's math.Log2: Log(frac) * (1/Ln2) + exp with x = frac * 2^exp, frac in [0.5, 1) (exact for powers of
+     * two). Near 1 it cancels differently from log(x) / log(2): log2(1 + 10 * 2^-52) is 3.219646771412954e-15
+     * in Prometheus (and here), 3.2034265038149143e-15 by log(x) / log(2).
+     * StrictMath.log is fdlibm's e_log.c, the algorithm Go's Log implements.
+     */
+    private static double log2(double x) {
+        if (x == 0 || Double.isNaN(x) || Double.isInfinite(x)) return StrictMath.log(x) * LOG2_E;
+        double a = Math.abs(x);
+        int shift = 0;
+        if (a < Double.MIN_NORMAL) {
+            a = Math.scalb(a, 54);
+            shift = 54;
         }
-        return Math.log(v) / Math.log(2);
+        int exp = Math.getExponent(a) + 1;
+        double frac = Math.copySign(Math.scalb(a, -exp), x);
+        exp -= shift;
+        if (frac == 0.5) return exp - 1;
+        return StrictMath.log(frac) * LOG2_E + exp;
     }
 
-    private static ZonedDateTime date(double v) {
-        return ZonedDateTime.ofInstant(Instant.ofEpochSecond((long) v), ZoneOffset.UTC);
-    }
+    /** Go's math.Log2E = 1/Ln2, rounded to a double. */
+    private static final double LOG2_E = 1.44269504088896340735992468100189214;
 
     private static boolean isDateFn(String n) {
         return switch (n) {
