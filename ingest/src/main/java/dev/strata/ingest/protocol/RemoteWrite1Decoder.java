@@ -12,10 +12,11 @@ import static dev.strata.ingest.protocol.ProtoReader.wireType;
  * WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
  * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2;
  *                repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
+ * Histogram    { see {@link HistogramMessage} }
  * Label        { string name = 1; string value = 2; }
  * Sample       { double value = 1; int64 timestamp = 2; }
  * </pre>
- * Metadata is skipped; exemplars and native histograms are counted as ignored. Unknown fields are
+ * Metadata is skipped; exemplars are counted as ignored; native histograms are samples of their series. Unknown fields are
  * skipped as protobuf requires. Label bytes are referenced in place (no copy).
  */
 public final class RemoteWrite1Decoder {
@@ -25,11 +26,12 @@ public final class RemoteWrite1Decoder {
         out.reset(buf, off + len);
         ProtoReader r = new ProtoReader(buf, off, len);
         int end = off + len;
+        int seriesIndex = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
             if (field(tag) == 1 && wireType(tag) == LEN) {
                 int tsEnd = r.readLength(end);
-                timeSeries(r, tsEnd, out);
+                timeSeries(r, tsEnd, out, seriesIndex++);
                 r.pos(tsEnd);
             } else {
                 r.skip(tag, end);
@@ -38,7 +40,7 @@ public final class RemoteWrite1Decoder {
         if (r.pos() != end) throw new MalformedRequestException("protobuf: WriteRequest overruns its length");
     }
 
-    private static void timeSeries(ProtoReader r, int end, WriteBatch out) {
+    private static void timeSeries(ProtoReader r, int end, WriteBatch out, int seriesIndex) {
         out.beginSeries();
         while (r.pos() < end) {
             int tag = r.readTag();
@@ -51,9 +53,12 @@ public final class RemoteWrite1Decoder {
                 int sEnd = r.readLength(end);
                 sample(r, sEnd, out, false);
                 r.pos(sEnd);
+            } else if (f == 4 && wireType(tag) == LEN) {
+                int hEnd = r.readLength(end);
+                HistogramMessage.decode(r, hEnd, out, false, "timeseries[" + seriesIndex + "] histogram");
+                r.pos(hEnd);
             } else {
                 if (f == 3 && wireType(tag) == LEN) out.countExemplarIgnored();
-                if (f == 4 && wireType(tag) == LEN) out.countHistogramIgnored();
                 r.skip(tag, end);
             }
         }
