@@ -4,7 +4,7 @@ package dev.strata.ingest.record;
  * The Kafka record value carrying many series' samples for ONE shard (docs/format/kafka-record.md).
  * <pre>
  * Record      := Header Body
- * Header      := magic u16 BE (0x5354 "ST") | version u8 (1 or 2) | flags u8 (0) | bodyLength u32 LE | crc32c u32 LE (of Body)
+ * Header      := magic u16 BE (0x5354 "ST") | version u8 (1, 2 or 3) | flags u8 (0) | bodyLength u32 LE | crc32c u32 LE (of Body)
  * Body        := shard uvarint | stringCount uvarint | String^stringCount | seriesCount uvarint | Series^seriesCount
  * String      := length uvarint | UTF-8 bytes
  * Series (v1) := hash u64 LE | labelCount uvarint | (nameRef uvarint, valueRef uvarint)^labelCount

@@ -5,9 +5,11 @@ import java.util.Arrays;
 
 /**
  * The native-histogram chunk, version 1 (docs/format/histogram-chunks.md): one self-describing blob
- * of one series' histogram samples that share ONE bucket layout (schema, zero threshold, spans,
- * custom bounds). A layout change cuts a new chunk; so does a change between float and histogram
- * samples (float samples live in {@link ChunkFormat} chunks). Grammar:
+ * of one series' histogram samples that share schema, zero threshold and custom bounds (a change of
+ * one of them cuts a new chunk; so does a change between float and histogram samples, which live in
+ * {@link ChunkFormat} chunks). The chunk's buckets are the union of its samples' buckets (Layout);
+ * samples whose spans differ from the previous sample's (the first sample's: from the union's) are
+ * listed with their own spans (Changes), and their buckets outside them are 0 in the columns. Grammar:
  * <pre>
  *   HChunk   := Magic Version Flags Count FirstT Span [Hint] Layout [StHeader] Payload Crc
  *   Magic    := 0x48 ('H')   (float chunks start with 0x53 'S': the first byte tells the kinds apart)
@@ -17,11 +19,12 @@ import java.util.Arrays;
  *   Count    := uvarint (>= 1); FirstT := zigzag varint; Span := uvarint (last - first timestamp, ms)
  *   Hint     := u8, the reset hint of every sample (only with bit3)
  *   Layout   := schema zvarint | zeroThreshold f64 BE | Spans(positive) | Spans(negative) | nCustom uvarint f64 BE ^ nCustom
+ *               | nChanges uvarint | (sampleIndex uvarint (increasing), Spans(positive), Spans(negative)) ^ nChanges
  *   Spans    := nSpans uvarint | (offset zvarint, length uvarint) ^ nSpans
  *   StHeader := as in float chunks: stCodec u8 | StFirst zvarint | StSpan zvarint | StBytes uvarint
  *   Payload  := timestamp bits, padded | [2-bit reset hints, padded (without bit3)]
  *               | sum: codec id u8, value-codec bits, padded
- *               | counts: [count column unless bit2 derived] zero-count column, one column per bucket (positive, then negative)
+ *               | counts: [count column unless bit1 derived] zero-count column, one column per union bucket (positive, then negative)
  *               | [start timestamp bits, exactly StBytes bytes]
  *   Crc      := CRC32C of every preceding byte, 4 bytes big-endian
  * </pre>
@@ -51,17 +54,13 @@ public final class HistogramChunkFormat {
     }
 
     /**
-     * True if {@code a} and {@code b} have the same bucket layout (schema, zero threshold, spans,
-     * custom bounds), so they can share one chunk.
+     * True if {@code a} and {@code b} can share one chunk: the same schema, zero threshold and custom
+     * bounds (their spans may differ: the chunk holds the union of the buckets).
      */
-    public static boolean sameLayout(FloatHistogram a, FloatHistogram b) {
+    public static boolean shareChunk(FloatHistogram a, FloatHistogram b) {
         if (a == b) return true;
         return a.schema() == b.schema()
                 && Double.doubleToRawLongBits(a.zeroThreshold()) == Double.doubleToRawLongBits(b.zeroThreshold())
-                && Arrays.equals(a.positiveSpanOffsets(), b.positiveSpanOffsets())
-                && Arrays.equals(a.positiveSpanLengths(), b.positiveSpanLengths())
-                && Arrays.equals(a.negativeSpanOffsets(), b.negativeSpanOffsets())
-                && Arrays.equals(a.negativeSpanLengths(), b.negativeSpanLengths())
                 && Arrays.equals(a.customValues(), b.customValues());
     }
 }

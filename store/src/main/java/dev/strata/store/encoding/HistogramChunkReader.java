@@ -62,6 +62,18 @@ public final class HistogramChunkReader {
         if (nCustom > (end - c.p) / 8) throw new CorruptChunkException(nCustom + " custom bounds cannot fit in " + (end - c.p) + " bytes");
         double[] custom = new double[(int) nCustom];
         for (int i = 0; i < custom.length; i++) custom[i] = Double.longBitsToDouble(c.u64("custom bound"));
+        long nChanges = c.uvarint("layout change count");
+        if (nChanges > n) throw new CorruptChunkException(nChanges + " layout changes in " + n + " samples");
+        int[] changeAt = new int[(int) nChanges];
+        int[][][] changeSpans = new int[(int) nChanges][][];
+        for (int k = 0; k < changeAt.length; k++) {
+            long at = c.uvarint("layout change sample");
+            if (at >= n || (k > 0 && at <= changeAt[k - 1])) throw new CorruptChunkException("layout change at sample " + at + " out of order or range");
+            changeAt[k] = (int) at;
+            int[][] p = c.spans("positive");
+            int[][] q = c.spans("negative");
+            changeSpans[k] = new int[][] {p[0], p[1], q[0], q[1]};
+        }
         int stCodec = 0;
         long stFirst = 0, stLast = 0, stBytes = 0;
         if ((flags & HistogramChunkFormat.FLAG_ST) != 0) {
@@ -128,16 +140,30 @@ public final class HistogramChunkReader {
             if (bits.bytePosition() != end) throw new CorruptChunkException("start timestamp column has trailing bytes");
         }
         FloatHistogram[] out = new FloatHistogram[n];
+        int[] posUnion = HistogramChunkWriter.indices(posSpans[0], posSpans[1]);
+        int[] negUnion = HistogramChunkWriter.indices(negSpans[0], negSpans[1]);
+        int[][] spans = {posSpans[0], posSpans[1], negSpans[0], negSpans[1]};
+        int[] posAt = identity(pos);
+        int[] negAt = identity(neg);
         try {
-            for (int i = 0; i < n; i++) {
+            for (int i = 0, k = 0; i < n; i++) {
+                if (k < changeAt.length && changeAt[k] == i) {
+                    spans = changeSpans[k++];
+                    posAt = positions(spans[0], spans[1], posUnion, "positive");
+                    negAt = positions(spans[2], spans[3], negUnion, "negative");
+                }
+                double[] pb = new double[posAt.length];
+                for (int j = 0; j < pb.length; j++) pb[j] = posB[i][posAt[j]];
+                double[] nb = new double[negAt.length];
+                for (int j = 0; j < nb.length; j++) nb[j] = negB[i][negAt[j]];
                 double cnt = count[i];
                 if (derived) {
                     cnt = zero[i];
-                    for (double b : posB[i]) cnt += b;
-                    for (double b : negB[i]) cnt += b;
+                    for (double b : pb) cnt += b;
+                    for (double b : nb) cnt += b;
                 }
                 out[i] = new FloatHistogram(hints[i], (int) schema, zeroThreshold, zero[i], cnt, sum[i],
-                        posSpans[0], posSpans[1], posB[i], negSpans[0], negSpans[1], negB[i], custom);
+                        spans[0], spans[1], pb, spans[2], spans[3], nb, custom);
             }
         } catch (IllegalArgumentException e) {
             throw new CorruptChunkException("histogram chunk holds an invalid histogram: " + e.getMessage());
@@ -166,6 +192,26 @@ public final class HistogramChunkReader {
             v += min + bits.read(width);
             col[i] = v;
         }
+    }
+
+    private static int[] identity(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = i;
+        return out;
+    }
+
+    /** For each bucket the spans cover, its column among the union's; a bucket outside the union is corruption. */
+    private static int[] positions(int[] offsets, int[] lengths, int[] union, String side) {
+        long total = 0;
+        for (int l : lengths) total += l;
+        if (total > union.length) throw new CorruptChunkException(side + " spans of " + total + " buckets exceed the chunk's " + union.length);
+        int[] idx = HistogramChunkWriter.indices(offsets, lengths);
+        for (int k = 0; k < idx.length; k++) {
+            int p = java.util.Arrays.binarySearch(union, idx[k]);
+            if (p < 0) throw new CorruptChunkException(side + " bucket " + idx[k] + " is not among the chunk's buckets");
+            idx[k] = p;
+        }
+        return idx;
     }
 
     private static int total(int[] lengths, String side) {

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * The native-histogram side of a series' write buffer ({@link SeriesState} keeps a
  * {@code FloatHistogram[]} parallel to its timestamps once the series has had a histogram): memory
  * accounting, duplicate detection, and cutting a run of buffered samples into chunks. A run is cut
- * wherever the samples change between float and histogram, or between two histogram layouts
- * ({@link HistogramChunkFormat#sameLayout}): float runs become float chunks ({@link ChunkWriter}),
+ * wherever the samples change between float and histogram, or between histograms of another schema,
+ * zero threshold or custom bounds
+ * ({@link HistogramChunkFormat#shareChunk}): float runs become float chunks ({@link ChunkWriter}),
  * histogram runs histogram chunks ({@link HistogramChunkWriter}). The cut is a function of the
  * samples alone, so sealing and flush snapshots ({@link BufferCutter}) cut alike.
  */
@@ -62,7 +63,7 @@ final class HistogramBuffer {
         if (first == null) {
             while (j < to && (hs == null || hs[j] == null)) j++;
         } else {
-            while (j < to && hs[j] != null && HistogramChunkFormat.sameLayout(first, hs[j])) j++;
+            while (j < to && hs[j] != null && HistogramChunkFormat.shareChunk(first, hs[j])) j++;
         }
         return j;
     }

@@ -21,11 +21,11 @@ class HistogramChunkCodecTest {
     private final HistogramChunkWriter writer = new HistogramChunkWriter();
     private final HistogramChunkReader reader = new HistogramChunkReader();
 
-    /** Runs of samples with one layout each, as the store cuts them. */
+    /** Runs of samples that can share a chunk, as the store cuts them. */
     private static List<List<FloatHistogram>> runs(List<FloatHistogram> hs) {
         List<List<FloatHistogram>> out = new ArrayList<>();
         for (FloatHistogram h : hs) {
-            if (out.isEmpty() || !HistogramChunkFormat.sameLayout(out.get(out.size() - 1).get(0), h)) out.add(new ArrayList<>());
+            if (out.isEmpty() || !HistogramChunkFormat.shareChunk(out.get(out.size() - 1).get(0), h)) out.add(new ArrayList<>());
             out.get(out.size() - 1).add(h);
         }
         return out;
@@ -126,12 +126,15 @@ class HistogramChunkCodecTest {
     }
 
     @Test
-    void layoutChangesAreRefusedByTheWriter() {
+    void schemaChangesAreRefusedAndSpanChangesShareTheChunk() {
         FloatHistogram a = new FloatHistogram(ResetHint.NO, 3, 0, 0, 1, 1, new int[] {0}, new int[] {1}, new double[] {1}, null, null, null, null);
         FloatHistogram otherSchema = new FloatHistogram(ResetHint.NO, 2, 0, 0, 1, 1, new int[] {0}, new int[] {1}, new double[] {1}, null, null, null, null);
         FloatHistogram otherSpans = new FloatHistogram(ResetHint.NO, 3, 0, 0, 1, 1, new int[] {1}, new int[] {1}, new double[] {1}, null, null, null, null);
         assertThrows(IllegalArgumentException.class, () -> encode(new long[] {1, 2}, null, new FloatHistogram[] {a, otherSchema}));
-        assertThrows(IllegalArgumentException.class, () -> encode(new long[] {1, 2}, null, new FloatHistogram[] {a, otherSpans}));
+        FloatHistogram empty = new FloatHistogram(ResetHint.NO, 3, 0, 0, 0, 0, null, null, null, null, null, null, null);
+        FloatHistogram zeroLengthSpan = new FloatHistogram(ResetHint.NO, 3, 0, 0, 1, 1, new int[] {0, 0, 2}, new int[] {1, 0, 1}, new double[] {1, 0}, null, null, null, null);
+        // spans may change within a chunk: the chunk holds the union of the buckets, each sample keeps its own spans
+        roundTrip(new long[] {1, 2, 3, 4, 5, 6}, null, new FloatHistogram[] {otherSpans, a, a, empty, zeroLengthSpan, otherSpans});
         assertThrows(IllegalArgumentException.class, () -> encode(new long[] {2, 2}, null, new FloatHistogram[] {a, a}));
         roundTrip(new long[] {1, 2}, null, new FloatHistogram[] {a, a.withResetHint(ResetHint.YES)});
     }

@@ -13,6 +13,11 @@ import java.util.TreeMap;
  * do. Seeded: the same seed gives the same series.
  */
 public final class HistogramSamples {
+    /** The client libraries' default zero threshold, 2^-128. */
+    public static final double ZERO_THRESHOLD = Math.scalb(1.0, -128);
+    /** Prometheus client libraries' default classic buckets (upper bounds; +Inf implicit). */
+    public static final double[] CLASSIC_BOUNDS = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+    private final long[] classic = new long[CLASSIC_BOUNDS.length];
     private final Random rnd;
     private final int schema;
     private final boolean negatives;
@@ -35,16 +40,31 @@ public final class HistogramSamples {
             if (negatives && rnd.nextDouble() < 0.2) v = -v;
             count++;
             sum += v;
+            for (int b = 0; b < CLASSIC_BOUNDS.length; b++) if (v <= CLASSIC_BOUNDS[b]) classic[b]++;
             if (v == 0) zero++;
             else (v > 0 ? pos : neg).merge(index(Math.abs(v)), 1L, Long::sum);
         }
         int[][] ps = spans(pos);
         int[][] ns = spans(neg);
-        return new FloatHistogram(hint, schema, 1e-128, zero, count, sum, ps[0], ps[1], buckets(pos, ps), ns[0], ns[1], buckets(neg, ns), null);
+        return new FloatHistogram(hint, schema, ZERO_THRESHOLD, zero, count, sum, ps[0], ps[1], buckets(pos, ps), ns[0], ns[1], buckets(neg, ns), null);
+    }
+
+    /**
+     * The same observations as a classic histogram after the last {@link #next}: the cumulative
+     * {@code _bucket} counts of {@link #CLASSIC_BOUNDS}, then {@code +Inf} (= count), {@code _count}, {@code _sum}.
+     */
+    public double[] classicSeries() {
+        double[] out = new double[classic.length + 3];
+        for (int i = 0; i < classic.length; i++) out[i] = classic[i];
+        out[classic.length] = count;
+        out[classic.length + 1] = count;
+        out[classic.length + 2] = sum;
+        return out;
     }
 
     /** Forgets every observation (a process restart). */
     public void reset() {
+        java.util.Arrays.fill(classic, 0);
         pos.clear();
         neg.clear();
         zero = 0;
