@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.FloatHistogram.ResetHint;
-import dev.strata.store.model.HistogramSamples;
+import dev.strata.store.tools.HistogramSamples;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

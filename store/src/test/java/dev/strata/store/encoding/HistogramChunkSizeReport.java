@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.FloatHistogram.ResetHint;
-import dev.strata.store.model.HistogramSamples;
+import dev.strata.store.tools.HistogramSamples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Bytes per native histogram sample on a seeded, realistic dataset: 40 series of latency histograms
  * (log-normal observations, about 100 per 15-s scrape, schema 3 as the Go client's default bucket
  * factor 1.1 gives, zero threshold 2^-128), 2 hours each (480 samples). Compared: Strata's histogram
- * chunks as the store cuts them (at most 480 samples per 2-h window, and at every layout change),
+ * chunks as the store cuts them (at most 480 samples per 2-h window; spans may change within a chunk),
  * Prometheus's histogram chunk layout (PrometheusHistogramChunkSize, cut at 120 samples, its
  * default), and the same observations as a classic histogram (11 default buckets + +Inf, _count,
  * _sum: 14 float series) in Strata's float chunks. Prints the numbers; fails if Strata's chunks are

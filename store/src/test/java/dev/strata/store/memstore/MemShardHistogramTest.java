@@ -12,7 +12,7 @@ import dev.strata.store.encoding.HistogramChunkFormat;
 import dev.strata.store.encoding.HistogramChunkReader;
 import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.FloatHistogram.ResetHint;
-import dev.strata.store.model.HistogramSamples;
+import dev.strata.store.tools.HistogramSamples;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;

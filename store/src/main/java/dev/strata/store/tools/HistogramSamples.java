@@ -1,13 +1,14 @@
-package dev.strata.store.model;
+package dev.strata.store.tools;
 
+import dev.strata.store.model.FloatHistogram;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Test data: a cumulative native histogram as a client library exposes it, scraped every 15 s.
- * Observations are log-normal (a latency), a few exactly 0 (the zero bucket) and, when asked, some
+ * Synthetic data (codec tests, the size report, the decode benchmark): a cumulative native histogram
+ * as a client library exposes it, scraped every 15 s. Observations are log-normal (a latency), a few exactly 0 (the zero bucket) and, when asked, some
  * negative; bucket index of v > 0 for schema s: ceil(log2(v) * 2^s), as Prometheus's
  * {@code (base^(i-1), base^i]}. Spans merge gaps of up to two empty buckets, as the Go and Java clients
  * do. Seeded: the same seed gives the same series.
