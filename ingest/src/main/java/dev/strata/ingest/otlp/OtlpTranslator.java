@@ -119,7 +119,8 @@ public final class OtlpTranslator {
             case HISTOGRAM -> {
                 String name = name(m, OtlpNames.Kind.HISTOGRAM, utf8);
                 for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
-                    latest = Math.max(latest, histogram(name, p, scoped, job, instance, batch, utf8));
+                    latest = Math.max(latest, settings.convertHistogramsToNhcb() ? nhcb(name, p, scoped, job, instance, batch, utf8)
+                            : histogram(name, p, scoped, job, instance, batch, utf8));
                 }
             }
             case EXPONENTIAL_HISTOGRAM -> {
@@ -217,6 +218,45 @@ public final class OtlpTranslator {
             }
         } catch (IllegalArgumentException e) {
             throw new MalformedRequestException("exponential histogram \"" + name + "\": " + e.getMessage());
+        }
+        batch.beginSeries();
+        label(batch, "__name__", name);
+        for (Map.Entry<String, String> l : labels.entrySet()) label(batch, l.getKey(), l.getValue());
+        batch.addHistogram(t, st, h);
+        batch.endSeries();
+        return t;
+    }
+
+    /**
+     * An explicit-bucket histogram data point as a custom-bucket native histogram (NHCB, schema
+     * -53; with {@code otlp.convert-histograms-to-nhcb}): the explicit bounds are its custom bounds,
+     * bucket i (the last one up to +Inf) its bucket i; empty buckets at the ends are dropped and gaps
+     * of up to two kept inside a span, as for exponential histograms.
+     */
+    private long nhcb(String name, HistogramDataPoint p, Map<String, String> scoped, String job, String instance,
+                      WriteBatch batch, boolean utf8) {
+        Map<String, String> labels = labels(scoped, p.getAttributesList(), job, instance, utf8);
+        long t = ms(p.getTimeUnixNano());
+        long st = ms(p.getStartTimeUnixNano());
+        int bounds = p.getExplicitBoundsCount();
+        if (p.getBucketCountsCount() > 0 && p.getBucketCountsCount() != bounds + 1) {
+            throw new MalformedRequestException("histogram \"" + name + "\": " + p.getBucketCountsCount()
+                    + " bucket counts for " + bounds + " explicit bounds (expected " + (bounds + 1) + ")");
+        }
+        double[] custom = new double[bounds];
+        for (int i = 0; i < bounds; i++) custom[i] = p.getExplicitBounds(i);
+        FloatHistogram h;
+        try {
+            if ((p.getFlags() & FLAG_NO_RECORDED_VALUE) != 0) {
+                h = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, FloatHistogram.CUSTOM_BUCKETS_SCHEMA, 0, 0, 0, STALE_NAN,
+                        null, null, null, null, null, null, custom);
+            } else {
+                double[][] b = buckets(-1, p.getBucketCountsList(), 0); // OTLP bucket i is custom bucket i
+                h = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, FloatHistogram.CUSTOM_BUCKETS_SCHEMA, 0, 0,
+                        unsigned(p.getCount()), p.hasSum() ? p.getSum() : 0, ints(b[0]), ints(b[1]), b[2], null, null, null, custom);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRequestException("histogram \"" + name + "\": " + e.getMessage());
         }
         batch.beginSeries();
         label(batch, "__name__", name);

@@ -158,4 +158,28 @@ class OtlpTranslatorTest {
                         ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T).setScale(0).setCount(1).setZeroCount(1))), new WriteBatch()));
         assertTrue(delta.getMessage().contains("an exponential histogram with delta temporality"), delta.getMessage());
     }
+
+    @Test
+    void explicitBucketHistogramsAsNhcbWhenConfigured() {
+        io.opentelemetry.proto.metrics.v1.HistogramDataPoint.Builder p = io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+                .setTimeUnixNano(T).setCount(10).setSum(4.5).addAllExplicitBounds(List.of(0.1, 0.5, 1.0, 5.0))
+                .addAllBucketCounts(List.of(0L, 3L, 0L, 6L, 1L));
+        Metric m = Metric.newBuilder().setName("rpc.duration").setUnit("s").setHistogram(io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE).addDataPoints(p)).build();
+        WriteBatch classic = new WriteBatch();
+        new OtlpTranslator(OtlpSettings.defaults()).translate(request(m), classic);
+        assertEquals(0, classic.totalHistograms(), "off by default: classic series");
+        WriteBatch b = new WriteBatch();
+        new OtlpTranslator(new OtlpSettings(OtlpSettings.Strategy.UNDERSCORE_ESCAPING_WITH_SUFFIXES, List.of(), false, false, true))
+                .translate(request(m), b);
+        assertEquals(1, b.totalHistograms());
+        for (int s = 0; s < b.seriesCount(); s++) {
+            FloatHistogram h = b.histogram(b.sampleStart(s));
+            if (h == null) continue;
+            assertEquals("rpc_duration_seconds", b.labelValue(b.labelStart(s)));
+            // buckets 1..4 (bucket 0 is empty and dropped; the empty bucket 2 stays inside the span)
+            assertEquals(new FloatHistogram(ResetHint.UNKNOWN, -53, 0, 0, 10, 4.5, new int[] {1}, new int[] {4},
+                    new double[] {3, 0, 6, 1}, null, null, null, new double[] {0.1, 0.5, 1.0, 5.0}), h);
+        }
+    }
 }
