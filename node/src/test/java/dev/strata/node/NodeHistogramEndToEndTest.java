@@ -44,7 +44,8 @@ import org.xerial.snappy.Snappy;
  * the shards' iterators equal to what was sent ({@link FloatHistogram#equals}); three quarters of
  * the steps flushed to Cassandra before the rest is sent, the node restarted on the same data
  * directory, and everything read back again through the chunk pager (Cassandra plus what the restart
- * replayed from Kafka).
+ * replayed from Kafka); finally a node with a fresh data directory and keyspace replays the whole
+ * log into memory.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class NodeHistogramEndToEndTest {
@@ -197,6 +198,19 @@ class NodeHistogramEndToEndTest {
             awaitReady(base);
             // the first steps come from Cassandra, the rest from Cassandra or the replay of the Kafka log
             awaitEqual(expected, () -> readPaged(node, expected.keySet()), "memory + Cassandra after the restart, seed=" + seed);
+        }
+
+        // A node with an empty data directory and keyspace on the same topic replays the whole log (record version 3).
+        Path fresh = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "e2e-hist-replay");
+        NodeConfig replay = NodeConfig.from(NodeConfig.resolve(Optional.empty(), Map.of(), List.of(
+                "http.port=0", "http.bind=127.0.0.1", "data.dir=" + fresh, "store.out-of-order-window=1h", "shards=4",
+                "kafka.topic=hist-" + Long.toHexString(seed), "cassandra.keyspace=hist_replay_" + Long.toHexString(seed & 0xffffffffL),
+                "flush.interval=2s", "kafka.bootstrap=" + kafka.bootstrapServers(),
+                "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(), "node.connect-retry-interval=200ms")));
+        try (NodeAssembly node = new NodeAssembly(replay)) {
+            node.start();
+            awaitReady("http://127.0.0.1:" + node.httpPort());
+            awaitEqual(expected, () -> readMemory(node, expected.keySet()), "memory after replaying the whole log, seed=" + seed);
         }
     }
 
