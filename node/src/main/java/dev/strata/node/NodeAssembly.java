@@ -247,6 +247,11 @@ public final class NodeAssembly implements AutoCloseable {
     }
 
     /** The HTTP server's bound port (useful with http.port=0). */
+    /** The shards this node holds (tests read their memory, index and pager directly). */
+    ShardsComponent shards() {
+        return shards;
+    }
+
     public int httpPort() {
         return http.port();
     }

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The real OpenTelemetry Java SDK exports counters, an up-down counter, gauges and a histogram with a
  * resource through its OTLP/HTTP exporter (protobuf, gzip) to a whole node (real Kafka and Cassandra);
  * the series Strata then serves are exactly the ones Prometheus 3's translation produces, written
- * down below. OTLP/JSON, delta temporality and exponential histograms are checked with raw requests.
+ * down below. OTLP/JSON, delta temporality and exponential histograms (stored as native histograms)
+ * are checked with raw requests.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class OtlpEndToEndTest {
@@ -137,21 +138,35 @@ class OtlpEndToEndTest {
                     "{\"__name__\":\"latency_seconds_count\",\"job\":\"batch\"} 10",
                     "{\"__name__\":\"latency_seconds_sum\",\"job\":\"batch\"} 4.5"), awaitSeries(base, "{job=\"batch\"}", 5));
 
-            // Delta temporality and exponential histograms: 400 naming them, nothing written.
+            // Delta temporality: 400 naming the metrics, nothing written.
             String delta = """
                     {"resourceMetrics":[{"scopeMetrics":[{"metrics":[
                       {"name":"d.sum","sum":{"aggregationTemporality":1,"isMonotonic":true,"dataPoints":[{"timeUnixNano":"%1$d","asInt":"1"}]}},
-                      {"name":"x.hist","exponentialHistogram":{"aggregationTemporality":2,"dataPoints":[{"timeUnixNano":"%1$d","count":"1"}]}},
+                      {"name":"x.hist","exponentialHistogram":{"aggregationTemporality":1,"dataPoints":[{"timeUnixNano":"%1$d","count":"1"}]}},
                       {"name":"ok.gauge","gauge":{"dataPoints":[{"timeUnixNano":"%1$d","asInt":"1"}]}}]}]}]}
                     """.formatted(nowNs);
             HttpResponse<String> rejected = post(base, "application/json", delta);
             assertEquals(400, rejected.statusCode(), rejected.body());
             assertTrue(rejected.body().contains("\"d.sum\" (a sum with delta temporality)"), rejected.body());
-            assertTrue(rejected.body().contains("\"x.hist\" (an exponential histogram)"), rejected.body());
-            assertTrue(rejected.body().contains("native histograms"), rejected.body());
+            assertTrue(rejected.body().contains("\"x.hist\" (an exponential histogram with delta temporality)"), rejected.body());
             assertEquals(415, post(base, "text/plain", "x").statusCode());
             assertEquals(400, post(base, "application/x-protobuf", "\u0008\u00ff").statusCode());
             assertEquals("{\"status\":\"success\",\"data\":[]}", get(base + "/api/v1/series?match[]=" + enc("ok_gauge")));
+
+            // A cumulative exponential histogram is stored as a native histogram series under its bare name.
+            String exponential = """
+                    {"resourceMetrics":[{"scopeMetrics":[{"metrics":[
+                      {"name":"e.hist","unit":"s","exponentialHistogram":{"aggregationTemporality":2,"dataPoints":[
+                        {"timeUnixNano":"%1$d","count":"3","sum":1.5,"scale":0,"zeroCount":"1","positive":{"offset":0,"bucketCounts":["2"]}}]}}]}]}]}
+                    """.formatted(nowNs);
+            HttpResponse<String> accepted = post(base, "application/json", exponential);
+            assertEquals(200, accepted.statusCode(), accepted.body());
+            String stored = "";
+            for (int i = 0; i < 300 && !stored.contains("e_hist_seconds"); i++) {
+                stored = get(base + "/api/v1/series?match[]=" + enc("e_hist_seconds"));
+                if (!stored.contains("e_hist_seconds")) Thread.sleep(200);
+            }
+            assertTrue(stored.contains("\"__name__\":\"e_hist_seconds\""), stored);
         }
     }
 

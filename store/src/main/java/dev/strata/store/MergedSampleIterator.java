@@ -17,6 +17,7 @@ public final class MergedSampleIterator implements SampleIterator {
     private long ts;
     private long st;
     private double value;
+    private dev.strata.store.model.FloatHistogram histogram;
 
     private MergedSampleIterator(List<SampleIterator> sources) {
         heads = new PriorityQueue<>(Math.max(1, sources.size()), (a, b) -> {
@@ -43,6 +44,7 @@ public final class MergedSampleIterator implements SampleIterator {
         ts = top.it.timestamp();
         value = top.it.value();
         st = top.it.startTimestamp();
+        histogram = top.it.histogram();
         if (top.it.next()) heads.add(top);
         while (!heads.isEmpty() && heads.peek().it.timestamp() == ts) {
             Head dup = heads.poll();
@@ -64,5 +66,10 @@ public final class MergedSampleIterator implements SampleIterator {
     @Override
     public long startTimestamp() {
         return st;
+    }
+
+    @Override
+    public dev.strata.store.model.FloatHistogram histogram() {
+        return histogram;
     }
 }

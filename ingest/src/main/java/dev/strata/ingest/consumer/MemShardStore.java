@@ -2,6 +2,7 @@ package dev.strata.ingest.consumer;
 
 import dev.strata.store.memstore.AppendResult;
 import dev.strata.store.memstore.MemShard;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.Locale;
 
@@ -30,6 +31,9 @@ public final class MemShardStore implements ShardStore {
     @Override public void createSeries(int seriesId, Labels labels) { shard.createSeries(seriesId, labels); }
     @Override public String append(int seriesId, long ts, double v) { return REASONS[shard.append(seriesId, ts, v).ordinal()]; }
     @Override public String append(int seriesId, long ts, long st, double v) { return REASONS[shard.append(seriesId, ts, st, v).ordinal()]; }
+    @Override public String appendHistogram(int seriesId, long ts, long st, FloatHistogram h) {
+        return REASONS[shard.append(seriesId, ts, st, h).ordinal()];
+    }
     @Override public void prefetch(int[] seriesIds, int n) { shard.prefetch(seriesIds, n); }
     @Override public void observeTimestamp(long ts) { shard.observeTimestamp(ts); }
     @Override public boolean needsBackpressure() { return shard.needsBackpressure(); }

@@ -296,11 +296,11 @@ public final class ShardConsumer implements Runnable {
         while (reader.nextSample()) {
             long ts = reader.timestamp();
             long st = reader.startTimestamp();
-            String rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
+            String rejected = append(id, ts, st);
             if (rejected == ShardStore.UNKNOWN_SERIES) {
                 // Evicted while idle (or never created in the store): bring it back, retry once.
                 store.createSeries(id, cache.labels(id) != null ? cache.labels(id) : reader.labels());
-                rejected = st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
+                rejected = append(id, ts, st);
             }
             if (rejected == null) {
                 samples++;
@@ -311,6 +311,12 @@ public final class ShardConsumer implements Runnable {
         }
         if (maxTs != Long.MIN_VALUE && cache.advanceLast(id, maxTs)) index.updateLastSampleTime(id, maxTs);
         return samples;
+    }
+
+    /** Appends the reader's current sample, float or native histogram. */
+    private String append(int id, long ts, long st) {
+        if (reader.histogram() != null) return store.appendHistogram(id, ts, st, reader.histogram());
+        return st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
     }
 
     /** The series id of the reader's current entry, creating the series in index and store if new. */

@@ -1,5 +1,6 @@
 package dev.strata.ingest.consumer;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 
 /**
@@ -30,6 +31,15 @@ public interface ShardStore {
      */
     default String append(int seriesId, long timestampMs, long startTimestampMs, double value) {
         return append(seriesId, timestampMs, value);
+    }
+
+    /**
+     * Appends one native histogram sample with its start timestamp (0 = unknown); same outcomes as
+     * {@link #append(int, long, double)}. Default, for stores without histograms (benchmark and test
+     * stand-ins; the node's MemShardStore holds them): rejected, so the consumer counts it.
+     */
+    default String appendHistogram(int seriesId, long timestampMs, long startTimestampMs, FloatHistogram histogram) {
+        return "histograms_not_stored";
     }
 
     /**

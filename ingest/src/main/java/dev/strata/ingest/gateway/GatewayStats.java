@@ -12,7 +12,6 @@ public final class GatewayStats {
     final LongAdder seriesAccepted = new LongAdder();
     final LongAdder recordsSent = new LongAdder();
     final LongAdder recordBytesSent = new LongAdder();
-    final LongAdder histogramsIgnored = new LongAdder();
     final LongAdder exemplarsIgnored = new LongAdder();
     final LongAdder stringFieldsIgnored = new LongAdder();
 
@@ -24,7 +23,6 @@ public final class GatewayStats {
     public long seriesAccepted() { return seriesAccepted.sum(); }
     public long recordsSent() { return recordsSent.sum(); }
     public long recordBytesSent() { return recordBytesSent.sum(); }
-    public long histogramsIgnored() { return histogramsIgnored.sum(); }
     public long exemplarsIgnored() { return exemplarsIgnored.sum(); }
     public long stringFieldsIgnored() { return stringFieldsIgnored.sum(); }
 }

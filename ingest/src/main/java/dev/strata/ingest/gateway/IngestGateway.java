@@ -58,7 +58,6 @@ public final class IngestGateway {
             stats.requestsInvalid.increment();
             return CompletableFuture.completedFuture(WriteOutcome.invalid(v.message()));
         }
-        stats.histogramsIgnored.add(batch.histogramsIgnored());
         stats.exemplarsIgnored.add(batch.exemplarsIgnored());
         stats.stringFieldsIgnored.add(batch.stringFieldsIgnored());
         int series = batch.seriesCount();

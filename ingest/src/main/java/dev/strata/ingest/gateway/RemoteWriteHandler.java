@@ -27,13 +27,12 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>anything else: 415 (a 2.0 sender then falls back to 1.0).</li>
  * </ul>
  * Content-Encoding must be {@code snappy} (absent is taken as snappy, as Prometheus does). Answers
- * 204 once Kafka acknowledged every sample; 400 naming the problem (nothing written), also for a
- * request that holds only native histograms (not stored yet; in a request with float samples they
- * are counted as ignored and the floats are written); 413 for an
+ * 204 once Kafka acknowledged every sample (float and native histogram samples); 400 naming the
+ * problem (nothing written; also for an invalid native histogram); 413 for an
  * oversize body, decompressed size, series or sample count, or a series larger than a Kafka record; 503 when Kafka is unavailable or the gateway is overloaded (with Retry-After).
  * 2.0 responses (and errors) carry {@code X-Prometheus-Remote-Write-Samples-Written},
- * {@code -Histograms-Written} (always 0: native histograms are not stored yet, they are counted as
- * ignored) and {@code -Exemplars-Written} (always 0).
+ * {@code -Histograms-Written} (the float and the native histogram samples written: all of the
+ * request's on success, 0 otherwise) and {@code -Exemplars-Written} (always 0: exemplars are not stored).
  *
  * <p>{@link #handle} copies the body synchronously (the caller may release the request as soon as
  * it returns) and decodes on {@code executor}.
@@ -101,16 +100,11 @@ public final class RemoteWriteHandler {
             return CompletableFuture.completedFuture(withV2Headers(v, r, 0));
         }
         return decoded
-                .thenCompose(batch -> {
-                    if (batch.totalSamples() == 0 && batch.histogramsIgnored() > 0) {
-                        // Acknowledging would tell the sender they are stored: say plainly they are not.
-                        return CompletableFuture.completedFuture(WriteOutcome.invalid("native histograms are not supported yet:"
-                                + " the request holds " + batch.histogramsIgnored() + " histogram samples and no float samples;"
-                                + " nothing was written"));
-                    }
-                    return gateway.write(batch);
-                })
-                .thenApply(o -> withV2Headers(v, respond(o), o.samples()))
+                .thenCompose(batch -> gateway.write(batch).thenApply(o -> {
+                    // the outcome counts every sample; of an accepted request, the batch's histograms are among them
+                    int histograms = o.status() == WriteOutcome.Status.ACCEPTED ? batch.totalHistograms() : 0;
+                    return withV2Headers(v, respond(o), o.samples() - histograms, histograms);
+                }))
                 .exceptionally(e -> {
                     Throwable c = e.getCause() != null ? e.getCause() : e;
                     if (c instanceof RequestTooLargeException) {
@@ -143,9 +137,13 @@ public final class RemoteWriteHandler {
     }
 
     private static FullHttpResponse withV2Headers(int version, FullHttpResponse r, int samplesWritten) {
+        return withV2Headers(version, r, samplesWritten, 0);
+    }
+
+    private static FullHttpResponse withV2Headers(int version, FullHttpResponse r, int samplesWritten, int histogramsWritten) {
         if (version == 2) {
             r.headers().setInt(SAMPLES_WRITTEN, samplesWritten);
-            r.headers().setInt(HISTOGRAMS_WRITTEN, 0);
+            r.headers().setInt(HISTOGRAMS_WRITTEN, histogramsWritten);
             r.headers().setInt(EXEMPLARS_WRITTEN, 0);
         }
         return r;

@@ -76,7 +76,8 @@ public final class ShardedEncoder {
         while (i < n) {
             int shard = shardOf[order[i]];
             boolean withStart = b.hasStartTimestamps();
-            writer.reset(shard, withStart);
+            boolean withHistograms = b.totalHistograms() > 0;
+            writer.reset(shard, withStart, withHistograms);
             for (; i < n && shardOf[order[i]] == shard; i++) {
                 int s = order[i];
                 int samples = b.sampleCount(s);
@@ -88,6 +89,16 @@ public final class ShardedEncoder {
                     headerBound += LABEL_BYTES + b.nameLen(l) + b.valueLen(l);
                 }
                 int perSample = seriesStart ? SAMPLE_WITH_START_BYTES : SAMPLE_BYTES;
+                boolean seriesHistograms = false;
+                if (withHistograms) {
+                    // a kind byte per sample; a histogram sample's bound depends on its buckets
+                    perSample++;
+                    for (int k = b.sampleStart(s), e = k + samples; k < e; k++) {
+                        if (b.histogram(k) == null) continue;
+                        seriesHistograms = true;
+                        perSample = Math.max(perSample, ShardRecordWriter.histogramBound(b.histogram(k)));
+                    }
+                }
                 int room = maxRecordBytes - RECORD_OVERHEAD_BYTES - headerBound;
                 if (room < perSample) {
                     throw new RequestTooLargeException("series " + b.describe(s) + ": its labels take more than a "
@@ -98,13 +109,19 @@ public final class ShardedEncoder {
                     int take = Math.min(perEntry, end - first);
                     if (!writer.isEmpty() && writer.sizeEstimate() + headerBound + (long) take * perSample > maxRecordBytes) {
                         out.add(new ShardRecord(shard, writer.finish()));
-                        writer.reset(shard, withStart);
+                        writer.reset(shard, withStart, withHistograms);
                     }
-                    writer.beginSeries(hashOf[s], labels, take, seriesStart);
+                    writer.beginSeries(hashOf[s], labels, take, seriesStart, seriesHistograms);
                     for (int l = b.labelStart(s), e = l + labels; l < e; l++) {
                         writer.label(bytes, b.nameOff(l), b.nameLen(l), bytes, b.valueOff(l), b.valueLen(l));
                     }
-                    if (seriesStart) {
+                    if (seriesHistograms) {
+                        for (int k = first, e = first + take; k < e; k++) {
+                            if (b.histogram(k) != null) writer.histogram(b.timestamp(k), b.startTimestamp(k), b.histogram(k));
+                            else if (seriesStart) writer.sample(b.timestamp(k), b.startTimestamp(k), b.value(k));
+                            else writer.sample(b.timestamp(k), b.value(k));
+                        }
+                    } else if (seriesStart) {
                         for (int k = first, e = first + take; k < e; k++) writer.sample(b.timestamp(k), b.startTimestamp(k), b.value(k));
                     } else {
                         for (int k = first, e = first + take; k < e; k++) writer.sample(b.timestamp(k), b.value(k));

@@ -12,11 +12,19 @@ import java.util.List;
  *     service.instance.id on {@code target_info}
  * @param promoteScopeMetadata add {@code otel_scope_name}, {@code otel_scope_version},
  *     {@code otel_scope_schema_url} and {@code otel_scope_<attribute>} labels
+ * @param convertHistogramsToNhcb explicit-bucket histograms as custom-bucket native histograms
+ *     (schema -53) instead of classic series (Prometheus 3's {@code convert_histograms_to_nhcb})
  */
 public record OtlpSettings(Strategy strategy, List<String> promoteResourceAttributes,
-                           boolean keepIdentifyingResourceAttributes, boolean promoteScopeMetadata) {
+                           boolean keepIdentifyingResourceAttributes, boolean promoteScopeMetadata, boolean convertHistogramsToNhcb) {
     public OtlpSettings {
         promoteResourceAttributes = List.copyOf(promoteResourceAttributes);
+    }
+
+    /** Settings with explicit-bucket histograms as classic series (the default). */
+    public OtlpSettings(Strategy strategy, List<String> promoteResourceAttributes, boolean keepIdentifyingResourceAttributes,
+                        boolean promoteScopeMetadata) {
+        this(strategy, promoteResourceAttributes, keepIdentifyingResourceAttributes, promoteScopeMetadata, false);
     }
 
     public static OtlpSettings defaults() {

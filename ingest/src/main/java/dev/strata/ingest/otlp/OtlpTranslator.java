@@ -2,12 +2,14 @@ package dev.strata.ingest.otlp;
 
 import dev.strata.ingest.protocol.MalformedRequestException;
 import dev.strata.ingest.protocol.WriteBatch;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.MetricMetadata;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -29,7 +31,8 @@ import java.util.TreeMap;
  * [service.namespace/]service.name and {@code instance} = service.instance.id of the resource; a
  * {@code target_info} series (value 1) per resource carrying its other attributes; gauges and
  * non-monotonic sums as one series, monotonic cumulative sums as counters, explicit-bucket
- * histograms as classic {@code _bucket}/{@code _sum}/{@code _count} series, summaries as
+ * histograms as classic {@code _bucket}/{@code _sum}/{@code _count} series, exponential histograms as
+ * native histograms ({@link #exponential}), summaries as
  * {@code {quantile=...}}/{@code _sum}/{@code _count}. Start times become per-sample start timestamps;
  * a data point flagged "no recorded value" becomes a staleness marker. Each metric with data points
  * adds its metadata as Prometheus 3 records it: the translated name, the type (gauge; counter for a
@@ -38,7 +41,7 @@ import java.util.TreeMap;
  * (gauge, "Target metadata").
  *
  * <p>Rejected (the whole request, {@link MalformedRequestException} -> 400, nothing written):
- * delta temporality and exponential histograms (Strata stores no native histograms yet).
+ * delta temporality.
  */
 public final class OtlpTranslator {
     static final double STALE_NAN = Double.longBitsToDouble(0x7ff0000000000002L);
@@ -63,8 +66,7 @@ public final class OtlpTranslator {
         }
         if (!rejected.isEmpty()) {
             throw new MalformedRequestException("OTLP metrics Strata cannot store, nothing was written: "
-                    + String.join(", ", rejected) + ". Delta temporality is not accepted (export cumulative "
-                    + "temporality); exponential histograms need native histograms, which Strata does not have yet");
+                    + String.join(", ", rejected) + ". Delta temporality is not accepted (export cumulative temporality)");
         }
         boolean utf8 = settings.strategy().utf8();
         for (ResourceMetrics rm : request.getResourceMetricsList()) {
@@ -95,7 +97,8 @@ public final class OtlpTranslator {
                     ? "a sum with delta temporality" : null;
             case HISTOGRAM -> m.getHistogram().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
                     ? "a histogram with delta temporality" : null;
-            case EXPONENTIAL_HISTOGRAM -> "an exponential histogram";
+            case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getAggregationTemporality() == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA
+                    ? "an exponential histogram with delta temporality" : null;
             default -> null;
         };
     }
@@ -122,7 +125,14 @@ public final class OtlpTranslator {
             case HISTOGRAM -> {
                 String name = name(m, OtlpNames.Kind.HISTOGRAM, utf8);
                 for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
-                    latest = Math.max(latest, histogram(name, p, scoped, job, instance, batch, utf8));
+                    latest = Math.max(latest, settings.convertHistogramsToNhcb() ? nhcb(name, p, scoped, job, instance, batch, utf8)
+                            : histogram(name, p, scoped, job, instance, batch, utf8));
+                }
+            }
+            case EXPONENTIAL_HISTOGRAM -> {
+                String name = name(m, OtlpNames.Kind.HISTOGRAM, utf8);
+                for (ExponentialHistogramDataPoint p : m.getExponentialHistogram().getDataPointsList()) {
+                    latest = Math.max(latest, exponential(name, p, scoped, job, instance, batch, utf8));
                 }
             }
             case SUMMARY -> {
@@ -201,6 +211,138 @@ public final class OtlpTranslator {
         inf.put("le", "+Inf");
         write(batch, name + "_bucket", inf, t, st, stale ? STALE_NAN : p.getCount());
         return t;
+    }
+
+    /**
+     * An exponential histogram data point as a native histogram, as Prometheus 3's OTLP receiver
+     * converts it: schema = scale (a scale above 8 is reduced to 8 by merging 2^(scale-8) buckets
+     * into one; below -4 is refused), OTLP bucket i (base^i, base^(i+1)] becomes Prometheus bucket
+     * i + 1, empty buckets at the ends are dropped and gaps of up to two empty buckets are kept
+     * inside a span (as the client libraries do); zero threshold 1e-128 unless the point carries
+     * one; counter-reset hint unknown; "no recorded value" becomes a stale marker (sum = StaleNaN).
+     */
+    private long exponential(String name, ExponentialHistogramDataPoint p, Map<String, String> scoped, String job, String instance,
+                             WriteBatch batch, boolean utf8) {
+        Map<String, String> labels = labels(scoped, p.getAttributesList(), job, instance, utf8);
+        long t = ms(p.getTimeUnixNano());
+        long st = ms(p.getStartTimeUnixNano());
+        int scale = p.getScale();
+        if (scale < FloatHistogram.MIN_EXPONENTIAL_SCHEMA) {
+            throw new MalformedRequestException("exponential histogram \"" + name + "\": scale " + scale + " is below -4, the coarsest native histogram schema");
+        }
+        int down = Math.max(0, scale - FloatHistogram.MAX_EXPONENTIAL_SCHEMA);
+        FloatHistogram h;
+        try {
+            if ((p.getFlags() & FLAG_NO_RECORDED_VALUE) != 0) {
+                h = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, scale - down, DEFAULT_ZERO_THRESHOLD, 0, 0, STALE_NAN,
+                        null, null, null, null, null, null, null);
+            } else {
+                double[][] pos = buckets(p.getPositive().getOffset(), p.getPositive().getBucketCountsList(), down);
+                double[][] neg = buckets(p.getNegative().getOffset(), p.getNegative().getBucketCountsList(), down);
+                h = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, scale - down,
+                        p.getZeroThreshold() > 0 ? p.getZeroThreshold() : DEFAULT_ZERO_THRESHOLD, unsigned(p.getZeroCount()),
+                        unsigned(p.getCount()), p.hasSum() ? p.getSum() : 0, ints(pos[0]), ints(pos[1]), pos[2], ints(neg[0]), ints(neg[1]), neg[2], null);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRequestException("exponential histogram \"" + name + "\": " + e.getMessage());
+        }
+        batch.beginSeries();
+        label(batch, "__name__", name);
+        for (Map.Entry<String, String> l : labels.entrySet()) label(batch, l.getKey(), l.getValue());
+        batch.addHistogram(t, st, h);
+        batch.endSeries();
+        return t;
+    }
+
+    /**
+     * An explicit-bucket histogram data point as a custom-bucket native histogram (NHCB, schema
+     * -53; with {@code otlp.convert-histograms-to-nhcb}): the explicit bounds are its custom bounds,
+     * bucket i (the last one up to +Inf) its bucket i; empty buckets at the ends are dropped and gaps
+     * of up to two kept inside a span, as for exponential histograms.
+     */
+    private long nhcb(String name, HistogramDataPoint p, Map<String, String> scoped, String job, String instance,
+                      WriteBatch batch, boolean utf8) {
+        Map<String, String> labels = labels(scoped, p.getAttributesList(), job, instance, utf8);
+        long t = ms(p.getTimeUnixNano());
+        long st = ms(p.getStartTimeUnixNano());
+        int bounds = p.getExplicitBoundsCount();
+        if (p.getBucketCountsCount() > 0 && p.getBucketCountsCount() != bounds + 1) {
+            throw new MalformedRequestException("histogram \"" + name + "\": " + p.getBucketCountsCount()
+                    + " bucket counts for " + bounds + " explicit bounds (expected " + (bounds + 1) + ")");
+        }
+        double[] custom = new double[bounds];
+        for (int i = 0; i < bounds; i++) custom[i] = p.getExplicitBounds(i);
+        FloatHistogram h;
+        try {
+            if ((p.getFlags() & FLAG_NO_RECORDED_VALUE) != 0) {
+                h = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, FloatHistogram.CUSTOM_BUCKETS_SCHEMA, 0, 0, 0, STALE_NAN,
+                        null, null, null, null, null, null, custom);
+            } else {
+                double[][] b = buckets(-1, p.getBucketCountsList(), 0); // OTLP bucket i is custom bucket i
+                h = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, FloatHistogram.CUSTOM_BUCKETS_SCHEMA, 0, 0,
+                        unsigned(p.getCount()), p.hasSum() ? p.getSum() : 0, ints(b[0]), ints(b[1]), b[2], null, null, null, custom);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new MalformedRequestException("histogram \"" + name + "\": " + e.getMessage());
+        }
+        batch.beginSeries();
+        label(batch, "__name__", name);
+        for (Map.Entry<String, String> l : labels.entrySet()) label(batch, l.getKey(), l.getValue());
+        batch.addHistogram(t, st, h);
+        batch.endSeries();
+        return t;
+    }
+
+    /** Prometheus's default zero threshold for converted histograms (its OTLP translator's). */
+    static final double DEFAULT_ZERO_THRESHOLD = 1e-128;
+
+    /**
+     * One side's OTLP buckets (counts from bucket index {@code offset}) as Prometheus spans and
+     * absolute counts: {offsets, lengths, counts}, with {@code down} halvings of the resolution.
+     */
+    private static double[][] buckets(int offset, List<Long> counts, int down) {
+        TreeMap<Long, Double> merged = new TreeMap<>();
+        for (int i = 0; i < counts.size(); i++) {
+            if (counts.get(i) == 0) continue;
+            long idx = (((long) offset + i) >> down) + 1;
+            merged.merge(idx, unsigned(counts.get(i)), Double::sum);
+        }
+        List<double[]> spans = new ArrayList<>(); // {offset, length}
+        List<Double> out = new ArrayList<>();
+        long prev = 0;
+        for (Map.Entry<Long, Double> e : merged.entrySet()) {
+            long idx = e.getKey();
+            if (spans.isEmpty() || idx - prev - 1 > 2) {
+                spans.add(new double[] {spans.isEmpty() ? idx : idx - prev - 1, 0});
+            } else {
+                for (long g = prev + 1; g < idx; g++) {
+                    out.add(0.0);
+                    spans.get(spans.size() - 1)[1]++;
+                }
+            }
+            out.add(e.getValue());
+            spans.get(spans.size() - 1)[1]++;
+            prev = idx;
+        }
+        double[][] r = new double[3][];
+        r[0] = spans.stream().mapToDouble(x -> x[0]).toArray();
+        r[1] = spans.stream().mapToDouble(x -> x[1]).toArray();
+        r[2] = out.stream().mapToDouble(Double::doubleValue).toArray();
+        return r;
+    }
+
+    private static int[] ints(double[] a) {
+        int[] out = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] < Integer.MIN_VALUE || a[i] > Integer.MAX_VALUE) throw new IllegalArgumentException("bucket index out of range");
+            out[i] = (int) a[i];
+        }
+        return out;
+    }
+
+    /** A uint64 as a double (values above 2^63 are not negative). */
+    private static double unsigned(long v) {
+        return v >= 0 ? v : (double) (v >>> 1) * 2.0 + (v & 1);
     }
 
     private long summary(String name, SummaryDataPoint p, Map<String, String> scoped, String job, String instance,

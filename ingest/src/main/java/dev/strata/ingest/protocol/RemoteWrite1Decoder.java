@@ -14,12 +14,13 @@ import dev.strata.store.model.MetricMetadata;
  * WriteRequest { repeated TimeSeries timeseries = 1; repeated MetricMetadata metadata = 3; }
  * TimeSeries   { repeated Label labels = 1; repeated Sample samples = 2;
  *                repeated Exemplar exemplars = 3; repeated Histogram histograms = 4; }
+ * Histogram    { see {@link HistogramMessage} }
  * Label        { string name = 1; string value = 2; }
  * Sample       { double value = 1; int64 timestamp = 2; }
  * MetricMetadata { MetricType type = 1; string metric_family_name = 2; string help = 4; string unit = 5; }
  * </pre>
  * Metadata entries go to {@link WriteBatch#addMetadata} (an entry without a metric family name fails
- * the request: it names nothing); exemplars and native histograms are counted as ignored. Unknown fields are
+ * the request: it names nothing); exemplars are counted as ignored; native histograms are samples of their series. Unknown fields are
  * skipped as protobuf requires. Label bytes are referenced in place (no copy).
  */
 public final class RemoteWrite1Decoder {
@@ -29,11 +30,12 @@ public final class RemoteWrite1Decoder {
         out.reset(buf, off + len);
         ProtoReader r = new ProtoReader(buf, off, len);
         int end = off + len;
+        int seriesIndex = 0;
         while (r.pos() < end) {
             int tag = r.readTag();
             if (field(tag) == 1 && wireType(tag) == LEN) {
                 int tsEnd = r.readLength(end);
-                timeSeries(r, tsEnd, out);
+                timeSeries(r, tsEnd, out, seriesIndex++);
                 r.pos(tsEnd);
             } else if (field(tag) == 3 && wireType(tag) == LEN) {
                 int mEnd = r.readLength(end);
@@ -46,7 +48,7 @@ public final class RemoteWrite1Decoder {
         if (r.pos() != end) throw new MalformedRequestException("protobuf: WriteRequest overruns its length");
     }
 
-    private static void timeSeries(ProtoReader r, int end, WriteBatch out) {
+    private static void timeSeries(ProtoReader r, int end, WriteBatch out, int seriesIndex) {
         out.beginSeries();
         while (r.pos() < end) {
             int tag = r.readTag();
@@ -59,9 +61,12 @@ public final class RemoteWrite1Decoder {
                 int sEnd = r.readLength(end);
                 sample(r, sEnd, out, false);
                 r.pos(sEnd);
+            } else if (f == 4 && wireType(tag) == LEN) {
+                int hEnd = r.readLength(end);
+                HistogramMessage.decode(r, hEnd, out, false, "timeseries[" + seriesIndex + "] histogram");
+                r.pos(hEnd);
             } else {
                 if (f == 3 && wireType(tag) == LEN) out.countExemplarIgnored();
-                if (f == 4 && wireType(tag) == LEN) out.countHistogramIgnored();
                 r.skip(tag, end);
             }
         }

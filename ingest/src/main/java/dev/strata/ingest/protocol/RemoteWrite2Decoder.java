@@ -21,11 +21,12 @@ import java.util.Arrays;
  * </pre>
  * Symbols are read first (in a separate pass, so field order does not matter); labels_refs are
  * accepted packed or unpacked and must be an even number of valid symbol indices. Native histograms
- * and exemplars are counted as ignored (the response reports 0 of them written). A series'
- * metadata becomes a {@link WriteBatch#addMetadata} entry for the series' metric name (its
- * {@code __name__}); metadata that says nothing (type unspecified, no help, no unit) or belongs to a
- * series without a name is dropped, as it describes nothing. Start timestamps are kept per sample: a sample's own {@code start_timestamp}, else the
- * series' {@code created_timestamp} (0 = unknown in both).
+ * ({@link HistogramMessage}) are samples of their series; exemplars are counted as ignored (the
+ * response reports 0 of them written). A series' metadata becomes a {@link WriteBatch#addMetadata}
+ * entry for the series' metric name (its {@code __name__}); metadata that says nothing (type
+ * unspecified, no help, no unit) or belongs to a series without a name is dropped, as it describes
+ * nothing. Start timestamps are kept per sample (float or histogram): its own {@code start_timestamp},
+ * else the series' {@code created_timestamp} (0 = unknown in both).
  */
 public final class RemoteWrite2Decoder {
     private RemoteWrite2Decoder() {}
@@ -134,8 +135,11 @@ public final class RemoteWrite2Decoder {
                     else r.skip(mt, mEnd);
                 }
                 if (r.pos() != mEnd) throw new MalformedRequestException("protobuf: Metadata overruns its length");
+            } else if (f == 3 && wireType(tag) == LEN) {
+                int hEnd = r.readLength(end);
+                ownStart |= HistogramMessage.decode(r, hEnd, out, true, "timeseries[" + seriesIndex + "] histogram") != 0;
+                r.pos(hEnd);
             } else {
-                if (f == 3 && wireType(tag) == LEN) out.countHistogramIgnored();
                 if (f == 4 && wireType(tag) == LEN) out.countExemplarIgnored();
                 r.skip(tag, end);
             }

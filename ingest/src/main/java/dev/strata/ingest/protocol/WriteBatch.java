@@ -1,5 +1,6 @@
 package dev.strata.ingest.protocol;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.MetricMetadata;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -43,6 +44,12 @@ public final class WriteBatch {
     /** Start timestamps parallel to timestamps (0 = unknown); meaningful only while anyStart. */
     private long[] startTimestamps = new long[0];
     private boolean anyStart;
+    /**
+     * Native histograms parallel to timestamps (null entries: float samples; a histogram sample's
+     * value slot holds NaN); null until the batch's first histogram, so float-only batches pay nothing.
+     */
+    private FloatHistogram[] histograms;
+    private int histogramCount;
 
     private boolean inSeries;
     /** Metric metadata the request carried (remote write 1.0 {@code metadata}, 2.0 per series, OTLP), in request order. */
@@ -62,7 +69,6 @@ public final class WriteBatch {
     }
 
     /** Things the protocol carried that Strata does not store (counted, reported to the sender). */
-    private long histogramsIgnored;
     private long exemplarsIgnored;
     private long stringFieldsIgnored;
 
@@ -72,11 +78,12 @@ public final class WriteBatch {
         bytesLen = payloadLen;
         seriesCount = 0;
         labels = 0;
-        samples = 0;
         anyStart = false;
+        if (histogramCount > 0) Arrays.fill(histograms, 0, samples, null);
+        histogramCount = 0;
+        samples = 0;
         inSeries = false;
         metadata.clear();
-        histogramsIgnored = 0;
         exemplarsIgnored = 0;
         stringFieldsIgnored = 0;
     }
@@ -154,6 +161,7 @@ public final class WriteBatch {
             timestamps = Arrays.copyOf(timestamps, samples * 2);
             values = Arrays.copyOf(values, samples * 2);
             if (anyStart) startTimestamps = Arrays.copyOf(startTimestamps, samples * 2);
+            if (histograms != null) histograms = Arrays.copyOf(histograms, samples * 2);
         }
         timestamps[samples] = timestampMs;
         values[samples] = value;
@@ -168,6 +176,17 @@ public final class WriteBatch {
     public void addSample(long timestampMs, long startTimestampMs, double value) {
         addSample(timestampMs, value);
         if (startTimestampMs != 0) setStartTimestamp(samples - 1, startTimestampMs);
+    }
+
+    /**
+     * Adds a native histogram sample with its start timestamp (0 = unknown). It counts as one sample
+     * towards the request's sample limit.
+     */
+    public void addHistogram(long timestampMs, long startTimestampMs, FloatHistogram h) {
+        addSample(timestampMs, startTimestampMs, Double.NaN);
+        if (histograms == null) histograms = new FloatHistogram[timestamps.length];
+        histograms[samples - 1] = h;
+        histogramCount++;
     }
 
     /** Sets the start timestamp of sample {@code i} (already added); 0 = unknown. */
@@ -230,6 +249,10 @@ public final class WriteBatch {
     public int valueLen(int l) { return valueLen[l]; }
     public long timestamp(int i) { return timestamps[i]; }
     public double value(int i) { return values[i]; }
+    /** The native histogram of sample {@code i}, or null for a float sample. */
+    public FloatHistogram histogram(int i) { return histograms == null ? null : histograms[i]; }
+    /** Native histogram samples in the batch (they are among {@link #totalSamples()}). */
+    public int totalHistograms() { return histogramCount; }
     /** Start timestamp of sample {@code i}, 0 when unknown. */
     public long startTimestamp(int i) { return anyStart ? startTimestamps[i] : 0; }
     /** True if any sample of the batch has a known start timestamp. */
@@ -255,10 +278,8 @@ public final class WriteBatch {
     /** The request's metadata entries, in request order. */
     public List<MetricMetadata> metadata() { return metadata; }
 
-    public long histogramsIgnored() { return histogramsIgnored; }
     public long exemplarsIgnored() { return exemplarsIgnored; }
     public long stringFieldsIgnored() { return stringFieldsIgnored; }
-    public void countHistogramIgnored() { histogramsIgnored++; }
     public void countExemplarIgnored() { exemplarsIgnored++; }
     public void countStringFieldIgnored() { stringFieldsIgnored++; }
 

@@ -1,5 +1,6 @@
 package dev.strata.ingest.record;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.InvalidLabelsException;
 import dev.strata.store.model.Labels;
 import java.nio.charset.StandardCharsets;
@@ -37,7 +38,9 @@ public final class ShardRecordReader {
     private long ts;
     private double value;
     private boolean seriesWithStart;
+    private boolean seriesWithHistograms;
     private long startTs;
+    private FloatHistogram histogram;
 
     /** Checks the header and checksum and reads the string table. */
     public ShardRecordReader reset(byte[] bytes, int off, int len) {
@@ -52,9 +55,9 @@ public final class ShardRecordReader {
                     + ", expected 0x" + Integer.toHexString(ShardRecordFormat.MAGIC));
         }
         version = bytes[off + 2] & 0xFF;
-        if (version != ShardRecordFormat.VERSION_1 && version != ShardRecordFormat.VERSION_2) {
-            throw new CorruptRecordException("shard record: unsupported version " + version
-                    + " (this reader knows versions " + ShardRecordFormat.VERSION_1 + " and " + ShardRecordFormat.VERSION_2 + ")");
+        if (version != ShardRecordFormat.VERSION_1 && version != ShardRecordFormat.VERSION_2 && version != ShardRecordFormat.VERSION_3) {
+            throw new CorruptRecordException("shard record: unsupported version " + version + " (this reader knows versions "
+                    + ShardRecordFormat.VERSION_1 + ", " + ShardRecordFormat.VERSION_2 + " and " + ShardRecordFormat.VERSION_3 + ")");
         }
         if (bytes[off + 3] != 0) throw new CorruptRecordException("shard record: unknown flags 0x" + Integer.toHexString(bytes[off + 3] & 0xFF));
         int bodyLen = intLE(bytes, off + 4);
@@ -127,15 +130,20 @@ public final class ShardRecordReader {
         if (sampleCount < 1) throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " has no samples");
         if (sampleCount > (end - pos) / 9) throw new CorruptRecordException("shard record: " + sampleCount + " samples cannot fit in " + (end - pos) + " bytes");
         seriesWithStart = false;
+        seriesWithHistograms = false;
         if (version >= ShardRecordFormat.VERSION_2) {
             if (pos >= end) throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " start-timestamp flag truncated");
             int flag = b[pos++];
-            if (flag != 0 && flag != 1) {
-                throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " has start-timestamp flag " + flag + ", expected 0 or 1");
+            int maxFlag = version >= ShardRecordFormat.VERSION_3 ? 3 : 1;
+            if (flag < 0 || flag > maxFlag) {
+                throw new CorruptRecordException("shard record: series #" + (seriesRead - 1) + " has "
+                        + (maxFlag == 1 ? "start-timestamp flag " + flag + ", expected 0 or 1" : "series flags " + flag + ", expected 0 to 3"));
             }
-            seriesWithStart = flag == 1;
+            seriesWithStart = (flag & ShardRecordFormat.SERIES_START_TIMESTAMPS) != 0;
+            seriesWithHistograms = (flag & ShardRecordFormat.SERIES_HISTOGRAMS) != 0;
         }
         startTs = 0;
+        histogram = null;
         samplesRead = 0;
         return true;
     }
@@ -150,7 +158,7 @@ public final class ShardRecordReader {
         int p = pos;
         int left = sampleCount - samplesRead;
         if (left > 0) {
-            p = skipSamples(p, left, seriesWithStart);
+            p = skipSamples(p, left, seriesWithStart, seriesWithHistograms);
             if (p < 0) return 0;
         }
         int n = 0;
@@ -170,26 +178,66 @@ public final class ShardRecordReader {
             long count = peekVarint(p);
             if (count < 0) return n;
             p = (int) (count >>> 32);
-            boolean withStart = false;
+            int flags = 0;
             if (version >= ShardRecordFormat.VERSION_2) {
                 if (p >= end) return n;
-                withStart = b[p++] == 1;
+                flags = b[p++];
             }
-            p = skipSamples(p, (int) (count & 0xFFFF_FFFFL), withStart);
+            p = skipSamples(p, (int) (count & 0xFFFF_FFFFL), (flags & ShardRecordFormat.SERIES_START_TIMESTAMPS) != 0,
+                    (flags & ShardRecordFormat.SERIES_HISTOGRAMS) != 0);
             if (p < 0) return n;
         }
         return n;
     }
 
     /** Position after {@code count} samples starting at {@code p}, or -1 if they overrun the record. */
-    private int skipSamples(int p, int count, boolean withStart) {
+    private int skipSamples(int p, int count, boolean withStart, boolean withHistograms) {
         for (int i = 0; i < count; i++) {
+            boolean histogram = false;
+            if (withHistograms) {
+                if (p >= end) return -1;
+                histogram = b[p++] == 1;
+            }
             p = skipVarint(p);
-            if (p < 0 || end - p < 8) return -1;
-            p += 8;
+            if (p < 0) return -1;
+            if (histogram) {
+                p = skipHistogram(p);
+                if (p < 0) return -1;
+            } else {
+                if (end - p < 8) return -1;
+                p += 8;
+            }
             if (withStart && (p = skipVarint(p)) < 0) return -1;
         }
         return p;
+    }
+
+    /** Position after the histogram at {@code p}, or -1 if it overruns the record. */
+    private int skipHistogram(int p) {
+        p = skipVarint(p + 1); // reset hint, schema
+        if (p < 0 || end - p < 32) return -1;
+        p += 32;
+        long buckets = 0;
+        for (int side = 0; side < 2; side++) {
+            long spans = peekVarint(p);
+            if (spans < 0) return -1;
+            p = (int) (spans >>> 32);
+            for (long s = spans & 0xFFFF_FFFFL; s > 0; s--) {
+                p = skipVarint(p);
+                if (p < 0) return -1;
+                long len = peekVarint(p);
+                if (len < 0) return -1;
+                p = (int) (len >>> 32);
+                buckets += len & 0xFFFF_FFFFL;
+            }
+        }
+        if (buckets > (end - p) / 8) return -1;
+        p += (int) buckets * 8;
+        long custom = peekVarint(p);
+        if (custom < 0) return -1;
+        p = (int) (custom >>> 32);
+        if ((custom & 0xFFFF_FFFFL) > (end - p) / 8) return -1;
+        return p + (int) (custom & 0xFFFF_FFFFL) * 8;
     }
 
     /** Position after the varint at {@code p}, or -1 if it overruns the record (its length is checked by the regular read). */
@@ -261,6 +309,7 @@ public final class ShardRecordReader {
     public long peekFirstTimestamp() {
         if (samplesRead != 0) throw new IllegalStateException("peekFirstTimestamp after nextSample");
         int save = pos;
+        if (seriesWithHistograms) pos++; // the sample kind
         long z = varint("timestamp");
         pos = save;
         return (z >>> 1) ^ -(z & 1);
@@ -268,12 +317,24 @@ public final class ShardRecordReader {
 
     public boolean nextSample() {
         if (samplesRead == sampleCount) return false;
+        int kind = 0;
+        if (seriesWithHistograms) {
+            if (pos >= end) throw new CorruptRecordException("shard record: sample kind truncated");
+            kind = b[pos++];
+            if (kind != 0 && kind != 1) throw new CorruptRecordException("shard record: sample kind " + kind + ", expected 0 (float) or 1 (histogram)");
+        }
         long z = varint("timestamp");
         long d = (z >>> 1) ^ -(z & 1);
         ts = samplesRead == 0 ? d : ts + d;
-        if (end - pos < 8) throw new CorruptRecordException("shard record: sample value truncated");
-        value = Double.longBitsToDouble(longLE(b, pos));
-        pos += 8;
+        if (kind == 1) {
+            histogram = readHistogram();
+            value = Double.NaN;
+        } else {
+            histogram = null;
+            if (end - pos < 8) throw new CorruptRecordException("shard record: sample value truncated");
+            value = Double.longBitsToDouble(longLE(b, pos));
+            pos += 8;
+        }
         if (seriesWithStart) {
             long sz = varint("start timestamp");
             startTs = ts - ((sz >>> 1) ^ -(sz & 1));
@@ -284,6 +345,67 @@ public final class ShardRecordReader {
 
     public long timestamp() { return ts; }
     public double value() { return value; }
+    /** The current sample's native histogram, or null for a float sample (always in versions 1 and 2). */
+    public FloatHistogram histogram() { return histogram; }
+
+    private FloatHistogram readHistogram() {
+        if (pos >= end) throw new CorruptRecordException("shard record: histogram truncated");
+        int hint = b[pos++];
+        if (hint < 0 || hint > 3) throw new CorruptRecordException("shard record: histogram reset hint " + hint + " out of range");
+        long zs = varint("histogram schema");
+        long schema = (zs >>> 1) ^ -(zs & 1);
+        if (schema < Integer.MIN_VALUE || schema > Integer.MAX_VALUE) throw new CorruptRecordException("shard record: histogram schema " + schema + " out of range");
+        double zeroThreshold = f64("histogram zero threshold");
+        double zeroCount = f64("histogram zero count");
+        double count = f64("histogram count");
+        double sum = f64("histogram sum");
+        int[][] pos = spans("positive");
+        int[][] neg = spans("negative");
+        double[] pb = doubles(total(pos[1]), "positive buckets");
+        double[] nb = doubles(total(neg[1]), "negative buckets");
+        double[] custom = doubles(varintInt("custom bound count"), "custom bounds");
+        try {
+            return new FloatHistogram(FloatHistogram.ResetHint.ofWire(hint), (int) schema, zeroThreshold, zeroCount, count, sum,
+                    pos[0], pos[1], pb, neg[0], neg[1], nb, custom);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptRecordException("shard record: invalid histogram: " + e.getMessage());
+        }
+    }
+
+    private int[][] spans(String side) {
+        int n = varintInt(side + " span count");
+        if (n > end - pos) throw new CorruptRecordException("shard record: " + n + " " + side + " spans cannot fit in the record");
+        int[] off = new int[n];
+        int[] len = new int[n];
+        for (int i = 0; i < n; i++) {
+            long z = varint(side + " span offset");
+            long o = (z >>> 1) ^ -(z & 1);
+            if (o < Integer.MIN_VALUE || o > Integer.MAX_VALUE) throw new CorruptRecordException("shard record: " + side + " span offset " + o + " out of range");
+            off[i] = (int) o;
+            len[i] = varintInt(side + " span length");
+        }
+        return new int[][] {off, len};
+    }
+
+    private long total(int[] lengths) {
+        long t = 0;
+        for (int l : lengths) t += l;
+        return t;
+    }
+
+    private double[] doubles(long n, String what) {
+        if (n > (end - pos) / 8) throw new CorruptRecordException("shard record: " + n + " " + what + " cannot fit in the record");
+        double[] out = new double[(int) n];
+        for (int i = 0; i < out.length; i++) out[i] = f64(what);
+        return out;
+    }
+
+    private double f64(String what) {
+        if (end - pos < 8) throw new CorruptRecordException("shard record: " + what + " truncated");
+        double v = Double.longBitsToDouble(longLE(b, pos));
+        pos += 8;
+        return v;
+    }
     /** The current sample's start timestamp, 0 when unknown (always in version 1 records). */
     public long startTimestamp() { return startTs; }
 

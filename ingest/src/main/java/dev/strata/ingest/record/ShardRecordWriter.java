@@ -1,6 +1,7 @@
 package dev.strata.ingest.record;
 
 import dev.strata.ingest.protocol.Utf8Bytes;
+import dev.strata.store.model.FloatHistogram;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
@@ -20,6 +21,7 @@ public final class ShardRecordWriter {
     private int shard;
     private int version = ShardRecordFormat.VERSION_1;
     private boolean seriesWithStart;
+    private boolean seriesWithHistograms;
 
     // String table: bytes, per-string offset/length/hash, open-addressing index (id + 1, 0 = empty).
     private byte[] strBytes = new byte[4096];
@@ -56,8 +58,17 @@ public final class ShardRecordWriter {
      * start timestamps (see {@link #beginSeries(long, int, int, boolean)}).
      */
     public void reset(int shard, boolean startTimestamps) {
+        reset(shard, startTimestamps, false);
+    }
+
+    /**
+     * Starts a record; {@code histograms} selects version 3, whose series may carry native histogram
+     * samples (see {@link #beginSeries(long, int, int, boolean, boolean)}); else as {@link #reset(int, boolean)}.
+     */
+    public void reset(int shard, boolean startTimestamps, boolean histograms) {
         this.shard = shard;
-        this.version = startTimestamps ? ShardRecordFormat.VERSION_2 : ShardRecordFormat.VERSION_1;
+        this.version = histograms ? ShardRecordFormat.VERSION_3
+                : startTimestamps ? ShardRecordFormat.VERSION_2 : ShardRecordFormat.VERSION_1;
         strBytesLen = 0;
         strings = 0;
         Arrays.fill(table, 0);
@@ -84,11 +95,23 @@ public final class ShardRecordWriter {
      * {@link #sample(long, long, double)} (the record must have been reset for start timestamps).
      */
     public void beginSeries(long hash, int labelCount, int sampleCount, boolean withStartTimestamps) {
+        beginSeries(hash, labelCount, sampleCount, withStartTimestamps, false);
+    }
+
+    /**
+     * Starts a series entry; with {@code withHistograms} its samples may be native histograms
+     * ({@link #histogram}) as well as floats (the record must have been reset for histograms).
+     */
+    public void beginSeries(long hash, int labelCount, int sampleCount, boolean withStartTimestamps, boolean withHistograms) {
         if (inSeries) throw new IllegalStateException("beginSeries before endSeries");
         if (withStartTimestamps && version < ShardRecordFormat.VERSION_2) {
             throw new IllegalStateException("start timestamps need a record reset with startTimestamps = true");
         }
+        if (withHistograms && version < ShardRecordFormat.VERSION_3) {
+            throw new IllegalStateException("histograms need a record reset with histograms = true");
+        }
         seriesWithStart = withStartTimestamps;
+        seriesWithHistograms = withHistograms;
         if (sampleCount < 1) throw new IllegalArgumentException("a series entry needs at least one sample");
         inSeries = true;
         pendingLabels = labelCount;
@@ -117,30 +140,52 @@ public final class ShardRecordWriter {
 
     public void sample(long ts, double v) {
         if (seriesWithStart) throw new IllegalStateException("this series carries start timestamps: use sample(ts, st, v)");
-        writeSample(ts, v);
+        writeSample(ts, v, null);
+    }
+
+    /**
+     * Writes a native histogram sample with its start timestamp (0 = unknown; ignored unless the
+     * series was begun with start timestamps) in a series begun with histograms.
+     */
+    public void histogram(long ts, long startTs, FloatHistogram h) {
+        if (!seriesWithHistograms) throw new IllegalStateException("this series was begun without histograms");
+        writeSample(ts, Double.NaN, h);
+        if (seriesWithStart) {
+            ensureSeries(10);
+            putVarint(zigzag(ts - startTs));
+        }
+    }
+
+    /** An upper bound of the bytes {@link #histogram} writes for {@code h} (with its kind byte and start timestamp). */
+    public static int histogramBound(FloatHistogram h) {
+        return 1 + 10 + 1 + 5 + 5 * 8 + 2 * 5 + 10 * (h.positiveSpanOffsets().length + h.negativeSpanOffsets().length)
+                + 8 * (h.positiveBuckets().length + h.negativeBuckets().length) + 5 + 8 * h.customValues().length + 10;
     }
 
     /** Writes a sample with its start timestamp (0 = unknown) in a series begun with start timestamps. */
     public void sample(long ts, long startTs, double v) {
         if (!seriesWithStart) throw new IllegalStateException("this series was begun without start timestamps");
-        writeSample(ts, v);
+        writeSample(ts, v, null);
         ensureSeries(10);
         putVarint(zigzag(ts - startTs));
     }
 
-    private void writeSample(long ts, double v) {
+    private void writeSample(long ts, double v, FloatHistogram h) {
         if (pendingLabels != 0) throw new IllegalStateException(pendingLabels + " announced labels missing");
         if (pendingSamples <= 0) throw new IllegalStateException("more samples than announced");
-        ensureSeries(5 + 1 + 10 + 8);
+        ensureSeries(5 + 1 + 1 + 10 + 8);
         if (pendingSamples == pendingSamplesTotal) {
-            // First sample: write the count (and in version 2 the start-timestamp flag), then the absolute timestamp.
+            // First sample: the count (and from version 2 the series flags), then the absolute timestamp.
             putVarint(pendingSamplesTotal);
-            if (version >= ShardRecordFormat.VERSION_2) series[seriesLen++] = (byte) (seriesWithStart ? 1 : 0);
-            putVarint(zigzag(ts));
-        } else {
-            putVarint(zigzag(ts - lastTs));
+            if (version >= ShardRecordFormat.VERSION_2) {
+                series[seriesLen++] = (byte) ((seriesWithStart ? ShardRecordFormat.SERIES_START_TIMESTAMPS : 0)
+                        | (seriesWithHistograms ? ShardRecordFormat.SERIES_HISTOGRAMS : 0));
+            }
         }
-        putLongLE(Double.doubleToRawLongBits(v));
+        if (seriesWithHistograms) series[seriesLen++] = (byte) (h == null ? 0 : 1);
+        putVarint(zigzag(pendingSamples == pendingSamplesTotal ? ts : ts - lastTs));
+        if (h == null) putLongLE(Double.doubleToRawLongBits(v));
+        else putHistogram(h);
         lastTs = ts;
         pendingSamples--;
     }
@@ -227,6 +272,30 @@ public final class ShardRecordWriter {
             t[slot] = id + 1;
         }
         table = t;
+    }
+
+    private void putHistogram(FloatHistogram h) {
+        ensureSeries(histogramBound(h));
+        series[seriesLen++] = (byte) h.resetHint().ordinal();
+        putVarint(zigzag(h.schema()));
+        putLongLE(Double.doubleToRawLongBits(h.zeroThreshold()));
+        putLongLE(Double.doubleToRawLongBits(h.zeroCount()));
+        putLongLE(Double.doubleToRawLongBits(h.count()));
+        putLongLE(Double.doubleToRawLongBits(h.sum()));
+        putSpans(h.positiveSpanOffsets(), h.positiveSpanLengths());
+        putSpans(h.negativeSpanOffsets(), h.negativeSpanLengths());
+        for (double c : h.positiveBuckets()) putLongLE(Double.doubleToRawLongBits(c));
+        for (double c : h.negativeBuckets()) putLongLE(Double.doubleToRawLongBits(c));
+        putVarint(h.customValues().length);
+        for (double c : h.customValues()) putLongLE(Double.doubleToRawLongBits(c));
+    }
+
+    private void putSpans(int[] offsets, int[] lengths) {
+        putVarint(offsets.length);
+        for (int i = 0; i < offsets.length; i++) {
+            putVarint(zigzag(offsets[i]));
+            putVarint(lengths[i]);
+        }
     }
 
     // --- byte helpers ---

@@ -35,7 +35,6 @@ public final class IngestMetrics {
             out.add(single(names.get(4), "Bytes of shard records acknowledged by Kafka.", MetricType.COUNTER, s.recordBytesSent()));
             out.add(new MetricFamilySnapshot(names.get(5), "Received items that are not stored.", MetricType.COUNTER, List.of(
                     labelled(names.get(5), "what", "exemplar", s.exemplarsIgnored()),
-                    labelled(names.get(5), "what", "histogram", s.histogramsIgnored()),
                     labelled(names.get(5), "what", "string_field", s.stringFieldsIgnored()))));
             out.add(single(names.get(6), "Encoded bytes sent to Kafka and not yet acknowledged.", MetricType.GAUGE, inFlight.used()));
         }, names);

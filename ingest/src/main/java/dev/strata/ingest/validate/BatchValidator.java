@@ -94,6 +94,13 @@ public final class BatchValidator {
                 return "series " + b.describe(s) + ": sample timestamp " + t + " is too far in the future (limit "
                         + newest + ")";
             }
+            if (b.histogram(i) != null) {
+                try {
+                    b.histogram(i).checkCountsForIngest();
+                } catch (IllegalArgumentException bad) {
+                    return "series " + b.describe(s) + ": native histogram at " + t + ": " + bad.getMessage();
+                }
+            }
         }
         return null;
     }

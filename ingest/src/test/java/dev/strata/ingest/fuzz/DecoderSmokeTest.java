@@ -3,6 +3,7 @@ package dev.strata.ingest.fuzz;
 import dev.strata.ingest.bench.RemoteWriteRequestEncoder;
 import dev.strata.ingest.protocol.SnappyBlock;
 import dev.strata.ingest.protocol.TestProto;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.store.model.Labels;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,44 @@ class DecoderSmokeTest {
     @Test
     void shardRecord() {
         run("shardRecord", recordSeed(), DecoderTargets::shardRecord);
+    }
+
+    /** Version 3: a series mixing a float and native histograms (exponential and custom buckets). */
+    private static byte[] recordV3Seed() {
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(3, true, true);
+        w.beginSeries(42, 1, 3, true, true);
+        w.label("__name__", "latency");
+        w.sample(1000, 500, 1);
+        w.histogram(2000, 500, new FloatHistogram(FloatHistogram.ResetHint.NO, 3, 1e-128, 1, 6, 2.5,
+                new int[] {-2, 1}, new int[] {2, 1}, new double[] {1, 2, 1}, new int[] {0}, new int[] {1}, new double[] {1}, null));
+        w.histogram(3000, 0, new FloatHistogram(FloatHistogram.ResetHint.GAUGE, -53, 0, 0, 3, 1.5,
+                new int[] {0}, new int[] {3}, new double[] {1, 1, 1}, null, null, null, new double[] {0.5, 1}));
+        w.endSeries();
+        byte[] rec = w.finish();
+        byte[] data = new byte[rec.length - 12 + 1];
+        data[0] = 2; // the target re-frames the body: bit 1 = version 3
+        System.arraycopy(rec, 12, data, 1, rec.length - 12);
+        return data;
+    }
+
+    @Test
+    void shardRecordVersion3() {
+        run("shardRecordVersion3", recordV3Seed(), DecoderTargets::shardRecord);
+    }
+
+    /** Remote write 1.0 and 2.0 requests whose series carry native histograms. */
+    @Test
+    void remoteWriteHistograms() {
+        TestProto span = new TestProto().int64(1, 2).int64(2, 2); // offset 1 (zigzag), length 2
+        TestProto h = new TestProto().int64(1, 5).doubleField(3, 2.5).int64(4, 6).int64(6, 1).message(11, span)
+                .bytes(12, new TestProto().varint(4).varint(1).toBytes()).int64(14, 2).int64(15, 1_700_000_000_000L);
+        byte[] v1 = new TestProto().message(1, new TestProto().message(1, TestProto.label("__name__", "h"))
+                .message(4, h).message(2, TestProto.sample(1, 1_700_000_000_000L))).toBytes();
+        run("remoteWrite1Histograms", v1, DecoderTargets::remoteWrite1);
+        TestProto req = new TestProto().string(4, "").string(4, "__name__").string(4, "h");
+        req.message(5, new TestProto().bytes(1, new TestProto().varint(1).varint(2).toBytes()).message(3, h.int64(17, 1_699_999_999_000L)));
+        run("remoteWrite2Histograms", req.toBytes(), DecoderTargets::remoteWrite2);
     }
 
     static void run(String name, byte[] seed, Consumer<byte[]> target) {

@@ -79,10 +79,12 @@ final class DecoderTargets {
 
     /**
      * A Kafka record body: the fuzzer's bytes framed with a correct header and checksum (a random
-     * checksum would stop every input at the first check), the version taken from the first byte.
+     * checksum would stop every input at the first check), the version taken from the first byte
+     * (bit 1 set: version 3, else bit 0 set: version 2, else version 1).
      */
     static void shardRecord(byte[] data) {
         int version = data.length > 0 && (data[0] & 1) == 1 ? ShardRecordFormat.VERSION_2 : ShardRecordFormat.VERSION_1;
+        if (data.length > 0 && (data[0] & 2) == 2) version = ShardRecordFormat.VERSION_3;
         int bodyLen = Math.max(0, data.length - 1);
         byte[] rec = new byte[ShardRecordFormat.HEADER_BYTES + bodyLen];
         rec[0] = (byte) (ShardRecordFormat.MAGIC >>> 8);

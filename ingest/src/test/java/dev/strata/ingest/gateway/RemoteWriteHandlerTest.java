@@ -73,13 +73,44 @@ class RemoteWriteHandlerTest {
         req.message(5, new TestProto().bytes(1, new TestProto().varint(1).varint(2).varint(3).varint(4).toBytes())
                 .message(2, TestProto.sample(1, NOW)).message(2, TestProto.sample(2, NOW + 1000)));
         req.message(5, new TestProto().bytes(1, new TestProto().varint(1).varint(2).toBytes())
-                .message(3, new TestProto().int64(1, 1)));
-        FullHttpResponse r = get(handler(producer(true)).handle(post("/api/v1/write",
+                .message(3, new TestProto().int64(1, 1).int64(6, 1).int64(15, NOW)));   // a native histogram: count 1, in the zero bucket
+        MockProducer<byte[], byte[]> p = producer(true);
+        FullHttpResponse r = get(handler(p).handle(post("/api/v1/write",
                 "application/x-protobuf;proto=io.prometheus.write.v2.Request", req.toBytes(), true)));
         assertEquals(204, r.status().code(), body(r));
         assertEquals("2", r.headers().get(RemoteWriteHandler.SAMPLES_WRITTEN));
-        assertEquals("0", r.headers().get(RemoteWriteHandler.HISTOGRAMS_WRITTEN));
+        assertEquals("1", r.headers().get(RemoteWriteHandler.HISTOGRAMS_WRITTEN));
         assertEquals("0", r.headers().get(RemoteWriteHandler.EXEMPLARS_WRITTEN));
+        int histograms = 0;
+        ShardRecordReader reader = new ShardRecordReader();
+        for (var rec : p.history()) {
+            reader.reset(rec.value(), 0, rec.value().length);
+            while (reader.nextSeries()) {
+                while (reader.nextSample()) {
+                    if (reader.histogram() != null) {
+                        histograms++;
+                        assertEquals(1.0, reader.histogram().zeroCount());
+                    }
+                }
+            }
+        }
+        assertEquals(1, histograms, "the histogram went to Kafka");
+    }
+
+    @Test
+    void anInvalidNativeHistogramIs400AndNothingIsWritten() throws Exception {
+        TestProto req = new TestProto().string(4, "").string(4, "__name__").string(4, "h");
+        // count 1 but a bucket holding 5: the count is below the sum of the buckets
+        req.message(5, new TestProto().bytes(1, new TestProto().varint(1).varint(2).toBytes())
+                .message(3, new TestProto().int64(1, 1).message(11, new TestProto().int64(1, 0).int64(2, 1))
+                        .bytes(12, new TestProto().varint(10).toBytes()).int64(15, NOW)));
+        MockProducer<byte[], byte[]> p = producer(true);
+        FullHttpResponse r = get(handler(p).handle(post("/api/v1/write",
+                "application/x-protobuf;proto=io.prometheus.write.v2.Request", req.toBytes(), true)));
+        assertEquals(400, r.status().code(), body(r));
+        assertTrue(body(r).contains("histogram count 1.0 is below the sum of its buckets 5.0"), body(r));
+        assertEquals("0", r.headers().get(RemoteWriteHandler.HISTOGRAMS_WRITTEN));
+        assertTrue(p.history().isEmpty());
     }
 
     @Test

@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.protocol.MalformedRequestException;
 import dev.strata.ingest.protocol.WriteBatch;
+import dev.strata.store.model.FloatHistogram;
+import dev.strata.store.model.FloatHistogram.ResetHint;
 import dev.strata.store.model.MetricMetadata;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Gauge;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -129,5 +133,80 @@ class OtlpTranslatorTest {
         assertEquals("milli.seconds", OtlpNames.unit("milli.seconds", true), "UTF-8: the unit as is");
         assertEquals("milli_seconds", OtlpNames.unit("milli.seconds", false));
         assertEquals("per_second", OtlpNames.unit("{x}/s", false));
+    }
+
+    private static Metric exponential(String name, AggregationTemporality temporality, ExponentialHistogramDataPoint.Builder... points) {
+        ExponentialHistogram.Builder h = ExponentialHistogram.newBuilder().setAggregationTemporality(temporality);
+        for (ExponentialHistogramDataPoint.Builder p : points) h.addDataPoints(p);
+        return Metric.newBuilder().setName(name).setUnit("s").setExponentialHistogram(h).build();
+    }
+
+    private static ExponentialHistogramDataPoint.Buckets.Builder buckets(int offset, long... counts) {
+        ExponentialHistogramDataPoint.Buckets.Builder b = ExponentialHistogramDataPoint.Buckets.newBuilder().setOffset(offset);
+        for (long c : counts) b.addBucketCounts(c);
+        return b;
+    }
+
+    @Test
+    void exponentialHistogramsBecomeNativeHistograms() {
+        WriteBatch b = new WriteBatch();
+        new OtlpTranslator(OtlpSettings.defaults()).translate(request(exponential("rpc.latency", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+                ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T).setStartTimeUnixNano(T - 60_000_000_000L).setScale(3)
+                        .setCount(15).setSum(1.5).setZeroCount(5)
+                        .setPositive(buckets(-2, 1, 0, 2, 0, 0, 0, 3)).setNegative(buckets(0, 4)),
+                ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T + 1_000_000_000L).setScale(10).setCount(5).setSum(2)
+                        .setPositive(buckets(5, 1, 1, 1, 1, 1)),
+                ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T + 2_000_000_000L).setScale(3).setFlags(1))), b);
+        int h = 0;
+        for (int s = 0; s < b.seriesCount(); s++) {
+            if (b.histogram(b.sampleStart(s)) == null) continue;
+            assertEquals("rpc_latency_seconds", b.labelValue(b.labelStart(s)), "a native histogram keeps the bare name");
+            FloatHistogram got = b.histogram(b.sampleStart(s));
+            switch (h++) {
+                case 0 -> {
+                    // OTLP bucket i is Prometheus bucket i + 1; a gap of one empty bucket stays in the span, one of three starts a new span
+                    assertEquals(new FloatHistogram(ResetHint.UNKNOWN, 3, 1e-128, 5, 15, 1.5, new int[] {-1, 3}, new int[] {3, 1},
+                            new double[] {1, 0, 2, 3}, new int[] {1}, new int[] {1}, new double[] {4}, null), got);
+                    assertEquals(T / 1_000_000 - 60_000, b.startTimestamp(b.sampleStart(s)));
+                }
+                // scale 10 is reduced to schema 8: four OTLP buckets per Prometheus bucket
+                case 1 -> assertEquals(new FloatHistogram(ResetHint.UNKNOWN, 8, 1e-128, 0, 5, 2, new int[] {2}, new int[] {2},
+                        new double[] {3, 2}, null, null, null, null), got);
+                default -> assertEquals(Double.doubleToRawLongBits(OtlpTranslator.STALE_NAN), Double.doubleToRawLongBits(got.sum()), "no recorded value: stale");
+            }
+        }
+        assertEquals(3, h);
+        MalformedRequestException coarse = assertThrows(MalformedRequestException.class, () -> new OtlpTranslator(OtlpSettings.defaults())
+                .translate(request(exponential("x", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+                        ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T).setScale(-5).setCount(1).setZeroCount(1))), new WriteBatch()));
+        assertTrue(coarse.getMessage().contains("scale -5 is below -4"), coarse.getMessage());
+        MalformedRequestException delta = assertThrows(MalformedRequestException.class, () -> new OtlpTranslator(OtlpSettings.defaults())
+                .translate(request(exponential("x", AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA,
+                        ExponentialHistogramDataPoint.newBuilder().setTimeUnixNano(T).setScale(0).setCount(1).setZeroCount(1))), new WriteBatch()));
+        assertTrue(delta.getMessage().contains("an exponential histogram with delta temporality"), delta.getMessage());
+    }
+
+    @Test
+    void explicitBucketHistogramsAsNhcbWhenConfigured() {
+        io.opentelemetry.proto.metrics.v1.HistogramDataPoint.Builder p = io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+                .setTimeUnixNano(T).setCount(10).setSum(4.5).addAllExplicitBounds(List.of(0.1, 0.5, 1.0, 5.0))
+                .addAllBucketCounts(List.of(0L, 3L, 0L, 6L, 1L));
+        Metric m = Metric.newBuilder().setName("rpc.duration").setUnit("s").setHistogram(io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                .setAggregationTemporality(AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE).addDataPoints(p)).build();
+        WriteBatch classic = new WriteBatch();
+        new OtlpTranslator(OtlpSettings.defaults()).translate(request(m), classic);
+        assertEquals(0, classic.totalHistograms(), "off by default: classic series");
+        WriteBatch b = new WriteBatch();
+        new OtlpTranslator(new OtlpSettings(OtlpSettings.Strategy.UNDERSCORE_ESCAPING_WITH_SUFFIXES, List.of(), false, false, true))
+                .translate(request(m), b);
+        assertEquals(1, b.totalHistograms());
+        for (int s = 0; s < b.seriesCount(); s++) {
+            FloatHistogram h = b.histogram(b.sampleStart(s));
+            if (h == null) continue;
+            assertEquals("rpc_duration_seconds", b.labelValue(b.labelStart(s)));
+            // buckets 1..4 (bucket 0 is empty and dropped; the empty bucket 2 stays inside the span)
+            assertEquals(new FloatHistogram(ResetHint.UNKNOWN, -53, 0, 0, 10, 4.5, new int[] {1}, new int[] {4},
+                    new double[] {3, 0, 6, 1}, null, null, null, new double[] {0.1, 0.5, 1.0, 5.0}), h);
+        }
     }
 }

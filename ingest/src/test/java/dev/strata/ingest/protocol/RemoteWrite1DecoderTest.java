@@ -43,7 +43,7 @@ class RemoteWrite1DecoderTest {
                         .message(1, TestProto.label("empty", ""))
                         .message(2, TestProto.sample(-1, 10))
                         .message(3, new TestProto().doubleField(2, 1))     // exemplar
-                        .message(4, new TestProto().int64(1, 3)))          // native histogram
+                        .message(4, new TestProto().int64(1, 3).int64(15, 30)))  // native histogram: count_int 3 @30
                 .message(1, new TestProto()
                         .message(1, TestProto.label("__name__", "n"))
                         .message(2, new TestProto()))                       // sample with proto3 defaults
@@ -54,13 +54,15 @@ class RemoteWrite1DecoderTest {
         RemoteWrite1Decoder.decode(raw, 0, raw.length, b);
         assertEquals(2, b.seriesCount());
         assertEquals("{__name__=\"m\", zone=\"a\"}", b.describe(0));
-        assertEquals(2, b.sampleCount(0));
+        assertEquals(3, b.sampleCount(0), "two floats and a native histogram");
+        assertEquals(1, b.totalHistograms());
+        assertEquals(3.0, b.histogram(b.sampleStart(0) + 2).count());
+        assertEquals(30L, b.timestamp(b.sampleStart(0) + 2));
         assertEquals(20L, b.timestamp(b.sampleStart(0)));
         assertEquals(10L, b.timestamp(b.sampleStart(0) + 1), "order within a series is kept as sent");
         assertEquals(0L, b.timestamp(b.sampleStart(1)));
         assertEquals(0.0, b.value(b.sampleStart(1)));
         assertEquals(1, b.exemplarsIgnored());
-        assertEquals(1, b.histogramsIgnored());
     }
 
     @Test

@@ -37,8 +37,9 @@ class RemoteWrite2DecoderTest {
         assertEquals(2, b.sampleCount(0));
         assertEquals(2000L, b.timestamp(b.sampleStart(0) + 1));
         assertEquals(8.0, b.value(b.sampleStart(0) + 1));
-        assertEquals(0, b.sampleCount(1));
-        assertEquals(1, b.histogramsIgnored());
+        assertEquals(1, b.sampleCount(1), "the histogram-only series has its histogram");
+        assertEquals(1, b.totalHistograms());
+        assertEquals(1.0, b.histogram(b.sampleStart(1)).count());
         assertEquals(1, b.exemplarsIgnored());
     }
 

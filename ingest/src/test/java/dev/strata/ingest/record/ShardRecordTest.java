@@ -187,10 +187,10 @@ class ShardRecordTest {
             final int n = cut;
             assertThrows(CorruptRecordException.class, () -> readAll(r, rec, n), "seed=" + seed + " cut " + n);
         }
-        byte[] v3 = rec.clone();
-        v3[2] = 3;
-        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> readAll(r, v3, v3.length));
-        assertTrue(e.getMessage().contains("unsupported version 3"), e.getMessage());
+        byte[] future = rec.clone();
+        future[2] = 9;
+        CorruptRecordException e = assertThrows(CorruptRecordException.class, () -> readAll(r, future, future.length));
+        assertTrue(e.getMessage().contains("unsupported version 9"), e.getMessage());
     }
 
     @Test

@@ -17,7 +17,7 @@ class IngestMetricsTest {
         String text = r.scrape();
         for (String line : new String[] {
                 "strata_ingest_gateway_requests_total{outcome=\"accepted\"} 0",
-                "strata_ingest_gateway_ignored_total{what=\"histogram\"} 0",
+                "strata_ingest_gateway_ignored_total{what=\"exemplar\"} 0",
                 "strata_ingest_gateway_inflight_bytes 0",
                 "# TYPE strata_ingest_shard_lag_records gauge",
                 "# TYPE strata_ingest_shard_rejected_samples_total counter"}) {

@@ -293,6 +293,10 @@ public final class ConfigKeys {
             ConfigType.BOOLEAN, "false", Validator.any(),
             "Add otel_scope_name, otel_scope_version, otel_scope_schema_url and otel_scope_<attribute> labels "
                     + "from the instrumentation scope to every OTLP series.");
+    public static final ConfigKey<Boolean> OTLP_CONVERT_HISTOGRAMS_TO_NHCB = DEF.define("otlp.convert-histograms-to-nhcb",
+            ConfigType.BOOLEAN, "false", Validator.any(),
+            "Store OTLP explicit-bucket histograms as custom-bucket native histograms (NHCB, schema -53) instead of "
+                    + "classic _bucket/_sum/_count series (Prometheus 3's convert_histograms_to_nhcb).");
     public static final ConfigKey<Integer> QUERY_MAX_CONCURRENCY = DEF.define("query.max-concurrency", ConfigType.INT,
             "20", range(1, 1 << 16),
             "Query API requests admitted at once, evaluating or waiting for a query thread (Prometheus's "

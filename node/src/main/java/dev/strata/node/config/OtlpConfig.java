@@ -9,6 +9,6 @@ public final class OtlpConfig {
     public static OtlpSettings from(ResolvedConfig c) {
         return new OtlpSettings(OtlpSettings.Strategy.of(c.get(ConfigKeys.OTLP_TRANSLATION_STRATEGY)),
                 c.get(ConfigKeys.OTLP_PROMOTE_RESOURCE_ATTRIBUTES), c.get(ConfigKeys.OTLP_KEEP_IDENTIFYING_RESOURCE_ATTRIBUTES),
-                c.get(ConfigKeys.OTLP_PROMOTE_SCOPE_METADATA));
+                c.get(ConfigKeys.OTLP_PROMOTE_SCOPE_METADATA), c.get(ConfigKeys.OTLP_CONVERT_HISTOGRAMS_TO_NHCB));
     }
 }

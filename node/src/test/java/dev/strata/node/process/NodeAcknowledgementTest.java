@@ -76,12 +76,19 @@ class NodeAcknowledgementTest {
     }
 
     @Test
-    void aHistogramOnlyRequestIsRefusedNotAcknowledged(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+    void aHistogramOnlyRequestIsAcknowledgedAndItsSeriesIndexed(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         try (NodeProcess node = start(kafka, cassandra, "strata-ack-histograms")) {
             node.awaitReady();
             HttpResponse<String> histograms = post(node, histogramOnlyRequest("ack_histogram", System.currentTimeMillis() - 60_000L));
-            assertEquals(400, histograms.statusCode(), "histogram-only request: " + histograms.body());
-            assertTrue(histograms.body().contains("native histograms are not supported yet"), histograms.body());
+            assertEquals(204, histograms.statusCode(), "native histograms are stored: " + histograms.body());
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            String series;
+            do {
+                series = api.get(node.baseUrl() + "/api/v1/series?match[]=ack_histogram");
+                if (series.contains("ack_histogram")) break;
+                Thread.sleep(200);
+            } while (System.nanoTime() < deadline);
+            assertTrue(series.contains("\"__name__\":\"ack_histogram\""), "the histogram's series reached the store: " + series);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.strata.store.memstore;
 
 import dev.strata.store.encoding.ByteArrayBuilder;
 import dev.strata.store.encoding.ChunkWriter;
+import dev.strata.store.model.FloatHistogram;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,15 @@ final class BufferCutter {
 
     /** {@code sts}: start timestamps parallel to ts (0 = unknown), or null. */
     static List<SealedChunk> cut(long[] ts, long[] sts, double[] vals, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch) {
+        return cut(ts, sts, vals, null, o, writer, scratch);
+    }
+
+    /**
+     * {@code hs}: native histograms parallel to ts (null entries: float samples), or null; each
+     * window run is cut further by {@link HistogramBuffer#cut}, as sealing does.
+     */
+    static List<SealedChunk> cut(long[] ts, long[] sts, double[] vals, FloatHistogram[] hs, MemShardOptions o, ChunkWriter writer,
+                                 ByteArrayBuilder scratch) {
         List<SealedChunk> out = new ArrayList<>(2);
         int n = ts.length;
         int max = o.maxSamplesPerChunk();
@@ -26,6 +36,11 @@ final class BufferCutter {
             long windowEnd = o.windowStart(ts[i]) + o.chunkDurationMs();
             int j = i + 1;
             while (j < n && ts[j] < windowEnd && j - i < max) j++;
+            if (hs != null) {
+                out.addAll(HistogramBuffer.cut(ts, sts, vals, hs, i, j, writer, scratch));
+                i = j;
+                continue;
+            }
             long[] t = i == 0 && j == n ? ts : Arrays.copyOfRange(ts, i, j);
             double[] v = i == 0 && j == n ? vals : Arrays.copyOfRange(vals, i, j);
             scratch.reset();

@@ -20,7 +20,7 @@ final class FlushSnapshots {
             copy = s.flushCopy();
         }
         List<SealedChunk> bufferChunks = copy.bufTs() == null ? List.of()
-                : BufferCutter.cut(copy.bufTs(), copy.bufSts(), copy.bufVals(), options, encoder, buffer);
+                : BufferCutter.cut(copy.bufTs(), copy.bufSts(), copy.bufVals(), copy.bufHs(), options, encoder, buffer);
         if (copy.sealed().length == 0 && bufferChunks.isEmpty()) return FlushSnapshot.EMPTY;
         List<FlushSnapshot.VersionedChunk> sealed = new ArrayList<>(copy.sealed().length);
         for (SealedChunk c : copy.sealed()) sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy, options)));

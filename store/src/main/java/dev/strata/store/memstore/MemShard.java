@@ -131,6 +131,28 @@ public final class MemShard {
     }
 
     /**
+     * Appends one native histogram sample (start timestamp {@code startTimestampMs}, 0 = unknown).
+     * Same rules as float samples: the out-of-order window, duplicates (an equal histogram at the
+     * same timestamp) and conflicts (a different histogram, or a float sample, at that timestamp). A
+     * series may hold float and histogram samples over time; a change of kind, or of the histogram's
+     * bucket layout, cuts a chunk. Writer thread only.
+     */
+    public AppendResult append(int seriesId, long timestampMs, long startTimestampMs, dev.strata.store.model.FloatHistogram histogram) {
+        if (histogram == null) throw new IllegalArgumentException("null histogram");
+        SeriesState s = state(seriesId);
+        if (s == null) {
+            counters.count(AppendResult.UNKNOWN_SERIES);
+            return AppendResult.UNKNOWN_SERIES;
+        }
+        AppendResult r;
+        synchronized (s) {
+            r = s.append(timestampMs, startTimestampMs, Double.NaN, histogram, options, usedBytes);
+            if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
+        }
+        return count(r, timestampMs);
+    }
+
+    /**
      * Read-ahead hint for the writer thread: touches, for each of the first {@code n} ids (negative
      * or unknown ids are ignored), the series' state and the write-buffer slots its next append will
      * use, so that a batch of appends finds them in the CPU cache. The loads are independent across

@@ -3,6 +3,9 @@ package dev.strata.store.memstore;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.encoding.ChunkHeader;
 import dev.strata.store.encoding.ChunkReader;
+import dev.strata.store.encoding.HistogramChunkFormat;
+import dev.strata.store.encoding.HistogramChunkReader;
+import dev.strata.store.model.FloatHistogram;
 import java.util.Arrays;
 
 /**
@@ -18,11 +21,13 @@ final class SeriesIterator implements SampleIterator {
      * (the samples land in this iterator's or the caller's arrays), so iterators may move between threads.
      */
     private static final ThreadLocal<ChunkReader> READERS = ThreadLocal.withInitial(ChunkReader::new);
+    private static final ThreadLocal<HistogramChunkReader> HISTOGRAM_READERS = ThreadLocal.withInitial(HistogramChunkReader::new);
 
     private final SealedChunk[] chunks;
     private final long[] bufTs;
     private final double[] bufVals;
     private final long[] bufSts;
+    private final FloatHistogram[] bufHs;
     private final long minT;
     private final long maxT;
     private int nextChunk;
@@ -34,6 +39,8 @@ final class SeriesIterator implements SampleIterator {
     private long[] ts;
     private double[] vals;
     private long[] sts;
+    /** The current block's histograms (null entries: float samples), or null when it holds floats only. */
+    private FloatHistogram[] hists;
     private int cur = -1;
     private int nextIdx;
     private int end;
@@ -47,6 +54,7 @@ final class SeriesIterator implements SampleIterator {
         this.bufTs = s.bufTs();
         this.bufVals = s.bufVals();
         this.bufSts = s.bufSts();
+        this.bufHs = s.bufHs();
         this.minT = minT;
         this.maxT = maxT;
     }
@@ -70,7 +78,7 @@ final class SeriesIterator implements SampleIterator {
                 // Nothing pending and the caller's arrays are empty: decode the next chunk into them.
                 SealedChunk c = nextChunkInRange();
                 if (c != null) {
-                    if (c.count() <= room) {
+                    if (c.count() <= room && !HistogramChunkFormat.isHistogramChunk(c.bytes(), 0, c.bytes().length)) {
                         int n = decodeInRange(c, timestamps, values, startTimestamps);
                         if (n > 0) {
                             cur = -1;
@@ -117,12 +125,30 @@ final class SeriesIterator implements SampleIterator {
         ts = bufTs;
         vals = bufVals;
         sts = bufSts;
+        hists = bufHs;
         nextIdx = 0;
         end = bufTs.length;
         return true;
     }
 
     private void loadChunk(SealedChunk c) {
+        byte[] hb = c.bytes();
+        if (HistogramChunkFormat.isHistogramChunk(hb, 0, hb.length)) {
+            HistogramChunkReader.Decoded d = HISTOGRAM_READERS.get().decode(hb, 0, hb.length);
+            ts = d.timestamps();
+            vals = new double[d.count()];
+            Arrays.fill(vals, Double.NaN);
+            sts = d.startTimestamps();
+            hists = d.histograms();
+            int from = 0;
+            while (from < d.count() && ts[from] < minT) from++;
+            int to = d.count();
+            while (to > from && ts[to - 1] > maxT) to--;
+            nextIdx = from;
+            end = to;
+            return;
+        }
+        hists = null;
         if (scratchTs == null || scratchTs.length < c.count()) {
             scratchTs = new long[c.count()];
             scratchVals = new double[c.count()];
@@ -188,5 +214,10 @@ final class SeriesIterator implements SampleIterator {
     @Override
     public long startTimestamp() {
         return sts == null ? 0 : sts[cur];
+    }
+
+    @Override
+    public FloatHistogram histogram() {
+        return hists == null || cur < 0 ? null : hists[cur];
     }
 }

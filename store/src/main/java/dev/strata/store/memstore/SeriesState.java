@@ -2,6 +2,7 @@ package dev.strata.store.memstore;
 
 import dev.strata.store.encoding.ByteArrayBuilder;
 import dev.strata.store.encoding.ChunkWriter;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,6 +35,12 @@ final class SeriesState {
      * start timestamp and dropped when the buffer empties, so series without them pay nothing.
      */
     private long[] sts;
+    /**
+     * Native histograms parallel to ts (null = a float sample, whose value is in vals; a histogram
+     * sample's vals slot holds NaN), or null: allocated at the series' first histogram and dropped
+     * when the buffer empties, so float-only series pay nothing. See {@link HistogramBuffer}.
+     */
+    private FloatHistogram[] hs;
     private int size;
     long maxT = Long.MIN_VALUE;
     long lastSealedT = Long.MIN_VALUE;
@@ -66,27 +73,37 @@ final class SeriesState {
 
     /** Appends with a start timestamp ({@code st} 0 = unknown). Caller holds the monitor. */
     AppendResult append(long t, long st, double v, MemShardOptions o, AtomicLong meter) {
+        return append(t, st, v, null, o, meter);
+    }
+
+    /** Appends a float sample ({@code h} null) or a native histogram sample ({@code v} ignored). Caller holds the monitor. */
+    AppendResult append(long t, long st, double v, FloatHistogram h, MemShardOptions o, AtomicLong meter) {
+        if (h != null) v = Double.NaN;
         long outOfOrderWindowMs = o.outOfOrderWindowMs();
         if (t <= evictedUpToT) return AppendResult.ALREADY_PERSISTED;
         if (size == 0 || t > ts[size - 1]) {
             if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
             if (ts == null || size == ts.length) grow(meter);
             if (st != 0 && sts == null) allocateStartTimestamps(meter);
+            if (h != null && hs == null) hs = HistogramBuffer.allocate(ts.length, meter);
             ts[size] = t;
             vals[size] = v;
             if (sts != null) sts[size] = st;
+            if (hs != null) hs[size] = HistogramBuffer.store(h, meter);
             if (size++ == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
             if (t > maxT) maxT = t;
             return AppendResult.APPENDED;
         }
         int i = Arrays.binarySearch(ts, 0, size, t);
         if (i >= 0) {
+            if (hs != null || h != null) return HistogramBuffer.sameSample(hs == null ? null : hs[i], h, vals[i], v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
             return Double.doubleToRawLongBits(vals[i]) == Double.doubleToRawLongBits(v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
         }
         if (t <= lastSealedT || t < maxT - outOfOrderWindowMs) return AppendResult.OUT_OF_ORDER_TOO_OLD;
         int at = -i - 1;
         if (size == ts.length) grow(meter);
         if (st != 0 && sts == null) allocateStartTimestamps(meter);
+        if (h != null && hs == null) hs = HistogramBuffer.allocate(ts.length, meter);
         System.arraycopy(ts, at, ts, at + 1, size - at);
         System.arraycopy(vals, at, vals, at + 1, size - at);
         ts[at] = t;
@@ -94,6 +111,10 @@ final class SeriesState {
         if (sts != null) {
             System.arraycopy(sts, at, sts, at + 1, size - at);
             sts[at] = st;
+        }
+        if (hs != null) {
+            System.arraycopy(hs, at, hs, at + 1, size - at);
+            hs[at] = HistogramBuffer.store(h, meter);
         }
         size++;
         if (at == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
@@ -123,6 +144,10 @@ final class SeriesState {
         if (sts != null) {
             meter.addAndGet(8L * (cap - sts.length));
             sts = Arrays.copyOf(sts, cap);
+        }
+        if (hs != null) {
+            meter.addAndGet(8L * (cap - hs.length));
+            hs = Arrays.copyOf(hs, cap);
         }
     }
 
@@ -163,21 +188,40 @@ final class SeriesState {
     }
 
     private void sealPrefix(int k, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
-        scratch.reset();
-        if (sts == null) writer.write(ts, vals, k, scratch);
-        else writer.write(ts, sts, vals, k, scratch);
-        SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[0], ts[k - 1], k);
         SealedChunk[] old = chunks;
-        SealedChunk[] next = Arrays.copyOf(old, old.length + 1);
-        next[old.length] = c;
+        SealedChunk[] next;
+        long added;
+        if (hs == null) {
+            scratch.reset();
+            if (sts == null) writer.write(ts, vals, k, scratch);
+            else writer.write(ts, sts, vals, k, scratch);
+            SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[0], ts[k - 1], k);
+            next = Arrays.copyOf(old, old.length + 1);
+            next[old.length] = c;
+            added = c.heapBytes() + 4;
+        } else {
+            // a change between float and histogram samples, or of the histogram layout, cuts the prefix further
+            java.util.List<SealedChunk> cs = HistogramBuffer.cut(ts, sts, vals, hs, 0, k, writer, scratch);
+            next = Arrays.copyOf(old, old.length + cs.size());
+            added = 0;
+            for (int j = 0; j < cs.size(); j++) {
+                next[old.length + j] = cs.get(j);
+                added += cs.get(j).heapBytes() + 4;
+            }
+            meter.addAndGet(-HistogramBuffer.heapBytes(hs, 0, k));
+        }
         lastSealedT = ts[k - 1];
         System.arraycopy(ts, k, ts, 0, size - k);
         System.arraycopy(vals, k, vals, 0, size - k);
         if (sts != null) System.arraycopy(sts, k, sts, 0, size - k);
+        if (hs != null) {
+            System.arraycopy(hs, k, hs, 0, size - k);
+            Arrays.fill(hs, size - k, size, null);
+        }
         size -= k;
         if (size > 0) headWindowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
         chunks = next;
-        meter.addAndGet(c.heapBytes() + 4);
+        meter.addAndGet(added);
         shrinkIfSparse(meter);
     }
 
@@ -191,6 +235,10 @@ final class SeriesState {
                 meter.addAndGet(-8L * sts.length);
                 sts = null;
             }
+            if (hs != null) {
+                meter.addAndGet(-8L * hs.length);
+                hs = null;
+            }
         } else if (ts.length > 64 && size < ts.length / 4) {
             int cap = Math.max(MIN_CAPACITY, Integer.highestOneBit(size) * 2);
             meter.addAndGet(-16L * (ts.length - cap));
@@ -200,28 +248,36 @@ final class SeriesState {
                 meter.addAndGet(-8L * (sts.length - cap));
                 sts = Arrays.copyOf(sts, cap);
             }
+            if (hs != null) {
+                meter.addAndGet(-8L * (hs.length - cap));
+                hs = Arrays.copyOf(hs, cap);
+            }
         }
     }
 
     /** Heap bytes this series accounts for (caller holds the monitor). */
     long heapBytes() {
         long b = OVERHEAD_BYTES + labelsHeapBytes(labels) + (ts == null ? 0 : 16L * ts.length) + (sts == null ? 0 : 8L * sts.length);
+        if (hs != null) b += 8L * hs.length + HistogramBuffer.heapBytes(hs, 0, size);
         for (SealedChunk c : chunks) b += c.heapBytes() + 4;
         return b;
     }
 
     /** Copies buffered samples within [minT, maxT] (caller holds the monitor). */
     Snapshot snapshot(long minT, long maxTIncl) {
-        if (size == 0) return new Snapshot(chunks, new long[0], new double[0], null);
+        if (size == 0) return new Snapshot(chunks, new long[0], new double[0], null, null);
         int from = countBelow(minT);
         int to = maxTIncl == Long.MAX_VALUE ? size : countBelow(maxTIncl + 1);
         if (to < from) to = from;
         return new Snapshot(chunks, Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vals, from, to),
-                sts == null ? null : Arrays.copyOfRange(sts, from, to));
+                sts == null ? null : Arrays.copyOfRange(sts, from, to), hs == null ? null : Arrays.copyOfRange(hs, from, to));
     }
 
-    /** {@code bufSts}: the buffered samples' start timestamps, null when the buffer has none. */
-    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals, long[] bufSts) {}
+    /**
+     * {@code bufSts}: the buffered samples' start timestamps, null when the buffer has none;
+     * {@code bufHs}: their histograms (null entries for float samples), null when the buffer has none.
+     */
+    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals, long[] bufSts, FloatHistogram[] bufHs) {}
 
     /**
      * The sealed chunks not yet persisted plus a copy of the whole write buffer, taken together so
@@ -235,8 +291,9 @@ final class SeriesState {
         SealedChunk[] sealed = new SealedChunk[unpersisted];
         int k = 0;
         for (SealedChunk c : cs) if (!c.persisted()) sealed[k++] = c;
-        if (size == 0) return new FlushCopy(cs, sealed, null, null, null);
-        return new FlushCopy(cs, sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size), sts == null ? null : Arrays.copyOf(sts, size));
+        if (size == 0) return new FlushCopy(cs, sealed, null, null, null, null);
+        return new FlushCopy(cs, sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size), sts == null ? null : Arrays.copyOf(sts, size),
+                hs == null ? null : Arrays.copyOf(hs, size));
     }
 
     /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none. */
@@ -247,7 +304,7 @@ final class SeriesState {
     }
 
     /** {@code all}: every chunk in memory (for window versions); {@code sealed}: the unpersisted ones. */
-    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals, long[] bufSts) {}
+    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals, long[] bufSts, FloatHistogram[] bufHs) {}
 
     /**
      * Drops the longest prefix of persisted chunks whose maxT <= cutoff; returns the bytes freed

@@ -3,6 +3,9 @@ package dev.strata.store.paging;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.encoding.ChunkHeader;
 import dev.strata.store.encoding.ChunkReader;
+import dev.strata.store.encoding.HistogramChunkFormat;
+import dev.strata.store.encoding.HistogramChunkReader;
+import dev.strata.store.model.FloatHistogram;
 import java.nio.ByteBuffer;
 
 /**
@@ -10,10 +13,14 @@ import java.nio.ByteBuffer;
  * A corrupt chunk throws {@link dev.strata.store.encoding.CorruptChunkException}.
  */
 final class DecodedChunkIterator implements SampleIterator {
+    /** Histogram chunk readers hold scratch state: one per thread. */
+    private static final ThreadLocal<HistogramChunkReader> HISTOGRAM_READERS = ThreadLocal.withInitial(HistogramChunkReader::new);
     private final long[] ts;
     private final double[] vals;
     /** Start timestamps, or null when the chunk has none. */
     private final long[] sts;
+    /** Histograms of a histogram chunk, or null for a float chunk. */
+    private final FloatHistogram[] hists;
     private int pos;
     private final int end;
 
@@ -29,15 +36,29 @@ final class DecodedChunkIterator implements SampleIterator {
             data.duplicate().get(bytes);
             off = 0;
         }
-        reader.verifyChecksum(bytes, off, len);
-        ChunkHeader h = ChunkHeader.read(bytes, off, len);
-        long[] t = new long[h.count()];
-        double[] v = new double[h.count()];
-        int n = reader.decode(bytes, off, len, h, t, v);
+        long[] t;
+        double[] v;
         long[] st = null;
-        if (h.hasStartTimestamps()) {
-            st = new long[h.count()];
-            reader.decodeStartTimestamps(bytes, off, len, h, st);
+        int n;
+        if (HistogramChunkFormat.isHistogramChunk(bytes, off, len)) {
+            HistogramChunkReader.Decoded d = HISTOGRAM_READERS.get().decode(bytes, off, len);
+            n = d.count();
+            t = d.timestamps();
+            v = new double[n];
+            java.util.Arrays.fill(v, Double.NaN);
+            st = d.startTimestamps();
+            this.hists = d.histograms();
+        } else {
+            reader.verifyChecksum(bytes, off, len);
+            ChunkHeader h = ChunkHeader.read(bytes, off, len);
+            t = new long[h.count()];
+            v = new double[h.count()];
+            n = reader.decode(bytes, off, len, h, t, v);
+            if (h.hasStartTimestamps()) {
+                st = new long[h.count()];
+                reader.decodeStartTimestamps(bytes, off, len, h, st);
+            }
+            this.hists = null;
         }
         this.sts = st;
         int p = 0;
@@ -63,6 +84,11 @@ final class DecodedChunkIterator implements SampleIterator {
     @Override
     public double value() {
         return vals[pos];
+    }
+
+    @Override
+    public FloatHistogram histogram() {
+        return hists == null ? null : hists[pos];
     }
 
     @Override
