@@ -1,11 +1,11 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.node.process.ExactlyOnceCheck.Report;
-import dev.strata.node.process.ExactlyOnceCheck.Sample;
+import dev.strata.node.chaos.ExactlyOnceCheck.Report;
+import dev.strata.node.chaos.ExactlyOnceCheck.Sample;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
