@@ -67,11 +67,12 @@ public final class FaultSuite {
      *
      * @param byWindow         per fault window (and {@link #NOT_ACKNOWLEDGED}), all writers together
      * @param faults           faults injected
+     * @param unacknowledged   samples sent whose request was never acknowledged (may be stored, at most once)
      * @param logLost          offsets the log lost, as the nodes counted them (metrics) or logged them ({@code DATA LOSS} lines)
      * @param problems         what else went wrong: a writer refused (4xx), a node exiting by itself, a read failing
      */
-    public record Result(long seed, Map<String, ExactlyOnceCheck.Report> byWindow, int faults, long logLost,
-                         List<String> problems) {
+    public record Result(long seed, Map<String, ExactlyOnceCheck.Report> byWindow, int faults, long unacknowledged,
+                         long logLost, List<String> problems) {
         public ExactlyOnceCheck.Report total() {
             return sum(byWindow.values());
         }
@@ -141,7 +142,9 @@ public final class FaultSuite {
             progress.shutdownNow();
             Map<String, ExactlyOnceCheck.Report> byWindow = awaitCatchUp(nodes.get(0), sent);
             long logLost = logLoss(nodes);
-            Result result = new Result(options.seed(), byWindow, faults, logLost, List.copyOf(problems));
+            long unacknowledged = 0;
+            for (SentSamples s : sent) unacknowledged += (long) s.unacknowledgedSteps() * s.seriesCount();
+            Result result = new Result(options.seed(), byWindow, faults, unacknowledged, logLost, List.copyOf(problems));
             printTable(result);
             return result;
         } finally {
@@ -396,7 +399,7 @@ public final class FaultSuite {
             for (AckedRemoteWriter.Attempt a : w.attempts()) if (a.status() / 100 != 2) failed++;
         }
         String now = windows.current();
-        say("progress: %d fault(s) so far%s; %d samples acknowledged, %d requests given up (not acknowledged), %d failed attempts",
+        say("progress: %d fault(s) so far%s; %d samples acknowledged, %d requests without a 2xx (given up or in flight), %d failed attempts",
                 windows.size(), now == null ? ", none active" : ", now: " + now, ackedSamples, unacked, failed);
     }
 
@@ -404,20 +407,25 @@ public final class FaultSuite {
         String format = "%-28s %6s %12s %12s %8s %10s %11s %10s%n";
         out.println();
         out.printf(format, "fault window (at the ack)", "faults", "acknowledged", "read", "lost", "duplicated", "wrong value", "never sent");
-        List<String> order = new ArrayList<>(r.byWindow().keySet());
-        order.remove(FaultWindows.NO_FAULT);
-        order.remove(NOT_ACKNOWLEDGED);
-        order.add(0, FaultWindows.NO_FAULT);
+        // Every fault injected gets a row, also one during which nothing was acknowledged (Kafka down).
+        java.util.Set<String> labels = new java.util.TreeSet<>(r.byWindow().keySet());
+        labels.addAll(windows.labels());
+        labels.remove(FaultWindows.NO_FAULT);
+        labels.remove(NOT_ACKNOWLEDGED);
+        List<String> order = new ArrayList<>();
+        order.add(FaultWindows.NO_FAULT);
+        order.addAll(labels);
         order.add(NOT_ACKNOWLEDGED);
+        ExactlyOnceCheck.Report none = new ExactlyOnceCheck.Report(0, 0, 0, 0, 0, 0, List.of());
         for (String label : order) {
-            ExactlyOnceCheck.Report x = r.byWindow().get(label);
-            if (x == null) continue;
+            ExactlyOnceCheck.Report x = r.byWindow().getOrDefault(label, none);
             String count = label.equals(FaultWindows.NO_FAULT) || label.equals(NOT_ACKNOWLEDGED) ? "-" : Integer.toString(windows.count(label));
             out.printf(format, label, count, x.acknowledged(), x.checked(), x.missing(), x.duplicated(), x.wrongValue(), x.unexpected());
         }
         ExactlyOnceCheck.Report t = r.total();
         out.printf(format, "total", r.faults(), t.acknowledged(), t.checked(), t.missing(), t.duplicated(), t.wrongValue(), t.unexpected());
-        out.println("(read: samples read back of that window; a sent but unacknowledged sample may be read at most once)");
+        out.println("(read: samples of that window read back; " + NOT_ACKNOWLEDGED + ": " + r.unacknowledged()
+                + " samples whose request got no 2xx, each may be read at most once)");
         out.println("offsets the log itself lost (DATA LOSS lines, strata_*_offsets_lost_total): " + r.logLost());
         for (String p : r.problems()) out.println("problem: " + p);
         if (!t.examples().isEmpty()) out.println("examples: " + t.examples());

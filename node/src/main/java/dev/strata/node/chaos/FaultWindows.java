@@ -48,6 +48,13 @@ public final class FaultWindows {
         return null;
     }
 
+    /** Every label, once each. */
+    public synchronized java.util.Set<String> labels() {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (Window w : windows) out.add(w.label());
+        return out;
+    }
+
     public synchronized int size() {
         return windows.size();
     }

@@ -100,6 +100,25 @@ class ExactlyOnceCheckTest {
     }
 
     @Test
+    void bucketsSplitEachKindOfProblemByTimestamp() {
+        Map<String, List<Sample>> read = exactRead(true);
+        read.get(B).remove(1); // B @2000 missing
+        read.get(A).add(read.get(A).get(0)); // A @1000 twice
+        Map<String, Report> byBucket = ExactlyOnceCheck.checkByBucket(sent.acknowledgedSamples(), sent.unacknowledgedSamples(),
+                read, ts -> ts <= 1000 ? "early" : "late");
+        assertEquals(java.util.Set.of("early", "late"), byBucket.keySet());
+        Report early = byBucket.get("early");
+        Report late = byBucket.get("late");
+        assertEquals(2, early.acknowledged());
+        assertEquals(0, early.missing());
+        assertEquals(1, early.duplicated());
+        assertEquals(4, late.acknowledged(), late.toString());
+        assertEquals(1, late.missing(), late.toString());
+        assertEquals(0, late.duplicated());
+        assertEquals(check(read).checked(), early.checked() + late.checked());
+    }
+
+    @Test
     void anAnswerIsReadWithExactTimestampsAndValueBits() throws Exception {
         PromApi.Answer a = PromApi.parse(200, "{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
                 + "{\"metric\":{\"s\":\"a\",\"__name__\":\"m\"},\"values\":[[1.001,\"0.1\"],[1763771451.78,\"1e-07\"],[2,\"-3.0000000000000004\"]]}]},"
