@@ -1,6 +1,7 @@
 package dev.strata.node.chaos;
 
 import dev.strata.ingest.bench.RemoteWriteRequestEncoder;
+import dev.strata.store.concurrent.NamedThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -60,8 +61,7 @@ public final class AckedRemoteWriter implements AutoCloseable {
         this.attemptsPerStep = attemptsPerStep;
         this.pace = pace;
         this.requestTimeout = requestTimeout;
-        this.thread = new Thread(this::run, name);
-        this.thread.setDaemon(true);
+        this.thread = NamedThreads.named(name).newThread(this::run); // a daemon
     }
 
     public AckedRemoteWriter start() {
