@@ -2,6 +2,7 @@ package dev.strata.node;
 
 import dev.strata.node.cli.BenchCommand;
 import dev.strata.node.cli.CassandraCommand;
+import dev.strata.node.cli.ChaosCommand;
 import dev.strata.node.cli.Command;
 import dev.strata.node.cli.DevCommand;
 import dev.strata.node.cli.InspectCommand;
@@ -19,7 +20,7 @@ public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
     static final List<Command> COMMANDS = List.of(
             new DevCommand(), new NodeCommand(), new KafkaCommand(), new CassandraCommand(), new ConfigCommand(),
-            new InspectCommand(), new PromqltestCommand(), new BenchCommand());
+            new InspectCommand(), new PromqltestCommand(), new BenchCommand(), new ChaosCommand());
 
     private Main() {}
 

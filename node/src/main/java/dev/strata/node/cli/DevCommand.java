@@ -169,7 +169,7 @@ public final class DevCommand implements Command {
         }
     }
 
-    private static int positive(LongOptions options, String name, int fallback, int max) {
+    static int positive(LongOptions options, String name, int fallback, int max) {
         String v = options.string(name, Integer.toString(fallback));
         try {
             int n = Integer.parseInt(v);

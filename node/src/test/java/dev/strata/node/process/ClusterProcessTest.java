@@ -1,5 +1,11 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,8 +71,8 @@ class ClusterProcessTest {
         String id = Long.toHexString(seed & 0xffffffffL);
         ports = FreePorts.many(10); // 0-4: HTTP ports, 5-9: their cluster ports
         String cassandraAddress = cassandra.host() + ":" + cassandra.port();
-        start(r2, ports, 0, 3, 2, FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandraAddress, "r2-" + id, "r2_" + id, SHARDS));
-        start(r1, ports, 3, 2, 1, FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandraAddress, "r1-" + id, "r1_" + id, SHARDS));
+        start(r2, ports, 0, 3, 2, NodeProcess.faultSettings(kafka.bootstrapServers(), cassandraAddress, "r2-" + id, "r2_" + id, SHARDS));
+        start(r1, ports, 3, 2, 1, NodeProcess.faultSettings(kafka.bootstrapServers(), cassandraAddress, "r1-" + id, "r1_" + id, SHARDS));
         for (NodeProcess n : r2) n.awaitReady();
         for (NodeProcess n : r1) n.awaitReady();
     }

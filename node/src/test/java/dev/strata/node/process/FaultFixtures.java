@@ -1,5 +1,9 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+
 import dev.strata.store.model.Labels;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,25 +41,6 @@ final class FaultFixtures {
      */
     static long firstTimestamp(int maxSteps) {
         return (System.currentTimeMillis() - maxSteps * STEP_MS - 600_000L) / 1000 * 1000;
-    }
-
-    /**
-     * Settings of a node process over the given Kafka and Cassandra: a short flush interval (so some of
-     * the data is in Cassandra when a node dies and the rest is replayed from Kafka), a small memory
-     * budget, a peer timeout long enough for a loaded machine.
-     */
-    static List<String> nodeSettings(String kafkaBootstrap, String cassandraContactPoint, String topic, String keyspace,
-                                     int shards) {
-        return List.of("shards=" + shards, "ingest.spread=" + Math.min(2, Integer.numberOfTrailingZeros(shards)), "kafka.topic=" + topic, "kafka.bootstrap=" + kafkaBootstrap,
-                "cassandra.contact-points=" + cassandraContactPoint, "cassandra.keyspace=" + keyspace,
-                "flush.interval=2s", "flush.groups=4", "node.connect-retry-interval=200ms",
-                "store.memory-budget-per-shard=16MiB", "kafka.request-timeout=5s",
-                // The tests write samples up to a few hours old; the gateway refuses older than this window.
-                "store.out-of-order-window=3h",
-                // A killed peer refuses connections at once; a live one on this shared, overloaded machine can
-                // take longer than the default 2 s to answer a select, and would then count as down (a
-                // partial-data warning with R=1 although every node is up: seen at load 35 on 2 cores).
-                "cluster.peer-timeout=10s");
     }
 
     static Path tempDir(String prefix) throws IOException {

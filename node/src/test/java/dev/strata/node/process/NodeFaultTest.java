@@ -1,5 +1,11 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,7 +69,7 @@ class NodeFaultTest {
                 JavaCommand.currentJava(), RuntimeClasspath.kafka(StrataRoot.find()), Duration.ofSeconds(120),
                 List.of("-XX:TieredStopAtLevel=1"));
         // The node first: it starts its JVM and schema while the broker starts, retrying Kafka until it answers.
-        node = NodeProcess.start("strata-faults", dir.resolve("node"), ports[2], FaultFixtures.nodeSettings(
+        node = NodeProcess.start("strata-faults", dir.resolve("node"), ports[2], NodeProcess.faultSettings(
                 kafkaConfig.bootstrapServers(), cassandra.host() + ":" + cassandra.port(), "faults-" + id, "faults_" + id, 4));
         kafka = KafkaServer.start(kafkaConfig);
         node.awaitReady();

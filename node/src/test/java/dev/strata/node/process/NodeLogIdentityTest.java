@@ -1,5 +1,12 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +59,7 @@ class NodeLogIdentityTest {
     }
 
     private static List<String> settings(KafkaBroker kafka, CassandraNode cassandra, String id, int shards, String... more) {
-        List<String> s = new ArrayList<>(FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
+        List<String> s = new ArrayList<>(NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 "logid-" + id, "logid_" + id, shards));
         s.addAll(List.of(more));
         return s;

@@ -1,5 +1,12 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,7 +79,7 @@ class NodeLogLossTest {
         System.err.println("NodeLogLossTest.retention seed=" + seed + " (rerun with -Dseed=" + seed + ")");
         String id = "d" + Long.toHexString(seed & 0xffffffL);
         String topic = "loss-" + id;
-        List<String> settings = FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
+        List<String> settings = NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 topic, "loss_" + id, SHARDS);
         int[] ports = FreePorts.many(2);
         List<String> gatewaySettings = new ArrayList<>(settings);
@@ -180,7 +187,7 @@ class NodeLogLossTest {
         System.err.println("NodeLogLossTest.recreateRunning seed=" + seed + " (rerun with -Dseed=" + seed + ")");
         String id = "u" + Long.toHexString(seed & 0xffffffL);
         String topic = "loss-" + id;
-        List<String> settings = FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
+        List<String> settings = NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 topic, "loss_" + id, SHARDS);
         Path dir = FaultFixtures.tempDir("node-recreate-running").resolve("node");
         SentSamples before = samples("running_before", 300, seed);

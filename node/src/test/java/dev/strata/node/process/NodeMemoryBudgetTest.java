@@ -1,5 +1,7 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

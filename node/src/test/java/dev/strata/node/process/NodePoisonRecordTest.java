@@ -1,5 +1,12 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.record.ShardRecordWriter;
@@ -35,7 +42,7 @@ class NodePoisonRecordTest {
     void aRecordThatCannotBeAppliedIsSkippedAndCountedNotFatal(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         String id = "p" + Long.toHexString(seed & 0xffffffL);
         String topic = "poison-" + id;
-        List<String> settings = FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
+        List<String> settings = NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 topic, "poison_" + id, 2);
         try (NodeProcess node = NodeProcess.start("strata-poison", FaultFixtures.tempDir("node-poison").resolve("node"),
                 FreePorts.many(1)[0], settings);

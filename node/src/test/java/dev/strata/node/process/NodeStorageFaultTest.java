@@ -1,5 +1,12 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.NodeProcess;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -81,7 +88,7 @@ class NodeStorageFaultTest {
         this.cassandra = cassandra;
         String id = Long.toHexString(seed & 0xffffffffL);
         nodeDir = FaultFixtures.tempDir("node-storage-faults").resolve("node");
-        node = NodeProcess.start("strata-storage-faults", nodeDir, FreePorts.many(1)[0], FaultFixtures.nodeSettings(
+        node = NodeProcess.start("strata-storage-faults", nodeDir, FreePorts.many(1)[0], NodeProcess.faultSettings(
                 kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(), "storage-" + id, "storage_" + id, SHARDS));
         node.awaitReady();
     }

@@ -1,5 +1,8 @@
 package dev.strata.node.process;
 
+import dev.strata.node.chaos.SentSamples;
+import dev.strata.node.chaos.PromApi;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

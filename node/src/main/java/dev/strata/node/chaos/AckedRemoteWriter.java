@@ -1,6 +1,7 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import dev.strata.ingest.bench.RemoteWriteRequestEncoder;
+import dev.strata.store.concurrent.NamedThreads;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,7 +17,7 @@ import org.xerial.snappy.Snappy;
 /**
  * A Prometheus remote-write client on its own thread that sends the steps of a {@link SentSamples}
  * one request at a time, in order, and records which were acknowledged (2xx). Like Prometheus, it
- * retries a failed request (connection refused or reset, timeout, 5xx) a few times, against the next
+ * retries a failed request (connection refused or reset, timeout, 5xx, 429) a few times, against the next
  * target, before it gives the step up and moves on; a retry of a request that was partly written
  * sends the same samples again, which the store must not duplicate.
  *
@@ -49,13 +50,18 @@ public final class AckedRemoteWriter implements AutoCloseable {
      */
     public AckedRemoteWriter(SentSamples samples, IntFunction<String> target, int attemptsPerStep, Duration pace,
                              Duration requestTimeout) {
+        this("acked-remote-writer", samples, target, attemptsPerStep, pace, requestTimeout);
+    }
+
+    /** As above, on a thread named {@code name}. */
+    public AckedRemoteWriter(String name, SentSamples samples, IntFunction<String> target, int attemptsPerStep, Duration pace,
+                             Duration requestTimeout) {
         this.samples = samples;
         this.target = target;
         this.attemptsPerStep = attemptsPerStep;
         this.pace = pace;
         this.requestTimeout = requestTimeout;
-        this.thread = new Thread(this::run, "acked-remote-writer");
-        this.thread.setDaemon(true);
+        this.thread = NamedThreads.named(name).newThread(this::run); // a daemon
     }
 
     public AckedRemoteWriter start() {
@@ -100,7 +106,7 @@ public final class AckedRemoteWriter implements AutoCloseable {
                         samples.markAcknowledged(step);
                         break;
                     }
-                    if (status / 100 == 4) {
+                    if (status / 100 == 4 && status != 429) { // 429: back-pressure, retried as Prometheus does
                         throw new IllegalStateException("the node rejected step " + step + " with " + status + ": " + detail);
                     }
                     sleep(pace);
@@ -121,6 +127,16 @@ public final class AckedRemoteWriter implements AutoCloseable {
     /** Every request so far, in order. */
     public synchronized List<Attempt> attempts() {
         return List.copyOf(attempts);
+    }
+
+    /** Whether the writer thread ended (all steps sent, stopped, or failed). */
+    public boolean finished() {
+        return !thread.isAlive();
+    }
+
+    /** Why the writer thread failed (e.g. a 4xx answer), or null. */
+    public Throwable failure() {
+        return failure;
     }
 
     /** The step being sent (or last sent). */

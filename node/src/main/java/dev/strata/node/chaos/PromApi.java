@@ -1,4 +1,4 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

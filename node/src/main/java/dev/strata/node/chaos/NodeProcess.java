@@ -1,4 +1,4 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import dev.strata.launch.ChildProcess;
 import dev.strata.launch.JavaCommand;
@@ -34,7 +34,7 @@ public final class NodeProcess implements AutoCloseable {
     private final String name;
     private final Path dir;
     private final int port;
-    private final List<String> settings;
+    private List<String> settings;
     private ChildProcess process;
     private int starts;
     private long launchedNanos;
@@ -57,12 +57,45 @@ public final class NodeProcess implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Settings of a node process over the given Kafka and Cassandra: a short flush interval (so some of
+     * the data is in Cassandra when a node dies and the rest is replayed from Kafka), a small memory
+     * budget, a peer timeout long enough for a loaded machine.
+     */
+    public static List<String> faultSettings(String kafkaBootstrap, String cassandraContactPoint, String topic, String keyspace,
+                                     int shards) {
+        return List.of("shards=" + shards, "ingest.spread=" + Math.min(2, Integer.numberOfTrailingZeros(shards)), "kafka.topic=" + topic, "kafka.bootstrap=" + kafkaBootstrap,
+                "cassandra.contact-points=" + cassandraContactPoint, "cassandra.keyspace=" + keyspace,
+                "flush.interval=2s", "flush.groups=4", "node.connect-retry-interval=200ms",
+                "store.memory-budget-per-shard=16MiB", "kafka.request-timeout=5s",
+                // Fault tests and the fault suite write samples up to a few hours old; the gateway refuses older than this window.
+                "store.out-of-order-window=3h",
+                // A killed peer refuses connections at once; a live one on this shared, overloaded machine can
+                // take longer than the default 2 s to answer a select, and would then count as down (a
+                // partial-data warning with R=1 although every node is up: seen at load 35 on 2 cores).
+                "cluster.peer-timeout=10s");
+    }
+
     /** Starts the node again on the same data directory, port and settings (after {@link #kill} or {@link #terminate}). */
     public void restart() {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
         }
         launch();
+    }
+
+    /** Starts the node again on the same data directory and port with other settings (e.g. a changed {@code flush.groups}). */
+    public void restart(List<String> newSettings) {
+        if (process != null && process.isAlive()) {
+            throw new IllegalStateException(name + " is still running (pid " + process.pid() + ")");
+        }
+        settings = List.copyOf(newSettings);
+        launch();
+    }
+
+    /** The {@code key=value} settings of the current (or last) start. */
+    public List<String> settings() {
+        return settings;
     }
 
     private void launch() {

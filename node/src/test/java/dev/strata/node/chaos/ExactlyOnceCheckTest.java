@@ -1,11 +1,11 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.node.process.ExactlyOnceCheck.Report;
-import dev.strata.node.process.ExactlyOnceCheck.Sample;
+import dev.strata.node.chaos.ExactlyOnceCheck.Report;
+import dev.strata.node.chaos.ExactlyOnceCheck.Sample;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -97,6 +97,25 @@ class ExactlyOnceCheckTest {
         read.get(B).add(new Sample(4500, 0));
         read.put("m{s=\"c\"}", List.of(new Sample(1000, 0)));
         assertEquals(2, check(read).unexpected());
+    }
+
+    @Test
+    void bucketsSplitEachKindOfProblemByTimestamp() {
+        Map<String, List<Sample>> read = exactRead(true);
+        read.get(B).remove(1); // B @2000 missing
+        read.get(A).add(read.get(A).get(0)); // A @1000 twice
+        Map<String, Report> byBucket = ExactlyOnceCheck.checkByBucket(sent.acknowledgedSamples(), sent.unacknowledgedSamples(),
+                read, ts -> ts <= 1000 ? "early" : "late");
+        assertEquals(java.util.Set.of("early", "late"), byBucket.keySet());
+        Report early = byBucket.get("early");
+        Report late = byBucket.get("late");
+        assertEquals(2, early.acknowledged());
+        assertEquals(0, early.missing());
+        assertEquals(1, early.duplicated());
+        assertEquals(4, late.acknowledged(), late.toString());
+        assertEquals(1, late.missing(), late.toString());
+        assertEquals(0, late.duplicated());
+        assertEquals(check(read).checked(), early.checked() + late.checked());
     }
 
     @Test

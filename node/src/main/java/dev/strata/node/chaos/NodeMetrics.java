@@ -1,4 +1,4 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import java.io.IOException;
 import java.util.Map;
@@ -11,15 +11,15 @@ import java.util.regex.Pattern;
  * keyed by their label string as written ({@code shard="0",group="1"}), for fault tests that watch the
  * flush counters and checkpoint gauges from outside the process.
  */
-final class NodeMetrics {
+public final class NodeMetrics {
     private NodeMetrics() {}
 
     /** {@code name{labels} value} per sample of {@code name}; a sample without labels has key "". */
-    static Map<String, Double> scrape(PromApi api, String baseUrl, String name) throws IOException, InterruptedException {
+    public static Map<String, Double> scrape(PromApi api, String baseUrl, String name) throws IOException, InterruptedException {
         return parse(api.get(baseUrl + "/metrics"), name);
     }
 
-    static Map<String, Double> parse(String text, String name) {
+    public static Map<String, Double> parse(String text, String name) {
         Pattern line = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)})? (\\S+)$", Pattern.MULTILINE);
         Map<String, Double> out = new TreeMap<>();
         Matcher m = line.matcher(text);
@@ -27,7 +27,7 @@ final class NodeMetrics {
         return out;
     }
 
-    static double sum(Map<String, Double> samples) {
+    public static double sum(Map<String, Double> samples) {
         double s = 0;
         for (double v : samples.values()) s += v;
         return s;

@@ -1,4 +1,4 @@
-package dev.strata.node.process;
+package dev.strata.node.chaos;
 
 import dev.strata.store.model.Labels;
 import java.util.List;
@@ -83,6 +83,23 @@ public final class SentSamples {
 
     public boolean acknowledged(int step) {
         return state.get(step) == ACKNOWLEDGED;
+    }
+
+    /** When {@code step} was acknowledged ({@code System.nanoTime()}); meaningful only if {@link #acknowledged} it is. */
+    public long acknowledgedAtNanos(int step) {
+        return acknowledgedAtNanos.get(step);
+    }
+
+    /** The step whose timestamp is {@code timestampMs}, or -1 if no step has it. */
+    public int stepOf(long timestampMs) {
+        long d = timestampMs - t0;
+        if (d < 0 || d % stepMs != 0 || d / stepMs >= values.length) return -1;
+        return (int) (d / stepMs);
+    }
+
+    /** Samples per step (one per series). */
+    public int seriesCount() {
+        return series.size();
     }
 
     /** Steps acknowledged so far. */
