@@ -10,13 +10,24 @@ import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which evals read native histograms (not supported by Strata's store): the runner skips and counts them. */
+/**
+ * Which evals involve native histograms: those the runner still skips (trim operators, NHCB series
+ * derived by {@code load_with_nhcb}), and those whose failures it counts apart from the float ones.
+ */
 final class HistogramSkip {
     private HistogramSkip() {}
 
-    /** Whether {@code e} uses native histograms, in its expectation, its operators or the series it selects. */
-    static boolean skips(Script.Eval e, List<Labels> histogramSeries) {
-        return e.hasHistograms() || usesHistogramOperators(e.expr()) || touchesHistograms(e.expr(), histogramSeries);
+    /**
+     * Whether {@code e} is skipped: it uses the trim operators (not implemented yet) or selects the
+     * native histograms that {@code load_with_nhcb} derives from classic ones (not made yet).
+     */
+    static boolean skips(Script.Eval e, List<Labels> nhcbSeries) {
+        return usesHistogramOperators(e.expr()) || touchesHistograms(e.expr(), nhcbSeries);
+    }
+
+    /** Whether {@code e} involves native histograms: in its expectation or in the series it selects. */
+    static boolean readsHistograms(Script.Eval e, List<Labels> histogramSeries) {
+        return e.hasHistograms() || touchesHistograms(e.expr(), histogramSeries);
     }
 
     /** The trim operators {@code </} and {@code >/} exist only for native histograms. */

@@ -53,7 +53,7 @@ public final class PromqlTestRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-        Summary total = new Summary(0, 0, 0);
+        Summary total = new Summary(0, 0, 0, 0);
         for (Path f : files) {
             Summary s = runFile(f);
             out.println(f.getFileName() + ": " + s);
@@ -74,15 +74,17 @@ public final class PromqlTestRunner {
         TestStorage storage = storageFactory.get();
         Engine engine = new Engine(storage.queryable(), OPTIONS);
         List<Labels> histogramSeries = new ArrayList<>();
-        int passed = 0, failed = 0, skipped = 0;
+        List<Labels> nhcbSeries = new ArrayList<>();
+        int passed = 0, failed = 0, failedHistogram = 0, skipped = 0;
         for (Script.Command c : cmds) {
             if (c instanceof Script.Clear) {
                 storage.clear();
                 histogramSeries.clear();
+                nhcbSeries.clear();
             } else if (c instanceof Script.Load l) {
-                ScriptLoader.load(storage, l, histogramSeries);
+                ScriptLoader.load(storage, l, histogramSeries, nhcbSeries);
             } else if (c instanceof Script.Eval e) {
-                if (HistogramSkip.skips(e, histogramSeries)) {
+                if (HistogramSkip.skips(e, nhcbSeries)) {
                     skipped++;
                     continue;
                 }
@@ -96,10 +98,14 @@ public final class PromqlTestRunner {
                     passed++;
                 } else {
                     failed++;
-                    if (verbose) out.println("FAIL " + file.getFileName() + ":" + e.line() + ": " + e.expr() + "\n    " + err);
+                    boolean hist = HistogramSkip.readsHistograms(e, histogramSeries);
+                    if (hist) failedHistogram++;
+                    if (verbose) {
+                        out.println("FAIL" + (hist ? " (histogram) " : " ") + file.getFileName() + ":" + e.line() + ": " + e.expr() + "\n    " + err);
+                    }
                 }
             }
         }
-        return new Summary(passed, failed, skipped);
+        return new Summary(passed, failed, failedHistogram, skipped);
     }
 }

@@ -1,5 +1,6 @@
 package dev.strata.query.promqltest;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.HashMap;
 import java.util.List;
@@ -7,15 +8,16 @@ import java.util.Map;
 
 /**
  * The {@code load} command: expands each series line and appends its samples to the {@link TestStorage}.
- * Native histogram samples are not stored; their series are listed so that evals reading them are skipped.
+ * Native histogram samples ({@code {{...}}}) are stored as histograms; {@code load_with_nhcb}'s converted
+ * series are not made yet: their names are listed so that evals reading them are skipped.
  */
 final class ScriptLoader {
     private ScriptLoader() {}
 
-    static void load(TestStorage storage, Script.Load l, List<Labels> histogramSeries) {
+    static void load(TestStorage storage, Script.Load l, List<Labels> histogramSeries, List<Labels> nhcbSeries) {
         // A later line for the same series and time overrides an earlier one (as in Prometheus's
         // harness); the store keeps the first write, so resolve duplicates before appending.
-        Map<Labels, java.util.TreeMap<Long, Double>> samples = new java.util.LinkedHashMap<>();
+        Map<Labels, java.util.TreeMap<Long, Object>> samples = new java.util.LinkedHashMap<>();
         // "name@st" lines: each sample's start timestamp as an offset from the sample's time.
         Map<Labels, Map<Long, Long>> starts = new HashMap<>();
         for (SeriesSpec s : l.series()) {
@@ -30,22 +32,24 @@ final class ScriptLoader {
                 continue;
             }
             List<SeriesSpec.Point> pts = SeriesSpec.expand(s.valuesText());
-            boolean hist = false;
             for (int i = 0; i < pts.size(); i++) {
                 SeriesSpec.Point p = pts.get(i);
                 if (p.missing()) continue;
-                if (p.histogram()) {
-                    hist = true;
-                    continue;
-                }
-                samples.computeIfAbsent(s.labels(), k -> new java.util.TreeMap<>()).put(i * l.stepMs(), p.value());
+                Object v = p.histogram() != null ? p.histogram() : (Object) p.value();
+                if (p.histogram() != null && !histogramSeries.contains(s.labels())) histogramSeries.add(s.labels());
+                samples.computeIfAbsent(s.labels(), k -> new java.util.TreeMap<>()).put(i * l.stepMs(), v);
             }
-            if (hist) histogramSeries.add(s.labels());
-            if (l.withNhcb()) addNhcbNames(s, histogramSeries);
+            if (l.withNhcb()) addNhcbNames(s, nhcbSeries);
         }
         samples.forEach((labels, points) -> {
             Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
-            points.forEach((t, v) -> storage.append(labels, t, st.getOrDefault(t, 0L), v));
+            // Histograms first: a storage that keeps histogram series apart then sees the series as one.
+            points.forEach((t, v) -> {
+                if (v instanceof FloatHistogram h) storage.append(labels, t, h);
+            });
+            points.forEach((t, v) -> {
+                if (v instanceof Double d) storage.append(labels, t, st.getOrDefault(t, 0L), d);
+            });
         });
     }
 

@@ -3,6 +3,7 @@ package dev.strata.query.storage;
 import dev.strata.index.Matcher;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.memstore.MemShard;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import dev.strata.store.paging.ChunkPager;
 import dev.strata.store.paging.PageBudget;
@@ -47,8 +48,8 @@ public final class LocalShardsQueryable implements Queryable {
     @Override
     public List<Series> select(List<Matcher> matchers, long minT, long maxT) {
         List<Series> out = new ArrayList<>();
-        select(matchers, minT, maxT, (labels, ts, vs, sts, n) -> out.add(new Series(labels, Arrays.copyOf(ts, n),
-                Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n))));
+        select(matchers, minT, maxT, (labels, ts, vs, sts, hs, n) -> out.add(new Series(labels, Arrays.copyOf(ts, n),
+                Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n), hs == null ? null : Arrays.copyOf(hs, n))));
         return out;
     }
 
@@ -70,25 +71,33 @@ public final class LocalShardsQueryable implements Queryable {
         long[] ts = new long[1024];
         double[] vs = new double[1024];
         long[] sts = new long[1024];
+        FloatHistogram[] hs = new FloatHistogram[1024];
         for (Ref r : refs) {
             SampleIterator si = iterator(r.shard(), r.id(), minT, maxT, budget);
+            // One sample at a time: the bulk read is for float-only sources (SampleIterator's contract),
+            // and a series may switch between floats and histograms within the range.
             int n = 0;
-            while (true) {
+            long anySt = 0;
+            boolean anyHist = false;
+            while (si.next()) {
                 if (n == ts.length) {
                     ts = Arrays.copyOf(ts, n * 2);
                     vs = Arrays.copyOf(vs, n * 2);
                     sts = Arrays.copyOf(sts, n * 2);
+                    hs = Arrays.copyOf(hs, n * 2);
                 }
-                int k = si.next(ts, vs, sts, n);
-                if (k == 0) break;
-                n += k;
+                ts[n] = si.timestamp();
+                FloatHistogram h = si.histogram();
+                hs[n] = h;
+                vs[n] = h == null ? si.value() : 0;
+                sts[n] = si.startTimestamp();
+                anySt |= sts[n];
+                anyHist |= h != null;
+                n++;
             }
             if (n == 0) continue;
-            // Start timestamps are rare: hand them over only when the series has a known one.
-            // (An OR over all of them rather than a search for the first: a loop the JIT vectorises.)
-            long anySt = 0;
-            for (int i = 0; i < n; i++) anySt |= sts[i];
-            visitor.visit(r.labels(), ts, vs, anySt != 0 ? sts : null, n);
+            // Start timestamps and histograms are rare: hand them over only when the series has one.
+            visitor.visit(r.labels(), ts, vs, anySt != 0 ? sts : null, anyHist ? hs : null, n);
         }
     }
 

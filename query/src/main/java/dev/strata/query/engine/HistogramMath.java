@@ -1,0 +1,541 @@
+package dev.strata.query.engine;
+
+import dev.strata.store.model.FloatHistogram;
+import dev.strata.store.model.FloatHistogram.ResetHint;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Native-histogram arithmetic of the PromQL engine, with the semantics of Prometheus's
+ * {@code histogram.FloatHistogram} (learned from model/histogram/float_histogram.go and
+ * promql/quantile.go; written anew): scaling, addition and subtraction with schema and zero-bucket
+ * reconciliation, counter-reset detection, bucket iteration, quantile and fraction estimation.
+ * {@link FloatHistogram} stays a plain immutable value: every operation returns a new one, built from
+ * a mutable sparse form ({@link Sparse}, bucket index -> count) that makes the reconciliations simple.
+ */
+public final class HistogramMath {
+    private HistogramMath() {}
+
+    /** Thrown when two histograms cannot be combined (exponential with custom buckets). */
+    public static final class IncompatibleException extends RuntimeException {
+        IncompatibleException() {
+            super("histograms have incompatible schemas", null, false, false);
+        }
+    }
+
+    /** A histogram as sorted maps of bucket index to count; mutable, local to one operation. */
+    static final class Sparse {
+        ResetHint hint;
+        int schema;
+        double zeroThreshold;
+        double zeroCount;
+        double count;
+        double sum;
+        TreeMap<Integer, Double> pos = new TreeMap<>();
+        TreeMap<Integer, Double> neg = new TreeMap<>();
+        double[] customValues;
+
+        static Sparse of(FloatHistogram h) {
+            Sparse s = new Sparse();
+            s.hint = h.resetHint();
+            s.schema = h.schema();
+            s.zeroThreshold = h.zeroThreshold();
+            s.zeroCount = h.zeroCount();
+            s.count = h.count();
+            s.sum = h.sum();
+            s.customValues = h.customValues();
+            expand(h.positiveSpanOffsets(), h.positiveSpanLengths(), h.positiveBuckets(), s.pos);
+            expand(h.negativeSpanOffsets(), h.negativeSpanLengths(), h.negativeBuckets(), s.neg);
+            return s;
+        }
+
+        private static void expand(int[] offsets, int[] lengths, double[] buckets, TreeMap<Integer, Double> out) {
+            int idx = 0, k = 0;
+            for (int i = 0; i < offsets.length; i++) {
+                idx += offsets[i];
+                for (int j = 0; j < lengths[i]; j++) {
+                    out.merge(idx, buckets[k++], Double::sum);
+                    idx++;
+                }
+            }
+        }
+
+        /** Back to the value type; buckets with a count of exactly 0 are left out (Prometheus's Compact(0)). */
+        FloatHistogram build() {
+            int[][] p = spans(pos);
+            int[][] n = spans(neg);
+            return new FloatHistogram(hint, schema, zeroThreshold, zeroCount, count, sum, p[0], p[1], values(pos),
+                    n[0], n[1], values(neg), schema == FloatHistogram.CUSTOM_BUCKETS_SCHEMA ? customValues : null);
+        }
+
+        private static double[] values(TreeMap<Integer, Double> m) {
+            double[] out = new double[nonZero(m)];
+            int k = 0;
+            for (double v : m.values()) if (v != 0) out[k++] = v;
+            return out;
+        }
+
+        private static int nonZero(TreeMap<Integer, Double> m) {
+            int n = 0;
+            for (double v : m.values()) if (v != 0) n++;
+            return n;
+        }
+
+        private static int[][] spans(TreeMap<Integer, Double> m) {
+            List<int[]> spans = new ArrayList<>();
+            Integer prevEnd = null;
+            for (Map.Entry<Integer, Double> e : m.entrySet()) {
+                if (e.getValue() == 0) continue;
+                int idx = e.getKey();
+                if (prevEnd != null && idx == prevEnd) {
+                    spans.get(spans.size() - 1)[1]++;
+                } else {
+                    spans.add(new int[] {prevEnd == null ? idx : idx - prevEnd, 1});
+                }
+                prevEnd = idx + 1;
+            }
+            int[] off = new int[spans.size()];
+            int[] len = new int[spans.size()];
+            for (int i = 0; i < spans.size(); i++) {
+                off[i] = spans.get(i)[0];
+                len[i] = spans.get(i)[1];
+            }
+            return new int[][] {off, len};
+        }
+
+        boolean custom() {
+            return schema == FloatHistogram.CUSTOM_BUCKETS_SCHEMA;
+        }
+
+        void scale(double f) {
+            zeroCount *= f;
+            count *= f;
+            sum *= f;
+            pos.replaceAll((k, v) -> v * f);
+            neg.replaceAll((k, v) -> v * f);
+        }
+
+        /** Lowers the resolution to {@code target} (< schema), merging buckets. */
+        void reduceTo(int target) {
+            if (custom() || target >= schema) return;
+            pos = reduce(pos, schema, target);
+            neg = reduce(neg, schema, target);
+            schema = target;
+        }
+
+        private static TreeMap<Integer, Double> reduce(TreeMap<Integer, Double> m, int from, int to) {
+            TreeMap<Integer, Double> out = new TreeMap<>();
+            for (Map.Entry<Integer, Double> e : m.entrySet()) out.merge(((e.getKey() - 1) >> (from - to)) + 1, e.getValue(), Double::sum);
+            return out;
+        }
+
+        /**
+         * Widens the zero bucket to at least {@code threshold}: buckets whose lower bound is below it are
+         * absorbed, and a threshold inside a bucket grows to that bucket's upper bound.
+         */
+        void widenZeroBucket(double threshold) {
+            if (custom() || threshold <= zeroThreshold) return;
+            double t = threshold;
+            boolean changed = true;
+            while (changed) {
+                changed = false;
+                changed |= absorb(pos, t);
+                changed |= absorb(neg, t);
+                double nt = t;
+                // A bucket the threshold falls into moves the threshold to its upper bound.
+                for (TreeMap<Integer, Double> m : List.of(pos, neg)) {
+                    if (m.isEmpty()) continue;
+                    int first = m.firstKey();
+                    double lower = bound(first - 1, schema);
+                    double upper = bound(first, schema);
+                    if (lower < nt && nt < upper) nt = upper;
+                }
+                if (nt != t) {
+                    t = nt;
+                    changed = true;
+                }
+            }
+            zeroThreshold = t;
+        }
+
+        private boolean absorb(TreeMap<Integer, Double> m, double t) {
+            boolean any = false;
+            while (!m.isEmpty() && bound(m.firstKey(), schema) <= t) {
+                zeroCount += m.pollFirstEntry().getValue();
+                any = true;
+            }
+            return any;
+        }
+    }
+
+    /** The upper bound of exponential bucket {@code idx} at {@code schema} (Prometheus's getBoundExponential). */
+    static double bound(int idx, int schema) {
+        if (schema < 0) {
+            long exp = (long) idx << -schema;
+            if (exp == 1024) return Double.MAX_VALUE;
+            if (exp > 1024) return Double.POSITIVE_INFINITY;
+            return Math.scalb(1.0, (int) Math.max(exp, -1100));
+        }
+        int fracIdx = idx & ((1 << schema) - 1);
+        double frac = Math.pow(2, (double) fracIdx / (1 << schema)) / 2;
+        int exp = (idx >> schema) + 1;
+        if (frac == 0.5 && exp == 1025) return Double.MAX_VALUE;
+        return Math.scalb(frac, exp);
+    }
+
+    static FloatHistogram negate(FloatHistogram h) {
+        return mul(h, -1);
+    }
+
+    /** Every count and the sum times {@code f}; a negative factor makes it a gauge histogram. */
+    static FloatHistogram mul(FloatHistogram h, double f) {
+        Sparse s = Sparse.of(h);
+        s.scale(f);
+        if (f < 0) s.hint = ResetHint.GAUGE;
+        return s.build();
+    }
+
+    /** Every count and the sum divided by {@code d}; division by 0 removes the buckets. */
+    static FloatHistogram div(FloatHistogram h, double d) {
+        Sparse s = Sparse.of(h);
+        s.zeroCount /= d;
+        s.count /= d;
+        s.sum /= d;
+        if (d == 0) {
+            s.pos.clear();
+            s.neg.clear();
+        } else {
+            s.pos.replaceAll((k, v) -> v / d);
+            s.neg.replaceAll((k, v) -> v / d);
+        }
+        if (d < 0) s.hint = ResetHint.GAUGE;
+        return s.build();
+    }
+
+    /** The result of an addition or subtraction, and whether the two counter-reset hints collided. */
+    public record Combined(FloatHistogram h, boolean hintCollision) {}
+
+    public static Combined add(FloatHistogram a, FloatHistogram b) {
+        return combine(a, b, 1);
+    }
+
+    public static Combined sub(FloatHistogram a, FloatHistogram b) {
+        return combine(a, b, -1);
+    }
+
+    private static Combined combine(FloatHistogram a, FloatHistogram b, double sign) {
+        Sparse s = Sparse.of(a);
+        Sparse o = Sparse.of(b);
+        boolean collision = addInto(s, o, sign);
+        return new Combined(s.build(), collision);
+    }
+
+    /** s += sign * o, reconciling schema, zero bucket and custom bounds; answers the hint collision. */
+    static boolean addInto(Sparse s, Sparse o, double sign) {
+        if (s.custom() != o.custom()) throw new IncompatibleException();
+        boolean collision = adjustHint(s, o.hint);
+        if (s.custom()) {
+            if (!Arrays.equals(s.customValues, o.customValues)) {
+                double[] common = intersect(s.customValues, o.customValues);
+                remapCustom(s, common);
+                o = copyOf(o);
+                remapCustom(o, common);
+            }
+        } else {
+            if (o.schema < s.schema) s.reduceTo(o.schema);
+            else if (o.schema > s.schema) {
+                o = copyOf(o);
+                o.reduceTo(s.schema);
+            }
+            if (o.zeroThreshold > s.zeroThreshold) s.widenZeroBucket(o.zeroThreshold);
+            if (s.zeroThreshold > o.zeroThreshold) {
+                o = copyOf(o);
+                o.widenZeroBucket(s.zeroThreshold);
+            }
+            s.zeroCount += sign * o.zeroCount;
+            for (Map.Entry<Integer, Double> e : o.neg.entrySet()) s.neg.merge(e.getKey(), sign * e.getValue(), Double::sum);
+        }
+        s.count += sign * o.count;
+        s.sum += sign * o.sum;
+        for (Map.Entry<Integer, Double> e : o.pos.entrySet()) s.pos.merge(e.getKey(), sign * e.getValue(), Double::sum);
+        return collision;
+    }
+
+    static Sparse copyOf(Sparse o) {
+        Sparse c = new Sparse();
+        c.hint = o.hint;
+        c.schema = o.schema;
+        c.zeroThreshold = o.zeroThreshold;
+        c.zeroCount = o.zeroCount;
+        c.count = o.count;
+        c.sum = o.sum;
+        c.pos = new TreeMap<>(o.pos);
+        c.neg = new TreeMap<>(o.neg);
+        c.customValues = o.customValues;
+        return c;
+    }
+
+    /** Custom bounds present in both (the last bucket stays +Inf). */
+    private static double[] intersect(double[] a, double[] b) {
+        double[] out = new double[Math.min(a.length, b.length)];
+        int i = 0, j = 0, k = 0;
+        while (i < a.length && j < b.length) {
+            if (a[i] == b[j]) {
+                out[k++] = a[i];
+                i++;
+                j++;
+            } else if (a[i] < b[j]) i++;
+            else j++;
+        }
+        return Arrays.copyOf(out, k);
+    }
+
+    /** Maps s's custom buckets onto the coarser bounds {@code to} (each old bucket into the one containing its upper bound). */
+    private static void remapCustom(Sparse s, double[] to) {
+        TreeMap<Integer, Double> out = new TreeMap<>();
+        for (Map.Entry<Integer, Double> e : s.pos.entrySet()) {
+            int idx = e.getKey();
+            double upper = idx < s.customValues.length ? s.customValues[idx] : Double.POSITIVE_INFINITY;
+            int target = to.length;
+            for (int k = 0; k < to.length; k++) {
+                if (upper <= to[k]) {
+                    target = k;
+                    break;
+                }
+            }
+            out.merge(target, e.getValue(), Double::sum);
+        }
+        s.pos = out;
+        s.customValues = to;
+    }
+
+    /** Prometheus's adjustCounterReset; true on a reset/not-reset collision. */
+    private static boolean adjustHint(Sparse s, ResetHint other) {
+        if (other == s.hint || s.hint == ResetHint.GAUGE) return false;
+        if (other == ResetHint.GAUGE) {
+            s.hint = ResetHint.GAUGE;
+            return false;
+        }
+        if (s.hint == ResetHint.UNKNOWN) return false;
+        s.hint = ResetHint.UNKNOWN;
+        return other != ResetHint.UNKNOWN;
+    }
+
+    /**
+     * Whether {@code cur} is a counter reset after {@code prev} (Prometheus's DetectReset): the hint
+     * decides when it is YES or NO (gauge: never); otherwise a lower count, a lower zero count, a
+     * schema increase, a narrower zero bucket, or any bucket dropping (after bringing both to the same
+     * resolution) is a reset.
+     */
+    static boolean detectReset(FloatHistogram cur, FloatHistogram prev) {
+        switch (cur.resetHint()) {
+            case YES:
+                return true;
+            case NO:
+            case GAUGE:
+                return false;
+            default:
+                break;
+        }
+        if (cur.count() < prev.count()) return true;
+        if (cur.usesCustomBuckets() != prev.usesCustomBuckets()) return true;
+        if (cur.usesCustomBuckets() && !Arrays.equals(cur.customValues(), prev.customValues())) {
+            Sparse c = Sparse.of(cur), p = Sparse.of(prev);
+            double[] common = intersect(c.customValues, p.customValues);
+            remapCustom(c, common);
+            remapCustom(p, common);
+            return bucketsDrop(c.pos, p.pos);
+        }
+        if (!cur.usesCustomBuckets() && cur.schema() > prev.schema()) return true;
+        if (cur.zeroThreshold() < prev.zeroThreshold()) return true;
+        Sparse c = Sparse.of(cur), p = Sparse.of(prev);
+        if (c.zeroThreshold > p.zeroThreshold) p.widenZeroBucket(c.zeroThreshold);
+        if (c.zeroCount < p.zeroCount) return true;
+        if (p.schema > c.schema) p.reduceTo(c.schema);
+        return bucketsDrop(c.pos, p.pos) || bucketsDrop(c.neg, p.neg);
+    }
+
+    private static boolean bucketsDrop(TreeMap<Integer, Double> cur, TreeMap<Integer, Double> prev) {
+        for (Map.Entry<Integer, Double> e : prev.entrySet()) {
+            if (e.getValue() > cur.getOrDefault(e.getKey(), 0.0)) return true;
+        }
+        return false;
+    }
+
+    /** One bucket as the bucket iterators hand it out: bounds and count. */
+    record Bucket(double lower, double upper, double count) {}
+
+    /**
+     * Every bucket in ascending order (Prometheus's AllBucketIterator): the negative buckets from the
+     * most negative, the zero bucket when it has a count, the positive ones; bounds clipped at the
+     * zero threshold.
+     */
+    static List<Bucket> allBuckets(FloatHistogram h) {
+        List<Bucket> out = new ArrayList<>();
+        Sparse s = Sparse.of(h);
+        if (s.custom()) {
+            double[] cv = s.customValues;
+            for (Map.Entry<Integer, Double> e : s.pos.entrySet()) {
+                int i = e.getKey();
+                double lower = i == 0 ? Double.NEGATIVE_INFINITY : cv[Math.min(i, cv.length) - 1];
+                double upper = i < cv.length ? cv[i] : Double.POSITIVE_INFINITY;
+                out.add(new Bucket(lower, upper, e.getValue()));
+            }
+            return out;
+        }
+        double zt = s.zeroThreshold;
+        for (Map.Entry<Integer, Double> e : s.neg.descendingMap().entrySet()) {
+            double lower = -bound(e.getKey(), s.schema);
+            double upper = -bound(e.getKey() - 1, s.schema);
+            if (upper < 0 && upper > -zt) upper = -zt;
+            out.add(new Bucket(lower, upper, e.getValue()));
+        }
+        if (s.zeroCount > 0) out.add(new Bucket(-zt, zt, s.zeroCount));
+        for (Map.Entry<Integer, Double> e : s.pos.entrySet()) {
+            double lower = bound(e.getKey() - 1, s.schema);
+            double upper = bound(e.getKey(), s.schema);
+            if (lower > 0 && lower < zt) lower = zt;
+            out.add(new Bucket(lower, upper, e.getValue()));
+        }
+        return out;
+    }
+
+    /** The φ-quantile (Prometheus's HistogramQuantile); {@code nanSkew[0]} is set when NaN observations skew it. */
+    static double quantile(double q, FloatHistogram h) {
+        if (q < 0) return Double.NEGATIVE_INFINITY;
+        if (q > 1) return Double.POSITIVE_INFINITY;
+        if (h.count() == 0 || Double.isNaN(q)) return Double.NaN;
+        List<Bucket> all = allBuckets(h);
+        boolean forward = Double.isNaN(h.sum()) || q < 0.5;
+        double rank = forward ? q * h.count() : (1 - q) * h.count();
+        double count = 0;
+        Bucket bucket = null;
+        for (int k = 0; k < all.size(); k++) {
+            Bucket b = all.get(forward ? k : all.size() - 1 - k);
+            bucket = b;
+            if (b.count() == 0) continue;
+            count += b.count();
+            if (count >= rank) break;
+        }
+        if (bucket == null) return Double.NaN;
+        double lower = bucket.lower(), upper = bucket.upper();
+        boolean hasNeg = h.negativeBuckets().length > 0, hasPos = h.positiveBuckets().length > 0;
+        if (!h.usesCustomBuckets() && lower < 0 && upper > 0) {
+            if (!hasNeg && hasPos) lower = 0;
+            else if (!hasPos && hasNeg) upper = 0;
+        } else if (h.usesCustomBuckets()) {
+            if (lower == Double.NEGATIVE_INFINITY) {
+                if (upper <= 0) return upper;
+                lower = 0;
+            } else if (upper == Double.POSITIVE_INFINITY) {
+                return lower;
+            }
+        }
+        if (count > h.count()) count = h.count();
+        if (count < rank) {
+            if (Double.isNaN(h.sum())) return Double.NaN;
+            return upper;
+        }
+        if (forward) rank -= count - bucket.count();
+        else rank = count - rank;
+        double fraction = rank / bucket.count();
+        if (h.usesCustomBuckets() || (lower <= 0 && upper >= 0)) return lower + (upper - lower) * fraction;
+        double logLower = log2(Math.abs(lower));
+        double logUpper = log2(Math.abs(upper));
+        if (lower > 0) return Math.pow(2, logLower + (logUpper - logLower) * fraction);
+        return -Math.pow(2, logUpper + (logLower - logUpper) * (1 - fraction));
+    }
+
+    private static double log2(double v) {
+        return Math.log(v) / Math.log(2);
+    }
+
+    /** Whether the histogram holds NaN observations that make its count exceed its buckets' total. */
+    static boolean nanSkewed(FloatHistogram h) {
+        if (!Double.isNaN(h.sum())) return false;
+        double total = 0;
+        for (Bucket b : allBuckets(h)) total += b.count();
+        return total < h.count();
+    }
+
+    /** The estimated fraction of observations in [lower, upper] (Prometheus's HistogramFraction). */
+    static double fraction(double lower, double upper, FloatHistogram h) {
+        if (h.count() == 0 || Double.isNaN(lower) || Double.isNaN(upper)) return Double.NaN;
+        if (lower >= upper) return 0;
+        double rank = 0, lowerRank = 0, upperRank = 0;
+        boolean lowerSet = false, upperSet = false;
+        boolean hasNeg = h.negativeBuckets().length > 0, hasPos = h.positiveBuckets().length > 0;
+        double total = 0;
+        for (Bucket bk : allBuckets(h)) {
+            total += bk.count();
+            double bl = bk.lower(), bu = bk.upper(), bc = bk.count();
+            boolean zero = false;
+            if (bl <= 0 && bu >= 0) {
+                zero = true;
+                if (!hasNeg && hasPos) bl = 0;
+                else if (!hasPos && hasNeg) bu = 0;
+            }
+            if (lowerSet && upperSet) continue;
+            if (!lowerSet && bl >= lower) {
+                lowerRank = rank;
+                lowerSet = true;
+            }
+            if (!upperSet && bl >= upper) {
+                upperRank = rank;
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) continue;
+            boolean linear = h.usesCustomBuckets() || zero;
+            if (!lowerSet && bl < lower && bu > lower) {
+                lowerRank = interpolate(rank, bl, bu, bc, lower, linear);
+                lowerSet = true;
+            }
+            if (!upperSet && bl < upper && bu > upper) {
+                upperRank = interpolate(rank, bl, bu, bc, upper, linear);
+                upperSet = true;
+            }
+            if (lowerSet && upperSet) continue;
+            rank += bc;
+        }
+        double count = Double.isNaN(h.sum()) ? total : h.count();
+        if (!lowerSet || lowerRank > count) lowerRank = count;
+        if (!upperSet || upperRank > count) upperRank = count;
+        return (upperRank - lowerRank) / h.count();
+    }
+
+    private static double interpolate(double rank, double lower, double upper, double count, double v, boolean linear) {
+        if (linear) {
+            if (lower == Double.NEGATIVE_INFINITY) return count;
+            return rank + count * (v - lower) / (upper - lower);
+        }
+        double logLower = log2(Math.abs(lower)), logUpper = log2(Math.abs(upper)), logV = log2(Math.abs(v));
+        double f = v > 0 ? (logV - logLower) / (logUpper - logLower) : 1 - ((logV - logUpper) / (logLower - logUpper));
+        return rank + count * f;
+    }
+
+    /** The variance of the observations estimated from the buckets (Prometheus's histogramVariance). */
+    static double variance(FloatHistogram h) {
+        double mean = h.sum() / h.count();
+        double variance = 0, c = 0;
+        for (Bucket b : allBuckets(h)) {
+            if (b.count() == 0) continue;
+            double val;
+            if (h.usesCustomBuckets()) val = (b.upper() + b.lower()) / 2.0;
+            else if (b.lower() <= 0 && b.upper() >= 0) val = 0;
+            else {
+                val = Math.sqrt(b.upper() * b.lower());
+                if (b.upper() < 0) val = -val;
+            }
+            double delta = val - mean;
+            double x = b.count() * delta * delta;
+            double t = variance + x;
+            if (Math.abs(variance) >= Math.abs(x)) c += (variance - t) + x;
+            else c += (x - t) + variance;
+            variance = t;
+        }
+        return (variance + c) / h.count();
+    }
+}
