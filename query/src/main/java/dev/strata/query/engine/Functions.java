@@ -166,6 +166,8 @@ final class Functions {
                 return HistogramFunctions.fraction(ev, c);
             case "histogram_quantile":
                 return HistogramFunctions.quantile(ev, c);
+            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar":
+                return HistogramFunctions.simple(ev, c);
             case "info":
                 return InfoFunction.eval(ev, c);
             default:
@@ -191,7 +193,7 @@ final class Functions {
             StepSeries o = new StepSeries(s.labels, ev.steps, true);
             boolean any = false;
             for (int i = 0; i < ev.steps; i++) {
-                if (!s.has[i]) continue;
+                if (!s.hasFloat(i)) continue; // histogram samples are ignored (Prometheus's simpleFloatFunc)
                 for (int k = 0; k < a.length; k++) a[k] = scalars[k][i];
                 if (name.equals("clamp") && a[1] < a[0]) continue;
                 o.set(i, fn.apply(s.v[i], a));
