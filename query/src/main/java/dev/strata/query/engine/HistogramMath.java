@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.query.ast.Printer;
 import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.FloatHistogram.ResetHint;
 import java.util.ArrayList;
@@ -215,8 +216,11 @@ public final class HistogramMath {
         return s.build();
     }
 
-    /** The result of an addition or subtraction, and whether the two counter-reset hints collided. */
-    public record Combined(FloatHistogram h, boolean hintCollision) {}
+    /** What an addition had to do besides adding: nothing, a counter-reset hint collision, custom bounds reconciled. */
+    enum AddOutcome { PLAIN, HINT_COLLISION, RECONCILED_CUSTOM }
+
+    /** The result of an addition or subtraction, and what it had to reconcile. */
+    public record Combined(FloatHistogram h, AddOutcome outcome) {}
 
     public static Combined add(FloatHistogram a, FloatHistogram b) {
         return combine(a, b, 1);
@@ -229,16 +233,20 @@ public final class HistogramMath {
     private static Combined combine(FloatHistogram a, FloatHistogram b, double sign) {
         Sparse s = Sparse.of(a);
         Sparse o = Sparse.of(b);
-        boolean collision = addInto(s, o, sign);
-        return new Combined(s.build(), collision);
+        AddOutcome outcome = addInto(s, o, sign);
+        return new Combined(s.build(), outcome);
     }
 
-    /** s += sign * o, reconciling schema, zero bucket and custom bounds; answers the hint collision. */
-    static boolean addInto(Sparse s, Sparse o, double sign) {
+    /**
+     * s += sign * o, reconciling schema, zero bucket and custom bounds (to the bounds both have);
+     * answers what had to be reconciled (a custom-bounds reconciliation wins over a hint collision).
+     */
+    static AddOutcome addInto(Sparse s, Sparse o, double sign) {
         if (s.custom() != o.custom()) throw new IncompatibleException();
-        boolean collision = adjustHint(s, o.hint);
+        AddOutcome outcome = adjustHint(s, o.hint) ? AddOutcome.HINT_COLLISION : AddOutcome.PLAIN;
         if (s.custom()) {
             if (!Arrays.equals(s.customValues, o.customValues)) {
+                outcome = AddOutcome.RECONCILED_CUSTOM;
                 double[] common = intersect(s.customValues, o.customValues);
                 remapCustom(s, common);
                 o = copyOf(o);
@@ -261,7 +269,35 @@ public final class HistogramMath {
         s.count += sign * o.count;
         s.sum += sign * o.sum;
         for (Map.Entry<Integer, Double> e : o.pos.entrySet()) s.pos.merge(e.getKey(), sign * e.getValue(), Double::sum);
-        return collision;
+        return outcome;
+    }
+
+    /** Prometheus's FloatHistogram.String(): {@code {count:N, sum:S, [lower,upper):count, ...}}, non-empty buckets only. */
+    static String format(FloatHistogram h) {
+        StringBuilder sb = new StringBuilder("{count:").append(Printer.formatFloat(h.count())).append(", sum:")
+                .append(Printer.formatFloat(h.sum()));
+        Sparse s = Sparse.of(h);
+        if (s.custom()) {
+            for (Bucket b : allBuckets(h)) {
+                if (b.count() != 0) sb.append(", ").append(bucketText(b.lower(), b.upper(), false, true, b.count()));
+            }
+            return sb.append('}').toString();
+        }
+        for (Map.Entry<Integer, Double> e : s.neg.descendingMap().entrySet()) {
+            if (e.getValue() == 0) continue;
+            sb.append(", ").append(bucketText(-bound(e.getKey(), s.schema), -bound(e.getKey() - 1, s.schema), true, false, e.getValue()));
+        }
+        if (s.zeroCount != 0) sb.append(", ").append(bucketText(-s.zeroThreshold, s.zeroThreshold, true, true, s.zeroCount));
+        for (Map.Entry<Integer, Double> e : s.pos.entrySet()) {
+            if (e.getValue() == 0) continue;
+            sb.append(", ").append(bucketText(bound(e.getKey() - 1, s.schema), bound(e.getKey(), s.schema), false, true, e.getValue()));
+        }
+        return sb.append('}').toString();
+    }
+
+    private static String bucketText(double lower, double upper, boolean lowerInclusive, boolean upperInclusive, double count) {
+        return (lowerInclusive ? "[" : "(") + Printer.formatFloat(lower) + "," + Printer.formatFloat(upper) + (upperInclusive ? "]" : ")")
+                + ":" + Printer.formatFloat(count);
     }
 
     static Sparse copyOf(Sparse o) {
