@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.index.Matcher;
 import dev.strata.query.ast.Call;
 import dev.strata.query.ast.Expr;
@@ -348,6 +349,11 @@ final class Functions {
         return r;
     }
 
+    private static boolean anyHistogram(FloatHistogram[] h, int lo, int hi) {
+        for (int i = lo; i < hi; i++) if (h[i] != null) return true;
+        return false;
+    }
+
     /** Hands a rollup's output series with {@code count} values to the sink (or keeps it for reuse). */
     private static void finishSeries(Rollups.Window w, StepSeries o, int count, RollupScratch scratch, VectorSink sink) {
         if (w.nameChecked) scratch.checkedName = w.metricName;
@@ -426,6 +432,7 @@ final class Functions {
         WindowCursor cursor = new WindowCursor();
         RollupScratch scratch = new RollupScratch();
         boolean fastRates = extrapolatedKind != 0 && ExtrapolatedRates.ascending(ref);
+        HistogramRollups.Result histResult = new HistogramRollups.Result();
         r.forEach(s -> {
             ev.ctx.checkDeadline();
             StepSeries o = scratch.spare;
@@ -441,7 +448,8 @@ final class Functions {
             double[] ov = o.v;
             boolean[] oh = o.has;
             int count = 0;
-            if (fastRates && s.st == null) {
+            FloatHistogram[] sh = s.h;
+            if (fastRates && s.st == null && sh == null) {
                 // rate, increase, delta without start timestamps: all steps in one pass.
                 boolean counter = extrapolatedKind != 3;
                 int[] resets = null;
@@ -472,6 +480,18 @@ final class Functions {
                 w.hi = hi;
                 w.rangeStart = from;
                 w.rangeEnd = end;
+                if (sh != null && anyHistogram(sh, lo, hi)) {
+                    w.stepTime = ev.stepTime(i);
+                    w.p0 = p0 != null ? p0[i] : 0;
+                    w.p1 = p1 != null ? p1[i] : 0;
+                    HistogramRollups.apply(name, w, sh, fn, histResult);
+                    if (histResult.has) {
+                        if (histResult.histogram != null) o.setHistogram(i, histResult.histogram);
+                        else o.set(i, histResult.value);
+                        count++;
+                    }
+                    continue;
+                }
                 boolean has;
                 if (extrapolatedKind != 0) {
                     // rate, increase, delta: called directly (no table dispatch, no unused parameters).
@@ -483,8 +503,7 @@ final class Functions {
                     has = fn.apply(w);
                 }
                 if (has) {
-                    ov[i] = w.result;
-                    oh[i] = true;
+                    o.set(i, w.result);
                     count++;
                 }
             }
