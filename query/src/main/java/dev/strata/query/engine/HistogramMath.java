@@ -272,6 +272,12 @@ public final class HistogramMath {
         return outcome;
     }
 
+    /** Prometheus's FloatHistogram.Equals of two compacted histograms: the same values bit for bit, the hint aside. */
+    static boolean sameValue(FloatHistogram a, FloatHistogram b) {
+        FloatHistogram x = Sparse.of(a).build(), y = Sparse.of(b).build();
+        return x.withResetHint(ResetHint.UNKNOWN).equals(y.withResetHint(ResetHint.UNKNOWN));
+    }
+
     /** Prometheus's FloatHistogram.String(): {@code {count:N, sum:S, [lower,upper):count, ...}}, non-empty buckets only. */
     static String format(FloatHistogram h) {
         StringBuilder sb = new StringBuilder("{count:").append(Printer.formatFloat(h.count())).append(", sum:")

@@ -1,7 +1,6 @@
 package dev.strata.query.engine;
 
 import dev.strata.store.model.FloatHistogram;
-import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -300,20 +299,10 @@ final class HistogramRollups {
                 if (resets ? b < a : b != a && !(Double.isNaN(a) && Double.isNaN(b))) count++;
             } else if (p == null || c == null) {
                 count++;
-            } else if (resets ? HistogramMath.detectReset(c, p) : !sameValue(c, p)) {
+            } else if (resets ? HistogramMath.detectReset(c, p) : !HistogramMath.sameValue(c, p)) {
                 count++;
             }
         }
         return count;
-    }
-
-    /** Prometheus's FloatHistogram.Equals, ignoring the counter-reset hint. */
-    private static boolean sameValue(FloatHistogram a, FloatHistogram b) {
-        return a.schema() == b.schema() && a.count() == b.count() && a.sum() == b.sum() && a.zeroCount() == b.zeroCount()
-                && a.zeroThreshold() == b.zeroThreshold() && Arrays.equals(a.positiveBuckets(), b.positiveBuckets())
-                && Arrays.equals(a.negativeBuckets(), b.negativeBuckets()) && Arrays.equals(a.positiveSpanOffsets(), b.positiveSpanOffsets())
-                && Arrays.equals(a.positiveSpanLengths(), b.positiveSpanLengths())
-                && Arrays.equals(a.negativeSpanOffsets(), b.negativeSpanOffsets())
-                && Arrays.equals(a.negativeSpanLengths(), b.negativeSpanLengths()) && Arrays.equals(a.customValues(), b.customValues());
     }
 }
