@@ -407,15 +407,29 @@ public final class HistogramMath {
         return false;
     }
 
-    /** One bucket as the bucket iterators hand it out: bounds and count. */
-    record Bucket(double lower, double upper, double count) {}
+    /** One bucket as the bucket iterators hand it out: bounds, whether each bound is inside the bucket, count. */
+    public record Bucket(double lower, double upper, double count, boolean lowerInclusive, boolean upperInclusive) {
+        Bucket(double lower, double upper, double count) {
+            this(lower, upper, count, lower < 0, upper > 0);
+        }
+    }
+
+    /**
+     * Prometheus's per-sample weight of a histogram in the samples statistics and limits
+     * ({@code HPoint.size()}: the in-memory size of its Go struct, in units of 16 bytes).
+     */
+    public static long sampleWeight(FloatHistogram h) {
+        long size = 168L + 8L * (h.positiveSpanOffsets().length + h.negativeSpanOffsets().length + h.positiveBuckets().length
+                + h.negativeBuckets().length + h.customValues().length);
+        return (size + 8) / 16;
+    }
 
     /**
      * Every bucket in ascending order (Prometheus's AllBucketIterator): the negative buckets from the
      * most negative, the zero bucket when it has a count, the positive ones; bounds clipped at the
      * zero threshold.
      */
-    static List<Bucket> allBuckets(FloatHistogram h) {
+    public static List<Bucket> allBuckets(FloatHistogram h) {
         List<Bucket> out = new ArrayList<>();
         Sparse s = Sparse.of(h);
         if (s.custom()) {
@@ -424,7 +438,7 @@ public final class HistogramMath {
                 int i = e.getKey();
                 double lower = i == 0 ? Double.NEGATIVE_INFINITY : cv[Math.min(i, cv.length) - 1];
                 double upper = i < cv.length ? cv[i] : Double.POSITIVE_INFINITY;
-                out.add(new Bucket(lower, upper, e.getValue()));
+                out.add(new Bucket(lower, upper, e.getValue(), i == 0, true));
             }
             return out;
         }
@@ -432,15 +446,17 @@ public final class HistogramMath {
         for (Map.Entry<Integer, Double> e : s.neg.descendingMap().entrySet()) {
             double lower = -bound(e.getKey(), s.schema);
             double upper = -bound(e.getKey() - 1, s.schema);
+            boolean upperInclusive = upper > 0;
             if (upper < 0 && upper > -zt) upper = -zt;
-            out.add(new Bucket(lower, upper, e.getValue()));
+            out.add(new Bucket(lower, upper, e.getValue(), lower < 0, upperInclusive));
         }
-        if (s.zeroCount > 0) out.add(new Bucket(-zt, zt, s.zeroCount));
+        if (s.zeroCount > 0) out.add(new Bucket(-zt, zt, s.zeroCount, true, true));
         for (Map.Entry<Integer, Double> e : s.pos.entrySet()) {
             double lower = bound(e.getKey() - 1, s.schema);
             double upper = bound(e.getKey(), s.schema);
+            boolean lowerInclusive = lower < 0;
             if (lower > 0 && lower < zt) lower = zt;
-            out.add(new Bucket(lower, upper, e.getValue()));
+            out.add(new Bucket(lower, upper, e.getValue(), lowerInclusive, upper > 0));
         }
         return out;
     }
