@@ -3,7 +3,6 @@ package dev.strata.query.storage;
 import dev.strata.index.Matcher;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.memstore.MemShard;
-import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import dev.strata.store.paging.ChunkPager;
 import dev.strata.store.paging.PageBudget;
@@ -68,36 +67,11 @@ public final class LocalShardsQueryable implements Queryable {
         }
         refs.sort((a, b) -> a.labels().compareTo(b.labels()));
         PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
-        long[] ts = new long[1024];
-        double[] vs = new double[1024];
-        long[] sts = new long[1024];
-        FloatHistogram[] hs = new FloatHistogram[1024];
+        SampleBuffer buf = new SampleBuffer();
         for (Ref r : refs) {
-            SampleIterator si = iterator(r.shard(), r.id(), minT, maxT, budget);
-            // One sample at a time: the bulk read is for float-only sources (SampleIterator's contract),
-            // and a series may switch between floats and histograms within the range.
-            int n = 0;
-            long anySt = 0;
-            boolean anyHist = false;
-            while (si.next()) {
-                if (n == ts.length) {
-                    ts = Arrays.copyOf(ts, n * 2);
-                    vs = Arrays.copyOf(vs, n * 2);
-                    sts = Arrays.copyOf(sts, n * 2);
-                    hs = Arrays.copyOf(hs, n * 2);
-                }
-                ts[n] = si.timestamp();
-                FloatHistogram h = si.histogram();
-                hs[n] = h;
-                vs[n] = h == null ? si.value() : 0;
-                sts[n] = si.startTimestamp();
-                anySt |= sts[n];
-                anyHist |= h != null;
-                n++;
-            }
+            int n = buf.read(iterator(r.shard(), r.id(), minT, maxT, budget));
             if (n == 0) continue;
-            // Start timestamps and histograms are rare: hand them over only when the series has one.
-            visitor.visit(r.labels(), ts, vs, anySt != 0 ? sts : null, anyHist ? hs : null, n);
+            visitor.visit(r.labels(), buf.timestamps, buf.values, buf.startTimestampsOrNull(), buf.histogramsOrNull(), n);
         }
     }
 
