@@ -168,7 +168,7 @@ final class Aggregations {
         final double[] mean;
         final boolean[] incremental;
         /** sum/avg over native histograms: per step the running sum (null until one is seen), their count, state. */
-        HistogramMath.Sparse[] hist;
+        HistogramMath.KahanSum[] hist;
         double[] histCount;
         boolean[] incompatible;
         boolean[] resetSeen;
@@ -177,7 +177,7 @@ final class Aggregations {
         void addHistogram(Evaluator ev, AggregateExpr a, int i, FloatHistogram h, Labels member) {
             int steps = value.length;
             if (hist == null) {
-                hist = new HistogramMath.Sparse[steps];
+                hist = new HistogramMath.KahanSum[steps];
                 histCount = new double[steps];
                 incompatible = new boolean[steps];
                 resetSeen = new boolean[steps];
@@ -188,11 +188,11 @@ final class Aggregations {
             if (h.resetHint() == FloatHistogram.ResetHint.NO) notResetSeen[i] = true;
             if (incompatible[i]) return;
             if (hist[i] == null) {
-                hist[i] = HistogramMath.Sparse.of(h);
+                hist[i] = new HistogramMath.KahanSum(h);
                 return;
             }
             try {
-                if (HistogramMath.addInto(hist[i], HistogramMath.Sparse.of(h), 1) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
+                if (hist[i].add(h) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
                     ev.annotations.info("mismatched custom buckets were reconciled during aggregation" + ev.ctx.position(a.expr()));
                 }
             } catch (HistogramMath.IncompatibleException e) {
@@ -302,7 +302,7 @@ final class Aggregations {
                         ev.annotations.warn("conflicting counter resets during histogram aggregation" + ev.ctx.position(a.expr()));
                     }
                     if (g.incompatible[i]) continue;
-                    HistogramMath.Sparse h = g.hist[i];
+                    HistogramMath.Sparse h = g.hist[i].result();
                     if (kind == 4) {
                         double hc = g.histCount[i];
                         h.zeroCount /= hc;
@@ -410,7 +410,7 @@ final class Aggregations {
                 if (Double.isNaN(p)) throw QueryException.execution("Ratio value is NaN");
                 if (p < -1 || p > 1) {
                     ev.annotations.warn("ratio value should be between -1 and 1, got " + Printer.formatFloat(p)
-                            + ", capping to " + Printer.formatFloat(p < 0 ? -1 : 1));
+                            + ", capping to " + Printer.formatFloat(p < 0 ? -1 : 1) + ev.ctx.position(a.param()));
                     p = p < 0 ? -1 : 1;
                 }
             } else {

@@ -138,7 +138,7 @@ final class Functions {
                     int n = 0;
                     double v = Double.NaN;
                     for (StepSeries s : in) {
-                        if (s.has[i]) {
+                        if (s.hasFloat(i)) { // histogram samples are ignored
                             n++;
                             v = s.v[i];
                         }

@@ -183,17 +183,16 @@ final class HistogramFunctions {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
         Out out = new Out(ev.steps);
-        // Native histograms: each sample on its own, keeping its labels (le included).
+        // Native histograms: each sample on its own, keeping its labels (le included); added after the
+        // classic groups, as a classic group with the same labels at the same step drops both.
         Map<Labels, boolean[]> nativeAt = new java.util.HashMap<>();
         for (StepSeries s : in) {
             if (s.h == null) continue;
             for (int step = 0; step < ev.steps; step++) {
-                FloatHistogram h = s.hist(step);
-                if (h == null) continue;
-                out.add(s.labels, true, step, nativeFn.apply(step, h, annotatedName(ev, s.labels)));
-                nativeAt.computeIfAbsent(s.labels.without("le"), k -> new boolean[ev.steps])[step] = true;
+                if (s.hist(step) != null) nativeAt.computeIfAbsent(s.labels.without("le"), k -> new boolean[ev.steps])[step] = true;
             }
         }
+        Map<Labels, boolean[]> clashed = new java.util.HashMap<>();
         for (Map.Entry<Labels, List<Integer>> g : groups.entrySet()) {
             boolean[] clash = nativeAt.get(g.getKey());
             for (int step = 0; step < ev.steps; step++) {
@@ -207,13 +206,23 @@ final class HistogramFunctions {
                 }
                 if (buckets.isEmpty()) continue;
                 if (clash != null && clash[step]) {
-                    // A classic and a native histogram of the same labels: Prometheus keeps the native one.
+                    // A classic and a native histogram of the same labels: Prometheus drops both.
+                    clashed.computeIfAbsent(g.getKey(), k -> new boolean[ev.steps])[step] = true;
                     ev.annotations.warn("vector contains a mix of classic and native histograms for metric name \"" + name + "\""
                             + ev.ctx.position(arg));
                     continue;
                 }
                 double v = fn.apply(step, buckets, name);
                 out.add(g.getKey(), true, step, v);
+            }
+        }
+        for (StepSeries s : in) {
+            if (s.h == null) continue;
+            boolean[] gone = clashed.get(s.labels.without("le"));
+            for (int step = 0; step < ev.steps; step++) {
+                FloatHistogram h = s.hist(step);
+                if (h == null || gone != null && gone[step]) continue;
+                out.add(s.labels, true, step, nativeFn.apply(step, h, annotatedName(ev, s.labels)));
             }
         }
         return out.series();

@@ -306,6 +306,89 @@ public final class HistogramMath {
                 + ":" + Printer.formatFloat(count);
     }
 
+    /**
+     * A Kahan-compensated running sum of histograms (Prometheus's KahanAdd): {@code sum} and the
+     * compensation {@code comp} share one layout (schema, zero bucket, custom bounds), so each count is
+     * compensated on its own; {@link #result()} adds them up.
+     */
+    static final class KahanSum {
+        final Sparse sum;
+        Sparse comp;
+
+        KahanSum(FloatHistogram first) {
+            sum = Sparse.of(first);
+            comp = empty(sum);
+        }
+
+        private static Sparse empty(Sparse like) {
+            Sparse c = copyOf(like);
+            c.zeroCount = 0;
+            c.count = 0;
+            c.sum = 0;
+            c.pos.clear();
+            c.neg.clear();
+            return c;
+        }
+
+        /** Adds h; answers what had to be reconciled (see {@link #addInto}). */
+        AddOutcome add(FloatHistogram h) {
+            Sparse o = Sparse.of(h);
+            if (sum.custom() != o.custom()) throw new IncompatibleException();
+            if (comp != null && sum.custom() && !Arrays.equals(sum.customValues, o.customValues)) {
+                // Mismatched custom bounds: fold the compensation in and add without it from here on.
+                addInto(sum, comp, 1);
+                comp = null;
+            }
+            if (comp == null) return addInto(sum, o, 1);
+            AddOutcome outcome = adjustHint(sum, o.hint) ? AddOutcome.HINT_COLLISION : AddOutcome.PLAIN;
+            if (!sum.custom()) {
+                if (o.schema < sum.schema) {
+                    sum.reduceTo(o.schema);
+                    comp.reduceTo(o.schema);
+                } else if (o.schema > sum.schema) {
+                    o.reduceTo(sum.schema);
+                }
+                if (o.zeroThreshold > sum.zeroThreshold) {
+                    sum.widenZeroBucket(o.zeroThreshold);
+                    comp.widenZeroBucket(sum.zeroThreshold);
+                }
+                if (sum.zeroThreshold > o.zeroThreshold) o.widenZeroBucket(sum.zeroThreshold);
+                double[] c = {comp.zeroCount};
+                sum.zeroCount = FloatMath.kahanInc(o.zeroCount, sum.zeroCount, c);
+                comp.zeroCount = c[0];
+                inc(sum.neg, comp.neg, o.neg);
+            }
+            double[] c = {comp.count};
+            sum.count = FloatMath.kahanInc(o.count, sum.count, c);
+            comp.count = c[0];
+            c[0] = comp.sum;
+            sum.sum = FloatMath.kahanInc(o.sum, sum.sum, c);
+            comp.sum = c[0];
+            inc(sum.pos, comp.pos, o.pos);
+            return outcome;
+        }
+
+        private static void inc(TreeMap<Integer, Double> s, TreeMap<Integer, Double> c, TreeMap<Integer, Double> o) {
+            double[] k = new double[1];
+            for (Map.Entry<Integer, Double> e : o.entrySet()) {
+                k[0] = c.getOrDefault(e.getKey(), 0.0);
+                s.put(e.getKey(), FloatMath.kahanInc(e.getValue(), s.getOrDefault(e.getKey(), 0.0), k));
+                c.put(e.getKey(), k[0]);
+            }
+        }
+
+        /** The compensated sum (the sum's hint). */
+        Sparse result() {
+            if (comp != null) {
+                ResetHint hint = sum.hint;
+                addInto(sum, comp, 1);
+                sum.hint = hint;
+                comp = null;
+            }
+            return sum;
+        }
+    }
+
     static Sparse copyOf(Sparse o) {
         Sparse c = new Sparse();
         c.hint = o.hint;
@@ -355,7 +438,7 @@ public final class HistogramMath {
     }
 
     /** Prometheus's adjustCounterReset; true on a reset/not-reset collision. */
-    private static boolean adjustHint(Sparse s, ResetHint other) {
+    static boolean adjustHint(Sparse s, ResetHint other) {
         if (other == s.hint || s.hint == ResetHint.GAUGE) return false;
         if (other == ResetHint.GAUGE) {
             s.hint = ResetHint.GAUGE;
@@ -372,7 +455,7 @@ public final class HistogramMath {
      * schema increase, a narrower zero bucket, or any bucket dropping (after bringing both to the same
      * resolution) is a reset.
      */
-    static boolean detectReset(FloatHistogram cur, FloatHistogram prev) {
+    public static boolean detectReset(FloatHistogram cur, FloatHistogram prev) {
         switch (cur.resetHint()) {
             case YES:
                 return true;

@@ -136,7 +136,11 @@ final class HistogramRollups {
         }
         HistogramMath.Sparse prev = HistogramMath.Sparse.of(first);
         boolean custom = first.usesCustomBuckets();
+        // The previous sample of the reset scan below; null stands for the empty histogram that
+        // replaces the first sample when a reset follows it.
+        FloatHistogram scanPrev = first;
         if (counter && HistogramMath.detectReset(h[lo + 1], first)) {
+            scanPrev = null;
             // A reset right after the first sample: its layout does not matter, start from an empty one.
             prev = HistogramMath.Sparse.of(h[lo + 1]);
             prev.zeroCount = 0;
@@ -168,9 +172,9 @@ final class HistogramRollups {
                 w.annotations.info("mismatched custom buckets were reconciled during subtraction" + w.position);
             }
             if (counter) {
-                FloatHistogram p = h[lo];
+                FloatHistogram p = scanPrev;
                 for (int i = lo + 1; i < hi; i++) {
-                    if (HistogramMath.detectReset(h[i], p)) {
+                    if (p != null && HistogramMath.detectReset(h[i], p)) {
                         if (HistogramMath.addInto(acc, HistogramMath.Sparse.of(p), 1) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
                             w.annotations.info("mismatched custom buckets were reconciled during addition" + w.position);
                         }
@@ -261,16 +265,16 @@ final class HistogramRollups {
     /** sum_over_time / avg_over_time of histograms only, with the counter-reset collision warning. */
     private static void sumOrAvg(Rollups.Window w, FloatHistogram[] h, boolean avg, Result out) {
         boolean reset = false, notReset = false, reconciled = false;
-        HistogramMath.Sparse sum = null;
+        HistogramMath.KahanSum kahan = null;
         for (int i = w.lo; i < w.hi; i++) {
             if (h[i].resetHint() == FloatHistogram.ResetHint.YES) reset = true;
             if (h[i].resetHint() == FloatHistogram.ResetHint.NO) notReset = true;
-            if (sum == null) {
-                sum = HistogramMath.Sparse.of(h[i]);
+            if (kahan == null) {
+                kahan = new HistogramMath.KahanSum(h[i]);
                 continue;
             }
             try {
-                reconciled |= HistogramMath.addInto(sum, HistogramMath.Sparse.of(h[i]), 1) == HistogramMath.AddOutcome.RECONCILED_CUSTOM;
+                reconciled |= kahan.add(h[i]) == HistogramMath.AddOutcome.RECONCILED_CUSTOM;
             } catch (HistogramMath.IncompatibleException e) {
                 incompatible(w, w.metricName);
                 return;
@@ -278,6 +282,7 @@ final class HistogramRollups {
         }
         if (reset && notReset) w.annotations.warn("conflicting counter resets during histogram aggregation" + w.position);
         if (reconciled) w.annotations.info("mismatched custom buckets were reconciled during aggregation" + w.position);
+        HistogramMath.Sparse sum = kahan.result();
         if (avg) {
             double c = w.hi - w.lo;
             sum.zeroCount /= c;

@@ -1,5 +1,6 @@
 package dev.strata.query.promqltest;
 
+import dev.strata.query.engine.HistogramMath;
 import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.HashMap;
@@ -44,13 +45,27 @@ final class ScriptLoader {
         samples.forEach((labels, points) -> {
             Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
             // Histograms first: a storage that keeps histogram series apart then sees the series as one.
+            Object[] prev = {null};
             points.forEach((t, v) -> {
-                if (v instanceof FloatHistogram h) storage.append(labels, t, h);
+                if (v instanceof FloatHistogram h) storage.append(labels, t, storedHint(h, prev[0]));
+                prev[0] = v;
             });
             points.forEach((t, v) -> {
                 if (v instanceof Double d) storage.append(labels, t, st.getOrDefault(t, 0L), d);
             });
         });
+    }
+
+    /**
+     * The counter-reset hint a histogram reads back with from Prometheus's TSDB, which the scripts
+     * expect: a histogram without a hint that follows another histogram of its series is stored as
+     * "not a reset" or "reset" (its chunk appender detects resets, as its HistogramStatsIterator does on
+     * reading); gauges and explicit hints stay, and the first histogram of a series, or one after a float,
+     * keeps "unknown".
+     */
+    private static FloatHistogram storedHint(FloatHistogram h, Object prev) {
+        if (h.resetHint() != FloatHistogram.ResetHint.UNKNOWN || !(prev instanceof FloatHistogram p)) return h;
+        return h.withResetHint(HistogramMath.detectReset(h, p) ? FloatHistogram.ResetHint.YES : FloatHistogram.ResetHint.NO);
     }
 
     /** load_with_nhcb also makes native histograms named without the classic suffixes. */
