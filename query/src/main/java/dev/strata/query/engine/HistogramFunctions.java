@@ -14,7 +14,7 @@ import java.util.Map;
  * series and native histograms (each native sample on its own, {@link HistogramMath}), and the
  * functions of native histograms only (histogram_count/sum/avg/stddev/stdvar).
  */
-final class HistogramFunctions {
+public final class HistogramFunctions {
     private HistogramFunctions() {}
 
     private record Bucket(double upper, double count) {}
@@ -266,7 +266,7 @@ final class HistogramFunctions {
         return s;
     }
 
-    static double parseLe(String le) {
+    public static double parseLe(String le) {
         if (le.isEmpty()) throw new NumberFormatException("empty");
         String l = le.trim();
         switch (l.toLowerCase()) {

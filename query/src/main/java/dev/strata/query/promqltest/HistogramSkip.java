@@ -11,18 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which evals involve native histograms: those the runner still skips (trim operators, NHCB series
- * derived by {@code load_with_nhcb}), and those whose failures it counts apart from the float ones.
+ * Which evals involve native histograms: those the runner still skips (trim operators), and those whose
+ * failures it counts apart from the float ones.
  */
 final class HistogramSkip {
     private HistogramSkip() {}
 
-    /**
-     * Whether {@code e} is skipped: it uses the trim operators (not implemented yet) or selects the
-     * native histograms that {@code load_with_nhcb} derives from classic ones (not made yet).
-     */
-    static boolean skips(Script.Eval e, List<Labels> nhcbSeries) {
-        return usesHistogramOperators(e.expr()) || touchesHistograms(e.expr(), nhcbSeries);
+    /** Whether {@code e} is skipped: it uses the trim operators (not implemented yet). */
+    static boolean skips(Script.Eval e) {
+        return usesHistogramOperators(e.expr());
     }
 
     /** Whether {@code e} involves native histograms: in its expectation or in the series it selects. */

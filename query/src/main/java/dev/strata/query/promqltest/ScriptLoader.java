@@ -9,13 +9,13 @@ import java.util.Map;
 
 /**
  * The {@code load} command: expands each series line and appends its samples to the {@link TestStorage}.
- * Native histogram samples ({@code {{...}}}) are stored as histograms; {@code load_with_nhcb}'s converted
- * series are not made yet: their names are listed so that evals reading them are skipped.
+ * Native histogram samples ({@code {{...}}}) are stored as histograms; {@code load_with_nhcb} also stores
+ * the classic histograms converted to native ones with custom buckets ({@link NhcbConversion}).
  */
 final class ScriptLoader {
     private ScriptLoader() {}
 
-    static void load(TestStorage storage, Script.Load l, List<Labels> histogramSeries, List<Labels> nhcbSeries) {
+    static void load(TestStorage storage, Script.Load l, List<Labels> histogramSeries) {
         // A later line for the same series and time overrides an earlier one (as in Prometheus's
         // harness); the store keeps the first write, so resolve duplicates before appending.
         Map<Labels, java.util.TreeMap<Long, Object>> samples = new java.util.LinkedHashMap<>();
@@ -40,7 +40,13 @@ final class ScriptLoader {
                 if (p.histogram() != null && !histogramSeries.contains(s.labels())) histogramSeries.add(s.labels());
                 samples.computeIfAbsent(s.labels(), k -> new java.util.TreeMap<>()).put(i * l.stepMs(), v);
             }
-            if (l.withNhcb()) addNhcbNames(s, nhcbSeries);
+        }
+        if (l.withNhcb()) {
+            NhcbConversion.convert(samples).forEach((labels, byTime) -> {
+                if (!histogramSeries.contains(labels)) histogramSeries.add(labels);
+                java.util.TreeMap<Long, Object> points = samples.computeIfAbsent(labels, k -> new java.util.TreeMap<>());
+                points.putAll(byTime);
+            });
         }
         samples.forEach((labels, points) -> {
             Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
@@ -66,16 +72,5 @@ final class ScriptLoader {
     private static FloatHistogram storedHint(FloatHistogram h, Object prev) {
         if (h.resetHint() != FloatHistogram.ResetHint.UNKNOWN || !(prev instanceof FloatHistogram p)) return h;
         return h.withResetHint(HistogramMath.detectReset(h, p) ? FloatHistogram.ResetHint.YES : FloatHistogram.ResetHint.NO);
-    }
-
-    /** load_with_nhcb also makes native histograms named without the classic suffixes. */
-    private static void addNhcbNames(SeriesSpec s, List<Labels> histogramSeries) {
-        String name = s.labels().get(Labels.METRIC_NAME);
-        for (String suffix : new String[] {"_bucket", "_count", "_sum"}) {
-            if (name.endsWith(suffix)) {
-                histogramSeries.add(s.labels().with(Labels.METRIC_NAME, name.substring(0, name.length() - suffix.length()))
-                        .without("le"));
-            }
-        }
     }
 }
