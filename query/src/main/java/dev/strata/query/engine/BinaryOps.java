@@ -88,6 +88,12 @@ final class BinaryOps {
         r.valid = true;
         r.hist = null;
         if (lh == null && rh == null) {
+            if (isTrim(op)) {
+                ev.annotations.info("incompatible sample types encountered for binary operator \"" + op + "\": float " + op + " float"
+                        + ev.ctx.position(b));
+                r.valid = false;
+                return;
+            }
             if (BinaryExpr.isComparison(op)) {
                 r.keep = compare(op, lf, rf);
                 r.value = lf;
@@ -111,6 +117,10 @@ final class BinaryOps {
             }
             if (op.equals("/")) {
                 r.hist = HistogramMath.div(lh, rf);
+                return;
+            }
+            if (isTrim(op)) {
+                r.hist = HistogramMath.trim(lh, rf, op.equals("</"));
                 return;
             }
         } else {
@@ -149,6 +159,11 @@ final class BinaryOps {
         r.valid = false;
     }
 
+    /** The trim operators {@code </} and {@code >/}: histogram-only, they keep the metric name as comparisons do. */
+    static boolean isTrim(String op) {
+        return op.equals("</") || op.equals(">/");
+    }
+
     /** Copies step i of s (float or histogram) into o. */
     static void copyPoint(StepSeries s, int i, StepSeries o) {
         FloatHistogram h = s.hist(i);
@@ -163,7 +178,7 @@ final class BinaryOps {
         List<StepSeries> out = new ArrayList<>();
         Elem e = new Elem();
         for (StepSeries s : vec) {
-            boolean drop = s.dropName || !cmp || b.returnBool();
+            boolean drop = s.dropName || !(cmp || isTrim(op)) || b.returnBool();
             StepSeries o = new StepSeries(s.labels, ev.steps, drop);
             boolean any = false;
             for (int i = 0; i < ev.steps; i++) {
@@ -178,6 +193,10 @@ final class BinaryOps {
                     else if (cmp) o.setHistogram(i, h);
                     else o.setHistogram(i, e.hist);
                     any = true;
+                    continue;
+                }
+                if (isTrim(op)) {
+                    elem(ev, b, 0, null, 0, null, e); // float </ float: the incompatible-types info, no result
                     continue;
                 }
                 double a = scalarLeft ? sc[i] : s.v[i];
@@ -252,8 +271,8 @@ final class BinaryOps {
         List<StepSeries> many = swap ? rhs : lhs;
         List<StepSeries> one = swap ? lhs : rhs;
         Labels[] manySig = signatures(many, m), oneSig = signatures(one, m);
-        boolean dropByOp = !cmp || b.returnBool();
-        boolean dropNow = !cmp || (b.returnBool() && !ev.delayedNames);
+        boolean dropByOp = !(cmp || isTrim(op)) || b.returnBool();
+        boolean dropNow = !(cmp || isTrim(op)) || (b.returnBool() && !ev.delayedNames);
         Out out = new Out(ev.steps);
         Map<ResultKey, Labels> resultLabels = new HashMap<>();
         Elem e = new Elem();

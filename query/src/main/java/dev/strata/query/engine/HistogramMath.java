@@ -544,6 +544,130 @@ public final class HistogramMath {
         return out;
     }
 
+    /**
+     * The histogram without the observations above ({@code upper}: operator {@code </}) or below
+     * ({@code >/}) {@code rhs} (Prometheus's TrimBuckets): buckets beyond rhs emptied, the bucket holding
+     * rhs cut by interpolation (linear for custom buckets and the zero bucket, logarithmic otherwise),
+     * count and sum re-estimated from the kept buckets' midpoints when anything was cut.
+     */
+    static FloatHistogram trim(FloatHistogram h, double rhs, boolean upper) {
+        Sparse s = Sparse.of(h);
+        boolean custom = s.custom();
+        double count = 0, sum = 0;
+        boolean trimmed = false, hasPos = false, hasNeg = false;
+        for (int side = 0; side < 2; side++) {
+            boolean positive = side == 0;
+            TreeMap<Integer, Double> m = positive ? s.pos : s.neg;
+            for (Map.Entry<Integer, Double> e : m.entrySet()) {
+                double c = e.getValue();
+                if (c == 0) continue;
+                if (positive) hasPos = true;
+                else hasNeg = true;
+                int idx = e.getKey();
+                double lower, up;
+                if (custom) {
+                    lower = idx == 0 ? Double.NEGATIVE_INFINITY : s.customValues[Math.min(idx, s.customValues.length) - 1];
+                    up = idx < s.customValues.length ? s.customValues[idx] : Double.POSITIVE_INFINITY;
+                } else if (positive) {
+                    lower = bound(idx - 1, s.schema);
+                    up = bound(idx, s.schema);
+                } else {
+                    lower = -bound(idx, s.schema);
+                    up = -bound(idx - 1, s.schema);
+                }
+                boolean whole = upper ? up <= rhs : lower >= rhs;
+                boolean partly = upper ? lower < rhs : up > rhs;
+                if (whole) {
+                    count += c;
+                    sum += midpoint(lower, up, positive, custom) * c;
+                } else if (partly) {
+                    double[] km = bucketTrim(lower, up, c, rhs, upper, positive, custom);
+                    count += km[0];
+                    sum += km[1] * km[0];
+                    if (km[0] != c) {
+                        e.setValue(km[0]);
+                        trimmed = true;
+                    }
+                } else {
+                    e.setValue(0.0);
+                    trimmed = true;
+                }
+            }
+        }
+        if (s.zeroCount > 0) {
+            double lower = -s.zeroThreshold, up = s.zeroThreshold;
+            if (hasNeg && !hasPos) up = 0;
+            if (hasPos && !hasNeg) lower = 0;
+            double keep, mid;
+            if (upper) {
+                if (rhs <= lower) { keep = 0; mid = 0; }
+                else if (rhs >= up) { keep = s.zeroCount; mid = (lower + up) / 2; }
+                else { keep = s.zeroCount * (rhs - lower) / (up - lower); mid = (lower + rhs) / 2; }
+            } else {
+                if (rhs <= lower) { keep = s.zeroCount; mid = (lower + up) / 2; }
+                else if (rhs >= up) { keep = 0; mid = 0; }
+                else { keep = s.zeroCount * (up - rhs) / (up - lower); mid = (rhs + up) / 2; }
+            }
+            if (keep != s.zeroCount) {
+                s.zeroCount = keep;
+                trimmed = true;
+            }
+            sum += mid * keep;
+            count += keep;
+        }
+        if (!trimmed) return h;
+        s.count = count;
+        s.sum = sum;
+        return s.build();
+    }
+
+    /** The kept count of a bucket cut at rhs, and the midpoint of its kept part. */
+    private static double[] bucketTrim(double lower, double up, double c, double rhs, boolean upper, boolean positive, boolean custom) {
+        if (Double.isInfinite(lower) || Double.isInfinite(up)) return infinityTrim(lower, up, c, rhs, upper);
+        double under;
+        if (rhs <= lower) under = 0;
+        else if (rhs >= up) under = c;
+        else if (custom) under = c * (rhs - lower) / (up - lower);
+        else {
+            double logLower = log2(Math.abs(lower)), logUpper = log2(Math.abs(up)), logV = log2(Math.abs(rhs));
+            under = c * (rhs > 0 ? (logV - logLower) / (logUpper - logLower) : 1 - ((logV - logUpper) / (logLower - logUpper)));
+        }
+        if (upper) return new double[] {under, midpoint(lower, rhs, positive, custom)};
+        return new double[] {c - under, midpoint(rhs, up, positive, custom)};
+    }
+
+    private static double[] infinityTrim(double lower, double up, double c, double rhs, boolean upper) {
+        if (lower == Double.NEGATIVE_INFINITY) {
+            if (upper) {
+                if (rhs >= up) return new double[] {c, 0};
+                if (rhs > 0 && up > 0 && up != Double.POSITIVE_INFINITY) return new double[] {c * rhs / up, rhs / 2};
+                if (up <= 0) return new double[] {c, rhs};
+                return new double[] {0, zeroIfInf(up)};
+            }
+            if (rhs <= lower) return new double[] {c, 0};
+            if (rhs >= 0 && up > rhs && up != Double.POSITIVE_INFINITY) return new double[] {c * (1 - rhs / up), (rhs + up) / 2};
+            return new double[] {0, zeroIfInf(up)};
+        }
+        if (upper) return new double[] {0, zeroIfInf(lower)};
+        if (rhs >= lower) return new double[] {c, rhs};
+        return new double[] {0, zeroIfInf(lower)};
+    }
+
+    private static double zeroIfInf(double x) {
+        return Double.isInfinite(x) ? 0 : x;
+    }
+
+    private static double midpoint(double lower, double up, boolean positive, boolean linear) {
+        if (Double.isInfinite(lower)) {
+            if (Double.isInfinite(up)) return 0;
+            return up > 0 ? up / 2 : up;
+        }
+        if (Double.isInfinite(up)) return lower;
+        if (linear) return (lower + up) / 2;
+        double geo = Math.sqrt(Math.abs(lower * up));
+        return positive ? geo : -geo;
+    }
+
     /** The φ-quantile (Prometheus's HistogramQuantile); {@code nanSkew[0]} is set when NaN observations skew it. */
     static double quantile(double q, FloatHistogram h) {
         if (q < 0) return Double.NEGATIVE_INFINITY;

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 /**
  * Runs Prometheus's PromQL test scripts through the parser, engine and a {@link TestStorage}: the loop
  * over files and commands. Loading is {@link ScriptLoader}, evaluation {@link EvalRunner}, judging
- * {@link ResultCompare}, the command line {@link PromqltestMain}. Evals with the trim operators are
- * skipped, failing evals that involve native histograms counted apart ({@link HistogramSkip}).
+ * {@link ResultCompare}, the command line {@link PromqltestMain}. Failing evals that involve native
+ * histograms are counted apart ({@link HistogramEvals}).
  */
 public final class PromqlTestRunner {
     /**
@@ -53,7 +53,7 @@ public final class PromqlTestRunner {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + dir, e);
         }
-        Summary total = new Summary(0, 0, 0, 0);
+        Summary total = new Summary(0, 0, 0);
         for (Path f : files) {
             Summary s = runFile(f);
             out.println(f.getFileName() + ": " + s);
@@ -74,7 +74,7 @@ public final class PromqlTestRunner {
         TestStorage storage = storageFactory.get();
         Engine engine = new Engine(storage.queryable(), OPTIONS);
         List<Labels> histogramSeries = new ArrayList<>();
-        int passed = 0, failed = 0, failedHistogram = 0, skipped = 0;
+        int passed = 0, failed = 0, failedHistogram = 0;
         for (Script.Command c : cmds) {
             if (c instanceof Script.Clear) {
                 storage.clear();
@@ -82,10 +82,6 @@ public final class PromqlTestRunner {
             } else if (c instanceof Script.Load l) {
                 ScriptLoader.load(storage, l, histogramSeries);
             } else if (c instanceof Script.Eval e) {
-                if (HistogramSkip.skips(e)) {
-                    skipped++;
-                    continue;
-                }
                 String err;
                 try {
                     err = e.range() ? EvalRunner.runRange(engine, e) : EvalRunner.runInstant(engine, e);
@@ -96,7 +92,7 @@ public final class PromqlTestRunner {
                     passed++;
                 } else {
                     failed++;
-                    boolean hist = HistogramSkip.readsHistograms(e, histogramSeries);
+                    boolean hist = HistogramEvals.readsHistograms(e, histogramSeries);
                     if (hist) failedHistogram++;
                     if (verbose) {
                         out.println("FAIL" + (hist ? " (histogram) " : " ") + file.getFileName() + ":" + e.line() + ": " + e.expr() + "\n    " + err);
@@ -104,6 +100,6 @@ public final class PromqlTestRunner {
                 }
             }
         }
-        return new Summary(passed, failed, failedHistogram, skipped);
+        return new Summary(passed, failed, failedHistogram);
     }
 }

@@ -10,26 +10,14 @@ import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
-/**
- * Which evals involve native histograms: those the runner still skips (trim operators), and those whose
- * failures it counts apart from the float ones.
- */
-final class HistogramSkip {
-    private HistogramSkip() {}
-
-    /** Whether {@code e} is skipped: it uses the trim operators (not implemented yet). */
-    static boolean skips(Script.Eval e) {
-        return usesHistogramOperators(e.expr());
-    }
+/** Which evals involve native histograms: the runner counts their failures apart from the float ones. */
+final class HistogramEvals {
+    private HistogramEvals() {}
 
     /** Whether {@code e} involves native histograms: in its expectation or in the series it selects. */
     static boolean readsHistograms(Script.Eval e, List<Labels> histogramSeries) {
-        return e.hasHistograms() || touchesHistograms(e.expr(), histogramSeries);
-    }
-
-    /** The trim operators {@code </} and {@code >/} exist only for native histograms. */
-    static boolean usesHistogramOperators(String expr) {
-        return expr.contains("</") || expr.contains(">/");
+        return e.hasHistograms() || e.expr().contains("</") || e.expr().contains(">/")
+                || touchesHistograms(e.expr(), histogramSeries);
     }
 
     static boolean touchesHistograms(String expr, List<Labels> hist) {
