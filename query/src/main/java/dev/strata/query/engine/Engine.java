@@ -197,6 +197,9 @@ public final class Engine {
             while (hi < s.n && s.t[hi] <= ref) hi++;
             if (hi == lo) return;
             total[0] += hi - lo;
+            if (s.h != null) {
+                for (int k = lo; k < hi; k++) if (s.h[k] != null) total[0] += HistogramMath.sampleWeight(s.h[k]) - 1;
+            }
             Labels l = s.dropName ? LabelSets.dropName(s.labels) : s.labels;
             out.add(new SeriesPoints(l, java.util.Arrays.copyOfRange(s.t, lo, hi), java.util.Arrays.copyOfRange(s.v, lo, hi),
                     s.h == null ? null : java.util.Arrays.copyOfRange(s.h, lo, hi)));

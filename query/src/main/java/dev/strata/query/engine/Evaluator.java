@@ -258,7 +258,7 @@ final class Evaluator {
                     o.setHistogram(i, h[j]);
                     if (keepTimestamps) o.ts[i] = t[j];
                     if (keepStarts) o.st[i] = st == null ? 0 : st[j];
-                    samples.add(i, 1);
+                    samples.add(i, HistogramMath.sampleWeight(h[j])); // Prometheus counts a histogram by its size
                     count++;
                 } else if (j >= 0 && t[j] > r - lookback && !isStale(v[j])) {
                     double val = v[j];

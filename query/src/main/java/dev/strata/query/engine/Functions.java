@@ -476,6 +476,10 @@ final class Functions {
                 int lo = cursor.lo, hi = cursor.hi;
                 if (hi == lo) continue;
                 windowSamples[i] += hi - lo;
+                if (sh != null) {
+                    // A histogram counts by its size in Prometheus's samples statistic, not as 1.
+                    for (int k = lo; k < hi; k++) if (sh[k] != null) windowSamples[i] += HistogramMath.sampleWeight(sh[k]) - 1;
+                }
                 w.lo = lo;
                 w.hi = hi;
                 w.rangeStart = from;
