@@ -191,6 +191,11 @@ final class Evaluator {
         return out;
     }
 
+    private static FloatHistogram unknownHint(FloatHistogram h) {
+        if (h == null || h.resetHint() == FloatHistogram.ResetHint.GAUGE) return h;
+        return h.withResetHint(FloatHistogram.ResetHint.UNKNOWN);
+    }
+
     /** Window end for step i of a selector/subquery with the given offset and @. */
     long refTime(int i, long offsetMs, AtModifier at) {
         long base = at != null ? at.resolve(queryStart, queryEnd) : stepTime(i);
@@ -338,7 +343,9 @@ final class Evaluator {
                 for (int i = 0; i < inner.steps; i++) {
                     if (s.has[i]) {
                         t[k] = inner.stepTime(i);
-                        if (hh != null) hh[k] = s.h[i];
+                        // Reset/not-reset hints do not hold between a subquery's steps (it may skip samples or
+                        // repeat one): as Prometheus does, they become unknown, so resets are detected anew.
+                        if (hh != null) hh[k] = unknownHint(s.h[i]);
                         vv[k++] = s.v[i];
                     }
                 }
