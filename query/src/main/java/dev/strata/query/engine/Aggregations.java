@@ -168,7 +168,7 @@ final class Aggregations {
         final double[] mean;
         final boolean[] incremental;
         /** sum/avg over native histograms: per step the running sum (null until one is seen), their count, state. */
-        HistogramMath.KahanSum[] hist;
+        HistogramMath.Accumulator[] hist;
         double[] histCount;
         boolean[] incompatible;
         boolean[] resetSeen;
@@ -177,7 +177,7 @@ final class Aggregations {
         void addHistogram(Evaluator ev, AggregateExpr a, int i, FloatHistogram h, Labels member) {
             int steps = value.length;
             if (hist == null) {
-                hist = new HistogramMath.KahanSum[steps];
+                hist = new HistogramMath.Accumulator[steps];
                 histCount = new double[steps];
                 incompatible = new boolean[steps];
                 resetSeen = new boolean[steps];
@@ -188,7 +188,7 @@ final class Aggregations {
             if (h.resetHint() == FloatHistogram.ResetHint.NO) notResetSeen[i] = true;
             if (incompatible[i]) return;
             if (hist[i] == null) {
-                hist[i] = new HistogramMath.KahanSum(h);
+                hist[i] = new HistogramMath.Accumulator(h, mean != null); // mean is allocated for avg only
                 return;
             }
             try {
@@ -302,16 +302,7 @@ final class Aggregations {
                         ev.annotations.warn("conflicting counter resets during histogram aggregation" + ev.ctx.position(a.expr()));
                     }
                     if (g.incompatible[i]) continue;
-                    HistogramMath.Sparse h = g.hist[i].result();
-                    if (kind == 4) {
-                        double hc = g.histCount[i];
-                        h.zeroCount /= hc;
-                        h.count /= hc;
-                        h.sum /= hc;
-                        h.pos.replaceAll((x, y) -> y / hc);
-                        h.neg.replaceAll((x, y) -> y / hc);
-                    }
-                    g.out.setHistogram(i, h.build());
+                    g.out.setHistogram(i, g.hist[i].result().build());
                     any = true;
                     continue;
                 }

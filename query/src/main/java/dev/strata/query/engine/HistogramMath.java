@@ -111,6 +111,14 @@ public final class HistogramMath {
             return schema == FloatHistogram.CUSTOM_BUCKETS_SCHEMA;
         }
 
+        /** Whether a count or the sum is infinite (Prometheus's HasOverflow). */
+        boolean overflows() {
+            if (Double.isInfinite(count) || Double.isInfinite(sum) || Double.isInfinite(zeroCount)) return true;
+            for (double v : pos.values()) if (Double.isInfinite(v)) return true;
+            for (double v : neg.values()) if (Double.isInfinite(v)) return true;
+            return false;
+        }
+
         void scale(double f) {
             zeroCount *= f;
             count *= f;
@@ -330,6 +338,21 @@ public final class HistogramMath {
             return c;
         }
 
+        /** Scales the sum and its compensation alike. */
+        void scaleBoth(double f) {
+            sum.scale(f);
+            if (comp != null) comp.scale(f);
+        }
+
+        KahanSum copy() {
+            return new KahanSum(copyOf(sum), comp == null ? null : copyOf(comp));
+        }
+
+        private KahanSum(Sparse sum, Sparse comp) {
+            this.sum = sum;
+            this.comp = comp;
+        }
+
         /** Adds h; answers what had to be reconciled (see {@link #addInto}). */
         AddOutcome add(FloatHistogram h) {
             Sparse o = Sparse.of(h);
@@ -386,6 +409,56 @@ public final class HistogramMath {
                 comp = null;
             }
             return sum;
+        }
+    }
+
+    /**
+     * sum or avg of histograms (Prometheus's aggregation and sum/avg_over_time): a {@link KahanSum}; avg
+     * divides it by the count at the end, unless the sum would overflow, from when on it keeps an
+     * incremental mean (mean' = mean * (n-1)/n + h/n), which cannot.
+     */
+    static final class Accumulator {
+        private final boolean average;
+        private KahanSum sum;
+        /** The incremental mean with its compensation, once the sum would overflow. */
+        private KahanSum mean;
+        private double n;
+
+        Accumulator(FloatHistogram first, boolean average) {
+            this.average = average;
+            this.sum = new KahanSum(first);
+            this.n = 1;
+        }
+
+        AddOutcome add(FloatHistogram h) {
+            n++;
+            if (mean == null) {
+                if (!average) return sum.add(h);
+                KahanSum trial = sum.copy();
+                AddOutcome o = trial.add(h);
+                if (!trial.sum.overflows()) {
+                    sum = trial;
+                    return o;
+                }
+                mean = sum;
+                mean.scaleBoth(1 / (n - 1));
+            }
+            mean.scaleBoth((n - 1) / n);
+            return mean.add(div(h, n));
+        }
+
+        Sparse result() {
+            if (mean != null) return mean.result();
+            Sparse s = sum.result();
+            if (average) {
+                double c = n;
+                s.zeroCount /= c;
+                s.count /= c;
+                s.sum /= c;
+                s.pos.replaceAll((k, v) -> v / c);
+                s.neg.replaceAll((k, v) -> v / c);
+            }
+            return s;
         }
     }
 
@@ -795,11 +868,9 @@ public final class HistogramMath {
                 if (b.upper() < 0) val = -val;
             }
             double delta = val - mean;
-            double x = b.count() * delta * delta;
-            double t = variance + x;
-            if (Math.abs(variance) >= Math.abs(x)) c += (variance - t) + x;
-            else c += (x - t) + variance;
-            variance = t;
+            double[] comp = {c};
+            variance = FloatMath.kahanInc(b.count() * delta * delta, variance, comp);
+            c = comp[0];
         }
         return (variance + c) / h.count();
     }

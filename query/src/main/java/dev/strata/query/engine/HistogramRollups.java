@@ -265,16 +265,16 @@ final class HistogramRollups {
     /** sum_over_time / avg_over_time of histograms only, with the counter-reset collision warning. */
     private static void sumOrAvg(Rollups.Window w, FloatHistogram[] h, boolean avg, Result out) {
         boolean reset = false, notReset = false, reconciled = false;
-        HistogramMath.KahanSum kahan = null;
+        HistogramMath.Accumulator acc = null;
         for (int i = w.lo; i < w.hi; i++) {
             if (h[i].resetHint() == FloatHistogram.ResetHint.YES) reset = true;
             if (h[i].resetHint() == FloatHistogram.ResetHint.NO) notReset = true;
-            if (kahan == null) {
-                kahan = new HistogramMath.KahanSum(h[i]);
+            if (acc == null) {
+                acc = new HistogramMath.Accumulator(h[i], avg);
                 continue;
             }
             try {
-                reconciled |= kahan.add(h[i]) == HistogramMath.AddOutcome.RECONCILED_CUSTOM;
+                reconciled |= acc.add(h[i]) == HistogramMath.AddOutcome.RECONCILED_CUSTOM;
             } catch (HistogramMath.IncompatibleException e) {
                 incompatible(w, w.metricName);
                 return;
@@ -282,16 +282,7 @@ final class HistogramRollups {
         }
         if (reset && notReset) w.annotations.warn("conflicting counter resets during histogram aggregation" + w.position);
         if (reconciled) w.annotations.info("mismatched custom buckets were reconciled during aggregation" + w.position);
-        HistogramMath.Sparse sum = kahan.result();
-        if (avg) {
-            double c = w.hi - w.lo;
-            sum.zeroCount /= c;
-            sum.count /= c;
-            sum.sum /= c;
-            sum.pos.replaceAll((k, v) -> v / c);
-            sum.neg.replaceAll((k, v) -> v / c);
-        }
-        out.set(sum.build());
+        out.set(acc.result().build());
     }
 
     /** resets/changes over a window mixing floats and histograms: a switch of kind counts as one. */
