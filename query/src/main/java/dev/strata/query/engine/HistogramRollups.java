@@ -128,7 +128,10 @@ final class HistogramRollups {
     private static void rate(Rollups.Window w, FloatHistogram[] h, boolean counter, boolean isRate, Result out) {
         int lo = w.lo, hi = w.hi;
         int n = hi - lo;
-        if (n < 2) return;
+        long[] st = w.st;
+        // A start timestamp inside the window before the first sample: the counter started there from zero.
+        boolean startInWindow = counter && st != null && st[lo] != 0 && st[lo] > w.rangeStart && st[lo] < w.t[lo];
+        if (n < 2 && !startInWindow) return;
         FloatHistogram first = h[lo], last = h[hi - 1];
         String name = w.metricName;
         if (counter && (first.resetHint() == FloatHistogram.ResetHint.GAUGE || last.resetHint() == FloatHistogram.ResetHint.GAUGE)) {
@@ -139,7 +142,7 @@ final class HistogramRollups {
         // The previous sample of the reset scan below; null stands for the empty histogram that
         // replaces the first sample when a reset follows it.
         FloatHistogram scanPrev = first;
-        if (counter && HistogramMath.detectReset(h[lo + 1], first)) {
+        if (counter && n >= 2 && (stReset(st, w.t, lo + 1) || HistogramMath.detectReset(h[lo + 1], first))) {
             scanPrev = null;
             // A reset right after the first sample: its layout does not matter, start from an empty one.
             prev = HistogramMath.Sparse.of(h[lo + 1]);
@@ -174,7 +177,7 @@ final class HistogramRollups {
             if (counter) {
                 FloatHistogram p = scanPrev;
                 for (int i = lo + 1; i < hi; i++) {
-                    if (p != null && HistogramMath.detectReset(h[i], p)) {
+                    if (p != null && (stReset(st, w.t, i) || HistogramMath.detectReset(h[i], p))) {
                         if (HistogramMath.addInto(acc, HistogramMath.Sparse.of(p), 1) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
                             w.annotations.info("mismatched custom buckets were reconciled during addition" + w.position);
                         }
@@ -194,18 +197,34 @@ final class HistogramRollups {
         double durationToStart = (firstT - w.rangeStart) / 1000.0;
         double durationToEnd = (w.rangeEnd - lastT) / 1000.0;
         double sampledInterval = (lastT - firstT) / 1000.0;
-        double avgBetween = sampledInterval / (n - 1);
+        double avgBetween = n > 1 ? sampledInterval / (n - 1) : 0;
         double threshold = avgBetween * 1.1;
-        if (durationToStart >= threshold) durationToStart = avgBetween / 2;
-        if (counter && acc.count > 0 && first.count() >= 0) {
-            double durationToZero = sampledInterval * (first.count() / acc.count);
-            if (durationToZero < durationToStart) durationToStart = durationToZero;
+        if (startInWindow) {
+            durationToStart = 0;
+            sampledInterval = (lastT - st[lo]) / 1000.0;
+            try {
+                HistogramMath.addInto(acc, HistogramMath.Sparse.of(first), 1);
+            } catch (HistogramMath.IncompatibleException e) {
+                incompatible(w, name);
+                return;
+            }
+        } else {
+            if (durationToStart >= threshold) durationToStart = avgBetween / 2;
+            if (counter && acc.count > 0 && first.count() >= 0) {
+                double durationToZero = sampledInterval * (first.count() / acc.count);
+                if (durationToZero < durationToStart) durationToStart = durationToZero;
+            }
         }
         if (durationToEnd >= threshold) durationToEnd = avgBetween / 2;
         double factor = sampledInterval != 0 ? (sampledInterval + durationToStart + durationToEnd) / sampledInterval : 1;
         if (isRate) factor /= w.rangeMs / 1000.0;
         acc.scale(factor);
         out.set(acc.build());
+    }
+
+    /** Whether the start timestamps say the counter restarted between samples i-1 and i. */
+    private static boolean stReset(long[] st, long[] t, int i) {
+        return st != null && StartTimestamps.isReset(st[i - 1], t[i - 1], st[i], t[i]);
     }
 
     private static void notCounter(Rollups.Window w) {
@@ -240,7 +259,7 @@ final class HistogramRollups {
             w.annotations.warn("this native histogram metric is not a gauge: \"" + w.metricName + "\"" + w.position);
         }
         HistogramMath.Sparse r = HistogramMath.Sparse.of(h[b]);
-        if (!isRate || !HistogramMath.detectReset(h[b], h[a])) {
+        if (!isRate || !(stReset(w.st, w.t, b) || HistogramMath.detectReset(h[b], h[a]))) {
             try {
                 if (HistogramMath.addInto(r, HistogramMath.Sparse.of(h[a]), -1) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
                     w.annotations.info("mismatched custom buckets were reconciled during subtraction" + w.position);
@@ -295,7 +314,7 @@ final class HistogramRollups {
                 if (resets ? b < a : b != a && !(Double.isNaN(a) && Double.isNaN(b))) count++;
             } else if (p == null || c == null) {
                 count++;
-            } else if (resets ? HistogramMath.detectReset(c, p) : !HistogramMath.sameValue(c, p)) {
+            } else if (resets ? stReset(w.st, w.t, i) || HistogramMath.detectReset(c, p) : !HistogramMath.sameValue(c, p)) {
                 count++;
             }
         }

@@ -11,7 +11,7 @@ public final class InMemoryTestStorage implements TestStorage {
 
     @Override public void append(Labels labels, long tsMs, double value) { q.append(labels, tsMs, value); }
     @Override public void append(Labels labels, long tsMs, long startTsMs, double value) { q.append(labels, tsMs, startTsMs, value); }
-    @Override public void append(Labels labels, long tsMs, FloatHistogram histogram) { q.append(labels, tsMs, histogram); }
+    @Override public void append(Labels labels, long tsMs, long startTsMs, FloatHistogram histogram) { q.append(labels, tsMs, startTsMs, histogram); }
     @Override public void clear() { q.clear(); }
     @Override public Queryable queryable() { return q; }
 }

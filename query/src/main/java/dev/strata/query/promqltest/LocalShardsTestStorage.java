@@ -48,9 +48,9 @@ public final class LocalShardsTestStorage implements TestStorage {
     }
 
     @Override
-    public void append(Labels labels, long tsMs, FloatHistogram histogram) {
+    public void append(Labels labels, long tsMs, long startTsMs, FloatHistogram histogram) {
         histogramLabels.add(labels);
-        histogramSeries.append(labels, tsMs, histogram);
+        histogramSeries.append(labels, tsMs, startTsMs, histogram);
     }
 
     @Override

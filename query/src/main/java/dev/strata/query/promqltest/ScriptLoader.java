@@ -53,7 +53,7 @@ final class ScriptLoader {
             // Histograms first: a storage that keeps histogram series apart then sees the series as one.
             Object[] prev = {null};
             points.forEach((t, v) -> {
-                if (v instanceof FloatHistogram h) storage.append(labels, t, storedHint(h, prev[0]));
+                if (v instanceof FloatHistogram h) storage.append(labels, t, st.getOrDefault(t, 0L), storedHint(h, prev[0]));
                 prev[0] = v;
             });
             points.forEach((t, v) -> {

@@ -11,8 +11,8 @@ public interface TestStorage {
     /** Appends a sample with its start timestamp ({@code startTsMs} 0 = unknown). */
     void append(Labels labels, long tsMs, long startTsMs, double value);
 
-    /** Appends a native histogram sample. */
-    void append(Labels labels, long tsMs, FloatHistogram histogram);
+    /** Appends a native histogram sample with its start timestamp ({@code startTsMs} 0 = unknown). */
+    void append(Labels labels, long tsMs, long startTsMs, FloatHistogram histogram);
 
     void clear();
 

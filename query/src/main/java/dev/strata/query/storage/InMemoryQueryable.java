@@ -79,7 +79,12 @@ public final class InMemoryQueryable implements Queryable {
 
     /** Appends a native histogram sample (replacing any sample at the same timestamp). */
     public synchronized void append(Labels labels, long ts, FloatHistogram histogram) {
-        series.computeIfAbsent(labels, l -> new Buf()).add(ts, 0, 0, histogram);
+        append(labels, ts, 0, histogram);
+    }
+
+    /** Appends a native histogram sample with its start timestamp ({@code startTs} 0 = unknown). */
+    public synchronized void append(Labels labels, long ts, long startTs, FloatHistogram histogram) {
+        series.computeIfAbsent(labels, l -> new Buf()).add(ts, startTs, 0, histogram);
     }
 
     public synchronized void clear() {
