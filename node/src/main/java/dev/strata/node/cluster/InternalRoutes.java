@@ -136,11 +136,12 @@ public final class InternalRoutes {
     private void selectWithin(SelectRequest r, Set<Integer> served, List<Series> out) {
         long deadline = r.timeoutMs() > 0 ? System.nanoTime() + r.timeoutMs() * 1_000_000 : Long.MAX_VALUE;
         long[] samples = {0};
-        new LocalShardsQueryable(local.open(served)).select(r.matchers(), r.minT(), r.maxT(), (labels, ts, vs, sts, n) -> {
+        new LocalShardsQueryable(local.open(served)).select(r.matchers(), r.minT(), r.maxT(), (labels, ts, vs, sts, hs, n) -> {
             if (System.nanoTime() > deadline) throw new QueryException.Timeout("query execution");
             samples[0] += n;
             if (r.maxSamples() > 0 && samples[0] > r.maxSamples()) throw new QueryException.TooManySamples();
-            out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n)));
+            out.add(new Series(labels, Arrays.copyOf(ts, n), Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n),
+                    hs == null ? null : Arrays.copyOf(hs, n)));
         });
     }
 

@@ -75,8 +75,10 @@ public final class FederateEndpoint {
         // Latest sample per series, series deduplicated across the selectors; ordered by name, then labels.
         TreeMap<Labels, Latest> latest = new TreeMap<>(FederateEndpoint::byNameThenLabels);
         for (List<Matcher> set : sets) {
-            storage.select(set, minT, maxT, (labels, t, v, st, n) -> {
+            storage.select(set, minT, maxT, (labels, t, v, st, h, n) -> {
                 if (n == 0 || labels.metricName() == null || labels.metricName().isEmpty()) return;
+                // The text exposition format has no native histograms (Prometheus's text /federate omits them too).
+                if (h != null && h[n - 1] != null) return;
                 double last = v[n - 1];
                 if (isStale(last)) return;
                 latest.put(labels, new Latest(t[n - 1], last));

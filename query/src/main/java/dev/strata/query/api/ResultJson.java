@@ -14,7 +14,10 @@ import dev.strata.query.engine.Vector;
 /**
  * Query results in Prometheus's JSON: {@code {"resultType":"vector","result":[...]}} plus
  * {@code "stats"} when asked. Vector elements are {@code {"metric":{...},"value":[t,"v"]}}, matrix
- * series {@code {"metric":{...},"values":[[t,"v"],...]}}, scalars and strings {@code [t,"v"]}.
+ * series {@code {"metric":{...},"values":[[t,"v"],...]}}, scalars and strings {@code [t,"v"]}. A native
+ * histogram sample is {@code "histogram":[t,{...}]} in a vector; a matrix series lists its histogram
+ * points under {@code "histograms":[[t,{...}],...]} after its float {@code "values"} (either key left
+ * out when it would be empty), as Prometheus does; the histogram object is {@link HistogramJson}.
  */
 public final class ResultJson {
     private ResultJson() {}
@@ -38,7 +41,13 @@ public final class ResultJson {
                 first = false;
                 w.raw("{\"metric\":");
                 LabelsJson.write(s.metric(), w);
-                w.raw(",\"value\":[").timestamp(s.timestampMs()).raw(',').sampleValue(s.value()).raw("]}");
+                if (s.histogram() != null) {
+                    w.raw(",\"histogram\":[").timestamp(s.timestampMs()).raw(',');
+                    HistogramJson.write(s.histogram(), w);
+                    w.raw("]}");
+                } else {
+                    w.raw(",\"value\":[").timestamp(s.timestampMs()).raw(',').sampleValue(s.value()).raw("]}");
+                }
             }
             w.raw(']');
         } else if (value instanceof Matrix m) {
@@ -51,11 +60,29 @@ public final class ResultJson {
                 LabelsJson.write(s.metric(), w);
                 long[] ts = s.timestamps();
                 double[] vs = s.values();
-                if (ts.length > 0) {
+                int hists = 0;
+                for (int i = 0; i < ts.length; i++) if (s.histogram(i) != null) hists++;
+                if (ts.length > hists) {
                     w.raw(",\"values\":[");
+                    boolean firstPoint = true;
                     for (int i = 0; i < ts.length; i++) {
-                        if (i > 0) w.raw(',');
+                        if (s.histogram(i) != null) continue;
+                        if (!firstPoint) w.raw(',');
+                        firstPoint = false;
                         w.raw('[').timestamp(ts[i]).raw(',').sampleValue(vs[i]).raw(']');
+                    }
+                    w.raw(']');
+                }
+                if (hists > 0) {
+                    w.raw(",\"histograms\":[");
+                    boolean firstPoint = true;
+                    for (int i = 0; i < ts.length; i++) {
+                        if (s.histogram(i) == null) continue;
+                        if (!firstPoint) w.raw(',');
+                        firstPoint = false;
+                        w.raw('[').timestamp(ts[i]).raw(',');
+                        HistogramJson.write(s.histogram(i), w);
+                        w.raw(']');
                     }
                     w.raw(']');
                 }

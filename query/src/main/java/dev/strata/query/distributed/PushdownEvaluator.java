@@ -90,6 +90,15 @@ public final class PushdownEvaluator implements QueryEvaluator {
         return run(query, parsed, rw, startMs, endMs, stepMs, options);
     }
 
+    private static boolean anyHistograms(List<List<SelectResponse>> answers) {
+        for (List<SelectResponse> part : answers) {
+            for (SelectResponse r : part) {
+                for (Series s : r.series()) if (s.histograms() != null) return true;
+            }
+        }
+        return false;
+    }
+
     private static boolean isVectorOrScalar(Expr e) {
         return e.type() == dev.strata.query.ast.ValueType.VECTOR || e.type() == dev.strata.query.ast.ValueType.SCALAR;
     }
@@ -99,6 +108,11 @@ public final class PushdownEvaluator implements QueryEvaluator {
         long[] stepTimes = PushdownPlan.stepTimes(start, end, step);
         List<PushdownPlan.Partial> partials = PushdownPlan.partials(rw, step);
         List<List<SelectResponse>> answers = fanOut.runAll(partials, start, end, step, options);
+        if (anyHistograms(answers)) {
+            // The partial merges fold floats only: a query whose pushed parts produced native histograms
+            // is evaluated over the cluster's raw series instead (correct, without the pushdown's savings).
+            return step == 0 ? delegate.instant(query, start, options) : delegate.range(query, start, end, step, options);
+        }
 
         Set<String> warnings = new LinkedHashSet<>(), infos = new LinkedHashSet<>();
         long[] ownerSamples = new long[stepTimes.length];
@@ -143,11 +157,14 @@ public final class PushdownEvaluator implements QueryEvaluator {
         if (step == 0) {
             r = engine.instantQuery(query, start, options);
             for (Sample s : ((Vector) r.value()).samples()) {
-                out.add(new Series(s.metric(), new long[] {s.timestampMs()}, new double[] {s.value()}));
+                out.add(new Series(s.metric(), new long[] {s.timestampMs()}, new double[] {s.value()}, null,
+                        s.histogram() == null ? null : new dev.strata.store.model.FloatHistogram[] {s.histogram()}));
             }
         } else {
             r = engine.rangeQuery(query, start, end, step, options);
-            for (SeriesPoints p : ((Matrix) r.value()).series()) out.add(new Series(p.metric(), p.timestamps(), p.values()));
+            for (SeriesPoints p : ((Matrix) r.value()).series()) {
+                out.add(new Series(p.metric(), p.timestamps(), p.values(), null, p.histograms()));
+            }
         }
         return new SelectResponse(new ArrayList<>(shards), out, r.warnings(), r.infos(), SampleCounts.of(r.stats()));
     }

@@ -2,6 +2,7 @@ package dev.strata.query.distributed;
 
 import dev.strata.index.Matcher;
 import dev.strata.query.storage.Series;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -24,7 +25,9 @@ import java.util.List;
  * Version 4 (a pushed-down evaluation's answer to an asker that asked for sample counts) is version 3
  * followed by {@code TotalSamples varint, StepCount varint, StepDelta zigzag-varint^StepCount}, each
  * step's count as the difference from the previous step's (the first from 0); the steps must add up
- * to the total.
+ * to the total. Version 5 (written when some series has native-histogram samples) is version 3 with
+ * each series' histograms after its start-timestamp fields ({@link Out#histograms}) and, at the end,
+ * {@code HasSampleCounts u8 (0|1)} followed by version 4's sample counts when 1.
  * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
@@ -38,6 +41,12 @@ public final class SelectCodec {
     static final byte RESPONSE_VERSION_3 = 3;
     /** Version 3 plus the evaluation's sample counts ({@link SampleCounts}). */
     static final byte RESPONSE_VERSION_4 = 4;
+    /**
+     * Written when some series has native-histogram samples: version 3 (start-timestamp fields and
+     * annotation counts) with each series' histograms after its start timestamps, and the sample counts
+     * behind a presence byte.
+     */
+    static final byte RESPONSE_VERSION_5 = 5;
     /**
      * Pushdown requests with a Flags byte after Lookback (bit 0: delayed name removal, bit 1: use start
      * timestamps). Version 1 means both, the only modes of version 1 owners: a request with both set is
@@ -136,10 +145,13 @@ public final class SelectCodec {
 
     public static byte[] encodeResponse(SelectResponse r) {
         Out out = new Out(1024);
-        boolean withStart = false;
-        for (Series s : r.series()) withStart |= s.startTimestamps() != null;
+        boolean withStart = false, withHistograms = false;
+        for (Series s : r.series()) {
+            withStart |= s.startTimestamps() != null;
+            withHistograms |= s.histograms() != null;
+        }
         boolean annotated = !r.warnings().isEmpty() || !r.infos().isEmpty();
-        int version = r.samples() != null ? RESPONSE_VERSION_4 : annotated ? RESPONSE_VERSION_3
+        int version = withHistograms ? RESPONSE_VERSION_5 : r.samples() != null ? RESPONSE_VERSION_4 : annotated ? RESPONSE_VERSION_3
                 : withStart ? RESPONSE_VERSION_2 : VERSION;
         out.i32(RESPONSE_MAGIC);
         out.u8(version);
@@ -167,6 +179,7 @@ public final class SelectCodec {
                 out.u8(st == null ? 0 : 1);
                 if (st != null) for (int i = 0; i < n; i++) out.zigzag(s.timestamps()[i] - st[i]);
             }
+            if (version >= RESPONSE_VERSION_5) out.histograms(s.histograms(), n);
         }
         if (version >= RESPONSE_VERSION_3) {
             out.varint(r.warnings().size());
@@ -174,7 +187,8 @@ public final class SelectCodec {
             out.varint(r.infos().size());
             for (String i : r.infos()) out.str(i);
         }
-        if (version >= RESPONSE_VERSION_4) {
+        if (version >= RESPONSE_VERSION_5) out.u8(r.samples() == null ? 0 : 1);
+        if (version >= RESPONSE_VERSION_4 && r.samples() != null) {
             long[] perStep = r.samples().perStep();
             out.varint(r.samples().total());
             out.varint(perStep.length);
@@ -189,7 +203,7 @@ public final class SelectCodec {
 
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
-        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_4);
+        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_5);
         int ns = in.count("served count", 1);
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
@@ -225,7 +239,8 @@ public final class SelectCodec {
                     for (int k = 0; k < n; k++) st[k] = ts[k] - in.zigzag("start timestamp");
                 }
             }
-            series.add(new Series(Labels.of(kv), ts, vs, st));
+            FloatHistogram[] hs = version >= RESPONSE_VERSION_5 ? in.histograms(i, n) : null;
+            series.add(new Series(Labels.of(kv), ts, vs, st, hs));
         }
         List<String> warnings = new ArrayList<>(), infos = new ArrayList<>();
         if (version >= 3) {
@@ -234,7 +249,8 @@ public final class SelectCodec {
             int ni = in.count("info count", 1);
             for (int i = 0; i < ni; i++) infos.add(in.str("info"));
         }
-        SampleCounts samples = version >= RESPONSE_VERSION_4 ? in.sampleCounts() : null;
+        boolean hasSamples = version == RESPONSE_VERSION_4 || version >= RESPONSE_VERSION_5 && in.flag("sample counts flag");
+        SampleCounts samples = hasSamples ? in.sampleCounts() : null;
         in.end();
         return new SelectResponse(served, series, warnings, infos, samples);
     }
@@ -277,6 +293,48 @@ public final class SelectCodec {
 
         void zigzag(long v) {
             varint((v << 1) ^ (v >> 63));
+        }
+
+        /**
+         * {@code HistogramCount varint, <Index varint, Histogram>^HistogramCount}, indexes ascending; a
+         * histogram is {@code Hint u8, Schema zigzag, ZeroThreshold f64, ZeroCount f64, Count f64, Sum f64},
+         * positive and negative spans and buckets ({@code SpanCount varint, <Offset zigzag, Length varint>^n,
+         * BucketCount varint, f64^n} each) and {@code CustomCount varint, f64^n}.
+         */
+        void histograms(FloatHistogram[] hs, int n) {
+            int count = 0;
+            if (hs != null) for (int i = 0; i < n; i++) if (hs[i] != null) count++;
+            varint(count);
+            if (count == 0) return;
+            for (int i = 0; i < n; i++) {
+                FloatHistogram h = hs[i];
+                if (h == null) continue;
+                varint(i);
+                u8(h.resetHint().ordinal());
+                zigzag(h.schema());
+                f64(h.zeroThreshold());
+                f64(h.zeroCount());
+                f64(h.count());
+                f64(h.sum());
+                spans(h.positiveSpanOffsets(), h.positiveSpanLengths(), h.positiveBuckets());
+                spans(h.negativeSpanOffsets(), h.negativeSpanLengths(), h.negativeBuckets());
+                varint(h.customValues().length);
+                for (double c : h.customValues()) f64(c);
+            }
+        }
+
+        private void spans(int[] offsets, int[] lengths, double[] buckets) {
+            varint(offsets.length);
+            for (int i = 0; i < offsets.length; i++) {
+                zigzag(offsets[i]);
+                varint(lengths[i]);
+            }
+            varint(buckets.length);
+            for (double b : buckets) f64(b);
+        }
+
+        void f64(double v) {
+            i64(Double.doubleToRawLongBits(v));
         }
 
         void str(String s) {
@@ -404,6 +462,65 @@ public final class SelectCodec {
                         + " bytes that remain");
             }
             return n;
+        }
+
+        boolean flag(String field) {
+            int v = u8(field);
+            if (v > 1) throw new SelectFormatException(what + ": " + field + " is " + v + ", expected 0 or 1");
+            return v == 1;
+        }
+
+        /** The histograms of series {@code series} with {@code n} samples (see {@link Out#histograms}); null when none. */
+        FloatHistogram[] histograms(int series, int n) {
+            int count = count("histogram count", 2);
+            if (count == 0) return null;
+            if (count > n) throw new SelectFormatException(what + ": series " + series + " has " + count + " histograms but " + n + " samples");
+            FloatHistogram[] out = new FloatHistogram[n];
+            int prev = -1;
+            for (int k = 0; k < count; k++) {
+                int idx = count("histogram sample index");
+                if (idx <= prev || idx >= n) {
+                    throw new SelectFormatException(what + ": series " + series + " histogram index " + idx + " not ascending within 0.." + (n - 1));
+                }
+                prev = idx;
+                int hint = u8("histogram reset hint");
+                if (hint >= FloatHistogram.ResetHint.values().length) throw new SelectFormatException(what + ": unknown histogram reset hint " + hint);
+                long schema = zigzag("histogram schema");
+                double zt = f64("zero threshold"), zc = f64("zero count"), c = f64("histogram count"), sum = f64("histogram sum");
+                int[][] pos = spans("positive spans");
+                double[] posBuckets = doubles("positive buckets");
+                int[][] neg = spans("negative spans");
+                double[] negBuckets = doubles("negative buckets");
+                double[] custom = doubles("custom bounds");
+                try {
+                    out[idx] = new FloatHistogram(FloatHistogram.ResetHint.values()[hint], (int) schema, zt, zc, c, sum, pos[0], pos[1],
+                            posBuckets, neg[0], neg[1], negBuckets, custom);
+                } catch (IllegalArgumentException e) {
+                    throw new SelectFormatException(what + ": series " + series + " histogram " + idx + ": " + e.getMessage());
+                }
+            }
+            return out;
+        }
+
+        private int[][] spans(String field) {
+            int n = count(field + " count", 2);
+            int[] offsets = new int[n], lengths = new int[n];
+            for (int i = 0; i < n; i++) {
+                offsets[i] = (int) zigzag(field + " offset");
+                lengths[i] = count(field + " length");
+            }
+            return new int[][] {offsets, lengths};
+        }
+
+        private double[] doubles(String field) {
+            int n = count(field + " count", 8);
+            double[] out = new double[n];
+            for (int i = 0; i < n; i++) out[i] = f64(field);
+            return out;
+        }
+
+        double f64(String field) {
+            return Double.longBitsToDouble(i64(field));
         }
 
         String str(String field) {

@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.ast.AggregateExpr;
 import dev.strata.query.ast.Printer;
 import dev.strata.store.model.Labels;
@@ -134,7 +135,11 @@ final class Aggregations {
                 int n = 0;
                 for (int idx : members[g]) {
                     StepSeries s = in.get(idx);
-                    if (s.has[step]) buf[n++] = s.v[step];
+                    if (s.hist(step) != null) {
+                        ev.annotations.info("ignored histogram in " + op + " aggregation" + ev.ctx.position(a.expr()));
+                    } else if (s.has[step]) {
+                        buf[n++] = s.v[step];
+                    }
                 }
                 if (n == 0) continue;
                 os[g].set(step, fold.apply(buf, n, p));
@@ -162,6 +167,40 @@ final class Aggregations {
         /** avg only: the incremental mean and whether the step switched to it. */
         final double[] mean;
         final boolean[] incremental;
+        /** sum/avg over native histograms: per step the running sum (null until one is seen), their count, state. */
+        HistogramMath.Accumulator[] hist;
+        double[] histCount;
+        boolean[] incompatible;
+        boolean[] resetSeen;
+        boolean[] notResetSeen;
+
+        void addHistogram(Evaluator ev, AggregateExpr a, int i, FloatHistogram h, Labels member) {
+            int steps = value.length;
+            if (hist == null) {
+                hist = new HistogramMath.Accumulator[steps];
+                histCount = new double[steps];
+                incompatible = new boolean[steps];
+                resetSeen = new boolean[steps];
+                notResetSeen = new boolean[steps];
+            }
+            histCount[i]++;
+            if (h.resetHint() == FloatHistogram.ResetHint.YES) resetSeen[i] = true;
+            if (h.resetHint() == FloatHistogram.ResetHint.NO) notResetSeen[i] = true;
+            if (incompatible[i]) return;
+            if (hist[i] == null) {
+                hist[i] = new HistogramMath.Accumulator(h, mean != null); // mean is allocated for avg only
+                return;
+            }
+            try {
+                if (hist[i].add(h) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
+                    ev.annotations.info("mismatched custom buckets were reconciled during aggregation" + ev.ctx.position(a.expr()));
+                }
+            } catch (HistogramMath.IncompatibleException e) {
+                incompatible[i] = true;
+                ev.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
+                        + member.get(Labels.METRIC_NAME) + "\"" + ev.ctx.position(a.expr()));
+            }
+        }
 
         Group(Labels labels, int steps, boolean avg) {
             out = new StepSeries(labels, steps, false);
@@ -205,6 +244,17 @@ final class Aggregations {
             if (s.dropName && nameKept) g.out.dropName = true;
             double[] val = g.value, k = g.comp, n = g.count;
             boolean[] has = s.has;
+            if (s.h != null && kind != 0) {
+                // Native histograms: summed apart by sum/avg, ignored (with an info) by min/max.
+                has = has.clone();
+                for (int i = 0; i < steps; i++) {
+                    FloatHistogram h = s.h[i];
+                    if (h == null) continue;
+                    has[i] = false;
+                    if (kind == 3 || kind == 4) g.addHistogram(ev, a, i, h, s.labels);
+                    else ev.annotations.info("ignored histogram in " + op + " aggregation" + ev.ctx.position(a.expr()));
+                }
+            }
             double[] v = s.v;
             if (kind == 3) {
                 sumInto(val, k, n, has, v, steps);
@@ -243,6 +293,19 @@ final class Aggregations {
             boolean any = false;
             for (int i = 0; i < steps; i++) {
                 double n = g.count[i];
+                if (g.hist != null && g.histCount[i] > 0) {
+                    if (n > 0) {
+                        ev.annotations.warn("encountered a mix of histograms and floats for aggregation" + ev.ctx.position(a.expr()));
+                        continue;
+                    }
+                    if (g.resetSeen[i] && g.notResetSeen[i]) {
+                        ev.annotations.warn("conflicting counter resets during histogram aggregation" + ev.ctx.position(a.expr()));
+                    }
+                    if (g.incompatible[i]) continue;
+                    g.out.setHistogram(i, g.hist[i].result().build());
+                    any = true;
+                    continue;
+                }
                 if (n == 0) continue;
                 double r = switch (kind) {
                     case 0 -> op.equals("count") ? n : 1;
@@ -338,7 +401,7 @@ final class Aggregations {
                 if (Double.isNaN(p)) throw QueryException.execution("Ratio value is NaN");
                 if (p < -1 || p > 1) {
                     ev.annotations.warn("ratio value should be between -1 and 1, got " + Printer.formatFloat(p)
-                            + ", capping to " + Printer.formatFloat(p < 0 ? -1 : 1));
+                            + ", capping to " + Printer.formatFloat(p < 0 ? -1 : 1) + ev.ctx.position(a.param()));
                     p = p < 0 ? -1 : 1;
                 }
             } else {
@@ -348,7 +411,15 @@ final class Aggregations {
             }
             for (List<Integer> members : groups.values()) {
                 List<Integer> present = new ArrayList<>();
-                for (int idx : members) if (in.get(idx).has[step]) present.add(idx);
+                boolean ranks = op.equals("topk") || op.equals("bottomk");
+                for (int idx : members) {
+                    if (!in.get(idx).has[step]) continue;
+                    if (ranks && in.get(idx).hist(step) != null) {
+                        ev.annotations.info("ignored histogram in " + op + " aggregation" + ev.ctx.position(a));
+                        continue;
+                    }
+                    present.add(idx);
+                }
                 if (present.isEmpty()) continue;
                 List<Integer> chosen;
                 final int st = step;
@@ -381,7 +452,9 @@ final class Aggregations {
                 }
                 for (int idx : chosen) {
                     StepSeries s = in.get(idx);
-                    outs.computeIfAbsent(idx, k -> new StepSeries(s.labels, ev.steps, s.dropName)).set(step, s.v[step]);
+                    StepSeries o = outs.computeIfAbsent(idx, k -> new StepSeries(s.labels, ev.steps, s.dropName));
+                    if (s.hist(step) != null) o.setHistogram(step, s.hist(step));
+                    else o.set(step, s.v[step]);
                 }
             }
         }
@@ -404,7 +477,7 @@ final class Aggregations {
             for (StepSeries s : in) {
                 if (!s.has[step]) continue;
                 Labels.Builder b = groupingKey(s.labels, a).toBuilder();
-                b.set(label, formatValue(s.v[step]));
+                b.set(label, s.hist(step) != null ? HistogramMath.format(s.hist(step)) : formatValue(s.v[step]));
                 counts.computeIfAbsent(b.build(), k -> new double[1])[0]++;
             }
             for (Map.Entry<Labels, double[]> e : counts.entrySet()) out.add(e.getKey(), false, step, e.getValue()[0]);

@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.ast.BinaryExpr;
 import dev.strata.query.ast.VectorMatching;
 import dev.strata.store.model.Labels;
@@ -68,17 +69,136 @@ final class BinaryOps {
         };
     }
 
+    /** One element operation's outcome (Prometheus's vectorElemBinop): a float or histogram value, and whether kept. */
+    private static final class Elem {
+        double value;
+        FloatHistogram hist;
+        boolean keep;
+        /** False when the operand kinds are not allowed together (the element is dropped, with an info). */
+        boolean valid;
+    }
+
+    /**
+     * Applies op to (lf | lh) and (rf | rh) where either side may be a native histogram: histogram
+     * times/divided by a float, float times histogram, histogram plus/minus histogram, histogram ==/!=
+     * histogram; every other mix is dropped with Prometheus's "incompatible sample types" info.
+     */
+    private static void elem(Evaluator ev, BinaryExpr b, double lf, FloatHistogram lh, double rf, FloatHistogram rh, Elem r) {
+        String op = b.op();
+        r.valid = true;
+        r.hist = null;
+        if (lh == null && rh == null) {
+            if (isTrim(op)) {
+                ev.annotations.info("incompatible sample types encountered for binary operator \"" + op + "\": float " + op + " float"
+                        + ev.ctx.position(b));
+                r.valid = false;
+                return;
+            }
+            if (BinaryExpr.isComparison(op)) {
+                r.keep = compare(op, lf, rf);
+                r.value = lf;
+            } else {
+                r.keep = true;
+                r.value = apply(op, lf, rf);
+            }
+            return;
+        }
+        r.keep = true;
+        r.value = 0;
+        if (lh == null) {
+            if (op.equals("*")) {
+                r.hist = HistogramMath.mul(rh, lf);
+                return;
+            }
+        } else if (rh == null) {
+            if (op.equals("*")) {
+                r.hist = HistogramMath.mul(lh, rf);
+                return;
+            }
+            if (op.equals("/")) {
+                r.hist = HistogramMath.div(lh, rf);
+                return;
+            }
+            if (isTrim(op)) {
+                r.hist = HistogramMath.trim(lh, rf, op.equals("</"));
+                return;
+            }
+        } else {
+            switch (op) {
+                case "+", "-" -> {
+                    HistogramMath.Combined c;
+                    try {
+                        c = op.equals("+") ? HistogramMath.add(lh, rh) : HistogramMath.sub(lh, rh);
+                    } catch (HistogramMath.IncompatibleException e) {
+                        ev.annotations.warn("incompatible bucket layout encountered for binary operator " + op + ev.ctx.position(b));
+                        r.valid = false;
+                        return;
+                    }
+                    String operation = op.equals("+") ? "addition" : "subtraction";
+                    if (c.outcome() == HistogramMath.AddOutcome.HINT_COLLISION) {
+                        ev.annotations.warn("conflicting counter resets during histogram " + operation + ev.ctx.position(b));
+                        r.valid = false;
+                        return;
+                    }
+                    if (c.outcome() == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
+                        ev.annotations.info("mismatched custom buckets were reconciled during " + operation + ev.ctx.position(b));
+                    }
+                    r.hist = op.equals("-") ? c.h().withResetHint(FloatHistogram.ResetHint.GAUGE) : c.h();
+                    return;
+                }
+                case "==", "!=" -> {
+                    r.hist = lh;
+                    r.keep = HistogramMath.sameValue(lh, rh) == op.equals("==");
+                    return;
+                }
+                default -> { }
+            }
+        }
+        ev.annotations.info("incompatible sample types encountered for binary operator \"" + op + "\": "
+                + (lh == null ? "float" : "histogram") + " " + op + " " + (rh == null ? "float" : "histogram") + ev.ctx.position(b));
+        r.valid = false;
+    }
+
+    /** The trim operators {@code </} and {@code >/}: histogram-only, they keep the metric name as comparisons do. */
+    static boolean isTrim(String op) {
+        return op.equals("</") || op.equals(">/");
+    }
+
+    /** Copies step i of s (float or histogram) into o. */
+    static void copyPoint(StepSeries s, int i, StepSeries o) {
+        FloatHistogram h = s.hist(i);
+        if (h != null) o.setHistogram(i, h);
+        else o.set(i, s.v[i]);
+    }
+
     private static List<StepSeries> vectorScalar(Evaluator ev, BinaryExpr b, List<StepSeries> vec, double[] sc,
                                                  boolean scalarLeft) {
         String op = b.op();
         boolean cmp = BinaryExpr.isComparison(op);
         List<StepSeries> out = new ArrayList<>();
+        Elem e = new Elem();
         for (StepSeries s : vec) {
-            boolean drop = s.dropName || !cmp || b.returnBool();
+            boolean drop = s.dropName || !(cmp || isTrim(op)) || b.returnBool();
             StepSeries o = new StepSeries(s.labels, ev.steps, drop);
             boolean any = false;
             for (int i = 0; i < ev.steps; i++) {
                 if (!s.has[i]) continue;
+                FloatHistogram h = s.hist(i);
+                if (h != null) {
+                    if (scalarLeft) elem(ev, b, sc[i], null, 0, h, e);
+                    else elem(ev, b, 0, h, sc[i], null, e);
+                    if (!e.valid) continue;
+                    if (b.returnBool()) o.set(i, e.keep ? 1 : 0);
+                    else if (!e.keep) continue;
+                    else if (cmp) o.setHistogram(i, h);
+                    else o.setHistogram(i, e.hist);
+                    any = true;
+                    continue;
+                }
+                if (isTrim(op)) {
+                    elem(ev, b, 0, null, 0, null, e); // float </ float: the incompatible-types info, no result
+                    continue;
+                }
                 double a = scalarLeft ? sc[i] : s.v[i];
                 double c = scalarLeft ? s.v[i] : sc[i];
                 if (cmp) {
@@ -117,7 +237,7 @@ final class BinaryOps {
                 StepSeries s = lv.get(j);
                 if (!s.has[i] || right.contains(ls[j]) == unless) continue;
                 if (os[j] == null) os[j] = new StepSeries(s.labels, ev.steps, s.dropName);
-                os[j].set(i, s.v[i]);
+                copyPoint(s, i, os[j]);
             }
         }
         for (StepSeries s : os) if (s != null) out.add(s);
@@ -134,7 +254,7 @@ final class BinaryOps {
                 StepSeries s = rv.get(j);
                 if (!s.has[i] || left.contains(rs[j])) continue;
                 if (ro[j] == null) ro[j] = new StepSeries(s.labels, ev.steps, s.dropName);
-                ro[j].set(i, s.v[i]);
+                copyPoint(s, i, ro[j]);
             }
         }
         List<StepSeries> out = new ArrayList<>(lv);
@@ -151,10 +271,11 @@ final class BinaryOps {
         List<StepSeries> many = swap ? rhs : lhs;
         List<StepSeries> one = swap ? lhs : rhs;
         Labels[] manySig = signatures(many, m), oneSig = signatures(one, m);
-        boolean dropByOp = !cmp || b.returnBool();
-        boolean dropNow = !cmp || (b.returnBool() && !ev.delayedNames);
+        boolean dropByOp = !(cmp || isTrim(op)) || b.returnBool();
+        boolean dropNow = !(cmp || isTrim(op)) || (b.returnBool() && !ev.delayedNames);
         Out out = new Out(ev.steps);
         Map<ResultKey, Labels> resultLabels = new HashMap<>();
+        Elem e = new Elem();
         for (int i = 0; i < ev.steps; i++) {
             ev.ctx.checkDeadline();
             Map<Labels, Integer> right = new HashMap<>();
@@ -195,14 +316,17 @@ final class BinaryOps {
                     throw QueryException.execution("multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
                 }
                 double vl = swap ? rval : lval, vr = swap ? lval : rval;
+                FloatHistogram lhist = ls.hist(i), rhist = rs == null ? null : rs.hist(i);
+                FloatHistogram hl = swap ? rhist : lhist, hr = swap ? lhist : rhist;
+                elem(ev, b, vl, hl, vr, hr, e);
+                if (!e.valid) continue;
                 double value;
-                if (cmp) {
-                    boolean keep = compare(op, vl, vr);
-                    if (b.returnBool()) value = keep ? 1 : 0;
-                    else if (keep) value = vl;
-                    else continue;
-                } else {
-                    value = apply(op, vl, vr);
+                FloatHistogram hvalue = null;
+                if (b.returnBool()) value = e.keep ? 1 : 0;
+                else if (!e.keep) continue;
+                else {
+                    value = e.value;
+                    hvalue = e.hist;
                 }
                 Labels metric = resultMetric(ls.labels, rs == null ? null : rs.labels, m, resultLabels);
                 // Arithmetic drops the name at once in both modes, a bool comparison only when names are
@@ -211,7 +335,8 @@ final class BinaryOps {
                 if (m.card() != VectorMatching.Card.ONE_TO_ONE && !seenResults.add(metric)) {
                     throw QueryException.execution("multiple matches for labels: grouping labels must ensure unique matches");
                 }
-                out.add(metric, dropByOp || ls.dropName, i, value);
+                if (hvalue != null) out.addHistogram(metric, dropByOp || ls.dropName, i, hvalue);
+                else out.add(metric, dropByOp || ls.dropName, i, value);
             }
             Double fillOther = m.fillLeft();
             if (fillOther != null) {

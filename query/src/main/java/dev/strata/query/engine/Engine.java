@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.ast.Expr;
 import dev.strata.query.ast.ValueType;
 import dev.strata.query.parser.Parser;
@@ -118,7 +119,7 @@ public final class Engine {
             if (!s.has[0]) continue;
             Labels l = finalLabels(s);
             if (!seen.add(l)) throw QueryException.execution("vector cannot contain metrics with the same labelset");
-            out.add(new Sample(l, ev.stepTime(0), s.v[0]));
+            out.add(new Sample(l, ev.stepTime(0), s.v[0], s.hist(0)));
         }
         return new Vector(out);
     }
@@ -131,10 +132,12 @@ public final class Engine {
             if (n == 0) continue;
             long[] ts = new long[n];
             double[] vs = new double[n];
+            FloatHistogram[] hs = s.h == null ? null : new FloatHistogram[n];
             int k = 0;
             for (int i = 0; i < ev.steps; i++) {
                 if (s.has[i]) {
                     ts[k] = ev.stepTime(i);
+                    if (hs != null) hs[k] = s.h[i];
                     vs[k++] = s.v[i];
                 }
             }
@@ -142,13 +145,13 @@ public final class Engine {
             SeriesPoints prev = byLabels.get(l);
             if (prev != null) {
                 // Two series became one after dropping names: fine only if their steps don't overlap.
-                SeriesPoints merged = merge(prev, new SeriesPoints(l, ts, vs));
+                SeriesPoints merged = merge(prev, new SeriesPoints(l, ts, vs, hs));
                 out.remove(prev);
                 out.add(merged);
                 byLabels.put(l, merged);
                 continue;
             }
-            SeriesPoints sp = new SeriesPoints(l, ts, vs);
+            SeriesPoints sp = new SeriesPoints(l, ts, vs, hs);
             byLabels.put(l, sp);
             out.add(sp);
         }
@@ -160,19 +163,22 @@ public final class Engine {
         int n = a.size() + b.size();
         long[] ts = new long[n];
         double[] vs = new double[n];
+        FloatHistogram[] hs = a.histograms() == null && b.histograms() == null ? null : new FloatHistogram[n];
         int i = 0, j = 0, k = 0;
         while (i < a.size() || j < b.size()) {
             if (j >= b.size() || (i < a.size() && a.timestamps()[i] < b.timestamps()[j])) {
                 ts[k] = a.timestamps()[i];
+                if (hs != null) hs[k] = a.histogram(i);
                 vs[k++] = a.values()[i++];
             } else if (i >= a.size() || b.timestamps()[j] < a.timestamps()[i]) {
                 ts[k] = b.timestamps()[j];
+                if (hs != null) hs[k] = b.histogram(j);
                 vs[k++] = b.values()[j++];
             } else {
                 throw QueryException.execution("vector cannot contain metrics with the same labelset");
             }
         }
-        return new SeriesPoints(a.metric(), ts, vs);
+        return new SeriesPoints(a.metric(), ts, vs, hs);
     }
 
     /**
@@ -191,8 +197,12 @@ public final class Engine {
             while (hi < s.n && s.t[hi] <= ref) hi++;
             if (hi == lo) return;
             total[0] += hi - lo;
+            if (s.h != null) {
+                for (int k = lo; k < hi; k++) if (s.h[k] != null) total[0] += HistogramMath.sampleWeight(s.h[k]) - 1;
+            }
             Labels l = s.dropName ? LabelSets.dropName(s.labels) : s.labels;
-            out.add(new SeriesPoints(l, java.util.Arrays.copyOfRange(s.t, lo, hi), java.util.Arrays.copyOfRange(s.v, lo, hi)));
+            out.add(new SeriesPoints(l, java.util.Arrays.copyOfRange(s.t, lo, hi), java.util.Arrays.copyOfRange(s.v, lo, hi),
+                    s.h == null ? null : java.util.Arrays.copyOfRange(s.h, lo, hi)));
         });
         ctx.limit(total[0]);
         samples.add(0, r.selector != null ? total[0] : r.innerSamples);

@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.ast.AggregateExpr;
 import dev.strata.query.ast.AtModifier;
 import dev.strata.query.ast.BinaryExpr;
@@ -179,10 +180,20 @@ final class Evaluator {
         List<StepSeries> out = new ArrayList<>(in.size());
         for (StepSeries s : in) {
             StepSeries o = new StepSeries(s.labels, steps, true);
-            for (int i = 0; i < steps; i++) if (s.has[i]) o.set(i, -s.v[i]);
+            for (int i = 0; i < steps; i++) {
+                if (!s.has[i]) continue;
+                FloatHistogram h = s.hist(i);
+                if (h != null) o.setHistogram(i, HistogramMath.negate(h));
+                else o.set(i, -s.v[i]);
+            }
             out.add(o);
         }
         return out;
+    }
+
+    private static FloatHistogram unknownHint(FloatHistogram h) {
+        if (h == null || h.resetHint() == FloatHistogram.ResetHint.GAUGE) return h;
+        return h.withResetHint(FloatHistogram.ResetHint.UNKNOWN);
     }
 
     /** Window end for step i of a selector/subquery with the given offset and @. */
@@ -229,7 +240,7 @@ final class Evaluator {
         }
         StepSeries[] spare = new StepSeries[1];
         long[] produced = new long[1];
-        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, n) -> {
+        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, h, n) -> {
             ctx.checkDeadlineNow();
             ctx.scanned += n;
             StepSeries o = spare[0];
@@ -248,14 +259,20 @@ final class Evaluator {
                 // cursor only moves forward.
                 if (j >= 0 && t[j] > r) j = -1;
                 while (j + 1 < n && t[j + 1] <= r) j++;
-                if (j >= 0 && t[j] > r - lookback && !isStale(v[j])) {
+                if (j >= 0 && t[j] > r - lookback && h != null && h[j] != null) {
+                    o.setHistogram(i, h[j]);
+                    if (keepTimestamps) o.ts[i] = t[j];
+                    if (keepStarts) o.st[i] = st == null ? 0 : st[j];
+                    samples.add(i, HistogramMath.sampleWeight(h[j])); // Prometheus counts a histogram by its size
+                    count++;
+                } else if (j >= 0 && t[j] > r - lookback && !isStale(v[j])) {
                     double val = v[j];
-                    if (smoothed && t[j] < r && j + 1 < n && t[j + 1] < r + lookback && !isStale(v[j + 1])) {
+                    if (smoothed && t[j] < r && j + 1 < n && t[j + 1] < r + lookback && !isStale(v[j + 1])
+                            && (h == null || h[j + 1] == null)) {
                         // Linear interpolation between the samples around r.
                         val = v[j] + (v[j + 1] - v[j]) * (double) (r - t[j]) / (double) (t[j + 1] - t[j]);
                     }
-                    o.v[i] = val;
-                    o.has[i] = true;
+                    o.set(i, val);
                     if (keepTimestamps) o.ts[i] = t[j];
                     if (keepStarts) o.st[i] = st == null ? 0 : st[j];
                     samples.add(i, 1);
@@ -321,14 +338,18 @@ final class Evaluator {
                 int n = s.count();
                 long[] t = new long[n];
                 double[] vv = new double[n];
+                FloatHistogram[] hh = s.h == null ? null : new FloatHistogram[n];
                 int k = 0;
                 for (int i = 0; i < inner.steps; i++) {
                     if (s.has[i]) {
                         t[k] = inner.stepTime(i);
+                        // Reset/not-reset hints do not hold between a subquery's steps (it may skip samples or
+                        // repeat one): as Prometheus does, they become unknown, so resets are detected anew.
+                        if (hh != null) hh[k] = unknownHint(s.h[i]);
                         vv[k++] = s.v[i];
                     }
                 }
-                out.add(new RangeSeries(s.labels, t, vv, null, n, s.dropName));
+                out.add(new RangeSeries(s.labels, t, vv, null, n, s.dropName).withHistograms(hh));
             }
             innerSamples = inner.samples.total();
         }

@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.index.Matcher;
 import dev.strata.query.ast.Call;
 import dev.strata.query.ast.Expr;
@@ -146,7 +147,7 @@ final class Functions {
                     int n = 0;
                     double v = Double.NaN;
                     for (StepSeries s : in) {
-                        if (s.has[i]) {
+                        if (s.hasFloat(i)) { // histogram samples are ignored
                             n++;
                             v = s.v[i];
                         }
@@ -175,6 +176,8 @@ final class Functions {
                 return HistogramFunctions.fraction(ev, c);
             case "histogram_quantile":
                 return HistogramFunctions.quantile(ev, c);
+            case "histogram_count", "histogram_sum", "histogram_avg", "histogram_stddev", "histogram_stdvar":
+                return HistogramFunctions.simple(ev, c);
             case "info":
                 return InfoFunction.eval(ev, c);
             default:
@@ -200,7 +203,7 @@ final class Functions {
             StepSeries o = new StepSeries(s.labels, ev.steps, true);
             boolean any = false;
             for (int i = 0; i < ev.steps; i++) {
-                if (!s.has[i]) continue;
+                if (!s.hasFloat(i)) continue; // histogram samples are ignored (Prometheus's simpleFloatFunc)
                 for (int k = 0; k < a.length; k++) a[k] = scalars[k][i];
                 if (name.equals("clamp") && a[1] < a[0]) continue;
                 o.set(i, fn.apply(s.v[i], a));
@@ -355,6 +358,11 @@ final class Functions {
         return r;
     }
 
+    private static boolean anyHistogram(FloatHistogram[] h, int lo, int hi) {
+        for (int i = lo; i < hi; i++) if (h[i] != null) return true;
+        return false;
+    }
+
     /** Hands a rollup's output series with {@code count} values to the sink (or keeps it for reuse). */
     private static void finishSeries(Rollups.Window w, StepSeries o, int count, RollupScratch scratch, VectorSink sink) {
         if (w.nameChecked) scratch.checkedName = w.metricName;
@@ -433,6 +441,7 @@ final class Functions {
         WindowCursor cursor = new WindowCursor();
         RollupScratch scratch = new RollupScratch();
         boolean fastRates = extrapolatedKind != 0 && ExtrapolatedRates.ascending(ref);
+        HistogramRollups.Result histResult = new HistogramRollups.Result();
         r.forEach(s -> {
             ev.ctx.checkDeadline();
             StepSeries o = scratch.spare;
@@ -448,7 +457,8 @@ final class Functions {
             double[] ov = o.v;
             boolean[] oh = o.has;
             int count = 0;
-            if (fastRates && s.st == null) {
+            FloatHistogram[] sh = s.h;
+            if (fastRates && s.st == null && sh == null) {
                 // rate, increase, delta without start timestamps: all steps in one pass.
                 boolean counter = extrapolatedKind != 3;
                 int[] resets = null;
@@ -475,10 +485,26 @@ final class Functions {
                 int lo = cursor.lo, hi = cursor.hi;
                 if (hi == lo) continue;
                 windowSamples[i] += hi - lo;
+                if (sh != null) {
+                    // A histogram counts by its size in Prometheus's samples statistic, not as 1.
+                    for (int k = lo; k < hi; k++) if (sh[k] != null) windowSamples[i] += HistogramMath.sampleWeight(sh[k]) - 1;
+                }
                 w.lo = lo;
                 w.hi = hi;
                 w.rangeStart = from;
                 w.rangeEnd = end;
+                if (sh != null && anyHistogram(sh, lo, hi)) {
+                    w.stepTime = ev.stepTime(i);
+                    w.p0 = p0 != null ? p0[i] : 0;
+                    w.p1 = p1 != null ? p1[i] : 0;
+                    HistogramRollups.apply(name, w, sh, fn, histResult);
+                    if (histResult.has) {
+                        if (histResult.histogram != null) o.setHistogram(i, histResult.histogram);
+                        else o.set(i, histResult.value);
+                        count++;
+                    }
+                    continue;
+                }
                 boolean has;
                 if (extrapolatedKind != 0) {
                     // rate, increase, delta: called directly (no table dispatch, no unused parameters).
@@ -490,8 +516,7 @@ final class Functions {
                     has = fn.apply(w);
                 }
                 if (has) {
-                    ov[i] = w.result;
-                    oh[i] = true;
+                    o.set(i, w.result);
                     count++;
                 }
             }

@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.ast.Call;
 import dev.strata.query.ast.Printer;
 import dev.strata.store.model.Labels;
@@ -8,8 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** histogram_quantile over classic (le-labelled) bucket series. */
-final class HistogramFunctions {
+/**
+ * histogram_quantile, histogram_quantiles and histogram_fraction over classic (le-labelled) bucket
+ * series and native histograms (each native sample on its own, {@link HistogramMath}), and the
+ * functions of native histograms only (histogram_count/sum/avg/stddev/stdvar).
+ */
+public final class HistogramFunctions {
     private HistogramFunctions() {}
 
     private record Bucket(double upper, double count) {}
@@ -18,11 +23,49 @@ final class HistogramFunctions {
         double apply(int step, List<Bucket> buckets, String metricName);
     }
 
+    interface NativeFn {
+        double apply(int step, FloatHistogram h, String metricName);
+    }
+
+    /** histogram_count/sum/avg/stddev/stdvar: a float per histogram sample, float samples ignored. */
+    static Object simple(Evaluator ev, Call c) {
+        String name = c.function().name();
+        List<StepSeries> in = ev.evalVector(c.args().get(0));
+        List<StepSeries> out = new ArrayList<>();
+        for (StepSeries s : in) {
+            if (s.h == null) continue;
+            StepSeries o = new StepSeries(s.labels, ev.steps, true);
+            boolean any = false;
+            for (int i = 0; i < ev.steps; i++) {
+                FloatHistogram h = s.hist(i);
+                if (h == null) continue;
+                o.set(i, switch (name) {
+                    case "histogram_count" -> h.count();
+                    case "histogram_sum" -> h.sum();
+                    case "histogram_avg" -> h.sum() / h.count();
+                    case "histogram_stddev" -> Math.sqrt(HistogramMath.variance(h));
+                    case "histogram_stdvar" -> HistogramMath.variance(h);
+                    default -> throw new IllegalStateException(name);
+                });
+                any = true;
+            }
+            if (any) out.add(o);
+        }
+        return out;
+    }
+
     static Object fraction(Evaluator ev, Call c) {
         double[] lower = ev.evalScalar(c.args().get(0));
         double[] upper = ev.evalScalar(c.args().get(1));
         List<StepSeries> in = ev.evalVector(c.args().get(2));
-        return perGroup(ev, c, c.args().get(2), in, (step, b, name) -> bucketFraction(lower[step], upper[step], b));
+        dev.strata.query.ast.Expr arg = c.args().get(2);
+        return perGroup(ev, c, arg, in, (step, b, name) -> bucketFraction(lower[step], upper[step], b), (step, h, name) -> {
+            if (Double.isNaN(h.sum()) && HistogramMath.nanSkewed(h)) {
+                ev.annotations.info("input to histogram_fraction has NaN observations, which are excluded from all fractions"
+                        + " for metric name \"" + name + "\"" + ev.ctx.position(arg));
+            }
+            return HistogramMath.fraction(lower[step], upper[step], h);
+        });
     }
 
     static double bucketFraction(double lower, double upper, List<Bucket> buckets) {
@@ -92,15 +135,37 @@ final class HistogramFunctions {
                 break;
             }
         }
-        return perGroup(ev, c, c.args().get(1), in, (step, b, name) -> bucketQuantile(ev, q[step], b, name, c.args().get(1)));
+        return perGroup(ev, c, c.args().get(1), in, (step, b, name) -> bucketQuantile(ev, q[step], b, name, c.args().get(1)),
+                (step, h, name) -> nativeQuantile(ev, q[step], h, name, c.args().get(1)));
     }
 
-    private static Object perGroup(Evaluator ev, Call c, dev.strata.query.ast.Expr arg, List<StepSeries> in, BucketFn fn) {
+    private static double nativeQuantile(Evaluator ev, double q, FloatHistogram h, String name, dev.strata.query.ast.Expr arg) {
+        double v = HistogramMath.quantile(q, h);
+        if (Double.isNaN(h.sum()) && h.count() > 0 && q >= 0 && q <= 1) {
+            if (Double.isNaN(v)) {
+                ev.annotations.info("input to histogram_quantile has NaN observations, result is NaN for metric name \"" + name + "\""
+                        + ev.ctx.position(arg));
+            } else if (HistogramMath.nanSkewed(h)) {
+                ev.annotations.info("input to histogram_quantile has NaN observations, result is skewed higher for metric name \""
+                        + name + "\"" + ev.ctx.position(arg));
+            }
+        }
+        return v;
+    }
+
+    private static Object perGroup(Evaluator ev, Call c, dev.strata.query.ast.Expr arg, List<StepSeries> in, BucketFn fn,
+                                   NativeFn nativeFn) {
         // Group bucket series by their labels without le and __name__.
         Map<Labels, List<Integer>> groups = new LinkedHashMap<>();
         double[] upper = new double[in.size()];
         for (int i = 0; i < in.size(); i++) {
             StepSeries s = in.get(i);
+            boolean anyFloat = s.h == null;
+            for (int step = 0; step < ev.steps && !anyFloat; step++) anyFloat = s.hasFloat(step);
+            if (!anyFloat) {
+                upper[i] = Double.NaN;
+                continue;
+            }
             String le = s.labels.get("le");
             double ub;
             try {
@@ -118,19 +183,46 @@ final class HistogramFunctions {
             groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
         }
         Out out = new Out(ev.steps);
+        // Native histograms: each sample on its own, keeping its labels (le included); added after the
+        // classic groups, as a classic group with the same labels at the same step drops both.
+        Map<Labels, boolean[]> nativeAt = new java.util.HashMap<>();
+        for (StepSeries s : in) {
+            if (s.h == null) continue;
+            for (int step = 0; step < ev.steps; step++) {
+                if (s.hist(step) != null) nativeAt.computeIfAbsent(s.labels.without("le"), k -> new boolean[ev.steps])[step] = true;
+            }
+        }
+        Map<Labels, boolean[]> clashed = new java.util.HashMap<>();
         for (Map.Entry<Labels, List<Integer>> g : groups.entrySet()) {
+            boolean[] clash = nativeAt.get(g.getKey());
             for (int step = 0; step < ev.steps; step++) {
                 List<Bucket> buckets = new ArrayList<>();
                 String name = "";
                 for (int idx : g.getValue()) {
                     StepSeries s = in.get(idx);
-                    if (!s.has[step]) continue;
+                    if (!s.hasFloat(step)) continue;
                     buckets.add(new Bucket(upper[idx], s.v[step]));
                     name = annotatedName(ev, s.labels);
                 }
                 if (buckets.isEmpty()) continue;
+                if (clash != null && clash[step]) {
+                    // A classic and a native histogram of the same labels: Prometheus drops both.
+                    clashed.computeIfAbsent(g.getKey(), k -> new boolean[ev.steps])[step] = true;
+                    ev.annotations.warn("vector contains a mix of classic and native histograms for metric name \"" + name + "\""
+                            + ev.ctx.position(arg));
+                    continue;
+                }
                 double v = fn.apply(step, buckets, name);
                 out.add(g.getKey(), true, step, v);
+            }
+        }
+        for (StepSeries s : in) {
+            if (s.h == null) continue;
+            boolean[] gone = clashed.get(s.labels.without("le"));
+            for (int step = 0; step < ev.steps; step++) {
+                FloatHistogram h = s.hist(step);
+                if (h == null || gone != null && gone[step]) continue;
+                out.add(s.labels, true, step, nativeFn.apply(step, h, annotatedName(ev, s.labels)));
             }
         }
         return out.series();
@@ -157,7 +249,8 @@ final class HistogramFunctions {
             }
             @SuppressWarnings("unchecked")
             List<StepSeries> res = (List<StepSeries>) perGroup(ev, c, c.args().get(0), in,
-                    (step, b, name) -> bucketQuantile(ev, q[step], b, name, c.args().get(0)));
+                    (step, b, name) -> bucketQuantile(ev, q[step], b, name, c.args().get(0)),
+                    (step, h, name) -> nativeQuantile(ev, q[step], h, name, c.args().get(0)));
             for (StepSeries s : res) {
                 for (int i = 0; i < ev.steps; i++) {
                     if (s.has[i]) out.add(s.labels.with(label, quantileLabel(q[i])), true, i, s.v[i]);
@@ -173,7 +266,7 @@ final class HistogramFunctions {
         return s;
     }
 
-    static double parseLe(String le) {
+    public static double parseLe(String le) {
         if (le.isEmpty()) throw new NumberFormatException("empty");
         String l = le.trim();
         switch (l.toLowerCase()) {

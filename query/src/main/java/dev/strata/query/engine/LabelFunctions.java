@@ -151,6 +151,7 @@ final class LabelFunctions {
         List<String> byLabels = new ArrayList<>();
         for (int k = 1; k < c.args().size(); k++) byLabels.add(((StringLiteral) unwrapString(c, k)).value());
         List<StepSeries> in = new ArrayList<>(ev.evalVector(c.args().get(0)));
+        if (name.equals("sort") || name.equals("sort_desc")) in = floatsOnly(ev, in);
         if (ev.steps > 1 || ev.ctx.rangeQuery) {
             ev.annotations.warn("sort is ineffective for range queries since results are always ordered by labels"
                     + ev.ctx.position(c));
@@ -174,6 +175,21 @@ final class LabelFunctions {
         }
         in.sort(cmp);
         return in;
+    }
+
+    /** The series without their histogram samples (sorting by value ignores histograms, as Prometheus's sort does). */
+    private static List<StepSeries> floatsOnly(Evaluator ev, List<StepSeries> in) {
+        List<StepSeries> out = new ArrayList<>(in.size());
+        for (StepSeries s : in) {
+            if (s.h == null) {
+                out.add(s);
+                continue;
+            }
+            StepSeries o = new StepSeries(s.labels, ev.steps, s.dropName);
+            for (int i = 0; i < ev.steps; i++) if (s.hasFloat(i)) o.set(i, s.v[i]);
+            if (o.count() > 0) out.add(o);
+        }
+        return out;
     }
 
     private static dev.strata.query.ast.Expr unwrapString(Call c, int k) {

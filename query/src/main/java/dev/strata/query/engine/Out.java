@@ -27,6 +27,18 @@ final class Out {
         s.set(step, value);
     }
 
+    /** Adds a histogram sample; the same rules as {@link #add}. */
+    void addHistogram(Labels labels, boolean dropName, int step, dev.strata.store.model.FloatHistogram h) {
+        StepSeries s = byLabels.get(labels);
+        if (s == null) {
+            s = new StepSeries(labels, steps, dropName);
+            byLabels.put(labels, s);
+        } else if (s.has[step]) {
+            throw QueryException.execution("vector cannot contain metrics with the same labelset");
+        }
+        s.setHistogram(step, h);
+    }
+
     List<StepSeries> series() {
         return new ArrayList<>(byLabels.values());
     }

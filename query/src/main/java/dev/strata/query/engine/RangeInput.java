@@ -1,5 +1,6 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.ast.VectorSelector;
 import dev.strata.store.model.Labels;
 import java.util.List;
@@ -58,33 +59,36 @@ final class RangeInput {
         long[][] ts = {new long[0]};
         double[][] vs = {new double[0]};
         long[][] sts = {new long[0]};
+        FloatHistogram[][] hs = {new FloatHistogram[0]};
         boolean useStarts = ev.opts.useStartTimestamps();
-        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, storedStarts, n) -> {
+        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, storedStarts, h, n) -> {
             long[] st = useStarts ? storedStarts : null; // ignored unless the query uses start timestamps
             ev.ctx.checkDeadlineNow();
             ev.ctx.scanned += n;
             if (!Evaluator.anyStale(v, n)) {
-                c.accept(view.set(labels, t, v, st, n, false));
+                c.accept(view.set(labels, t, v, st, n, false).withHistograms(h));
                 return;
             }
             int live = 0;
-            for (int i = 0; i < n; i++) if (!Evaluator.isStale(v[i])) live++;
+            for (int i = 0; i < n; i++) if (!Evaluator.isStale(v[i]) || h != null && h[i] != null) live++;
             // Staleness markers end a series for range functions: drop them (into scratch arrays,
             // the visitor's arrays belong to storage).
             if (ts[0].length < live) {
                 ts[0] = new long[Math.max(live, 2 * ts[0].length)];
                 vs[0] = new double[ts[0].length];
                 sts[0] = new long[ts[0].length];
+                hs[0] = new FloatHistogram[ts[0].length];
             }
             int k = 0;
             for (int i = 0; i < n; i++) {
-                if (!Evaluator.isStale(v[i])) {
+                if (!Evaluator.isStale(v[i]) || h != null && h[i] != null) {
                     ts[0][k] = t[i];
+                    if (h != null) hs[0][k] = h[i];
                     if (st != null) sts[0][k] = st[i];
                     vs[0][k++] = v[i];
                 }
             }
-            c.accept(view.set(labels, ts[0], vs[0], st == null ? null : sts[0], live, false));
+            c.accept(view.set(labels, ts[0], vs[0], st == null ? null : sts[0], live, false).withHistograms(h == null ? null : hs[0]));
         });
     }
 }

@@ -1,5 +1,7 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
+
 import dev.strata.store.model.Labels;
 
 /**
@@ -14,6 +16,8 @@ final class RangeSeries {
     long[] t;
     double[] v;
     long[] st;
+    /** The points' histograms (non-null entry = histogram point), or null when every point is a float. */
+    FloatHistogram[] h;
     int n;
     boolean dropName;
 
@@ -26,8 +30,19 @@ final class RangeSeries {
         this.t = t;
         this.v = v;
         this.st = st;
+        this.h = null;
         this.n = n;
         this.dropName = dropName;
         return this;
+    }
+
+    RangeSeries withHistograms(FloatHistogram[] h) {
+        this.h = h;
+        return this;
+    }
+
+    /** The histogram of point i, or null when it is a float. */
+    FloatHistogram hist(int i) {
+        return h == null ? null : h[i];
     }
 }

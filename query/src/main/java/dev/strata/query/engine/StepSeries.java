@@ -1,5 +1,7 @@
 package dev.strata.query.engine;
 
+import dev.strata.store.model.FloatHistogram;
+
 import dev.strata.store.model.Labels;
 
 /**
@@ -16,6 +18,11 @@ final class StepSeries {
     long[] ts;
     /** Start timestamps (ms, 0 = unknown) of the samples per step, kept only for start_timestamp(); null otherwise. */
     long[] st;
+    /**
+     * Native histograms per step (a non-null entry makes that step's sample a histogram, {@code v}
+     * then unspecified); null while the series holds floats only, allocated by {@link #setHistogram}.
+     */
+    FloatHistogram[] h;
 
     StepSeries(Labels labels, int steps, boolean dropName) {
         this.labels = labels;
@@ -29,11 +36,30 @@ final class StepSeries {
         this.labels = labels;
         this.dropName = dropName;
         java.util.Arrays.fill(has, false);
+        if (h != null) java.util.Arrays.fill(h, null);
+    }
+
+    /** The histogram at step i, or null when the step holds a float (or nothing). */
+    FloatHistogram hist(int i) {
+        return h == null ? null : h[i];
+    }
+
+    /** Whether step i holds a float sample. */
+    boolean hasFloat(int i) {
+        return has[i] && (h == null || h[i] == null);
+    }
+
+    void setHistogram(int step, FloatHistogram hist) {
+        if (h == null) h = new FloatHistogram[v.length];
+        h[step] = hist;
+        v[step] = 0;
+        has[step] = true;
     }
 
     void set(int step, double value) {
         v[step] = value;
         has[step] = true;
+        if (h != null) h[step] = null;
     }
 
     int count() {

@@ -80,10 +80,14 @@ final class Lexer {
                     else throw err(start, "unexpected character after '!': " + quoteChar(n));
                 }
                 case '<' -> {
-                    if (n == '=') { pos++; add(Kind.LTE, "<=", start); } else add(Kind.LSS, "<", start);
+                    if (n == '=') { pos++; add(Kind.LTE, "<=", start); }
+                    else if (n == '/') { pos++; add(Kind.TRIM_UPPER, "</", start); }
+                    else add(Kind.LSS, "<", start);
                 }
                 case '>' -> {
-                    if (n == '=') { pos++; add(Kind.GTE, ">=", start); } else add(Kind.GTR, ">", start);
+                    if (n == '=') { pos++; add(Kind.GTE, ">=", start); }
+                    else if (n == '/') { pos++; add(Kind.TRIM_LOWER, ">/", start); }
+                    else add(Kind.GTR, ">", start);
                 }
                 default -> throw err(start, "unexpected character: " + quoteChar(c));
             }

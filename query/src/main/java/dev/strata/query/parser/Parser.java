@@ -150,7 +150,7 @@ public final class Parser {
             case POW: return 6;
             case MUL: case DIV: case MOD: return 5;
             case ADD: case SUB: return 4;
-            case EQLC: case NEQ: case LTE: case LSS: case GTE: case GTR: return 3;
+            case EQLC: case NEQ: case LTE: case LSS: case GTE: case GTR: case TRIM_UPPER: case TRIM_LOWER: return 3;
             case IDENT:
                 switch (t.text().toLowerCase(Locale.ROOT)) {
                     case "atan2": return 5;

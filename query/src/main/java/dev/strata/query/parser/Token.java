@@ -4,7 +4,9 @@ package dev.strata.query.parser;
 record Token(Kind kind, String text, int pos) {
     enum Kind {
         EOF, NUMBER, DURATION, STRING, IDENT, LPAREN, RPAREN, LBRACE, RBRACE, LBRACKET, RBRACKET, COMMA, COLON,
-        AT, ADD, SUB, MUL, DIV, MOD, POW, EQLC, NEQ, LTE, LSS, GTE, GTR, ASSIGN, EQL_REGEX, NEQ_REGEX
+        AT, ADD, SUB, MUL, DIV, MOD, POW, EQLC, NEQ, LTE, LSS, GTE, GTR, ASSIGN, EQL_REGEX, NEQ_REGEX,
+        /** The native-histogram trim operators {@code </} and {@code >/}. */
+        TRIM_UPPER, TRIM_LOWER
     }
 
     /** Prometheus-like description used in "unexpected ..." messages. */

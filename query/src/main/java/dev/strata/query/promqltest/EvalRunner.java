@@ -90,7 +90,7 @@ final class EvalRunner {
         for (SeriesPoints sp : m.series()) {
             for (int i = 0; i < sp.size(); i++) {
                 if (sp.timestamps()[i] == r.time()) {
-                    vec.add(new Sample(sp.metric(), r.time(), sp.values()[i]));
+                    vec.add(new Sample(sp.metric(), r.time(), sp.values()[i], sp.histogram(i)));
                     break;
                 }
             }

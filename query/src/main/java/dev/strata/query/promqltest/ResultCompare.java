@@ -1,5 +1,6 @@
 package dev.strata.query.promqltest;
 
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.engine.Matrix;
 import dev.strata.query.engine.QueryResult;
 import dev.strata.query.engine.Sample;
@@ -101,19 +102,29 @@ final class ResultCompare {
             if (at == null) return "expected series " + s.labels() + " not in result " + describe(vec);
             List<SeriesSpec.Point> pts = SeriesSpec.expand(s.valuesText());
             if (pts.size() != 1) return "bad expectation line for " + s.labels();
-            double got = vec.samples().get(at).value();
-            if (!FloatCompare.equal(pts.get(0).value(), got)) {
-                return "series " + s.labels() + ": expected " + pts.get(0).value() + ", got " + got;
-            }
+            Sample got = vec.samples().get(at);
+            String diff = comparePoint(pts.get(0), got.value(), got.histogram());
+            if (diff != null) return "series " + s.labels() + ": " + diff;
             if (e.expects("ordered") && at != i) return "expected " + s.labels() + " at position " + i + ", got " + at;
         }
         return null;
     }
 
+    /** Compares one expected point with a float or histogram result; null when equal. */
+    static String comparePoint(SeriesSpec.Point exp, double value, FloatHistogram hist) {
+        if (exp.histogram() == null) {
+            if (hist != null) return "expected float " + exp.value() + ", got histogram " + hist;
+            return FloatCompare.equal(exp.value(), value) ? null : "expected " + exp.value() + ", got " + value;
+        }
+        if (hist == null) return "expected histogram " + exp.histogram() + ", got float " + value;
+        return HistogramCompare.equal(exp.histogram(), hist, exp.hintSet()) ? null
+                : "expected " + exp.histogram() + ", got " + hist;
+    }
+
     private static String describe(Value v) {
         if (v instanceof Vector vec) {
             StringBuilder sb = new StringBuilder("[");
-            for (Sample s : vec.samples()) sb.append(s.metric()).append(" ").append(s.value()).append("; ");
+            for (Sample s : vec.samples()) sb.append(s.metric()).append(" ").append(s.histogram() != null ? s.histogram() : s.value()).append("; ");
             return sb.append("]").toString();
         }
         if (v instanceof Scalar s) return "scalar " + s.value();
@@ -136,11 +147,11 @@ final class ResultCompare {
         for (SeriesSpec s : e.results()) {
             List<SeriesSpec.Point> pts = SeriesSpec.expand(s.valuesText());
             List<long[]> ts = new ArrayList<>();
-            List<Double> vs = new ArrayList<>();
+            List<SeriesSpec.Point> vs = new ArrayList<>();
             for (int i = 0; i < pts.size(); i++) {
                 if (pts.get(i).missing()) continue;
                 ts.add(new long[] {from + i * step});
-                vs.add(pts.get(i).value());
+                vs.add(pts.get(i));
             }
             if (ts.isEmpty()) continue;
             expected.add(s.labels());
@@ -150,9 +161,10 @@ final class ResultCompare {
                 return "series " + s.labels() + ": expected " + ts.size() + " points, got " + sp.size() + ": " + describe(m);
             }
             for (int i = 0; i < ts.size(); i++) {
-                if (sp.timestamps()[i] != ts.get(i)[0] || !FloatCompare.equal(vs.get(i), sp.values()[i])) {
-                    return "series " + s.labels() + ": expected " + vs.get(i) + "@" + ts.get(i)[0] + ", got "
-                            + sp.values()[i] + "@" + sp.timestamps()[i];
+                String diff = comparePoint(vs.get(i), sp.values()[i], sp.histogram(i));
+                if (sp.timestamps()[i] != ts.get(i)[0] || diff != null) {
+                    return "series " + s.labels() + " at " + ts.get(i)[0] + " (got time " + sp.timestamps()[i] + "): "
+                            + (diff == null ? "time differs" : diff);
                 }
             }
         }

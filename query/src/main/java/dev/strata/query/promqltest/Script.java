@@ -58,7 +58,8 @@ final class Script {
             List<String> block = new ArrayList<>();
             while (i < lines.size()) {
                 String b = lines.get(i).trim();
-                if (b.isEmpty()) break;
+                // A block ends at a blank line or at the next command (a comment may separate two evals).
+                if (b.isEmpty() || isCommand(b)) break;
                 i++;
                 if (b.startsWith("#")) continue;
                 block.add(b);
@@ -76,6 +77,11 @@ final class Script {
             }
         }
         return out;
+    }
+
+    private static boolean isCommand(String line) {
+        String first = line.split("\\s+", 2)[0];
+        return first.equals("clear") || first.equals("load") || first.equals("load_with_nhcb") || first.startsWith("eval");
     }
 
     private static Eval eval(int lineNo, String header, List<String> block) {

@@ -1,5 +1,7 @@
 package dev.strata.query.promqltest;
 
+import dev.strata.query.engine.HistogramMath;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +9,8 @@ import java.util.Map;
 
 /**
  * The {@code load} command: expands each series line and appends its samples to the {@link TestStorage}.
- * Native histogram samples are not stored; their series are listed so that evals reading them are skipped.
+ * Native histogram samples ({@code {{...}}}) are stored as histograms; {@code load_with_nhcb} also stores
+ * the classic histograms converted to native ones with custom buckets ({@link NhcbConversion}).
  */
 final class ScriptLoader {
     private ScriptLoader() {}
@@ -15,7 +18,7 @@ final class ScriptLoader {
     static void load(TestStorage storage, Script.Load l, List<Labels> histogramSeries) {
         // A later line for the same series and time overrides an earlier one (as in Prometheus's
         // harness); the store keeps the first write, so resolve duplicates before appending.
-        Map<Labels, java.util.TreeMap<Long, Double>> samples = new java.util.LinkedHashMap<>();
+        Map<Labels, java.util.TreeMap<Long, Object>> samples = new java.util.LinkedHashMap<>();
         // "name@st" lines: each sample's start timestamp as an offset from the sample's time.
         Map<Labels, Map<Long, Long>> starts = new HashMap<>();
         for (SeriesSpec s : l.series()) {
@@ -30,33 +33,44 @@ final class ScriptLoader {
                 continue;
             }
             List<SeriesSpec.Point> pts = SeriesSpec.expand(s.valuesText());
-            boolean hist = false;
             for (int i = 0; i < pts.size(); i++) {
                 SeriesSpec.Point p = pts.get(i);
                 if (p.missing()) continue;
-                if (p.histogram()) {
-                    hist = true;
-                    continue;
-                }
-                samples.computeIfAbsent(s.labels(), k -> new java.util.TreeMap<>()).put(i * l.stepMs(), p.value());
+                Object v = p.histogram() != null ? p.histogram() : (Object) p.value();
+                if (p.histogram() != null && !histogramSeries.contains(s.labels())) histogramSeries.add(s.labels());
+                samples.computeIfAbsent(s.labels(), k -> new java.util.TreeMap<>()).put(i * l.stepMs(), v);
             }
-            if (hist) histogramSeries.add(s.labels());
-            if (l.withNhcb()) addNhcbNames(s, histogramSeries);
+        }
+        if (l.withNhcb()) {
+            NhcbConversion.convert(samples).forEach((labels, byTime) -> {
+                if (!histogramSeries.contains(labels)) histogramSeries.add(labels);
+                java.util.TreeMap<Long, Object> points = samples.computeIfAbsent(labels, k -> new java.util.TreeMap<>());
+                points.putAll(byTime);
+            });
         }
         samples.forEach((labels, points) -> {
             Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
-            points.forEach((t, v) -> storage.append(labels, t, st.getOrDefault(t, 0L), v));
+            // Histograms first: a storage that keeps histogram series apart then sees the series as one.
+            Object[] prev = {null};
+            points.forEach((t, v) -> {
+                if (v instanceof FloatHistogram h) storage.append(labels, t, st.getOrDefault(t, 0L), storedHint(h, prev[0]));
+                prev[0] = v;
+            });
+            points.forEach((t, v) -> {
+                if (v instanceof Double d) storage.append(labels, t, st.getOrDefault(t, 0L), d);
+            });
         });
     }
 
-    /** load_with_nhcb also makes native histograms named without the classic suffixes. */
-    private static void addNhcbNames(SeriesSpec s, List<Labels> histogramSeries) {
-        String name = s.labels().get(Labels.METRIC_NAME);
-        for (String suffix : new String[] {"_bucket", "_count", "_sum"}) {
-            if (name.endsWith(suffix)) {
-                histogramSeries.add(s.labels().with(Labels.METRIC_NAME, name.substring(0, name.length() - suffix.length()))
-                        .without("le"));
-            }
-        }
+    /**
+     * The counter-reset hint a histogram reads back with from Prometheus's TSDB, which the scripts
+     * expect: a histogram without a hint that follows another histogram of its series is stored as
+     * "not a reset" or "reset" (its chunk appender detects resets, as its HistogramStatsIterator does on
+     * reading); gauges and explicit hints stay, and the first histogram of a series, or one after a float,
+     * keeps "unknown".
+     */
+    private static FloatHistogram storedHint(FloatHistogram h, Object prev) {
+        if (h.resetHint() != FloatHistogram.ResetHint.UNKNOWN || !(prev instanceof FloatHistogram p)) return h;
+        return h.withResetHint(HistogramMath.detectReset(h, p) ? FloatHistogram.ResetHint.YES : FloatHistogram.ResetHint.NO);
     }
 }

@@ -1,5 +1,7 @@
 package dev.strata.query.promqltest;
 
+import dev.strata.query.engine.HistogramMath;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.parser.Durations;
 import dev.strata.query.parser.ParseException;
 import dev.strata.store.model.Labels;
@@ -96,30 +98,31 @@ record SeriesSpec(Labels labels, String valuesText, boolean startTimestamps) {
     }
 
     /** A point of a values list: a value, a missing slot, or a native histogram (not supported). */
-    record Point(boolean missing, boolean histogram, double value) {}
+    record Point(boolean missing, FloatHistogram histogram, boolean hintSet, double value) {
+        Point(boolean missing, double value) {
+            this(missing, null, false, value);
+        }
+    }
 
     /** Expands {@code 1+2x3 _ stale _x2 5x2 {{...}}} into points. */
     static List<Point> expand(String text) {
         List<Point> out = new ArrayList<>();
         for (String tok : tokens(text)) {
             if (tok.contains("{{")) {
-                int reps = 1;
-                int x = tok.lastIndexOf("}}x");
-                if (x >= 0) reps = Integer.parseInt(tok.substring(x + 3)) + 1;
-                for (int k = 0; k < reps; k++) out.add(new Point(false, true, 0));
+                expandHistograms(tok, out);
                 continue;
             }
             if (tok.equals("_")) {
-                out.add(new Point(true, false, 0));
+                out.add(new Point(true, 0));
                 continue;
             }
             if (tok.startsWith("_x")) {
                 int n = Integer.parseInt(tok.substring(2));
-                for (int k = 0; k < n; k++) out.add(new Point(true, false, 0));
+                for (int k = 0; k < n; k++) out.add(new Point(true, 0));
                 continue;
             }
             if (tok.equals("stale")) {
-                out.add(new Point(false, false, Double.longBitsToDouble(0x7ff0000000000002L)));
+                out.add(new Point(false, Double.longBitsToDouble(0x7ff0000000000002L)));
                 continue;
             }
             int xi = tok.lastIndexOf('x');
@@ -138,22 +141,47 @@ record SeriesSpec(Labels labels, String valuesText, boolean startTimestamps) {
                 }
                 if (op < 0) {
                     double v = number(base);
-                    for (int k = 0; k <= n; k++) out.add(new Point(false, false, v));
+                    for (int k = 0; k <= n; k++) out.add(new Point(false, v));
                 } else {
                     double a = number(base.substring(0, op));
                     double d = number(base.substring(op + 1));
                     if (base.charAt(op) == '-') d = -d;
                     double cur = a;
                     for (int k = 0; k <= n; k++) {
-                        out.add(new Point(false, false, cur));
+                        out.add(new Point(false, cur));
                         cur += d;
                     }
                 }
                 continue;
             }
-            out.add(new Point(false, false, number(tok)));
+            out.add(new Point(false, number(tok)));
         }
         return out;
+    }
+
+    /** {@code {{a}}}, {@code {{a}}xN} (N+1 copies), {@code {{a}}+{{b}}xN} / {@code {{a}}-{{b}}xN} (a, a±b, ..., a±N·b). */
+    private static void expandHistograms(String tok, List<Point> out) {
+        int reps = 0;
+        String base = tok;
+        int x = tok.lastIndexOf("}}x");
+        if (x >= 0) {
+            reps = Integer.parseInt(tok.substring(x + 3));
+            base = tok.substring(0, x + 2);
+        }
+        int split = base.indexOf("}}", 2) + 2;
+        HistogramNotation first = HistogramNotation.parse(base.substring(0, split));
+        if (split == base.length()) {
+            for (int k = 0; k <= reps; k++) out.add(new Point(false, first.histogram(), first.hintSet(), 0));
+            return;
+        }
+        char op = base.charAt(split);
+        if (op != '+' && op != '-') throw new IllegalArgumentException("bad histogram series " + tok);
+        FloatHistogram step = HistogramNotation.parse(base.substring(split + 1)).histogram();
+        FloatHistogram cur = first.histogram();
+        for (int k = 0; k <= reps; k++) {
+            out.add(new Point(false, cur, first.hintSet(), 0));
+            cur = (op == '+' ? HistogramMath.add(cur, step) : HistogramMath.sub(cur, step)).h();
+        }
     }
 
     /**

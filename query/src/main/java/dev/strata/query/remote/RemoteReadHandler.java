@@ -111,9 +111,11 @@ public final class RemoteReadHandler {
         long[] total = {0};
         for (ReadRequest.Query q : request.queries()) {
             ReadResponseEncoder.Message result = new ReadResponseEncoder.Message();
-            storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, n) -> {
-                count(total, n);
-                result.message(1, ReadResponseEncoder.timeSeries(labels, t, v, n));
+            storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, h, n) -> {
+                FloatSamples f = FloatSamples.of(t, v, h, n);
+                if (f.n() == 0) return;
+                count(total, f.n());
+                result.message(1, ReadResponseEncoder.timeSeries(labels, f.t(), f.v(), f.n()));
             });
             response.message(1, result.toByteArray());
         }
@@ -137,9 +139,11 @@ public final class RemoteReadHandler {
         for (int qi = 0; qi < request.queries().size(); qi++) {
             ReadRequest.Query q = request.queries().get(qi);
             int queryIndex = qi;
-            storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, n) -> {
-                count(total, n);
-                streamSeries(out, labels, t, v, n, queryIndex);
+            storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, h, n) -> {
+                FloatSamples f = FloatSamples.of(t, v, h, n);
+                if (f.n() == 0) return;
+                count(total, f.n());
+                streamSeries(out, labels, f.t(), f.v(), f.n(), queryIndex);
             });
         }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,

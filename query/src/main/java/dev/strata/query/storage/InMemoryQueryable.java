@@ -1,6 +1,7 @@
 package dev.strata.query.storage;
 
 import dev.strata.index.Matcher;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,15 +20,19 @@ public final class InMemoryQueryable implements Queryable {
         double[] v = new double[8];
         /** Start timestamps parallel to t, allocated at the first known one (0 = unknown). */
         long[] st;
+        /** Histograms parallel to t, allocated at the first histogram sample (null = float sample). */
+        FloatHistogram[] h;
         int n;
 
-        void add(long ts, long startTs, double val) {
+        void add(long ts, long startTs, double val, FloatHistogram hist) {
             if (startTs != 0 && st == null) st = new long[t.length];
+            if (hist != null && h == null) h = new FloatHistogram[t.length];
             if (n > 0 && ts <= t[n - 1]) {
                 int i = Arrays.binarySearch(t, 0, n, ts);
                 if (i >= 0) {
                     v[i] = val;
                     if (st != null) st[i] = startTs;
+                    if (h != null) h[i] = hist;
                     return;
                 }
                 int at = -i - 1;
@@ -35,9 +40,11 @@ public final class InMemoryQueryable implements Queryable {
                 System.arraycopy(t, at, t, at + 1, n - at);
                 System.arraycopy(v, at, v, at + 1, n - at);
                 if (st != null) System.arraycopy(st, at, st, at + 1, n - at);
+                if (h != null) System.arraycopy(h, at, h, at + 1, n - at);
                 t[at] = ts;
                 v[at] = val;
                 if (st != null) st[at] = startTs;
+                if (h != null) h[at] = hist;
                 n++;
                 return;
             }
@@ -45,6 +52,7 @@ public final class InMemoryQueryable implements Queryable {
             t[n] = ts;
             v[n] = val;
             if (st != null) st[n] = startTs;
+            if (h != null) h[n] = hist;
             n++;
         }
 
@@ -53,6 +61,7 @@ public final class InMemoryQueryable implements Queryable {
                 t = Arrays.copyOf(t, n * 2);
                 v = Arrays.copyOf(v, n * 2);
                 if (st != null) st = Arrays.copyOf(st, n * 2);
+                if (h != null) h = Arrays.copyOf(h, n * 2);
             }
         }
     }
@@ -65,7 +74,17 @@ public final class InMemoryQueryable implements Queryable {
 
     /** Appends a sample with its start timestamp ({@code startTs} 0 = unknown). */
     public synchronized void append(Labels labels, long ts, long startTs, double value) {
-        series.computeIfAbsent(labels, l -> new Buf()).add(ts, startTs, value);
+        series.computeIfAbsent(labels, l -> new Buf()).add(ts, startTs, value, null);
+    }
+
+    /** Appends a native histogram sample (replacing any sample at the same timestamp). */
+    public synchronized void append(Labels labels, long ts, FloatHistogram histogram) {
+        append(labels, ts, 0, histogram);
+    }
+
+    /** Appends a native histogram sample with its start timestamp ({@code startTs} 0 = unknown). */
+    public synchronized void append(Labels labels, long ts, long startTs, FloatHistogram histogram) {
+        series.computeIfAbsent(labels, l -> new Buf()).add(ts, startTs, 0, histogram);
     }
 
     public synchronized void clear() {
@@ -91,7 +110,11 @@ public final class InMemoryQueryable implements Queryable {
             if (maxT == Long.MAX_VALUE) hi = b.n;
             if (hi <= lo) continue;
             long[] st = b.st == null ? null : Arrays.copyOfRange(b.st, lo, hi);
-            out.add(new Series(l, Arrays.copyOfRange(b.t, lo, hi), Arrays.copyOfRange(b.v, lo, hi), st));
+            FloatHistogram[] h = null;
+            if (b.h != null) {
+                for (int i = lo; i < hi && h == null; i++) if (b.h[i] != null) h = Arrays.copyOfRange(b.h, lo, hi);
+            }
+            out.add(new Series(l, Arrays.copyOfRange(b.t, lo, hi), Arrays.copyOfRange(b.v, lo, hi), st, h));
         }
         return out;
     }

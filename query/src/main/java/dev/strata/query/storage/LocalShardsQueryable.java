@@ -47,8 +47,8 @@ public final class LocalShardsQueryable implements Queryable {
     @Override
     public List<Series> select(List<Matcher> matchers, long minT, long maxT) {
         List<Series> out = new ArrayList<>();
-        select(matchers, minT, maxT, (labels, ts, vs, sts, n) -> out.add(new Series(labels, Arrays.copyOf(ts, n),
-                Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n))));
+        select(matchers, minT, maxT, (labels, ts, vs, sts, hs, n) -> out.add(new Series(labels, Arrays.copyOf(ts, n),
+                Arrays.copyOf(vs, n), sts == null ? null : Arrays.copyOf(sts, n), hs == null ? null : Arrays.copyOf(hs, n))));
         return out;
     }
 
@@ -67,28 +67,11 @@ public final class LocalShardsQueryable implements Queryable {
         }
         refs.sort((a, b) -> a.labels().compareTo(b.labels()));
         PageBudget budget = new PageBudget(MAX_PAGED_CHUNKS, MAX_PAGED_BYTES);
-        long[] ts = new long[1024];
-        double[] vs = new double[1024];
-        long[] sts = new long[1024];
+        SampleBuffer buf = new SampleBuffer();
         for (Ref r : refs) {
-            SampleIterator si = iterator(r.shard(), r.id(), minT, maxT, budget);
-            int n = 0;
-            while (true) {
-                if (n == ts.length) {
-                    ts = Arrays.copyOf(ts, n * 2);
-                    vs = Arrays.copyOf(vs, n * 2);
-                    sts = Arrays.copyOf(sts, n * 2);
-                }
-                int k = si.next(ts, vs, sts, n);
-                if (k == 0) break;
-                n += k;
-            }
+            int n = buf.read(iterator(r.shard(), r.id(), minT, maxT, budget));
             if (n == 0) continue;
-            // Start timestamps are rare: hand them over only when the series has a known one.
-            // (An OR over all of them rather than a search for the first: a loop the JIT vectorises.)
-            long anySt = 0;
-            for (int i = 0; i < n; i++) anySt |= sts[i];
-            visitor.visit(r.labels(), ts, vs, anySt != 0 ? sts : null, n);
+            visitor.visit(r.labels(), buf.timestamps, buf.values, buf.startTimestampsOrNull(), buf.histogramsOrNull(), n);
         }
     }
 

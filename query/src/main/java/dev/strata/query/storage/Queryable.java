@@ -17,6 +17,6 @@ public interface Queryable {
      * for all series, so a query holds one series' samples at a time rather than all of them.
      */
     default void select(List<Matcher> matchers, long minT, long maxT, SeriesVisitor visitor) {
-        for (Series s : select(matchers, minT, maxT)) visitor.visit(s.labels(), s.timestamps(), s.values(), s.startTimestamps(), s.size());
+        for (Series s : select(matchers, minT, maxT)) visitor.visit(s.labels(), s.timestamps(), s.values(), s.startTimestamps(), s.histograms(), s.size());
     }
 }

@@ -11,6 +11,7 @@ import dev.strata.query.api.ApiTestSupport.Resp;
 import dev.strata.query.engine.Engine;
 import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.storage.InMemoryQueryable;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -63,6 +64,31 @@ class PrometheusApiEngineTest {
         String a = body.substring(api, body.indexOf("]}", api) + 2);
         String d = body.substring(db, body.indexOf("]}", db) + 2);
         return body.replace(d + "," + a, a + "," + d);
+    }
+
+    /** A histogram with a negative bucket, a zero bucket and two positive buckets (schema 0: bounds are powers of 2). */
+    private static final FloatHistogram HIST = new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, 0, 0.001, 1, 7, 7.5,
+            new int[] {0}, new int[] {2}, new double[] {2, 3}, new int[] {0}, new int[] {1}, new double[] {1}, null);
+    private static final String HIST_JSON = "{\"count\":\"7\",\"sum\":\"7.5\",\"buckets\":[[1,\"-1\",\"-0.5\",\"1\"],"
+            + "[3,\"-0.001\",\"0.001\",\"1\"],[0,\"0.5\",\"1\",\"2\"],[0,\"1\",\"2\",\"3\"]]}";
+
+    @Test
+    void nativeHistogramsAsPrometheusEncodesThem() {
+        store.append(Labels.of("__name__", "rpc_seconds"), 600_000, HIST);
+        store.append(Labels.of("__name__", "mixed"), 540_000, 1);
+        store.append(Labels.of("__name__", "mixed"), 570_000, HIST);
+        Resp r = call(api, get("/api/v1/query?query=rpc_seconds"));
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"rpc_seconds\"},\"histogram\":[600," + HIST_JSON + "]}]}}", r.body());
+        // A series mixing floats and histograms: its float points under values, its histograms under histograms.
+        r = call(api, get("/api/v1/query_range?query=mixed&start=540&end=570&step=30s"));
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"matrix\",\"result\":["
+                + "{\"metric\":{\"__name__\":\"mixed\"},\"values\":[[540,\"1\"]],\"histograms\":[[570," + HIST_JSON + "]]}]}}",
+                r.body());
+        // Arithmetic on the histogram: halved counts and sum, same buckets.
+        r = call(api, get("/api/v1/query?query=" + enc("histogram_count(rpc_seconds / 2)")));
+        assertEquals("{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":["
+                + "{\"metric\":{},\"value\":[600,\"3.5\"]}]}}", r.body());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.index.Matcher;
 import dev.strata.query.storage.Series;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +61,48 @@ class SelectCodecTest {
             long[] bb = Arrays.stream(b.values()).mapToLong(Double::doubleToRawLongBits).toArray();
             assertArrayEquals(ab, bb, "values bit-exact, seed=" + seed);
         }
+    }
+
+    @Test
+    void histogramsTravelInVersion5BitExactWithFloatsOfTheSameSeries() {
+        FloatHistogram exp = new FloatHistogram(FloatHistogram.ResetHint.GAUGE, 3, 0.001, 2, 10.5, -3.25,
+                new int[] {-2, 3}, new int[] {2, 1}, new double[] {1, 2.5, 3}, new int[] {0}, new int[] {1}, new double[] {2}, null);
+        FloatHistogram custom = new FloatHistogram(FloatHistogram.ResetHint.NO, -53, 0, 0, 4, Double.NaN,
+                new int[] {0}, new int[] {3}, new double[] {1, 0, 3}, null, null, null, new double[] {0.5, 1});
+        Series mixed = new Series(Labels.of("__name__", "h"), new long[] {1000, 2000, 3000}, new double[] {7, 0, 0},
+                null, new FloatHistogram[] {null, exp, custom});
+        Series plain = new Series(Labels.of("__name__", "f"), new long[] {1000}, new double[] {1});
+        SampleCounts counts = new SampleCounts(3, new long[] {3});
+        for (SampleCounts c : java.util.Arrays.asList(null, counts)) {
+            byte[] bytes = SelectCodec.encodeResponse(new SelectResponse(List.of(2), List.of(plain, mixed), List.of(), List.of("i"), c));
+            assertEquals(5, bytes[4]);
+            SelectResponse back = SelectCodec.decodeResponse(bytes);
+            assertEquals(null, back.series().get(0).histograms());
+            FloatHistogram[] hs = back.series().get(1).histograms();
+            assertEquals(null, hs[0]);
+            assertEquals(7, back.series().get(1).values()[0]);
+            assertEquals(exp, hs[1]);
+            assertEquals(custom, hs[2]);
+            assertEquals(c, back.samples());
+            assertEquals(List.of("i"), back.infos());
+        }
+        // A histogram whose spans do not add up to its buckets is refused, naming the series.
+        byte[] bytes = SelectCodec.encodeResponse(new SelectResponse(List.of(2), List.of(mixed)));
+        byte[] bad = bytes.clone();
+        int spans = indexOf(bytes, new byte[] {2, 3, 2, 6, 1, 3}); // SpanCount 2, (-2 -> 3, 2), (3 -> 6, 1), BucketCount 3
+        assertTrue(spans > 0, "positive spans of the first histogram");
+        bad[spans + 2] = 3; // the first span's length 2 -> 3: spans need 4 buckets, 3 given
+        assertTrue(assertThrows(SelectFormatException.class, () -> SelectCodec.decodeResponse(bad)).getMessage()
+                .contains("series 0 histogram 1"));
+    }
+
+    private static int indexOf(byte[] a, byte[] pattern) {
+        outer:
+        for (int i = 0; i + pattern.length <= a.length; i++) {
+            for (int j = 0; j < pattern.length; j++) if (a[i + j] != pattern[j]) continue outer;
+            return i;
+        }
+        return -1;
     }
 
     @Test

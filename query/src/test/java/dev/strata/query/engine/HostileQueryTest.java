@@ -81,7 +81,7 @@ class HostileQueryTest {
                         Thread.currentThread().interrupt();
                         return;
                     }
-                    visitor.visit(Labels.of("__name__", "m", "i", Integer.toString(i)), new long[] {0}, new double[] {1}, null, 1);
+                    visitor.visit(Labels.of("__name__", "m", "i", Integer.toString(i)), new long[] {0}, new double[] {1}, null, null, 1);
                 }
             }
         };

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.strata.query.storage.InMemoryQueryable;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.Arrays;
 import java.util.Random;
@@ -31,6 +32,11 @@ class QueryStatsTest {
         for (long t = 0; t <= 1_500_000; t += 15_000) {
             STORE.append(up, t, 1);
             for (Labels l : req) STORE.append(l, t, t / 1000.0);
+            // A native histogram with one span of 3 buckets: 168 + 8 * (1 + 3) = 200 bytes in Prometheus's
+            // FloatHistogram.Size(), counted as (200 + 8) / 16 = 13 samples.
+            double n = t / 15_000.0;
+            STORE.append(Labels.of("__name__", "h_c"), t, new FloatHistogram(FloatHistogram.ResetHint.UNKNOWN, 0, 0, 0, 3 * n, n,
+                    new int[] {0}, new int[] {3}, new double[] {n, n, n}, null, null, null, null));
         }
     }
 
@@ -51,7 +57,10 @@ class QueryStatsTest {
                 Arguments.of("sum by (x) (rate(req_b[60s]))", 300, 8),
                 Arguments.of("up_a[60s:30s]", 300, 2),             // subquery steps 270, 300
                 Arguments.of("max_over_time(req_b[60s:15s])", 300, 8), // steps 255..300, 2 series
-                Arguments.of("sum(rate(req_b[60s])) + sum(up_a)", 300, 9));
+                Arguments.of("sum(rate(req_b[60s])) + sum(up_a)", 300, 9),
+                Arguments.of("h_c", 300, 13),
+                Arguments.of("rate(h_c[60s])", 300, 4 * 13),
+                Arguments.of("h_c[30s]", 300, 2 * 13));
     }
 
     @ParameterizedTest(name = "{0} at {1}s")

@@ -12,13 +12,14 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The runner judges right and wrong expectations and counts skips, through the real store. */
+/** The runner judges right and wrong expectations and counts histogram failures apart, through the real store. */
 class PromqlTestRunnerTest {
     private static final String SCRIPT = String.join("\n",
             "load 1m",
             "  m_total{job=\"a\"} 0+10x10",
             "  m_total{job=\"b\"} 0+20x10 stale",
             "  h {{schema:0 sum:1 count:1}}x3",
+            "  h2 {{schema:0 sum:3 count:2 buckets:[1 1]}}x3",
             "",
             "# passes",
             "eval instant at 10m sum(m_total)",
@@ -48,9 +49,17 @@ class PromqlTestRunnerTest {
             "  m_total{job=\"b\"} 200",
             "  m_total{job=\"a\"} 100",
             "",
-            "# skipped: native histogram",
+            "# passes: a native histogram read back",
             "eval instant at 1m h",
-            "  {} 1",
+            "  h {{schema:0 sum:1 count:1}}",
+            "",
+            "# fails, counted as a histogram eval: expects a float",
+            "eval instant at 1m h",
+            "  h 1",
+            "",
+            "# passes: the trim operator keeps the histogram's observations at or below 1 (schema 0: bucket (0.5,1])",
+            "eval instant at 1m h2 </ 1",
+            "  h2 {{schema:0 sum:0.7071067811865476 count:1 buckets:[1]}}",
             "");
 
     @Test
@@ -60,10 +69,10 @@ class PromqlTestRunnerTest {
         PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
         Summary s = new PromqlTestRunner(LocalShardsTestStorage::new, true, out).runDir(dir);
         String text = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(new Summary(4, 2, 1), s, text);
-        assertTrue(text.contains("mini.test: 4 passed, 2 failed, 1 skipped"), text);
-        assertTrue(text.endsWith("promqltest: 4 passed, 2 failed, 1 skipped\n"), text);
-        assertTrue(text.contains("FAIL mini.test:15"), text);
+        assertEquals(new Summary(6, 3, 1), s, text);
+        assertTrue(text.contains("mini.test: 6 passed, 3 failed (1 with native histograms)"), text);
+        assertTrue(text.endsWith("promqltest: 6 passed, 3 failed (1 with native histograms)\n"), text);
+        assertTrue(text.contains("FAIL mini.test:16"), text);
     }
 
     @Test
@@ -75,6 +84,27 @@ class PromqlTestRunnerTest {
         assertEquals(4, pts.get(6).value());
         assertEquals(0x7ff0000000000002L, Double.doubleToRawLongBits(pts.get(7).value()));
         assertEquals(31, pts.get(10).value());
+    }
+
+    @Test
+    void expandsHistogramNotation() {
+        var pts = SeriesSpec.expand("{{schema:1 sum:5 count:4 z_bucket:1 z_bucket_w:0.5 buckets:[1 2] offset:-1 n_buckets:[0 1] counter_reset_hint:gauge}}"
+                + " {{sum:1 count:1 buckets:[1]}}+{{sum:2 count:2 buckets:[1 1]}}x2 _ {{schema:-53 count:1 custom_values:[1 2] buckets:[0 1]}}x1");
+        assertEquals(7, pts.size());
+        var h = pts.get(0).histogram();
+        assertEquals(1, h.schema());
+        assertEquals(0.5, h.zeroThreshold());
+        assertEquals(-1, h.positiveSpanOffsets()[0]);
+        assertEquals(2, h.negativeBuckets().length);
+        assertEquals(dev.strata.store.model.FloatHistogram.ResetHint.GAUGE, h.resetHint());
+        assertTrue(pts.get(0).hintSet() && !pts.get(1).hintSet());
+        var last = pts.get(3).histogram();
+        assertEquals(5, last.count());
+        assertEquals(5, last.sum());
+        assertEquals(java.util.List.of(3.0, 2.0), java.util.Arrays.stream(last.positiveBuckets()).boxed().toList());
+        assertTrue(pts.get(4).missing());
+        assertEquals(-53, pts.get(6).histogram().schema());
+        assertEquals(2, pts.get(6).histogram().customValues().length);
     }
 
     @Test

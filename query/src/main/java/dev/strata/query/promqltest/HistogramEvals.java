@@ -10,18 +10,14 @@ import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which evals read native histograms (not supported by Strata's store): the runner skips and counts them. */
-final class HistogramSkip {
-    private HistogramSkip() {}
+/** Which evals involve native histograms: the runner counts their failures apart from the float ones. */
+final class HistogramEvals {
+    private HistogramEvals() {}
 
-    /** Whether {@code e} uses native histograms, in its expectation, its operators or the series it selects. */
-    static boolean skips(Script.Eval e, List<Labels> histogramSeries) {
-        return e.hasHistograms() || usesHistogramOperators(e.expr()) || touchesHistograms(e.expr(), histogramSeries);
-    }
-
-    /** The trim operators {@code </} and {@code >/} exist only for native histograms. */
-    static boolean usesHistogramOperators(String expr) {
-        return expr.contains("</") || expr.contains(">/");
+    /** Whether {@code e} involves native histograms: in its expectation or in the series it selects. */
+    static boolean readsHistograms(Script.Eval e, List<Labels> histogramSeries) {
+        return e.hasHistograms() || e.expr().contains("</") || e.expr().contains(">/")
+                || touchesHistograms(e.expr(), histogramSeries);
     }
 
     static boolean touchesHistograms(String expr, List<Labels> hist) {
