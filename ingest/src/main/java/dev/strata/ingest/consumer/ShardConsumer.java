@@ -4,6 +4,7 @@ import dev.strata.ingest.record.CorruptRecordException;
 import dev.strata.ingest.record.ShardRecordReader;
 import dev.strata.store.model.Labels;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * labels and store buffers touched) so that their cache misses overlap instead of being taken one
  * entry at a time: with the one sample per entry that remote write produces, those misses are
  * most of a replay's cost. The read-ahead has no effect on results.
+ *
+ * <p>A record is applied whole or not at all: it is first read through once without touching store
+ * or index ({@link #validate}: structure, every label set, every hash), and only a record that passes
+ * is applied; one that does not is logged with its offset, counted and skipped.
  */
 public final class ShardConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardConsumer.class);
@@ -49,6 +54,11 @@ public final class ShardConsumer implements Runnable {
     private static final int READ_AHEAD = 32;
     private final long[] aheadHashes = new long[READ_AHEAD];
     private final int[] aheadIds = new int[READ_AHEAD];
+    /**
+     * Per entry of the record being applied: the labels {@link #validate} built for an entry the
+     * cache did not confirm (null for a confirmed one), so the apply pass does not build them twice.
+     */
+    private Labels[] validatedLabels = new Labels[64];
     private final ShardConsumerStats stats;
     private final ReplayFilter replayFilter;
     private final long replayTarget;
@@ -195,15 +205,21 @@ public final class ShardConsumer implements Runnable {
             if (reader.shard() != config.shard()) {
                 throw new CorruptRecordException("shard record for shard " + reader.shard() + " found in partition " + config.shard());
             }
+            int entries = validate();
+            reader.rewind();
             long samples = 0;
             int untilReadAhead = 0;
-            while (true) {
-                if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
-                if (!reader.nextSeries()) break;
-                untilReadAhead--;
-                samples += applyEntry(offset, resolveSeries());
+            try {
+                for (int entry = 0; ; entry++) {
+                    if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
+                    if (!reader.nextSeries()) break;
+                    untilReadAhead--;
+                    samples += applyEntry(offset, resolveSeries(validatedLabels[entry]));
+                }
+            } finally {
+                stats.samplesTotal += samples;
+                Arrays.fill(validatedLabels, 0, entries, null);
             }
-            stats.samplesTotal += samples;
         } catch (CorruptRecordException e) {
             stats.corruptRecords++;
             stats.lastError = "offset " + offset + ": " + e.getMessage();
@@ -213,9 +229,9 @@ public final class ShardConsumer implements Runnable {
             // record: end the loop; the supervisor restarts the shard, which replays this record.
             throw e;
         } catch (RuntimeException e) {
-            // Anything else is this record's doing (a value our decoding or checks did not foresee): it
-            // must not kill the shard nor be retried forever. Samples of its entries before the failing
-            // one stay applied.
+            // A failure the validation did not foresee, while applying an already validated record: it
+            // must not kill the shard nor be retried forever. The only case in which samples of the
+            // record's entries before the failing one stay applied.
             stats.corruptRecords++;
             stats.lastError = "offset " + offset + ": cannot apply: " + e;
             LOG.error("shard {}: skipping record at offset {} that cannot be applied", config.shard(), offset, e);
@@ -282,19 +298,48 @@ public final class ShardConsumer implements Runnable {
         return samples;
     }
 
-    /** The series id of the reader's current entry, creating the series in index and store if new. */
-    private int resolveSeries() {
+    /**
+     * Reads the whole record (from the reader's first entry) without touching store or index: every
+     * entry's structure and samples, and, for each entry the cache does not confirm, its label set
+     * (built, checked, its hash compared), remembered in {@link #validatedLabels}. Throws
+     * {@link CorruptRecordException} for the first problem; returns the number of entries.
+     */
+    private int validate() {
+        int entries = 0;
+        while (reader.nextSeries()) {
+            Labels labels = null;
+            long hash = reader.seriesHash();
+            int id = cache.get(hash);
+            Labels cached = id >= 0 ? cache.labels(id) : null;
+            if (cached == null || !reader.labelsEqual(cached)) {
+                labels = reader.labels();
+                if (labels.hash() != hash) {
+                    throw new CorruptRecordException("shard record: series #" + entries + " hash " + Long.toHexString(hash)
+                            + " does not match its labels " + labels);
+                }
+            }
+            if (entries == validatedLabels.length) validatedLabels = Arrays.copyOf(validatedLabels, entries * 2);
+            validatedLabels[entries++] = labels;
+            while (reader.nextSample()) {
+                // reads (and so checks) every sample
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The series id of the reader's current entry, creating the series in index and store if new;
+     * {@code validated} is the entry's label set as {@link #validate} built it, or null if the cache
+     * confirmed it then (the cache only grows, so it still does).
+     */
+    private int resolveSeries(Labels validated) {
         long hash = reader.seriesHash();
         int id = cache.get(hash);
         if (id >= 0) {
             Labels cached = cache.labels(id);
             if (cached != null && reader.labelsEqual(cached)) return id;
         }
-        Labels labels = reader.labels();
-        if (labels.hash() != hash) {
-            throw new CorruptRecordException("shard record: series hash " + Long.toHexString(hash)
-                    + " does not match its labels " + labels);
-        }
+        Labels labels = validated != null ? validated : reader.labels();
         id = index.seriesId(labels);
         if (id < 0) {
             try {

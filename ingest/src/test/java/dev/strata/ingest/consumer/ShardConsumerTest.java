@@ -180,6 +180,56 @@ class ShardConsumerTest {
     }
 
     @Test
+    void aRecordIsAppliedWholeOrNotAtAll() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        Labels a = Labels.of("__name__", "up", "job", "a");
+        Labels b = Labels.of("__name__", "up", "job", "b");
+        // Record 0: two good entries, then a third whose label list names "job" twice; the checksum covers
+        // it, so only applying can find it.
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(SHARD);
+        for (Labels l : List.of(a, b)) {
+            w.beginSeries(l.hash(), l.size(), 1);
+            for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+            w.sample(1000, 1);
+            w.endSeries();
+        }
+        w.beginSeries(Labels.of("__name__", "up", "job", "c").hash(), 3, 1);
+        w.label("__name__", "up");
+        w.label("job", "c");
+        w.label("job", "d");
+        w.sample(1000, 1);
+        w.endSeries();
+        byte[] invalidThird = w.finish();
+        // Record 1: a good entry, then one whose hash does not match its labels.
+        w.reset(SHARD);
+        w.beginSeries(a.hash(), a.size(), 1);
+        for (int k = 0; k < a.size(); k++) w.label(a.name(k), a.value(k));
+        w.sample(2000, 2);
+        w.endSeries();
+        w.beginSeries(a.hash() + 1, b.size(), 1);
+        for (int k = 0; k < b.size(); k++) w.label(b.name(k), b.value(k));
+        w.sample(2000, 2);
+        w.endSeries();
+        byte[] wrongHash = w.finish();
+        c.schedulePollTask(() -> {
+            add(c, 0, invalidThird);
+            add(c, 1, wrongHash);
+            add(c, 2, record(SHARD, a, new long[] {3000, 3}));
+        });
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        assertEquals(2, sc.stats().corruptRecords());
+        assertTrue(sc.stats().lastError().contains("offset 1"), sc.stats().lastError());
+        assertEquals(1, f.indexIds.size(), "no series of a skipped record reached the index: " + f.indexIds);
+        assertEquals(List.of(new FakeShard.Sample(3000, 3)), f.samples.get(f.indexIds.get(a)), "nothing of the skipped records stored");
+        assertEquals(1, sc.stats().samplesTotal());
+        assertEquals(3, sc.stats().position());
+    }
+
+    @Test
     void pausesWhileTheStoreAsksForBackPressure() {
         FakeShard f = new FakeShard();
         MockConsumer<byte[], byte[]> c = mock();
