@@ -7,6 +7,7 @@ import dev.strata.ingest.otlp.OtlpWriteHandler;
 import dev.strata.ingest.gateway.IngestGateway;
 import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.RemoteWriteHandler;
+import dev.strata.ingest.gateway.ShardWriteGuard;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
@@ -32,7 +33,8 @@ final class GatewayComponent implements Component {
     final InfluxWriteHandler influx;
     final OtlpWriteHandler otlp;
 
-    GatewayComponent(NodeConfig config, BooleanSupplier kafkaReady) {
+    /** @param guard refuses writes to shards that must not take more for now (the retention guard) */
+    GatewayComponent(NodeConfig config, BooleanSupplier kafkaReady, ShardWriteGuard guard) {
         this.kafkaReady = kafkaReady;
         this.producer = new KafkaProducer<>(ProducerSettings.defaults(config.kafka().bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -42,7 +44,7 @@ final class GatewayComponent implements Component {
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,
-                new BatchValidator(limits(config)), System::currentTimeMillis);
+                new BatchValidator(limits(config)), System::currentTimeMillis, guard);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
         int maxDecompressed = config.limits().maxDecompressedBytes();
         this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, maxDecompressed, config.limits().decode());

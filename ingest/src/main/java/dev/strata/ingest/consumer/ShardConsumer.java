@@ -67,6 +67,9 @@ public final class ShardConsumer implements Runnable {
     private long replayStartSamples;
     private long lastProgressLogNanos;
     private volatile boolean stopping;
+    /** Where durability stands (see {@link #flushedThrough(LongSupplier)}); nothing is durable without a flusher. */
+    private volatile LongSupplier flushedThrough = () -> -1;
+    private final RecordTimeline timeline = new RecordTimeline();
     /** Offset of the last record fully applied to store and index; read by the flush (see {@link #appliedOffset()}). */
     private volatile long appliedOffset;
 
@@ -98,6 +101,15 @@ public final class ShardConsumer implements Runnable {
     }
 
     public ShardConsumerStats stats() { return stats; }
+
+    /**
+     * Tells the consumer the offset through which its shard's samples are durable (the flusher's
+     * lowest checkpoint): with it, {@link ShardConsumerStats#oldestUnflushedTimestampMs()} is kept,
+     * the Kafka timestamp of the oldest record a crash would have to replay. Set before {@link #run()}.
+     */
+    public void flushedThrough(LongSupplier offset) {
+        this.flushedThrough = offset;
+    }
 
     /**
      * The offset of the last record whose samples are all applied to the store (and its series to
@@ -158,6 +170,7 @@ public final class ShardConsumer implements Runnable {
         }
         long lastTimestamp = -1;
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            if (lastTimestamp < 0) timeline.add(r.offset(), r.timestamp());
             process(r);
             lastTimestamp = r.timestamp();
         }
@@ -404,6 +417,13 @@ public final class ShardConsumer implements Runnable {
     }
 
     private void refreshGauges() {
+        long durable = flushedThrough.getAsLong();
+        if (appliedOffset <= durable) {
+            stats.oldestUnflushedTimestampMs = -1;
+        } else {
+            timeline.forgetBefore(durable + 1);
+            stats.oldestUnflushedTimestampMs = timeline.timestampAtOrBefore(durable + 1);
+        }
         long now = nanoClock.getAsLong();
         if (!stats.ready) updateReplay(now);
         long elapsed = now - rateWindowStartNanos;

@@ -18,6 +18,8 @@ public final class ShardConsumerStats {
     volatile long lag = -1;
     /** Kafka timestamp (ms) of the last record applied, set once per poll batch; -1 before the first. */
     volatile long lastRecordTimestampMs = -1;
+    /** See {@link #oldestUnflushedTimestampMs()}. */
+    volatile long oldestUnflushedTimestampMs = -1;
     volatile long samplesTotal;
     volatile long recordsTotal;
     volatile long seriesCreated;
@@ -58,6 +60,20 @@ public final class ShardConsumerStats {
     public long lag() { return lag; }
     /** Kafka timestamp (producer's CreateTime, or the broker's LogAppendTime) of the last record applied; -1 before the first. */
     public long lastRecordTimestampMs() { return lastRecordTimestampMs; }
+
+    /**
+     * Kafka timestamp (ms) of the oldest record this consumer applied whose samples are not yet durable
+     * in every flush group (the record after the lowest checkpoint: where a crash would replay from),
+     * or a little older (see {@link RecordTimeline}); -1 when everything applied is durable. Kafka's
+     * retention must not reach it, or a crash loses it.
+     */
+    public long oldestUnflushedTimestampMs() { return oldestUnflushedTimestampMs; }
+
+    /** Age of {@link #oldestUnflushedTimestampMs()} at {@code nowMs} in seconds; 0 when everything applied is durable. */
+    public double oldestUnflushedAgeSeconds(long nowMs) {
+        long ts = oldestUnflushedTimestampMs;
+        return ts < 0 ? 0 : Math.max(0, nowMs - ts) / 1000.0;
+    }
 
     /**
      * Consumer lag in time, as Burrow and kafka-lag-exporter define it: how old the oldest record not

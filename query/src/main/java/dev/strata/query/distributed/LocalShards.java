@@ -22,8 +22,10 @@ public interface LocalShards {
      * @param target   the partition's end offset when the shard opened (ready once position >= target)
      * @param running  the consumer loop is running
      * @param lag      records behind the partition's latest end offset (-1 unknown)
+     * @param unflushedAgeMs age of the oldest applied record not yet durable in Cassandra (0: all durable,
+     *                 -1 unknown: not open), for the retention guard
      */
-    record ShardProgress(boolean open, long position, long target, boolean running, long lag) {
+    record ShardProgress(boolean open, long position, long target, boolean running, long lag, long unflushedAgeMs) {
         public boolean ready() {
             return open && running && position >= target;
         }
