@@ -230,6 +230,32 @@ class ShardConsumerTest {
     }
 
     @Test
+    void oldestUnflushedTimestampIsTheRecordAfterTheFlushedOffset() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        AtomicLong flushed = new AtomicLong(-1);
+        sc.flushedThrough(flushed::get);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        Labels a = Labels.of("__name__", "up");
+        addAt(c, 0, 5000, record(SHARD, a, new long[] {10, 1}));
+        addAt(c, 1, 6000, record(SHARD, a, new long[] {20, 1}));
+        sc.pollOnce();
+        assertEquals(5000, sc.stats().oldestUnflushedTimestampMs(), "nothing durable: the first record");
+        assertEquals(3.0, sc.stats().oldestUnflushedAgeSeconds(8000));
+        addAt(c, 2, 7000, record(SHARD, a, new long[] {30, 1}));
+        sc.pollOnce();
+        flushed.set(1);
+        sc.pollOnce();
+        assertEquals(7000, sc.stats().oldestUnflushedTimestampMs(), "offsets 0 and 1 durable: offset 2's batch");
+        flushed.set(2);
+        sc.pollOnce();
+        assertEquals(-1, sc.stats().oldestUnflushedTimestampMs(), "all durable");
+        assertEquals(0.0, sc.stats().oldestUnflushedAgeSeconds(8000));
+    }
+
+    @Test
     void pausesWhileTheStoreAsksForBackPressure() {
         FakeShard f = new FakeShard();
         MockConsumer<byte[], byte[]> c = mock();
