@@ -293,7 +293,7 @@ class ShardConsumerTest {
         assertEquals(4, s.seriesCount());
         // records without a Kafka timestamp: lag in time unknown
         String json = ShardStatusHandler.render(List.of(s), Map.of(3, "running"), 1_700_000_000_000L);
-        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
+        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"oldestUnflushedAgeSeconds\":0,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
         assertTrue(json.endsWith("\"rejected\":{},\"rejectedTotal\":0,\"lastError\":\"\"}]}}"), json);
     }
 
