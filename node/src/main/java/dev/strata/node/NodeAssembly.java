@@ -119,6 +119,8 @@ public final class NodeAssembly implements AutoCloseable {
         long budget = MemoryBudget.perShard(config.memory().memoryBudgetPerShard(), owned.size(), Runtime.getRuntime().maxMemory());
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, kafka::get, metrics, owned, budget);
         peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
+        RetentionGuard.checkSettings(config.ingest().retentionGuardPercent(), config.kafka().retention(),
+                config.durability().flushInterval());
         retentionGuard = new RetentionGuard(topology, shards, peerClient, config.ingest().retentionGuardPercent(),
                 config.kafka().retention());
         readiness.registerReason("retention-guard", retentionGuard::readinessProblem);

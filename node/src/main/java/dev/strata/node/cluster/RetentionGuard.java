@@ -66,6 +66,25 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
         this.refusing = new boolean[topology.shardCount()];
     }
 
+    /**
+     * In normal operation a record waits up to about one {@code flush.interval} for its group's flush, so
+     * a guard limit below {@value #FLUSH_CYCLES_MIN} flush intervals would refuse writes on a healthy
+     * node: refused at start, naming the keys.
+     *
+     * @throws dev.strata.node.config.ConfigException when the limit is that tight
+     */
+    public static void checkSettings(int percent, Duration retention, Duration flushInterval) {
+        long limitMs = retention.toMillis() / 100 * percent;
+        if (percent == 0 || limitMs >= FLUSH_CYCLES_MIN * flushInterval.toMillis()) return;
+        throw new dev.strata.node.config.ConfigException("ingest.retention-guard-percent=" + percent + " of kafka.retention="
+                + retention.toSeconds() + "s is " + limitMs / 1000 + "s, below " + FLUSH_CYCLES_MIN + " x flush.interval="
+                + flushInterval.toSeconds() + "s: the retention guard would refuse writes while flushes are on time; raise "
+                + "kafka.retention or ingest.retention-guard-percent, lower flush.interval, or set ingest.retention-guard-percent=0");
+    }
+
+    /** Flush intervals the guard's limit must span at least (see {@link #checkSettings}). */
+    static final int FLUSH_CYCLES_MIN = 3;
+
     /** Starts the refresh timer (nothing to do when disabled). */
     public void start() {
         if (limitMs <= 0) return;

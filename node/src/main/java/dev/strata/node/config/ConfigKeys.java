@@ -197,7 +197,8 @@ public final class ConfigKeys {
             ConfigType.INT, "50", range(0, 95),
             "Retention guard: when a shard's oldest record not yet flushed to Cassandra is older than this percentage of "
                     + "kafka.retention, writes to that shard are answered 503 with Retry-After (senders retry) until the flush "
-                    + "catches up, so that Kafka never deletes what a crash would have to replay. 0 disables the guard.");
+                    + "catches up, so that Kafka never deletes what a crash would have to replay. The limit must span at least "
+                    + "3 x flush.interval (checked at start). 0 disables the guard.");
 
     public static final ConfigKey<String> NODE_ROLE = DEF.define("node.role", ConfigType.STRING, "all",
             Validator.oneOf("all", "gateway"),
