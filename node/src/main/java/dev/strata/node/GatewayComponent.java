@@ -43,7 +43,7 @@ final class GatewayComponent implements Component {
                 config.limits().maxQueuedWrites(), "strata-gateway");
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
-        this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,
+        this.gateway = new IngestGateway(gatewayConfig(config.kafka().topic(), Runtime.getRuntime().maxMemory()), producer, mapper,
                 new BatchValidator(limits(config)), System::currentTimeMillis, guard);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
         int maxDecompressed = config.limits().maxDecompressedBytes();
@@ -68,6 +68,20 @@ final class GatewayComponent implements Component {
         return new ValidationLimits(d.nameValidation(), config.limits().decode().maxLabelsPerSeries(), d.maxLabelNameBytes(),
                 d.maxLabelValueBytes(), maxAge, d.maxFutureSkew(), d.maxErrorsReported());
     }
+
+    /**
+     * The gateway's settings, with the bytes in flight to Kafka bounded by the heap too: at most
+     * {@link #IN_FLIGHT_HEAP_SHARE} of it (a 256 MiB bound on a 256 MiB heap would let a slow Kafka fill
+     * it). The shards' budgets take half the heap ({@link MemoryBudget}); this share comes out of the rest.
+     */
+    static GatewayConfig gatewayConfig(String topic, long maxHeap) {
+        GatewayConfig d = GatewayConfig.defaults(topic);
+        long inFlight = Math.max(d.maxRecordBytes(), Math.min(d.maxInFlightBytes(), (long) (maxHeap * IN_FLIGHT_HEAP_SHARE)));
+        return new GatewayConfig(topic, d.maxRecordBytes(), inFlight, d.retryAfterSeconds());
+    }
+
+    /** Share of the maximum heap that records waiting for Kafka's acknowledgement may take. */
+    static final double IN_FLIGHT_HEAP_SHARE = 0.125;
 
     IngestGateway gateway() {
         return gateway;

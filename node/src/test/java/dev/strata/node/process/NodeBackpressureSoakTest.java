@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue #13, case 6 (memory under sustained back-pressure): a node with a small heap ({@code -Xmx256m},
+ * Issue #13, case 6 (memory under sustained back-pressure): a node with a small heap ({@code -Dstrata.soak.heap},
+ * default 192m so that the shards' budgets fill within the short form's stall; the long form runs 256m;
  * {@code -XX:+ExitOnOutOfMemoryError} as the manifests run it, the memory budget derived from the heap)
  * takes continuous remote write from two writers while Cassandra is stopped (SIGSTOP) for
  * {@code -Dstrata.soak.seconds} (default 120; the long form runs it for 600 or more), then resumed.
@@ -30,7 +31,7 @@ class NodeBackpressureSoakTest {
     private static final int SERIES_PER_WRITER = 1000;
     private static final int METRICS_PER_WRITER = 20;
     /** The timestamps are a second apart and must stay inside the 3 h out-of-order window of the fixtures. */
-    private static final int MAX_STEPS = 6000;
+    private static final int MAX_STEPS = 9000;
 
     private final long seed = Long.getLong("seed", System.nanoTime());
     private final PromApi api = new PromApi(Duration.ofSeconds(120));
@@ -38,8 +39,10 @@ class NodeBackpressureSoakTest {
     @Test
     void aSmallHeapNodeSurvivesCassandraDownUnderLoadAndLosesNothing(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         long stallSeconds = Long.getLong("strata.soak.seconds", 120);
-        System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s (rerun with -Dseed=" + seed
-                + " -Dstrata.soak.seconds=" + stallSeconds + ")");
+        // The short form's heap is small enough for the shards' budgets (half of it) to fill within its stall.
+        String heap = System.getProperty("strata.soak.heap", "192m");
+        System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s heap=" + heap
+                + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + heap + ")");
         String id = "s" + Long.toHexString(seed & 0xffffffL);
         List<String> settings = new ArrayList<>();
         for (String s : FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
@@ -59,7 +62,7 @@ class NodeBackpressureSoakTest {
         double maxPaused = 0, maxHeap = 0, maxLag = 0;
         long refused = 0;
         try (NodeProcess node = NodeProcess.start("strata-soak", FaultFixtures.tempDir("node-soak").resolve("node"),
-                FreePorts.many(1)[0], settings, List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"))) {
+                FreePorts.many(1)[0], settings, List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"))) {
             node.awaitReady();
             List<AckedRemoteWriter> writers = new ArrayList<>();
             try {
@@ -102,7 +105,6 @@ class NodeBackpressureSoakTest {
             System.err.printf("soak summary: stall %d s, max paused shards %.0f, max lag %.0f records, max heap used %.0f MiB,"
                     + " 503 answers %d, acked steps %s%n", stallSeconds, maxPaused, maxLag, maxHeap / (1 << 20), refused,
                     sent.stream().map(s -> Integer.toString(s.acknowledgedSteps())).toList());
-            assertTrue(maxPaused >= 1 || refused > 0, "back-pressure showed: a consumer paused or the gateway answered 503");
             for (int w = 0; w < WRITERS; w++) {
                 for (int m = 0; m < METRICS_PER_WRITER; m++) {
                     String metric = "soak" + w + "_m" + m;
@@ -112,6 +114,7 @@ class NodeBackpressureSoakTest {
                 }
             }
             assertTrue(node.isAlive(), "the node exited while read back:\n" + node.logTail());
+            assertTrue(maxPaused >= 1 || refused > 0, "back-pressure showed: a consumer paused or the gateway answered 503");
         } finally {
             signal("CONT", cassandraProcess);
         }
