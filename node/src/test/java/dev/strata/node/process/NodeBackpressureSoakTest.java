@@ -40,9 +40,9 @@ class NodeBackpressureSoakTest {
     void aSmallHeapNodeSurvivesCassandraDownUnderLoadAndLosesNothing(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         long stallSeconds = Long.getLong("strata.soak.seconds", 120);
         // The short form's heap is small enough for the shards' budgets (half of it) to fill within its stall.
-        String heap = System.getProperty("strata.soak.heap", "192m");
-        System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s heap=" + heap
-                + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + heap + ")");
+        String xmx = System.getProperty("strata.soak.heap", "192m");
+        System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s heap=" + xmx
+                + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + xmx + ")");
         String id = "s" + Long.toHexString(seed & 0xffffffL);
         List<String> settings = new ArrayList<>();
         for (String s : FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
@@ -62,7 +62,7 @@ class NodeBackpressureSoakTest {
         double maxPaused = 0, maxHeap = 0, maxLag = 0;
         long refused = 0;
         try (NodeProcess node = NodeProcess.start("strata-soak", FaultFixtures.tempDir("node-soak").resolve("node"),
-                FreePorts.many(1)[0], settings, List.of("-Xmx" + heap, "-XX:+ExitOnOutOfMemoryError"))) {
+                FreePorts.many(1)[0], settings, List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"))) {
             node.awaitReady();
             List<AckedRemoteWriter> writers = new ArrayList<>();
             try {
