@@ -443,7 +443,7 @@ final class ShardsComponent implements Component, LocalShards {
         for (OpenShard s : open) {
             ShardConsumerStats st = s.durable().consumer().stats();
             m.put(s.shard(), new LocalShards.ShardProgress(true, st.position(), st.replayTarget(), st.running(), st.lag(),
-                    Math.round(st.oldestUnflushedAgeSeconds(now) * 1000)));
+                    st.atRiskAgeMs(now)));
         }
         return m;
     }

@@ -159,7 +159,10 @@ public final class ShardConsumer implements Runnable {
         } else if (!pressure && stats.paused) {
             consumer.resume(List.of(tp));
             stats.paused = false;
+            stats.stuck = false;
+            stuckSinceNanos = -1;
         }
+        if (stats.paused) checkStuck();
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(config.pollTimeout());
@@ -177,6 +180,35 @@ public final class ShardConsumer implements Runnable {
         // one volatile write per batch: the lag in seconds is measured from the last record applied
         if (lastTimestamp >= 0) stats.lastRecordTimestampMs = lastTimestamp;
         refreshGauges();
+    }
+
+    /** When the shard was first seen paused with nothing left to flush; -1 when it is not. */
+    private long stuckSinceNanos = -1;
+    /** How long a paused shard may have nothing left to flush before it is reported stuck. */
+    private static final long STUCK_AFTER_NANOS = 30_000_000_000L;
+
+    /**
+     * Paused for memory while everything applied is durable: no flush can free memory any more (the
+     * budget is full of write buffers, which hold samples until their chunk window closes, see
+     * store.chunk-duration and store.out-of-order-window, and cannot be evicted), so the pause lasts
+     * until the node gets a larger budget. Said loudly (log, lastError, {@code stuck} on the status
+     * page) instead of stalling in silence; the records wait in Kafka and the retention guard counts
+     * their age.
+     */
+    private void checkStuck() {
+        long now = nanoClock.getAsLong();
+        if (appliedOffset > flushedThrough.getAsLong()) {
+            stuckSinceNanos = -1;
+            stats.stuck = false;
+            return;
+        }
+        if (stuckSinceNanos < 0) stuckSinceNanos = now;
+        if (stats.stuck || now - stuckSinceNanos < STUCK_AFTER_NANOS) return;
+        stats.stuck = true;
+        stats.lastError = "paused over the memory budget with everything applied already durable: write buffers fill the"
+                + " budget, no flush can free it; raise store.memory-budget-per-shard (or the heap), or lower"
+                + " store.chunk-duration / store.out-of-order-window";
+        LOG.error("shard {}: INGESTION STALLED at offset {}: {}", config.shard(), stats.position, stats.lastError);
     }
 
     /**
@@ -439,7 +471,9 @@ public final class ShardConsumer implements Runnable {
         } catch (RuntimeException ignored) {
             // position unknown until the first fetch: keep the last value
         }
-        OptionalLong lag = consumer.currentLag(tp);
+        // A paused partition is not fetched, so the client's lag (from its last fetch) stops growing while
+        // records pile up: ask the broker for the end offset instead.
+        OptionalLong lag = stats.paused ? OptionalLong.empty() : consumer.currentLag(tp);
         if (lag.isPresent()) {
             stats.lag = lag.getAsLong();
             stats.endOffset = stats.position + stats.lag;

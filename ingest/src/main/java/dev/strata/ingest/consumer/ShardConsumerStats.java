@@ -35,6 +35,8 @@ public final class ShardConsumerStats {
     volatile boolean ready;
     volatile double samplesPerSecond;
     volatile boolean paused;
+    /** Paused for memory with nothing left to flush (see ShardConsumer#checkStuck): needs a larger budget. */
+    volatile boolean stuck;
     volatile boolean running;
     volatile int seriesCount;
     volatile String lastError = "";
@@ -113,6 +115,19 @@ public final class ShardConsumerStats {
     public boolean ready() { return ready; }
     public double samplesPerSecond() { return samplesPerSecond; }
     public boolean paused() { return paused; }
+    /** Paused over the memory budget with nothing left to flush for a while: stalled until the budget is raised. */
+    public boolean stuck() { return stuck; }
+
+    /**
+     * What Kafka's retention threatens, in ms at {@code nowMs}: the age of the oldest unflushed record,
+     * or while paused with records waiting ({@link #lag()} above 0), the age of the last record applied
+     * (the unread ones are at most that old), whichever is older; 0 when nothing is at risk.
+     */
+    public long atRiskAgeMs(long nowMs) {
+        long age = Math.round(oldestUnflushedAgeSeconds(nowMs) * 1000);
+        if (paused && lag > 0 && lastRecordTimestampMs >= 0) age = Math.max(age, nowMs - lastRecordTimestampMs);
+        return Math.max(0, age);
+    }
     public boolean running() { return running; }
     public int seriesCount() { return seriesCount; }
     public String lastError() { return lastError; }

@@ -69,6 +69,7 @@ public final class ShardStatusHandler {
             sb.append(JsonWriter.quote(s.topic()));
             sb.append(",\"running\":").append(s.running());
             sb.append(",\"paused\":").append(s.paused());
+            sb.append(",\"stuck\":").append(s.stuck());
             sb.append(",\"position\":").append(s.position());
             sb.append(",\"lastOffset\":").append(s.lastOffset());
             sb.append(",\"endOffset\":").append(s.endOffset());

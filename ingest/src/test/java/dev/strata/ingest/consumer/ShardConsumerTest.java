@@ -256,6 +256,38 @@ class ShardConsumerTest {
     }
 
     @Test
+    void aShardPausedWithNothingLeftToFlushIsReportedStuckAndItsBacklogAgeIsAtRisk() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        AtomicLong flushed = new AtomicLong(-1);
+        sc.flushedThrough(flushed::get);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        addAt(c, 0, 1_000, record(SHARD, Labels.of("__name__", "up"), new long[] {10, 1}));
+        sc.pollOnce();
+        f.pressure = true;
+        sc.pollOnce();
+        nanos.addAndGet(60_000_000_000L);
+        sc.pollOnce();
+        assertFalse(sc.stats().stuck(), "offset 0 is not durable yet: a flush can still free memory");
+        flushed.set(0);
+        sc.pollOnce();
+        nanos.addAndGet(31_000_000_000L);
+        sc.pollOnce();
+        assertTrue(sc.stats().stuck(), "paused with nothing to flush for 30 s");
+        assertTrue(sc.stats().lastError().contains("store.memory-budget-per-shard"), sc.stats().lastError());
+        assertEquals(0, sc.stats().atRiskAgeMs(61_000), "nothing waiting in Kafka");
+        c.updateEndOffsets(Map.of(tp, 3L));
+        nanos.addAndGet(2_000_000_000L);
+        sc.pollOnce();
+        assertEquals(60_000, sc.stats().atRiskAgeMs(61_000), "records wait unread behind the last applied one (ts 1000)");
+        f.pressure = false;
+        sc.pollOnce();
+        assertFalse(sc.stats().stuck());
+    }
+
+    @Test
     void pausesWhileTheStoreAsksForBackPressure() {
         FakeShard f = new FakeShard();
         MockConsumer<byte[], byte[]> c = mock();
@@ -268,6 +300,11 @@ class ShardConsumerTest {
         assertTrue(c.paused().contains(tp));
         assertTrue(sc.stats().paused());
         assertEquals(0, sc.stats().samplesTotal(), "nothing consumed while paused");
+        // records pile up in Kafka while paused: the lag says so
+        c.updateEndOffsets(Map.of(tp, 5L));
+        nanos.addAndGet(2_000_000_000L);
+        sc.pollOnce();
+        assertEquals(5, sc.stats().lag(), "lag from the broker's end offset while paused");
         f.pressure = false;
         sc.pollOnce();
         assertFalse(c.paused().contains(tp));
@@ -293,7 +330,7 @@ class ShardConsumerTest {
         assertEquals(4, s.seriesCount());
         // records without a Kafka timestamp: lag in time unknown
         String json = ShardStatusHandler.render(List.of(s), Map.of(3, "running"), 1_700_000_000_000L);
-        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"oldestUnflushedAgeSeconds\":0,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
+        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"stuck\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"oldestUnflushedAgeSeconds\":0,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
         assertTrue(json.endsWith("\"rejected\":{},\"rejectedTotal\":0,\"lastError\":\"\"}]}}"), json);
     }
 
