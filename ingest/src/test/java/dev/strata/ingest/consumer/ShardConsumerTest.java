@@ -279,7 +279,7 @@ class ShardConsumerTest {
         assertTrue(sc.stats().lastError().contains("store.memory-budget-per-shard"), sc.stats().lastError());
         assertEquals(0, sc.stats().atRiskAgeMs(61_000), "nothing waiting in Kafka");
         c.updateEndOffsets(Map.of(tp, 3L));
-        nanos.addAndGet(2_000_000_000L);
+        nanos.addAndGet(6_000_000_000L); // past the 5 s end-offset refresh
         sc.pollOnce();
         assertEquals(60_000, sc.stats().atRiskAgeMs(61_000), "records wait unread behind the last applied one (ts 1000)");
         f.pressure = false;
@@ -302,7 +302,7 @@ class ShardConsumerTest {
         assertEquals(0, sc.stats().samplesTotal(), "nothing consumed while paused");
         // records pile up in Kafka while paused: the lag says so
         c.updateEndOffsets(Map.of(tp, 5L));
-        nanos.addAndGet(2_000_000_000L);
+        nanos.addAndGet(6_000_000_000L); // past the 5 s end-offset refresh
         sc.pollOnce();
         assertEquals(5, sc.stats().lag(), "lag from the broker's end offset while paused");
         f.pressure = false;
