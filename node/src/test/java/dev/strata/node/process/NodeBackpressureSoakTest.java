@@ -24,12 +24,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * run's Kafka and Cassandra. Prints a progress line per 10 s (acknowledged steps, paused shards, lag,
  * heap) and a summary.
  *
- * <p>The short form's two minutes do not fill the shards' budgets (no consumer pauses). The long form
- * ({@code -Dstrata.soak.seconds=600}) does: every shard pauses, the node survives (heap at most 247 of 256
- * MiB), but this workload's samples (1 s apart, sent ten times faster than real time, so all within the
+ * <p>The short form's two minutes at the default pace do not fill the shards' budgets (no consumer
+ * pauses). The long form ({@code -Dstrata.soak.seconds=600}) does: every shard pauses, the node survives
+ * (heap at most 247 of 256 MiB), but this workload's samples (1 s apart, sent ten times faster than real time, so all within the
  * 3 h out-of-order window the fixtures need) sit in write buffers that no flush can free, so the shards
- * stay paused after Cassandra returns and the read-back fails: see docs/operations.md, "Memory budget full
- * of write buffers" (reported as stuck, not silent).
+ * stay paused after Cassandra returns and the read-back fails at once on the shard reported stuck: see
+ * docs/operations.md, "Memory budget full of write buffers".
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class NodeBackpressureSoakTest {
@@ -55,9 +55,10 @@ class NodeBackpressureSoakTest {
             // the default: the budget derived from the heap (half of it over the owned shards)
             settings.add(s.startsWith("store.memory-budget-per-shard=") ? "store.memory-budget-per-shard=0" : s);
         }
-        // Pace the writers so that their steps last through the stall and the minute before and after it.
+        // Pace the writers so that their steps last through the stall and the minutes before and after it;
+        // -Dstrata.soak.paceMs sets it (a shorter pace writes faster: a stuck shard shows within 2 min at 30 ms).
         long plannedMs = (stallSeconds + 150) * 1000;
-        Duration pace = Duration.ofMillis(Math.max(1, plannedMs / MAX_STEPS));
+        Duration pace = Duration.ofMillis(Long.getLong("strata.soak.paceMs", Math.max(60, plannedMs / MAX_STEPS)));
         List<SentSamples> sent = new ArrayList<>();
         for (int w = 0; w < WRITERS; w++) {
             sent.add(new SentSamples(FaultFixtures.series("soak" + w, SERIES_PER_WRITER, METRICS_PER_WRITER),
@@ -130,6 +131,11 @@ class NodeBackpressureSoakTest {
         long rangeSeconds = (sent.maxSteps() * FaultFixtures.STEP_MS) / 1000 + 120;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            String status = api.get(baseUrl + "/api/v1/status/local-shards");
+            if (status.contains("\"stuck\":true")) {
+                throw new AssertionError("a shard is stuck (paused over its budget with nothing to flush), " + metric
+                        + " cannot be read back whole: " + status);
+            }
             PromApi.Answer a = api.query(baseUrl, metric + "[" + rangeSeconds + "s]", evalTime, "");
             if (!a.success()) throw new AssertionError("reading " + metric + " failed: " + a);
             ExactlyOnceCheck.Report r = ExactlyOnceCheck.check(only(sent.acknowledgedSamples(), metric),
