@@ -7,6 +7,7 @@ import dev.strata.ingest.otlp.OtlpWriteHandler;
 import dev.strata.ingest.gateway.IngestGateway;
 import dev.strata.ingest.gateway.ProducerSettings;
 import dev.strata.ingest.gateway.RemoteWriteHandler;
+import dev.strata.ingest.gateway.ShardWriteGuard;
 import dev.strata.store.sharding.ShardMapper;
 import dev.strata.ingest.validate.BatchValidator;
 import dev.strata.ingest.validate.ValidationLimits;
@@ -32,7 +33,8 @@ final class GatewayComponent implements Component {
     final InfluxWriteHandler influx;
     final OtlpWriteHandler otlp;
 
-    GatewayComponent(NodeConfig config, BooleanSupplier kafkaReady) {
+    /** @param guard refuses writes to shards that must not take more for now (the retention guard) */
+    GatewayComponent(NodeConfig config, BooleanSupplier kafkaReady, ShardWriteGuard guard) {
         this.kafkaReady = kafkaReady;
         this.producer = new KafkaProducer<>(ProducerSettings.defaults(config.kafka().bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
@@ -41,8 +43,8 @@ final class GatewayComponent implements Component {
                 config.limits().maxQueuedWrites(), "strata-gateway");
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
-        this.gateway = new IngestGateway(GatewayConfig.defaults(config.kafka().topic()), producer, mapper,
-                new BatchValidator(limits(config)), System::currentTimeMillis);
+        this.gateway = new IngestGateway(gatewayConfig(config.kafka().topic(), Runtime.getRuntime().maxMemory()), producer, mapper,
+                new BatchValidator(limits(config)), System::currentTimeMillis, guard);
         int maxBody = (int) Math.min(Integer.MAX_VALUE, config.http().maxRequestBytes());
         int maxDecompressed = config.limits().maxDecompressedBytes();
         this.remoteWrite = new RemoteWriteHandler(gateway, executor, maxBody, maxDecompressed, config.limits().decode());
@@ -66,6 +68,20 @@ final class GatewayComponent implements Component {
         return new ValidationLimits(d.nameValidation(), config.limits().decode().maxLabelsPerSeries(), d.maxLabelNameBytes(),
                 d.maxLabelValueBytes(), maxAge, d.maxFutureSkew(), d.maxErrorsReported());
     }
+
+    /**
+     * The gateway's settings, with the bytes in flight to Kafka bounded by the heap too: at most
+     * {@link #IN_FLIGHT_HEAP_SHARE} of it (a 256 MiB bound on a 256 MiB heap would let a slow Kafka fill
+     * it). The shards' budgets take half the heap ({@link MemoryBudget}); this share comes out of the rest.
+     */
+    static GatewayConfig gatewayConfig(String topic, long maxHeap) {
+        GatewayConfig d = GatewayConfig.defaults(topic);
+        long inFlight = Math.max(d.maxRecordBytes(), Math.min(d.maxInFlightBytes(), (long) (maxHeap * IN_FLIGHT_HEAP_SHARE)));
+        return new GatewayConfig(topic, d.maxRecordBytes(), inFlight, d.retryAfterSeconds());
+    }
+
+    /** Share of the maximum heap that records waiting for Kafka's acknowledgement may take. */
+    static final double IN_FLIGHT_HEAP_SHARE = 0.125;
 
     IngestGateway gateway() {
         return gateway;

@@ -11,6 +11,7 @@ import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.InternalRoutes;
 import dev.strata.query.distributed.PartialResponseEvaluator;
 import dev.strata.node.cluster.PeerClient;
+import dev.strata.node.cluster.RetentionGuard;
 import dev.strata.query.distributed.PushdownEvaluator;
 import dev.strata.query.distributed.QueryScope;
 import dev.strata.node.cluster.Hostname;
@@ -85,6 +86,7 @@ public final class NodeAssembly implements AutoCloseable {
     private final GatewayComponent gateway;
     private final ExecutorService queryExecutor;
     private final PeerClient peerClient;
+    private final RetentionGuard retentionGuard;
     private final ExecutorService selectExecutor;
     private final ExecutorService pushdownExecutor;
     private final ExecutorService remoteReadExecutor;
@@ -117,12 +119,17 @@ public final class NodeAssembly implements AutoCloseable {
         List<Integer> owned = config.ingest().gatewayOnly() ? List.of() : topology.ownedShards();
         long budget = MemoryBudget.perShard(config.memory().memoryBudgetPerShard(), owned.size(), Runtime.getRuntime().maxMemory());
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, kafka::get, metrics, owned, budget);
-        gateway = new GatewayComponent(config, kafka::isReady);
+        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
+        RetentionGuard.checkSettings(config.ingest().retentionGuardPercent(), config.kafka().retention(),
+                config.durability().flushInterval());
+        retentionGuard = new RetentionGuard(topology, shards, peerClient, config.ingest().retentionGuardPercent(),
+                config.kafka().retention());
+        readiness.registerReason("retention-guard", retentionGuard::readinessProblem);
+        gateway = new GatewayComponent(config, kafka::isReady, retentionGuard);
         // At most query.max-concurrency query API requests at once, evaluating or queued; more get 503.
         int queryThreads = Math.min(config.query().effectiveThreads(), config.limits().maxConcurrentQueries());
         queryExecutor = NamedThreads.boundedPool(queryThreads, config.limits().maxConcurrentQueries() - queryThreads,
                 "strata-query");
-        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
         ShardMapper mapper = new ShardMapper(config.cluster().shards(), config.ingest().spread(),
                 config.ingest().shardKey().toArray(String[]::new));
         ClusterQueryable clusterData = new ClusterQueryable(topology, shards, peerClient, mapper,
@@ -143,7 +150,8 @@ public final class NodeAssembly implements AutoCloseable {
                 // Metric metadata: the cluster-wide Cassandra table, the same answer on every node.
                 StoredMetricMetadata.of(shards::metadataTable, System::currentTimeMillis),
                 apiSettings, queryExecutor, System::currentTimeMillis);
-        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states, System::currentTimeMillis);
+        ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, () -> retentionGuard.annotate(shards.states()),
+                System::currentTimeMillis);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
         IngestMetrics.registerShards(metrics, shards::stats);
         ClusterStatus clusterStatus = new ClusterStatus(topology, shards, peerClient);
@@ -153,7 +161,8 @@ public final class NodeAssembly implements AutoCloseable {
                 "strata-select");
         InternalRoutes internal = new InternalRoutes(shards, selectExecutor, config.query().toOptions());
         TsdbStatus tsdb = new TsdbStatus(topology, shards, peerClient, selectExecutor);
-        ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats, shards::states, shards::flushTimes,
+        ClusterOverview overview = new ClusterOverview(topology, peerClient, shards::stats,
+                () -> retentionGuard.annotate(shards.states()), shards::flushTimes,
                 System::currentTimeMillis);
         UiAssets ui = new UiAssets();
         // Remote read: its own threads, as many as reads may run at once (further requests queue). A read
@@ -240,6 +249,7 @@ public final class NodeAssembly implements AutoCloseable {
                 ? "not opened (a single node without cluster.secret-file or cluster.tls.*)" : clusterSecurity.describe());
         reloader = new SecurityReloader(webSecurity, clusterSecurity, reloadInterval);
         node.start();
+        retentionGuard.start();
     }
 
     public boolean isReady() {
@@ -267,6 +277,7 @@ public final class NodeAssembly implements AutoCloseable {
 
     @Override
     public void close() {
+        retentionGuard.close();
         node.close();
         if (reloader != null) reloader.close();
         webSecurity.close();

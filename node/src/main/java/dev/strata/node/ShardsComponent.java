@@ -446,10 +446,12 @@ final class ShardsComponent implements Component, LocalShards {
     @Override
     public Map<Integer, LocalShards.ShardProgress> progress() {
         Map<Integer, LocalShards.ShardProgress> m = new java.util.TreeMap<>();
-        for (int s : owned) m.put(s, new LocalShards.ShardProgress(false, 0, 0, false, -1));
+        for (int s : owned) m.put(s, new LocalShards.ShardProgress(false, 0, 0, false, -1, -1));
+        long now = System.currentTimeMillis();
         for (OpenShard s : open) {
             ShardConsumerStats st = s.durable().consumer().stats();
-            m.put(s.shard(), new LocalShards.ShardProgress(true, st.position(), st.replayTarget(), st.running(), st.lag()));
+            m.put(s.shard(), new LocalShards.ShardProgress(true, st.position(), st.replayTarget(), st.running(), st.lag(),
+                    st.atRiskAgeMs(now)));
         }
         return m;
     }

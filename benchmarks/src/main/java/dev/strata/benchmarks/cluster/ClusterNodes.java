@@ -148,7 +148,7 @@ final class ClusterNodes implements AutoCloseable {
             @Override
             public Map<Integer, ShardProgress> progress() {
                 Map<Integer, ShardProgress> m = new TreeMap<>();
-                for (int s : owned.keySet()) m.put(s, new ShardProgress(true, 1, 1, true, 0));
+                for (int s : owned.keySet()) m.put(s, new ShardProgress(true, 1, 1, true, 0, 0));
                 return m;
             }
         };

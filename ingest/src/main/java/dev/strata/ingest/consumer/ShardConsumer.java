@@ -5,6 +5,7 @@ import dev.strata.ingest.record.MetadataRecord;
 import dev.strata.ingest.record.ShardRecordReader;
 import dev.strata.store.model.Labels;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -32,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * labels and store buffers touched) so that their cache misses overlap instead of being taken one
  * entry at a time: with the one sample per entry that remote write produces, those misses are
  * most of a replay's cost. The read-ahead has no effect on results.
+ *
+ * <p>A record is applied whole or not at all: it is first read through once without touching store
+ * or index ({@link #validate}: structure, every label set, every hash), and only a record that passes
+ * is applied; one that does not is logged with its offset, counted and skipped.
  */
 public final class ShardConsumer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardConsumer.class);
@@ -52,6 +57,11 @@ public final class ShardConsumer implements Runnable {
     private static final int READ_AHEAD = 32;
     private final long[] aheadHashes = new long[READ_AHEAD];
     private final int[] aheadIds = new int[READ_AHEAD];
+    /**
+     * Per entry of the record being applied: the labels {@link #validate} built for an entry the
+     * cache did not confirm (null for a confirmed one), so the apply pass does not build them twice.
+     */
+    private Labels[] validatedLabels = new Labels[64];
     private final ShardConsumerStats stats;
     private final ReplayFilter replayFilter;
     private final long replayTarget;
@@ -60,6 +70,9 @@ public final class ShardConsumer implements Runnable {
     private long replayStartSamples;
     private long lastProgressLogNanos;
     private volatile boolean stopping;
+    /** Where durability stands (see {@link #flushedThrough(LongSupplier)}); nothing is durable without a flusher. */
+    private volatile LongSupplier flushedThrough = () -> -1;
+    private final RecordTimeline timeline = new RecordTimeline();
     /** Offset of the last record fully applied to store and index; read by the flush (see {@link #appliedOffset()}). */
     private volatile long appliedOffset;
 
@@ -93,6 +106,15 @@ public final class ShardConsumer implements Runnable {
     public ShardConsumerStats stats() { return stats; }
     /** The metric metadata this shard's records carried that is not yet durable (drained by the flusher). */
     public MetadataBuffer metadata() { return metadata; }
+
+    /**
+     * Tells the consumer the offset through which its shard's samples are durable (the flusher's
+     * lowest checkpoint): with it, {@link ShardConsumerStats#oldestUnflushedTimestampMs()} is kept,
+     * the Kafka timestamp of the oldest record a crash would have to replay. Set before {@link #run()}.
+     */
+    public void flushedThrough(LongSupplier offset) {
+        this.flushedThrough = offset;
+    }
 
     /**
      * The offset of the last record whose samples are all applied to the store (and its series to
@@ -142,7 +164,10 @@ public final class ShardConsumer implements Runnable {
         } else if (!pressure && stats.paused) {
             consumer.resume(List.of(tp));
             stats.paused = false;
+            stats.stuck = false;
+            stuckSinceNanos = -1;
         }
+        if (stats.paused) checkStuck();
         ConsumerRecords<byte[], byte[]> records;
         try {
             records = consumer.poll(config.pollTimeout());
@@ -153,12 +178,42 @@ public final class ShardConsumer implements Runnable {
         }
         long lastTimestamp = -1;
         for (ConsumerRecord<byte[], byte[]> r : records.records(tp)) {
+            if (lastTimestamp < 0) timeline.add(r.offset(), r.timestamp());
             process(r);
             lastTimestamp = r.timestamp();
         }
         // one volatile write per batch: the lag in seconds is measured from the last record applied
         if (lastTimestamp >= 0) stats.lastRecordTimestampMs = lastTimestamp;
         refreshGauges();
+    }
+
+    /** When the shard was first seen paused with nothing left to flush; -1 when it is not. */
+    private long stuckSinceNanos = -1;
+    /** How long a paused shard may have nothing left to flush before it is reported stuck. */
+    private static final long STUCK_AFTER_NANOS = 30_000_000_000L;
+
+    /**
+     * Paused for memory while everything applied is durable: no flush can free memory any more (the
+     * budget is full of write buffers, which hold samples until their chunk window closes, see
+     * store.chunk-duration and store.out-of-order-window, and cannot be evicted), so the pause lasts
+     * until the node gets a larger budget. Said loudly (log, lastError, {@code stuck} on the status
+     * page) instead of stalling in silence; the records wait in Kafka and the retention guard counts
+     * their age.
+     */
+    private void checkStuck() {
+        long now = nanoClock.getAsLong();
+        if (appliedOffset > flushedThrough.getAsLong()) {
+            stuckSinceNanos = -1;
+            stats.stuck = false;
+            return;
+        }
+        if (stuckSinceNanos < 0) stuckSinceNanos = now;
+        if (stats.stuck || now - stuckSinceNanos < STUCK_AFTER_NANOS) return;
+        stats.stuck = true;
+        stats.lastError = "paused over the memory budget with everything applied already durable: write buffers fill the"
+                + " budget, no flush can free it; raise store.memory-budget-per-shard (or the heap), or lower"
+                + " store.chunk-duration / store.out-of-order-window";
+        LOG.error("shard {}: INGESTION STALLED at offset {}: {}", config.shard(), stats.position, stats.lastError);
     }
 
     /**
@@ -204,15 +259,21 @@ public final class ShardConsumer implements Runnable {
             if (reader.shard() != config.shard()) {
                 throw new CorruptRecordException("shard record for shard " + reader.shard() + " found in partition " + config.shard());
             }
+            int entries = validate();
+            reader.rewind();
             long samples = 0;
             int untilReadAhead = 0;
-            while (true) {
-                if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
-                if (!reader.nextSeries()) break;
-                untilReadAhead--;
-                samples += applyEntry(offset, resolveSeries());
+            try {
+                for (int entry = 0; ; entry++) {
+                    if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
+                    if (!reader.nextSeries()) break;
+                    untilReadAhead--;
+                    samples += applyEntry(offset, resolveSeries(validatedLabels[entry]));
+                }
+            } finally {
+                stats.samplesTotal += samples;
+                Arrays.fill(validatedLabels, 0, entries, null);
             }
-            stats.samplesTotal += samples;
         } catch (CorruptRecordException e) {
             stats.corruptRecords++;
             stats.lastError = "offset " + offset + ": " + e.getMessage();
@@ -222,9 +283,9 @@ public final class ShardConsumer implements Runnable {
             // record: end the loop; the supervisor restarts the shard, which replays this record.
             throw e;
         } catch (RuntimeException e) {
-            // Anything else is this record's doing (a value our decoding or checks did not foresee): it
-            // must not kill the shard nor be retried forever. Samples of its entries before the failing
-            // one stay applied.
+            // A failure the validation did not foresee, while applying an already validated record: it
+            // must not kill the shard nor be retried forever. The only case in which samples of the
+            // record's entries before the failing one stay applied.
             stats.corruptRecords++;
             stats.lastError = "offset " + offset + ": cannot apply: " + e;
             LOG.error("shard {}: skipping record at offset {} that cannot be applied", config.shard(), offset, e);
@@ -319,19 +380,48 @@ public final class ShardConsumer implements Runnable {
         return st == 0 ? store.append(id, ts, reader.value()) : store.append(id, ts, st, reader.value());
     }
 
-    /** The series id of the reader's current entry, creating the series in index and store if new. */
-    private int resolveSeries() {
+    /**
+     * Reads the whole record (from the reader's first entry) without touching store or index: every
+     * entry's structure and samples, and, for each entry the cache does not confirm, its label set
+     * (built, checked, its hash compared), remembered in {@link #validatedLabels}. Throws
+     * {@link CorruptRecordException} for the first problem; returns the number of entries.
+     */
+    private int validate() {
+        int entries = 0;
+        while (reader.nextSeries()) {
+            Labels labels = null;
+            long hash = reader.seriesHash();
+            int id = cache.get(hash);
+            Labels cached = id >= 0 ? cache.labels(id) : null;
+            if (cached == null || !reader.labelsEqual(cached)) {
+                labels = reader.labels();
+                if (labels.hash() != hash) {
+                    throw new CorruptRecordException("shard record: series #" + entries + " hash " + Long.toHexString(hash)
+                            + " does not match its labels " + labels);
+                }
+            }
+            if (entries == validatedLabels.length) validatedLabels = Arrays.copyOf(validatedLabels, entries * 2);
+            validatedLabels[entries++] = labels;
+            while (reader.nextSample()) {
+                // reads (and so checks) every sample
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * The series id of the reader's current entry, creating the series in index and store if new;
+     * {@code validated} is the entry's label set as {@link #validate} built it, or null if the cache
+     * confirmed it then (the cache only grows, so it still does).
+     */
+    private int resolveSeries(Labels validated) {
         long hash = reader.seriesHash();
         int id = cache.get(hash);
         if (id >= 0) {
             Labels cached = cache.labels(id);
             if (cached != null && reader.labelsEqual(cached)) return id;
         }
-        Labels labels = reader.labels();
-        if (labels.hash() != hash) {
-            throw new CorruptRecordException("shard record: series hash " + Long.toHexString(hash)
-                    + " does not match its labels " + labels);
-        }
+        Labels labels = validated != null ? validated : reader.labels();
         id = index.seriesId(labels);
         if (id < 0) {
             try {
@@ -396,6 +486,13 @@ public final class ShardConsumer implements Runnable {
     }
 
     private void refreshGauges() {
+        long durable = flushedThrough.getAsLong();
+        if (appliedOffset <= durable) {
+            stats.oldestUnflushedTimestampMs = -1;
+        } else {
+            timeline.forgetBefore(durable + 1);
+            stats.oldestUnflushedTimestampMs = timeline.timestampAtOrBefore(durable + 1);
+        }
         long now = nanoClock.getAsLong();
         if (!stats.ready) updateReplay(now);
         long elapsed = now - rateWindowStartNanos;
@@ -411,7 +508,9 @@ public final class ShardConsumer implements Runnable {
         } catch (RuntimeException ignored) {
             // position unknown until the first fetch: keep the last value
         }
-        OptionalLong lag = consumer.currentLag(tp);
+        // A paused partition is not fetched, so the client's lag (from its last fetch) stops growing while
+        // records pile up: ask the broker for the end offset instead.
+        OptionalLong lag = stats.paused ? OptionalLong.empty() : consumer.currentLag(tp);
         if (lag.isPresent()) {
             stats.lag = lag.getAsLong();
             stats.endOffset = stats.position + stats.lag;

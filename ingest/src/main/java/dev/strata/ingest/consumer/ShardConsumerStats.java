@@ -18,6 +18,8 @@ public final class ShardConsumerStats {
     volatile long lag = -1;
     /** Kafka timestamp (ms) of the last record applied, set once per poll batch; -1 before the first. */
     volatile long lastRecordTimestampMs = -1;
+    /** See {@link #oldestUnflushedTimestampMs()}. */
+    volatile long oldestUnflushedTimestampMs = -1;
     volatile long samplesTotal;
     volatile long recordsTotal;
     volatile long seriesCreated;
@@ -33,6 +35,8 @@ public final class ShardConsumerStats {
     volatile boolean ready;
     volatile double samplesPerSecond;
     volatile boolean paused;
+    /** Paused for memory with nothing left to flush (see ShardConsumer#checkStuck): needs a larger budget. */
+    volatile boolean stuck;
     volatile boolean running;
     volatile int seriesCount;
     volatile String lastError = "";
@@ -58,6 +62,20 @@ public final class ShardConsumerStats {
     public long lag() { return lag; }
     /** Kafka timestamp (producer's CreateTime, or the broker's LogAppendTime) of the last record applied; -1 before the first. */
     public long lastRecordTimestampMs() { return lastRecordTimestampMs; }
+
+    /**
+     * Kafka timestamp (ms) of the oldest record this consumer applied whose samples are not yet durable
+     * in every flush group (the record after the lowest checkpoint: where a crash would replay from),
+     * or a little older (see {@link RecordTimeline}); -1 when everything applied is durable. Kafka's
+     * retention must not reach it, or a crash loses it.
+     */
+    public long oldestUnflushedTimestampMs() { return oldestUnflushedTimestampMs; }
+
+    /** Age of {@link #oldestUnflushedTimestampMs()} at {@code nowMs} in seconds; 0 when everything applied is durable. */
+    public double oldestUnflushedAgeSeconds(long nowMs) {
+        long ts = oldestUnflushedTimestampMs;
+        return ts < 0 ? 0 : Math.max(0, nowMs - ts) / 1000.0;
+    }
 
     /**
      * Consumer lag in time, as Burrow and kafka-lag-exporter define it: how old the oldest record not
@@ -97,6 +115,19 @@ public final class ShardConsumerStats {
     public boolean ready() { return ready; }
     public double samplesPerSecond() { return samplesPerSecond; }
     public boolean paused() { return paused; }
+    /** Paused over the memory budget with nothing left to flush for a while: stalled until the budget is raised. */
+    public boolean stuck() { return stuck; }
+
+    /**
+     * What Kafka's retention threatens, in ms at {@code nowMs}: the age of the oldest unflushed record,
+     * or while paused with records waiting ({@link #lag()} above 0), the age of the last record applied
+     * (the unread ones are at most that old), whichever is older; 0 when nothing is at risk.
+     */
+    public long atRiskAgeMs(long nowMs) {
+        long age = Math.round(oldestUnflushedAgeSeconds(nowMs) * 1000);
+        if (paused && lag > 0 && lastRecordTimestampMs >= 0) age = Math.max(age, nowMs - lastRecordTimestampMs);
+        return Math.max(0, age);
+    }
     public boolean running() { return running; }
     public int seriesCount() { return seriesCount; }
     public String lastError() { return lastError; }

@@ -71,6 +71,8 @@ public final class ShardFlusher {
     // Wall-clock ms of each group's last checkpoint written by this process (0: none yet); read by the status page.
     private final java.util.concurrent.atomic.AtomicLongArray checkpointWrittenMs;
     private volatile long lastFlushMs;
+    /** The lowest of {@link #lastCheckpoint}: every record at or below it is durable in every group. */
+    private volatile long flushedThrough;
     // Per series id, what the last successful flush wrote (flush thread only).
     private long[] keyWrittenUntil = new long[0];
     private long[] bufferMaxT = new long[0];
@@ -106,6 +108,7 @@ public final class ShardFlusher {
             if (g >= 0 && g < config.groups()) this.startCheckpoints[g] = off;
         });
         this.lastCheckpoint = this.startCheckpoints.clone();
+        this.flushedThrough = lowest(lastCheckpoint);
         this.checkpointWrittenMs = new java.util.concurrent.atomic.AtomicLongArray(config.groups());
     }
 
@@ -173,6 +176,7 @@ public final class ShardFlusher {
         long checkpoint = Math.max(offset, startCheckpoints[g]);
         checkpoints.write(shard, g, checkpoint, topicId, config.groups()).get(timeoutMs, TimeUnit.MILLISECONDS);
         lastCheckpoint[g] = checkpoint;
+        flushedThrough = lowest(lastCheckpoint);
         long now = System.currentTimeMillis();
         checkpointWrittenMs.set(g, now);
         lastFlushMs = now;
@@ -195,6 +199,20 @@ public final class ShardFlusher {
      */
     static long epochBase(String topicId) {
         return topicId == null ? 0 : ((long) (topicId.hashCode() & 0x7FFFF) + 1) << 43;
+    }
+
+    /**
+     * The offset through which every flush group's samples are durable (the lowest group checkpoint;
+     * -1 while a group has none): a crash replays the log from the next offset. Any thread.
+     */
+    public long flushedThrough() {
+        return flushedThrough;
+    }
+
+    private static long lowest(long[] checkpoints) {
+        long min = Long.MAX_VALUE;
+        for (long c : checkpoints) min = Math.min(min, c);
+        return checkpoints.length == 0 ? -1 : min;
     }
 
     /** The checkpoint last written (or read at start) per group; -1 for none. */

@@ -8,6 +8,7 @@ public final class GatewayStats {
     final LongAdder requestsInvalid = new LongAdder();
     final LongAdder requestsUnavailable = new LongAdder();
     final LongAdder requestsOverloaded = new LongAdder();
+    final LongAdder requestsRefusedRetention = new LongAdder();
     final LongAdder samplesAccepted = new LongAdder();
     final LongAdder seriesAccepted = new LongAdder();
     final LongAdder recordsSent = new LongAdder();
@@ -19,6 +20,8 @@ public final class GatewayStats {
     public long requestsInvalid() { return requestsInvalid.sum(); }
     public long requestsUnavailable() { return requestsUnavailable.sum(); }
     public long requestsOverloaded() { return requestsOverloaded.sum(); }
+    /** Requests refused (503) because a shard they write to is held by the retention guard ({@link ShardWriteGuard}). */
+    public long requestsRefusedRetention() { return requestsRefusedRetention.sum(); }
     public long samplesAccepted() { return samplesAccepted.sum(); }
     public long seriesAccepted() { return seriesAccepted.sum(); }
     public long recordsSent() { return recordsSent.sum(); }

@@ -34,9 +34,17 @@ public final class IngestGateway {
     private final GatewayStats stats = new GatewayStats();
     private final ThreadLocal<ShardedEncoder> encoders;
     private final ShardMapper mapper;
+    private final ShardWriteGuard guard;
 
     public IngestGateway(GatewayConfig config, Producer<byte[], byte[]> producer, ShardMapper mapper,
                          BatchValidator validator, LongSupplier clockMs) {
+        this(config, producer, mapper, validator, clockMs, ShardWriteGuard.NONE);
+    }
+
+    /** @param guard asked for every shard a request writes to; one refusal refuses the whole request (503) */
+    public IngestGateway(GatewayConfig config, Producer<byte[], byte[]> producer, ShardMapper mapper,
+                         BatchValidator validator, LongSupplier clockMs, ShardWriteGuard guard) {
+        this.guard = guard;
         this.config = config;
         this.producer = producer;
         this.mapper = mapper;
@@ -76,6 +84,14 @@ public final class IngestGateway {
         } catch (RequestTooLargeException e) {
             stats.requestsInvalid.increment();
             return CompletableFuture.completedFuture(WriteOutcome.tooLarge(e.getMessage()));
+        }
+        for (ShardedEncoder.ShardRecord r : records) {
+            String refused = guard.refusal(r.shard());
+            if (refused != null) {
+                stats.requestsRefusedRetention.increment();
+                return CompletableFuture.completedFuture(WriteOutcome.overloaded(refused
+                        + "; nothing of this request was written; retry after " + config.retryAfterSeconds() + "s"));
+            }
         }
         long bytes = 0;
         for (ShardedEncoder.ShardRecord r : records) bytes += r.value().length;

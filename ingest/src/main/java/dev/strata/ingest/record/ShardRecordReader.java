@@ -29,6 +29,8 @@ public final class ShardRecordReader {
     private int stringCount;
     private int seriesCount;
     private int seriesRead;
+    /** Position of the first series entry, for {@link #rewind()}. */
+    private int seriesStart;
 
     private long seriesHash;
     private int labelCount;
@@ -86,9 +88,20 @@ public final class ShardRecordReader {
             pos += n;
         }
         seriesCount = varintInt("series count");
+        seriesStart = pos;
+        rewind();
+        return this;
+    }
+
+    /**
+     * Goes back to before the first series entry of the record given to {@link #reset}, keeping its
+     * checked header and decoded string table: a caller reads the whole record once to validate it,
+     * then again to apply it.
+     */
+    public void rewind() {
+        pos = seriesStart;
         seriesRead = 0;
         samplesRead = sampleCount = 0;
-        return this;
     }
 
     public int version() { return version; }

@@ -55,6 +55,7 @@ public record DurableShardStart(RecoveryPlan plan, ShardConsumer consumer, Shard
         FlushMetrics.Shard m = metrics.forShard(shard);
         ShardFlusher flusher = new ShardFlusher(shard, flushConfig, memory, index, tables.chunks(), tables.seriesKeys(),
                 tables.checkpoints(), topicId, consumer::appliedOffset, cps, m, consumer.metadata(), tables.metadata());
+        consumer.flushedThrough(flusher::flushedThrough);
         return new DurableShardStart(plan, consumer, flusher, new FlushScheduler(flusher, flushConfig, m));
     }
 }

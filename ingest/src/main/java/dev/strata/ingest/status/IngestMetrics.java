@@ -28,7 +28,8 @@ public final class IngestMetrics {
                     labelled(names.get(0), "outcome", "accepted", s.requestsAccepted()),
                     labelled(names.get(0), "outcome", "invalid", s.requestsInvalid()),
                     labelled(names.get(0), "outcome", "unavailable", s.requestsUnavailable()),
-                    labelled(names.get(0), "outcome", "overloaded", s.requestsOverloaded()))));
+                    labelled(names.get(0), "outcome", "overloaded", s.requestsOverloaded()),
+                    labelled(names.get(0), "outcome", "retention_guard", s.requestsRefusedRetention()))));
             out.add(single(names.get(1), "Samples acknowledged by Kafka.", MetricType.COUNTER, s.samplesAccepted()));
             out.add(single(names.get(2), "Series entries acknowledged by Kafka.", MetricType.COUNTER, s.seriesAccepted()));
             out.add(single(names.get(3), "Shard records acknowledged by Kafka.", MetricType.COUNTER, s.recordsSent()));
@@ -45,10 +46,12 @@ public final class IngestMetrics {
         List<String> names = List.of("strata_ingest_shard_position", "strata_ingest_shard_lag_records",
                 "strata_ingest_shard_samples_total", "strata_ingest_shard_samples_per_second",
                 "strata_ingest_shard_series", "strata_ingest_shard_rejected_samples_total",
-                "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total");
+                "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total",
+                "strata_ingest_oldest_unflushed_age_seconds");
         registry.register(out -> {
             List<List<Sample>> fam = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) fam.add(new ArrayList<>());
+            long nowMs = System.currentTimeMillis();
             for (ShardConsumerStats s : shards.get()) {
                 String shard = Integer.toString(s.shard());
                 fam.get(0).add(labelled(names.get(0), "shard", shard, s.position()));
@@ -62,6 +65,7 @@ public final class IngestMetrics {
                 fam.get(6).add(labelled(names.get(6), "shard", shard, s.corruptRecords()));
                 fam.get(7).add(labelled(names.get(7), "shard", shard, s.paused() ? 1 : 0));
                 fam.get(8).add(labelled(names.get(8), "shard", shard, s.offsetsLost()));
+                fam.get(9).add(labelled(names.get(9), "shard", shard, s.oldestUnflushedAgeSeconds(nowMs)));
             }
             out.add(new MetricFamilySnapshot(names.get(0), "Next Kafka offset the shard consumer reads.", MetricType.GAUGE, fam.get(0)));
             out.add(new MetricFamilySnapshot(names.get(1), "Records between the consumer position and the log end (-1 unknown).", MetricType.GAUGE, fam.get(1)));
@@ -73,6 +77,9 @@ public final class IngestMetrics {
             out.add(new MetricFamilySnapshot(names.get(7), "1 while the consumer is paused by store back-pressure.", MetricType.GAUGE, fam.get(7)));
             out.add(new MetricFamilySnapshot(names.get(8), "Kafka offsets deleted by retention before the consumer read them"
                     + " (samples lost; each range is logged).", MetricType.COUNTER, fam.get(8)));
+            out.add(new MetricFamilySnapshot(names.get(9), "Age of the oldest applied record not yet durable in Cassandra (what a"
+                    + " crash replays from Kafka); 0 when all is durable. Writes are refused when it nears Kafka's retention.",
+                    MetricType.GAUGE, fam.get(9)));
         }, names);
     }
 

@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * series count and rejected samples by reason, in Prometheus API style:
  * <pre>
  * {"status":"success","data":{"shards":[{"shard":0,"state":"running","topic":"ingest","running":true,"paused":false,
- *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"lagSeconds":2.4,"samplesPerSecond":51234.5,
+ *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"lagSeconds":2.4,"oldestUnflushedAgeSeconds":3.1,"samplesPerSecond":51234.5,
  *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,
  *   "corruptRecords":0,"replaySkippedSamples":0,"offsetOutOfRange":0,"offsetsLost":0,"ready":true,
  *   "recovery":{"from":100,"target":120,"percent":100.0,"samplesPerSecond":2000000,"etaSeconds":0.0},"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  * {@code lagSeconds} is the consumer lag in time as Burrow and kafka-lag-exporter mean it, how old the
  * oldest record not yet applied is, taken as now minus the Kafka timestamp of the last record applied
  * while {@code lag} is above 0 (an upper bound), 0 when caught up, -1 while unknown (see
- * {@link ShardConsumerStats#lagSeconds(long)}); rounded to 0.1 s.
+ * {@link ShardConsumerStats#lagSeconds(long)}); rounded to 0.1 s. {@code oldestUnflushedAgeSeconds}: how
+ * old the oldest applied record not yet durable in Cassandra is (what a crash replays from Kafka; the
+ * retention guard refuses writes when it nears Kafka's retention), 0 when all is durable.
  */
 public final class ShardStatusHandler {
     private final Supplier<Collection<ShardConsumerStats>> shards;
@@ -67,12 +69,15 @@ public final class ShardStatusHandler {
             sb.append(JsonWriter.quote(s.topic()));
             sb.append(",\"running\":").append(s.running());
             sb.append(",\"paused\":").append(s.paused());
+            sb.append(",\"stuck\":").append(s.stuck());
             sb.append(",\"position\":").append(s.position());
             sb.append(",\"lastOffset\":").append(s.lastOffset());
             sb.append(",\"endOffset\":").append(s.endOffset());
             sb.append(",\"lag\":").append(s.lag());
             sb.append(",\"lagSeconds\":");
             JsonWriter.appendNumber(sb, Math.round(s.lagSeconds(nowMs) * 10) / 10.0);
+            sb.append(",\"oldestUnflushedAgeSeconds\":");
+            JsonWriter.appendNumber(sb, Math.round(s.oldestUnflushedAgeSeconds(nowMs) * 10) / 10.0);
             sb.append(",\"samplesPerSecond\":");
             JsonWriter.appendNumber(sb, Math.round(s.samplesPerSecond() * 10) / 10.0);
             sb.append(",\"samplesTotal\":").append(s.samplesTotal());

@@ -180,6 +180,114 @@ class ShardConsumerTest {
     }
 
     @Test
+    void aRecordIsAppliedWholeOrNotAtAll() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        Labels a = Labels.of("__name__", "up", "job", "a");
+        Labels b = Labels.of("__name__", "up", "job", "b");
+        // Record 0: two good entries, then a third whose label list names "job" twice; the checksum covers
+        // it, so only applying can find it.
+        ShardRecordWriter w = new ShardRecordWriter();
+        w.reset(SHARD);
+        for (Labels l : List.of(a, b)) {
+            w.beginSeries(l.hash(), l.size(), 1);
+            for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+            w.sample(1000, 1);
+            w.endSeries();
+        }
+        w.beginSeries(Labels.of("__name__", "up", "job", "c").hash(), 3, 1);
+        w.label("__name__", "up");
+        w.label("job", "c");
+        w.label("job", "d");
+        w.sample(1000, 1);
+        w.endSeries();
+        byte[] invalidThird = w.finish();
+        // Record 1: a good entry, then one whose hash does not match its labels.
+        w.reset(SHARD);
+        w.beginSeries(a.hash(), a.size(), 1);
+        for (int k = 0; k < a.size(); k++) w.label(a.name(k), a.value(k));
+        w.sample(2000, 2);
+        w.endSeries();
+        w.beginSeries(a.hash() + 1, b.size(), 1);
+        for (int k = 0; k < b.size(); k++) w.label(b.name(k), b.value(k));
+        w.sample(2000, 2);
+        w.endSeries();
+        byte[] wrongHash = w.finish();
+        c.schedulePollTask(() -> {
+            add(c, 0, invalidThird);
+            add(c, 1, wrongHash);
+            add(c, 2, record(SHARD, a, new long[] {3000, 3}));
+        });
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        assertEquals(2, sc.stats().corruptRecords());
+        assertTrue(sc.stats().lastError().contains("offset 1"), sc.stats().lastError());
+        assertEquals(1, f.indexIds.size(), "no series of a skipped record reached the index: " + f.indexIds);
+        assertEquals(List.of(new FakeShard.Sample(3000, 3)), f.samples.get(f.indexIds.get(a)), "nothing of the skipped records stored");
+        assertEquals(1, sc.stats().samplesTotal());
+        assertEquals(3, sc.stats().position());
+    }
+
+    @Test
+    void oldestUnflushedTimestampIsTheRecordAfterTheFlushedOffset() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        AtomicLong flushed = new AtomicLong(-1);
+        sc.flushedThrough(flushed::get);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        Labels a = Labels.of("__name__", "up");
+        addAt(c, 0, 5000, record(SHARD, a, new long[] {10, 1}));
+        addAt(c, 1, 6000, record(SHARD, a, new long[] {20, 1}));
+        sc.pollOnce();
+        assertEquals(5000, sc.stats().oldestUnflushedTimestampMs(), "nothing durable: the first record");
+        assertEquals(3.0, sc.stats().oldestUnflushedAgeSeconds(8000));
+        addAt(c, 2, 7000, record(SHARD, a, new long[] {30, 1}));
+        sc.pollOnce();
+        flushed.set(1);
+        sc.pollOnce();
+        assertEquals(7000, sc.stats().oldestUnflushedTimestampMs(), "offsets 0 and 1 durable: offset 2's batch");
+        flushed.set(2);
+        sc.pollOnce();
+        assertEquals(-1, sc.stats().oldestUnflushedTimestampMs(), "all durable");
+        assertEquals(0.0, sc.stats().oldestUnflushedAgeSeconds(8000));
+    }
+
+    @Test
+    void aShardPausedWithNothingLeftToFlushIsReportedStuckAndItsBacklogAgeIsAtRisk() {
+        FakeShard f = new FakeShard();
+        MockConsumer<byte[], byte[]> c = mock();
+        ShardConsumer sc = consumer(c, f, 0);
+        AtomicLong flushed = new AtomicLong(-1);
+        sc.flushedThrough(flushed::get);
+        c.assign(List.of(tp));
+        c.seek(tp, 0);
+        addAt(c, 0, 1_000, record(SHARD, Labels.of("__name__", "up"), new long[] {10, 1}));
+        sc.pollOnce();
+        f.pressure = true;
+        sc.pollOnce();
+        nanos.addAndGet(60_000_000_000L);
+        sc.pollOnce();
+        assertFalse(sc.stats().stuck(), "offset 0 is not durable yet: a flush can still free memory");
+        flushed.set(0);
+        sc.pollOnce();
+        nanos.addAndGet(31_000_000_000L);
+        sc.pollOnce();
+        assertTrue(sc.stats().stuck(), "paused with nothing to flush for 30 s");
+        assertTrue(sc.stats().lastError().contains("store.memory-budget-per-shard"), sc.stats().lastError());
+        assertEquals(0, sc.stats().atRiskAgeMs(61_000), "nothing waiting in Kafka");
+        c.updateEndOffsets(Map.of(tp, 3L));
+        nanos.addAndGet(6_000_000_000L); // past the 5 s end-offset refresh
+        sc.pollOnce();
+        assertEquals(60_000, sc.stats().atRiskAgeMs(61_000), "records wait unread behind the last applied one (ts 1000)");
+        f.pressure = false;
+        sc.pollOnce();
+        assertFalse(sc.stats().stuck());
+    }
+
+    @Test
     void pausesWhileTheStoreAsksForBackPressure() {
         FakeShard f = new FakeShard();
         MockConsumer<byte[], byte[]> c = mock();
@@ -192,6 +300,11 @@ class ShardConsumerTest {
         assertTrue(c.paused().contains(tp));
         assertTrue(sc.stats().paused());
         assertEquals(0, sc.stats().samplesTotal(), "nothing consumed while paused");
+        // records pile up in Kafka while paused: the lag says so
+        c.updateEndOffsets(Map.of(tp, 5L));
+        nanos.addAndGet(6_000_000_000L); // past the 5 s end-offset refresh
+        sc.pollOnce();
+        assertEquals(5, sc.stats().lag(), "lag from the broker's end offset while paused");
         f.pressure = false;
         sc.pollOnce();
         assertFalse(c.paused().contains(tp));
@@ -217,7 +330,7 @@ class ShardConsumerTest {
         assertEquals(4, s.seriesCount());
         // records without a Kafka timestamp: lag in time unknown
         String json = ShardStatusHandler.render(List.of(s), Map.of(3, "running"), 1_700_000_000_000L);
-        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
+        assertTrue(json.startsWith("{\"status\":\"success\",\"data\":{\"shards\":[{\"shard\":3,\"state\":\"running\",\"topic\":\"ingest\",\"running\":false,\"paused\":false,\"stuck\":false,\"position\":4,\"lastOffset\":3,\"endOffset\":10,\"lag\":6,\"lagSeconds\":-1,\"oldestUnflushedAgeSeconds\":0,\"samplesPerSecond\":4,\"samplesTotal\":8,"), json);
         assertTrue(json.endsWith("\"rejected\":{},\"rejectedTotal\":0,\"lastError\":\"\"}]}}"), json);
     }
 

@@ -35,11 +35,14 @@ public final class NodeProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private List<String> settings;
+    /** JVM flags after {@link #JVM_FLAGS} (a later -Xmx wins). */
+    private final List<String> jvmFlags;
     private ChildProcess process;
     private int starts;
     private long launchedNanos;
 
-    private NodeProcess(String name, Path dir, int port, List<String> settings) {
+    private NodeProcess(String name, Path dir, int port, List<String> settings, List<String> jvmFlags) {
+        this.jvmFlags = List.copyOf(jvmFlags);
         this.name = name;
         this.dir = dir;
         this.port = port;
@@ -52,7 +55,12 @@ public final class NodeProcess implements AutoCloseable {
      * at once; see {@link #awaitReady()}.
      */
     public static NodeProcess start(String name, Path dir, int port, List<String> settings) {
-        NodeProcess node = new NodeProcess(name, dir, port, settings);
+        return start(name, dir, port, settings, List.of());
+    }
+
+    /** {@link #start(String, Path, int, List)} with further JVM flags (e.g. another {@code -Xmx}). */
+    public static NodeProcess start(String name, Path dir, int port, List<String> settings, List<String> jvmFlags) {
+        NodeProcess node = new NodeProcess(name, dir, port, settings, jvmFlags);
         node.launch();
         return node;
     }
@@ -107,7 +115,9 @@ public final class NodeProcess implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("node", "--http.bind=127.0.0.1", "--http.port=" + port,
                 "--data.dir=" + dir.resolve("data")));
         for (String s : settings) args.add("--" + s);
-        JavaCommand command = new JavaCommand(JavaCommand.currentJava(), JVM_FLAGS,
+        List<String> flags = new ArrayList<>(JVM_FLAGS);
+        flags.addAll(jvmFlags);
+        JavaCommand command = new JavaCommand(JavaCommand.currentJava(), flags,
                 System.getProperty("java.class.path"), "dev.strata.node.Main", args);
         try {
             // To rerun a failed node by hand.

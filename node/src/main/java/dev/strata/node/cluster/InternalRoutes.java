@@ -42,7 +42,8 @@ import java.util.concurrent.Executor;
  *   <li>{@code POST /internal/v1/metadata}: series, label names or label values from the label indexes
  *       ({@link ClusterMetadataSource}, {@link MetadataCodec}).</li>
  *   <li>{@code GET /internal/v1/shards}: this node's owned shards, one line each:
- *       {@code shard open(0|1) position target running(0|1) lag}.</li>
+ *       {@code shard open(0|1) position target running(0|1) lag unflushedAgeMs} (the last field since the
+ *       retention guard; a line without it is read as unknown).</li>
  * </ul>
  * Reads run on the query executor, never on the event loop.
  */
@@ -158,7 +159,8 @@ public final class InternalRoutes {
         for (Map.Entry<Integer, LocalShards.ShardProgress> e : progress.entrySet()) {
             LocalShards.ShardProgress p = e.getValue();
             sb.append(e.getKey()).append(' ').append(p.open() ? 1 : 0).append(' ').append(p.position()).append(' ')
-                    .append(p.target()).append(' ').append(p.running() ? 1 : 0).append(' ').append(p.lag()).append('\n');
+                    .append(p.target()).append(' ').append(p.running() ? 1 : 0).append(' ').append(p.lag()).append(' ')
+                    .append(p.unflushedAgeMs()).append('\n');
         }
         return sb.toString();
     }
@@ -169,10 +171,10 @@ public final class InternalRoutes {
         for (String line : text.split("\n")) {
             if (line.isBlank()) continue;
             String[] f = line.trim().split(" ");
-            if (f.length != 6) throw new IllegalArgumentException("bad shard status line '" + line + "'");
+            if (f.length != 6 && f.length != 7) throw new IllegalArgumentException("bad shard status line '" + line + "'");
             try {
                 m.put(Integer.parseInt(f[0]), new LocalShards.ShardProgress(f[1].equals("1"), Long.parseLong(f[2]),
-                        Long.parseLong(f[3]), f[4].equals("1"), Long.parseLong(f[5])));
+                        Long.parseLong(f[3]), f[4].equals("1"), Long.parseLong(f[5]), f.length == 7 ? Long.parseLong(f[6]) : -1));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("bad shard status line '" + line + "'");
             }

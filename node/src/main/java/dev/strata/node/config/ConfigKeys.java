@@ -193,6 +193,12 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> INGEST_MAX_QUEUED_REQUESTS = DEF.define("ingest.max-queued-requests",
             ConfigType.INT, "256", range(1, 1 << 20),
             "Write requests waiting for a gateway thread to decode them; more: 503 with Retry-After.");
+    public static final ConfigKey<Integer> INGEST_RETENTION_GUARD_PERCENT = DEF.define("ingest.retention-guard-percent",
+            ConfigType.INT, "50", range(0, 95),
+            "Retention guard: when a shard's oldest record not yet flushed to Cassandra is older than this percentage of "
+                    + "kafka.retention, writes to that shard are answered 503 with Retry-After (senders retry) until the flush "
+                    + "catches up, so that Kafka never deletes what a crash would have to replay. The limit must span at least "
+                    + "3 x flush.interval (checked at start). 0 disables the guard.");
 
     public static final ConfigKey<String> NODE_ROLE = DEF.define("node.role", ConfigType.STRING, "all",
             Validator.oneOf("all", "gateway"),

@@ -102,7 +102,7 @@ final class InProcessCluster implements AutoCloseable {
         @Override
         public Map<Integer, ShardProgress> progress() {
             Map<Integer, ShardProgress> m = new TreeMap<>();
-            for (int s : owned.keySet()) m.put(s, new ShardProgress(true, 1, 1, !notReady.contains(s), 0));
+            for (int s : owned.keySet()) m.put(s, new ShardProgress(true, 1, 1, !notReady.contains(s), 0, 0));
             return m;
         }
 

@@ -120,9 +120,11 @@ class InternalRoutesTest {
     @Test
     void shardStatusLinesRoundTrip() {
         var m = new java.util.TreeMap<Integer, LocalShards.ShardProgress>();
-        m.put(0, new LocalShards.ShardProgress(true, 10, 10, true, 0));
-        m.put(3, new LocalShards.ShardProgress(false, 0, 0, false, -1));
+        m.put(0, new LocalShards.ShardProgress(true, 10, 10, true, 0, 1500));
+        m.put(3, new LocalShards.ShardProgress(false, 0, 0, false, -1, -1));
         assertEquals(m, InternalRoutes.parseShards(InternalRoutes.renderShards(m)));
         assertThrows(IllegalArgumentException.class, () -> InternalRoutes.parseShards("1 2 x\n"));
+        // a node of the version before the retention guard sends six fields: the age is unknown
+        assertEquals(-1, InternalRoutes.parseShards("2 1 5 5 1 0\n").get(2).unflushedAgeMs());
     }
 }

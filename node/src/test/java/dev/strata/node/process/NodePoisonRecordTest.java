@@ -52,6 +52,13 @@ class NodePoisonRecordTest {
             for (int shard = 0; shard < 2; shard++) {
                 ShardRecordWriter w = new ShardRecordWriter();
                 w.reset(shard);
+                for (int ok = 0; ok < 2; ok++) { // two valid entries first: a record is applied whole or not at all
+                    Labels good = Labels.of("__name__", "poison_ok", "entry", Integer.toString(ok));
+                    w.beginSeries(good.hash(), good.size(), 1);
+                    for (int k = 0; k < good.size(); k++) w.label(good.name(k), good.value(k));
+                    w.sample(System.currentTimeMillis() - 60_000L, 1.0);
+                    w.endSeries();
+                }
                 Labels l = Labels.of("__name__", "poison");
                 w.beginSeries(l.hash(), 2, 1);
                 w.label("__name__", "poison");
@@ -71,6 +78,9 @@ class NodePoisonRecordTest {
                     Duration.ofSeconds(60));
             assertTrue(report.ok(), "what follows the bad records is stored; seed=" + seed + "; " + report + "\n" + node.logTail());
             assertTrue(node.isReady(), "the shards keep consuming:\n" + node.logTail());
+            PromApi.Answer before = api.query(node.baseUrl(), "poison_ok[1h]", System.currentTimeMillis(), "");
+            assertTrue(before.success() && before.matrix().isEmpty(),
+                    "the valid entries before the bad one in the same record are not stored: " + before);
             double skipped = NodeMetrics.sum(NodeMetrics.scrape(api, node.baseUrl(), "strata_ingest_shard_corrupt_records_total"));
             assertTrue(skipped == 2, "each bad record counted once: " + skipped);
             // The record reader already rejects duplicate label names as corrupt (found by the fuzzer); either

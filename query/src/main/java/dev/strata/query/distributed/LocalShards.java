@@ -22,8 +22,11 @@ public interface LocalShards {
      * @param target   the partition's end offset when the shard opened (ready once position >= target)
      * @param running  the consumer loop is running
      * @param lag      records behind the partition's latest end offset (-1 unknown)
+     * @param unflushedAgeMs age of the oldest record Kafka's retention threatens: applied but not yet durable
+     *                 in Cassandra, or waiting unread behind a paused consumer (0: none, -1 unknown: not
+     *                 open), for the retention guard
      */
-    record ShardProgress(boolean open, long position, long target, boolean running, long lag) {
+    record ShardProgress(boolean open, long position, long target, boolean running, long lag, long unflushedAgeMs) {
         public boolean ready() {
             return open && running && position >= target;
         }
