@@ -67,7 +67,7 @@ public final class SentSamples {
     }
 
     /** Before a request of {@code step} leaves the client: from now on its samples may be stored. */
-    void markSending(int step) {
+    public void markSending(int step) {
         state.compareAndSet(step, NOT_SENT, UNACKNOWLEDGED);
     }
 
@@ -76,7 +76,7 @@ public final class SentSamples {
         state.compareAndSet(step, UNACKNOWLEDGED, NOT_SENT);
     }
 
-    void markAcknowledged(int step) {
+    public void markAcknowledged(int step) {
         acknowledgedAtNanos.set(step, System.nanoTime());
         state.set(step, ACKNOWLEDGED);
     }

@@ -3,6 +3,12 @@ package dev.strata.node.process;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.launch.FreePorts;
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.NodeProcess;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.SentSamples;
 import dev.strata.testkit.CassandraExtension;
 import dev.strata.testkit.CassandraNode;
 import dev.strata.testkit.KafkaBroker;
@@ -50,7 +56,7 @@ class NodeBackpressureSoakTest {
                 + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + xmx + ")");
         String id = "s" + Long.toHexString(seed & 0xffffffL);
         List<String> settings = new ArrayList<>();
-        for (String s : FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
+        for (String s : NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 "soak-" + id, "soak_" + id, 4)) {
             // the default: the budget derived from the heap (half of it over the owned shards)
             settings.add(s.startsWith("store.memory-budget-per-shard=") ? "store.memory-budget-per-shard=0" : s);

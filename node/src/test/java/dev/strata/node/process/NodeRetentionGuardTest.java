@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.bench.RemoteWriteRequestEncoder;
 import dev.strata.launch.FreePorts;
+import dev.strata.node.chaos.AckedRemoteWriter;
+import dev.strata.node.chaos.ExactlyOnceCheck;
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.NodeProcess;
+import dev.strata.node.chaos.PromApi;
+import dev.strata.node.chaos.SentSamples;
 import dev.strata.testkit.CassandraExtension;
 import dev.strata.testkit.CassandraNode;
 import dev.strata.testkit.KafkaBroker;
@@ -46,7 +52,7 @@ class NodeRetentionGuardTest {
             throws Exception {
         System.err.println("NodeRetentionGuardTest seed=" + seed + " (rerun with -Dseed=" + seed + ")");
         String id = "g" + Long.toHexString(seed & 0xffffffL);
-        List<String> settings = new ArrayList<>(FaultFixtures.nodeSettings(kafka.bootstrapServers(),
+        List<String> settings = new ArrayList<>(NodeProcess.faultSettings(kafka.bootstrapServers(),
                 cassandra.host() + ":" + cassandra.port(), "guard-" + id, "guard_" + id, 2));
         settings.add("kafka.retention=1m");
         settings.add("ingest.retention-guard-percent=" + Integer.getInteger("strata.test.guardPercent", 50));
