@@ -41,6 +41,9 @@ import dev.strata.query.api.FederateEndpoint;
 import dev.strata.query.api.IndexMetadataSource;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
+import dev.strata.query.cache.RangeResultsCache;
+import dev.strata.query.cache.ResultsCacheMetrics;
+import dev.strata.node.config.QuerySettings;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.engine.Engine;
 import dev.strata.query.remote.RemoteReadHandler;
@@ -137,9 +140,19 @@ public final class NodeAssembly implements AutoCloseable {
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
         pushdownExecutor = NamedThreads.boundedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
                 PUSHDOWN_THREADS_PER_QUERY_THREAD * config.limits().maxConcurrentQueries(), "strata-pushdown");
-        PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
-                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
-                apiSettings, queryExecutor, System::currentTimeMillis);
+        QueryEvaluator evaluator = new PartialResponseEvaluator(new PushdownEvaluator(
+                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor));
+        // The results cache learns of late writes from this node's shards only, so it serves a single node.
+        QuerySettings.ResultsCache rc = config.query().resultsCache();
+        if (rc.enabled() && topology.ownership().nodes() == 1) {
+            RangeResultsCache cache = new RangeResultsCache(evaluator, new RangeResultsCache.Settings(
+                    rc.splitInterval().toMillis(), rc.maxBytes(),
+                    config.memory().outOfOrderWindow().toMillis() + rc.ingestLag().toMillis()),
+                    System::currentTimeMillis, shards.lateWrites());
+            ResultsCacheMetrics.register(metrics, cache);
+            evaluator = cache;
+        }
+        PrometheusApi api = new PrometheusApi(evaluator, metadata, apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states, System::currentTimeMillis);
         IngestMetrics.registerGateway(metrics, gateway.gateway().stats(), gateway.gateway().inFlight());
         IngestMetrics.registerShards(metrics, shards::stats);
