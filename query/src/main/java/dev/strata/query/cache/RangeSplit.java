@@ -21,7 +21,7 @@ public final class RangeSplit {
         while (t <= endMs) {
             long interval = Math.floorDiv(t, intervalMs);
             long intervalEnd = saturatingAdd(saturatingMul(interval + 1, intervalMs), -1);
-            long last = Math.min(endMs, lastOnGrid(t, stepMs, intervalEnd));
+            long last = lastOnGrid(t, stepMs, Math.min(endMs, intervalEnd));
             out.add(new Part(interval, t, last));
             if (last > Long.MAX_VALUE - stepMs) break;
             t = last + stepMs;
