@@ -34,9 +34,10 @@ import java.util.function.LongSupplier;
  *       every extent reaching back to it: an answer at step t depends on samples at or before t.</li>
  *   <li>Queries with {@code @} or a negative {@code offset} are not cached: their steps read samples
  *       from other times, so the rule above would not hold.</li>
- *   <li>A part whose evaluation gave annotations (warnings, infos, partial-data warnings) is not stored,
- *       so a cached extent never carries annotations: the merged answer's annotations are those of the
- *       parts evaluated now.</li>
+ *   <li>A part whose evaluation gave warnings (among them partial-data warnings: the missing data may
+ *       come back without any write) is not stored. Infos (e.g. "metric might not be a counter") are
+ *       stored with the extent when they are exactly those of its range, and an extent with infos is
+ *       reused only from its first step, so the merged answer's annotations are those of an uncached one.</li>
  *   <li>Callers bypass the cache when they need the query's {@code stats} (they describe the work of the
  *       query itself) or the client asked for it ({@code nocache=1}, {@code Cache-Control: no-cache}).</li>
  * </ul>
@@ -53,8 +54,11 @@ public final class RangeResultsCache implements QueryEvaluator {
 
     private record Key(String query, long stepMs, long gridOffset, long interval, QueryOptions options) {}
 
-    /** Steps {@code fromMs..toMs} of one part; series sorted by labels, each with at least one point. */
-    private record Extent(long fromMs, long toMs, List<SeriesPoints> series, long bytes) {}
+    /**
+     * Steps {@code fromMs..toMs} of one part; series sorted by labels, each with at least one point; the
+     * info annotations their evaluation gave.
+     */
+    private record Extent(long fromMs, long toMs, List<SeriesPoints> series, List<String> infos, long bytes) {}
 
     private final QueryEvaluator delegate;
     private final Settings settings;
@@ -105,8 +109,13 @@ public final class RangeResultsCache implements QueryEvaluator {
             Extent have = get(key);
             long computeFrom = part.fromMs();
             List<SeriesPoints> reused = List.of();
-            if (have != null && have.fromMs() <= part.fromMs() && have.toMs() >= part.fromMs()) {
+            boolean hit = false;
+            // An extent's infos hold for its whole range; a slice starting later might not have them all.
+            if (have != null && have.fromMs() <= part.fromMs() && have.toMs() >= part.fromMs()
+                    && (have.infos().isEmpty() || have.fromMs() == part.fromMs())) {
                 hits.increment();
+                hit = true;
+                infos.addAll(have.infos());
                 long reuseTo = Math.min(part.toMs(), have.toMs());
                 reused = slice(have.series(), part.fromMs(), reuseTo);
                 if (reuseTo == part.toMs()) {
@@ -125,14 +134,24 @@ public final class RangeResultsCache implements QueryEvaluator {
             infos.addAll(res.infos());
             List<SeriesPoints> whole = merge(List.of(reused, m.series()));
             pieces.add(whole);
-            boolean clean = res.warnings().isEmpty() && res.infos().isEmpty();
-            if (clean && cacheableTo != Long.MIN_VALUE && cacheableTo >= computeFrom) {
+            // The extent's infos must be exactly those of its range: the reused extent's (whose range starts
+            // at the part's, or which has none) and the fresh evaluation's, if that ended inside the extent.
+            boolean exactInfos = res.infos().isEmpty() || cacheableTo == part.toMs();
+            if (res.warnings().isEmpty() && exactInfos && cacheableTo != Long.MIN_VALUE && cacheableTo >= computeFrom) {
                 List<SeriesPoints> kept = slice(whole, part.fromMs(), cacheableTo);
-                store(key, new Extent(part.fromMs(), cacheableTo, kept, estimate(kept)), generation);
+                List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(concat(
+                        hit ? have.infos() : List.of(), res.infos())));
+                store(key, new Extent(part.fromMs(), cacheableTo, kept, keptInfos, estimate(kept)), generation);
             }
         }
         Matrix merged = new Matrix(merge(pieces));
         return new QueryResult(merged, new ArrayList<>(warnings), new ArrayList<>(infos), null);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     private synchronized Extent get(Key key) {

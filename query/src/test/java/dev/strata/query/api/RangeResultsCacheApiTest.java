@@ -180,6 +180,23 @@ class RangeResultsCacheApiTest {
     }
 
     @Test
+    void infosOfCachedStepsAreKeptAndNotCarriedPastTheirSteps() {
+        // g (not a counter: rate gives an info) has data only in the first of the queried hours.
+        Labels g = Labels.of("__name__", "g", "k", "g");
+        for (long t = BASE; t <= BASE + HOUR; t += 60_000) store.append(g, t, 1);
+        Labels c = Labels.of("__name__", "c_total", "k", "c");
+        for (long t = BASE; t <= NOW; t += 60_000) store.append(c, t, t / 60_000.0);
+        start(64L << 20, 24 * HOUR, null);
+        String q = "rate({__name__=~\"g|c_total\"}[5m])";
+        for (long start : new long[] {BASE, BASE, BASE + 30 * MIN, BASE + 2 * HOUR, BASE + 2 * HOUR}) {
+            String uncached = range(q, start, NOW - 30 * MIN, 60_000, "&nocache=1").body();
+            assertEquals(uncached, range(q, start, NOW - 30 * MIN, 60_000, "").body(), "start " + start);
+            assertEquals(start < BASE + HOUR, uncached.contains("might not be a counter"), uncached);
+        }
+        assertTrue(cache.hits() > 0);
+    }
+
+    @Test
     void bypassesAndUncacheableQueries() {
         Labels x = Labels.of("__name__", "x");
         for (long t = BASE; t <= NOW; t += 60_000) store.append(x, t, 1);
