@@ -188,7 +188,7 @@ class RangeResultsCacheApiTest {
         for (long t = BASE; t <= NOW; t += 60_000) store.append(c, t, t / 60_000.0);
         start(64L << 20, 24 * HOUR, null);
         String q = "rate({__name__=~\"g|c_total\"}[5m])";
-        for (long start : new long[] {BASE, BASE, BASE + 30 * MIN, BASE + 2 * HOUR, BASE + 2 * HOUR}) {
+        for (long start : new long[] {BASE, BASE, BASE + 30 * MIN, BASE + 90 * MIN, BASE + 90 * MIN}) {
             String uncached = range(q, start, NOW - 30 * MIN, 60_000, "&nocache=1").body();
             assertEquals(uncached, range(q, start, NOW - 30 * MIN, 60_000, "").body(), "start " + start);
             assertEquals(start < BASE + HOUR, uncached.contains("might not be a counter"), uncached);
