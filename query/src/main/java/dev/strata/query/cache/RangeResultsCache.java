@@ -126,23 +126,31 @@ public final class RangeResultsCache implements QueryEvaluator {
             } else {
                 misses.increment();
             }
-            if (cacheableTo != Long.MIN_VALUE) lateWrites.guard(cacheableTo);
-            long generation = lateWrites.generation();
-            QueryResult res = delegate.range(query, computeFrom, part.toMs(), stepMs, options);
-            if (!(res.value() instanceof Matrix m)) return delegate.range(query, startMs, endMs, stepMs, options);
-            warnings.addAll(res.warnings());
-            infos.addAll(res.infos());
-            List<SeriesPoints> whole = merge(List.of(reused, m.series()));
-            pieces.add(whole);
-            // The extent's infos must be exactly those of its range: the reused extent's (whose range starts
-            // at the part's, or which has none) and the fresh evaluation's, if that ended inside the extent.
-            boolean exactInfos = res.infos().isEmpty() || cacheableTo == part.toMs();
-            if (res.warnings().isEmpty() && exactInfos && cacheableTo != Long.MIN_VALUE && cacheableTo >= computeFrom) {
-                List<SeriesPoints> kept = slice(whole, part.fromMs(), cacheableTo);
-                List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(concat(
-                        hit ? have.infos() : List.of(), res.infos())));
-                store(key, new Extent(part.fromMs(), cacheableTo, kept, keptInfos, estimate(kept)), generation);
+            List<SeriesPoints> answer = reused;
+            if (cacheableTo != Long.MIN_VALUE && cacheableTo >= computeFrom) {
+                // The cacheable steps are evaluated on their own, so their annotations are exactly theirs.
+                lateWrites.guard(cacheableTo);
+                long generation = lateWrites.generation();
+                QueryResult res = delegate.range(query, computeFrom, cacheableTo, stepMs, options);
+                if (!(res.value() instanceof Matrix m)) return delegate.range(query, startMs, endMs, stepMs, options);
+                warnings.addAll(res.warnings());
+                infos.addAll(res.infos());
+                answer = merge(List.of(answer, m.series()));
+                if (res.warnings().isEmpty()) {
+                    List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(
+                            concat(hit ? have.infos() : List.of(), res.infos())));
+                    store(key, new Extent(part.fromMs(), cacheableTo, answer, keptInfos, estimate(answer)), generation);
+                }
+                computeFrom = cacheableTo + stepMs;
             }
+            if (computeFrom <= part.toMs()) { // the fresh tail
+                QueryResult res = delegate.range(query, computeFrom, part.toMs(), stepMs, options);
+                if (!(res.value() instanceof Matrix m)) return delegate.range(query, startMs, endMs, stepMs, options);
+                warnings.addAll(res.warnings());
+                infos.addAll(res.infos());
+                answer = merge(List.of(answer, m.series()));
+            }
+            pieces.add(answer);
         }
         Matrix merged = new Matrix(merge(pieces));
         return new QueryResult(merged, new ArrayList<>(warnings), new ArrayList<>(infos), null);
