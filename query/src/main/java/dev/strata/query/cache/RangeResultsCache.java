@@ -66,6 +66,8 @@ public final class RangeResultsCache implements QueryEvaluator {
     private final LateWrites lateWrites;
     private final LinkedHashMap<Key, Extent> entries = new LinkedHashMap<>(64, 0.75f, true); // guarded by this
     private long bytes; // guarded by this
+    /** Every extent stored before the last invalidation ends before this (a backfill's next samples skip the walk). */
+    private long walkedDownTo = Long.MAX_VALUE; // guarded by this
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
@@ -169,6 +171,7 @@ public final class RangeResultsCache implements QueryEvaluator {
     /** Stores unless a late write came since {@code generation} was read; then evicts down to the budget. */
     private synchronized void store(Key key, Extent e, long generation) {
         if (lateWrites.generation() != generation || e.bytes() > settings.maxBytes()) return;
+        walkedDownTo = Long.MAX_VALUE;
         Extent old = entries.put(key, e);
         if (old != null) bytes -= old.bytes();
         bytes += e.bytes();
@@ -182,6 +185,8 @@ public final class RangeResultsCache implements QueryEvaluator {
 
     /** A sample at {@code ts} was appended late: drops every extent with a step at or after it. */
     private synchronized void lateWrite(long ts) {
+        if (ts >= walkedDownTo) return;
+        walkedDownTo = ts;
         Iterator<Extent> it = entries.values().iterator();
         while (it.hasNext()) {
             Extent e = it.next();
