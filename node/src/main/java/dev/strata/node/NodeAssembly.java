@@ -151,6 +151,8 @@ public final class NodeAssembly implements AutoCloseable {
                     System::currentTimeMillis, shards.lateWrites());
             ResultsCacheMetrics.register(metrics, cache);
             evaluator = cache;
+        } else if (rc.enabled()) {
+            LOG.warn("query.results-cache.enabled is ignored: the results cache serves a single node only");
         }
         PrometheusApi api = new PrometheusApi(evaluator, metadata, apiSettings, queryExecutor, System::currentTimeMillis);
         ShardStatusHandler localShardStatus = new ShardStatusHandler(shards::stats, shards::states, System::currentTimeMillis);
