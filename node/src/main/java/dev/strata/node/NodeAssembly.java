@@ -42,6 +42,9 @@ import dev.strata.query.api.FederateEndpoint;
 import dev.strata.query.api.IndexMetadataSource;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
+import dev.strata.query.cache.RangeResultsCache;
+import dev.strata.query.cache.ResultsCacheMetrics;
+import dev.strata.node.config.QuerySettings;
 import dev.strata.query.api.SeriesMetadataSource;
 import dev.strata.query.api.StoredMetricMetadata;
 import dev.strata.query.engine.Engine;
@@ -145,8 +148,21 @@ public final class NodeAssembly implements AutoCloseable {
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
         pushdownExecutor = NamedThreads.boundedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
                 PUSHDOWN_THREADS_PER_QUERY_THREAD * config.limits().maxConcurrentQueries(), "strata-pushdown");
-        PrometheusApi api = new PrometheusApi(new PartialResponseEvaluator(new PushdownEvaluator(
-                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor)), metadata,
+        QueryEvaluator evaluator = new PartialResponseEvaluator(new PushdownEvaluator(
+                QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor));
+        // The results cache learns of late writes from this node's shards only, so it serves a single node.
+        QuerySettings.ResultsCache rc = config.query().resultsCache();
+        if (rc.enabled() && topology.ownership().nodes() == 1) {
+            RangeResultsCache cache = new RangeResultsCache(evaluator, new RangeResultsCache.Settings(
+                    rc.splitInterval().toMillis(), rc.maxBytes(),
+                    config.memory().outOfOrderWindow().toMillis() + rc.ingestLag().toMillis()),
+                    System::currentTimeMillis, shards.lateWrites());
+            ResultsCacheMetrics.register(metrics, cache);
+            evaluator = cache;
+        } else if (rc.enabled()) {
+            LOG.warn("query.results-cache.enabled is ignored: the results cache serves a single node only");
+        }
+        PrometheusApi api = new PrometheusApi(evaluator, metadata,
                 // Metric metadata: the cluster-wide Cassandra table, the same answer on every node.
                 StoredMetricMetadata.of(shards::metadataTable, System::currentTimeMillis),
                 apiSettings, queryExecutor, System::currentTimeMillis);

@@ -94,6 +94,8 @@ final class ShardsComponent implements Component, LocalShards {
     private final FlushMetrics flushMetrics;
     private final ShardRecovery.Counters recoveryCounters;
     private final ShardConsumers consumers = new ShardConsumers();
+    /** Every owned shard's appends report here, for the range-query results cache. */
+    private final dev.strata.store.memstore.LateWrites lateWrites = new dev.strata.store.memstore.LateWrites();
     private final List<OpenShard> open = new CopyOnWriteArrayList<>();
     private final ExecutorService opener = Executors.newSingleThreadExecutor(NamedThreads.named("strata-shards-open"));
     /**
@@ -335,6 +337,7 @@ final class ShardsComponent implements Component, LocalShards {
         String topicId;
         try {
             memory = new MemShard(shard, options);
+            memory.lateWrites(lateWrites);
             consumer = new KafkaConsumer<>(ConsumerSettings.of(config.kafka().bootstrapServers(),
                     "strata-node-" + config.cluster().ordinal() + "-shard-" + shard));
             String topic = config.kafka().topic();
@@ -473,5 +476,10 @@ final class ShardsComponent implements Component, LocalShards {
             if (wanted.contains(s.shard())) out.add(new LocalShardsQueryable.Shard(s.index(), s.memory(), s.pager()));
         }
         return out;
+    }
+
+    /** The late writes of this node's shards (see {@link dev.strata.store.memstore.LateWrites}). */
+    public dev.strata.store.memstore.LateWrites lateWrites() {
+        return lateWrites;
     }
 }

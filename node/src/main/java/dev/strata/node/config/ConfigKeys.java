@@ -268,6 +268,24 @@ public final class ConfigKeys {
                     + "use-start-timestamps feature). false: they are ignored, as by stock Prometheus. "
                     + "See docs/promql-compatibility.md.");
 
+    public static final ConfigKey<Boolean> QUERY_RESULTS_CACHE_ENABLED = DEF.define("query.results-cache.enabled",
+            ConfigType.BOOLEAN, "false", Validator.any(),
+            "Cache the per-step results of range queries (/api/v1/query_range) older than now minus "
+                    + "store.out-of-order-window and query.results-cache.ingest-lag, and evaluate only the rest. A late "
+                    + "write (a sample appended into a cached range: replay, backfill) drops the entries it touches. "
+                    + "Single-node only for now (ignored in a cluster); off by default. Bypass per query with nocache=1 "
+                    + "or Cache-Control: no-cache; queries asking for stats are never answered from it.");
+    public static final ConfigKey<Long> QUERY_RESULTS_CACHE_MAX_BYTES = DEF.define("query.results-cache.max-bytes",
+            ConfigType.SIZE, "256MiB", range(1024, Long.MAX_VALUE),
+            "Memory for the range-query results cache (estimated); least recently used entries go first.");
+    public static final ConfigKey<Duration> QUERY_RESULTS_CACHE_SPLIT_INTERVAL = DEF.define(
+            "query.results-cache.split-interval", ConfigType.DURATION, "24h", minDuration(Duration.ofMinutes(1)),
+            "Range queries are cached in parts of this interval since the epoch (one cache entry per part).");
+    public static final ConfigKey<Duration> QUERY_RESULTS_CACHE_INGEST_LAG = DEF.define(
+            "query.results-cache.ingest-lag", ConfigType.DURATION, "1m", minDuration(Duration.ZERO),
+            "Added to store.out-of-order-window: steps newer than now minus both are never cached (samples still "
+                    + "on their way through Kafka would otherwise invalidate entries at once).");
+
     // ---- remote read
     public static final ConfigKey<Long> REMOTE_READ_SAMPLE_LIMIT = DEF.define("remote-read.sample-limit",
             ConfigType.LONG, "50000000", range(1, Long.MAX_VALUE),

@@ -5,11 +5,16 @@ import java.time.Duration;
 
 /** The PromQL engine's limits and mode. {@code threads} = 0 means one per core. */
 public record QuerySettings(Duration lookbackDelta, long maxSamples, Duration timeout, int threads,
-                            boolean delayedNameRemoval, boolean useStartTimestamps) {
+                            boolean delayedNameRemoval, boolean useStartTimestamps, ResultsCache resultsCache) {
+    /** The range-query results cache ({@code query.results-cache.*}). */
+    public record ResultsCache(boolean enabled, long maxBytes, Duration splitInterval, Duration ingestLag) {}
+
     public static QuerySettings from(ResolvedConfig c) {
         return new QuerySettings(c.get(ConfigKeys.QUERY_LOOKBACK_DELTA), c.get(ConfigKeys.QUERY_MAX_SAMPLES),
                 c.get(ConfigKeys.QUERY_TIMEOUT), c.get(ConfigKeys.QUERY_THREADS),
-                c.get(ConfigKeys.QUERY_DELAYED_NAME_REMOVAL), c.get(ConfigKeys.QUERY_USE_START_TIMESTAMPS));
+                c.get(ConfigKeys.QUERY_DELAYED_NAME_REMOVAL), c.get(ConfigKeys.QUERY_USE_START_TIMESTAMPS),
+                new ResultsCache(c.get(ConfigKeys.QUERY_RESULTS_CACHE_ENABLED), c.get(ConfigKeys.QUERY_RESULTS_CACHE_MAX_BYTES),
+                        c.get(ConfigKeys.QUERY_RESULTS_CACHE_SPLIT_INTERVAL), c.get(ConfigKeys.QUERY_RESULTS_CACHE_INGEST_LAG)));
     }
 
     public QueryOptions toOptions() {

@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
  * @param path the URL path, percent-decoded (as Go's {@code URL.Path}, which Prometheus routes on)
  * @param receivedNanos {@link System#nanoTime()} when the request arrived (queue time, timeouts)
  * @param origin the {@code Origin} header, null when absent
+ * @param noCacheHeader the request's {@code Cache-Control} asks for {@code no-cache} (bypasses the results cache)
  */
-public record ApiRequest(HttpMethod method, String path, FormValues form, long receivedNanos, String origin) {
+public record ApiRequest(HttpMethod method, String path, FormValues form, long receivedNanos, String origin,
+                         boolean noCacheHeader) {
 
     public static ApiRequest from(FullHttpRequest req, long receivedNanos) {
         String uri = req.uri();
@@ -28,7 +30,8 @@ public record ApiRequest(HttpMethod method, String path, FormValues form, long r
         }
         String path = decodePath(rawPath);
         return new ApiRequest(req.method(), path == null ? rawPath : path, FormValues.parse(body, query), receivedNanos,
-                req.headers().get(HttpHeaderNames.ORIGIN));
+                req.headers().get(HttpHeaderNames.ORIGIN),
+                req.headers().containsValue(HttpHeaderNames.CACHE_CONTROL, "no-cache", true));
     }
 
     private static boolean isForm(String contentType) {

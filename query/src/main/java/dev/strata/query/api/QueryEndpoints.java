@@ -80,7 +80,12 @@ final class QueryEndpoints {
         if (stepMs <= 0) stepMs = 1;
         long step = stepMs;
         long started = System.nanoTime();
-        QueryResult res = run(() -> evaluator.range(query, start, end, step, opts));
+        // The results cache is bypassed for stats (they describe this query's own work) and on request,
+        // as Mimir does: nocache=1 (or true) or Cache-Control: no-cache.
+        String nocache = f.first("nocache");
+        boolean useCache = f.first("stats").isEmpty() && !r.noCacheHeader()
+                && !nocache.equals("1") && !nocache.equalsIgnoreCase("true");
+        QueryResult res = run(() -> evaluator.range(query, start, end, step, opts, useCache));
         return answer(r, f, res, limit, started);
     }
 

@@ -16,6 +16,15 @@ public interface QueryEvaluator {
 
     QueryResult range(String query, long startMs, long endMs, long stepMs, QueryOptions options);
 
+    /**
+     * A range query that may ({@code useCache}) be answered partly from a results cache; false when the
+     * caller needs the query's own stats or the client asked for no cache. Without a cache, the same as
+     * {@link #range(String, long, long, long, QueryOptions)}.
+     */
+    default QueryResult range(String query, long startMs, long endMs, long stepMs, QueryOptions options, boolean useCache) {
+        return range(query, startMs, endMs, stepMs, options);
+    }
+
     /** The engine of package {@code dev.strata.query.engine}. */
     static QueryEvaluator of(Engine engine) {
         return new QueryEvaluator() {

@@ -49,6 +49,7 @@ public final class MemShard {
     private final ShardCounters counters = new ShardCounters();
     private long maxDataT = Long.MIN_VALUE;
     private long nextSweepAt = Long.MAX_VALUE;
+    private volatile LateWrites lateWrites;
 
     public MemShard(int shardId, MemShardOptions options) {
         this.shardId = shardId;
@@ -63,6 +64,11 @@ public final class MemShard {
 
     public MemShardOptions options() {
         return options;
+    }
+
+    /** Where every appended sample's timestamp is reported (the node's results cache); null = nowhere. */
+    public void lateWrites(LateWrites lateWrites) {
+        this.lateWrites = lateWrites;
     }
 
     /**
@@ -127,6 +133,8 @@ public final class MemShard {
             r = s.append(timestampMs, startTimestampMs, value, options, usedBytes);
             if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
         }
+        LateWrites late = lateWrites;
+        if (late != null && r == AppendResult.APPENDED) late.appended(timestampMs);
         return count(r, timestampMs);
     }
 
