@@ -50,14 +50,12 @@ final class ScriptLoader {
         }
         samples.forEach((labels, points) -> {
             Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
-            // Histograms first: a storage that keeps histogram series apart then sees the series as one.
+            // In time order, as a scrape would deliver them (the index records the first sample's time).
             Object[] prev = {null};
             points.forEach((t, v) -> {
                 if (v instanceof FloatHistogram h) storage.append(labels, t, st.getOrDefault(t, 0L), storedHint(h, prev[0]));
+                else storage.append(labels, t, st.getOrDefault(t, 0L), (Double) v);
                 prev[0] = v;
-            });
-            points.forEach((t, v) -> {
-                if (v instanceof Double d) storage.append(labels, t, st.getOrDefault(t, 0L), d);
             });
         });
     }
