@@ -82,6 +82,8 @@ class MemShardHistogramTest {
         assertEquals(AppendResult.APPENDED, shard.append(0, 0, 0, 1.0));
         assertEquals(AppendResult.APPENDED, shard.append(0, 10_000, 0, 1.0));
         SampleIterator it = shard.iterator(0, -300_000, 20_000);
+        assertTrue(!it.floatsOnly(), "a histogram is ahead");
+        assertTrue(shard.iterator(0, -300_000, 10_000).floatsOnly(), "the range holds floats only");
         assertTrue(it.next());
         assertEquals(0, it.timestamp());
         assertEquals(1.0, it.value());
@@ -89,7 +91,11 @@ class MemShardHistogramTest {
         assertEquals(10_000, it.timestamp());
         assertTrue(it.next());
         assertEquals(h(1, 0), it.histogram());
+        assertTrue(it.floatsOnly(), "nothing ahead");
         assertTrue(!it.next());
+        shard.sealAll();
+        assertTrue(!shard.iterator(0, 0, 20_000).floatsOnly(), "a sealed histogram chunk is ahead");
+        assertTrue(shard.iterator(0, 0, 10_000).floatsOnly(), "only the float chunk is in range");
     }
 
     /** A row as Cassandra keeps it: the highest version per chunk key. */
