@@ -53,6 +53,15 @@ public final class MergedSampleIterator implements SampleIterator {
         return true;
     }
 
+    /** Only the iterator's own current sample (already taken from its source) is not in the heads. */
+    @Override
+    public boolean floatsOnly() {
+        for (Head h : heads) {
+            if (h.it.histogram() != null || !h.it.floatsOnly()) return false;
+        }
+        return true;
+    }
+
     @Override
     public long timestamp() {
         return ts;

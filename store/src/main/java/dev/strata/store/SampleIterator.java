@@ -34,6 +34,17 @@ public interface SampleIterator {
     }
 
     /**
+     * True when every sample still to come is a float sample, so that the bulk
+     * {@link #next(long[], double[], long[], int)} returns all of them; false when histograms may
+     * follow (then read them through {@link #next()} and {@link #histogram()}). Answered before the
+     * first {@link #next()} from what the source already knows (e.g. a histogram chunk's first byte),
+     * without decoding. Default false: a source that cannot tell is read one sample at a time.
+     */
+    default boolean floatsOnly() {
+        return false;
+    }
+
+    /**
      * Bulk form of {@link #next()}: copies the next samples into {@code timestamps[off..]} and
      * {@code values[off..]}, and their start timestamps into {@code startTimestamps[off..]} (0 when
      * unknown; skipped when that array is null), as many as the iterator has at hand and the arrays
@@ -61,5 +72,6 @@ public interface SampleIterator {
         @Override public boolean next() { return false; }
         @Override public long timestamp() { throw new IllegalStateException("empty iterator"); }
         @Override public double value() { throw new IllegalStateException("empty iterator"); }
+        @Override public boolean floatsOnly() { return true; }
     };
 }

@@ -21,11 +21,10 @@ import java.util.TreeMap;
  */
 final class DiffWorkload {
     /**
-     * Native histograms in the workload and the corpus. Off until Strata stores and queries them (branches
-     * {@code histdata}/{@code histql}); the integrator turns it on once they are merged. Prometheus is then
+     * Native histograms in the workload and the corpus (Strata stores and queries them); Prometheus is then
      * started with {@code --enable-feature=native-histograms}.
      */
-    static final boolean NATIVE_HISTOGRAMS = false;
+    static final boolean NATIVE_HISTOGRAMS = true;
 
     static final long SCRAPE_INTERVAL_MS = 15_000;
     /** 70 minutes of scrapes. */

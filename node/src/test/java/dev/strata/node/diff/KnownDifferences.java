@@ -131,6 +131,36 @@ final class KnownDifferences {
                 return tie(d, all);
             });
 
+    /**
+     * Native-histogram functions that 2.42 does not know: {@code histogram_stddev}/{@code histogram_stdvar}
+     * (added in 2.47) and {@code histogram_avg} (added in 2.51). Explained only where Prometheus refused the
+     * query with "unknown function" for that very function.
+     */
+    static final Known HISTOGRAM_STDDEV_STDVAR_ADDED = new Known("histogram_stddev/histogram_stdvar unknown to 2.42",
+            "Prometheus 2.47, prometheus/prometheus#12614", (d, all, w) -> unknownFunction(d, "histogram_stddev", "histogram_stdvar"));
+    static final Known HISTOGRAM_AVG_ADDED = new Known("histogram_avg unknown to 2.42",
+            "Prometheus 2.51, prometheus/prometheus#13467", (d, all, w) -> unknownFunction(d, "histogram_avg"));
+
+    private static boolean unknownFunction(RangeResultComparison.Difference d, String... names) {
+        if (!d.kind().equals("prometheus failed")) return false;
+        for (String n : names) {
+            if (d.query().startsWith(n + "(") && d.detail().contains("unknown function with name \\\"" + n + "\\\"")) return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@code sum_over_time}/{@code avg_over_time} of native histograms: 2.42 read a histogram sample's float
+     * value (0) and answered a float 0; since 2.45 they sum / average the histograms. Explained only for
+     * those queries over the native histogram: a float 0 Prometheus alone has, or a histogram Strata alone has.
+     */
+    static final Known SUM_AVG_OVER_TIME_OF_HISTOGRAMS = new Known("sum_over_time/avg_over_time of native histograms",
+            "Prometheus 2.45, prometheus/prometheus#12262", (d, all, w) -> {
+                if (!d.kind().equals("timestamps") || !d.query().matches("^(sum|avg)_over_time\\(diff_native_latency_seconds\\[.*")) return false;
+                if (d.strata().isEmpty()) return d.prometheus().equals("\"0\"");
+                return d.prometheus().isEmpty() && d.detail().contains(" histograms at ");
+            });
+
     /** At {@code d}'s step, the values Prometheus alone kept are exactly the values Strata alone kept. */
     private static boolean tie(RangeResultComparison.Difference d, List<RangeResultComparison.Difference> all) {
         if (!d.kind().equals("timestamps")) return false;
@@ -146,7 +176,8 @@ final class KnownDifferences {
     }
 
     static final List<Known> LIST = List.of(LEFT_OPEN_SUBQUERY_WINDOWS, RATE_EXTRAPOLATION_TO_ZERO, ATAN2_DROPS_NAME,
-            STDDEV_OF_ONE_NAN, KAHAN_SUMMATION, PINNED_RANGE_IN_PREDICT_LINEAR, TOPK_TIES);
+            STDDEV_OF_ONE_NAN, KAHAN_SUMMATION, PINNED_RANGE_IN_PREDICT_LINEAR, TOPK_TIES, HISTOGRAM_STDDEV_STDVAR_ADDED,
+            HISTOGRAM_AVG_ADDED, SUM_AVG_OVER_TIME_OF_HISTOGRAMS);
 
     private KnownDifferences() {}
 

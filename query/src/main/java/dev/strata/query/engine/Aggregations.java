@@ -469,7 +469,8 @@ final class Aggregations {
 
     private static List<StepSeries> countValues(Evaluator ev, AggregateExpr a, List<StepSeries> in, String label) {
         if (!LabelFunctions.validLabelName(label)) {
-            throw QueryException.execution("invalid label name \"" + label + "\"");
+            // Quoted as Go's %q, as Prometheus does: an invalid UTF-8 byte prints as \xNN.
+            throw QueryException.execution("invalid label name " + dev.strata.query.ast.GoQuote.quote(label));
         }
         Out out = new Out(ev.steps);
         for (int step = 0; step < ev.steps; step++) {

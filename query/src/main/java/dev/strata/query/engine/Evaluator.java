@@ -240,7 +240,9 @@ final class Evaluator {
         }
         StepSeries[] spare = new StepSeries[1];
         long[] produced = new long[1];
-        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, h, n) -> {
+        boolean statsOnly = ctx.histogramStats.contains(vs);
+        storage.select(vs.matchers(), minRef - lookback + 1, maxRef + (smoothed ? lookback : 0), (labels, t, v, st, stored, n) -> {
+            FloatHistogram[] h = statsOnly ? HistogramStatsSelectors.deriveResetHints(stored, n) : stored;
             ctx.checkDeadlineNow();
             ctx.scanned += n;
             StepSeries o = spare[0];

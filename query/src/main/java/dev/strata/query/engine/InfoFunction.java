@@ -69,6 +69,10 @@ final class InfoFunction {
                 int j = upperBound(s.timestamps(), ref) - 1;
                 infoTs[k][i] = j >= 0 && s.timestamps()[j] > ref - lookback && !Evaluator.isStale(s.values()[j])
                         ? s.timestamps()[j] : -1;
+                // As Prometheus's engine: an info series selected with a native histogram is an error.
+                if (infoTs[k][i] >= 0 && s.histograms() != null && s.histograms()[j] != null) {
+                    throw QueryException.execution("this should be an info metric, with float samples: " + s.labels());
+                }
             }
         }
         boolean dropWhenMissing = false;

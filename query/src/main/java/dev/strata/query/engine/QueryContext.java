@@ -10,6 +10,8 @@ final class QueryContext {
     final long queryRangeMs;
     final boolean rangeQuery;
     private final dev.strata.query.parser.Parser.Parsed parsed;
+    /** Selectors read for histogram count and sum only ({@link HistogramStatsSelectors}). */
+    final java.util.Set<dev.strata.query.ast.VectorSelector> histogramStats;
     private final String input;
     long scanned;
     long peak;
@@ -19,6 +21,7 @@ final class QueryContext {
                  dev.strata.query.parser.Parser.Parsed parsed, String input) {
         this.rangeQuery = rangeQuery;
         this.parsed = parsed;
+        this.histogramStats = parsed == null ? java.util.Set.of() : HistogramStatsSelectors.of(parsed.expr());
         this.input = input;
         this.deadlineNanos = timeoutMs > 0 ? System.nanoTime() + timeoutMs * 1_000_000 : Long.MAX_VALUE;
         this.maxSamples = maxSamples;

@@ -61,7 +61,9 @@ final class RangeInput {
         long[][] sts = {new long[0]};
         FloatHistogram[][] hs = {new FloatHistogram[0]};
         boolean useStarts = ev.opts.useStartTimestamps();
-        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, storedStarts, h, n) -> {
+        boolean statsOnly = ev.ctx.histogramStats.contains(selector);
+        ev.storage.select(selector.matchers(), minT, maxT, (labels, t, v, storedStarts, stored, n) -> {
+            FloatHistogram[] h = statsOnly ? HistogramStatsSelectors.deriveResetHints(stored, n) : stored;
             long[] st = useStarts ? storedStarts : null; // ignored unless the query uses start timestamps
             ev.ctx.checkDeadlineNow();
             ev.ctx.scanned += n;

@@ -50,27 +50,26 @@ final class ScriptLoader {
         }
         samples.forEach((labels, points) -> {
             Map<Long, Long> st = starts.getOrDefault(labels, Map.of());
-            // Histograms first: a storage that keeps histogram series apart then sees the series as one.
+            // In time order, as a scrape would deliver them (the index records the first sample's time).
             Object[] prev = {null};
             points.forEach((t, v) -> {
                 if (v instanceof FloatHistogram h) storage.append(labels, t, st.getOrDefault(t, 0L), storedHint(h, prev[0]));
+                else storage.append(labels, t, st.getOrDefault(t, 0L), (Double) v);
                 prev[0] = v;
-            });
-            points.forEach((t, v) -> {
-                if (v instanceof Double d) storage.append(labels, t, st.getOrDefault(t, 0L), d);
             });
         });
     }
 
     /**
      * The counter-reset hint a histogram reads back with from Prometheus's TSDB, which the scripts
-     * expect: a histogram without a hint that follows another histogram of its series is stored as
-     * "not a reset" or "reset" (its chunk appender detects resets, as its HistogramStatsIterator does on
-     * reading); gauges and explicit hints stay, and the first histogram of a series, or one after a float,
-     * keeps "unknown".
+     * expect: a histogram without a hint that follows another histogram of its series and is not a
+     * counter reset is stored as "not a reset" (it shares the TSDB chunk of its predecessor); a detected
+     * reset starts a new chunk there, whose first sample reads back as "unknown" (prometheus/prometheus#15346),
+     * so it keeps "unknown". Gauges and explicit hints stay. Queries that read only count and sum derive
+     * hints again ({@code HistogramStatsSelectors}), as Prometheus's HistogramStatsIterator does.
      */
     private static FloatHistogram storedHint(FloatHistogram h, Object prev) {
         if (h.resetHint() != FloatHistogram.ResetHint.UNKNOWN || !(prev instanceof FloatHistogram p)) return h;
-        return h.withResetHint(HistogramMath.detectReset(h, p) ? FloatHistogram.ResetHint.YES : FloatHistogram.ResetHint.NO);
+        return HistogramMath.detectReset(h, p) ? h : h.withResetHint(FloatHistogram.ResetHint.NO);
     }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The memstore's reader hands histogram samples to the engine through {@link SampleIterator#histogram()}
- * (the contract the data path implements on its branch), checked here with a fake iterator.
+ * and float-only sources ({@link SampleIterator#floatsOnly()}) through the bulk read, checked here with
+ * fake iterators.
  */
 class SampleBufferTest {
     private static final FloatHistogram H = new FloatHistogram(FloatHistogram.ResetHint.NO, 1, 0, 0, 3, 4,
@@ -59,5 +60,41 @@ class SampleBufferTest {
         assertNull(b.histogramsOrNull(), "a reused buffer forgets the previous series' histograms");
         assertArrayEquals(new long[] {100, 101, 102}, java.util.Arrays.copyOf(b.startTimestampsOrNull(), 3));
         assertEquals(0, b.read(fake(0, true, true)));
+    }
+
+    /** A float-only source, t = 0..n-1, served 100 samples per bulk call; its per-sample read must not be used. */
+    private static SampleIterator bulkFake(int n, boolean withStarts) {
+        return new SampleIterator() {
+            int i;
+
+            @Override public boolean floatsOnly() { return true; }
+            @Override public boolean next() { throw new AssertionError("a float-only source is read in bulk"); }
+            @Override public long timestamp() { throw new AssertionError(); }
+            @Override public double value() { throw new AssertionError(); }
+            @Override public int next(long[] t, double[] v, long[] st, int off) {
+                int k = Math.min(Math.min(100, n - i), t.length - off);
+                for (int j = 0; j < k; j++, i++) {
+                    t[off + j] = i;
+                    v[off + j] = 10 + i;
+                    if (st != null) st[off + j] = withStarts ? 100 + i : 0;
+                }
+                return k;
+            }
+        };
+    }
+
+    @Test
+    void floatOnlySourcesAreReadInBulkAcrossBufferGrowth() {
+        SampleBuffer b = new SampleBuffer();
+        b.read(fake(7, true, false));
+        assertEquals(2500, b.read(bulkFake(2500, false)));
+        for (int i = 0; i < 2500; i++) {
+            assertEquals(i, b.timestamps[i]);
+            assertEquals(10 + i, b.values[i]);
+        }
+        assertNull(b.histogramsOrNull());
+        assertNull(b.startTimestampsOrNull());
+        assertEquals(3, b.read(bulkFake(3, true)));
+        assertArrayEquals(new long[] {100, 101, 102}, java.util.Arrays.copyOf(b.startTimestampsOrNull(), 3));
     }
 }

@@ -216,6 +216,23 @@ final class SeriesIterator implements SampleIterator {
         return sts == null ? 0 : sts[cur];
     }
 
+    /** No sealed chunk in range is a histogram chunk (its first byte tells) and the buffer copy holds no histogram. */
+    @Override
+    public boolean floatsOnly() {
+        for (int i = nextChunk; i < chunks.length; i++) {
+            SealedChunk c = chunks[i];
+            if (c.maxT() < minT || c.minT() > maxT) continue;
+            if (HistogramChunkFormat.isHistogramChunk(c.bytes(), 0, c.bytes().length)) return false;
+        }
+        if (hists != null) {
+            for (int i = nextIdx; i < end; i++) if (hists[i] != null) return false;
+        }
+        if (!bufferDone && bufHs != null) {
+            for (FloatHistogram h : bufHs) if (h != null) return false;
+        }
+        return true;
+    }
+
     @Override
     public FloatHistogram histogram() {
         return hists == null || cur < 0 ? null : hists[cur];

@@ -87,6 +87,11 @@ final class DecodedChunkIterator implements SampleIterator {
     }
 
     @Override
+    public boolean floatsOnly() {
+        return hists == null;
+    }
+
+    @Override
     public FloatHistogram histogram() {
         return hists == null ? null : hists[pos];
     }

@@ -73,6 +73,31 @@ class MemShardHistogramTest {
         assertTrue(!it.next());
     }
 
+    /** Floats before a histogram, appended out of order, read back in full (as promqltest's functions.test loads them). */
+    @Test
+    void floatsBeforeAHistogramStayReadable() {
+        MemShard shard = new MemShard(0, MemShardOptions.defaults().withOutOfOrderWindowMs(Long.MAX_VALUE / 4));
+        shard.createSeries(0, Labels.of("__name__", "metric"));
+        assertEquals(AppendResult.APPENDED, shard.append(0, 20_000, 0, h(1, 0)));
+        assertEquals(AppendResult.APPENDED, shard.append(0, 0, 0, 1.0));
+        assertEquals(AppendResult.APPENDED, shard.append(0, 10_000, 0, 1.0));
+        SampleIterator it = shard.iterator(0, -300_000, 20_000);
+        assertTrue(!it.floatsOnly(), "a histogram is ahead");
+        assertTrue(shard.iterator(0, -300_000, 10_000).floatsOnly(), "the range holds floats only");
+        assertTrue(it.next());
+        assertEquals(0, it.timestamp());
+        assertEquals(1.0, it.value());
+        assertTrue(it.next());
+        assertEquals(10_000, it.timestamp());
+        assertTrue(it.next());
+        assertEquals(h(1, 0), it.histogram());
+        assertTrue(it.floatsOnly(), "nothing ahead");
+        assertTrue(!it.next());
+        shard.sealAll();
+        assertTrue(!shard.iterator(0, 0, 20_000).floatsOnly(), "a sealed histogram chunk is ahead");
+        assertTrue(shard.iterator(0, 0, 10_000).floatsOnly(), "only the float chunk is in range");
+    }
+
     /** A row as Cassandra keeps it: the highest version per chunk key. */
     private record Row(long version, byte[] bytes) {}
 
