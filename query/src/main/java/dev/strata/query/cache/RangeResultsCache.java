@@ -8,6 +8,7 @@ import dev.strata.query.engine.QueryResult;
 import dev.strata.query.engine.SeriesPoints;
 import dev.strata.query.parser.Parser;
 import dev.strata.store.memstore.LateWrites;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -58,6 +59,9 @@ public final class RangeResultsCache implements QueryEvaluator {
      * Steps {@code fromMs..toMs} of one part; series sorted by labels, each with at least one point; the
      * info annotations their evaluation gave.
      */
+    /** A native histogram's object header, scalar fields and seven array headers. */
+    private static final long HISTOGRAM_OVERHEAD_BYTES = 200;
+
     private record Extent(long fromMs, long toMs, List<SeriesPoints> series, List<String> infos, long bytes) {}
 
     private final QueryEvaluator delegate;
@@ -209,7 +213,8 @@ public final class RangeResultsCache implements QueryEvaluator {
             if (a == 0 && b == ts.length) {
                 out.add(s);
             } else {
-                out.add(new SeriesPoints(s.metric(), Arrays.copyOfRange(ts, a, b), Arrays.copyOfRange(s.values(), a, b)));
+                out.add(new SeriesPoints(s.metric(), Arrays.copyOfRange(ts, a, b), Arrays.copyOfRange(s.values(), a, b),
+                        s.histograms() == null ? null : Arrays.copyOfRange(s.histograms(), a, b)));
             }
         }
         return out;
@@ -233,13 +238,19 @@ public final class RangeResultsCache implements QueryEvaluator {
             for (SeriesPoints p : parts) n += p.size();
             long[] ts = new long[n];
             double[] vs = new double[n];
+            // native histogram points keep their place; null while every part is float-only
+            FloatHistogram[] hs = null;
             int at = 0;
             for (SeriesPoints p : parts) {
                 System.arraycopy(p.timestamps(), 0, ts, at, p.size());
                 System.arraycopy(p.values(), 0, vs, at, p.size());
+                if (p.histograms() != null) {
+                    if (hs == null) hs = new FloatHistogram[n];
+                    System.arraycopy(p.histograms(), 0, hs, at, p.size());
+                }
                 at += p.size();
             }
-            out.add(new SeriesPoints(e.getKey(), ts, vs));
+            out.add(new SeriesPoints(e.getKey(), ts, vs, hs));
         }
         return out;
     }
@@ -260,6 +271,15 @@ public final class RangeResultsCache implements QueryEvaluator {
             Labels l = s.metric();
             b += SERIES_OVERHEAD_BYTES + POINT_BYTES * s.size();
             for (int i = 0; i < l.size(); i++) b += 2L * (l.name(i).length() + l.value(i).length()) + 48;
+            if (s.histograms() != null) {
+                b += 16L + 8L * s.size(); // the reference array
+                for (FloatHistogram h : s.histograms()) {
+                    if (h == null) continue;
+                    // object and arrays: 8 bytes per bucket count and custom bound, 4 per span field
+                    b += HISTOGRAM_OVERHEAD_BYTES + 8L * (h.positiveBuckets().length + h.negativeBuckets().length + h.customValues().length)
+                            + 8L * (h.positiveSpanOffsets().length + h.negativeSpanOffsets().length);
+                }
+            }
         }
         return b;
     }
