@@ -105,10 +105,21 @@ class UiBrowserTest {
                 editor.click();
                 editor.sendKeys("ui_demo_temp");
                 // Autocompletion of the metric name, fetched from this node's API.
-                browser.await(x -> x.findElements(By.cssSelector(".cm-tooltip-autocomplete li")).stream()
-                        .anyMatch(li -> li.getText().contains("ui_demo_temperature_celsius")) ? true : null);
-                editor.sendKeys(Keys.ENTER); // accepts the completion
+                // CodeMirror ignores Enter for a moment after the list opens or changes (its interactionDelay),
+                // and the list changes again when the metric metadata arrives; on a loaded machine an Enter
+                // in that moment runs the query instead. So: Enter once the list is shown, and again (after
+                // reopening the list with Ctrl+Space) while the name is not completed.
                 assertEquals("ui_demo_temperature_celsius", browser.await(x -> {
+                    if (editorText(x).equals("ui_demo_temperature_celsius")) return "ui_demo_temperature_celsius";
+                    boolean listed = x.findElements(By.cssSelector(".cm-tooltip-autocomplete li")).stream()
+                            .anyMatch(li -> li.getText().contains("ui_demo_temperature_celsius"));
+                    if (!listed) {
+                        editor.sendKeys(Keys.chord(Keys.CONTROL, Keys.SPACE));
+                        return null;
+                    }
+                    sleep(300);
+                    editor.sendKeys(Keys.ENTER); // accepts the completion
+                    sleep(300);
                     String t = editorText(x);
                     return t.equals("ui_demo_temperature_celsius") ? t : null;
                 }));
@@ -185,6 +196,15 @@ class UiBrowserTest {
                 browser.await(x -> x.findElements(By.cssSelector("#ingestion tbody tr")).size() == SHARDS ? true : null);
                 browser.screenshot("ingestion");
             }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
