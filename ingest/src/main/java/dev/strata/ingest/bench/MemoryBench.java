@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Memory per active series ({@code bin/strata bench memory}): sends the same node_exporter-like load
  * ({@link NodeExporterWorkload}, {@code --samples} samples per series, {@code --step} s apart, ending
- * a minute ago) over remote write to each system given (a Strata node, and optionally Prometheus with
+ * half a minute before each system's send starts, so that they stay inside a default node's accepted
+ * sample age of 10 minutes) over remote write to each system given (a Strata node, and optionally Prometheus with
  * {@code --web.enable-remote-write-receiver} and VictoriaMetrics), in steps of growing series counts
  * ({@code --series 100000,200000}: each step adds new hosts, earlier series stay active), and after
  * each step prints each process's growth since it was idle: RSS (from /proc), and for a JVM (the
@@ -29,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class MemoryBench {
     public static final String USAGE = """
             usage: strata bench memory --strata-url URL --strata-pid PID [--series 100000,200000] [--cpus 8]
-                   [--samples 81] [--step 15] [--settle 20] [--batch 2000] [--concurrency 4] [--seed 1]
+                   [--samples 81] [--step 5] [--settle 20] [--batch 2000] [--concurrency 4] [--seed 1]
                    [--prometheus-url URL --prometheus-pid PID] [--vm-url URL --vm-pid PID]
               URLs are remote-write endpoints: Strata http://localhost:9090/api/v1/write,
               Prometheus http://localhost:9091/api/v1/write, VictoriaMetrics http://localhost:8428/api/v1/write""";
@@ -41,7 +42,7 @@ public final class MemoryBench {
         d.put("series", "100000,200000");
         d.put("cpus", "8");
         d.put("samples", "81");
-        d.put("step", "15");
+        d.put("step", "5");
         d.put("settle", "20");
         d.put("batch", "2000");
         d.put("concurrency", "4");
@@ -90,7 +91,6 @@ public final class MemoryBench {
         NodeExporterWorkload w = new NodeExporterWorkload(maxHosts, cpus, seed);
         double[][] values = new double[samples][];
         for (int i = 0; i < samples; i++) values[i] = w.advance().clone();
-        long t0 = System.currentTimeMillis() - 60_000 - stepMs * samples;
         System.out.printf(Locale.ROOT, "strata bench memory: %d series per host, %d samples per series every %ds, steps %s%n",
                 perHost, samples, stepMs / 1000, steps);
 
@@ -103,6 +103,7 @@ public final class MemoryBench {
             int hosts = (n + perHost - 1) / perHost;
             int from = sentHosts * perHost, to = hosts * perHost;
             for (Target t : targets) {
+                long t0 = System.currentTimeMillis() - 30_000 - stepMs * samples;
                 try (IngestBench.HttpSender sender = new IngestBench.HttpSender(t.url(), concurrency)) {
                     for (int r = 0; r < samples; r++) {
                         for (int b = from; b < to; b += batch) {
