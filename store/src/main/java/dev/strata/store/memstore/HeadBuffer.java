@@ -36,6 +36,11 @@ final class HeadBuffer {
     /** Heap bytes of this object and of its array's header (compressed oops; fields below). */
     static final int OVERHEAD_BYTES = 80 + 16;
     private static final int INITIAL_BYTES = 24;
+    /**
+     * Growth step: 32 bytes plus an eighth, not a doubling: the slack is what every active series
+     * pays (a 2 h buffer of 15 s samples is ~1 KB), the copies are a few per chunk window.
+     */
+    private static final int GROWTH_BYTES = 32;
 
     private byte[] buf = new byte[INITIAL_BYTES];
     private int bitLen;
@@ -296,7 +301,7 @@ final class HeadBuffer {
     /** Writes the low {@code n} bits of {@code v} (1 <= n <= 64); bytes past bitLen are zero. */
     private void write(long v, int n) {
         int end = bitLen + n;
-        if ((end + 7) >>> 3 > buf.length) buf = Arrays.copyOf(buf, Math.max((end + 7) >>> 3, buf.length + (buf.length >>> 1)));
+        if ((end + 7) >>> 3 > buf.length) buf = Arrays.copyOf(buf, Math.max((end + 7) >>> 3, buf.length + GROWTH_BYTES + (buf.length >>> 3)));
         while (n > 0) {
             int free = 8 - (bitLen & 7);
             int take = Math.min(free, n);
