@@ -1,5 +1,8 @@
 package dev.strata.store.memstore;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -312,19 +315,25 @@ final class HeadBuffer {
         }
     }
 
-    /** Reads {@code n} bits (1 <= n <= 64) at pos[0] and advances it. */
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Reads {@code n} bits (1 <= n <= 64) at pos[0] and advances it: one 64-bit load (two bytes more at most). */
     private long read(int[] pos, int n) {
-        long v = 0;
         int p = pos[0];
-        while (n > 0) {
-            int avail = 8 - (p & 7);
-            int take = Math.min(avail, n);
-            int bits = (buf[p >>> 3] >>> (avail - take)) & ((1 << take) - 1);
-            v = (v << take) | bits;
-            p += take;
-            n -= take;
-        }
-        pos[0] = p;
+        int at = p >>> 3, off = p & 7;
+        long w = word(at) << off;
+        long v = w >>> (64 - n);
+        if (off + n > 64) v |= (buf[at + 8] & 0xFFL) >>> (72 - off - n);
+        pos[0] = p + n;
         return v;
+    }
+
+    /** 8 bytes at {@code at}, big-endian; bytes past the array read as 0. */
+    private long word(int at) {
+        byte[] b = buf;
+        if (at + 8 <= b.length) return (long) LONG_BE.get(b, at);
+        long w = 0;
+        for (int i = 0; i < 8; i++) w = (w << 8) | (at + i < b.length ? b[at + i] & 0xFFL : 0);
+        return w;
     }
 }
