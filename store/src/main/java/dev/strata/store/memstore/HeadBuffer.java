@@ -51,6 +51,8 @@ final class HeadBuffer {
     private boolean withSt;
     /** Decimal state: the current scale and the previous value's scaled integer. */
     private byte scale;
+    /** Raw values in a row (capped at 2): the encoder stops searching scales for series that are not decimal. */
+    private byte rawRun;
     private long lastM;
     private long firstT;
     private long lastT;
@@ -158,6 +160,7 @@ final class HeadBuffer {
         lastVBits = 0;
         lastSt = 0;
         scale = 0;
+        rawRun = 0;
         lastM = 0;
         cachedIndex = -1;
         for (int i = from; i < to; i++) append(ts[i], st ? sts[i] : 0, vals[i]);
@@ -244,7 +247,10 @@ final class HeadBuffer {
             write(0, 1);
             return;
         }
-        for (int e = scale; e < POW10.length; e++) {
+        // after two raw values in a row only the current scale is tried (one division, not eight):
+        // the encoder's choice, not part of the stream
+        int maxScale = rawRun >= 2 ? scale + 1 : POW10.length;
+        for (int e = scale; e < maxScale; e++) {
             double scaled = v * POW10[e];
             if (!(Math.abs(scaled) < MAX_M)) break;
             long m = Math.round(scaled);
@@ -261,11 +267,13 @@ final class HeadBuffer {
                 scale = (byte) e;
             }
             lastM = m;
+            rawRun = 0;
             return;
         }
         write(0b111, 3);
         write(vb, 64);
         lastM = 0;
+        if (rawRun < 2) rawRun++;
     }
 
     private void writeNum(long d) {
