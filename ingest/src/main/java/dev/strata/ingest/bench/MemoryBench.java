@@ -174,24 +174,29 @@ public final class MemoryBench {
         return "other";
     }
 
-    private static Sample measure(Target t) throws IOException, InterruptedException {
-        long heap = -1;
+    /** Instances and bytes per group of a {@code jcmd GC.class_histogram} text (lines "num: instances bytes class"). */
+    static Map<String, long[]> groups(String histogram) {
         Map<String, long[]> groups = new LinkedHashMap<>();
         for (String[] g : GROUPS) groups.put(g[0], new long[2]);
         groups.put("other", new long[2]);
+        for (String line : histogram.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 4 || !f[0].endsWith(":")) continue;
+            long[] acc = groups.get(group(f[3]));
+            acc[0] += Long.parseLong(f[1]);
+            acc[1] += Long.parseLong(f[2]);
+        }
+        return groups;
+    }
+
+    private static Sample measure(Target t) throws IOException, InterruptedException {
+        long heap = -1;
+        Map<String, long[]> groups = groups("");
         if (t.jvm()) {
             // GC.class_histogram runs a full GC first: the histogram is the live heap
-            String hist = run("jcmd", Long.toString(t.pid()), "GC.class_histogram");
+            groups = groups(run("jcmd", Long.toString(t.pid()), "GC.class_histogram"));
             heap = 0;
-            for (String line : hist.split("\n")) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || !f[0].endsWith(":")) continue;
-                long instances = Long.parseLong(f[1]), bytes = Long.parseLong(f[2]);
-                long[] acc = groups.get(group(f[3]));
-                acc[0] += instances;
-                acc[1] += bytes;
-                heap += bytes;
-            }
+            for (long[] g : groups.values()) heap += g[1];
         }
         return new Sample(rss(t.pid()), heap, groups);
     }
