@@ -313,6 +313,13 @@ final class HeadBuffer {
     private void write(long v, int n) {
         int end = bitLen + n;
         if ((end + 7) >>> 3 > buf.length) buf = Arrays.copyOf(buf, Math.max((end + 7) >>> 3, buf.length + GROWTH_BYTES + (buf.length >>> 3)));
+        int at = bitLen >>> 3, off = bitLen & 7;
+        if (at + 8 <= buf.length && off + n <= 64) { // one 64-bit read-modify-write
+            long bits = n == 64 ? v : v & ((1L << n) - 1);
+            LONG_BE.set(buf, at, (long) LONG_BE.get(buf, at) | (bits << (64 - n) >>> off));
+            bitLen = end;
+            return;
+        }
         while (n > 0) {
             int free = 8 - (bitLen & 7);
             int take = Math.min(free, n);
