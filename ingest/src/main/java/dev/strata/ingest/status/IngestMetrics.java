@@ -45,7 +45,8 @@ public final class IngestMetrics {
         List<String> names = List.of("strata_ingest_shard_position", "strata_ingest_shard_lag_records",
                 "strata_ingest_shard_samples_total", "strata_ingest_shard_samples_per_second",
                 "strata_ingest_shard_series", "strata_ingest_shard_rejected_samples_total",
-                "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total");
+                "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total",
+                "strata_ingest_shard_memory_used_bytes", "strata_ingest_shard_memory_budget_bytes");
         registry.register(out -> {
             List<List<Sample>> fam = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) fam.add(new ArrayList<>());
@@ -62,6 +63,8 @@ public final class IngestMetrics {
                 fam.get(6).add(labelled(names.get(6), "shard", shard, s.corruptRecords()));
                 fam.get(7).add(labelled(names.get(7), "shard", shard, s.paused() ? 1 : 0));
                 fam.get(8).add(labelled(names.get(8), "shard", shard, s.offsetsLost()));
+                fam.get(9).add(labelled(names.get(9), "shard", shard, s.memoryUsedBytes()));
+                fam.get(10).add(labelled(names.get(10), "shard", shard, s.memoryBudgetBytes()));
             }
             out.add(new MetricFamilySnapshot(names.get(0), "Next Kafka offset the shard consumer reads.", MetricType.GAUGE, fam.get(0)));
             out.add(new MetricFamilySnapshot(names.get(1), "Records between the consumer position and the log end (-1 unknown).", MetricType.GAUGE, fam.get(1)));
@@ -73,6 +76,9 @@ public final class IngestMetrics {
             out.add(new MetricFamilySnapshot(names.get(7), "1 while the consumer is paused by store back-pressure.", MetricType.GAUGE, fam.get(7)));
             out.add(new MetricFamilySnapshot(names.get(8), "Kafka offsets deleted by retention before the consumer read them"
                     + " (samples lost; each range is logged).", MetricType.COUNTER, fam.get(8)));
+            out.add(new MetricFamilySnapshot(names.get(9), "Bytes the shard accounts against its memory budget (series, write"
+                    + " buffers, chunks, paged chunks); at the budget its consumer pauses.", MetricType.GAUGE, fam.get(9)));
+            out.add(new MetricFamilySnapshot(names.get(10), "The shard's memory budget (store.memory-budget-per-shard).", MetricType.GAUGE, fam.get(10)));
         }, names);
     }
 
