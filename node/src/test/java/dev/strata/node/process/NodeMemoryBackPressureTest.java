@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.bench.IngestBench;
 import dev.strata.launch.FreePorts;
+import dev.strata.node.chaos.NodeMetrics;
+import dev.strata.node.chaos.NodeProcess;
+import dev.strata.node.chaos.PromApi;
 import dev.strata.testkit.CassandraExtension;
 import dev.strata.testkit.CassandraNode;
 import dev.strata.testkit.KafkaBroker;
@@ -37,7 +40,7 @@ class NodeMemoryBackPressureTest {
         System.out.println("NodeMemoryBackPressureTest seed=" + seed);
         String id = "m" + Long.toHexString(seed & 0xffffffL);
         List<String> settings = new ArrayList<>();
-        for (String s : FaultFixtures.nodeSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
+        for (String s : NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 "budget-" + id, "budget_" + id, 2)) {
             if (!s.startsWith("store.memory-budget-per-shard=")) settings.add(s);
         }
