@@ -58,6 +58,12 @@ function formatLag(seconds) {
   return seconds === undefined || seconds === null || seconds < 0 ? '-' : formatAge(seconds);
 }
 
+/** A shard's memory against its budget: "12.3 / 128 MiB (10%)". */
+function formatMemory(used, budget) {
+  const mib = (b) => (b / 1048576).toFixed(b < 10485760 ? 1 : 0);
+  return `${mib(used)} / ${mib(budget)} MiB (${Math.round((used * 100) / budget)}%)`;
+}
+
 function ownerBadge(o) {
   if (o.state === 'ready') return h('span.badge.ready', `node ${o.node}: ready`);
   if (o.state === 'recovering') {
@@ -98,6 +104,7 @@ export class ClusterPage extends Refreshing {
         h('td.num.lag-seconds', formatLag(info?.consumer?.lagSeconds)),
         h('td.num', info?.consumer ? formatNumber(info.consumer.samplesPerSecond) : '-'),
         h('td.num', info?.consumer ? info.consumer.seriesCount : '-'),
+        h('td.num.memory', info?.consumer?.memoryBudgetBytes > 0 ? formatMemory(info.consumer.memoryUsedBytes, info.consumer.memoryBudgetBytes) : '-'),
         h('td.num', info?.flush ? formatAge(info.flush.lastFlushAgeSeconds) : '-'),
         h('td.num', info?.flush ? formatAge(info.flush.oldestCheckpointAgeSeconds) : '-'));
     });
@@ -110,7 +117,7 @@ export class ClusterPage extends Refreshing {
         h('th.num', 'Shards owned'), h('th.num', 'Samples/s'), h('th', 'Error'))), h('tbody', nodes)),
       h('h3', 'Shards'),
       h('table.data#shards', h('thead', h('tr', h('th.num', 'Shard'), h('th', 'Served by'), h('th', 'Owners'),
-        h('th.num', 'Lag (records)'), h('th.num', 'Lag (time)'), h('th.num', 'Samples/s'), h('th.num', 'Series'), h('th.num', 'Last flush'),
+        h('th.num', 'Lag (records)'), h('th.num', 'Lag (time)'), h('th.num', 'Samples/s'), h('th.num', 'Series'), h('th.num', 'Memory (used / budget)'), h('th.num', 'Last flush'),
         h('th.num', 'Oldest checkpoint'))), h('tbody', rows)));
   }
 }

@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * a sample for each of {@link #SERIES} series (the dataset's series replicated with distinct ids),
  * values replayed from the dataset, timestamps advancing by the dataset's interval. Chunk sealing
  * and encoding happen inline, as in production. Score: samples/s.
- * Also: scanning a series through the memstore iterator (sealed chunks + buffer), samples/s.
+ * Also: scanning a series through the memstore iterator, samples/s: over sealed chunks
+ * ({@code scan}), and over write buffers only ({@code scanHead}: each series' last chunk window,
+ * unsealed, as queries over the last two hours read it).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -46,6 +48,7 @@ public class MemShardBenchmark {
     private long interval;
     private MemShard full;
     private int fullSeries;
+    private MemShard head;
 
     @Setup(Level.Trial)
     public void load() {
@@ -60,6 +63,17 @@ public class MemShardBenchmark {
         }
         full.sealAll(); // scan sealed chunks, as queries over older data do
         fullSeries = data.size();
+        MemShardOptions o = MemShardOptions.defaults().withMemoryBudgetBytes(Long.MAX_VALUE);
+        head = new MemShard(2, o);
+        for (int id = 0; id < data.size(); id++) {
+            Datasets.Series s = data.get(id);
+            long[] ts = s.timestamps();
+            head.createSeries(id, s.labels());
+            long from = o.windowStart(ts[ts.length - 1]);
+            int max = o.maxSamplesPerChunk();
+            int first = Math.max(0, ts.length - max + 1); // fewer than a full chunk: nothing is sealed
+            for (int i = first; i < ts.length; i++) if (ts[i] >= from) head.append(id, ts[i], s.values()[i]);
+        }
     }
 
     @Setup(Level.Iteration)
@@ -103,6 +117,20 @@ public class MemShardBenchmark {
         double sum = 0;
         for (int id = 0; id < fullSeries; id++) {
             SampleIterator it = full.iterator(id, Long.MIN_VALUE, Long.MAX_VALUE);
+            while (it.next()) {
+                sum += it.timestamp();
+                counter.samples++;
+            }
+        }
+        return sum;
+    }
+
+    /** Reads every series' write buffer (nothing sealed) through MemShard.iterator. */
+    @Benchmark
+    public double scanHead(Samples counter) {
+        double sum = 0;
+        for (int id = 0; id < fullSeries; id++) {
+            SampleIterator it = head.iterator(id, Long.MIN_VALUE, Long.MAX_VALUE);
             while (it.next()) {
                 sum += it.timestamp();
                 counter.samples++;

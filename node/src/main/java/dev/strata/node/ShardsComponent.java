@@ -141,6 +141,12 @@ final class ShardsComponent implements Component, LocalShards {
                 metrics.counter("strata_ingest_log_replaced_total",
                         "Shard starts that found their checkpoints belong to another log (topic recreated, Kafka rebuilt): the new log"
                                 + " is read from its beginning; unflushed records of the old one are gone (see the log)."));
+        metrics.gauge("strata_memory_budget_bytes", "Memory budget of the open shards' series, write buffers and chunks together"
+                + " (store.memory-budget-per-shard each; per shard: memoryBudgetBytes in /api/v1/status/local-shards).",
+                () -> (double) memoryBudgetPerShard * open.size());
+        metrics.gauge("strata_memory_used_bytes", "Memory accounted against the open shards' budgets (series, write buffers, chunks,"
+                + " paged chunks), all shards; at the budget ingestion pauses (back-pressure).",
+                () -> open.stream().mapToLong(s -> s.memory().usedBytes()).sum());
         metrics.gauge("strata_paged_chunk_cache_bytes", "Memory held by chunks paged in from Cassandra, all shards.",
                 () -> open.stream().mapToLong(s -> s.pager().cachedBytes()).sum());
         metrics.counter("strata_paged_chunk_cache_hits_total", "Storage reads of queries answered by paged chunks kept in memory.",

@@ -192,7 +192,7 @@ public final class IngestBench {
         }
     }
 
-    private abstract static class Sender implements AutoCloseable {
+    abstract static class Sender implements AutoCloseable {
         final AtomicLong acked = new AtomicLong();
         final AtomicLong failed = new AtomicLong();
         final java.util.concurrent.atomic.AtomicReference<String> firstError = new java.util.concurrent.atomic.AtomicReference<>();
@@ -215,7 +215,7 @@ public final class IngestBench {
         public void close() {}
     }
 
-    private static final class HttpSender extends Sender {
+    static final class HttpSender extends Sender {
         private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         private final URI uri;
         private final AtomicLong errorsPrinted = new AtomicLong();

@@ -8,7 +8,9 @@ import java.util.Random;
 /**
  * Series shaped like node_exporter's for N hosts (~150 series per host: per-CPU counters, memory
  * gauges, filesystems, network and disk counters, load), with values that move like real ones:
- * counters rise by random steps, gauges random-walk. Deterministic for a given seed.
+ * counters rise by random steps, gauges random-walk. Values are decimals, as an exporter prints them
+ * (node_exporter's counters are /proc integers or ticks / USER_HZ): each is the double nearest a
+ * number with one decimal, not a float sum drifting in its last bits. Deterministic for a given seed.
  */
 public final class NodeExporterWorkload {
     private static final String[] CPU_MODES = {"idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"};
@@ -79,7 +81,7 @@ public final class NodeExporterWorkload {
     /** Moves every series one scrape forward and returns the current values (array reused). */
     public double[] advance() {
         for (int i = 0; i < values.length; i++) {
-            if (counter.get(i)) values[i] += rnd.nextInt(1000) / 10.0;
+            if (counter.get(i)) values[i] = (Math.round(values[i] * 10) + rnd.nextInt(1000)) / 10.0;
             else values[i] = Math.max(0, values[i] + (rnd.nextInt(2001) - 1000));
         }
         return values;

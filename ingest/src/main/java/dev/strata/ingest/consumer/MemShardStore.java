@@ -38,4 +38,6 @@ public final class MemShardStore implements ShardStore {
     @Override public void observeTimestamp(long ts) { shard.observeTimestamp(ts); }
     @Override public boolean needsBackpressure() { return shard.needsBackpressure(); }
     @Override public int seriesCount() { return shard.seriesCount(); }
+    @Override public long memoryUsedBytes() { return shard.usedBytes(); }
+    @Override public long memoryBudgetBytes() { return shard.options().memoryBudgetBytes(); }
 }

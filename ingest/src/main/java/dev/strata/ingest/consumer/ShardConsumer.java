@@ -502,6 +502,8 @@ public final class ShardConsumer implements Runnable {
             rateWindowStartSamples = total;
             rateWindowStartNanos = now;
             stats.seriesCount = store.seriesCount();
+            stats.memoryUsedBytes = store.memoryUsedBytes();
+            stats.memoryBudgetBytes = store.memoryBudgetBytes();
         }
         try {
             stats.position = consumer.position(tp);

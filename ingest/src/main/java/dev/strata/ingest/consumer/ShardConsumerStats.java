@@ -39,6 +39,9 @@ public final class ShardConsumerStats {
     volatile boolean stuck;
     volatile boolean running;
     volatile int seriesCount;
+    /** The shard's memory accounted against its budget, and that budget (bytes). */
+    volatile long memoryUsedBytes;
+    volatile long memoryBudgetBytes;
     volatile String lastError = "";
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
@@ -130,6 +133,8 @@ public final class ShardConsumerStats {
     }
     public boolean running() { return running; }
     public int seriesCount() { return seriesCount; }
+    public long memoryUsedBytes() { return memoryUsedBytes; }
+    public long memoryBudgetBytes() { return memoryBudgetBytes; }
     public String lastError() { return lastError; }
 
     /** Rejected samples by reason, sorted by reason. */

@@ -60,4 +60,14 @@ public interface ShardStore {
     boolean needsBackpressure();
 
     int seriesCount();
+
+    /** Bytes the shard accounts against its memory budget (shown per shard in the status); 0 if it keeps no budget. */
+    default long memoryUsedBytes() {
+        return 0;
+    }
+
+    /** The shard's memory budget in bytes; 0 if it keeps none. */
+    default long memoryBudgetBytes() {
+        return 0;
+    }
 }

@@ -47,7 +47,7 @@ public final class IngestMetrics {
                 "strata_ingest_shard_samples_total", "strata_ingest_shard_samples_per_second",
                 "strata_ingest_shard_series", "strata_ingest_shard_rejected_samples_total",
                 "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total",
-                "strata_ingest_oldest_unflushed_age_seconds");
+                "strata_ingest_oldest_unflushed_age_seconds", "strata_ingest_shard_memory_used_bytes", "strata_ingest_shard_memory_budget_bytes");
         registry.register(out -> {
             List<List<Sample>> fam = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) fam.add(new ArrayList<>());
@@ -66,6 +66,8 @@ public final class IngestMetrics {
                 fam.get(7).add(labelled(names.get(7), "shard", shard, s.paused() ? 1 : 0));
                 fam.get(8).add(labelled(names.get(8), "shard", shard, s.offsetsLost()));
                 fam.get(9).add(labelled(names.get(9), "shard", shard, s.oldestUnflushedAgeSeconds(nowMs)));
+                fam.get(10).add(labelled(names.get(10), "shard", shard, s.memoryUsedBytes()));
+                fam.get(11).add(labelled(names.get(11), "shard", shard, s.memoryBudgetBytes()));
             }
             out.add(new MetricFamilySnapshot(names.get(0), "Next Kafka offset the shard consumer reads.", MetricType.GAUGE, fam.get(0)));
             out.add(new MetricFamilySnapshot(names.get(1), "Records between the consumer position and the log end (-1 unknown).", MetricType.GAUGE, fam.get(1)));
@@ -80,6 +82,9 @@ public final class IngestMetrics {
             out.add(new MetricFamilySnapshot(names.get(9), "Age of the oldest applied record not yet durable in Cassandra (what a"
                     + " crash replays from Kafka); 0 when all is durable. Writes are refused when it nears Kafka's retention.",
                     MetricType.GAUGE, fam.get(9)));
+            out.add(new MetricFamilySnapshot(names.get(10), "Bytes the shard accounts against its memory budget (series, write"
+                    + " buffers, chunks, paged chunks); at the budget its consumer pauses.", MetricType.GAUGE, fam.get(10)));
+            out.add(new MetricFamilySnapshot(names.get(11), "The shard's memory budget (store.memory-budget-per-shard).", MetricType.GAUGE, fam.get(11)));
         }, names);
     }
 

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * <pre>
  * {"status":"success","data":{"shards":[{"shard":0,"state":"running","topic":"ingest","running":true,"paused":false,
  *   "position":120,"lastOffset":119,"endOffset":125,"lag":5,"lagSeconds":2.4,"oldestUnflushedAgeSeconds":3.1,"samplesPerSecond":51234.5,
- *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,
+ *   "samplesTotal":1000000,"recordsTotal":120,"seriesCount":5000,"seriesCreated":5000,"memoryUsedBytes":2750000,"memoryBudgetBytes":67108864,
  *   "corruptRecords":0,"replaySkippedSamples":0,"offsetOutOfRange":0,"offsetsLost":0,"ready":true,
  *   "recovery":{"from":100,"target":120,"percent":100.0,"samplesPerSecond":2000000,"etaSeconds":0.0},"rejected":{"duplicate":3},"rejectedTotal":3,"lastError":""}]}}
  * </pre>
@@ -84,6 +84,8 @@ public final class ShardStatusHandler {
             sb.append(",\"recordsTotal\":").append(s.recordsTotal());
             sb.append(",\"seriesCount\":").append(s.seriesCount());
             sb.append(",\"seriesCreated\":").append(s.seriesCreated());
+            sb.append(",\"memoryUsedBytes\":").append(s.memoryUsedBytes());
+            sb.append(",\"memoryBudgetBytes\":").append(s.memoryBudgetBytes());
             sb.append(",\"corruptRecords\":").append(s.corruptRecords());
             sb.append(",\"replaySkippedSamples\":").append(s.replaySkippedSamples());
             sb.append(",\"offsetOutOfRange\":").append(s.offsetOutOfRange());

@@ -21,30 +21,29 @@ import java.util.concurrent.atomic.AtomicLong;
  * function of the append sequence, not of batching or timing.
  */
 final class SeriesState {
-    /** Estimated heap bytes per series beyond its buffer arrays and chunks: this object, its labels, its slot. */
+    /** Estimated heap bytes per series beyond its buffer and chunks: this object, its labels, its slot. */
     static final int OVERHEAD_BYTES = 64 + 40;
     static final SealedChunk[] NO_CHUNKS = new SealedChunk[0];
-    private static final int MIN_CAPACITY = 8;
+    private static final int MIN_HISTOGRAM_CAPACITY = 8;
 
     final int id;
     final Labels labels;
-    private long[] ts;
-    private double[] vals;
+    /** The write buffer (compressed, see {@link HeadBuffer}), null while empty. */
+    private HeadBuffer head;
     /**
-     * Start timestamps parallel to ts (0 = unknown), or null: allocated at the series' first known
-     * start timestamp and dropped when the buffer empties, so series without them pay nothing.
-     */
-    private long[] sts;
-    /**
-     * Native histograms parallel to ts (null = a float sample, whose value is in vals; a histogram
-     * sample's vals slot holds NaN), or null: allocated at the series' first histogram and dropped
-     * when the buffer empties, so float-only series pay nothing. See {@link HistogramBuffer}.
+     * Native histograms parallel to the head's samples (index i = the head's i-th sample in time
+     * order; null = a float sample), or null: allocated at the series' first buffered histogram and
+     * dropped once the buffer holds none, so float-only series pay nothing. A histogram sample's
+     * value in the head is NaN (one bit per sample after the first: the same value bits), so the
+     * head keeps timestamps, start timestamps, order, the out-of-order window and the window/count
+     * cuts for both kinds in one place, and a histogram (dozens of floats and spans) lives here
+     * uncompressed until it is sealed into a histogram chunk. This is simpler than a second
+     * compressed stream and costs nothing for float series; see {@link HistogramBuffer}.
      */
     private FloatHistogram[] hs;
-    private int size;
     long maxT = Long.MIN_VALUE;
     long lastSealedT = Long.MIN_VALUE;
-    /** End of the window holding ts[0] (valid while size > 0); cached to keep a division off the append path. */
+    /** End of the window holding the buffer's first sample (valid while it is not empty); cached to keep a division off the append path. */
     private long headWindowEnd;
     /** Newest maxT among chunks evicted from memory; older data must be read from persistent storage. */
     volatile long evictedUpToT = Long.MIN_VALUE;
@@ -64,11 +63,15 @@ final class SeriesState {
     }
 
     int bufferSize() {
-        return size;
+        return head == null ? 0 : head.size();
     }
 
     static long labelsHeapBytes(Labels labels) {
         return 16 + 16 + 8L * labels.size();
+    }
+
+    private long headBytes() {
+        return head == null ? 0 : head.heapBytes();
     }
 
     /** Appends with a start timestamp ({@code st} 0 = unknown). Caller holds the monitor. */
@@ -81,196 +84,232 @@ final class SeriesState {
         if (h != null) v = Double.NaN;
         long outOfOrderWindowMs = o.outOfOrderWindowMs();
         if (t <= evictedUpToT) return AppendResult.ALREADY_PERSISTED;
-        if (size == 0 || t > ts[size - 1]) {
+        long before = headBytes();
+        if (head == null || t > head.lastT()) {
             if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
-            if (ts == null || size == ts.length) grow(meter);
-            if (st != 0 && sts == null) allocateStartTimestamps(meter);
-            if (h != null && hs == null) hs = HistogramBuffer.allocate(ts.length, meter);
-            ts[size] = t;
-            vals[size] = v;
-            if (sts != null) sts[size] = st;
-            if (hs != null) hs[size] = HistogramBuffer.store(h, meter);
-            if (size++ == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
+            if (head == null) {
+                head = new HeadBuffer();
+                headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
+            }
+            if (h != null || hs != null) {
+                histogramSlot(head.size(), meter);
+                hs[head.size()] = HistogramBuffer.store(h, meter);
+            }
+            head.append(t, st, v);
             if (t > maxT) maxT = t;
+            meter.addAndGet(head.heapBytes() - before);
             return AppendResult.APPENDED;
         }
-        int i = Arrays.binarySearch(ts, 0, size, t);
+        if (t == head.lastT()) {
+            if (hs != null || h != null) return sameAs(head.size() - 1, Double.longBitsToDouble(head.lastValueBits()), h, v);
+            return head.lastValueBits() == Double.doubleToRawLongBits(v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
+        }
+        HeadBuffer.Samples s = head.decode();
+        long[] ts = s.ts();
+        int i = Arrays.binarySearch(ts, t);
         if (i >= 0) {
-            if (hs != null || h != null) return HistogramBuffer.sameSample(hs == null ? null : hs[i], h, vals[i], v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
-            return Double.doubleToRawLongBits(vals[i]) == Double.doubleToRawLongBits(v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
+            if (hs != null || h != null) return sameAs(i, s.vals()[i], h, v);
+            return Double.doubleToRawLongBits(s.vals()[i]) == Double.doubleToRawLongBits(v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
         }
         if (t <= lastSealedT || t < maxT - outOfOrderWindowMs) return AppendResult.OUT_OF_ORDER_TOO_OLD;
         int at = -i - 1;
-        if (size == ts.length) grow(meter);
-        if (st != 0 && sts == null) allocateStartTimestamps(meter);
-        if (h != null && hs == null) hs = HistogramBuffer.allocate(ts.length, meter);
-        System.arraycopy(ts, at, ts, at + 1, size - at);
-        System.arraycopy(vals, at, vals, at + 1, size - at);
-        ts[at] = t;
-        vals[at] = v;
-        if (sts != null) {
-            System.arraycopy(sts, at, sts, at + 1, size - at);
-            sts[at] = st;
+        int n = ts.length;
+        long[] nts = new long[n + 1];
+        double[] nvals = new double[n + 1];
+        long[] nsts = s.sts() != null || st != 0 ? new long[n + 1] : null;
+        System.arraycopy(ts, 0, nts, 0, at);
+        System.arraycopy(ts, at, nts, at + 1, n - at);
+        System.arraycopy(s.vals(), 0, nvals, 0, at);
+        System.arraycopy(s.vals(), at, nvals, at + 1, n - at);
+        nts[at] = t;
+        nvals[at] = v;
+        if (nsts != null) {
+            if (s.sts() != null) {
+                System.arraycopy(s.sts(), 0, nsts, 0, at);
+                System.arraycopy(s.sts(), at, nsts, at + 1, n - at);
+            }
+            nsts[at] = st;
         }
-        if (hs != null) {
-            System.arraycopy(hs, at, hs, at + 1, size - at);
+        if (h != null || hs != null) {
+            histogramSlot(n, meter);
+            System.arraycopy(hs, at, hs, at + 1, n - at);
             hs[at] = HistogramBuffer.store(h, meter);
         }
-        size++;
+        head.fill(nts, nsts, nvals, 0, n + 1);
         if (at == 0) headWindowEnd = o.windowStart(t) + o.chunkDurationMs();
+        meter.addAndGet(head.heapBytes() - before);
         return AppendResult.APPENDED;
     }
 
+    /** Duplicate or conflict against buffered sample {@code i} (value {@code oldV}). */
+    private AppendResult sameAs(int i, double oldV, FloatHistogram h, double v) {
+        return HistogramBuffer.sameSample(hs == null ? null : hs[i], h, oldV, v) ? AppendResult.DUPLICATE : AppendResult.CONFLICT;
+    }
+
+    /** Makes {@link #hs} hold index {@code n} (the head holds n samples), accounted. */
+    private void histogramSlot(int n, AtomicLong meter) {
+        if (hs == null) {
+            hs = HistogramBuffer.allocate(Math.max(MIN_HISTOGRAM_CAPACITY, Integer.highestOneBit(n) * 2), meter);
+        } else if (n >= hs.length) {
+            meter.addAndGet(8L * hs.length);
+            hs = Arrays.copyOf(hs, hs.length * 2);
+        }
+    }
+
     /**
-     * Reads the buffer slots the next in-order append writes (and the newest sample it compares
-     * with), returning a value that depends on them; see {@link MemShard#prefetch}. Writer thread
-     * only, without the monitor (that thread is the only mutator).
+     * Reads the buffer byte the next in-order append writes, returning a value that depends on it;
+     * see {@link MemShard#prefetch}. Writer thread only, without the monitor (that thread is the
+     * only mutator).
      */
     long touchAppendSlot() {
-        long[] t = ts;
-        double[] v = vals;
-        int n = size;
-        if (t == null || v == null) return n;
-        int i = Math.min(n, Math.min(t.length, v.length) - 1);
-        if (i < 0) return n;
-        return t[i] ^ Double.doubleToRawLongBits(v[i]);
-    }
-
-    private void grow(AtomicLong meter) {
-        int cap = ts == null ? MIN_CAPACITY : ts.length * 2;
-        meter.addAndGet(16L * (cap - (ts == null ? 0 : ts.length)));
-        ts = ts == null ? new long[cap] : Arrays.copyOf(ts, cap);
-        vals = vals == null ? new double[cap] : Arrays.copyOf(vals, cap);
-        if (sts != null) {
-            meter.addAndGet(8L * (cap - sts.length));
-            sts = Arrays.copyOf(sts, cap);
-        }
-        if (hs != null) {
-            meter.addAndGet(8L * (cap - hs.length));
-            hs = Arrays.copyOf(hs, cap);
-        }
-    }
-
-    /** The buffer's first known start timestamp: earlier buffered samples get 0 (unknown). */
-    private void allocateStartTimestamps(AtomicLong meter) {
-        sts = new long[ts.length];
-        meter.addAndGet(8L * ts.length);
+        HeadBuffer h = head;
+        return h == null ? 0 : h.touch();
     }
 
     /** Seals what the frozen invariant allows (caller holds the monitor). */
     void sealReady(MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
+        if (head == null) return;
         int max = o.maxSamplesPerChunk();
-        while (size > 0) {
-            long frozenLimit = maxT - o.outOfOrderWindowMs();
-            long windowEnd = headWindowEnd;
-            if (windowEnd <= frozenLimit) {
-                sealPrefix(Math.min(countBelow(windowEnd), max), o, writer, scratch, meter);
+        long frozenLimit = maxT - o.outOfOrderWindowMs();
+        // the cheap test first (every append runs it): at least max frozen samples <=> the max-th
+        // sample is frozen (the buffer is sorted); or the head window is wholly frozen
+        if (headWindowEnd > frozenLimit && (head.size() < max || head.timestampAt(max - 1) >= frozenLimit)) return;
+        Sealing z = new Sealing(head.decode(), meter);
+        while (z.size() > 0) {
+            if (headWindowEnd <= frozenLimit) {
+                z.sealPrefix(Math.min(z.countBelow(headWindowEnd), max), o, writer, scratch);
                 continue;
             }
-            // at least max frozen samples <=> the max-th sample is frozen (the buffer is sorted)
-            if (size < max || ts[max - 1] >= frozenLimit) return;
-            sealPrefix(max, o, writer, scratch, meter);
+            if (z.size() < max || z.ts[z.from + max - 1] >= frozenLimit) break;
+            z.sealPrefix(max, o, writer, scratch);
         }
+        z.finish();
     }
 
     /** Seals every buffered sample older than {@code limit}, cut by window and count (caller holds the monitor). */
     void sealBefore(long limit, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
-        while (size > 0 && ts[0] < limit) {
-            long windowEnd = headWindowEnd;
-            sealPrefix(Math.min(countBelow(Math.min(limit, windowEnd)), o.maxSamplesPerChunk()), o, writer, scratch, meter);
+        if (head == null || head.firstT() >= limit) return;
+        Sealing z = new Sealing(head.decode(), meter);
+        while (z.size() > 0 && z.ts[z.from] < limit) {
+            z.sealPrefix(Math.min(z.countBelow(Math.min(limit, headWindowEnd)), o.maxSamplesPerChunk()), o, writer, scratch);
         }
-        shrinkIfSparse(meter);
+        z.finish();
     }
 
-    private int countBelow(long limit) {
-        int i = Arrays.binarySearch(ts, 0, size, limit);
-        return i >= 0 ? i : -i - 1;
+    /** The decoded buffer while sealing: samples [from, ts.length) remain; {@link #finish} stores them back. */
+    private final class Sealing {
+        final long[] ts;
+        final double[] vals;
+        final long[] sts;
+        final AtomicLong meter;
+        final long bytesBefore;
+        int from;
+
+        Sealing(HeadBuffer.Samples s, AtomicLong meter) {
+            this.ts = s.ts();
+            this.vals = s.vals();
+            this.sts = s.sts();
+            this.meter = meter;
+            this.bytesBefore = headBytes();
+        }
+
+        int size() {
+            return ts.length - from;
+        }
+
+        int countBelow(long limit) {
+            int i = Arrays.binarySearch(ts, from, ts.length, limit);
+            return (i >= 0 ? i : -i - 1) - from;
+        }
+
+        void sealPrefix(int k, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch) {
+            SealedChunk[] old = chunks;
+            SealedChunk[] next;
+            long added;
+            if (hs == null) {
+                scratch.reset();
+                long[] t = from == 0 ? ts : Arrays.copyOfRange(ts, from, from + k);
+                double[] v = from == 0 ? vals : Arrays.copyOfRange(vals, from, from + k);
+                if (sts == null) writer.write(t, v, k, scratch);
+                else writer.write(t, from == 0 ? sts : Arrays.copyOfRange(sts, from, from + k), v, k, scratch);
+                SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[from], ts[from + k - 1], k);
+                next = Arrays.copyOf(old, old.length + 1);
+                next[old.length] = c;
+                added = c.heapBytes() + 4;
+            } else {
+                // a change between float and histogram samples, or of the histogram layout, cuts the prefix further
+                java.util.List<SealedChunk> cs = HistogramBuffer.cut(ts, sts, vals, hs, from, from + k, writer, scratch);
+                next = Arrays.copyOf(old, old.length + cs.size());
+                added = -HistogramBuffer.heapBytes(hs, from, from + k);
+                for (int j = 0; j < cs.size(); j++) {
+                    next[old.length + j] = cs.get(j);
+                    added += cs.get(j).heapBytes() + 4;
+                }
+            }
+            lastSealedT = ts[from + k - 1];
+            from += k;
+            if (from < ts.length) headWindowEnd = o.windowStart(ts[from]) + o.chunkDurationMs();
+            chunks = next;
+            meter.addAndGet(added);
+        }
+
+        /** Stores the unsealed rest back as the compressed buffer (none: no buffer). */
+        void finish() {
+            if (from == 0) return;
+            if (from == ts.length) head = null;
+            else head.fill(ts, sts, vals, from, ts.length);
+            meter.addAndGet(headBytes() - bytesBefore);
+            if (hs != null) shiftHistograms(from, ts.length, meter);
+        }
     }
 
-    private void sealPrefix(int k, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
-        SealedChunk[] old = chunks;
-        SealedChunk[] next;
-        long added;
-        if (hs == null) {
-            scratch.reset();
-            if (sts == null) writer.write(ts, vals, k, scratch);
-            else writer.write(ts, sts, vals, k, scratch);
-            SealedChunk c = new SealedChunk(scratch.toByteArray(), ts[0], ts[k - 1], k);
-            next = Arrays.copyOf(old, old.length + 1);
-            next[old.length] = c;
-            added = c.heapBytes() + 4;
+    /** Drops the first {@code k} of {@code n} histogram slots (their histograms are unaccounted already); drops the array if no histogram remains. */
+    private void shiftHistograms(int k, int n, AtomicLong meter) {
+        boolean any = false;
+        for (int i = k; i < n && !any; i++) any = hs[i] != null;
+        if (!any) {
+            meter.addAndGet(-8L * hs.length);
+            hs = null;
+            return;
+        }
+        int rest = n - k;
+        int cap = Math.max(MIN_HISTOGRAM_CAPACITY, Integer.highestOneBit(rest) * 2);
+        if (cap < hs.length / 2) {
+            FloatHistogram[] next = Arrays.copyOfRange(hs, k, k + cap);
+            Arrays.fill(next, rest, cap, null);
+            meter.addAndGet(-8L * (hs.length - cap));
+            hs = next;
         } else {
-            // a change between float and histogram samples, or of the histogram layout, cuts the prefix further
-            java.util.List<SealedChunk> cs = HistogramBuffer.cut(ts, sts, vals, hs, 0, k, writer, scratch);
-            next = Arrays.copyOf(old, old.length + cs.size());
-            added = 0;
-            for (int j = 0; j < cs.size(); j++) {
-                next[old.length + j] = cs.get(j);
-                added += cs.get(j).heapBytes() + 4;
-            }
-            meter.addAndGet(-HistogramBuffer.heapBytes(hs, 0, k));
-        }
-        lastSealedT = ts[k - 1];
-        System.arraycopy(ts, k, ts, 0, size - k);
-        System.arraycopy(vals, k, vals, 0, size - k);
-        if (sts != null) System.arraycopy(sts, k, sts, 0, size - k);
-        if (hs != null) {
-            System.arraycopy(hs, k, hs, 0, size - k);
-            Arrays.fill(hs, size - k, size, null);
-        }
-        size -= k;
-        if (size > 0) headWindowEnd = o.windowStart(ts[0]) + o.chunkDurationMs();
-        chunks = next;
-        meter.addAndGet(added);
-        shrinkIfSparse(meter);
-    }
-
-    private void shrinkIfSparse(AtomicLong meter) {
-        if (ts == null) return;
-        if (size == 0) {
-            meter.addAndGet(-16L * ts.length);
-            ts = null;
-            vals = null;
-            if (sts != null) {
-                meter.addAndGet(-8L * sts.length);
-                sts = null;
-            }
-            if (hs != null) {
-                meter.addAndGet(-8L * hs.length);
-                hs = null;
-            }
-        } else if (ts.length > 64 && size < ts.length / 4) {
-            int cap = Math.max(MIN_CAPACITY, Integer.highestOneBit(size) * 2);
-            meter.addAndGet(-16L * (ts.length - cap));
-            ts = Arrays.copyOf(ts, cap);
-            vals = Arrays.copyOf(vals, cap);
-            if (sts != null) {
-                meter.addAndGet(-8L * (sts.length - cap));
-                sts = Arrays.copyOf(sts, cap);
-            }
-            if (hs != null) {
-                meter.addAndGet(-8L * (hs.length - cap));
-                hs = Arrays.copyOf(hs, cap);
-            }
+            System.arraycopy(hs, k, hs, 0, rest);
+            Arrays.fill(hs, rest, n, null);
         }
     }
 
     /** Heap bytes this series accounts for (caller holds the monitor). */
     long heapBytes() {
-        long b = OVERHEAD_BYTES + labelsHeapBytes(labels) + (ts == null ? 0 : 16L * ts.length) + (sts == null ? 0 : 8L * sts.length);
-        if (hs != null) b += 8L * hs.length + HistogramBuffer.heapBytes(hs, 0, size);
+        long b = OVERHEAD_BYTES + labelsHeapBytes(labels) + headBytes();
+        if (hs != null) b += 8L * hs.length + HistogramBuffer.heapBytes(hs, 0, bufferSize());
         for (SealedChunk c : chunks) b += c.heapBytes() + 4;
         return b;
     }
 
     /** Copies buffered samples within [minT, maxT] (caller holds the monitor). */
     Snapshot snapshot(long minT, long maxTIncl) {
-        if (size == 0) return new Snapshot(chunks, new long[0], new double[0], null, null);
-        int from = countBelow(minT);
-        int to = maxTIncl == Long.MAX_VALUE ? size : countBelow(maxTIncl + 1);
+        if (head == null || head.lastT() < minT || head.firstT() > maxTIncl) return new Snapshot(chunks, new long[0], new double[0], null, null);
+        HeadBuffer.Samples s = head.decode();
+        long[] ts = s.ts();
+        int from = countBelow(ts, minT);
+        int to = maxTIncl == Long.MAX_VALUE ? ts.length : countBelow(ts, maxTIncl + 1);
         if (to < from) to = from;
-        return new Snapshot(chunks, Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(vals, from, to),
-                sts == null ? null : Arrays.copyOfRange(sts, from, to), hs == null ? null : Arrays.copyOfRange(hs, from, to));
+        FloatHistogram[] bufHs = hs == null ? null : Arrays.copyOfRange(hs, from, to);
+        if (from == 0 && to == ts.length) return new Snapshot(chunks, ts, s.vals(), s.sts(), bufHs);
+        return new Snapshot(chunks, Arrays.copyOfRange(ts, from, to), Arrays.copyOfRange(s.vals(), from, to),
+                s.sts() == null ? null : Arrays.copyOfRange(s.sts(), from, to), bufHs);
+    }
+
+    private static int countBelow(long[] ts, long limit) {
+        int i = Arrays.binarySearch(ts, limit);
+        return i >= 0 ? i : -i - 1;
     }
 
     /**
@@ -291,16 +330,16 @@ final class SeriesState {
         SealedChunk[] sealed = new SealedChunk[unpersisted];
         int k = 0;
         for (SealedChunk c : cs) if (!c.persisted()) sealed[k++] = c;
-        if (size == 0) return new FlushCopy(cs, sealed, null, null, null, null);
-        return new FlushCopy(cs, sealed, Arrays.copyOf(ts, size), Arrays.copyOf(vals, size), sts == null ? null : Arrays.copyOf(sts, size),
-                hs == null ? null : Arrays.copyOf(hs, size));
+        if (head == null) return new FlushCopy(cs, sealed, null, null, null, null);
+        HeadBuffer.Samples s = head.decode();
+        return new FlushCopy(cs, sealed, s.ts(), s.vals(), s.sts(), hs == null ? null : Arrays.copyOf(hs, s.size()));
     }
 
     /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none. */
     long firstTimestamp() {
         SealedChunk[] cs = chunks;
         if (cs.length > 0) return cs[0].minT();
-        return size > 0 ? ts[0] : Long.MAX_VALUE;
+        return head != null ? head.firstT() : Long.MAX_VALUE;
     }
 
     /** {@code all}: every chunk in memory (for window versions); {@code sealed}: the unpersisted ones. */
@@ -326,7 +365,7 @@ final class SeriesState {
 
     /** Marks data up to t as living in storage (recovery); caller holds the monitor. */
     void restorePersistedUpTo(long t) {
-        if (size > 0 && ts[0] <= t) throw new IllegalStateException("series " + id + " buffers samples at or before " + t + "; restore before replaying");
+        if (head != null && head.firstT() <= t) throw new IllegalStateException("series " + id + " buffers samples at or before " + t + "; restore before replaying");
         if (t > lastSealedT) lastSealedT = t;
         if (t > evictedUpToT) evictedUpToT = t;
         if (t > maxT) maxT = t;
@@ -334,7 +373,7 @@ final class SeriesState {
 
     /** True if nothing here is unpersisted (caller holds the monitor). */
     boolean fullyPersisted() {
-        if (size > 0) return false;
+        if (head != null) return false;
         for (SealedChunk c : chunks) if (!c.persisted()) return false;
         return true;
     }

@@ -186,4 +186,50 @@ class MemShardHistogramTest {
             else assertTrue(Arrays.deepEquals(first, bytes));
         }
     }
+
+    /**
+     * The budget meter, charged incrementally by appends and seals of float samples (the compressed
+     * head) and histogram samples (the side array and its histograms), always equals what the series
+     * release when dropped ({@code heapBytes}), through out-of-order inserts, kind changes and seals.
+     */
+    @Test
+    void memoryAccountingMatchesTheSeriesThroughMixedAppendsAndSeals() {
+        long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("seed=" + seed);
+        Random random = new Random(seed);
+        MemShard shard = new MemShard(0, new MemShardOptions(10 * MIN, 20, 2 * MIN, MIN, 64L << 20, 3_600_000L));
+        int series = 4;
+        for (int id = 0; id < series; id++) shard.createSeries(id, Labels.of("__name__", "x", "i", Integer.toString(id)));
+        HistogramSamples gen = new HistogramSamples(random.nextLong(), 2, false);
+        long t = 1_000_000_000L;
+        boolean sawBuffered = false;
+        for (int i = 0; i < 4000; i++) {
+            t += 1_000 + random.nextInt(10_000);
+            int id = random.nextInt(series);
+            long ts = random.nextInt(6) == 0 ? t - random.nextInt((int) (2 * MIN)) : t;
+            if (random.nextInt(3) == 0) shard.append(id, ts, random.nextInt(50) * 0.5);
+            else shard.append(id, ts, random.nextInt(4) == 0 ? ts - 1000 : 0, gen.next(random.nextInt(6), ResetHint.NO));
+            if (random.nextInt(500) == 0) shard.sealAll();
+            if (i % 50 == 0) {
+                long sum = 0;
+                for (SeriesState s : shard.seriesArray()) {
+                    if (s == null) continue;
+                    synchronized (s) {
+                        sum += s.heapBytes();
+                        sawBuffered |= s.bufferSize() > 0;
+                    }
+                }
+                assertEquals(sum, shard.usedBytes(), "after " + i + " appends (seed=" + seed + ")");
+            }
+        }
+        shard.sealAll();
+        long sum = 0;
+        for (SeriesState s : shard.seriesArray()) {
+            if (s == null) continue;
+            assertEquals(0, s.bufferSize());
+            sum += s.heapBytes();
+        }
+        assertEquals(sum, shard.usedBytes(), "after sealing everything (seed=" + seed + ")");
+        assertTrue(sawBuffered);
+    }
 }

@@ -289,8 +289,9 @@ class MemShardTest {
     @Test
     void idleFullyPersistedSeriesAreEvicted() {
         MemShardOptions opts = MemShardOptions.defaults().withChunking(3_600_000L, 1000).withOutOfOrderWindowMs(0)
-            .withIdleSeriesMs(2 * 3_600_000L).withMemoryBudgetBytes(4_000);
+            .withIdleSeriesMs(2 * 3_600_000L).withMemoryBudgetBytes(1_000);
         MemShard shard = new MemShard(0, opts);
+        // 40 series' state alone (~6 KB) exceeds the budget, so eviction must reach every idle series
         for (int i = 0; i < 40; i++) shard.createSeries(i, labels(i));
         for (int i = 0; i < 40; i++) shard.append(i, T0 + i, 1.0); // one sample each, then quiet
         // series 0 keeps going for 12 h; the late-seal sweep cuts the quiet series' chunks
