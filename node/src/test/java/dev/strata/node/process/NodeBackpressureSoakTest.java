@@ -25,12 +25,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Issue #13, case 6 (memory under sustained back-pressure): a node with a small heap ({@code -Dstrata.soak.heap},
  * default 256m; {@code -XX:+ExitOnOutOfMemoryError} as the manifests run it, the memory budget derived
  * from the heap) takes continuous remote write from two writers while Cassandra is stopped (SIGSTOP) for
- * {@code -Dstrata.soak.seconds} (default 120), then resumed. The node must never exit, and after
+ * {@code -Dstrata.soak.seconds} (default 60), then resumed. The node must never exit, and after
  * Cassandra is back every acknowledged sample reads back exactly once. Node as a separate process, the
  * run's Kafka and Cassandra. Prints a progress line per 10 s (acknowledged steps, paused shards, lag,
  * heap) and a summary.
  *
- * <p>The short form's two minutes at the default pace do not fill the shards' budgets (no consumer
+ * <p>The short form's minute at the default pace does not fill the shards' budgets (no consumer
  * pauses). The long form ({@code -Dstrata.soak.seconds=600}) does: every shard pauses, the node survives
  * (heap at most 247 of 256 MiB), but this workload's samples (1 s apart, sent ten times faster than real time, so all within the
  * 3 h out-of-order window the fixtures need) sit in write buffers that no flush can free, so the shards
@@ -50,7 +50,7 @@ class NodeBackpressureSoakTest {
 
     @Test
     void aSmallHeapNodeSurvivesCassandraDownUnderLoadAndLosesNothing(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
-        long stallSeconds = Long.getLong("strata.soak.seconds", 120);
+        long stallSeconds = Long.getLong("strata.soak.seconds", 60);
         String xmx = System.getProperty("strata.soak.heap", "256m");
         System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s heap=" + xmx
                 + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + xmx + ")");
