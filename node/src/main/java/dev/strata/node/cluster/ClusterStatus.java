@@ -38,7 +38,8 @@ public final class ClusterStatus {
         this.peers = peers;
     }
 
-    public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
+    /** Asks every other node for its shards' progress ({@code /internal/v1/shards}), by node ordinal. */
+    static Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> askPeers(ClusterTopology topology, PeerClient peers) {
         int n = topology.ownership().nodes();
         Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> asks = new HashMap<>();
         for (int o = 0; o < n; o++) {
@@ -46,6 +47,11 @@ public final class ClusterStatus {
             asks.put(o, peers.get(o, InternalRoutes.SHARDS_PATH)
                     .thenApply(b -> InternalRoutes.parseShards(new String(b, StandardCharsets.UTF_8))));
         }
+        return asks;
+    }
+
+    public CompletableFuture<FullHttpResponse> handle(FullHttpRequest req) {
+        Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> asks = askPeers(topology, peers);
         return CompletableFuture.allOf(asks.values().stream().map(f -> f.exceptionally(e -> null))
                         .toArray(CompletableFuture[]::new))
                 .thenApply(v -> {

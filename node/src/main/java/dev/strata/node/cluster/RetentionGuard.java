@@ -3,10 +3,8 @@ package dev.strata.node.cluster;
 import dev.strata.ingest.gateway.ShardWriteGuard;
 import dev.strata.query.distributed.LocalShards;
 import dev.strata.store.concurrent.NamedThreads;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -124,13 +122,7 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
     /** Reads the local shards' ages and asks every other node for theirs; then replaces {@link #agesMs}. */
     void refresh() {
         try {
-            int n = topology.ownership().nodes();
-            Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> asks = new HashMap<>();
-            for (int o = 0; o < n; o++) {
-                if (o == topology.self()) continue;
-                asks.put(o, peers.get(o, InternalRoutes.SHARDS_PATH)
-                        .thenApply(b -> InternalRoutes.parseShards(new String(b, StandardCharsets.UTF_8))));
-            }
+            Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> asks = ClusterStatus.askPeers(topology, peers);
             long[] ages = new long[topology.shardCount()];
             Arrays.fill(ages, -1);
             Map<Integer, LocalShards.ShardProgress> here = local.progress();

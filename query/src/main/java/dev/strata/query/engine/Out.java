@@ -17,18 +17,16 @@ final class Out {
 
     /** Adds a sample; a second sample for the same labels at the same step is a query error. */
     void add(Labels labels, boolean dropName, int step, double value) {
-        StepSeries s = byLabels.get(labels);
-        if (s == null) {
-            s = new StepSeries(labels, steps, dropName);
-            byLabels.put(labels, s);
-        } else if (s.has[step]) {
-            throw QueryException.execution("vector cannot contain metrics with the same labelset");
-        }
-        s.set(step, value);
+        free(labels, dropName, step).set(step, value);
     }
 
     /** Adds a histogram sample; the same rules as {@link #add}. */
     void addHistogram(Labels labels, boolean dropName, int step, dev.strata.store.model.FloatHistogram h) {
+        free(labels, dropName, step).setHistogram(step, h);
+    }
+
+    /** The series of {@code labels}, created if new; a query error if it already has a sample at {@code step}. */
+    private StepSeries free(Labels labels, boolean dropName, int step) {
         StepSeries s = byLabels.get(labels);
         if (s == null) {
             s = new StepSeries(labels, steps, dropName);
@@ -36,7 +34,7 @@ final class Out {
         } else if (s.has[step]) {
             throw QueryException.execution("vector cannot contain metrics with the same labelset");
         }
-        s.setHistogram(step, h);
+        return s;
     }
 
     List<StepSeries> series() {

@@ -123,19 +123,7 @@ public final class MemShard {
      * (same timestamp and value) keeps the first write's start timestamp. Writer thread only.
      */
     public AppendResult append(int seriesId, long timestampMs, long startTimestampMs, double value) {
-        SeriesState s = state(seriesId);
-        if (s == null) {
-            counters.count(AppendResult.UNKNOWN_SERIES);
-            return AppendResult.UNKNOWN_SERIES;
-        }
-        AppendResult r;
-        synchronized (s) {
-            r = s.append(timestampMs, startTimestampMs, value, options, usedBytes);
-            if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
-        }
-        LateWrites late = lateWrites;
-        if (late != null && r == AppendResult.APPENDED) late.appended(timestampMs);
-        return count(r, timestampMs);
+        return appendSample(seriesId, timestampMs, startTimestampMs, value, null);
     }
 
     /**
@@ -147,6 +135,14 @@ public final class MemShard {
      */
     public AppendResult append(int seriesId, long timestampMs, long startTimestampMs, dev.strata.store.model.FloatHistogram histogram) {
         if (histogram == null) throw new IllegalArgumentException("null histogram");
+        return appendSample(seriesId, timestampMs, startTimestampMs, Double.NaN, histogram);
+    }
+
+    /**
+     * The one append: a float sample ({@code histogram} null) or a histogram sample; seals what is
+     * ready, and tells the results cache's {@link LateWrites} of every appended sample, of both kinds.
+     */
+    private AppendResult appendSample(int seriesId, long timestampMs, long startTimestampMs, double value, dev.strata.store.model.FloatHistogram histogram) {
         SeriesState s = state(seriesId);
         if (s == null) {
             counters.count(AppendResult.UNKNOWN_SERIES);
@@ -154,9 +150,11 @@ public final class MemShard {
         }
         AppendResult r;
         synchronized (s) {
-            r = s.append(timestampMs, startTimestampMs, Double.NaN, histogram, options, usedBytes);
+            r = s.append(timestampMs, startTimestampMs, value, histogram, options, usedBytes);
             if (r == AppendResult.APPENDED) s.sealReady(options, writer, scratch, usedBytes);
         }
+        LateWrites late = lateWrites;
+        if (late != null && r == AppendResult.APPENDED) late.appended(timestampMs);
         return count(r, timestampMs);
     }
 

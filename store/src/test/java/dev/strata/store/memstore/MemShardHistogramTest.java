@@ -75,6 +75,22 @@ class MemShardHistogramTest {
 
     /** Floats before a histogram, appended out of order, read back in full (as promqltest's functions.test loads them). */
     @Test
+    void lateHistogramWritesReachTheResultsCache() {
+        MemShard shard = new MemShard(0, MemShardOptions.defaults().withChunking(10 * MIN, 100).withOutOfOrderWindowMs(MIN));
+        LateWrites late = new LateWrites();
+        shard.lateWrites(late);
+        shard.createSeries(0, Labels.of("__name__", "x"));
+        assertEquals(AppendResult.APPENDED, shard.append(0, 3000, 0, h(3, 0)));
+        late.guard(2500);
+        assertEquals(AppendResult.APPENDED, shard.append(0, 4000, 0, h(4, 0)));
+        assertEquals(0, late.generation(), "a sample after the guarded time is not late");
+        assertEquals(AppendResult.APPENDED, shard.append(0, 2000, 0, h(2, 0)));
+        assertEquals(1, late.generation(), "an out-of-order histogram inside a cached range invalidates it, like a float");
+        assertEquals(AppendResult.APPENDED, shard.append(0, 1000, 1.0));
+        assertEquals(2, late.generation());
+    }
+
+    @Test
     void floatsBeforeAHistogramStayReadable() {
         MemShard shard = new MemShard(0, MemShardOptions.defaults().withOutOfOrderWindowMs(Long.MAX_VALUE / 4));
         shard.createSeries(0, Labels.of("__name__", "metric"));
