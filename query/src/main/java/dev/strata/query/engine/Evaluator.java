@@ -1,6 +1,7 @@
 package dev.strata.query.engine;
 
 import dev.strata.store.model.FloatHistogram;
+import dev.strata.store.model.Labels;
 import dev.strata.query.ast.AggregateExpr;
 import dev.strata.query.ast.AtModifier;
 import dev.strata.query.ast.BinaryExpr;
@@ -261,8 +262,28 @@ final class Evaluator {
                 // cursor only moves forward.
                 if (j >= 0 && t[j] > r) j = -1;
                 while (j + 1 < n && t[j + 1] <= r) j++;
-                if (j >= 0 && t[j] > r - lookback && h != null && h[j] != null) {
-                    o.setHistogram(i, h[j]);
+                // smoothed: the sample after r (within the lookback) to interpolate towards, or -1.
+                int next = smoothed && j >= 0 && t[j] < r && j + 1 < n && t[j + 1] < r + lookback
+                        && (h != null && h[j + 1] != null || !isStale(v[j + 1])) ? j + 1 : -1;
+                boolean hj = h != null && j >= 0 && h[j] != null;
+                if (next >= 0 && j >= 0 && t[j] > r - lookback && (hj || !isStale(v[j]))
+                        && hj != (h != null && h[next] != null)) {
+                    annotations.warn("encountered a mix of histograms and floats for metric name \""
+                            + labels.get(Labels.METRIC_NAME) + "\"" + ctx.position(vs));
+                    continue;
+                }
+                if (j >= 0 && t[j] > r - lookback && hj) {
+                    FloatHistogram hv = h[j];
+                    if (next >= 0) {
+                        if (h[j].usesCustomBuckets() != h[next].usesCustomBuckets()) {
+                            annotations.warn("vector contains a mix of histograms with exponential and custom buckets"
+                                    + " schemas for metric name \"" + labels.get(Labels.METRIC_NAME) + "\"" + ctx.position(vs));
+                            continue;
+                        }
+                        hv = ExtendedRollups.interpolate(t[j], h[j], t[next], h[next], r,
+                                h[next].resetHint() != FloatHistogram.ResetHint.GAUGE);
+                    }
+                    o.setHistogram(i, hv);
                     if (keepTimestamps) o.ts[i] = t[j];
                     if (keepStarts) o.st[i] = st == null ? 0 : st[j];
                     samples.add(i, HistogramMath.sampleWeight(h[j])); // Prometheus counts a histogram by its size

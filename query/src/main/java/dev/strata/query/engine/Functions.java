@@ -413,7 +413,8 @@ final class Functions {
         }
         RangeInput r = (RangeInput) ev.eval(c.args().get(matrixArg));
         if (marg instanceof MatrixSelector ms && (ms.selector().anchored() || ms.selector().smoothed())) {
-            List<StepSeries> out = ExtendedRollups.eval(ev, name, r, ms.selector().anchored());
+            List<StepSeries> out = ExtendedRollups.eval(ev, name, r, ms.selector().anchored(),
+                    ev.ctx.position(c.args().get(matrixArg)));
             long produced = 0;
             for (StepSeries s : out) produced += s.count();
             ev.ctx.limit(produced);
