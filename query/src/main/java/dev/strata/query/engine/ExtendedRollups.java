@@ -183,7 +183,7 @@ final class ExtendedRollups {
         }
         try {
             FloatHistogram left, right;
-            if (!anchored && before) left = interpolate(s, lo - 1, start, counter);
+            if (!anchored && before) left = interpolate(s, lo, start, counter);
             else left = s.hist(from);
             if (!anchored && after) right = interpolate(s, hi, end, counter);
             else right = s.hist(hi - 1);
