@@ -11,7 +11,9 @@ import java.util.List;
  * last sample at or before start (within the lookback delta) and results are computed from actual
  * samples without extrapolation. {@code smoothed}: the values at start and end are linearly
  * interpolated between the neighbouring samples (counters in reset-corrected space), falling back
- * to the first/last sample where no neighbour exists. Both need a sample inside (start, end].
+ * to the first/last sample where no neighbour exists. Anchored needs a sample inside (start, end];
+ * smoothed needs one there or neighbours on both sides. Windows holding native histograms follow
+ * Prometheus's histogram variants (see {@link #histograms}), arithmetic in {@link HistogramMath}.
  */
 final class ExtendedRollups {
     private ExtendedRollups() {}
