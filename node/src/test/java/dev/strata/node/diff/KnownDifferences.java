@@ -203,45 +203,12 @@ final class KnownDifferences {
             });
 
     /**
-     * {@code histogram_quantile} where the rank equals a cumulative bucket count up to the last bit: any value
-     * between the boundaries around the empty buckets there is a correct quantile, and which side the answer
-     * falls on depends on float rounding in the bucket counts (seen for {@code increase(h[1m])}: Prometheus
-     * 0.9999999999999998, Strata 2.000000000000001 with the (1,2] bucket empty). Explained only where both
-     * answers are schema-0 bucket boundaries (powers of two) and Prometheus's is the lower one.
-     */
-    static final Known QUANTILE_RANK_ON_BOUNDARY = new Known("histogram_quantile: rank on a bucket boundary (float rounding tie)",
-            "not a Prometheus change: a rank tie between bucket boundaries is resolved by rounding", (d, all, w) -> {
-                if (!d.kind().equals("values") || !d.query().matches("^histogram_quantile\\(0\\.[59], .*" + H + ".*")) return false;
-                double p = parse(d.prometheus()), s = parse(d.strata());
-                return p > 0 && s > p && powerOfTwo(p) && powerOfTwo(s);
-            });
-
-    private static boolean powerOfTwo(double v) {
-        double l = Math.log(v) / Math.log(2);
-        return Math.abs(l - Math.rint(l)) < 1e-12;
-    }
-
-    /**
      * {@code last_over_time} of histograms: 2.42 kept a histogram sample's float value (0); 2.44 split the
      * engine's points into float and histogram points, and {@code last_over_time} returns the last histogram.
      */
     static final Known LAST_OVER_TIME_OF_HISTOGRAMS = new Known("last_over_time of native histograms",
             "Prometheus 2.44, prometheus/prometheus#11687", (d, all, w) -> d.query().matches("^last_over_time\\(" + H + "\\[.*")
                     && floatZeroForHistogram(d));
-
-    /**
-     * {@code histogram_fraction(0, x, h)}: the lower bound 0 lies inside the zero bucket. 2.42 interpolated
-     * linearly across the whole zero bucket [-threshold, threshold], counting half of it; 3.0 takes a zero
-     * bucket of a histogram without negative buckets as [0, threshold] and counts all of it (seen once the
-     * histogram restarts after a counter reset: 0.6389 against 0.6667 of 36 observations). Explained only
-     * where Strata's fraction is the larger.
-     */
-    static final Known ZERO_BUCKET_OF_POSITIVE_HISTOGRAM = new Known("histogram_fraction: zero bucket of a histogram without negative buckets",
-            "Prometheus 3.0, prometheus/prometheus#14677", (d, all, w) -> {
-                if (!d.kind().equals("values") || !d.query().matches("^histogram_fraction\\(0, .*" + H + ".*")) return false;
-                double p = parse(d.prometheus()), s = parse(d.strata());
-                return p >= 0 && s > p && s <= 1;
-            });
 
     /** {@code irate}/{@code idelta} of histograms: 2.42 took the float values (0); 3.3 computes them on histograms. */
     static final Known IRATE_IDELTA_OF_HISTOGRAMS = new Known("irate/idelta of native histograms",
@@ -305,8 +272,7 @@ final class KnownDifferences {
             STDDEV_OF_ONE_NAN, KAHAN_SUMMATION, PINNED_RANGE_IN_PREDICT_LINEAR, TOPK_TIES, HISTOGRAM_STDDEV_STDVAR_ADDED,
             HISTOGRAM_AVG_ADDED, SUM_AVG_OVER_TIME_OF_HISTOGRAMS, HISTOGRAM_TIMES_SCALAR, HISTOGRAM_SUBTRACTION, AVG_OF_HISTOGRAMS,
             HISTOGRAM_UNARY_MINUS, EXPONENTIAL_INTERPOLATION, IRATE_IDELTA_OF_HISTOGRAMS, CHANGES_OF_HISTOGRAMS, RESETS_OF_HISTOGRAMS,
-            HISTOGRAM_COMPARISON, TOPK_IGNORES_HISTOGRAMS, QUANTILE_RANK_ON_BOUNDARY, LAST_OVER_TIME_OF_HISTOGRAMS,
-            ZERO_BUCKET_OF_POSITIVE_HISTOGRAM);
+            HISTOGRAM_COMPARISON, TOPK_IGNORES_HISTOGRAMS, LAST_OVER_TIME_OF_HISTOGRAMS);
 
     private KnownDifferences() {}
 
