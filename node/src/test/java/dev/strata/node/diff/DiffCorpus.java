@@ -170,17 +170,17 @@ final class DiffCorpus {
     }
 
     /**
-     * Native-histogram queries that Prometheus 2.42 (experimental native histograms) answers otherwise than
-     * Strata / Prometheus 3 and for which the Prometheus change is not yet pinned down for
-     * {@link KnownDifferences}: 2.42 evaluates them on a histogram sample's float value (0) or not at all
-     * ({@code avg} of histograms, {@code * / -} with scalars, {@code -} and {@code ==} between histograms,
-     * {@code irate}/{@code idelta}/{@code last_over_time}/{@code resets}/{@code changes}, {@code topk}), or
-     * interpolates {@code histogram_quantile} linearly inside exponential buckets (3.x: exponentially, and
-     * q=0 gives the lowest bucket's bound instead of NaN). They stay out of the corpus, listed here, until a
-     * newer reference Prometheus is used or each difference is tied to its change.
+     * Native-histogram queries whose 2.42 answer differs from Strata's where the difference is not yet tied
+     * to a Prometheus change (or found to be a Strata bug), so they stay out of the corpus until it is:
+     * {@code histogram_quantile(0, h)} (2.42 answers NaN, Strata the lower bound of the lowest populated
+     * bucket: 2.42's loop apparently divides 0/0 in an empty first bucket; the 3.x change is not pinned down), and
+     * {@code histogram_quantile} of {@code increase(h[1m])}, where with some seeds the two answers lie in
+     * different buckets (seed 6722264641364: 2^-2.5 against 2^-1.25; seed 6489724667247: 1 against 2), which
+     * exponential interpolation (KnownDifferences.EXPONENTIAL_INTERPOLATION) does not explain.
+     * Every other native-histogram difference is named in {@link KnownDifferences}.
      */
-    static final List<String> NATIVE_NOT_COMPARABLE_WITH_2_42 = List.of("histogram_quantile", "(avg(", " avg(", "irate", "idelta",
-            "last_over_time", "resets", "changes", " * 2", "2 * ", " / 4", "-diff_native", "offset 1m", " == ", "topk");
+    static final List<String> NATIVE_NOT_COMPARABLE_WITH_2_42 = List.of("histogram_quantile(0, ", "histogram_quantile(0.5, increase(",
+            "histogram_quantile(0.9, increase(");
 
     private static void nativeHistogramQueries(Set<String> q, String at) {
         String h = "diff_native_latency_seconds";

@@ -156,10 +156,103 @@ final class KnownDifferences {
      */
     static final Known SUM_AVG_OVER_TIME_OF_HISTOGRAMS = new Known("sum_over_time/avg_over_time of native histograms",
             "Prometheus 2.45, prometheus/prometheus#12262", (d, all, w) -> {
-                if (!d.kind().equals("timestamps") || !d.query().matches("^(sum|avg)_over_time\\(diff_native_latency_seconds\\[.*")) return false;
-                if (d.strata().isEmpty()) return d.prometheus().equals("\"0\"");
-                return d.prometheus().isEmpty() && d.detail().contains(" histograms at ");
+                return d.query().matches("^(sum|avg)_over_time\\(diff_native_latency_seconds\\[.*") && floatZeroForHistogram(d);
             });
+
+    private static final String H = "diff_native_latency_seconds";
+
+    /**
+     * {@code h * 2}, {@code 2 * h}, {@code h / 4}: 2.42 passed the histogram through unscaled; 2.45 scales it
+     * (and added {@code avg} of histograms and {@code h - h}, below). Explained only where Strata's count is
+     * Prometheus's count times the query's factor.
+     */
+    static final Known HISTOGRAM_TIMES_SCALAR = new Known("native histogram * and / by a scalar",
+            "Prometheus 2.45, prometheus/prometheus#12262 (issue #12250)", (d, all, w) -> {
+                double factor = d.query().equals(H + " * 2") || d.query().equals("2 * " + H) ? 2 : d.query().equals(H + " / 4") ? 0.25 : 0;
+                return factor != 0 && histogramCounts(d, factor);
+            });
+
+    /** {@code h - h}: 2.42 subtracted the histograms' float values (0); 2.45 subtracts the histograms. */
+    static final Known HISTOGRAM_SUBTRACTION = new Known("native histogram - native histogram",
+            "Prometheus 2.45, prometheus/prometheus#12262", (d, all, w) -> d.query().equals(H + " - " + H + " offset 1m") && floatZeroForHistogram(d));
+
+    /**
+     * {@code avg} of histograms: 2.42 averaged their float values (0), so the {@code histogram_*} functions
+     * over it answer nothing; 2.45 averages the histograms. Explained only for series and points Strata alone has.
+     */
+    static final Known AVG_OF_HISTOGRAMS = new Known("avg of native histograms",
+            "Prometheus 2.45, prometheus/prometheus#12262 (issue #11973)", (d, all, w) -> d.query().matches("^histogram_\\w+\\(.*avg\\(" + H + "\\)\\)$")
+                    && (d.kind().equals("series") || d.kind().equals("timestamps")) && d.prometheus().isEmpty() && !d.strata().isEmpty());
+
+    /** Unary minus of a histogram: 2.42 returned it unchanged; 3.0 negates it. Explained where Strata's count is minus Prometheus's. */
+    static final Known HISTOGRAM_UNARY_MINUS = new Known("unary minus of native histograms",
+            "Prometheus 3.0, prometheus/prometheus#14821", (d, all, w) -> d.query().equals("-" + H) && histogramCounts(d, -1));
+
+    /**
+     * {@code histogram_quantile} inside an exponential bucket: 2.42 interpolated linearly, 3.0 exponentially
+     * (uniform over a finer hypothetical schema). Both answers then lie in the same bucket, so they are
+     * within a factor 2 of each other (the widest bucket, schema 0); q=0 is not included (see DiffCorpus).
+     */
+    static final Known EXPONENTIAL_INTERPOLATION = new Known("histogram_quantile interpolates exponentially in exponential buckets",
+            "Prometheus 3.0, prometheus/prometheus#14677", (d, all, w) -> {
+                if (!d.kind().equals("values") || !d.query().matches("^histogram_quantile\\(0\\.[59], .*" + H + ".*")) return false;
+                double p = parse(d.prometheus()), s = parse(d.strata());
+                if (!Double.isFinite(p) || !Double.isFinite(s) || p == 0 || s == 0 || Math.signum(p) != Math.signum(s)) return false;
+                double ratio = p / s;
+                return ratio >= 0.5 && ratio <= 2;
+            });
+
+    /**
+     * {@code last_over_time} of histograms: 2.42 kept a histogram sample's float value (0); 2.44 split the
+     * engine's points into float and histogram points, and {@code last_over_time} returns the last histogram.
+     */
+    static final Known LAST_OVER_TIME_OF_HISTOGRAMS = new Known("last_over_time of native histograms",
+            "Prometheus 2.44, prometheus/prometheus#11687", (d, all, w) -> d.query().matches("^last_over_time\\(" + H + "\\[.*")
+                    && floatZeroForHistogram(d));
+
+    /** {@code irate}/{@code idelta} of histograms: 2.42 took the float values (0); 3.3 computes them on histograms. */
+    static final Known IRATE_IDELTA_OF_HISTOGRAMS = new Known("irate/idelta of native histograms",
+            "Prometheus 3.3, prometheus/prometheus#15853", (d, all, w) -> d.query().matches("^i(rate|delta)\\(" + H + "\\[.*") && floatZeroForHistogram(d));
+
+    /** {@code changes} of histograms: 2.42 compared the float values (0, never changing); 3.1 compares the histograms. */
+    static final Known CHANGES_OF_HISTOGRAMS = new Known("changes of native histograms",
+            "Prometheus 3.1, prometheus/prometheus#15469", (d, all, w) -> d.kind().equals("values")
+                    && d.query().matches("^changes\\(" + H + "\\[.*") && d.prometheus().equals("0") && parse(d.strata()) > 0);
+
+    /** {@code resets} of histograms: 2.42 looked at the float values (0, never decreasing); 3.1 detects histogram counter resets. */
+    static final Known RESETS_OF_HISTOGRAMS = new Known("resets of native histograms",
+            "Prometheus 3.1, prometheus/prometheus#15527", (d, all, w) -> d.kind().equals("values")
+                    && d.query().matches("^resets\\(" + H + "\\[.*") && d.prometheus().equals("0") && parse(d.strata()) > 0);
+
+    /** {@code h == h}: 2.42 compared the float values and kept a float 0; 3.1 compares the histograms and keeps the histogram. */
+    static final Known HISTOGRAM_COMPARISON = new Known("comparison operators between native histograms",
+            "Prometheus 3.1, prometheus/prometheus#15245 (issue #13934)", (d, all, w) -> d.query().equals(H + " == " + H) && floatZeroForHistogram(d));
+
+    /** {@code topk} of histograms: 2.42 ranked them by their float value (0); 3.1 ignores them with an info annotation. */
+    static final Known TOPK_IGNORES_HISTOGRAMS = new Known("topk/bottomk ignore native histograms",
+            "Prometheus 3.1, prometheus/prometheus#15432 (issue #13934)", (d, all, w) -> d.query().equals("topk(1, " + H + ")")
+                    && d.strata().isEmpty() && (d.kind().equals("series") || d.kind().equals("timestamps") && d.prometheus().equals("\"0\"")));
+
+    /**
+     * Where 2.42 answered a histogram sample's float value (0) and 3.x answers a histogram: a float 0 only
+     * Prometheus has, or a histogram only Strata has.
+     */
+    private static boolean floatZeroForHistogram(RangeResultComparison.Difference d) {
+        if (!d.kind().equals("timestamps")) return false;
+        if (d.strata().isEmpty()) return d.prometheus().equals("\"0\"");
+        return d.prometheus().isEmpty() && d.detail().contains(" histograms at ");
+    }
+
+    private static final Pattern COUNTS = Pattern.compile("prometheus \\{\"count\":\"([^\"]+)\".*, strata \\{\"count\":\"([^\"]+)\"");
+
+    /** A histogram value difference where Strata's count is Prometheus's count times {@code factor}. */
+    private static boolean histogramCounts(RangeResultComparison.Difference d, double factor) {
+        if (!d.kind().equals("histogram values")) return false;
+        Matcher m = COUNTS.matcher(d.detail());
+        if (!m.find()) return false;
+        double p = parse(m.group(1)), s = parse(m.group(2));
+        return p != 0 && Math.abs(s - p * factor) <= 1e-9 * Math.abs(p * factor);
+    }
 
     /** At {@code d}'s step, the values Prometheus alone kept are exactly the values Strata alone kept. */
     private static boolean tie(RangeResultComparison.Difference d, List<RangeResultComparison.Difference> all) {
@@ -177,7 +270,9 @@ final class KnownDifferences {
 
     static final List<Known> LIST = List.of(LEFT_OPEN_SUBQUERY_WINDOWS, RATE_EXTRAPOLATION_TO_ZERO, ATAN2_DROPS_NAME,
             STDDEV_OF_ONE_NAN, KAHAN_SUMMATION, PINNED_RANGE_IN_PREDICT_LINEAR, TOPK_TIES, HISTOGRAM_STDDEV_STDVAR_ADDED,
-            HISTOGRAM_AVG_ADDED, SUM_AVG_OVER_TIME_OF_HISTOGRAMS);
+            HISTOGRAM_AVG_ADDED, SUM_AVG_OVER_TIME_OF_HISTOGRAMS, HISTOGRAM_TIMES_SCALAR, HISTOGRAM_SUBTRACTION, AVG_OF_HISTOGRAMS,
+            HISTOGRAM_UNARY_MINUS, EXPONENTIAL_INTERPOLATION, IRATE_IDELTA_OF_HISTOGRAMS, CHANGES_OF_HISTOGRAMS, RESETS_OF_HISTOGRAMS,
+            HISTOGRAM_COMPARISON, TOPK_IGNORES_HISTOGRAMS, LAST_OVER_TIME_OF_HISTOGRAMS);
 
     private KnownDifferences() {}
 
