@@ -176,11 +176,14 @@ final class DiffCorpus {
      * bucket: 2.42's loop apparently divides 0/0 in an empty first bucket; the 3.x change is not pinned down), and
      * {@code histogram_quantile} of {@code increase(h[1m])}, where with some seeds the two answers lie in
      * different buckets (seed 6722264641364: 2^-2.5 against 2^-1.25; seed 6489724667247: 1 against 2), which
-     * exponential interpolation (KnownDifferences.EXPONENTIAL_INTERPOLATION) does not explain.
+     * exponential interpolation (KnownDifferences.EXPONENTIAL_INTERPOLATION) does not explain, and
+     * {@code histogram_fraction(0, 0.5, h)}, where with some seeds the zero bucket is counted differently
+     * (seed 6627248778862, api-2 near the end: 2.42 23/36, Strata 24/36; a guess: 2.42's stored histogram carries
+     * empty negative buckets, so its "zero bucket as [0, threshold]" rule does not apply; not verified).
      * Every other native-histogram difference is named in {@link KnownDifferences}.
      */
     static final List<String> NATIVE_NOT_COMPARABLE_WITH_2_42 = List.of("histogram_quantile(0, ", "histogram_quantile(0.5, increase(",
-            "histogram_quantile(0.9, increase(");
+            "histogram_quantile(0.9, increase(", "histogram_fraction(0, 0.5, ");
 
     private static void nativeHistogramQueries(Set<String> q, String at) {
         String h = "diff_native_latency_seconds";
