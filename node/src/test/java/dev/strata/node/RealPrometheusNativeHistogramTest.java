@@ -140,9 +140,10 @@ class RealPrometheusNativeHistogramTest {
             }
 
             // histogram_quantile(0.9, rate(..[1m])): Prometheus 3 interpolates exponentially within a bucket
-            // of a standard exponential schema (prometheus/prometheus#14677, 3.0), 2.42 linearly; Strata
-            // follows 3.x. So Prometheus's own rate histograms (equal to Strata's, checked above) give the
-            // expected 3.x quantile, and 2.42's answer must equal the linear estimate on the same buckets.
+            // of a standard exponential schema (prometheus/prometheus#14677, 3.0), 2.42 linearly, and 3.x
+            // walks the buckets from the top for q >= 0.5 (#12525, 2.46); Strata follows 3.x. So Prometheus's
+            // own rate histograms (equal to Strata's, checked above) give the expected 3.x quantile, and
+            // 2.42's answer must equal 2.42's estimate on the same buckets.
             String range = "&start=" + start + "&end=" + end + "&step=1";
             JsonNode rates = json.readTree(get(promBase + "/api/v1/query_range?query="
                     + URLEncoder.encode("rate(" + selector + "[1m])", StandardCharsets.UTF_8) + range)).get("data").get("result");
@@ -162,9 +163,9 @@ class RealPrometheusNativeHistogramTest {
                     assertEquals(tv.get(j).get(0).asDouble(), ov.get(j).get(0).asDouble(), where + "timestamp");
                     assertEquals(tv.get(j).get(0).asDouble(), rh.get(j).get(0).asDouble(), where + "timestamp");
                     JsonNode h = rh.get(j).get(1);
-                    String linear = Double.toString(quantile(0.9, h, false)), exponential = Double.toString(quantile(0.9, h, true));
-                    assertTrue(close(tv.get(j).get(1).asText(), linear), where + "Prometheus 2.42 " + tv.get(j) + " vs linear " + linear);
-                    assertTrue(close(ov.get(j).get(1).asText(), exponential), where + "Strata " + ov.get(j) + " vs 3.x " + exponential);
+                    String old = Double.toString(quantile(0.9, h, false)), expected = Double.toString(quantile(0.9, h, true));
+                    assertTrue(close(tv.get(j).get(1).asText(), old), where + "Prometheus 2.42 " + tv.get(j) + " vs 2.42's estimate " + old);
+                    assertTrue(close(ov.get(j).get(1).asText(), expected), where + "Strata " + ov.get(j) + " vs 3.x " + expected);
                     points++;
                 }
             }
@@ -216,15 +217,17 @@ class RealPrometheusNativeHistogramTest {
 
     /**
      * Prometheus's HistogramQuantile on a histogram as the HTTP API encodes it (buckets ascending, each
-     * [boundary rule, lower, upper, count]): forward from the lowest bucket for q < 0.5, else backward
-     * from the highest; the zero bucket clamped to 0 on the side with no buckets and interpolated
-     * linearly; other buckets linearly ({@code exponential} false, 2.42) or exponentially (3.x).
+     * [boundary rule, lower, upper, count]); the zero bucket clamped to 0 on the side with no buckets and
+     * interpolated linearly. As 2.42 ({@code prometheus3} false): forward from the lowest bucket, other
+     * buckets interpolated linearly. As 3.x: backward from the highest bucket for q >= 0.5
+     * (prometheus/prometheus#12525, 2.46; it picks the other edge when the rank falls exactly between two
+     * buckets with an empty one between them), other buckets interpolated exponentially (#14677, 3.0).
      */
-    private static double quantile(double q, JsonNode h, boolean exponential) {
+    private static double quantile(double q, JsonNode h, boolean prometheus3) {
         double total = Double.parseDouble(h.get("count").asText());
         JsonNode buckets = h.path("buckets");
         if (total == 0 || buckets.isEmpty()) return Double.NaN;
-        boolean forward = q < 0.5;
+        boolean forward = !prometheus3 || q < 0.5;
         double rank = forward ? q * total : (1 - q) * total;
         double count = 0, lower = 0, upper = 0, c = 0;
         boolean hasNeg = false, hasPos = false;
@@ -248,7 +251,7 @@ class RealPrometheusNativeHistogramTest {
         if (count > total) count = total;
         if (count < rank) return upper;
         double fraction = (forward ? rank - (count - c) : count - rank) / c;
-        if (!exponential || (lower <= 0 && upper >= 0)) return lower + (upper - lower) * fraction;
+        if (!prometheus3 || (lower <= 0 && upper >= 0)) return lower + (upper - lower) * fraction;
         double logLower = Math.log(Math.abs(lower)) / Math.log(2), logUpper = Math.log(Math.abs(upper)) / Math.log(2);
         if (lower > 0) return Math.pow(2, logLower + (logUpper - logLower) * fraction);
         return -Math.pow(2, logUpper + (logLower - logUpper) * (1 - fraction));
