@@ -58,7 +58,7 @@ class OtlpEndToEndTest {
         try (NodeAssembly node = new NodeAssembly(config)) {
             node.start();
             String base = "http://127.0.0.1:" + node.httpPort();
-            awaitReady(base);
+            NodeHttp.awaitReady(client, base);
 
             Resource resource = Resource.create(Attributes.builder()
                     .put("service.name", "checkout").put("service.namespace", "shop").put("service.instance.id", "pod-7")
@@ -151,7 +151,7 @@ class OtlpEndToEndTest {
             assertTrue(rejected.body().contains("\"x.hist\" (an exponential histogram with delta temporality)"), rejected.body());
             assertEquals(415, post(base, "text/plain", "x").statusCode());
             assertEquals(400, post(base, "application/x-protobuf", "\u0008\u00ff").statusCode());
-            assertEquals("{\"status\":\"success\",\"data\":[]}", get(base + "/api/v1/series?match[]=" + enc("ok_gauge")));
+            assertEquals("{\"status\":\"success\",\"data\":[]}", NodeHttp.getOk(client, base + "/api/v1/series?match[]=" + enc("ok_gauge")));
 
             // A cumulative exponential histogram is stored as a native histogram series under its bare name.
             String exponential = """
@@ -163,7 +163,7 @@ class OtlpEndToEndTest {
             assertEquals(200, accepted.statusCode(), accepted.body());
             String stored = "";
             for (int i = 0; i < 300 && !stored.contains("e_hist_seconds"); i++) {
-                stored = get(base + "/api/v1/series?match[]=" + enc("e_hist_seconds"));
+                stored = NodeHttp.getOk(client, base + "/api/v1/series?match[]=" + enc("e_hist_seconds"));
                 if (!stored.contains("e_hist_seconds")) Thread.sleep(200);
             }
             assertTrue(stored.contains("\"__name__\":\"e_hist_seconds\""), stored);
@@ -200,7 +200,7 @@ class OtlpEndToEndTest {
         long deadline = System.currentTimeMillis() + 60_000;
         List<String> got = List.of();
         while (System.currentTimeMillis() < deadline) {
-            String body = get(base + "/api/v1/query?query=" + enc("last_over_time(" + selector + "[10m])"));
+            String body = NodeHttp.getOk(client, base + "/api/v1/query?query=" + enc("last_over_time(" + selector + "[10m])"));
             got = new java.util.ArrayList<>();
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{\"metric\":(\\{[^}]*}),\"value\":\\[[0-9.]+,\"([^\"]+)\"]}")
                     .matcher(body);
@@ -217,31 +217,11 @@ class OtlpEndToEndTest {
         long deadline = System.currentTimeMillis() + 90_000;
         String body = "";
         while (System.currentTimeMillis() < deadline) {
-            body = get(url);
+            body = NodeHttp.getOk(client, url);
             if (body.contains(expected)) return body;
             Thread.sleep(500);
         }
         return body;
-    }
-
-    private void awaitReady(String base) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return;
-            } catch (java.io.IOException e) {
-                // starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("node not ready within 120 s");
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), url + ": " + r.body());
-        return r.body();
     }
 
     private static String enc(String s) {

@@ -60,7 +60,7 @@ class RealPrometheusMetadataTest {
         try (NodeAssembly node = new NodeAssembly(config)) {
             node.start();
             String base = "http://127.0.0.1:" + node.httpPort();
-            awaitReady(base);
+            NodeHttp.awaitReady(client, base);
             int promPort = freePort();
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
@@ -90,8 +90,8 @@ class RealPrometheusMetadataTest {
             long deadline = System.currentTimeMillis() + 180_000;
             while (System.currentTimeMillis() < deadline) {
                 try {
-                    theirs = metadata(get(promBase + "/api/v1/metadata"));
-                    ours = metadata(get(base + "/api/v1/metadata"));
+                    theirs = metadata(NodeHttp.getOk(client, promBase + "/api/v1/metadata"));
+                    ours = metadata(NodeHttp.getOk(client, base + "/api/v1/metadata"));
                     if (theirs.size() > 100 && ours.equals(theirs)) break;
                 } catch (java.io.IOException e) {
                     // Prometheus is starting
@@ -105,12 +105,12 @@ class RealPrometheusMetadataTest {
 
             // The parameters, against Prometheus's own answers on the same metadata.
             String metric = "prometheus_http_request_duration_seconds";
-            assertEquals(metadata(get(promBase + "/api/v1/metadata?metric=" + metric)), metadata(get(base + "/api/v1/metadata?metric=" + metric)));
-            assertEquals("{\"status\":\"success\",\"data\":{}}", get(base + "/api/v1/metadata?metric=no_such_metric"));
-            assertEquals(metadata(get(promBase + "/api/v1/metadata?limit=0")), metadata(get(base + "/api/v1/metadata?limit=0")));
-            assertEquals(7, metadata(get(base + "/api/v1/metadata?limit=7")).size());
-            assertEquals(7, metadata(get(promBase + "/api/v1/metadata?limit=7")).size(), "which 7 Prometheus keeps is its map order");
-            for (Set<JsonNode> entries : metadata(get(base + "/api/v1/metadata?limit_per_metric=1")).values()) assertEquals(1, entries.size());
+            assertEquals(metadata(NodeHttp.getOk(client, promBase + "/api/v1/metadata?metric=" + metric)), metadata(NodeHttp.getOk(client, base + "/api/v1/metadata?metric=" + metric)));
+            assertEquals("{\"status\":\"success\",\"data\":{}}", NodeHttp.getOk(client, base + "/api/v1/metadata?metric=no_such_metric"));
+            assertEquals(metadata(NodeHttp.getOk(client, promBase + "/api/v1/metadata?limit=0")), metadata(NodeHttp.getOk(client, base + "/api/v1/metadata?limit=0")));
+            assertEquals(7, metadata(NodeHttp.getOk(client, base + "/api/v1/metadata?limit=7")).size());
+            assertEquals(7, metadata(NodeHttp.getOk(client, promBase + "/api/v1/metadata?limit=7")).size(), "which 7 Prometheus keeps is its map order");
+            for (Set<JsonNode> entries : metadata(NodeHttp.getOk(client, base + "/api/v1/metadata?limit_per_metric=1")).values()) assertEquals(1, entries.size());
             HttpResponse<String> bad = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metadata?limit=x")).build(),
                     HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> promBad = client.send(HttpRequest.newBuilder(URI.create(promBase + "/api/v1/metadata?limit=x")).build(),
@@ -136,11 +136,11 @@ class RealPrometheusMetadataTest {
             node.start();
             gateway.start();
             String base = "http://127.0.0.1:" + node.httpPort();
-            awaitReady(base);
-            assertEquals(expected, metadata(get(base + "/api/v1/metadata")));
+            NodeHttp.awaitReady(client, base);
+            assertEquals(expected, metadata(NodeHttp.getOk(client, base + "/api/v1/metadata")));
             String gatewayBase = "http://127.0.0.1:" + gateway.httpPort();
-            awaitReady(gatewayBase);
-            assertEquals(expected, metadata(get(gatewayBase + "/api/v1/metadata")));
+            NodeHttp.awaitReady(client, gatewayBase);
+            assertEquals(expected, metadata(NodeHttp.getOk(client, gatewayBase + "/api/v1/metadata")));
         }
     }
 
@@ -170,25 +170,5 @@ class RealPrometheusMetadataTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private void awaitReady(String base) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return;
-            } catch (java.io.IOException e) {
-                // starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("node not ready within 120 s");
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), url + ": " + r.body());
-        return r.body();
     }
 }

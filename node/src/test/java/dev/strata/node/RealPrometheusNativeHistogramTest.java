@@ -16,11 +16,8 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +87,7 @@ class RealPrometheusNativeHistogramTest {
              NodeAssembly node = new NodeAssembly(config)) {
             node.start();
             String base = "http://127.0.0.1:" + node.httpPort();
-            awaitReady(base);
+            NodeHttp.awaitReady(client, base);
             int promPort = freePort();
             Files.writeString(dir.resolve("prometheus.yml"), """
                     global:
@@ -122,11 +119,11 @@ class RealPrometheusNativeHistogramTest {
             for (String q : queries) {
                 String range = "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
                         + "&start=" + start + "&end=" + end + "&step=1";
-                JsonNode theirs = json.readTree(get(promBase + range));
+                JsonNode theirs = json.readTree(NodeHttp.getOk(client, promBase + range));
                 // Strata reads from its memstore once the Kafka records are applied: retry briefly.
                 String mismatch = null;
                 for (int attempt = 0; attempt < 20; attempt++) {
-                    JsonNode ours = json.readTree(get(base + range));
+                    JsonNode ours = json.readTree(NodeHttp.getOk(client, base + range));
                     mismatch = difference(theirs.get("data"), ours.get("data"));
                     if (mismatch == null) break;
                     Thread.sleep(1000);
@@ -145,11 +142,11 @@ class RealPrometheusNativeHistogramTest {
             // own rate histograms (equal to Strata's, checked above) give the expected 3.x quantile, and
             // 2.42's answer must equal 2.42's estimate on the same buckets.
             String range = "&start=" + start + "&end=" + end + "&step=1";
-            JsonNode rates = json.readTree(get(promBase + "/api/v1/query_range?query="
+            JsonNode rates = json.readTree(NodeHttp.getOk(client, promBase + "/api/v1/query_range?query="
                     + URLEncoder.encode("rate(" + selector + "[1m])", StandardCharsets.UTF_8) + range)).get("data").get("result");
             String quantile = "histogram_quantile(0.9, rate(" + selector + "[1m]))";
-            JsonNode theirs = json.readTree(get(promBase + "/api/v1/query_range?query=" + URLEncoder.encode(quantile, StandardCharsets.UTF_8) + range)).get("data");
-            JsonNode ours = json.readTree(get(base + "/api/v1/query_range?query=" + URLEncoder.encode(quantile, StandardCharsets.UTF_8) + range)).get("data");
+            JsonNode theirs = json.readTree(NodeHttp.getOk(client, promBase + "/api/v1/query_range?query=" + URLEncoder.encode(quantile, StandardCharsets.UTF_8) + range)).get("data");
+            JsonNode ours = json.readTree(NodeHttp.getOk(client, base + "/api/v1/query_range?query=" + URLEncoder.encode(quantile, StandardCharsets.UTF_8) + range)).get("data");
             List<JsonNode> t = sorted(theirs.get("result")), o = sorted(ours.get("result")), r = sorted(rates);
             assertEquals(metrics(t), metrics(o));
             assertEquals(metrics(t), metrics(r));
@@ -281,25 +278,5 @@ class RealPrometheusNativeHistogramTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
-    }
-
-    private void awaitReady(String base) throws Exception {
-        long deadline = System.currentTimeMillis() + 120_000;
-        while (System.currentTimeMillis() < deadline) {
-            try {
-                if (client.send(HttpRequest.newBuilder(URI.create(base + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return;
-            } catch (java.io.IOException e) {
-                // starting
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("node not ready within 120 s");
-    }
-
-    private String get(String url) throws Exception {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), url + ": " + r.body());
-        return r.body();
     }
 }
