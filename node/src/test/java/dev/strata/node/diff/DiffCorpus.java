@@ -169,44 +169,24 @@ final class DiffCorpus {
         return new ArrayList<>(q);
     }
 
-    /**
-     * Native-histogram queries whose 2.42 answer differs from Strata's where the difference is not yet tied
-     * to a Prometheus change (or found to be a Strata bug), so they stay out of the corpus until it is:
-     * {@code histogram_quantile(0, h)} (2.42 answers NaN, Strata the lower bound of the lowest populated
-     * bucket: 2.42's loop apparently divides 0/0 in an empty first bucket; the 3.x change is not pinned down), and
-     * {@code histogram_quantile} of {@code increase(h[1m])}, where with some seeds the two answers lie in
-     * different buckets (seed 6722264641364: 2^-2.5 against 2^-1.25; seed 6489724667247: 1 against 2), which
-     * exponential interpolation (KnownDifferences.EXPONENTIAL_INTERPOLATION) does not explain, and
-     * {@code histogram_fraction(0, 0.5, h)}, where with some seeds the zero bucket is counted differently
-     * (seed 6627248778862, api-2 near the end: 2.42 23/36, Strata 24/36; a guess: 2.42's stored histogram carries
-     * empty negative buckets, so its "zero bucket as [0, threshold]" rule does not apply; not verified).
-     * Every other native-histogram difference is named in {@link KnownDifferences}.
-     */
-    static final List<String> NATIVE_NOT_COMPARABLE_WITH_2_42 = List.of("histogram_quantile(0, ", "histogram_quantile(0.5, increase(",
-            "histogram_quantile(0.9, increase(", "histogram_fraction(0, 0.5, ");
-
     private static void nativeHistogramQueries(Set<String> q, String at) {
         String h = "diff_native_latency_seconds";
-        Set<String> all = new java.util.LinkedHashSet<>();
         for (String f : List.of("histogram_count(%s)", "histogram_sum(%s)", "histogram_avg(%s)", "histogram_stddev(%s)",
                 "histogram_stdvar(%s)", "histogram_fraction(0, 0.5, %s)", "histogram_fraction(-1, 1, %s)",
                 "histogram_quantile(0.9, %s)", "histogram_quantile(0.5, %s)", "histogram_quantile(0, %s)")) {
             for (String in : List.of(h, "rate(" + h + "[5m])", "increase(" + h + "[1m])", "sum(rate(" + h + "[5m]))",
                     "sum by (job) (" + h + ")", "avg(" + h + ")", h + " " + at)) {
-                all.add(String.format(f, in));
+                q.add(String.format(f, in));
             }
         }
-        for (String m : List.of("", " offset 5m", " " + at)) all.add(h + m);
+        for (String m : List.of("", " offset 5m", " " + at)) q.add(h + m);
         for (String f : List.of("rate", "increase", "irate", "delta", "idelta", "sum_over_time", "avg_over_time", "last_over_time",
                 "count_over_time", "resets", "changes")) {
-            all.add(f + "(" + h + "[5m])");
+            q.add(f + "(" + h + "[5m])");
         }
         for (String e : List.of(h + " * 2", "2 * " + h, h + " / 4", "-" + h, h + " + " + h, h + " - " + h + " offset 1m",
                 h + " == " + h, h + " and " + h, "sum(" + h + ")", "count(" + h + ")", "group(" + h + ")", "topk(1, " + h + ")")) {
-            all.add(e);
-        }
-        for (String query : all) {
-            if (NATIVE_NOT_COMPARABLE_WITH_2_42.stream().noneMatch(query::contains)) q.add(query);
+            q.add(e);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.strata.node.diff;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,9 +15,23 @@ import java.util.regex.Pattern;
  * query's shape, and where it can be told, the time and the values); every other difference fails the build.
  */
 final class KnownDifferences {
-    /** Whether an entry explains difference {@code d}, given all differences of its query and the workload. */
+    /** Whether an entry explains difference {@code d}, given all differences of its query and the {@link Context}. */
     interface Explains {
-        boolean test(RangeResultComparison.Difference d, List<RangeResultComparison.Difference> ofQuery, DiffWorkload workload);
+        boolean test(RangeResultComparison.Difference d, List<RangeResultComparison.Difference> ofQuery, Context context);
+    }
+
+    /**
+     * What an entry may consult besides the differences: the workload, and for {@code histogram_quantile} and
+     * {@code histogram_fraction} queries Prometheus's own answer for the function's histogram argument (as a
+     * range query over the same steps), by series (label set without {@code __name__}, as
+     * {@link RangeResultComparison} writes it) and step; empty for other queries.
+     */
+    record Context(DiffWorkload workload, Map<String, Map<Long, JsonNode>> prometheusArgument) {
+        /** Prometheus's argument histogram of {@code d}'s series at {@code d}'s step, or null. */
+        JsonNode argumentOf(RangeResultComparison.Difference d) {
+            Map<Long, JsonNode> points = prometheusArgument.get(d.series());
+            return points == null ? null : points.get(d.at());
+        }
     }
 
     /** One deliberate 2.42 / 3.x difference: what it is, the Prometheus change, which differences it explains. */
@@ -56,12 +72,12 @@ final class KnownDifferences {
             "Prometheus 2.51, prometheus/prometheus#13725", (d, all, w) -> {
                 if (!d.kind().equals("values")) return false;
                 Matcher sub = RATE_OF_SUBQUERY.matcher(d.query());
-                if (sub.matches()) return d.at() - seconds(sub.group(2)) < w.start() / 1000 + 120;
+                if (sub.matches()) return d.at() - seconds(sub.group(2)) < w.workload().start() / 1000 + 120;
                 Matcher m = FRESH_RATE.matcher(d.query());
                 if (!m.matches()) return false;
                 int instance = d.series().contains("instance=f1") ? 1 : 0;
                 long windowStart = d.at() * 1000 - (Long.parseLong(m.group(2)) + (m.group(3) == null ? 0 : Long.parseLong(m.group(3)))) * 60_000;
-                return windowStart < w.freshStart(instance);
+                return windowStart < w.workload().freshStart(instance);
             });
 
     /** {@code atan2} drops the metric name like the other arithmetic operators since 2.47; 2.42 kept it. */
@@ -191,7 +207,8 @@ final class KnownDifferences {
     /**
      * {@code histogram_quantile} inside an exponential bucket: 2.42 interpolated linearly, 3.0 exponentially
      * (uniform over a finer hypothetical schema). Both answers then lie in the same bucket, so they are
-     * within a factor 2 of each other (the widest bucket, schema 0); q=0 is not included (see DiffCorpus).
+     * within a factor 2 of each other (the widest bucket, schema 0). Where the walk direction picks another
+     * bucket, see {@link #QUANTILE_WALKS_BACKWARD}; q = 0, {@link #QUANTILE_SKIPS_EMPTY_BUCKETS}.
      */
     static final Known EXPONENTIAL_INTERPOLATION = new Known("histogram_quantile interpolates exponentially in exponential buckets",
             "Prometheus 3.0, prometheus/prometheus#14677", (d, all, w) -> {
@@ -201,6 +218,82 @@ final class KnownDifferences {
                 double ratio = p / s;
                 return ratio >= 0.5 && ratio <= 2;
             });
+
+    private static final Pattern QUANTILE = Pattern.compile("^histogram_quantile\\(([-0-9.]+), (.*" + H + ".*)\\)$");
+    private static final Pattern FRACTION = Pattern.compile("^histogram_fraction\\(([-0-9.]+), ([-0-9.]+), (.*" + H + ".*)\\)$");
+
+    /**
+     * {@code histogram_quantile(0, h)}: 3.x skips empty buckets while walking to the rank; 2.42 stopped at the
+     * first bucket of the stored layout even when it was empty, and divided 0 by 0 (NaN). Prometheus's stored
+     * histograms list empty buckets: a chunk is recoded to the union of its samples' buckets when a later sample
+     * adds one (tsdb/chunkenc forward inserts), so earlier samples read back with it, empty. Explained only where
+     * Prometheus answers NaN and Strata answers 3.x's estimate (the lower bound of the lowest populated bucket)
+     * computed from Prometheus's own histogram argument at that step.
+     */
+    static final Known QUANTILE_SKIPS_EMPTY_BUCKETS = new Known("histogram_quantile skips empty buckets (q = 0 no longer stops in an empty lowest bucket)",
+            "Prometheus 2.54, prometheus/prometheus#13794", (d, all, c) -> {
+                Matcher m = QUANTILE.matcher(d.query());
+                if (!d.kind().equals("values") || !m.matches() || Double.parseDouble(m.group(1)) != 0 || !d.prometheus().equals("NaN")) return false;
+                JsonNode h = c.argumentOf(d);
+                return h != null && close(HistogramEstimates.quantile(0, h, true), d.strata());
+            });
+
+    /**
+     * {@code histogram_quantile(q, h)} for q &gt;= 0.5 walks the buckets backward from the highest since 2.46;
+     * 2.42 walked forward. Where the rank falls (up to rounding) exactly between two populated buckets with
+     * empty ones between them -- common in {@code increase(h[1m])}, whose counts are small integers -- the
+     * forward walk answers the upper bound of the lower bucket, the backward walk the lower bound of the upper
+     * one (3.0's exponential interpolation, #14677, changes nothing at a bucket's bound). Explained only where
+     * Prometheus answers 2.42's estimate and Strata 3.x's, both computed from Prometheus's own histogram
+     * argument at that step.
+     */
+    static final Known QUANTILE_WALKS_BACKWARD = new Known("histogram_quantile walks buckets backward for q >= 0.5",
+            "Prometheus 2.46, prometheus/prometheus#12525", (d, all, c) -> {
+                Matcher m = QUANTILE.matcher(d.query());
+                if (!d.kind().equals("values") || !m.matches() || Double.parseDouble(m.group(1)) < 0.5) return false;
+                double q = Double.parseDouble(m.group(1));
+                JsonNode h = c.argumentOf(d);
+                return h != null && close(HistogramEstimates.quantile(q, h, false), d.prometheus())
+                        && close(HistogramEstimates.quantile(q, h, true), d.strata());
+            });
+
+    /**
+     * {@code histogram_fraction} with a bound in the zero bucket. Prometheus (2.42 and 3.x alike) takes the zero
+     * bucket as {@code [0, threshold]} only when the histogram lists no negative buckets, and counts listed
+     * empty ones ({@code len(h.NegativeBuckets)} in promql/quantile.go); its stored histograms list the empty
+     * buckets of their chunk's layout (see {@link #QUANTILE_SKIPS_EMPTY_BUCKETS}), so the answer for a sample
+     * depends on what later samples in the same chunk observed and on where chunks are cut (every 120 samples
+     * in 2.42, at about 1 KiB since 2.47, prometheus/prometheus#12054). Strata keeps each sample's own buckets
+     * and applies the rule to populated buckets, the rule's stated intent ("no populated negative buckets",
+     * beorn7 in prometheus/prometheus#17904). Explained only where Prometheus answers the estimate with a
+     * symmetric zero bucket and 2.42's linear interpolation, and Strata the estimate with the zero bucket
+     * clamped at 0 on the side without populated buckets and 3.x's interpolation, both computed from
+     * Prometheus's own histogram argument at that step.
+     */
+    static final Known FRACTION_ZERO_BUCKET_OF_STORED_LAYOUT = new Known("histogram_fraction: zero bucket bounds follow the stored bucket layout",
+            "not a Prometheus change: Prometheus's zero-bucket rule counts empty buckets of its chunk layout (tsdb/chunkenc recoding; chunk cuts changed in 2.47, prometheus/prometheus#12054)",
+            (d, all, c) -> {
+                Matcher m = FRACTION.matcher(d.query());
+                if (!d.kind().equals("values") || !m.matches()) return false;
+                double lower = Double.parseDouble(m.group(1)), upper = Double.parseDouble(m.group(2));
+                JsonNode h = c.argumentOf(d);
+                return h != null && close(HistogramEstimates.fraction(lower, upper, h, false, false), d.prometheus())
+                        && close(HistogramEstimates.fraction(lower, upper, h, true, true), d.strata());
+            });
+
+    /** The histogram argument of a {@code histogram_quantile}/{@code histogram_fraction} query over the native histogram, or null. */
+    static String histogramArgument(String query) {
+        Matcher q = QUANTILE.matcher(query), f = FRACTION.matcher(query);
+        return q.matches() ? q.group(2) : f.matches() ? f.group(3) : null;
+    }
+
+    /** Whether the answer {@code got} (as the API writes it) is {@code want} within the comparison's tolerance. */
+    private static boolean close(double want, String got) {
+        double g = parse(got);
+        if (Double.isNaN(want) || Double.isNaN(g)) return Double.isNaN(want) && Double.isNaN(g);
+        if (Double.isInfinite(want) || Double.isInfinite(g)) return want == g;
+        return Math.abs(want - g) <= RangeResultComparison.TOLERANCE * Math.max(Math.abs(want), Math.abs(g));
+    }
 
     /**
      * {@code last_over_time} of histograms: 2.42 kept a histogram sample's float value (0); 2.44 split the
@@ -272,13 +365,14 @@ final class KnownDifferences {
             STDDEV_OF_ONE_NAN, KAHAN_SUMMATION, PINNED_RANGE_IN_PREDICT_LINEAR, TOPK_TIES, HISTOGRAM_STDDEV_STDVAR_ADDED,
             HISTOGRAM_AVG_ADDED, SUM_AVG_OVER_TIME_OF_HISTOGRAMS, HISTOGRAM_TIMES_SCALAR, HISTOGRAM_SUBTRACTION, AVG_OF_HISTOGRAMS,
             HISTOGRAM_UNARY_MINUS, EXPONENTIAL_INTERPOLATION, IRATE_IDELTA_OF_HISTOGRAMS, CHANGES_OF_HISTOGRAMS, RESETS_OF_HISTOGRAMS,
-            HISTOGRAM_COMPARISON, TOPK_IGNORES_HISTOGRAMS, LAST_OVER_TIME_OF_HISTOGRAMS);
+            HISTOGRAM_COMPARISON, TOPK_IGNORES_HISTOGRAMS, LAST_OVER_TIME_OF_HISTOGRAMS, QUANTILE_SKIPS_EMPTY_BUCKETS,
+            QUANTILE_WALKS_BACKWARD, FRACTION_ZERO_BUCKET_OF_STORED_LAYOUT);
 
     private KnownDifferences() {}
 
     /** The entry that explains {@code d}, or null. */
-    static Known explain(RangeResultComparison.Difference d, List<RangeResultComparison.Difference> ofQuery, DiffWorkload workload) {
-        for (Known k : LIST) if (k.explains().test(d, ofQuery, workload)) return k;
+    static Known explain(RangeResultComparison.Difference d, List<RangeResultComparison.Difference> ofQuery, Context context) {
+        for (Known k : LIST) if (k.explains().test(d, ofQuery, context)) return k;
         return null;
     }
 

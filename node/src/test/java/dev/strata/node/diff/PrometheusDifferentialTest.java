@@ -102,12 +102,18 @@ class PrometheusDifferentialTest {
             long start = t0 / 1000 + 600, end = t0 / 1000 + 68 * 60, step = 60;
             List<String> corpus = DiffCorpus.queries(t0 / 1000 + 1800);
             assertTrue(corpus.size() >= 1000, "corpus of " + corpus.size() + " queries");
-            Report report = new Report(workload);
+            Report report = new Report();
             for (String q : corpus) {
                 String range = "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
                         + "&start=" + start + "&end=" + end + "&step=" + step;
                 String prometheusBody = get(prometheusUrl + range), strataBody = get(strataUrl + range);
-                long at = report.add(q, RangeResultComparison.compare(q, prometheusBody, strataBody), prometheusBody, strataBody);
+                RangeResultComparison.Outcome outcome = RangeResultComparison.compare(q, prometheusBody, strataBody);
+                // Named histogram_quantile/fraction differences are checked against Prometheus's own argument.
+                String argument = outcome.differences().isEmpty() ? null : KnownDifferences.histogramArgument(q);
+                Map<String, Map<Long, JsonNode>> prometheusArgument = argument == null ? Map.of()
+                        : RangeResultComparison.histogramPoints(get(prometheusUrl + "/api/v1/query_range?query="
+                                + URLEncoder.encode(argument, StandardCharsets.UTF_8) + "&start=" + start + "&end=" + end + "&step=" + step));
+                long at = report.add(q, outcome, new KnownDifferences.Context(workload, prometheusArgument), prometheusBody, strataBody);
                 if (at > 0) {
                     // For the report: the same query as an instant query at the first differing step.
                     String instant = "/api/v1/query?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8) + "&time=" + at;
@@ -168,7 +174,6 @@ class PrometheusDifferentialTest {
      * explained by a known 2.42 / 3.x difference), unexplained; differences by class and by known entry.
      */
     private static final class Report {
-        final DiffWorkload workload;
         long comparedPoints;
         int equal;
         int explainedQueries;
@@ -177,12 +182,8 @@ class PrometheusDifferentialTest {
         final List<String> unexplained = new ArrayList<>();
         final StringBuilder file = new StringBuilder();
 
-        Report(DiffWorkload workload) {
-            this.workload = workload;
-        }
-
         /** Adds a query's outcome; returns the time of its first unexplained point difference, or -1. */
-        long add(String query, RangeResultComparison.Outcome o, String prometheusBody, String strataBody) {
+        long add(String query, RangeResultComparison.Outcome o, KnownDifferences.Context context, String prometheusBody, String strataBody) {
             comparedPoints += o.comparedPoints();
             if (o.differences().isEmpty()) {
                 equal++;
@@ -193,7 +194,7 @@ class PrometheusDifferentialTest {
             Map<String, Integer> known = new TreeMap<>();
             for (RangeResultComparison.Difference d : o.differences()) {
                 byKind.merge(d.kind(), 1, Integer::sum);
-                KnownDifferences.Known k = KnownDifferences.explain(d, o.differences(), workload);
+                KnownDifferences.Known k = KnownDifferences.explain(d, o.differences(), context);
                 if (k == null) {
                     open.add("[" + d.kind() + "] " + d.detail().replace("\n", "\n    "));
                     if (firstAt < 0 && d.at() > 0) firstAt = d.at();

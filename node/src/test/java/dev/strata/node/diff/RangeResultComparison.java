@@ -107,6 +107,22 @@ final class RangeResultComparison {
         return new Outcome(out, points);
     }
 
+    /**
+     * The histogram points of a range-query answer by series -- the label set without {@code __name__}, as a
+     * function of it names the series in a {@link Difference} -- and timestamp; empty if it is not a matrix.
+     */
+    static Map<String, Map<Long, JsonNode>> histogramPoints(String body) {
+        Map<String, Map<Long, JsonNode>> out = new TreeMap<>();
+        try {
+            for (Map.Entry<String, JsonNode> e : bySeries(JSON.readTree(body)).entrySet()) {
+                out.put(e.getKey().replaceFirst("__name__=[^,}]*(, )?", ""), points(e.getValue().path("histograms")));
+            }
+        } catch (Exception e) {
+            return Map.of();
+        }
+        return out;
+    }
+
     /** A series' points by timestamp (whole seconds here: every step is). */
     private static Map<Long, JsonNode> points(JsonNode array) {
         Map<Long, JsonNode> m = new TreeMap<>();
