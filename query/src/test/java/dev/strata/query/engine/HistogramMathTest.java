@@ -77,6 +77,25 @@ class HistogramMathTest {
         assertEquals(0, HistogramMath.fraction(3, 2, h));
     }
 
+    /**
+     * q = 0 answers the lower bound of the lowest populated bucket: empty buckets listed below it are skipped
+     * (Prometheus 3, prometheus/prometheus#13794; 2.42 stopped in the empty bucket and answered 0/0 = NaN).
+     * At schema 3 that bound is -2^(33/8) = -17.45 here; -19.027 (= -2^(34/8)) seen once in the differential
+     * test is such a bound too. A zero bucket with no negative bucket at all starts at 0.
+     */
+    @Test
+    void quantileZeroSkipsEmptyBucketsToTheLowestPopulatedOne() {
+        // Negative buckets 32 (-2^(32/8), -2^(31/8)]: 1, 33: 3, 34: 0 (listed, empty); positive (1, 2^(1/8)]: 2.
+        FloatHistogram h = new FloatHistogram(ResetHint.UNKNOWN, 3, 0.001, 0, 6, 1, new int[] {1}, new int[] {1},
+                new double[] {2}, new int[] {32}, new int[] {3}, new double[] {1, 3, 0}, null);
+        assertEquals(-Math.pow(2, 33 / 8.0), HistogramMath.quantile(0, h), 1e-9);
+        // Only the zero bucket and positive buckets populated, the positive side starting with an empty bucket.
+        FloatHistogram positive = exp(3, 0.001, 2, 5, 3, 0, 0, 3);
+        assertEquals(0, HistogramMath.quantile(0, positive));
+        FloatHistogram noZero = exp(3, 0.001, 0, 3, 3, 0, 0, 3);
+        assertEquals(1, HistogramMath.quantile(0, noZero), 1e-12); // (1, 2^(1/8)], not the empty (2^(-1/8), 1]
+    }
+
     @Test
     void trimCutsTheBucketHoldingTheBound() {
         FloatHistogram h = exp(0, 0, 0, 3, 4, 0, 1, 2); // (0.5,1]:1 (1,2]:2
