@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.node.config.NodeConfig;
+import dev.strata.node.diff.HistogramEstimates;
 import dev.strata.store.concurrent.NamedThreads;
 import dev.strata.testkit.CassandraExtension;
 import dev.strata.testkit.CassandraNode;
@@ -160,7 +161,8 @@ class RealPrometheusNativeHistogramTest {
                     assertEquals(tv.get(j).get(0).asDouble(), ov.get(j).get(0).asDouble(), where + "timestamp");
                     assertEquals(tv.get(j).get(0).asDouble(), rh.get(j).get(0).asDouble(), where + "timestamp");
                     JsonNode h = rh.get(j).get(1);
-                    String old = Double.toString(quantile(0.9, h, false)), expected = Double.toString(quantile(0.9, h, true));
+                    String old = Double.toString(HistogramEstimates.quantile(0.9, h, false));
+                    String expected = Double.toString(HistogramEstimates.quantile(0.9, h, true));
                     assertTrue(close(tv.get(j).get(1).asText(), old), where + "Prometheus 2.42 " + tv.get(j) + " vs 2.42's estimate " + old);
                     assertTrue(close(ov.get(j).get(1).asText(), expected), where + "Strata " + ov.get(j) + " vs 3.x " + expected);
                     points++;
@@ -210,48 +212,6 @@ class RealPrometheusNativeHistogramTest {
             for (int c = 1; c < 4; c++) if (!close(xb.get(k).get(c).asText(), yb.get(k).get(c).asText())) return "bucket " + k;
         }
         return null;
-    }
-
-    /**
-     * Prometheus's HistogramQuantile on a histogram as the HTTP API encodes it (buckets ascending, each
-     * [boundary rule, lower, upper, count]); the zero bucket clamped to 0 on the side with no buckets and
-     * interpolated linearly. As 2.42 ({@code prometheus3} false): forward from the lowest bucket, other
-     * buckets interpolated linearly. As 3.x: backward from the highest bucket for q >= 0.5
-     * (prometheus/prometheus#12525, 2.46; it picks the other edge when the rank falls exactly between two
-     * buckets with an empty one between them), other buckets interpolated exponentially (#14677, 3.0).
-     */
-    private static double quantile(double q, JsonNode h, boolean prometheus3) {
-        double total = Double.parseDouble(h.get("count").asText());
-        JsonNode buckets = h.path("buckets");
-        if (total == 0 || buckets.isEmpty()) return Double.NaN;
-        boolean forward = !prometheus3 || q < 0.5;
-        double rank = forward ? q * total : (1 - q) * total;
-        double count = 0, lower = 0, upper = 0, c = 0;
-        boolean hasNeg = false, hasPos = false;
-        for (JsonNode b : buckets) {
-            if (Double.parseDouble(b.get(2).asText()) <= 0) hasNeg = true;
-            if (Double.parseDouble(b.get(1).asText()) >= 0) hasPos = true;
-        }
-        for (int k = 0; k < buckets.size(); k++) {
-            JsonNode b = buckets.get(forward ? k : buckets.size() - 1 - k);
-            lower = Double.parseDouble(b.get(1).asText());
-            upper = Double.parseDouble(b.get(2).asText());
-            c = Double.parseDouble(b.get(3).asText());
-            if (c == 0) continue;
-            count += c;
-            if (count >= rank) break;
-        }
-        if (lower < 0 && upper > 0) {
-            if (!hasNeg && hasPos) lower = 0;
-            else if (!hasPos && hasNeg) upper = 0;
-        }
-        if (count > total) count = total;
-        if (count < rank) return upper;
-        double fraction = (forward ? rank - (count - c) : count - rank) / c;
-        if (!prometheus3 || (lower <= 0 && upper >= 0)) return lower + (upper - lower) * fraction;
-        double logLower = Math.log(Math.abs(lower)) / Math.log(2), logUpper = Math.log(Math.abs(upper)) / Math.log(2);
-        if (lower > 0) return Math.pow(2, logLower + (logUpper - logLower) * fraction);
-        return -Math.pow(2, logUpper + (logLower - logUpper) * (1 - fraction));
     }
 
     private static boolean close(String a, String b) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Prometheus's {@code histogram_quantile} and {@code histogram_fraction} estimates, computed from a native
  * histogram as the HTTP API encodes it ({@code buckets} ascending, each {@code [boundary rule, lower, upper,
  * count]}; the API leaves out empty buckets, so only populated buckets are seen). The differential test uses
- * them to check a named difference instead of only tolerating it: from Prometheus's own answer for the
+ * them (and {@code RealPrometheusNativeHistogramTest}) to check a named difference instead of only tolerating it: from Prometheus's own answer for the
  * function's histogram argument it computes what 2.42 and what 3.x estimate, and the entry holds only where
  * Prometheus answered the one and Strata the other.
  *
@@ -17,11 +17,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  * there are (populated) positive buckets but no negative ones, and mirrored; without it, it is taken as
  * {@code [-threshold, threshold]}, as Prometheus does whenever its stored histogram lists negative buckets.
  */
-final class HistogramEstimates {
+public final class HistogramEstimates {
     private HistogramEstimates() {}
 
     /** 2.42's or 3.x's {@code histogram_quantile(q, h)} (the workload has no NaN observations, so no NaN sum case). */
-    static double quantile(double q, JsonNode h, boolean prometheus3) {
+    public static double quantile(double q, JsonNode h, boolean prometheus3) {
         if (q < 0) return Double.NEGATIVE_INFINITY;
         if (q > 1) return Double.POSITIVE_INFINITY;
         double total = number(h.get("count"));
