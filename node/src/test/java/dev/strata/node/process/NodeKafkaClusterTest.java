@@ -121,9 +121,9 @@ class NodeKafkaClusterTest {
                 int firstStep = writer.currentStep() + 1;
                 String leaderName = leader.toString();
                 leader.kill();
-                System.err.printf("round %d: SIGKILLed %s, the leader of partition %d, at step %d%n",
-                        round, leaderName, partition, firstStep - 1);
-                writer.awaitMoreAcknowledged(40, Duration.ofSeconds(60));
+                System.err.printf("%d ms: round %d: SIGKILLed %s, the leader of partition %d, at step %d%n",
+                        writer.elapsedMs(), round, leaderName, partition, firstStep - 1);
+                writer.awaitMoreAcknowledged(20, Duration.ofSeconds(60));
                 // 2. A second broker dies: one replica left, below min.insync.replicas = 2.
                 List<KafkaClusterMember> alive = kafka.brokers().stream().filter(KafkaClusterMember::isRunning).toList();
                 KafkaClusterMember second = alive.get(random.nextInt(alive.size()));
@@ -131,7 +131,7 @@ class NodeKafkaClusterTest {
                 String secondName = second.toString();
                 second.kill();
                 long killedAt = writer.elapsedMs();
-                System.err.printf("round %d: SIGKILLed %s at step %d%n", round, secondName, lastStepOneDown + 1);
+                System.err.printf("%d ms: round %d: SIGKILLed %s at step %d%n", killedAt, round, secondName, lastStepOneDown + 1);
                 List<Integer> givenUp = new ArrayList<>();
                 for (int s = firstStep; s <= lastStepOneDown; s++) if (!sent.acknowledged(s)) givenUp.add(s);
                 assertTrue(givenUp.isEmpty(), "with one broker of three down every write is acknowledged; given up: "
@@ -156,9 +156,9 @@ class NodeKafkaClusterTest {
                 // 3. Both come back: writes are acknowledged again.
                 long t0 = System.nanoTime();
                 kafka.restart(List.of(leader, second));
-                System.err.printf("round %d: restarted %s and %s in %d ms%n", round, leader, second, (System.nanoTime() - t0) / 1_000_000);
-                writer.awaitMoreAcknowledged(30, Duration.ofSeconds(90));
-                awaitFullIsr(admin, Duration.ofSeconds(60)); // the next round starts from three in-sync replicas
+                System.err.printf("%d ms: round %d: restarted %s and %s in %d ms%n", writer.elapsedMs(), round, leader, second, (System.nanoTime() - t0) / 1_000_000);
+                writer.awaitMoreAcknowledged(10, Duration.ofSeconds(90));
+                if (round < ROUNDS) awaitFullIsr(admin, Duration.ofSeconds(60)); // the next round starts from three in-sync replicas
             }
         }
         ExactlyOnceCheck.Report report = FaultFixtures.awaitExactlyOnce(api, node.baseUrl(), "acks", sent, Duration.ofSeconds(60));
