@@ -23,15 +23,19 @@ public final class KafkaClusterMember extends ForkedServer {
     private final KafkaJvm jvm;
 
     KafkaClusterMember(KafkaClusterConfig cluster, int nodeId, String clusterId) {
-        super(cluster.dataDir().resolve(nodeId == CONTROLLER_ID ? "controller" : "broker-" + nodeId));
+        super(directory(cluster, nodeId));
         if (nodeId < 0 || nodeId > cluster.brokers()) {
             throw new IllegalArgumentException("node id " + nodeId + " outside 0.." + cluster.brokers());
         }
         this.cluster = cluster;
         this.nodeId = nodeId;
         this.clusterId = clusterId;
-        this.jvm = new KafkaJvm(cluster.dataDir().resolve(nodeId == CONTROLLER_ID ? "controller" : "broker-" + nodeId),
-                cluster.java(), cluster.classpath(), cluster.extraJvmOptions());
+        this.jvm = new KafkaJvm(directory(cluster, nodeId), cluster.java(), cluster.classpath(), cluster.extraJvmOptions());
+    }
+
+    /** {@code dataDir/controller} or {@code dataDir/broker-<id>}. */
+    private static java.nio.file.Path directory(KafkaClusterConfig cluster, int nodeId) {
+        return cluster.dataDir().resolve(nodeId == CONTROLLER_ID ? "controller" : "broker-" + nodeId);
     }
 
     public int nodeId() {
