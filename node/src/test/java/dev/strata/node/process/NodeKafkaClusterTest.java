@@ -52,8 +52,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * replication factor 3 and min.insync.replicas 2. With min.insync.replicas=1, or a producer with acks=1,
  * step 2 acknowledges writes and the test fails.
  *
- * <p>One round runs in the suite; {@code -Dstrata.kafkaCluster.rounds=N} runs N, each killing brokers
- * chosen by the seed ({@code -Dseed=}).
+ * <p>One round runs in the suite (about 90 s with the cluster's start on a loaded 2-core machine);
+ * {@code -Dstrata.kafkaCluster.rounds=N} runs N, each killing brokers chosen by the seed ({@code -Dseed=});
+ * a round uses about 60 of the writer's {@link #MAX_STEPS} steps, so up to about 60 rounds.
  */
 @ExtendWith(CassandraExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
