@@ -45,8 +45,17 @@ public final class ChildProcess {
             // stdin is a pipe we never write to: a child reading it sees no terminal and no EOF surprises.
             ChildProcess child = new ChildProcess(name, process, log, pidFile, offset);
             PidFile.write(pidFile, process.pid());
-            ChildReaper.register(child);
+            if (!ChildReaper.register(child)) {
+                // This JVM is exiting and its reaper already took the list of children to stop: a
+                // supervisor's restart raced with Ctrl-C. Stop the fresh child here so none is left.
+                process.destroyForcibly();
+                child.exited();
+                throw new ProcessStartException(name + " was not started: this JVM is exiting");
+            }
             return child;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessStartException(name + " was not started: interrupted");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + command.java() + ")", e);
         }
