@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -107,20 +105,20 @@ class SupervisedChildTest {
         String marker = "race-" + UUID.randomUUID();
         Process parent = new ProcessBuilder(JavaCommand.currentJava().toString(), "-Xmx64m", "-cp",
                 System.getProperty("java.class.path"), SupervisingParent.class.getName(), dir.toString(), marker)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        BufferedReader lines = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder said = new StringBuilder();
-        for (String line = lines.readLine(); line != null && !line.equals("supervising"); line = lines.readLine()) {
-            said.append(line).append('\n');
+                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(dir.resolve("parent.out").toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.readString(dir.resolve("parent.out")).contains("supervising\n")) {
+            assertTrue(parent.isAlive() && System.nanoTime() < deadline, Files.readString(dir.resolve("parent.out")));
+            Thread.sleep(20);
         }
         parent.destroy(); // SIGTERM while the restart waits: it forks only once the reaper has taken its list
         assertTrue(parent.waitFor(60, TimeUnit.SECONDS), "parent did not exit");
         List<ProcessHandle> left = ProcessHandle.allProcesses()
                 .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains(marker)).toList();
         left.forEach(ProcessHandle::destroyForcibly);
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) said.append(line).append('\n');
+        String said = Files.readString(dir.resolve("parent.out"));
         assertTrue(left.isEmpty(), "the restarted child outlived its parent: " + left + "\n" + said);
-        assertTrue(said.toString().contains("restart refused: sleeper was not started: this JVM is exiting"), said.toString());
+        assertTrue(said.contains("restart refused: sleeper was not started: this JVM is exiting"), said);
     }
 
     private int printed(String text) {
