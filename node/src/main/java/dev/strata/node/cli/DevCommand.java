@@ -26,6 +26,8 @@ import java.util.Set;
  * {@code strata dev}: Kafka, Cassandra and one Strata node, each in its own child JVM, in the
  * foreground. Kafka and Cassandra start in parallel; the node starts once both are ready, with a
  * generated configuration file, exactly as it would run in production ({@code strata node --config}).
+ * Once ready, each node is supervised as a StatefulSet controller would (restarted after a back-off
+ * when it exits on its own: {@link SupervisedChild}); Kafka or Cassandra exiting stops everything.
  */
 public final class DevCommand implements Command {
     static final Path DEFAULT_DATA = Path.of("data");
@@ -168,10 +170,11 @@ public final class DevCommand implements Command {
         }
         if (nodes == 1) {
             System.out.printf("strata dev: ready in %.1f s. Strata node at http://localhost:%d (pid %d); "
-                    + "Ctrl-C stops everything.%n", seconds(t0), nodePort, children.get(0).pid());
+                    + "restarted if it exits; Ctrl-C stops everything.%n", seconds(t0), nodePort, children.get(0).pid());
         } else {
             System.out.printf("strata dev: ready in %.1f s. %d Strata nodes (replicas %d) at http://localhost:%d..%d, "
-                    + "logs in %s/node-<i>/server.log (node 0's shown here); Ctrl-C stops everything.%n",
+                    + "logs in %s/node-<i>/server.log (node 0's shown here); a node that exits is restarted; "
+                    + "Ctrl-C stops everything.%n",
                     seconds(t0), nodes, replicas, nodePort, nodePort + nodes - 1, base);
         }
         try (LogFollower follow = LogFollower.start(children.get(0).log(), System.out)) {
