@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One forked server JVM: its process, log file and pid file. Output (stdout and stderr) is appended to
  * the log file; only the part written by this start counts for readiness and error messages.
- * Every child is registered with {@link ChildReaper}, which stops it when this JVM exits.
+ * Every child is registered with {@link ChildReaper}, which stops it when this JVM exits; a child
+ * forked once that exit has begun (a supervised restart racing with Ctrl-C) is stopped at once instead.
  * Thread-safe: stop and kill may race with the reaper; both end with the process gone.
  */
 public final class ChildProcess {
