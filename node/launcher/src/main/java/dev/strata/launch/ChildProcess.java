@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One forked server JVM: its process, log file and pid file. Output (stdout and stderr) is appended to
  * the log file; only the part written by this start counts for readiness and error messages.
- * Every child is registered with {@link ChildReaper}, which stops it when this JVM exits.
+ * Every child is registered with {@link ChildReaper}, which stops it when this JVM exits; a child
+ * forked once that exit has begun (a supervised restart racing with Ctrl-C) is stopped at once instead.
  * Thread-safe: stop and kill may race with the reaper; both end with the process gone.
  */
 public final class ChildProcess {
@@ -45,8 +46,17 @@ public final class ChildProcess {
             // stdin is a pipe we never write to: a child reading it sees no terminal and no EOF surprises.
             ChildProcess child = new ChildProcess(name, process, log, pidFile, offset);
             PidFile.write(pidFile, process.pid());
-            ChildReaper.register(child);
+            if (!ChildReaper.register(child)) {
+                // This JVM is exiting and its reaper already took the list of children to stop: a
+                // supervisor's restart raced with Ctrl-C. Stop the fresh child here so none is left.
+                process.destroyForcibly();
+                child.exited();
+                throw new ProcessStartException(name + " was not started: this JVM is exiting");
+            }
             return child;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessStartException(name + " was not started: interrupted");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + " (" + command.java() + ")", e);
         }

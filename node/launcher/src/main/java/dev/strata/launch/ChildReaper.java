@@ -23,9 +23,19 @@ public final class ChildReaper {
 
     private ChildReaper() {}
 
-    static void register(ChildProcess child) {
+    /**
+     * Adds a freshly forked child; false once this JVM is exiting (the hook has taken its list of
+     * children to stop, so the caller must stop this one itself: a restart racing with Ctrl-C).
+     */
+    static boolean register(ChildProcess child) {
         installHook();
-        LIVE.add(child);
+        synchronized (LIVE) {
+            if (exiting) {
+                return false;
+            }
+            LIVE.add(child);
+            return true;
+        }
     }
 
     static void unregister(ChildProcess child) {
@@ -53,8 +63,11 @@ public final class ChildReaper {
 
     /** Stops all live children, newest first; returns when all are gone. */
     static void stopAll() {
-        exiting = true;
-        List<ChildProcess> children = new ArrayList<>(live());
+        List<ChildProcess> children;
+        synchronized (LIVE) { // with register: every child is either in this list or refused
+            exiting = true;
+            children = new ArrayList<>(LIVE);
+        }
         Collections.reverse(children);
         for (ChildProcess child : children) {
             try {

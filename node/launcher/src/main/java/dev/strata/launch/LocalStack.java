@@ -54,6 +54,22 @@ public final class LocalStack implements AutoCloseable {
         return cassandra;
     }
 
+    /**
+     * Blocks until Kafka or Cassandra exits by itself and returns that process (its exit code is then
+     * {@code waitFor()}). Neither is restarted: every node depends on both, so `strata dev` stops the
+     * whole stack when one dies.
+     */
+    public ChildProcess awaitServerExit() throws InterruptedException {
+        ChildProcess k = kafka.process();
+        ChildProcess c = cassandra.process();
+        try {
+            CompletableFuture.anyOf(k.handle().onExit(), c.handle().onExit()).get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("waiting for the servers' exit", e.getCause());
+        }
+        return k.isAlive() ? c : k;
+    }
+
     /** Stops both servers gracefully, in parallel; returns when both processes are gone. */
     @Override
     public void close() throws InterruptedException {

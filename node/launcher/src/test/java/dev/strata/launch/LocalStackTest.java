@@ -31,6 +31,12 @@ class LocalStackTest {
             }
             assertTrue(Files.exists(kafka.dataDir().resolve("server.pid")));
             assertTrue(Files.exists(cassandra.dataDir().resolve("server.pid")));
+            // Kafka dying on its own is what `strata dev` waits for (it does not restart Kafka or Cassandra).
+            servers.get(0).destroyForcibly();
+            ChildProcess died = stack.awaitServerExit();
+            assertEquals(servers.get(0).pid(), died.pid(), "awaitServerExit names the server that died");
+            assertEquals(137, died.waitFor());
+            assertTrue(servers.get(1).isAlive(), "Cassandra is left to close()");
         } finally {
             long t1 = System.nanoTime();
             stack.close();

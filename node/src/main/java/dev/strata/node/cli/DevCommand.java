@@ -2,13 +2,16 @@ package dev.strata.node.cli;
 
 import dev.strata.launch.CassandraServerConfig;
 import dev.strata.launch.ChildProcess;
+import dev.strata.launch.ChildReaper;
 import dev.strata.launch.JavaCommand;
 import dev.strata.launch.KafkaServerConfig;
 import dev.strata.launch.LocalStack;
 import dev.strata.launch.LogFollower;
 import dev.strata.launch.Readiness;
+import dev.strata.launch.RestartBackoff;
 import dev.strata.launch.RuntimeClasspath;
 import dev.strata.launch.StrataRoot;
+import dev.strata.launch.SupervisedChild;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +26,8 @@ import java.util.Set;
  * {@code strata dev}: Kafka, Cassandra and one Strata node, each in its own child JVM, in the
  * foreground. Kafka and Cassandra start in parallel; the node starts once both are ready, with a
  * generated configuration file, exactly as it would run in production ({@code strata node --config}).
+ * Once ready, each node is supervised as a StatefulSet controller would (restarted after a back-off
+ * when it exits on its own: {@link SupervisedChild}); Kafka or Cassandra exiting stops everything.
  */
 public final class DevCommand implements Command {
     static final Path DEFAULT_DATA = Path.of("data");
@@ -42,12 +47,20 @@ public final class DevCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: strata dev [--data DIR] [--port N] [--nodes N] [--replicas R] [--kafka-port N] [--cassandra-port N] [--java PATH]
+                Usage: strata dev [--data DIR] [--port N] [--nodes N] [--replicas R] [--kafka-port N] [--cassandra-port N]
+                                  [--cassandra-storage-port N] [--java PATH]
 
                 Starts a real Kafka broker and a real Cassandra node as child processes, waits until both
                 are ready, then runs a Strata node against them and waits until its /-/ready answers.
                 Ctrl-C (or SIGTERM to strata) stops the node first, then Kafka and Cassandra, and leaves
                 no process behind. A second run reuses the data.
+
+                Like a Kubernetes StatefulSet, strata dev restarts a node process that exits on its own
+                (crash, kill -9, out of memory) after a back-off of 2 s, doubled at each exit up to 32 s
+                and back to 2 s once a node stayed up 60 s; the other nodes keep serving meanwhile (with
+                --replicas 2 or more, queries are answered by the surviving replicas). Each exit and
+                restart is printed here, e.g. "node 1 exited with code 137; restarting in 2 s (restart 1)".
+                Kafka and Cassandra are not restarted: if either exits, strata dev stops everything.
 
                 Options:
                   --data DIR            base data directory (default: ./data): DIR/kafka, DIR/cassandra,
@@ -61,7 +74,8 @@ public final class DevCommand implements Command {
                   --replicas R          nodes owning each shard, at most --nodes (default: 1)
                   --kafka-port N        Kafka client port (default: 9092, or with --nodes just past the nodes' ports
                                         when they would overlap, e.g. 9093 for 3 nodes; controller: this + 1)
-                  --cassandra-port N    Cassandra CQL port (default: 9042; storage port 7000)
+                  --cassandra-port N    Cassandra CQL port (default: 9042)
+                  --cassandra-storage-port N  Cassandra inter-node storage port (default: 7000)
                   --java PATH           java executable for Cassandra (default: the JVM running strata;
                                         Cassandra 5.0 needs Java 11 or 17)
 
@@ -77,8 +91,8 @@ public final class DevCommand implements Command {
 
     @Override
     public int run(String[] args) throws Exception {
-        LongOptions options = LongOptions.parse(args, Set.of("data", "port", "kafka-port", "cassandra-port", "java",
-                "nodes", "replicas"));
+        LongOptions options = LongOptions.parse(args, Set.of("data", "port", "kafka-port", "cassandra-port",
+                "cassandra-storage-port", "java", "nodes", "replicas"));
         Path base = options.path("data", DEFAULT_DATA).toAbsolutePath().normalize();
         int nodePort = options.port("port", DEFAULT_NODE_PORT);
         int nodes = positive(options, "nodes", 1, 64);
@@ -97,7 +111,7 @@ public final class DevCommand implements Command {
         KafkaServerConfig kafka = KafkaServerConfig.of(base.resolve("kafka"), kafkaPort,
                 kafkaPort == 65535 ? 65534 : kafkaPort + 1, RuntimeClasspath.kafka(root));
         CassandraServerConfig cassandra = CassandraCommand.config(options, base.resolve("cassandra"), cassandraPort,
-                CassandraServerConfig.DEFAULT_STORAGE_PORT);
+                options.port("cassandra-storage-port", CassandraServerConfig.DEFAULT_STORAGE_PORT));
         int clusterPorts = nodes == 1 ? 0 : nodes; // a single node opens no cluster port
         if (nodePort + CLUSTER_PORT_OFFSET + clusterPorts - 1 > 65535) {
             throw new UsageException("--port " + nodePort + ": the cluster ports (+" + CLUSTER_PORT_OFFSET + ") exceed 65535");
@@ -116,7 +130,7 @@ public final class DevCommand implements Command {
         Foreground.requireFree(kafka.host(), kafka.port(), "--kafka-port");
         Foreground.requireFree(kafka.host(), kafka.controllerPort(), "--kafka-port");
         Foreground.requireFree(cassandra.host(), cassandra.nativePort(), "--cassandra-port");
-        Foreground.requireFree(cassandra.host(), cassandra.storagePort(), "(nothing: stop what uses it)");
+        Foreground.requireFree(cassandra.host(), cassandra.storagePort(), "--cassandra-storage-port");
 
         System.out.println("strata dev: starting Kafka (" + kafka.dataDir() + ") and Cassandra (" + cassandra.dataDir() + ")");
         long t0 = System.nanoTime();
@@ -126,46 +140,54 @@ public final class DevCommand implements Command {
         List<String> peers = new ArrayList<>();
         for (int i = 0; i < nodes; i++) peers.add("127.0.0.1:" + (nodePort + CLUSTER_PORT_OFFSET + i));
         Path secret = nodes == 1 ? null : clusterSecret(base);
+        List<SupervisedChild.Starter> starters = new ArrayList<>();
+        List<Readiness> readiness = new ArrayList<>();
         List<ChildProcess> children = new ArrayList<>();
         try {
             for (int i = 0; i < nodes; i++) {
                 Path dir = nodes == 1 ? base.resolve("node") : base.resolve("node-" + i);
-                children.add(startNode(new NodeEndpoints(kafka.bootstrapServers(), cassandra.contactPoint(), nodePort + i, dir),
-                        new Placement(i, nodes, replicas, nodes == 1 ? List.of() : peers, secret)));
+                NodeEndpoints endpoints = new NodeEndpoints(kafka.bootstrapServers(), cassandra.contactPoint(), nodePort + i, dir);
+                Placement placement = new Placement(i, nodes, replicas, nodes == 1 ? List.of() : peers, secret);
+                starters.add(() -> startNode(endpoints, placement));
+                readiness.add(Readiness.httpOk(URI.create("http://127.0.0.1:" + (nodePort + i) + "/-/ready")));
+                children.add(starters.get(i).start());
             }
             try (LogFollower follow = LogFollower.start(children.get(0).log(), System.out)) {
                 for (int i = 0; i < nodes; i++) {
-                    children.get(i).awaitReady(Readiness.httpOk(URI.create("http://127.0.0.1:" + (nodePort + i) + "/-/ready")),
-                            NODE_START_TIMEOUT);
+                    children.get(i).awaitReady(readiness.get(i), NODE_START_TIMEOUT);
                 }
             }
         } catch (RuntimeException | InterruptedException e) {
             stack.close();
             throw e;
         }
+        // From here on the nodes are supervised as a StatefulSet controller would: one that exits is
+        // started again after a back-off while the others keep serving.
+        List<SupervisedChild> supervised = new ArrayList<>();
+        for (int i = 0; i < nodes; i++) {
+            supervised.add(SupervisedChild.supervise(nodes == 1 ? "strata dev: the node" : "strata dev: node " + i,
+                    children.get(i), starters.get(i), readiness.get(i), NODE_START_TIMEOUT, RestartBackoff.DEV, System.out));
+        }
         if (nodes == 1) {
             System.out.printf("strata dev: ready in %.1f s. Strata node at http://localhost:%d (pid %d); "
-                    + "Ctrl-C stops everything.%n", seconds(t0), nodePort, children.get(0).pid());
+                    + "restarted if it exits; Ctrl-C stops everything.%n", seconds(t0), nodePort, children.get(0).pid());
         } else {
             System.out.printf("strata dev: ready in %.1f s. %d Strata nodes (replicas %d) at http://localhost:%d..%d, "
-                    + "logs in %s/node-<i>/server.log (node 0's shown here); Ctrl-C stops everything.%n",
+                    + "logs in %s/node-<i>/server.log (node 0's shown here); a node that exits is restarted; "
+                    + "Ctrl-C stops everything.%n",
                     seconds(t0), nodes, replicas, nodePort, nodePort + nodes - 1, base);
         }
         try (LogFollower follow = LogFollower.start(children.get(0).log(), System.out)) {
-            int code = awaitAnyExit(children);
+            ChildProcess server = stack.awaitServerExit();
+            int code = Foreground.awaitExit(server, System.err);
+            if (ChildReaper.exiting()) {
+                return code; // Ctrl-C / SIGTERM: the reaper's hook stops the nodes, then Kafka and Cassandra
+            }
+            System.err.println("strata dev: " + server.name() + " is not restarted (every node needs it): "
+                    + "stopping the nodes, then the rest");
+            for (int i = nodes - 1; i >= 0; i--) supervised.get(i).close();
             stack.close();
             return code;
-        }
-    }
-
-    /** Blocks until one node exits (see {@link Foreground#awaitExit}); the others are stopped by the reaper. */
-    private static int awaitAnyExit(List<ChildProcess> children) throws InterruptedException {
-        if (children.size() == 1) return Foreground.awaitExit(children.get(0), System.err);
-        while (true) {
-            for (ChildProcess c : children) {
-                if (!c.isAlive()) return Foreground.awaitExit(c, System.err);
-            }
-            Thread.sleep(200);
         }
     }
 
