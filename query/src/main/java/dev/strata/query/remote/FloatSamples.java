@@ -4,8 +4,10 @@ import dev.strata.store.model.FloatHistogram;
 import java.util.Arrays;
 
 /**
- * A series' float samples without its native-histogram samples: remote read answers floats only
- * (its histogram messages are not written yet), so histogram samples are left out of the answer.
+ * A series' float samples without its native-histogram samples, for {@code STREAMED_XOR_CHUNKS}
+ * responses: Strata writes only XOR chunks, not Prometheus's HISTOGRAM / FLOAT_HISTOGRAM chunk encodings,
+ * so streamed answers leave histogram samples out (a series with nothing else is left out whole).
+ * {@code SAMPLES} answers carry them ({@link HistogramProto}).
  */
 record FloatSamples(long[] t, double[] v, int n) {
     static FloatSamples of(long[] t, double[] v, FloatHistogram[] h, int n) {

@@ -23,9 +23,9 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Prometheus remote read ({@code POST /api/v1/read}): a snappy-compressed {@code ReadRequest} in, the
- * raw samples of each query out, as {@code SAMPLES} (snappy-compressed {@code ReadResponse}) or
- * {@code STREAMED_XOR_CHUNKS} (framed {@code ChunkedReadResponse}s), whichever the client lists first of
- * the two. Reads go through the {@link Queryable} the query API uses, so across a cluster they read
+ * raw samples of each query out, as {@code SAMPLES} (snappy-compressed {@code ReadResponse}, float and
+ * native histogram samples) or {@code STREAMED_XOR_CHUNKS} (framed {@code ChunkedReadResponse}s of XOR
+ * chunks: float samples only, see {@link FloatSamples}), whichever the client lists first of the two. Reads go through the {@link Queryable} the query API uses, so across a cluster they read
  * every shard from its owners. Formats: docs/format/remote-read.md.
  *
  * <p>Limits, as Prometheus's {@code --storage.remote.read-*} flags: at most {@code sampleLimit} samples
@@ -112,10 +112,9 @@ public final class RemoteReadHandler {
         for (ReadRequest.Query q : request.queries()) {
             ReadResponseEncoder.Message result = new ReadResponseEncoder.Message();
             storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, h, n) -> {
-                FloatSamples f = FloatSamples.of(t, v, h, n);
-                if (f.n() == 0) return;
-                count(total, f.n());
-                result.message(1, ReadResponseEncoder.timeSeries(labels, f.t(), f.v(), f.n()));
+                if (n == 0) return;
+                count(total, n);
+                result.message(1, ReadResponseEncoder.timeSeries(labels, t, v, h, n));
             });
             response.message(1, result.toByteArray());
         }
