@@ -27,8 +27,12 @@ import java.io.UncheckedIOException;
  * absolute, each next one relative to the previous one, across spans), which is what Prometheus's scrape
  * and remote write produce and what every client reads; any other one as a float histogram (absolute
  * counts). Both forms hold the same values exactly.
+ *
+ * <p>{@link #isInteger} and {@link #writeSide} are shared with {@code /federate}'s protobuf exposition
+ * format, whose {@code io.prometheus.client.Histogram} lays out spans, deltas and counts the same way
+ * (at other field numbers).
  */
-final class HistogramProto {
+public final class HistogramProto {
     /** Largest count written as an integer: every whole double up to here is exact, as is every delta. */
     private static final double MAX_INTEGER_COUNT = 0x1p53;
 
@@ -47,8 +51,8 @@ final class HistogramProto {
             out.writeDouble(5, h.zeroThreshold());
             if (integer) out.writeUInt64(6, (long) h.zeroCount());
             else out.writeDouble(7, h.zeroCount());
-            side(out, 8, h.negativeSpanOffsets(), h.negativeSpanLengths(), h.negativeBuckets(), integer);
-            side(out, 11, h.positiveSpanOffsets(), h.positiveSpanLengths(), h.positiveBuckets(), integer);
+            writeSide(out, 8, h.negativeSpanOffsets(), h.negativeSpanLengths(), h.negativeBuckets(), integer);
+            writeSide(out, 11, h.positiveSpanOffsets(), h.positiveSpanLengths(), h.positiveBuckets(), integer);
             out.writeEnum(14, h.resetHint().ordinal()); // FloatHistogram.ResetHint is in the wire's order
             out.writeInt64(15, timestampMs);
             packedDoubles(out, 16, h.customValues());
@@ -60,7 +64,7 @@ final class HistogramProto {
     }
 
     /** Whether every count of {@code h} is a whole number in [0, 2^53], so the integer form holds it exactly. */
-    static boolean isInteger(FloatHistogram h) {
+    public static boolean isInteger(FloatHistogram h) {
         if (!isCount(h.count()) || !isCount(h.zeroCount())) return false;
         for (double c : h.positiveBuckets()) if (!isCount(c)) return false;
         for (double c : h.negativeBuckets()) if (!isCount(c)) return false;
@@ -72,11 +76,13 @@ final class HistogramProto {
     }
 
     /**
-     * One side's spans (field {@code spansField}), then its buckets: deltas (field + 1) for an integer
-     * histogram, absolute counts (field + 2) for a float one; nothing for an empty side.
+     * Writes one side's spans ({@code BucketSpan {sint32 offset = 1; uint32 length = 2}} as field
+     * {@code spansField}), then its buckets, packed: sint64 deltas (field + 1) for an integer histogram
+     * (the first bucket absolute, each next one relative to the previous one), absolute double counts
+     * (field + 2) for a float one; no bucket field for an empty side.
      */
-    private static void side(CodedOutputStream out, int spansField, int[] offsets, int[] lengths, double[] buckets,
-                             boolean integer) throws IOException {
+    public static void writeSide(CodedOutputStream out, int spansField, int[] offsets, int[] lengths, double[] buckets,
+                                 boolean integer) throws IOException {
         for (int i = 0; i < offsets.length; i++) {
             out.writeTag(spansField, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             out.writeUInt32NoTag(CodedOutputStream.computeSInt32Size(1, offsets[i]) + CodedOutputStream.computeUInt32Size(2, lengths[i]));
