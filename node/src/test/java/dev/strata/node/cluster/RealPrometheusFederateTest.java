@@ -230,7 +230,7 @@ class RealPrometheusFederateTest {
      * the bounds may differ in the last digits: 2.42 computes them with a power function, 3.x (and Strata)
      * exactly (RealPrometheusNativeHistogramTest compares bounds the same way).
      */
-    private static boolean samePoint(com.fasterxml.jackson.databind.JsonNode strata, com.fasterxml.jackson.databind.JsonNode prom) {
+    static boolean samePoint(com.fasterxml.jackson.databind.JsonNode strata, com.fasterxml.jackson.databind.JsonNode prom) {
         if (strata == null) return false;
         if (strata.isTextual()) return strata.equals(prom);
         if (!strata.get("count").equals(prom.get("count")) || !strata.get("sum").equals(prom.get("sum"))) return false;
