@@ -203,12 +203,12 @@ class RemoteReadHandlerTest {
         assertEquals(1, series);
         assertEquals(List.of(1_000L, 2_000L, 3_000 + HISTOGRAMS.size() * 1_000L), floatT);
         assertEquals(List.of(1.5, 2.5, 9.0), floatV);
+        assertEquals(HISTOGRAMS.size(), hists.size(), "histogram samples in TimeSeries.histograms");
         for (int i = 0; i < HISTOGRAMS.size(); i++) {
             assertEquals(3_000 + i * 1_000L, histT.get(i));
             assertEquals(HISTOGRAMS.get(i), hists.get(i), "histogram " + i);
             assertEquals(INTEGER[i], integer.get(i), "histogram " + i + " integer form");
         }
-        assertEquals(HISTOGRAMS.size(), hists.size());
 
         // Histogram samples count against the sample limit like floats: 3 floats + 5 histograms = 8.
         RemoteReadHandler seven = new RemoteReadHandler(store, Executors.newSingleThreadExecutor(), 7, 1 << 20, 1 << 20);
