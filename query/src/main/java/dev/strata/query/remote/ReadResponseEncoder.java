@@ -18,7 +18,8 @@ import java.util.zip.CRC32C;
  *
  * <p>{@code STREAMED_XOR_CHUNKS}: a sequence of frames, each {@code uvarint(len) | CRC-32C(message)
  * big-endian uint32 | message}, where a message is {@code ChunkedReadResponse {1: ChunkedSeries {1:
- * labels, 2: repeated Chunk {1: min_time_ms, 2: max_time_ms, 3: type (XOR = 1), 4: data}}, 2: query_index}}.
+ * labels, 2: repeated Chunk {1: min_time_ms, 2: max_time_ms, 3: type (XOR = 1, HISTOGRAM = 2, FLOAT_HISTOGRAM = 3),
+ * 4: data}}, 2: query_index}}.
  * Not compressed.
  */
 final class ReadResponseEncoder {
@@ -82,14 +83,17 @@ final class ReadResponseEncoder {
         return m.toByteArray();
     }
 
-    /** A {@code Chunk} message holding one XOR chunk. */
-    static byte[] chunk(long minT, long maxT, byte[] xor) {
+    /**
+     * A {@code Chunk} message holding one chunk of {@code encoding}: XOR = 1, HISTOGRAM = 2,
+     * FLOAT_HISTOGRAM = 3 (prompb's {@code Chunk.Encoding}).
+     */
+    static byte[] chunk(long minT, long maxT, int encoding, byte[] data) {
         Message m = new Message();
         try {
             m.out.writeInt64(1, minT);
             m.out.writeInt64(2, maxT);
-            m.out.writeEnum(3, 1); // XOR
-            m.out.writeByteArray(4, xor);
+            m.out.writeEnum(3, encoding);
+            m.out.writeByteArray(4, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -217,13 +217,19 @@ class RemoteReadHandlerTest {
         assertEquals(400, over.status().code());
     }
 
-    /** Streamed responses hold XOR chunks only: the mixed series' floats come, its histograms do not. */
+    /**
+     * Streamed responses hold the mixed series' floats as XOR chunks and its histograms as histogram
+     * chunks (integer or float, read back with {@link HistogramChunkReader}), all in time order; each
+     * histogram here needs a chunk of its own (form, kind or layout changes).
+     */
     @Test
-    void streamedResponseLeavesHistogramsOut() throws Exception {
+    void streamedResponseCarriesHistogramChunks() throws Exception {
         FullHttpResponse r = post(request(0, 100_000, "h", 1));
         assertEquals(200, r.status().code(), r.content().toString(StandardCharsets.UTF_8));
         CodedInputStream in = CodedInputStream.newInstance(ByteBufUtil.getBytes(r.content()));
+        List<Integer> encodings = new ArrayList<>();
         List<Long> times = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
         while (!in.isAtEnd()) {
             int len = in.readRawVarint32();
             in.readRawLittleEndian32();
@@ -238,20 +244,42 @@ class RemoteReadHandlerTest {
                     byte[] b = s.readByteArray();
                     if ((t2 >>> 3) != 2) continue;
                     CodedInputStream chunk = CodedInputStream.newInstance(b);
+                    int encoding = 0;
+                    byte[] data = null;
                     for (int t3; (t3 = chunk.readTag()) != 0; ) {
-                        if ((t3 >>> 3) == 3) assertEquals(1, chunk.readEnum(), "XOR chunks only");
-                        else if ((t3 >>> 3) == 4) {
-                            XorChunkReader x = new XorChunkReader(chunk.readByteArray());
-                            for (int i = 0; i < x.count(); i++) {
-                                x.next();
-                                times.add(x.t);
-                            }
-                        } else chunk.readInt64();
+                        if ((t3 >>> 3) == 3) encoding = chunk.readEnum();
+                        else if ((t3 >>> 3) == 4) data = chunk.readByteArray();
+                        else chunk.readInt64();
+                    }
+                    encodings.add(encoding);
+                    if (encoding == 1) {
+                        XorChunkReader x = new XorChunkReader(data);
+                        for (int i = 0; i < x.count(); i++) {
+                            x.next();
+                            times.add(x.t);
+                            values.add(x.v);
+                        }
+                    } else {
+                        for (HistogramChunkReader.Sample h : new HistogramChunkReader(data, encoding == 3).samples) {
+                            times.add(h.t());
+                            values.add(h.h());
+                        }
                     }
                 }
             }
         }
-        assertEquals(List.of(1_000L, 2_000L, 3_000 + HISTOGRAMS.size() * 1_000L), times);
+        assertEquals(List.of(1, 2, 3, 2, 2, 3, 1), encodings);
+        List<Long> expectedTimes = new ArrayList<>(List.of(1_000L, 2_000L));
+        for (int i = 0; i < HISTOGRAMS.size(); i++) expectedTimes.add(3_000 + i * 1_000L);
+        expectedTimes.add(3_000 + HISTOGRAMS.size() * 1_000L);
+        assertEquals(expectedTimes, times);
+        assertEquals(1.5, values.get(0));
+        assertEquals(2.5, values.get(1));
+        for (int i = 0; i < HISTOGRAMS.size(); i++) {
+            FloatHistogram got = (FloatHistogram) values.get(2 + i);
+            assertEquals(HISTOGRAMS.get(i).withResetHint(got.resetHint()), got, "histogram " + i);
+        }
+        assertEquals(9.0, values.get(values.size() - 1));
     }
 
     /**
