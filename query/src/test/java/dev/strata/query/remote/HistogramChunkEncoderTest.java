@@ -58,8 +58,8 @@ class HistogramChunkEncoderTest {
 
     @Test
     void randomSeriesRoundTripThroughStreamedRead() throws Exception {
-        long seed = System.nanoTime();
-        System.out.println("HistogramChunkEncoderTest seed=" + seed);
+        long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("HistogramChunkEncoderTest seed=" + seed + " (rerun with -Dseed=" + seed + ")");
         Random r = new Random(seed);
         java.util.Set<Integer> encodings = new java.util.TreeSet<>(), headers = new java.util.TreeSet<>();
         int histogramChunks = 0;
@@ -123,7 +123,7 @@ class HistogramChunkEncoderTest {
                     if (stored.resetHint() == ResetHint.GAUGE) assertEquals(ResetHint.GAUGE, s.h().resetHint());
                     if (i > 0 && s.h().resetHint() == ResetHint.NO) {
                         assertTrue(stored.resetHint() != ResetHint.YES && !decreased((FloatHistogram) values.get(k - 1), stored),
-                                "seed " + seed + " sample " + k + " is a counter reset inside a chunk");
+                                "seed " + seed + " sample " + k + " is a counter reset inside a chunk: " + values.get(k - 1) + " then " + stored);
                     }
                 }
                 before = values.get(k - 1);
@@ -148,19 +148,22 @@ class HistogramChunkEncoderTest {
         return false;
     }
 
-    /** The next histogram of a random series: mostly growth in the same layout, sometimes a reset, a layout change, a gauge. */
+    /**
+     * The next histogram of a random series: mostly growth in the same layout, sometimes a reset (hinted
+     * YES or UNKNOWN; NO only on growth, as senders guarantee), a layout change, a gauge.
+     */
     private static FloatHistogram next(Random r, FloatHistogram prev) {
         int roll = r.nextInt(20);
         if (prev == null || roll == 0) return fresh(r);
         boolean reset = roll == 1;
         ResetHint hint = prev.resetHint() == ResetHint.GAUGE ? ResetHint.GAUGE
-                : reset && r.nextBoolean() ? ResetHint.YES : r.nextInt(4) == 0 ? ResetHint.NO : ResetHint.UNKNOWN;
+                : reset && r.nextBoolean() ? ResetHint.YES : !reset && r.nextInt(4) == 0 ? ResetHint.NO : ResetHint.UNKNOWN;
         boolean whole = HistogramProto.isInteger(prev) || r.nextInt(10) == 0;
         double[] pos = grow(r, prev.positiveBuckets(), reset, whole, hint);
         double[] neg = grow(r, prev.negativeBuckets(), reset, whole, hint);
         double zero = reset ? 0 : prev.zeroCount() + (whole ? r.nextInt(3) : r.nextDouble());
         if (hint == ResetHint.GAUGE) zero = r.nextInt(5);
-        if (hint == ResetHint.NO) zero = Math.max(zero, prev.zeroCount());
+        if (prev.usesCustomBuckets()) zero = 0;
         double count = zero;
         for (double c : pos) count += c;
         for (double c : neg) count += c;
@@ -198,8 +201,8 @@ class HistogramChunkEncoderTest {
         boolean whole = r.nextBoolean();
         ResetHint hint = ResetHint.values()[r.nextInt(4)];
         double[] pb = new double[sum(pos[1])], nb = new double[sum(neg[1])];
-        double count = whole ? r.nextInt(10) : r.nextDouble() * 10;
-        double zero = custom ? 0 : count;
+        double zero = custom ? 0 : whole ? r.nextInt(10) : r.nextDouble() * 10;
+        double count = zero;
         for (int i = 0; i < pb.length; i++) count += pb[i] = whole ? r.nextInt(1000) : r.nextDouble() * 1000;
         for (int i = 0; i < nb.length; i++) count += nb[i] = whole ? r.nextInt(1000) : r.nextDouble() * 1000;
         return new FloatHistogram(hint, schema, threshold, zero, count, r.nextGaussian(), pos[0], pos[1], pb, neg[0], neg[1], nb, bounds);
