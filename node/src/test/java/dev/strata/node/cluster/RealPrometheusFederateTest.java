@@ -181,6 +181,7 @@ class RealPrometheusFederateTest {
                         "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + promPort)
                         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
                 String promBase = "http://127.0.0.1:" + promPort;
+                RealPrometheusRemoteReadTest.waitReady(client, promBase + "/-/ready");
                 // A new sample per series every second for ~12 s while Prometheus scrapes every second.
                 long until = System.currentTimeMillis() + 12_000;
                 while (System.currentTimeMillis() < until) {

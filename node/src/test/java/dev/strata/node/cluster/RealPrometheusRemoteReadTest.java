@@ -343,7 +343,7 @@ class RealPrometheusRemoteReadTest {
         }
     }
 
-    private static void waitReady(HttpClient client, String url) throws Exception {
+    static void waitReady(HttpClient client, String url) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
             try {
