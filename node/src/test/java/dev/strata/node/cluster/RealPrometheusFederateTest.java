@@ -132,7 +132,7 @@ class RealPrometheusFederateTest {
      * protobuf exposition format (it does so with the feature on) and stores the native histograms Strata
      * serves: a counter histogram and a gauge histogram with whole counts (sent in the integer form), a
      * histogram with fractional counts (the float form, which 2.42's scrape stores too), and floats, new
-     * samples appended every second while it scrapes every second. Every histogram sample Prometheus
+     * samples appended every second while it scrapes every second, until it has stored six (at most 60 s). Every histogram sample Prometheus
      * stored must equal Strata's sample at the same timestamp (its query API, JSON compared exactly), and
      * it must have stored several of each. Before federation carried histograms, Prometheus stored none.
      */
@@ -182,9 +182,11 @@ class RealPrometheusFederateTest {
                         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
                 String promBase = "http://127.0.0.1:" + promPort;
                 RealPrometheusRemoteReadTest.waitReady(client, promBase + "/-/ready");
-                // A new sample per series every second for ~12 s while Prometheus scrapes every second.
-                long until = System.currentTimeMillis() + 12_000;
-                while (System.currentTimeMillis() < until) {
+                // A new sample per series every second while Prometheus scrapes every second, until it has
+                // stored 6 of the float series (its scrapes start a few seconds after it is ready), at most 60 s.
+                long until = System.currentTimeMillis() + 60_000;
+                String storedCount = promBase + "/api/v1/query?query=" + enc("count_over_time(fedh_up[5m])");
+                while (System.currentTimeMillis() < until && count(client, storedCount) < 6) {
                     Thread.sleep(1000);
                     step++;
                     long t = System.currentTimeMillis();
@@ -245,6 +247,13 @@ class RealPrometheusFederateTest {
             }
         }
         return true;
+    }
+
+    /** The value of a one-series instant query's answer, 0 when it has none. */
+    private static double count(HttpClient client, String url) throws Exception {
+        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(client, url))
+                .get("data").get("result");
+        return result.isEmpty() ? 0 : result.get(0).get("value").get(1).asDouble();
     }
 
     /** Prometheus's result order is by its series hash; compare the sorted list of results. */
