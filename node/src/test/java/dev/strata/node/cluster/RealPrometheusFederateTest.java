@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.node.config.HttpSettings;
 import dev.strata.node.http.HttpServer;
 import dev.strata.node.http.Router;
+import dev.strata.query.api.ApiSettings;
+import dev.strata.query.api.BuildInfo;
 import dev.strata.query.api.FederateEndpoint;
+import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.engine.QueryOptions;
 import dev.strata.store.selfmetrics.MetricsRegistry;
 import dev.strata.store.model.Labels;
+import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,7 +27,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -149,11 +157,11 @@ class RealPrometheusFederateTest {
             Labels fractional = Labels.of("__name__", "fedh_ratio", "job", "app", "instance", "host:1");
             InProcessCluster.Node node = cluster.nodes.get(0);
             FederateEndpoint federate = new FederateEndpoint(node.data, executor, 300_000, System::currentTimeMillis);
-            dev.strata.query.api.PrometheusApi api = new dev.strata.query.api.PrometheusApi(node.evaluator, node.metadata,
-                    new dev.strata.query.api.ApiSettings(QueryOptions.defaults(), dev.strata.query.api.BuildInfo.of("0", "", "", "", ""),
-                            java.util.Map.of(), "", System.currentTimeMillis()), executor, System::currentTimeMillis);
+            PrometheusApi api = new PrometheusApi(node.evaluator, node.metadata,
+                    new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""),
+                            Map.of(), "", System.currentTimeMillis()), executor, System::currentTimeMillis);
             Router router = Router.builder().get("/federate", federate::handle)
-                    .prefix(io.netty.handler.codec.http.HttpMethod.GET, "/api/v1/", api::handle).build();
+                    .prefix(HttpMethod.GET, "/api/v1/", api::handle).build();
             try (HttpServer strata = new HttpServer(new HttpSettings("127.0.0.1", 0, 1 << 20, Duration.ofMinutes(1), 1),
                     router, new MetricsRegistry())) {
                 strata.start();
@@ -200,18 +208,18 @@ class RealPrometheusFederateTest {
                 String log = "prometheus log:\n" + Files.readString(dir.resolve("prometheus.log"));
                 for (String name : List.of("fedh_ratio", "fedh_latency_seconds", "fedh_queue_sizes", "fedh_up")) {
                     String q = "/api/v1/query?query=" + enc(name + "[1m]") + "&time=" + at;
-                    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-                    com.fasterxml.jackson.databind.JsonNode theirs = json.readTree(get(client, promBase + q)).get("data").get("result");
-                    com.fasterxml.jackson.databind.JsonNode ours = json.readTree(get(client, "http://" + target + q)).get("data").get("result");
+                    ObjectMapper json = new ObjectMapper();
+                    JsonNode theirs = json.readTree(get(client, promBase + q)).get("data").get("result");
+                    JsonNode ours = json.readTree(get(client, "http://" + target + q)).get("data").get("result");
                     assertEquals(1, theirs.size(), name + ": Prometheus stored one series: " + theirs + "\n" + log);
                     assertEquals(1, ours.size(), name + ": " + ours);
                     assertEquals(ours.get(0).get("metric"), theirs.get(0).get("metric"), name);
                     String field = name.equals("fedh_up") ? "values" : "histograms";
-                    java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> strataByTime = new java.util.HashMap<>();
-                    for (com.fasterxml.jackson.databind.JsonNode p : ours.get(0).get(field)) strataByTime.put(p.get(0).asText(), p.get(1));
-                    com.fasterxml.jackson.databind.JsonNode stored = theirs.get(0).get(field);
+                    Map<String, JsonNode> strataByTime = new HashMap<>();
+                    for (JsonNode p : ours.get(0).get(field)) strataByTime.put(p.get(0).asText(), p.get(1));
+                    JsonNode stored = theirs.get(0).get(field);
                     assertTrue(stored != null && stored.size() >= 5, name + ": Prometheus stored too few samples: " + theirs + "\n" + log);
-                    for (com.fasterxml.jackson.databind.JsonNode p : stored) {
+                    for (JsonNode p : stored) {
                         assertTrue(samePoint(strataByTime.get(p.get(0).asText()), p.get(1)),
                                 name + " at " + p.get(0) + ": Prometheus " + p.get(1) + " (Strata has " + ours + ")");
                     }
@@ -233,11 +241,11 @@ class RealPrometheusFederateTest {
      * the bounds may differ in the last digits: 2.42 computes them with a power function, 3.x (and Strata)
      * exactly (RealPrometheusNativeHistogramTest compares bounds the same way).
      */
-    static boolean samePoint(com.fasterxml.jackson.databind.JsonNode strata, com.fasterxml.jackson.databind.JsonNode prom) {
+    static boolean samePoint(JsonNode strata, JsonNode prom) {
         if (strata == null) return false;
         if (strata.isTextual()) return strata.equals(prom);
         if (!strata.get("count").equals(prom.get("count")) || !strata.get("sum").equals(prom.get("sum"))) return false;
-        com.fasterxml.jackson.databind.JsonNode a = strata.path("buckets"), b = prom.path("buckets");
+        JsonNode a = strata.path("buckets"), b = prom.path("buckets");
         if (a.size() != b.size()) return false;
         for (int i = 0; i < a.size(); i++) {
             if (!a.get(i).get(0).equals(b.get(i).get(0)) || !a.get(i).get(3).equals(b.get(i).get(3))) return false;
@@ -251,7 +259,7 @@ class RealPrometheusFederateTest {
 
     /** The value of a one-series instant query's answer, 0 when it has none. */
     private static double count(HttpClient client, String url) throws Exception {
-        com.fasterxml.jackson.databind.JsonNode result = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get(client, url))
+        JsonNode result = new ObjectMapper().readTree(get(client, url))
                 .get("data").get("result");
         return result.isEmpty() ? 0 : result.get(0).get("value").get(1).asDouble();
     }
