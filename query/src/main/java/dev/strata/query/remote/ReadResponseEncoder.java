@@ -1,6 +1,7 @@
 package dev.strata.query.remote;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,12 +12,14 @@ import java.util.zip.CRC32C;
  * Writes remote read responses with protobuf-java's wire writer (docs/format/remote-read.md).
  *
  * <p>{@code SAMPLES}: {@code ReadResponse {1: repeated QueryResult {1: repeated TimeSeries {1: repeated
- * Label {1: name, 2: value}, 2: repeated Sample {1: value double, 2: timestamp int64}}}}}, snappy-compressed
- * by the caller.
+ * Label {1: name, 2: value}, 2: repeated Sample {1: value double, 2: timestamp int64}, 4: repeated Histogram}}}},
+ * snappy-compressed by the caller; float samples go to {@code samples}, native histogram samples to
+ * {@code histograms} ({@link HistogramProto}), each list in time order.
  *
  * <p>{@code STREAMED_XOR_CHUNKS}: a sequence of frames, each {@code uvarint(len) | CRC-32C(message)
  * big-endian uint32 | message}, where a message is {@code ChunkedReadResponse {1: ChunkedSeries {1:
- * labels, 2: repeated Chunk {1: min_time_ms, 2: max_time_ms, 3: type (XOR = 1), 4: data}}, 2: query_index}}.
+ * labels, 2: repeated Chunk {1: min_time_ms, 2: max_time_ms, 3: type (XOR = 1, HISTOGRAM = 2, FLOAT_HISTOGRAM = 3),
+ * 4: data}}, 2: query_index}}.
  * Not compressed.
  */
 final class ReadResponseEncoder {
@@ -56,16 +59,23 @@ final class ReadResponseEncoder {
         }
     }
 
-    /** A {@code TimeSeries} message of the {@code SAMPLES} response. */
-    static byte[] timeSeries(Labels labels, long[] t, double[] v, int n) {
+    /**
+     * A {@code TimeSeries} message of the {@code SAMPLES} response: sample {@code i} is a histogram where
+     * {@code h} (null when there are none) holds one at {@code i}, else a float.
+     */
+    static byte[] timeSeries(Labels labels, long[] t, double[] v, FloatHistogram[] h, int n) {
         Message m = new Message();
         try {
             labels(m.out, 1, labels);
             for (int i = 0; i < n; i++) {
+                if (h != null && h[i] != null) continue;
                 m.out.writeTag(2, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
                 m.out.writeUInt32NoTag(CodedOutputStream.computeDoubleSize(1, v[i]) + CodedOutputStream.computeInt64Size(2, t[i]));
                 m.out.writeDouble(1, v[i]);
                 m.out.writeInt64(2, t[i]);
+            }
+            for (int i = 0; h != null && i < n; i++) {
+                if (h[i] != null) m.out.writeByteArray(4, HistogramProto.encode(t[i], h[i]));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -73,14 +83,17 @@ final class ReadResponseEncoder {
         return m.toByteArray();
     }
 
-    /** A {@code Chunk} message holding one XOR chunk. */
-    static byte[] chunk(long minT, long maxT, byte[] xor) {
+    /**
+     * A {@code Chunk} message holding one chunk of {@code encoding}: XOR = 1, HISTOGRAM = 2,
+     * FLOAT_HISTOGRAM = 3 (prompb's {@code Chunk.Encoding}).
+     */
+    static byte[] chunk(long minT, long maxT, int encoding, byte[] data) {
         Message m = new Message();
         try {
             m.out.writeInt64(1, minT);
             m.out.writeInt64(2, maxT);
-            m.out.writeEnum(3, 1); // XOR
-            m.out.writeByteArray(4, xor);
+            m.out.writeEnum(3, encoding);
+            m.out.writeByteArray(4, data);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,6 +2,7 @@ package dev.strata.query.remote;
 
 import dev.strata.query.engine.QueryException;
 import dev.strata.query.storage.Queryable;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -23,9 +24,10 @@ import org.xerial.snappy.Snappy;
 
 /**
  * Prometheus remote read ({@code POST /api/v1/read}): a snappy-compressed {@code ReadRequest} in, the
- * raw samples of each query out, as {@code SAMPLES} (snappy-compressed {@code ReadResponse}) or
- * {@code STREAMED_XOR_CHUNKS} (framed {@code ChunkedReadResponse}s), whichever the client lists first of
- * the two. Reads go through the {@link Queryable} the query API uses, so across a cluster they read
+ * raw samples of each query out, as {@code SAMPLES} (snappy-compressed {@code ReadResponse}, float and
+ * native histogram samples) or {@code STREAMED_XOR_CHUNKS} (framed {@code ChunkedReadResponse}s of XOR
+ * chunks for float samples and Prometheus's histogram chunks for native histogram samples), whichever
+ * the client lists first of the two. Reads go through the {@link Queryable} the query API uses, so across a cluster they read
  * every shard from its owners. Formats: docs/format/remote-read.md.
  *
  * <p>Limits, as Prometheus's {@code --storage.remote.read-*} flags: at most {@code sampleLimit} samples
@@ -112,10 +114,9 @@ public final class RemoteReadHandler {
         for (ReadRequest.Query q : request.queries()) {
             ReadResponseEncoder.Message result = new ReadResponseEncoder.Message();
             storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, h, n) -> {
-                FloatSamples f = FloatSamples.of(t, v, h, n);
-                if (f.n() == 0) return;
-                count(total, f.n());
-                result.message(1, ReadResponseEncoder.timeSeries(labels, f.t(), f.v(), f.n()));
+                if (n == 0) return;
+                count(total, n);
+                result.message(1, ReadResponseEncoder.timeSeries(labels, t, v, h, n));
             });
             response.message(1, result.toByteArray());
         }
@@ -140,10 +141,9 @@ public final class RemoteReadHandler {
             ReadRequest.Query q = request.queries().get(qi);
             int queryIndex = qi;
             storage.select(q.matchers(), q.startMs(), q.endMs(), (labels, t, v, st, h, n) -> {
-                FloatSamples f = FloatSamples.of(t, v, h, n);
-                if (f.n() == 0) return;
-                count(total, f.n());
-                streamSeries(out, labels, f.t(), f.v(), f.n(), queryIndex);
+                if (n == 0) return;
+                count(total, n);
+                streamSeries(out, labels, t, v, h, n, queryIndex);
             });
         }
         FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
@@ -152,15 +152,30 @@ public final class RemoteReadHandler {
         return r;
     }
 
-    /** One series as frames of chunks of {@link #SAMPLES_PER_CHUNK} samples, a frame closing once it reaches the frame size. */
-    private void streamSeries(ByteArrayOutputStream out, Labels labels, long[] t, double[] v, int n, int queryIndex) {
+    /**
+     * One series as frames of chunks in time order: runs of float samples as XOR chunks of
+     * {@link #SAMPLES_PER_CHUNK} samples, runs of histogram samples as histogram chunks (cut where
+     * {@link HistogramChunkEncoder#accepts} says so); a frame closes once it reaches the frame size.
+     */
+    private void streamSeries(ByteArrayOutputStream out, Labels labels, long[] t, double[] v, FloatHistogram[] h, int n,
+                              int queryIndex) {
         List<byte[]> chunks = new ArrayList<>();
         int frameBytes = 0;
-        for (int from = 0; from < n; from += SAMPLES_PER_CHUNK) {
-            int to = Math.min(n, from + SAMPLES_PER_CHUNK);
-            XorChunkEncoder enc = new XorChunkEncoder();
-            for (int i = from; i < to; i++) enc.append(t[i], v[i]);
-            byte[] chunk = ReadResponseEncoder.chunk(t[from], t[to - 1], enc.bytes());
+        for (int from = 0; from < n; ) {
+            int to;
+            byte[] chunk;
+            if (h == null || h[from] == null) {
+                XorChunkEncoder enc = new XorChunkEncoder();
+                for (to = from; to < n && (h == null || h[to] == null) && to - from < SAMPLES_PER_CHUNK; to++) enc.append(t[to], v[to]);
+                chunk = ReadResponseEncoder.chunk(t[from], t[to - 1], 1, enc.bytes());
+            } else {
+                boolean afterReset = from > 0 && HistogramChunkEncoder.isReset(h[from - 1], h[from]);
+                HistogramChunkEncoder enc = new HistogramChunkEncoder(h[from], afterReset);
+                enc.append(t[from], h[from]);
+                for (to = from + 1; to < n && h[to] != null && enc.accepts(h[to]); to++) enc.append(t[to], h[to]);
+                chunk = ReadResponseEncoder.chunk(t[from], t[to - 1], enc.encoding(), enc.bytes());
+            }
+            from = to;
             chunks.add(chunk);
             frameBytes += chunk.length;
             if (frameBytes >= maxBytesInFrame) {
