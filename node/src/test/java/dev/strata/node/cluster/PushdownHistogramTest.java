@@ -154,6 +154,42 @@ class PushdownHistogramTest {
         }
     }
 
+    /**
+     * An owner that predates histogram partials (response version 6) ignores {@code ?partials=1} and
+     * answers histogram sums without them: the asker cannot merge those and reads the raw series, still
+     * answering as one node.
+     */
+    @Test
+    void anOwnerWithoutPartialsMakesTheQueryReadRawSeries() {
+        for (InProcessCluster.Node n : cluster.nodes) n.pushdownAnswers = (request, answer) -> answer.thenApply(PushdownHistogramTest::withoutPartials);
+        try {
+            InProcessCluster.Node node = cluster.nodes.get(0);
+            String q = "sum by (job) (rate(h[5m]))";
+            long[] pushed = new long[1];
+            pushed[0] = bytes(node, () -> assertSame(single.range(q, END - 600_000, END, 60_000, cluster.options),
+                    node.evaluator.range(q, END - 600_000, END, 60_000, cluster.options), q + " old owners"));
+            long rawBytes = bytes(node, () -> new Engine(node.data, cluster.options).rangeQuery(q, END - 600_000, END, 60_000, cluster.options));
+            assertTrue(pushed[0] >= rawBytes, "raw series read: " + pushed[0] + " vs " + rawBytes + " seed=" + SEED);
+        } finally {
+            for (InProcessCluster.Node n : cluster.nodes) n.pushdownAnswers = (request, answer) -> answer;
+        }
+    }
+
+    private static io.netty.handler.codec.http.FullHttpResponse withoutPartials(io.netty.handler.codec.http.FullHttpResponse r) {
+        if (r.status().code() != 200) return r;
+        dev.strata.query.distributed.SelectResponse a = dev.strata.query.distributed.SelectCodec.decodeResponse(
+                io.netty.buffer.ByteBufUtil.getBytes(r.content()));
+        r.release();
+        byte[] old = dev.strata.query.distributed.SelectCodec.encodeResponse(
+                new dev.strata.query.distributed.SelectResponse(a.served(), a.series(), a.warnings(), a.infos(), a.samples()));
+        io.netty.handler.codec.http.FullHttpResponse out = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1, io.netty.handler.codec.http.HttpResponseStatus.OK,
+                io.netty.buffer.Unpooled.wrappedBuffer(old));
+        out.headers().set(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE, "application/octet-stream");
+        out.headers().setInt(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_LENGTH, old.length);
+        return out;
+    }
+
     private static long bytes(InProcessCluster.Node node, Runnable query) {
         long before = node.bytesReceived();
         query.run();
