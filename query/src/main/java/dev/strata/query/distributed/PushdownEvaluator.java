@@ -31,6 +31,12 @@ import java.util.concurrent.ExecutorService;
  * pushed parts. Queries without a pushable aggregation go to the delegate (the engine over
  * {@link ClusterQueryable}).
  *
+ * <p>Native histograms: the {@code sum} of a pushed sum or avg is asked with
+ * {@link #PARTIALS_PARAM}; owners answer its histogram steps as {@link dev.strata.query.engine.HistogramPartial}s
+ * (response version 6), which {@link PartialMerge} merges into one node's values and annotations. An
+ * answer holding histograms the merge cannot take (an owner that predates version 6) makes the query
+ * run over the cluster's raw series instead.
+ *
  * <p>Limits: every sample of the partial answers is held here at once, so their total counts against the
  * query's max-samples limit, with the engine's error; the evaluation of the rest counts as usual.
  * Warnings and infos of the owners' evaluations come back with their answers and are reported with the
