@@ -71,6 +71,7 @@ class PushdownHistogramTest {
     static void load() throws Exception {
         cluster = new InProcessCluster(3, 8, 2, QueryOptions.defaults());
         single = cluster.single();
+        System.out.println("PushdownHistogramTest seed=" + SEED);
         Random random = new Random(SEED);
         for (int j = 0; j < 6; j++) {
             for (int i = 0; i < 8; i++) {

@@ -45,6 +45,7 @@ class PartialMergeHistogramTest {
     @Test
     void mergedPartialsEqualOneEvaluation() {
         long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("PartialMergeHistogramTest seed=" + seed);
         Random random = new Random(seed);
         int histograms = 0;
         Set<String> annotationsSeen = new TreeSet<>();

@@ -27,6 +27,7 @@ class SelectCodecPartialsTest {
     @Test
     void randomAnswersWithPartialsRoundTrip() {
         long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("SelectCodecPartialsTest seed=" + seed);
         Random random = new Random(seed);
         for (int trial = 0; trial < 200; trial++) {
             SelectResponse r = randomAnswer(random);
@@ -55,6 +56,7 @@ class SelectCodecPartialsTest {
     @Test
     void everyBitFlipIsRefused() {
         long seed = Long.getLong("seed", System.nanoTime());
+        System.out.println("SelectCodecPartialsTest seed=" + seed);
         Random random = new Random(seed);
         SelectResponse r;
         do r = randomAnswer(random); while (!r.hasHistogramPartials());
