@@ -36,6 +36,7 @@ import java.util.concurrent.Executor;
  *   <li>{@code POST /internal/v1/select}: body a select request (docs/format/select.md); answers the
  *       requested shards that are ready here, naming them in the response, from this node's memory only.</li>
  *   <li>{@code POST /internal/v1/query}: a pushed-down aggregation ({@link PushdownEvaluator}); same answer format;
+ *       with {@code ?partials=1} (a sum) the answer carries histogram partials (response version 6, when there are any);
  *       with {@code ?samples=1} the answer carries the evaluation's sample counts (response version 4; without
  *       it, version 1 to 3 as before, for askers that cannot read version 4);
  *       when the evaluation fails, 422 with the engine's error type on the first line and its message after.</li>
@@ -64,8 +65,9 @@ public final class InternalRoutes {
     /** {@code POST /internal/v1/query}: a pushed-down aggregation over the requested shards that are ready here. */
     public CompletableFuture<FullHttpResponse> query(FullHttpRequest req) {
         byte[] body = ByteBufUtil.getBytes(req.content());
-        boolean withSamples = new QueryStringDecoder(req.uri()).parameters()
-                .getOrDefault(PushdownEvaluator.SAMPLES_PARAM, List.of()).contains("1");
+        java.util.Map<String, List<String>> params = new QueryStringDecoder(req.uri()).parameters();
+        boolean withSamples = params.getOrDefault(PushdownEvaluator.SAMPLES_PARAM, List.of()).contains("1");
+        boolean partials = params.getOrDefault(PushdownEvaluator.PARTIALS_PARAM, List.of()).contains("1");
         return CompletableFuture.supplyAsync(() -> {
             PushdownRequest r;
             try {
@@ -81,7 +83,7 @@ public final class InternalRoutes {
                         : PushdownEvaluator.evaluateOn(local, served, r.query(), r.startMs(), r.endMs(), r.stepMs(),
                                 queryOptions.withLookbackDeltaMs(r.lookbackMs())
                                         .withDelayedNameRemoval(r.delayedNameRemoval())
-                                        .withUseStartTimestamps(r.useStartTimestamps()));
+                                        .withUseStartTimestamps(r.useStartTimestamps()), partials);
             } catch (QueryException e) {
                 // The query itself failed (limits, bad data): another owner would fail alike, so the asker
                 // fails the query with this error instead of trying the next owner.

@@ -30,7 +30,8 @@ import java.util.Set;
  * with a number literal. Since a series lives in exactly one shard, each owner can evaluate such an
  * aggregation over its shards and the partial aggregates merge exactly ({@link Merge}):
  * <ul>
- *   <li>sum, count, count_values add; min/max take the extreme; group is 1;</li>
+ *   <li>sum, count, count_values add; min/max take the extreme; group is 1; native histograms of a sum
+ *       (and of avg's) merge from the owners' partials ({@link PartialMerge});</li>
  *   <li>avg is a sum and a count; stddev/stdvar are a count, a mean and a variance per owner, merged
  *       with the parallel-variance formula (no cancellation of large sums of squares);</li>
  *   <li>topk/bottomk/limitk: each owner sends its own k per group and step, the merging node applies the

@@ -87,8 +87,9 @@ final class PartialFanOut {
     private List<SelectResponse> gather(Partial part, long start, long end, long step, QueryOptions options, AtomicLong budget) {
         String query = part.query();
         List<List<SelectResponse>> answers = router.gatherAnswers(cluster.touchedShards(part.pushed().matchers()),
-                s -> List.of(PushdownEvaluator.evaluateOn(local, s, query, start, end, step, options)),
-                (peer, s) -> peers.post(peer, PushdownEvaluator.QUERY_WITH_SAMPLES, SelectCodec.encodePushdown(
+                s -> List.of(PushdownEvaluator.evaluateOn(local, s, query, start, end, step, options, part.histogramPartials())),
+                (peer, s) -> peers.post(peer, part.histogramPartials() ? PushdownEvaluator.QUERY_WITH_PARTIALS : PushdownEvaluator.QUERY_WITH_SAMPLES,
+                        SelectCodec.encodePushdown(
                         new PushdownRequest(s, query, start, end, step, options.lookbackDeltaMs(),
                                 options.delayedNameRemoval(), options.useStartTimestamps()))),
                 body -> {

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import dev.strata.query.distributed.PushdownPlan.Partial;
+import dev.strata.query.engine.HistogramPartial;
+import dev.strata.query.engine.HistogramPartialMerge;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.distributed.PushdownPlan.Role;
 
 /**
@@ -96,45 +99,128 @@ final class PartialMerge {
     }
 
     /**
-     * The merged answer of one pushed aggregation, points per output label set, from the answers to its
-     * {@link Role#MAIN} query and, for avg, to its count.
+     * The merged points of a pushed aggregation per output label set: floats and native histograms (a
+     * label set may have both, at different steps).
      */
-    static Map<Labels, TreeMap<Long, Double>> merged(AggregationPushdown.Pushed p, List<SelectResponse> main,
-                                                             List<SelectResponse> avgCount) {
+    record Merged(Map<Labels, TreeMap<Long, Double>> floats, Map<Labels, TreeMap<Long, FloatHistogram>> histograms) {
+        static Merged ofFloats(Map<Labels, TreeMap<Long, Double>> floats) {
+            return new Merged(floats, Map.of());
+        }
+    }
+
+    /**
+     * The merged answer of one pushed aggregation, points per output label set, from the answers to its
+     * {@link Role#MAIN} query and, for avg, to its count. The annotations of merging histogram partials
+     * (sum, avg) are added to {@code warnings} and {@code infos} with {@code position}, the aggregation's
+     * argument's place in the user's query.
+     */
+    static Merged merged(AggregationPushdown.Pushed p, List<SelectResponse> main, List<SelectResponse> avgCount,
+                         String position, Set<String> warnings, Set<String> infos) {
         return switch (p.merge()) {
-            case FOLD -> fold(p.foldOp(), seriesOf(main));
-            case SELECT_AGAIN, UNION -> fold("first", seriesOf(main));
-            case AVG -> {
-                Map<Labels, TreeMap<Long, Double>> sums = fold("sum", seriesOf(main));
-                Map<Labels, TreeMap<Long, Double>> counts = fold("sum", seriesOf(avgCount));
-                Map<Labels, TreeMap<Long, Double>> out = new TreeMap<>();
-                sums.forEach((labels, points) -> {
-                    TreeMap<Long, Double> c = counts.get(labels);
-                    TreeMap<Long, Double> avg = new TreeMap<>();
-                    points.forEach((t, sum) -> {
-                        Double n = c == null ? null : c.get(t);
-                        if (n != null && n > 0) avg.put(t, sum / n);
-                    });
-                    if (!avg.isEmpty()) out.put(labels, avg);
-                });
-                yield out;
-            }
+            case FOLD -> p.aggregate().op().equals("sum") ? sumOrAvg(false, main, null, position, warnings, infos)
+                    : Merged.ofFloats(fold(p.foldOp(), seriesOf(main)));
+            case SELECT_AGAIN, UNION -> first(seriesOf(main));
+            case AVG -> sumOrAvg(true, main, avgCount, position, warnings, infos);
             case VARIANCE -> {
                 List<List<Series>> perAnswer = new ArrayList<>();
                 for (SelectResponse r : main) perAnswer.add(r.series());
-                yield variance(p.aggregate().op().equals("stddev"), perAnswer);
+                yield Merged.ofFloats(variance(p.aggregate().op().equals("stddev"), perAnswer));
             }
         };
     }
 
-    /** Partial series merged per label set and timestamp with {@code op} ("first" keeps the first value). */
+    /**
+     * Whether the answers to {@code part} hold native histograms this merge cannot take: any but the
+     * whole samples of topk & co. (passed on as they are) and the partials of a sum/avg. An owner that
+     * predates partials (response version 6) answers a sum with final histogram sums, which do not merge
+     * exactly; the query is then evaluated over raw series.
+     */
+    static boolean unmergeableHistograms(Partial part, List<SelectResponse> answers) {
+        if (part.role() == Role.ORDER_KEYS) return false; // only their labels are used
+        AggregationPushdown.Merge m = part.pushed().merge();
+        if (m == AggregationPushdown.Merge.SELECT_AGAIN || m == AggregationPushdown.Merge.UNION) return false;
+        for (SelectResponse r : answers) {
+            for (int i = 0; i < r.series().size(); i++) {
+                FloatHistogram[] hs = r.series().get(i).histograms();
+                if (hs == null) continue;
+                HistogramPartial[] ps = part.histogramPartials() ? r.partialsOf(i) : null;
+                for (int k = 0; k < hs.length; k++) if (hs[k] != null && (ps == null || ps[k] == null)) return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * sum or avg: float sums add (avg: divided by the count query's merged counts); steps where some
+     * owner had histograms merge their {@link HistogramPartial}s ({@link HistogramPartialMerge}), a float
+     * sum of another owner at the same step counting as floats seen (the step is then dropped).
+     */
+    private static Merged sumOrAvg(boolean avg, List<SelectResponse> main, List<SelectResponse> avgCount, String position,
+                                   Set<String> warnings, Set<String> infos) {
+        Map<Labels, TreeMap<Long, Double>> sums = new TreeMap<>();
+        Map<Labels, TreeMap<Long, HistogramPartialMerge>> partials = new TreeMap<>();
+        for (SelectResponse r : main) {
+            for (int i = 0; i < r.series().size(); i++) {
+                Series s = r.series().get(i);
+                HistogramPartial[] ps = r.partialsOf(i);
+                for (int k = 0; k < s.size(); k++) {
+                    long t = s.timestamps()[k];
+                    if (ps != null && ps[k] != null) {
+                        partials.computeIfAbsent(s.labels(), x -> new TreeMap<>())
+                                .computeIfAbsent(t, x -> new HistogramPartialMerge(avg, position)).add(ps[k]);
+                    } else {
+                        sums.computeIfAbsent(s.labels(), x -> new TreeMap<>()).merge(t, s.values()[k], Double::sum);
+                    }
+                }
+            }
+        }
+        Map<Labels, TreeMap<Long, FloatHistogram>> histograms = new TreeMap<>();
+        partials.forEach((labels, byTime) -> byTime.forEach((t, merge) -> {
+            TreeMap<Long, Double> floats = sums.get(labels);
+            if (floats != null && floats.remove(t) != null) merge.addFloats();
+            FloatHistogram h = merge.result(warnings, infos);
+            if (h != null) histograms.computeIfAbsent(labels, x -> new TreeMap<>()).put(t, h);
+        }));
+        if (!avg) return new Merged(sums, histograms);
+        Map<Labels, TreeMap<Long, Double>> counts = fold("sum", seriesOf(avgCount));
+        Map<Labels, TreeMap<Long, Double>> out = new TreeMap<>();
+        sums.forEach((labels, points) -> {
+            TreeMap<Long, Double> c = counts.get(labels);
+            TreeMap<Long, Double> mean = new TreeMap<>();
+            points.forEach((t, sum) -> {
+                Double n = c == null ? null : c.get(t);
+                if (n != null && n > 0) mean.put(t, sum / n);
+            });
+            if (!mean.isEmpty()) out.put(labels, mean);
+        });
+        return new Merged(out, histograms);
+    }
+
+    /** topk & co.: the first owner's sample per label set and timestamp (each series lives in one shard), histograms as they are. */
+    private static Merged first(List<Series> partials) {
+        Map<Labels, TreeMap<Long, Double>> floats = new TreeMap<>();
+        Map<Labels, TreeMap<Long, FloatHistogram>> histograms = new TreeMap<>();
+        for (Series s : partials) {
+            for (int i = 0; i < s.size(); i++) {
+                long t = s.timestamps()[i];
+                FloatHistogram h = s.histograms() == null ? null : s.histograms()[i];
+                boolean seen = floats.containsKey(s.labels()) && floats.get(s.labels()).containsKey(t)
+                        || histograms.containsKey(s.labels()) && histograms.get(s.labels()).containsKey(t);
+                if (seen) continue;
+                if (h != null) histograms.computeIfAbsent(s.labels(), x -> new TreeMap<>()).put(t, h);
+                else floats.computeIfAbsent(s.labels(), x -> new TreeMap<>()).put(t, s.values()[i]);
+            }
+        }
+        return new Merged(floats, histograms);
+    }
+
+    /** Partial series merged per label set and timestamp with {@code op}. */
     private static Map<Labels, TreeMap<Long, Double>> fold(String op, List<Series> partials) {
         Map<Labels, TreeMap<Long, Double>> merged = new TreeMap<>();
         for (Series s : partials) {
             TreeMap<Long, Double> points = merged.computeIfAbsent(s.labels(), k -> new TreeMap<>());
             for (int i = 0; i < s.size(); i++) {
-                points.merge(s.timestamps()[i], s.values()[i],
-                        op.equals("first") ? (a, b) -> a : (a, b) -> AggregationPushdown.fold(op, a, b));
+                points.merge(s.timestamps()[i], s.values()[i], (a, b) -> AggregationPushdown.fold(op, a, b));
             }
         }
         return merged;

@@ -1,7 +1,9 @@
 package dev.strata.query.distributed;
 
 import dev.strata.index.Matcher;
+import dev.strata.query.engine.HistogramMath;
 import dev.strata.query.storage.Queryable;
+import dev.strata.store.model.FloatHistogram;
 import dev.strata.query.storage.Series;
 import dev.strata.store.model.Labels;
 import java.util.ArrayList;
@@ -59,7 +61,10 @@ final class PlaceholderQueryable implements Queryable {
                 List<Series> series = placeholders.get(m.value());
                 for (Series s : series) {
                     for (int i = 0; i < s.size(); i++) {
-                        if (Double.doubleToRawLongBits(s.values()[i]) != Double.doubleToRawLongBits(STALE_NAN)) placeholderValues[i]++;
+                        FloatHistogram h = s.histograms() == null ? null : s.histograms()[i];
+                        // The engine counts a histogram sample by its size, as Prometheus does.
+                        if (h != null) placeholderValues[i] += HistogramMath.sampleWeight(h);
+                        else if (Double.doubleToRawLongBits(s.values()[i]) != Double.doubleToRawLongBits(STALE_NAN)) placeholderValues[i]++;
                     }
                 }
                 return series;
@@ -68,17 +73,29 @@ final class PlaceholderQueryable implements Queryable {
         return rest.select(matchers, minT, maxT);
     }
 
-    /** The series of a merged result (sorted by labels), each with a value or a staleness marker at every step. */
-    static List<Series> series(Map<Labels, TreeMap<Long, Double>> merged, long[] stepTimes) {
-        List<Series> out = new ArrayList<>(merged.size());
-        for (Map.Entry<Labels, TreeMap<Long, Double>> e : new TreeMap<>(merged).entrySet()) {
-            if (e.getValue().isEmpty()) continue;
+    /**
+     * The series of a merged result (sorted by labels), each with a value, a histogram or a staleness
+     * marker at every step.
+     */
+    static List<Series> series(PartialMerge.Merged merged, long[] stepTimes) {
+        TreeMap<Labels, Boolean> labels = new TreeMap<>();
+        for (Labels l : merged.floats().keySet()) labels.put(l, true);
+        for (Labels l : merged.histograms().keySet()) labels.put(l, true);
+        List<Series> out = new ArrayList<>(labels.size());
+        for (Labels l : labels.keySet()) {
+            Map<Long, Double> floats = merged.floats().getOrDefault(l, new TreeMap<>());
+            Map<Long, FloatHistogram> histograms = merged.histograms().get(l);
             double[] vs = new double[stepTimes.length];
+            FloatHistogram[] hs = histograms == null ? null : new FloatHistogram[stepTimes.length];
+            boolean any = false;
             for (int i = 0; i < stepTimes.length; i++) {
-                Double v = e.getValue().get(stepTimes[i]);
-                vs[i] = v == null ? STALE_NAN : v;
+                Double v = floats.get(stepTimes[i]);
+                FloatHistogram h = histograms == null ? null : histograms.get(stepTimes[i]);
+                vs[i] = h != null ? 0 : v == null ? STALE_NAN : v;
+                if (h != null) hs[i] = h;
+                any |= h != null || v != null;
             }
-            out.add(new Series(e.getKey(), stepTimes.clone(), vs));
+            if (any) out.add(new Series(l, stepTimes.clone(), vs, null, hs));
         }
         return out;
     }

@@ -4,6 +4,7 @@ import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.ast.Expr;
 import dev.strata.query.engine.Engine;
 import dev.strata.query.engine.Matrix;
+import dev.strata.query.engine.PartialAggregation;
 import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.engine.QueryResult;
 import dev.strata.query.engine.Sample;
@@ -30,6 +31,12 @@ import java.util.concurrent.ExecutorService;
  * pushed parts. Queries without a pushable aggregation go to the delegate (the engine over
  * {@link ClusterQueryable}).
  *
+ * <p>Native histograms: the {@code sum} of a pushed sum or avg is asked with
+ * {@link #PARTIALS_PARAM}; owners answer its histogram steps as {@link dev.strata.query.engine.HistogramPartial}s
+ * (response version 6), which {@link PartialMerge} merges into one node's values and annotations. An
+ * answer holding histograms the merge cannot take (an owner that predates version 6) makes the query
+ * run over the cluster's raw series instead.
+ *
  * <p>Limits: every sample of the partial answers is held here at once, so their total counts against the
  * query's max-samples limit, with the engine's error; the evaluation of the rest counts as usual.
  * Warnings and infos of the owners' evaluations come back with their answers and are reported with the
@@ -55,6 +62,13 @@ public final class PushdownEvaluator implements QueryEvaluator {
     /** Query parameter of {@link #QUERY_PATH}: {@code samples=1} asks for the owner's sample counts (response version 4). */
     public static final String SAMPLES_PARAM = "samples";
     static final String QUERY_WITH_SAMPLES = QUERY_PATH + "?" + SAMPLES_PARAM + "=1";
+    /**
+     * Query parameter of {@link #QUERY_PATH}: {@code partials=1} asks, for a {@code sum}, for its native
+     * histograms as {@link dev.strata.query.engine.HistogramPartial}s (response version 6) rather than as
+     * final sums, so that the asker can merge them exactly. An owner that predates it ignores it.
+     */
+    public static final String PARTIALS_PARAM = "partials";
+    static final String QUERY_WITH_PARTIALS = QUERY_WITH_SAMPLES + "&" + PARTIALS_PARAM + "=1";
 
     private final QueryEvaluator delegate;
     private final ClusterQueryable cluster;
@@ -90,11 +104,9 @@ public final class PushdownEvaluator implements QueryEvaluator {
         return run(query, parsed, rw, startMs, endMs, stepMs, options);
     }
 
-    private static boolean anyHistograms(List<List<SelectResponse>> answers) {
-        for (List<SelectResponse> part : answers) {
-            for (SelectResponse r : part) {
-                for (Series s : r.series()) if (s.histograms() != null) return true;
-            }
+    private static boolean unmergeableHistograms(List<PushdownPlan.Partial> partials, List<List<SelectResponse>> answers) {
+        for (int i = 0; i < partials.size(); i++) {
+            if (PartialMerge.unmergeableHistograms(partials.get(i), answers.get(i))) return true;
         }
         return false;
     }
@@ -108,9 +120,9 @@ public final class PushdownEvaluator implements QueryEvaluator {
         long[] stepTimes = PushdownPlan.stepTimes(start, end, step);
         List<PushdownPlan.Partial> partials = PushdownPlan.partials(rw, step);
         List<List<SelectResponse>> answers = fanOut.runAll(partials, start, end, step, options);
-        if (anyHistograms(answers)) {
-            // The partial merges fold floats only: a query whose pushed parts produced native histograms
-            // is evaluated over the cluster's raw series instead (correct, without the pushdown's savings).
+        if (unmergeableHistograms(partials, answers)) {
+            // Native histograms the merge cannot take (an owner that predates histogram partials): the
+            // query is evaluated over the cluster's raw series instead (correct, without the pushdown's savings).
             return step == 0 ? delegate.instant(query, start, options) : delegate.range(query, start, end, step, options);
         }
 
@@ -125,7 +137,9 @@ public final class PushdownEvaluator implements QueryEvaluator {
         for (AggregationPushdown.Pushed p : rw.pushed()) {
             Map<PushdownPlan.Role, List<SelectResponse>> of = new HashMap<>();
             for (int i = 0; i < partials.size(); i++) if (partials.get(i).pushed() == p) of.put(partials.get(i).role(), answers.get(i));
-            List<Series> series = PlaceholderQueryable.series(PartialMerge.merged(p, of.get(PushdownPlan.Role.MAIN), of.get(PushdownPlan.Role.AVG_COUNT)), stepTimes);
+            String position = parsed.position(p.aggregate().expr(), query);
+            List<Series> series = PlaceholderQueryable.series(PartialMerge.merged(p, of.get(PushdownPlan.Role.MAIN),
+                    of.get(PushdownPlan.Role.AVG_COUNT), position, warnings, infos), stepTimes);
             if (of.containsKey(PushdownPlan.Role.ORDER_KEYS)) series = PartialMerge.inEngineOrder(p, series, of.get(PushdownPlan.Role.ORDER_KEYS));
             placeholders.put(p.placeholder(), series);
         }
@@ -147,11 +161,17 @@ public final class PushdownEvaluator implements QueryEvaluator {
     /**
      * Evaluates {@code query} over the given local shards only, as series (an instant result is one
      * sample per series) with the evaluation's warnings, infos and sample counts. Used for this node's part and by the
-     * {@code /internal/v1/query} endpoint.
+     * {@code /internal/v1/query} endpoint. {@code histogramPartials}: {@code query} is a sum, answered
+     * with {@link Engine#partialAggregation} (see {@link #PARTIALS_PARAM}).
      */
     public static SelectResponse evaluateOn(LocalShards local, Set<Integer> shards, String query, long start, long end, long step,
-                                   QueryOptions options) {
+                                   QueryOptions options, boolean histogramPartials) {
         Engine engine = new Engine(new LocalShardsQueryable(local.open(shards)), options);
+        if (histogramPartials) {
+            PartialAggregation p = engine.partialAggregation(query, start, end, step, options);
+            return new SelectResponse(new ArrayList<>(shards), p.series(), p.warnings(), p.infos(), SampleCounts.of(p.stats()),
+                    p.partials());
+        }
         List<Series> out = new ArrayList<>();
         QueryResult r;
         if (step == 0) {

@@ -22,7 +22,17 @@ final class PushdownPlan {
     }
 
     /** One query sent to the owners of a pushed aggregation's shards. */
-    record Partial(AggregationPushdown.Pushed pushed, Role role, String query) {}
+    record Partial(AggregationPushdown.Pushed pushed, Role role, String query) {
+        /**
+         * Whether the owners answer with histogram partials ({@link PushdownEvaluator#PARTIALS_PARAM}): the
+         * sum of a sum or an avg, whose native histograms merge only from partials.
+         */
+        boolean histogramPartials() {
+            AggregationPushdown.Merge m = pushed.merge();
+            return role == Role.MAIN && (m == AggregationPushdown.Merge.AVG
+                    || m == AggregationPushdown.Merge.FOLD && pushed.aggregate().op().equals("sum"));
+        }
+    }
 
     static List<Partial> partials(AggregationPushdown.Rewrite rw, long step) {
         List<Partial> out = new ArrayList<>();

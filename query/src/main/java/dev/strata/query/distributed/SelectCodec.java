@@ -1,6 +1,7 @@
 package dev.strata.query.distributed;
 
 import dev.strata.index.Matcher;
+import dev.strata.query.engine.HistogramPartial;
 import dev.strata.query.storage.Series;
 import dev.strata.store.model.FloatHistogram;
 import dev.strata.store.model.Labels;
@@ -9,7 +10,10 @@ import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
 
 /**
  * The binary form of node-to-node selects (docs/format/select.md). Request:
@@ -27,8 +31,11 @@ import java.util.List;
  * step's count as the difference from the previous step's (the first from 0); the steps must add up
  * to the total. Version 5 (written when some series has native-histogram samples) is version 3 with
  * each series' histograms after its start-timestamp fields ({@link Out#histograms}) and, at the end,
- * {@code HasSampleCounts u8 (0|1)} followed by version 4's sample counts when 1.
- * Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
+ * {@code HasSampleCounts u8 (0|1)} followed by version 4's sample counts when 1. Version 6 (a
+ * pushed-down sum's answer with histogram partials, {@link SelectResponse#histogramPartials}) is version 5
+ * with a member table after the served shards ({@code MemberCount varint, Labels^MemberCount}), each
+ * series' partials after its histograms ({@link Out#partials}), and a CRC32C of everything before it at
+ * the end ({@code u32}). Big-endian. Decoding errors are {@link SelectFormatException} naming the field and sizes.
  */
 public final class SelectCodec {
     static final int REQUEST_MAGIC = 0x5353454C; // "SSEL"
@@ -47,6 +54,14 @@ public final class SelectCodec {
      * behind a presence byte.
      */
     static final byte RESPONSE_VERSION_5 = 5;
+    /**
+     * Written when some series has histogram partials (a pushed-down sum asked for them): version 5 plus
+     * the member table, the per-series partials and a trailing CRC32C (docs/format/select.md).
+     */
+    static final byte RESPONSE_VERSION_6 = 6;
+    /** Partial flags (response version 6). */
+    static final int PARTIAL_FLOATS = 1, PARTIAL_RESET = 2, PARTIAL_NOT_RESET = 4, PARTIAL_RECONCILED = 8,
+            PARTIAL_FIRST_EXPONENTIAL = 16, PARTIAL_FIRST_CUSTOM = 32;
     /**
      * Pushdown requests with a Flags byte after Lookback (bit 0: delayed name removal, bit 1: use start
      * timestamps). Version 1 means both, the only modes of version 1 owners: a request with both set is
@@ -151,20 +166,22 @@ public final class SelectCodec {
             withHistograms |= s.histograms() != null;
         }
         boolean annotated = !r.warnings().isEmpty() || !r.infos().isEmpty();
-        int version = withHistograms ? RESPONSE_VERSION_5 : r.samples() != null ? RESPONSE_VERSION_4 : annotated ? RESPONSE_VERSION_3
+        boolean withPartials = r.hasHistogramPartials();
+        int version = withPartials ? RESPONSE_VERSION_6 : withHistograms ? RESPONSE_VERSION_5 : r.samples() != null ? RESPONSE_VERSION_4 : annotated ? RESPONSE_VERSION_3
                 : withStart ? RESPONSE_VERSION_2 : VERSION;
         out.i32(RESPONSE_MAGIC);
         out.u8(version);
         out.varint(r.served().size());
         for (int s : r.served()) out.varint(s);
+        Map<Labels, Integer> members = withPartials ? members(r) : null;
+        if (withPartials) {
+            out.varint(members.size());
+            for (Labels l : members.keySet()) out.labels(l);
+        }
         out.varint(r.series().size());
-        for (Series s : r.series()) {
-            Labels l = s.labels();
-            out.varint(l.size());
-            for (int i = 0; i < l.size(); i++) {
-                out.str(l.name(i));
-                out.str(l.value(i));
-            }
+        for (int si = 0; si < r.series().size(); si++) {
+            Series s = r.series().get(si);
+            out.labels(s.labels());
             int n = s.size();
             out.varint(n);
             long prev = 0;
@@ -180,6 +197,7 @@ public final class SelectCodec {
                 if (st != null) for (int i = 0; i < n; i++) out.zigzag(s.timestamps()[i] - st[i]);
             }
             if (version >= RESPONSE_VERSION_5) out.histograms(s.histograms(), n);
+            if (version >= RESPONSE_VERSION_6) out.partials(r.partialsOf(si), members);
         }
         if (version >= RESPONSE_VERSION_3) {
             out.varint(r.warnings().size());
@@ -198,24 +216,43 @@ public final class SelectCodec {
                 prev = n;
             }
         }
+        if (version >= RESPONSE_VERSION_6) out.crc();
         return out.toByteArray();
+    }
+
+    /** The member table of a version 6 answer: every first series its partials name, numbered in order of appearance. */
+    private static Map<Labels, Integer> members(SelectResponse r) {
+        Map<Labels, Integer> out = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < r.series().size(); i++) {
+            HistogramPartial[] ps = r.partialsOf(i);
+            if (ps == null) continue;
+            for (HistogramPartial p : ps) {
+                if (p == null) continue;
+                if (p.firstExponential() != null) out.putIfAbsent(p.firstExponential(), out.size());
+                if (p.firstCustom() != null) out.putIfAbsent(p.firstCustom(), out.size());
+            }
+        }
+        return out;
     }
 
     public static SelectResponse decodeResponse(byte[] bytes) {
         In in = new In(bytes, "select response");
-        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_5);
+        int version = in.magic(RESPONSE_MAGIC, RESPONSE_VERSION_6);
+        if (version >= RESPONSE_VERSION_6) in.checkCrc();
         int ns = in.count("served count", 1);
         List<Integer> served = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) served.add(in.count("served shard"));
+        List<Labels> members = null;
+        if (version >= RESPONSE_VERSION_6) {
+            int nm = in.count("member count", 1);
+            members = new ArrayList<>(Math.min(nm, 1 << 16));
+            for (int i = 0; i < nm; i++) members.add(in.labels());
+        }
         int nseries = in.count("series count", 2);
         List<Series> series = new ArrayList<>(Math.min(nseries, 1 << 16));
+        List<HistogramPartial[]> partials = version >= RESPONSE_VERSION_6 ? new ArrayList<>(Math.min(nseries, 1 << 16)) : null;
         for (int i = 0; i < nseries; i++) {
-            int nl = in.count("label count", 2);
-            String[] kv = new String[nl * 2];
-            for (int j = 0; j < nl; j++) {
-                kv[2 * j] = in.str("label name");
-                kv[2 * j + 1] = in.str("label value");
-            }
+            Labels labels = in.labels();
             int n = in.count("sample count");
             if ((long) n * 9 > in.remaining()) {
                 throw new SelectFormatException("select response: series " + i + " claims " + n + " samples but only "
@@ -240,7 +277,8 @@ public final class SelectCodec {
                 }
             }
             FloatHistogram[] hs = version >= RESPONSE_VERSION_5 ? in.histograms(i, n) : null;
-            series.add(new Series(Labels.of(kv), ts, vs, st, hs));
+            if (partials != null) partials.add(in.partials(i, n, hs, members));
+            series.add(new Series(labels, ts, vs, st, hs));
         }
         List<String> warnings = new ArrayList<>(), infos = new ArrayList<>();
         if (version >= 3) {
@@ -252,7 +290,7 @@ public final class SelectCodec {
         boolean hasSamples = version == RESPONSE_VERSION_4 || version >= RESPONSE_VERSION_5 && in.flag("sample counts flag");
         SampleCounts samples = hasSamples ? in.sampleCounts() : null;
         in.end();
-        return new SelectResponse(served, series, warnings, infos, samples);
+        return new SelectResponse(served, series, warnings, infos, samples, partials);
     }
 
     /** Growable big-endian output. */
@@ -293,6 +331,46 @@ public final class SelectCodec {
 
         void zigzag(long v) {
             varint((v << 1) ^ (v >> 63));
+        }
+
+        /** {@code LabelCount varint, <Name Str, Value Str>^LabelCount}, sorted by name. */
+        void labels(Labels l) {
+            varint(l.size());
+            for (int i = 0; i < l.size(); i++) {
+                str(l.name(i));
+                str(l.value(i));
+            }
+        }
+
+        /**
+         * {@code PartialCount varint, <Index varint, Flags u8, Count varint, [FirstExponential varint],
+         * [FirstCustom varint]>^PartialCount}, indexes ascending; Flags bits: 0 floats seen, 1 counter reset
+         * seen, 2 not-counter-reset seen, 3 custom bounds reconciled, 4/5 FirstExponential/FirstCustom present
+         * (member table indexes). The sum is the sample's histogram.
+         */
+        void partials(HistogramPartial[] ps, Map<Labels, Integer> members) {
+            int count = 0;
+            if (ps != null) for (HistogramPartial p : ps) if (p != null) count++;
+            varint(count);
+            if (count == 0) return;
+            for (int i = 0; i < ps.length; i++) {
+                HistogramPartial p = ps[i];
+                if (p == null) continue;
+                varint(i);
+                u8((p.floatsSeen() ? PARTIAL_FLOATS : 0) | (p.counterResetSeen() ? PARTIAL_RESET : 0)
+                        | (p.notCounterResetSeen() ? PARTIAL_NOT_RESET : 0) | (p.customReconciled() ? PARTIAL_RECONCILED : 0)
+                        | (p.firstExponential() != null ? PARTIAL_FIRST_EXPONENTIAL : 0) | (p.firstCustom() != null ? PARTIAL_FIRST_CUSTOM : 0));
+                varint(p.count());
+                if (p.firstExponential() != null) varint(members.get(p.firstExponential()));
+                if (p.firstCustom() != null) varint(members.get(p.firstCustom()));
+            }
+        }
+
+        /** Appends the CRC32C of everything written so far. */
+        void crc() {
+            CRC32C crc = new CRC32C();
+            crc.update(buf, 0, count);
+            i32((int) crc.getValue());
         }
 
         /**
@@ -425,6 +503,78 @@ public final class SelectCodec {
             } catch (IllegalArgumentException e) {
                 throw new SelectFormatException(what + ": bad sample counts: " + e.getMessage());
             }
+        }
+
+        /** Reads what {@link Out#labels} wrote. */
+        Labels labels() {
+            int nl = count("label count", 2);
+            String[] kv = new String[nl * 2];
+            for (int j = 0; j < nl; j++) {
+                kv[2 * j] = str("label name");
+                kv[2 * j + 1] = str("label value");
+            }
+            return Labels.of(kv);
+        }
+
+        /**
+         * Checks the trailing CRC32C (version 6) and leaves it out of what remains to be read, so that a
+         * corrupted body is refused before any of it is interpreted.
+         */
+        void checkCrc() {
+            if (buf.remaining() < 4) throw new SelectFormatException(what + ": too short for its CRC32C");
+            int end = buf.limit() - 4;
+            CRC32C crc = new CRC32C();
+            crc.update(buf.array(), 0, end);
+            int stored = buf.getInt(end);
+            if ((int) crc.getValue() != stored) {
+                throw new SelectFormatException(what + ": CRC32C mismatch (stored 0x" + Integer.toHexString(stored) + ", computed 0x"
+                        + Integer.toHexString((int) crc.getValue()) + ")");
+            }
+            buf.limit(end);
+        }
+
+        /** The partials of series {@code series} (see {@link Out#partials}); null when it has none. */
+        HistogramPartial[] partials(int series, int n, FloatHistogram[] hs, List<Labels> members) {
+            int count = count("partial count", 3);
+            if (count == 0) {
+                if (hs != null) throw new SelectFormatException(what + ": series " + series + " has histograms but no partials");
+                return null;
+            }
+            if (count > n) throw new SelectFormatException(what + ": series " + series + " has " + count + " partials but " + n + " samples");
+            HistogramPartial[] out = new HistogramPartial[n];
+            int prev = -1;
+            for (int k = 0; k < count; k++) {
+                int idx = count("partial sample index");
+                if (idx <= prev || idx >= n) {
+                    throw new SelectFormatException(what + ": series " + series + " partial index " + idx + " not ascending within 0.." + (n - 1));
+                }
+                prev = idx;
+                int flags = u8("partial flags");
+                if ((flags & ~63) != 0) throw new SelectFormatException(what + ": series " + series + " partial " + idx + " has unknown flags 0x" + Integer.toHexString(flags));
+                long c = varint("partial count");
+                Labels exp = (flags & PARTIAL_FIRST_EXPONENTIAL) != 0 ? member(members, "first exponential") : null;
+                Labels custom = (flags & PARTIAL_FIRST_CUSTOM) != 0 ? member(members, "first custom") : null;
+                try {
+                    out[idx] = new HistogramPartial(c, (flags & PARTIAL_FLOATS) != 0, (flags & PARTIAL_RESET) != 0,
+                            (flags & PARTIAL_NOT_RESET) != 0, (flags & PARTIAL_RECONCILED) != 0, exp, custom, hs == null ? null : hs[idx]);
+                } catch (IllegalArgumentException e) {
+                    throw new SelectFormatException(what + ": series " + series + " partial " + idx + ": " + e.getMessage());
+                }
+            }
+            if (hs != null) {
+                for (int k = 0; k < n; k++) {
+                    if (hs[k] != null && out[k] == null) {
+                        throw new SelectFormatException(what + ": series " + series + " histogram " + k + " has no partial");
+                    }
+                }
+            }
+            return out;
+        }
+
+        private Labels member(List<Labels> members, String field) {
+            int i = count(field);
+            if (i >= members.size()) throw new SelectFormatException(what + ": " + field + " member " + i + " of " + members.size());
+            return members.get(i);
         }
 
         /** Reads what {@link Out#matchers} wrote. */

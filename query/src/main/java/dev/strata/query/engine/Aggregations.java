@@ -174,7 +174,15 @@ final class Aggregations {
         boolean[] resetSeen;
         boolean[] notResetSeen;
 
-        void addHistogram(Evaluator ev, AggregateExpr a, int i, FloatHistogram h, Labels member) {
+        /**
+         * Partial mode ({@link #partials}) only: per step the first member of each histogram kind and
+         * whether custom bounds were reconciled, reported instead of the annotations they cause.
+         */
+        Labels[] firstExponential;
+        Labels[] firstCustom;
+        boolean[] reconciled;
+
+        void addHistogram(Evaluator ev, AggregateExpr a, int i, FloatHistogram h, Labels member, boolean partial) {
             int steps = value.length;
             if (hist == null) {
                 hist = new HistogramMath.Accumulator[steps];
@@ -182,10 +190,19 @@ final class Aggregations {
                 incompatible = new boolean[steps];
                 resetSeen = new boolean[steps];
                 notResetSeen = new boolean[steps];
+                if (partial) {
+                    firstExponential = new Labels[steps];
+                    firstCustom = new Labels[steps];
+                    reconciled = new boolean[steps];
+                }
             }
             histCount[i]++;
             if (h.resetHint() == FloatHistogram.ResetHint.YES) resetSeen[i] = true;
             if (h.resetHint() == FloatHistogram.ResetHint.NO) notResetSeen[i] = true;
+            if (partial) {
+                Labels[] first = h.usesCustomBuckets() ? firstCustom : firstExponential;
+                if (first[i] == null || member.compareTo(first[i]) < 0) first[i] = member;
+            }
             if (incompatible[i]) return;
             if (hist[i] == null) {
                 hist[i] = new HistogramMath.Accumulator(h, mean != null); // mean is allocated for avg only
@@ -193,12 +210,12 @@ final class Aggregations {
             }
             try {
                 if (hist[i].add(h) == HistogramMath.AddOutcome.RECONCILED_CUSTOM) {
-                    ev.annotations.info("mismatched custom buckets were reconciled during aggregation" + ev.ctx.position(a.expr()));
+                    if (partial) reconciled[i] = true;
+                    else ev.annotations.info(reconciledInfo(ev, a));
                 }
             } catch (HistogramMath.IncompatibleException e) {
                 incompatible[i] = true;
-                ev.annotations.warn("vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
-                        + member.get(Labels.METRIC_NAME) + "\"" + ev.ctx.position(a.expr()));
+                if (!partial) ev.annotations.warn(incompatibleWarning(member, ev.ctx.position(a.expr())));
             }
         }
 
@@ -220,16 +237,18 @@ final class Aggregations {
      * first appearance.
      */
     private static List<StepSeries> fold(Evaluator ev, AggregateExpr a) {
+        return finish(ev, a, accumulate(ev, a, false));
+    }
+
+    /**
+     * {@link #fold}'s streaming part: the groups with their per-step accumulators, in order of first
+     * appearance. In partial mode the histogram annotations are not raised but recorded in the groups.
+     */
+    private static Map<Labels, Group> accumulate(Evaluator ev, AggregateExpr a, boolean partial) {
         String op = a.op();
         int steps = ev.steps;
         // Resolve the operator once: a String switch per sample costs more than the fold itself.
-        final int kind = switch (op) {
-            case "min" -> 1;
-            case "max" -> 2;
-            case "sum" -> 3;
-            case "avg" -> 4;
-            default -> 0;
-        };
+        final int kind = kindOf(op);
         boolean nameKept = groupHasName(a);
         Map<Labels, Group> groups = new LinkedHashMap<>();
         GroupingKeys keys = new GroupingKeys(a);
@@ -251,7 +270,7 @@ final class Aggregations {
                     FloatHistogram h = s.h[i];
                     if (h == null) continue;
                     has[i] = false;
-                    if (kind == 3 || kind == 4) g.addHistogram(ev, a, i, h, s.labels);
+                    if (kind == 3 || kind == 4) g.addHistogram(ev, a, i, h, s.labels, partial);
                     else ev.annotations.info("ignored histogram in " + op + " aggregation" + ev.ctx.position(a.expr()));
                 }
             }
@@ -288,6 +307,67 @@ final class Aggregations {
             }
             return false;
         });
+        return groups;
+    }
+
+    /** One group of a partial {@code sum} ({@link #partials}): its series and, per step, its histogram partial or null. */
+    record PartialGroup(StepSeries out, HistogramPartial[] partials) {}
+
+    /**
+     * {@code sum} over part of the input, to be merged with the other parts' ({@link HistogramPartialMerge}):
+     * per group and step the float sum where the group had floats only, else a {@link HistogramPartial}
+     * (its sum, when there is one, also as the step's histogram, a NaN float otherwise; a float sum of the
+     * same step is not needed: floats with histograms drop the step). Raises none of
+     * the annotations of combining histograms (mixes, counter-reset conflicts, custom bounds): only the
+     * merge of all parts knows whether one evaluation would raise them.
+     */
+    static List<PartialGroup> partials(Evaluator ev, AggregateExpr a) {
+        if (!a.op().equals("sum")) throw new IllegalArgumentException("partial aggregation of " + a.op() + ", only sum has one");
+        Map<Labels, Group> groups = accumulate(ev, a, true);
+        List<PartialGroup> out = new ArrayList<>(groups.size());
+        for (Group g : groups.values()) {
+            HistogramPartial[] parts = null;
+            boolean any = false;
+            for (int i = 0; i < ev.steps; i++) {
+                double n = g.count[i];
+                if (g.hist != null && g.histCount[i] > 0) {
+                    boolean bothKinds = g.firstExponential[i] != null && g.firstCustom[i] != null;
+                    FloatHistogram sum = bothKinds ? null : g.hist[i].result().build(false);
+                    if (parts == null) parts = new HistogramPartial[ev.steps];
+                    parts[i] = new HistogramPartial((long) g.histCount[i], n > 0, g.resetSeen[i], g.notResetSeen[i], g.reconciled[i],
+                            g.firstExponential[i], g.firstCustom[i], sum);
+                    if (sum != null) g.out.setHistogram(i, sum);
+                    else g.out.set(i, Double.NaN); // both kinds: no sum, the step is dropped
+                    any = true;
+                } else if (n > 0) {
+                    g.out.set(i, g.value[i] + g.comp[i]);
+                    any = true;
+                }
+            }
+            if (any) out.add(new PartialGroup(g.out, parts));
+        }
+        return out;
+    }
+
+    /**
+     * The folded operator as a number (a String switch per sample costs more than the fold itself):
+     * 1 min, 2 max, 3 sum, 4 avg, 0 count/group.
+     */
+    private static int kindOf(String op) {
+        return switch (op) {
+            case "min" -> 1;
+            case "max" -> 2;
+            case "sum" -> 3;
+            case "avg" -> 4;
+            default -> 0;
+        };
+    }
+
+    /** {@link #fold}'s result from the accumulated groups: Prometheus's values and histogram annotations. */
+    private static List<StepSeries> finish(Evaluator ev, AggregateExpr a, Map<Labels, Group> groups) {
+        String op = a.op();
+        int steps = ev.steps;
+        final int kind = kindOf(op);
         List<StepSeries> out = new ArrayList<>(groups.size());
         for (Group g : groups.values()) {
             boolean any = false;
@@ -295,11 +375,11 @@ final class Aggregations {
                 double n = g.count[i];
                 if (g.hist != null && g.histCount[i] > 0) {
                     if (n > 0) {
-                        ev.annotations.warn("encountered a mix of histograms and floats for aggregation" + ev.ctx.position(a.expr()));
+                        ev.annotations.warn(mixedWarning(ev.ctx.position(a.expr())));
                         continue;
                     }
                     if (g.resetSeen[i] && g.notResetSeen[i]) {
-                        ev.annotations.warn("conflicting counter resets during histogram aggregation" + ev.ctx.position(a.expr()));
+                        ev.annotations.warn(counterResetWarning(ev.ctx.position(a.expr())));
                     }
                     if (g.incompatible[i]) continue;
                     g.out.setHistogram(i, g.hist[i].result().build());
@@ -369,6 +449,30 @@ final class Aggregations {
         c[0] = q * g.comp[i];
         g.mean[i] = FloatMath.kahanInc(f / n, q * g.mean[i], c);
         g.comp[i] = c[0];
+    }
+
+    /** Prometheus's warning for a group and step with both float and histogram samples (the step is dropped). */
+    static String mixedWarning(String position) {
+        return "encountered a mix of histograms and floats for aggregation" + position;
+    }
+
+    /** Prometheus's warning for histograms with reset hints "reset" and "not reset" in one group and step. */
+    static String counterResetWarning(String position) {
+        return "conflicting counter resets during histogram aggregation" + position;
+    }
+
+    /** Prometheus's warning naming the metric of the first series whose histogram kind differs from the group's first. */
+    static String incompatibleWarning(Labels member, String position) {
+        return "vector contains a mix of histograms with exponential and custom buckets schemas for metric name \""
+                + member.get(Labels.METRIC_NAME) + "\"" + position;
+    }
+
+    static String reconciledInfo(String position) {
+        return "mismatched custom buckets were reconciled during aggregation" + position;
+    }
+
+    private static String reconciledInfo(Evaluator ev, AggregateExpr a) {
+        return reconciledInfo(ev.ctx.position(a.expr()));
     }
 
     private static boolean groupHasName(AggregateExpr a) {

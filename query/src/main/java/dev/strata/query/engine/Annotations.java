@@ -7,15 +7,16 @@ import java.util.Set;
 
 /** Warnings and infos collected while evaluating, deduplicated, in first-seen order. */
 public final class Annotations {
+    static final String WARNING_PREFIX = "PromQL warning: ", INFO_PREFIX = "PromQL info: ";
     private final Set<String> warnings = new LinkedHashSet<>();
     private final Set<String> infos = new LinkedHashSet<>();
 
     public void warn(String msg) {
-        warnings.add("PromQL warning: " + msg);
+        warnings.add(WARNING_PREFIX + msg);
     }
 
     public void info(String msg) {
-        infos.add("PromQL info: " + msg);
+        infos.add(INFO_PREFIX + msg);
     }
 
     public List<String> warnings() {

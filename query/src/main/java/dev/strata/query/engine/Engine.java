@@ -108,6 +108,69 @@ public final class Engine {
         return new QueryResult(value, ann.warnings(), ann.infos(), stats);
     }
 
+    /**
+     * Evaluates a {@code sum} aggregation (the whole query, parentheses aside) over this engine's
+     * storage as one part of a larger input, for merging with the other parts
+     * ({@link HistogramPartialMerge}): float sums as {@code sum} gives them, and for steps with native
+     * histograms a {@link HistogramPartial} instead of the final histogram and its annotations.
+     * Step 0 = instant query at {@code start}.
+     *
+     * @throws QueryException bad_data when the query is not a sum, else as the query's evaluation fails
+     */
+    public PartialAggregation partialAggregation(String expr, long start, long end, long step, QueryOptions opts) {
+        long t0 = System.nanoTime();
+        Parser.Parsed parsed = Parser.parseWithPositions(expr);
+        Expr e = parsed.expr();
+        while (e instanceof dev.strata.query.ast.ParenExpr p) e = p.expr();
+        if (!(e instanceof dev.strata.query.ast.AggregateExpr a) || !a.op().equals("sum")) {
+            throw new QueryException("bad_data", "a partial aggregation must be a sum, not " + expr);
+        }
+        boolean range = step > 0;
+        QueryContext ctx = new QueryContext(opts.timeoutMs(), opts.maxSamples(), step, end - start, range, parsed, expr);
+        Annotations ann = new Annotations();
+        long interval = range ? step : 1;
+        SampleStats samples = new SampleStats(Evaluator.steps(start, end, interval));
+        Evaluator ev = new Evaluator(storage, opts, start, end, interval, start, end, ann, ctx, samples);
+        List<Aggregations.PartialGroup> groups;
+        try {
+            groups = Aggregations.partials(ev, a);
+        } catch (dev.strata.store.model.InvalidLabelsException ex) {
+            throw QueryException.execution(ex.getMessage());
+        }
+        List<StepSeries> outs = new ArrayList<>(groups.size());
+        for (Aggregations.PartialGroup g : groups) outs.add(g.out());
+        ctx.account(outs);
+        List<dev.strata.query.storage.Series> series = new ArrayList<>(groups.size());
+        List<HistogramPartial[]> partials = new ArrayList<>(groups.size());
+        Set<Labels> seen = new HashSet<>();
+        for (Aggregations.PartialGroup g : groups) {
+            StepSeries s = g.out();
+            Labels l = finalLabels(s);
+            // Groups told apart by __name__ alone whose members drop it: as one node's evaluation, an error
+            // (a range query would merge them when their steps do not overlap; the asker then reads raw series).
+            if (!seen.add(l)) throw QueryException.execution("vector cannot contain metrics with the same labelset");
+            int n = s.count();
+            long[] ts = new long[n];
+            double[] vs = new double[n];
+            FloatHistogram[] hs = s.h == null ? null : new FloatHistogram[n];
+            HistogramPartial[] ps = g.partials() == null ? null : new HistogramPartial[n];
+            int k = 0;
+            for (int i = 0; i < ev.steps; i++) {
+                if (!s.has[i]) continue;
+                ts[k] = ev.stepTime(i);
+                vs[k] = s.v[i];
+                if (hs != null) hs[k] = s.h[i];
+                if (ps != null) ps[k] = g.partials()[i];
+                k++;
+            }
+            series.add(new dev.strata.query.storage.Series(l, ts, vs, null, hs));
+            partials.add(ps);
+        }
+        QueryStats stats = new QueryStats(ctx.scanned, ctx.peak, System.nanoTime() - t0, samples.total(),
+                samples.perStep().clone(), start, range ? step : 0);
+        return new PartialAggregation(series, partials, ann.warnings(), ann.infos(), stats);
+    }
+
     private static Labels finalLabels(StepSeries s) {
         return s.dropName ? LabelSets.dropName(s.labels) : s.labels;
     }

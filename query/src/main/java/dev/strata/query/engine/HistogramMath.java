@@ -66,16 +66,25 @@ public final class HistogramMath {
 
         /** Back to the value type; buckets with a count of exactly 0 are left out (Prometheus's Compact(0)). */
         FloatHistogram build() {
-            int[][] p = spans(pos);
-            int[][] n = spans(neg);
-            return new FloatHistogram(hint, schema, zeroThreshold, zeroCount, count, sum, p[0], p[1], values(pos),
-                    n[0], n[1], values(neg), schema == FloatHistogram.CUSTOM_BUCKETS_SCHEMA ? customValues : null);
+            return build(true);
         }
 
-        private static double[] values(TreeMap<Integer, Double> m) {
-            double[] out = new double[nonZero(m)];
+        /**
+         * Back to the value type; {@code compact}: buckets with a count of exactly 0 are left out
+         * (Prometheus's Compact(0)), else every bucket index held is kept (a partial sum that is added to
+         * others later, where the buckets present decide how zero buckets widen).
+         */
+        FloatHistogram build(boolean compact) {
+            int[][] p = spans(pos, compact);
+            int[][] n = spans(neg, compact);
+            return new FloatHistogram(hint, schema, zeroThreshold, zeroCount, count, sum, p[0], p[1], values(pos, compact),
+                    n[0], n[1], values(neg, compact), schema == FloatHistogram.CUSTOM_BUCKETS_SCHEMA ? customValues : null);
+        }
+
+        private static double[] values(TreeMap<Integer, Double> m, boolean compact) {
+            double[] out = new double[compact ? nonZero(m) : m.size()];
             int k = 0;
-            for (double v : m.values()) if (v != 0) out[k++] = v;
+            for (double v : m.values()) if (v != 0 || !compact) out[k++] = v;
             return out;
         }
 
@@ -85,11 +94,11 @@ public final class HistogramMath {
             return n;
         }
 
-        private static int[][] spans(TreeMap<Integer, Double> m) {
+        private static int[][] spans(TreeMap<Integer, Double> m, boolean compact) {
             List<int[]> spans = new ArrayList<>();
             Integer prevEnd = null;
             for (Map.Entry<Integer, Double> e : m.entrySet()) {
-                if (e.getValue() == 0) continue;
+                if (compact && e.getValue() == 0) continue;
                 int idx = e.getKey();
                 if (prevEnd != null && idx == prevEnd) {
                     spans.get(spans.size() - 1)[1]++;

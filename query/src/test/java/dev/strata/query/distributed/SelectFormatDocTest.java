@@ -12,7 +12,7 @@ class SelectFormatDocTest {
     void theDocNamesTheCodeAndItsVersions() throws Exception {
         String doc = Files.readString(Path.of(System.getProperty("strata.root", "..")).resolve("docs/format/select.md"));
         assertTrue(doc.contains("`" + SelectCodec.class.getName() + "`"), "the doc names " + SelectCodec.class.getName());
-        assertTrue(doc.contains("Request version " + SelectCodec.REQUEST_VERSION_2 + "; response versions 1 to " + SelectCodec.RESPONSE_VERSION_5),
+        assertTrue(doc.contains("Request version " + SelectCodec.REQUEST_VERSION_2 + "; response versions 1 to " + SelectCodec.RESPONSE_VERSION_6),
                 "the doc states the request and response versions");
     }
 }
