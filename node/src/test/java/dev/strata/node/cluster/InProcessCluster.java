@@ -193,20 +193,6 @@ final class InProcessCluster implements AutoCloseable {
         shard.index().updateLastSampleTime(id, t);
     }
 
-    /** Appends one native histogram sample to the series' shard on every owner and on the reference. */
-    void append(Labels labels, long t, dev.strata.store.model.FloatHistogram h) {
-        int s = mapper.shard(labels);
-        append(reference.get(s), labels, t, h);
-        for (int o : ownership.owners(s)) append(nodes.get(o).owned.get(s), labels, t, h);
-    }
-
-    private static void append(LocalShardsQueryable.Shard shard, Labels labels, long t, dev.strata.store.model.FloatHistogram h) {
-        int id = shard.index().addSeries(labels, t);
-        shard.memory().createSeries(id, labels);
-        shard.memory().append(id, t, 0, h);
-        shard.index().updateLastSampleTime(id, t);
-    }
-
     /** The single-node answer: the engine over one copy of every shard. */
     QueryEvaluator single() {
         return QueryEvaluator.of(new Engine(new LocalShardsQueryable(new ArrayList<>(reference.values())), options));
