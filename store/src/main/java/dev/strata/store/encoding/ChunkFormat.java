@@ -36,6 +36,7 @@ public final class ChunkFormat {
         return switch (id) {
             case RegularTimestampCodec.ID -> new RegularTimestampCodec();
             case DodTimestampCodec.ID -> new DodTimestampCodec();
+            case StepRunsTimestampCodec.ID -> new StepRunsTimestampCodec();
             default -> null;
         };
     }

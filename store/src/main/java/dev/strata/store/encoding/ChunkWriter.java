@@ -14,6 +14,8 @@ import java.util.zip.CRC32C;
 public final class ChunkWriter {
     private final TimestampCodec regular = new RegularTimestampCodec();
     private final TimestampCodec dod = new DodTimestampCodec();
+    private final TimestampCodec stepRuns = new StepRunsTimestampCodec();
+    private final ByteArrayBuilder runsBuf = new ByteArrayBuilder();
     /**
      * How much larger (value payload bytes, in percent) a decimal-blocks encoding may be than the
      * smallest, when that one is slow to decode, and still be kept: its decode is 3-5x faster
@@ -73,8 +75,20 @@ public final class ChunkWriter {
             tsBuf.reset();
             ts = dod;
             dod.encode(timestamps, count, bits.reset(tsBuf));
+            bits.finish();
+            // Jittered scrapes: runs of on-step deltas beat a bit per sample; ties keep ts-dod.
+            runsBuf.reset();
+            if (stepRuns.encode(timestamps, count, bits.reset(runsBuf))) {
+                bits.finish();
+                if (runsBuf.length() < tsBuf.length()) {
+                    ts = stepRuns;
+                    tsBuf.reset();
+                    tsBuf.append(runsBuf);
+                }
+            }
+        } else {
+            bits.finish();
         }
-        bits.finish();
 
         ValueCodec best = null;
         if (forced != null) {

@@ -44,6 +44,30 @@ class ChunkCorruptionTest {
         }
     }
 
+    /** The same for a chunk whose timestamps are coded ts-step-runs (1 s scrapes with late samples). */
+    @Test
+    void everySingleBitFlipIsDetectedInAStepRunsChunk() {
+        System.out.println("seed=" + seed);
+        Random rnd = new Random(seed);
+        int n = 20 + rnd.nextInt(400);
+        long[] ts = StepRunsTimestampCodecTest.jittered(rnd, n, 1 + n / 200);
+        if (ts[n / 2] % 1000 == 174) ts[n / 2] += 1 + rnd.nextInt(9); // at least one late sample
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = rnd.nextInt(3) == 0 ? rnd.nextGaussian() : rnd.nextInt(1000) / 100.0;
+        ChunkWriter w = new ChunkWriter();
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        w.write(ts, v, n, out);
+        assertTrue(w.lastTimestampCodec() == StepRunsTimestampCodec.ID, "n=" + n + " seed=" + seed);
+        byte[] good = out.toByteArray();
+        decode(good);
+        for (int bit = 0; bit < good.length * 8; bit++) {
+            byte[] bad = good.clone();
+            bad[bit >>> 3] ^= (byte) (1 << (bit & 7));
+            int b = bit;
+            assertThrows(CorruptChunkException.class, () -> decode(bad), "bit " + b + " seed=" + seed);
+        }
+    }
+
     @Test
     void checksumMismatchIsNamed() {
         Random rnd = new Random(seed);
