@@ -27,7 +27,8 @@ public final class ChunkWriter {
     private final DecimalValueCodec decimal = new DecimalValueCodec();
     private final DecimalBlockValueCodec blocks = new DecimalBlockValueCodec();
     private final ValueCodec xor = new XorValueCodec();
-    private final ValueCodec[] candidates = {new ConstValueCodec(), decimal, blocks, xor};
+    private final ValueCodec ulp = new DecimalUlpValueCodec();
+    private final ValueCodec[] candidates = {new ConstValueCodec(), decimal, blocks, ulp, xor};
     private final ByteArrayBuilder tsBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder valBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder bestBuf = new ByteArrayBuilder();
@@ -102,6 +103,8 @@ public final class ChunkWriter {
             for (ValueCodec c : candidates) {
                 // gorilla-xor needs at least 64 + (count - 1) bits; skip it when it cannot win.
                 if (c == xor && best != null && bestBuf.length() <= (63 + count) / 8) continue;
+                // decimal-ulp is decimal-blocks plus corrections: only worth trying when exact decimals do not apply.
+                if (c == ulp && blocksApplies) continue;
                 ByteArrayBuilder dst = c == blocks ? blocksBuf : valBuf;
                 dst.reset();
                 if (!c.encode(values, count, bits.reset(dst))) continue;
