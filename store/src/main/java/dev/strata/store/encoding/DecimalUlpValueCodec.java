@@ -100,6 +100,14 @@ public final class DecimalUlpValueCodec implements ValueCodec {
             int end = Math.min(count, b + BLOCK);
             if (w == 0) continue;
             int s = 64 - w;
+            if (w <= 57) { // one 8-byte load per correction
+                for (int i = b; i < end; i++) {
+                    long k = Zigzag.decode(in.peek57At(pos) >>> s);
+                    dst[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dst[i]) + k);
+                    pos += w;
+                }
+                continue;
+            }
             for (int i = b; i < end; i++) {
                 long k = Zigzag.decode(in.peekAt(pos) >>> s);
                 dst[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(dst[i]) + k);
