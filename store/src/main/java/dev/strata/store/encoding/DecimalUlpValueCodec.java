@@ -16,9 +16,10 @@ package dev.strata.store.encoding;
  * Payload: the integers m with their scale exactly as {@code decimal-blocks} stores them
  * ({@code e:5 order:2 shift:6 base* block*}), then the corrections in blocks of
  * {@value DecimalBlockValueCodec#BLOCK}: {@code w:7} (0..64) and each block's {@code zigzag(k)} in w
- * bits. Lossless for any finite value whatever m is (k absorbs the rest); the encoder tries every
- * scale that keeps {@code |v * 10^e| <= 2^53} and keeps the smallest payload (ties: the smaller
- * scale). Not applicable (encode returns false) to chunks with NaN or infinities. An instance keeps
+ * bits. Lossless for any finite value whatever m is (k absorbs the rest); the encoder tries the
+ * scales from 0 up while {@code |v * 10^e| <= 2^53}, stops 6 scales after the best so far (past the
+ * digits the values carry, more scale only widens m; this bounds the encode cost), and keeps the
+ * smallest payload (ties: the smaller scale). Not applicable (encode returns false) to chunks with NaN or infinities. An instance keeps
  * scratch arrays: not thread safe.
  */
 public final class DecimalUlpValueCodec implements ValueCodec {
@@ -52,6 +53,8 @@ public final class DecimalUlpValueCodec implements ValueCodec {
             if (bits < bestBits) {
                 bestBits = bits;
                 bestE = e;
+            } else if (e - bestE >= 6) {
+                break; // see the class comment: a bound on the search, deterministic
             }
         }
         if (bestE < 0) return false; // |v| > 2^53 somewhere: no integer part fits
