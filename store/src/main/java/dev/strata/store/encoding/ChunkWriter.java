@@ -3,8 +3,10 @@ package dev.strata.store.encoding;
 import java.util.zip.CRC32C;
 
 /**
- * Encodes samples into chunks (see {@link ChunkFormat}). For every chunk it tries each value codec
- * candidate and keeps the smallest encoding (ties go to the earlier, faster-to-decode candidate),
+ * Encodes samples into chunks (see {@link ChunkFormat}). Timestamps: ts-regular when it applies,
+ * otherwise the smaller of ts-dod and ts-step-runs (ties: ts-dod). For every chunk it tries each
+ * value codec candidate (decimal-ulp only when exact decimals do not apply) and keeps the smallest
+ * encoding (ties go to the earlier, faster-to-decode candidate),
  * with one exception for decode speed: when the smallest is slow to decode (gorilla-xor, or
  * decimal with its bit-serial bucket packing) and decimal-blocks is at most
  * {@link #FAST_DECODE_SLACK_PERCENT}% larger, decimal-blocks is kept instead.
