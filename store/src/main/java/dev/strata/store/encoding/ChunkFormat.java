@@ -36,6 +36,7 @@ public final class ChunkFormat {
         return switch (id) {
             case RegularTimestampCodec.ID -> new RegularTimestampCodec();
             case DodTimestampCodec.ID -> new DodTimestampCodec();
+            case StepRunsTimestampCodec.ID -> new StepRunsTimestampCodec();
             default -> null;
         };
     }
@@ -46,6 +47,7 @@ public final class ChunkFormat {
             case ConstValueCodec.ID -> new ConstValueCodec();
             case DecimalValueCodec.ID -> new DecimalValueCodec();
             case DecimalBlockValueCodec.ID -> new DecimalBlockValueCodec();
+            case DecimalUlpValueCodec.ID -> new DecimalUlpValueCodec();
             default -> null;
         };
     }

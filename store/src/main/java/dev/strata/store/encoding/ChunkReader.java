@@ -69,7 +69,8 @@ public final class ChunkReader {
         if (timestamps[n - 1] != h.lastTimestamp()) {
             throw new CorruptChunkException(tc.name() + ": decoded last timestamp " + timestamps[n - 1] + " != header " + h.lastTimestamp());
         }
-        if (!increasing || (tc.id() != RegularTimestampCodec.ID && tc.id() != DodTimestampCodec.ID)) { // regular: by construction (span checked); dod: checked while decoding
+        // regular: increasing by construction (span checked); dod and step-runs: checked while decoding
+        if (!increasing || (tc.id() != RegularTimestampCodec.ID && tc.id() != DodTimestampCodec.ID && tc.id() != StepRunsTimestampCodec.ID)) {
             for (int i = 1; i < n; i++) {
                 if (timestamps[i] <= timestamps[i - 1]) throw new CorruptChunkException(tc.name() + ": timestamps not increasing at sample " + i);
             }

@@ -3,8 +3,10 @@ package dev.strata.store.encoding;
 import java.util.zip.CRC32C;
 
 /**
- * Encodes samples into chunks (see {@link ChunkFormat}). For every chunk it tries each value codec
- * candidate and keeps the smallest encoding (ties go to the earlier, faster-to-decode candidate),
+ * Encodes samples into chunks (see {@link ChunkFormat}). Timestamps: ts-regular when it applies,
+ * otherwise the smaller of ts-dod and ts-step-runs (ties: ts-dod). For every chunk it tries each
+ * value codec candidate (decimal-ulp only when exact decimals do not apply) and keeps the smallest
+ * encoding (ties go to the earlier, faster-to-decode candidate),
  * with one exception for decode speed: when the smallest is slow to decode (gorilla-xor, or
  * decimal with its bit-serial bucket packing) and decimal-blocks is at most
  * {@link #FAST_DECODE_SLACK_PERCENT}% larger, decimal-blocks is kept instead.
@@ -14,6 +16,8 @@ import java.util.zip.CRC32C;
 public final class ChunkWriter {
     private final TimestampCodec regular = new RegularTimestampCodec();
     private final TimestampCodec dod = new DodTimestampCodec();
+    private final TimestampCodec stepRuns = new StepRunsTimestampCodec();
+    private final ByteArrayBuilder runsBuf = new ByteArrayBuilder();
     /**
      * How much larger (value payload bytes, in percent) a decimal-blocks encoding may be than the
      * smallest, when that one is slow to decode, and still be kept: its decode is 3-5x faster
@@ -25,7 +29,8 @@ public final class ChunkWriter {
     private final DecimalValueCodec decimal = new DecimalValueCodec();
     private final DecimalBlockValueCodec blocks = new DecimalBlockValueCodec();
     private final ValueCodec xor = new XorValueCodec();
-    private final ValueCodec[] candidates = {new ConstValueCodec(), decimal, blocks, xor};
+    private final ValueCodec ulp = new DecimalUlpValueCodec();
+    private final ValueCodec[] candidates = {new ConstValueCodec(), decimal, blocks, ulp, xor};
     private final ByteArrayBuilder tsBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder valBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder bestBuf = new ByteArrayBuilder();
@@ -73,8 +78,20 @@ public final class ChunkWriter {
             tsBuf.reset();
             ts = dod;
             dod.encode(timestamps, count, bits.reset(tsBuf));
+            bits.finish();
+            // Jittered scrapes: runs of on-step deltas beat a bit per sample; ties keep ts-dod.
+            runsBuf.reset();
+            if (stepRuns.encode(timestamps, count, bits.reset(runsBuf))) {
+                bits.finish();
+                if (runsBuf.length() < tsBuf.length()) {
+                    ts = stepRuns;
+                    tsBuf.reset();
+                    tsBuf.append(runsBuf);
+                }
+            }
+        } else {
+            bits.finish();
         }
-        bits.finish();
 
         ValueCodec best = null;
         if (forced != null) {
@@ -88,6 +105,8 @@ public final class ChunkWriter {
             for (ValueCodec c : candidates) {
                 // gorilla-xor needs at least 64 + (count - 1) bits; skip it when it cannot win.
                 if (c == xor && best != null && bestBuf.length() <= (63 + count) / 8) continue;
+                // decimal-ulp is decimal-blocks plus corrections: only worth trying when exact decimals do not apply.
+                if (c == ulp && blocksApplies) continue;
                 ByteArrayBuilder dst = c == blocks ? blocksBuf : valBuf;
                 dst.reset();
                 if (!c.encode(values, count, bits.reset(dst))) continue;

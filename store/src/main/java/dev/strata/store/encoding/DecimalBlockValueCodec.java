@@ -34,12 +34,24 @@ public final class DecimalBlockValueCodec implements ValueCodec {
 
     @Override
     public boolean encode(double[] values, int count, BitWriter out) {
+        int e = DecimalValueCodec.toIntegers(values, count, integers(count));
+        if (e < 0) return false;
+        writeIntegers(e, count, out);
+        return true;
+    }
+
+    /** The scratch array (at least {@code count} long) that {@link #writeIntegers} and {@link #integerBits} read. */
+    long[] integers(int count) {
         if (ints.length < count) {
             ints = new long[Math.max(count, ints.length * 2)];
             diffs = new long[ints.length];
         }
-        int e = DecimalValueCodec.toIntegers(values, count, ints);
-        if (e < 0) return false;
+        return ints;
+    }
+
+    private long lastBits; // bits of the payload bestOrder last chose
+
+    private int bestOrder(int count) {
         int bestOrder = 0;
         long bestBits = Long.MAX_VALUE;
         for (int order = 0; order <= 2; order++) {
@@ -49,6 +61,19 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 bestOrder = order;
             }
         }
+        lastBits = 5 + 2 + bestBits;
+        return bestOrder;
+    }
+
+    /** Bits {@link #writeIntegers} takes for the integers in {@link #integers}[0..count). */
+    long integerBits(int count) {
+        bestOrder(count);
+        return lastBits;
+    }
+
+    /** Writes the integers in {@link #integers}[0..count) with scale {@code e}: the whole payload of this codec. */
+    void writeIntegers(int e, int count, BitWriter out) {
+        int bestOrder = bestOrder(count);
         int n = diffs(bestOrder, count);
         int shift = commonShift(n);
         out.write(e, 5);
@@ -62,7 +87,6 @@ public final class DecimalBlockValueCodec implements ValueCodec {
             out.write(w, 7);
             for (int i = b; i < end; i++) out.write(stored(bestOrder, diffs[i], shift), w);
         }
-        return true;
     }
 
     private static long stored(int order, long diff, int shift) {
@@ -111,6 +135,12 @@ public final class DecimalBlockValueCodec implements ValueCodec {
 
     @Override
     public void decode(BitReader in, int count, double[] dst) {
+        int e = readIntegers(in, count);
+        DecimalValueCodec.toDoubles(ints, e, count, dst);
+    }
+
+    /** Reads this codec's payload into {@link #integers}[0..count) and returns the scale e. */
+    int readIntegers(BitReader in, int count) {
         int e = (int) in.read(5);
         int order = (int) in.read(2);
         int shift = (int) in.read(6);
@@ -118,8 +148,8 @@ public final class DecimalBlockValueCodec implements ValueCodec {
         if (order > 2) throw new CorruptChunkException("decimal-blocks: unknown residual order " + order);
         long base0 = Zigzag.readLengthPrefixed(in);
         long base1 = order == 2 && count >= 2 ? Zigzag.readLengthPrefixed(in) : 0;
-        long[] m = ints.length >= count ? ints : (ints = new long[count]);
-        // Pass 1 unpacks and integrates into the integers m[]; pass 2 converts them to doubles.
+        long[] m = integers(count);
+        // Unpacks and integrates into the integers m[]; the caller converts them to doubles.
         m[0] = base0;
         switch (order) {
             case 0 -> unpackOrder0(in, shift, m, count);
@@ -131,7 +161,7 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 }
             }
         }
-        DecimalValueCodec.toDoubles(m, e, count, dst);
+        return e;
     }
 
     /** Reads a block's width and checks it; the caller advances past its 7 bits. */

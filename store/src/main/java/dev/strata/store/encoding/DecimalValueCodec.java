@@ -292,6 +292,11 @@ public final class DecimalValueCodec implements ValueCodec {
         toDoubles(m, e, count, dst);
     }
 
+    /** 10^e, exact for 0 <= e <= {@link #MAX_SCALE}. */
+    static double pow10(int e) {
+        return POW10[e];
+    }
+
     static double value(long m, int e) {
         return e == 0 ? (double) m : scaled(m, e);
     }

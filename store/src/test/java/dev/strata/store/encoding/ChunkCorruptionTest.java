@@ -44,6 +44,57 @@ class ChunkCorruptionTest {
         }
     }
 
+    /** The same for a chunk whose timestamps are coded ts-step-runs (1 s scrapes with late samples). */
+    @Test
+    void everySingleBitFlipIsDetectedInAStepRunsChunk() {
+        System.out.println("seed=" + seed);
+        Random rnd = new Random(seed);
+        int n = 20 + rnd.nextInt(400);
+        long[] ts = StepRunsTimestampCodecTest.jittered(rnd, n, 1 + n / 200);
+        if (ts[n / 2] % 1000 == 174) ts[n / 2] += 1 + rnd.nextInt(9); // at least one late sample
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) v[i] = rnd.nextInt(3) == 0 ? rnd.nextGaussian() : rnd.nextInt(1000) / 100.0;
+        ChunkWriter w = new ChunkWriter();
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        w.write(ts, v, n, out);
+        assertTrue(w.lastTimestampCodec() == StepRunsTimestampCodec.ID, "n=" + n + " seed=" + seed);
+        byte[] good = out.toByteArray();
+        decode(good);
+        for (int bit = 0; bit < good.length * 8; bit++) {
+            byte[] bad = good.clone();
+            bad[bit >>> 3] ^= (byte) (1 << (bit & 7));
+            int b = bit;
+            assertThrows(CorruptChunkException.class, () -> decode(bad), "bit " + b + " seed=" + seed);
+        }
+    }
+
+    /** The same for a chunk whose values are coded decimal-ulp (a sum accumulated in binary floating point). */
+    @Test
+    void everySingleBitFlipIsDetectedInADecimalUlpChunk() {
+        System.out.println("seed=" + seed);
+        Random rnd = new Random(seed);
+        int n = 1 + rnd.nextInt(300);
+        double[] v = DecimalUlpValueCodecTest.floatAccumulated(rnd, n);
+        long[] ts = new long[n];
+        for (int i = 0; i < n; i++) ts[i] = 1_795_294_290_000L + 15_000L * i;
+        ChunkWriter w = new ChunkWriter();
+        ByteArrayBuilder out = new ByteArrayBuilder();
+        w.write(ts, v, n, out);
+        byte[] good = out.toByteArray();
+        if (w.lastValueCodec() != DecimalUlpValueCodec.ID) { // a short sum can still be an exact decimal
+            out.reset();
+            assertTrue(w.write(ts, v, n, new DecimalUlpValueCodec(), out) > 0);
+            good = out.toByteArray();
+        }
+        decode(good);
+        for (int bit = 0; bit < good.length * 8; bit++) {
+            byte[] bad = good.clone();
+            bad[bit >>> 3] ^= (byte) (1 << (bit & 7));
+            int b = bit;
+            assertThrows(CorruptChunkException.class, () -> decode(bad), "bit " + b + " seed=" + seed);
+        }
+    }
+
     @Test
     void checksumMismatchIsNamed() {
         Random rnd = new Random(seed);
