@@ -5,6 +5,9 @@ import dev.strata.query.api.BuildInfo;
 import dev.strata.query.api.PrometheusApi;
 import dev.strata.query.api.QueryEvaluator;
 import dev.strata.query.api.QueryableMetadataSource;
+import dev.strata.query.api.ResultJson;
+import dev.strata.query.engine.QueryResult;
+import dev.strata.store.json.JsonWriter;
 import dev.strata.query.engine.QueryOptions;
 import dev.strata.query.parser.Parser;
 import io.netty.buffer.ByteBuf;
@@ -34,12 +37,13 @@ import java.util.function.Supplier;
  * <ol>
  *   <li>{@code parse}: {@link Parser#parseWithPositions} alone;</li>
  *   <li>{@code engine}: the engine's query (parse, plan, index lookup, chunk reads, evaluation);</li>
+ *   <li>{@code json}: {@link ResultJson#result} alone, on the engine's answer (part of {@code api});</li>
  *   <li>{@code api}: {@link PrometheusApi#handle} on an already decoded Netty request (URL and
  *       parameter parsing, the validating parse, the engine, JSON into a response buffer);</li>
  *   <li>{@code http}: the request's bytes through Netty's HTTP server codec and aggregator into the API,
  *       and the response encoded back to bytes (no sockets; an {@link EmbeddedChannel}).</li>
  * </ol>
- * The differences between neighbours are the cost of each layer. The data is {@link RateSumData}
+ * The differences between api, engine and http are the cost of each layer. The data is {@link RateSumData}
  * with {@code series} counters {@code m{job,instance}} at 15 s; {@code m{instance="i0"}} stands in for
  * {@code up} (one series). The API runs its work on the calling thread (a direct executor) so all of it
  * is on the measured thread. Run from the repo root:
@@ -83,7 +87,7 @@ public final class SmallQueryProbe {
                     Runnable::run, () -> RateSumData.END);
             EmbeddedChannel http = new EmbeddedChannel(new HttpServerCodec(), new HttpObjectAggregator(1 << 20), new ApiHandler(api));
             System.out.printf(Locale.ROOT, "series=%d reps=%d; thread CPU per query, median (microseconds)%n", series, reps);
-            System.out.printf(Locale.ROOT, "%-36s %8s %8s %8s %8s   %s%n", "query", "parse", "engine", "api", "http", "response bytes");
+            System.out.printf(Locale.ROOT, "%-36s %8s %8s %8s %8s %8s   %s%n", "query", "parse", "engine", "json", "api", "http", "response bytes");
             for (Probe p : PROBES) {
                 String uri = p.uri();
                 byte[] wire = ("GET " + uri + " HTTP/1.1\r\nHost: localhost\r\nAccept-Encoding: identity\r\n\r\n")
@@ -92,6 +96,12 @@ public final class SmallQueryProbe {
                 Supplier<Object> engine = () -> p.range()
                         ? data.engine.rangeQuery(p.query(), RateSumData.START, RateSumData.END, RateSumData.STEP, opts)
                         : data.engine.instantQuery(p.query(), RateSumData.END, opts);
+                QueryResult answer = (QueryResult) engine.get();
+                Supplier<Object> json = () -> {
+                    JsonWriter w = new JsonWriter(1024);
+                    ResultJson.result(answer.value(), w);
+                    return w.size();
+                };
                 Supplier<Object> apiCall = () -> {
                     FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
                     FullHttpResponse resp = api.handle(req).join();
@@ -109,7 +119,7 @@ public final class SmallQueryProbe {
                     }
                     return n;
                 };
-                @SuppressWarnings("unchecked") Supplier<Object>[] stages = new Supplier[] {parse, engine, apiCall, httpCall};
+                @SuppressWarnings("unchecked") Supplier<Object>[] stages = new Supplier[] {parse, engine, json, apiCall, httpCall};
                 double[][] us = new double[stages.length][reps];
                 for (int i = 0; i < Math.max(2000, reps); i++) {
                     for (Supplier<Object> s : stages) s.get();
@@ -121,8 +131,8 @@ public final class SmallQueryProbe {
                         us[k][i] = (MX.getCurrentThreadCpuTime() - c0) / 1e3;
                     }
                 }
-                System.out.printf(Locale.ROOT, "%-36s %8.1f %8.1f %8.1f %8.1f   %s / %s%n", p.label(), median(us[0]), median(us[1]),
-                        median(us[2]), median(us[3]), apiCall.get(), httpCall.get());
+                System.out.printf(Locale.ROOT, "%-36s %8.1f %8.1f %8.1f %8.1f %8.1f   %s / %s%n", p.label(), median(us[0]), median(us[1]),
+                        median(us[2]), median(us[3]), median(us[4]), apiCall.get(), httpCall.get());
             }
             http.finishAndReleaseAll();
         }
