@@ -23,6 +23,7 @@ final class RateSumData implements AutoCloseable {
     static final long END = HOUR + 5 * 60_000;
 
     final ShardIndex index;
+    final LocalShardsQueryable storage;
     final Engine engine;
 
     RateSumData(int series) {
@@ -47,7 +48,8 @@ final class RateSumData implements AutoCloseable {
         // -Dstrata.delayedNameRemoval=true measures the delayed name-removal mode (default: names dropped at once).
         QueryOptions opts = QueryOptions.defaults().withTimeoutMs(0)
                 .withDelayedNameRemoval(Boolean.getBoolean("strata.delayedNameRemoval"));
-        engine = new Engine(new LocalShardsQueryable(List.of(new LocalShardsQueryable.Shard(index, mem))), opts);
+        storage = new LocalShardsQueryable(List.of(new LocalShardsQueryable.Shard(index, mem)));
+        engine = new Engine(storage, opts);
     }
 
     @Override

@@ -92,14 +92,60 @@ public final class JsonWriter {
         return this;
     }
 
-    /** Non-negative decimal digits straight into the buffer (room already ensured). */
-    private void writeDigits(long v) {
+    /** 10^0 .. 10^18. */
+    private static final long[] POW10 = new long[19];
+    /** The tens and ones digit of 0..99, for writing two digits per division. */
+    private static final byte[] TENS = new byte[100];
+    private static final byte[] ONES = new byte[100];
+
+    static {
+        POW10[0] = 1;
+        for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10;
+        for (int i = 0; i < 100; i++) {
+            TENS[i] = (byte) ('0' + i / 10);
+            ONES[i] = (byte) ('0' + i % 10);
+        }
+    }
+
+    /** Number of decimal digits of a non-negative value (by comparisons, no divisions). */
+    private static int digitCount(long v) {
         int n = 1;
-        for (long x = v; x >= 10; x /= 10) n++;
-        int end = len + n;
-        for (int i = end - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + (v % 10));
-            v /= 10;
+        while (n < POW10.length && v >= POW10[n]) n++;
+        return n;
+    }
+
+    /**
+     * Non-negative decimal digits straight into the buffer (room already ensured): eight digits per long
+     * division, then two per int division (sample values and timestamps run to 13-17 digits).
+     */
+    private void writeDigits(long v) {
+        int end = len + digitCount(v);
+        int pos = end;
+        while (v >= 100_000_000L) {
+            long q = v / 100_000_000L;
+            int low = (int) (v - q * 100_000_000L);
+            v = q;
+            for (int j = 0; j < 4; j++) {
+                int q2 = low / 100;
+                int r = low - q2 * 100;
+                buf[--pos] = ONES[r];
+                buf[--pos] = TENS[r];
+                low = q2;
+            }
+        }
+        int iv = (int) v;
+        while (iv >= 100) {
+            int q2 = iv / 100;
+            int r = iv - q2 * 100;
+            buf[--pos] = ONES[r];
+            buf[--pos] = TENS[r];
+            iv = q2;
+        }
+        if (iv >= 10) {
+            buf[--pos] = ONES[iv];
+            buf[--pos] = TENS[iv];
+        } else {
+            buf[--pos] = (byte) ('0' + iv);
         }
         len = end;
     }
@@ -113,11 +159,47 @@ public final class JsonWriter {
             buf[len++] = '"';
             return this;
         }
+        double abs = Math.abs(v);
+        if (abs >= 1e-6 && abs < 1e15) {
+            long packed = SampleValueFormat.shortestPlain(abs);
+            if (packed >= 0) return plainDecimal(v < 0, SampleValueFormat.packedDigits(packed), SampleValueFormat.packedScale(packed));
+        }
         scratch.setLength(0);
         scratch.append('"');
         SampleValueFormat.appendValue(v, scratch);
         scratch.append('"');
         return raw(scratch);
+    }
+
+    /**
+     * {@code "-m*10^-k"} in Go's 'f' form, quoted, written straight into the buffer (the same text
+     * {@link SampleValueFormat#appendValue} gives, without its strings): trailing zeros of the fraction
+     * dropped, {@code 0.} and leading zeros when m has k digits or fewer.
+     */
+    private JsonWriter plainDecimal(boolean negative, long m, int k) {
+        while (k > 0 && m % 10 == 0) {
+            m /= 10;
+            k--;
+        }
+        int n = digitCount(m);
+        ensure(n + k + 5);
+        buf[len++] = '"';
+        if (negative) buf[len++] = '-';
+        if (n > k) {
+            writeDigits(m);
+            if (k > 0) {
+                System.arraycopy(buf, len - k, buf, len - k + 1, k);
+                buf[len - k] = '.';
+                len++;
+            }
+        } else {
+            buf[len++] = '0';
+            buf[len++] = '.';
+            for (int i = n; i < k; i++) buf[len++] = '0';
+            writeDigits(m);
+        }
+        buf[len++] = '"';
+        return this;
     }
 
     /** A quoted, escaped JSON string. */

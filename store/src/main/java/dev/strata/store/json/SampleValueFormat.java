@@ -93,17 +93,56 @@ public final class SampleValueFormat {
      * shorter: it is the shortest and the closest. Null when no such m exists.
      */
     static Decimal fewDigits(double abs) {
+        return unpack(fewDigitsScaled(abs));
+    }
+
+    /** {@link #fewDigits} as {@link #pack}ed {@code m, k}; -1 when there is none. */
+    private static long fewDigitsScaled(double abs) {
         for (int k = 0; k <= 22; k++) {
             double m = abs * POW10[k];
-            if (m >= 1e15) return null;
+            if (m >= 1e15) return -1;
             if (m == Math.rint(m) && m / POW10[k] == abs) {
                 long lm = (long) m;
                 if (lm == 0) continue;
-                String digits = Long.toString(lm);
-                return normalize(digits, digits.length() - k);
+                return pack(lm, k);
             }
         }
-        return null;
+        return -1;
+    }
+
+    /**
+     * For {@code 1e-6 <= abs < 1e15} (where Go writes the plain 'f' form): the shortest decimal that
+     * reads back as {@code abs}, as {@link #pack}ed {@code m, k} meaning {@code m * 10^-k}, found without
+     * allocating (the paths of {@link #appendValue} before its slow fallback); -1 when only that fallback
+     * can decide. For writers that put the digits straight into their own buffer.
+     */
+    public static long shortestPlain(double abs) {
+        long p = fewDigitsScaled(abs);
+        return p >= 0 ? p : searchScaleScaled(abs);
+    }
+
+    /**
+     * {@code m * 10^-k} with {@code 0 < m < 2^57} and {@code 0 <= k <= 22} in one long: {@code m << 5 | k}
+     * (-1, "not found", for an m out of that range, which a shortest decimal of at most 17 digits never is).
+     */
+    private static long pack(long m, int k) {
+        return m > 0 && m >>> 57 == 0 ? m << 5 | k : -1;
+    }
+
+    /** The m of a {@link #pack}ed decimal. */
+    public static long packedDigits(long packed) {
+        return packed >>> 5;
+    }
+
+    /** The k of a {@link #pack}ed decimal (digits after the point). */
+    public static int packedScale(long packed) {
+        return (int) (packed & 31);
+    }
+
+    private static Decimal unpack(long packed) {
+        if (packed < 0) return null;
+        String digits = Long.toString(packedDigits(packed));
+        return normalize(digits, digits.length() - packedScale(packed));
     }
 
     static Decimal shortest(double abs) {
@@ -127,13 +166,27 @@ public final class SampleValueFormat {
      * integer is the closest decimal of its scale, and at the smallest k it has the fewest significant
      * digits, so this is Go's answer. Requires 1e-6 &lt;= abs &lt; 1e15 (k stays within 0..22, the
      * integer part needs no negative scale); null when a probe cannot be decided exactly.
+     *
+     * <p>Values that reach this search (not found by {@link #fewDigits}) mostly need 16 or 17
+     * significant digits (rates, averages), so the first probe is the scale giving about 16 digits and,
+     * when that does not read back, the next one up: usually two probes instead of five. Which scales are
+     * probed first does not change the answer (the search still ends at the smallest scale that reads
+     * back), only how soon it is found.
      */
     static Decimal searchScale(double abs) {
+        return unpack(searchScaleScaled(abs));
+    }
+
+    /** {@link #searchScale} as {@link #pack}ed {@code m, k}; -1 when undecided. */
+    private static long searchScaleScaled(double abs) {
         int lo = 0, hi = 22;
         long best = Long.MIN_VALUE;
         int bestK = -1;
+        // Decimal digits before the point, approximately (log10(2) ~ 0.30103): a hint, off by one at most.
+        int intDigits = (int) Math.floor(Math.getExponent(abs) * 0.30103) + 1;
+        int guess = Math.max(lo, Math.min(hi, 16 - intDigits));
+        int k = guess;
         while (lo <= hi) {
-            int k = (lo + hi) >>> 1;
             long r = roundedScaled(abs, k);
             boolean ok;
             if (r == Long.MIN_VALUE) {
@@ -141,11 +194,11 @@ public final class SampleValueFormat {
                     ok = true; // more than 18 digits: past the 17 that always suffice
                     r = Long.MIN_VALUE;
                 } else {
-                    return null; // too close to a half to decide cheaply
+                    return -1; // too close to a half to decide cheaply
                 }
             } else {
                 double back = r == 0 ? 0 : DecimalToDouble.convert(r, -k);
-                if (Double.isNaN(back)) return null;
+                if (Double.isNaN(back)) return -1;
                 ok = back == abs;
             }
             if (ok) {
@@ -157,10 +210,11 @@ public final class SampleValueFormat {
             } else {
                 lo = k + 1;
             }
+            // After the guessed scale fails, the next finer one (one digit more) is the likely answer.
+            k = !ok && k == guess ? lo : (lo + hi) >>> 1;
         }
-        if (best == Long.MIN_VALUE || bestK != lo) return null;
-        String digits = Long.toString(best);
-        return normalize(digits, digits.length() - bestK);
+        if (best == Long.MIN_VALUE || bestK != lo) return -1;
+        return pack(best, bestK);
     }
 
     /**
