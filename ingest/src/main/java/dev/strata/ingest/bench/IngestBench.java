@@ -42,6 +42,14 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * read from the nodes' {@code /api/v1/status/shards}. Sample timestamps
  * start {@code --backfill} ago and advance {@code --step} per round, so a run must stay within the
  * gateway's accepted age/skew window (defaults: 1 day back, 10 min ahead).
+ *
+ * <p>With {@code --pids name=pid,...} and/or {@code --dev-data DIR} (the pid files {@code strata dev}
+ * writes), it also reads each process's CPU time ({@link ProcessCpu}) when sending starts and again at
+ * the end, and prints {@link StackCpuTable}: CPU-seconds per million acknowledged samples for each
+ * process and for this load generator ("bench"). The end is after the last acknowledgement, then (with
+ * {@code --status-url}) once the consumers' lag is 0, then {@code --settle} more seconds, so that the
+ * consumers' work on the acknowledged records is inside the window; whatever the processes do while
+ * idle (and, on a shared machine, nothing else) is in it too.
  */
 public final class IngestBench {
     /**
@@ -56,7 +64,8 @@ public final class IngestBench {
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
                    [--bootstrap localhost:9092] [--topic %s] [--shards %s] [--spread %s]
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
-                   [--step 15] [--backfill 82800] [--seed 1]""".formatted(DEFAULTS.get("topic"), DEFAULTS.get("shards"),
+                   [--step 15] [--backfill 82800] [--seed 1]
+                   [--pids name=pid,...] [--dev-data DIR] [--settle 0]""".formatted(DEFAULTS.get("topic"), DEFAULTS.get("shards"),
             DEFAULTS.get("spread"));
 
     private static Map<String, String> defaults() {
@@ -78,6 +87,9 @@ public final class IngestBench {
         d.put("step", "15");
         d.put("backfill", "82800");
         d.put("seed", "1");
+        d.put("pids", "");
+        d.put("dev-data", "");
+        d.put("settle", "0");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -109,6 +121,12 @@ public final class IngestBench {
         long backfillMs = Long.parseLong(o.get("backfill")) * 1000;
         long seed = Long.parseLong(o.get("seed"));
         String statusUrl = o.get("status-url").isEmpty() ? null : o.get("status-url");
+        long settleS = Long.parseLong(o.get("settle"));
+        if (settleS < 0) throw new IllegalArgumentException("--settle " + settleS + " is negative\n" + USAGE);
+        Map<String, Long> pids = ProcessCpu.pids(o.get("pids"), o.get("dev-data"));
+        if (!pids.isEmpty()) pids.putIfAbsent("bench", ProcessHandle.current().pid());
+        ProcessCpu procCpu = new ProcessCpu(java.nio.file.Path.of("/proc"));
+        long hz = pids.isEmpty() ? 0 : ProcessCpu.clockTicksPerSecond();
 
         NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed);
         System.out.printf("strata bench ingest: mode=%s hosts=%d series=%d batch=%d concurrency=%d duration=%ds%n",
@@ -128,6 +146,7 @@ public final class IngestBench {
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(durationS);
         long cpuStart = os.getProcessCpuTime();
+        Map<String, Long> ticksStart = procCpu.ticks(pids);
         long lastReport = start, lastAcked = 0, lastCpu = cpuStart;
         long ts = System.currentTimeMillis() - backfillMs;
         long rounds = 0;
@@ -160,6 +179,17 @@ public final class IngestBench {
                 rounds, acked, elapsed / 1e9, acked * 1e9 / elapsed, sender.failed.get(), cpu / 1e9,
                 cpu / (double) elapsed, acked / (cpu / 1e9), lag(statusUrl));
         sender.close();
+        if (!pids.isEmpty()) {
+            long settleStart = System.nanoTime();
+            if (statusUrl != null) awaitNoLag(statusUrl);
+            Thread.sleep(TimeUnit.SECONDS.toMillis(settleS));
+            Map<String, Long> ticksEnd = procCpu.ticks(pids);
+            Map<String, Long> used = new java.util.LinkedHashMap<>();
+            ticksStart.forEach((name, t) -> used.put(name, ticksEnd.get(name) - t));
+            System.out.printf("CPU per process over %.1fs (run %.1fs + %.1fs until lag 0 and --settle), %d samples acknowledged:%n%s",
+                    (System.nanoTime() - start) / 1e9, elapsed / 1e9, (System.nanoTime() - settleStart) / 1e9, acked,
+                    StackCpuTable.format(StackCpuTable.rows(used, hz, acked)));
+        }
         return new Result(rounds, acked, sender.failed.get(), elapsed / 1e9, cpu / 1e9, sender.firstError.get());
     }
 
@@ -181,15 +211,35 @@ public final class IngestBench {
     private static String lag(String statusUrl) {
         if (statusUrl == null) return "";
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(statusUrl))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            long total = 0;
-            Matcher m = LAG.matcher(r.body());
-            while (m.find()) total += Math.max(0, Long.parseLong(m.group(1)));
-            return " lag=" + total + " records";
+            return " lag=" + totalLag(statusUrl) + " records";
         } catch (Exception e) {
             return " lag=? (" + e.getMessage() + ")";
         }
+    }
+
+    private static long totalLag(String statusUrl) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(statusUrl))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        long total = 0;
+        Matcher m = LAG.matcher(r.body());
+        while (m.find()) total += Math.max(0, Long.parseLong(m.group(1)));
+        return total;
+    }
+
+    /** Waits (at most 5 minutes, polling every 200 ms) until the consumers have read every record. */
+    private static void awaitNoLag(String statusUrl) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                if (totalLag(statusUrl) == 0) return;
+                last = "lag not 0";
+            } catch (Exception e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        System.out.println("warning: consumers did not catch up within 5 minutes (" + last + "); the table counts what was done");
     }
 
     abstract static class Sender implements AutoCloseable {

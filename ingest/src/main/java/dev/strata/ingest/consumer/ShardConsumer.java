@@ -62,6 +62,12 @@ public final class ShardConsumer implements Runnable {
      * cache did not confirm (null for a confirmed one), so the apply pass does not build them twice.
      */
     private Labels[] validatedLabels = new Labels[64];
+    /**
+     * Per entry of the record being applied: the series id {@link #validate} found in the cache and
+     * confirmed by label comparison, or -1. The apply pass uses it instead of looking the entry up and
+     * comparing its labels a second time (the cache only grows, and only this thread changes it).
+     */
+    private int[] confirmedIds = new int[64];
     private final ShardConsumerStats stats;
     private final ReplayFilter replayFilter;
     private final long replayTarget;
@@ -268,7 +274,8 @@ public final class ShardConsumer implements Runnable {
                     if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
                     if (!reader.nextSeries()) break;
                     untilReadAhead--;
-                    samples += applyEntry(offset, resolveSeries(validatedLabels[entry]));
+                    int confirmed = confirmedIds[entry];
+                    samples += applyEntry(offset, confirmed >= 0 ? confirmed : resolveSeries(validatedLabels[entry]));
                 }
             } finally {
                 stats.samplesTotal += samples;
@@ -383,7 +390,8 @@ public final class ShardConsumer implements Runnable {
     /**
      * Reads the whole record (from the reader's first entry) without touching store or index: every
      * entry's structure and samples, and, for each entry the cache does not confirm, its label set
-     * (built, checked, its hash compared), remembered in {@link #validatedLabels}. Throws
+     * (built, checked, its hash compared), remembered in {@link #validatedLabels}; the ids the cache
+     * confirmed are remembered in {@link #confirmedIds}. Throws
      * {@link CorruptRecordException} for the first problem; returns the number of entries.
      */
     private int validate() {
@@ -393,14 +401,20 @@ public final class ShardConsumer implements Runnable {
             long hash = reader.seriesHash();
             int id = cache.get(hash);
             Labels cached = id >= 0 ? cache.labels(id) : null;
+            int confirmed = id;
             if (cached == null || !reader.labelsEqual(cached)) {
+                confirmed = -1;
                 labels = reader.labels();
                 if (labels.hash() != hash) {
                     throw new CorruptRecordException("shard record: series #" + entries + " hash " + Long.toHexString(hash)
                             + " does not match its labels " + labels);
                 }
             }
-            if (entries == validatedLabels.length) validatedLabels = Arrays.copyOf(validatedLabels, entries * 2);
+            if (entries == validatedLabels.length) {
+                validatedLabels = Arrays.copyOf(validatedLabels, entries * 2);
+                confirmedIds = Arrays.copyOf(confirmedIds, entries * 2);
+            }
+            confirmedIds[entries] = confirmed;
             validatedLabels[entries++] = labels;
             while (reader.nextSample()) {
                 // reads (and so checks) every sample

@@ -25,7 +25,9 @@ public final class BenchCommand implements Command {
                 Produces realistic node_exporter-like series for N hosts, through a gateway over
                 Prometheus remote write (--mode http) or straight to the Kafka topic encoded as the
                 gateway does (--mode kafka), and reports acknowledged samples/s, this process's CPU
-                and (with --status-url) the consumers' lag, so you can size a deployment.
+                and (with --status-url) the consumers' lag, so you can size a deployment. With --pids
+                name=pid,... or --dev-data DIR (the pid files of 'strata dev') it prints each process's
+                CPU-seconds per million acknowledged samples (/proc/PID/stat, before and after the run).
 
                 'bench memory' sends the same load in growing steps of active series to a Strata node
                 (and Prometheus / VictoriaMetrics when given) and prints each process's RSS growth, and
