@@ -56,7 +56,7 @@ public final class IngestBench {
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
                    [--bootstrap localhost:9092] [--topic %s] [--shards %s] [--spread %s]
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
-                   [--step 15] [--backfill 82800] [--seed 1]""".formatted(DEFAULTS.get("topic"), DEFAULTS.get("shards"),
+                   [--step 15] [--backfill 82800] [--seed 1] [--job node]""".formatted(DEFAULTS.get("topic"), DEFAULTS.get("shards"),
             DEFAULTS.get("spread"));
 
     private static Map<String, String> defaults() {
@@ -78,6 +78,7 @@ public final class IngestBench {
         d.put("step", "15");
         d.put("backfill", "82800");
         d.put("seed", "1");
+        d.put("job", "node");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -110,7 +111,7 @@ public final class IngestBench {
         long seed = Long.parseLong(o.get("seed"));
         String statusUrl = o.get("status-url").isEmpty() ? null : o.get("status-url");
 
-        NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed);
+        NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed, o.get("job"));
         System.out.printf("strata bench ingest: mode=%s hosts=%d series=%d batch=%d concurrency=%d duration=%ds%n",
                 mode, hosts, w.size(), batch, concurrency, durationS);
         Sender sender = switch (mode) {
@@ -183,13 +184,18 @@ public final class IngestBench {
         try {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(statusUrl))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            long total = 0;
-            Matcher m = LAG.matcher(r.body());
-            while (m.find()) total += Math.max(0, Long.parseLong(m.group(1)));
-            return " lag=" + total + " records";
+            return " lag=" + totalLag(r.body()) + " records";
         } catch (Exception e) {
             return " lag=? (" + e.getMessage() + ")";
         }
+    }
+
+    /** The sum of the (non-negative) "lag" fields of a {@code /api/v1/status/shards} answer. */
+    static long totalLag(String shardStatus) {
+        long total = 0;
+        Matcher m = LAG.matcher(shardStatus);
+        while (m.find()) total += Math.max(0, Long.parseLong(m.group(1)));
+        return total;
     }
 
     abstract static class Sender implements AutoCloseable {
