@@ -35,8 +35,8 @@ import java.util.regex.Pattern;
  *   <li><b>query</b>: {@code --query-hosts} hosts of {@link NodeExporterWorkload} series
  *       ({@code job="node"}, 1 h at 15 s ending now) are sent to each, then the
  *       {@link CompareQueries} are timed: the first answer, then {@code --rounds} rounds with results
- *       caches allowed, then {@code --rounds} with {@code nocache=1}; in each round every query goes to
- *       every system, the system asked first rotating from round to round; medians.</li>
+ *       caches allowed and {@code --rounds} with {@code nocache=1}, alternating; in each round every query
+ *       goes to every system, the system asked first rotating from round to round; medians.</li>
  * </ol>
  * Every sample sent is at most 61 min old when sent, and each phase's samples are newer than an hour
  * before the previous phase's newest: Prometheus's head accepts them all (it refuses samples older than
@@ -224,19 +224,19 @@ public final class CompareBench {
         long firstMs = endMs - (QUERY_SAMPLES - 1) * STEP_MS;
         System.out.printf(Locale.ROOT, "== query: %,d series x %d samples (15 s, ending %s)%n", w.size(), QUERY_SAMPLES,
                 java.time.Instant.ofEpochMilli(endMs));
-        RemoteWriteRequestEncoder enc = new RemoteWriteRequestEncoder();
-        for (CompareTarget t : o.targets()) {
-            try (IngestBench.HttpSender sender = new IngestBench.HttpSender(t.writeUrl(), o.concurrency())) {
-                for (int r = 0; r < QUERY_SAMPLES; r++) {
-                    for (int b = 0; b < w.size(); b += o.batch()) {
-                        int to = Math.min(w.size(), b + o.batch());
-                        sender.send(enc.encode(w.series(), values[r], b, to, firstMs + r * STEP_MS), to - b);
-                    }
-                }
-                sender.drain();
-                if (sender.failed.get() > 0) System.out.printf("  %s: %,d samples refused: %s%n", t.name(), sender.failed.get(), sender.firstError.get());
+        // sent as a dataset: in time order per series, whatever the batch and concurrency
+        List<DatasetLoad.Series> series = new ArrayList<>();
+        for (int s = 0; s < w.size(); s++) {
+            long[] ts = new long[QUERY_SAMPLES];
+            double[] vs = new double[QUERY_SAMPLES];
+            for (int r = 0; r < QUERY_SAMPLES; r++) {
+                ts[r] = firstMs + r * STEP_MS;
+                vs[r] = values[r][s];
             }
+            series.add(new DatasetLoad.Series(w.series().get(s), ts, vs));
         }
+        DatasetLoad data = DatasetLoad.of("query", series);
+        for (CompareTarget t : o.targets()) data.send(t, firstMs, 60_000, o.batch(), o.concurrency());
         // visible to queries? Strata acknowledges at Kafka: wait for its consumers first. Then every
         // series must answer at the end and node_load1 (sent last in each round) hold every sample
         long endS = endMs / 1000;
@@ -265,7 +265,7 @@ public final class CompareBench {
         return m.find() ? m.group(1) : a.status() + " " + a.body();
     }
 
-    /** First answers, then rounds with caches allowed, then rounds with nocache=1; the first system asked rotates. */
+    /** First answers, then rounds with caches allowed and with nocache=1, alternating; the first system asked rotates. */
     private static void time(Options o, List<CompareQueries.Query> queries, long endS, Map<String, Map<Kind, Latency>> out) throws Exception {
         List<CompareTarget> ts = o.targets();
         int n = ts.size(), rounds = o.rounds();
@@ -275,12 +275,16 @@ public final class CompareBench {
             ms.put(q.name(), new double[n][1 + 2 * rounds]);
             series.put(q.name(), new int[n]);
         }
-        for (int r = 0; r <= 2 * rounds; r++) {
-            boolean nocache = r > rounds;
+        // pass 0: first answers; then passes alternate caches allowed (odd) / nocache=1 (even), so that
+        // neither kind of repeat runs only while the systems are still warming up
+        for (int pass = 0; pass <= 2 * rounds; pass++) {
+            boolean nocache = pass > 0 && pass % 2 == 0;
+            int r = pass == 0 ? 0 : nocache ? rounds + pass / 2 : (pass + 1) / 2; // column: 0, cached 1..rounds, nocache rounds+1..
+            int first = pass; // the system asked first rotates from pass to pass
             for (CompareQueries.Query q : queries) {
                 String path = CompareQueries.path(q, endS, nocache);
                 for (int i = 0; i < n; i++) {
-                    int ti = (i + r) % n;
+                    int ti = (i + first) % n;
                     CompareTarget.Answer a = ts.get(ti).get(path);
                     if (a.status() != 200) {
                         System.out.printf("  %s: %s answered %d: %s%n", ts.get(ti).name(), q.name(), a.status(), a.body());

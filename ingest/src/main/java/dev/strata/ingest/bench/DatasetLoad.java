@@ -55,17 +55,18 @@ final class DatasetLoad {
 
     /**
      * Sends every sample, shifted so the first lands at {@code firstSampleMs}, to {@code t}; returns the
-     * samples acknowledged (2xx). Failures are printed (the first few) and counted by the caller as
-     * acknowledged &lt; {@link #samples}.
+     * samples acknowledged (2xx). Failures are printed with the first error and show as acknowledged
+     * &lt; {@link #samples}. Series are split into {@code concurrency} shards, each sending one request
+     * at a time, as Prometheus's remote-write queues do: a series' samples arrive in time order (a
+     * receiver without an out-of-order window refuses anything else).
      */
     long send(CompareTarget t, long firstSampleMs, long windowMs, int batch, int concurrency) throws Exception {
         long shift = firstSampleMs - minT;
-        RemoteWriteRequestEncoder enc = new RemoteWriteRequestEncoder();
         int[] cursor = new int[series.size()];
         long[] shifted = new long[1024];
-        try (IngestBench.HttpSender sender = new IngestBench.HttpSender(t.writeUrl(), concurrency)) {
-            enc.begin();
-            int inRequest = 0;
+        List<Shard> shards = new ArrayList<>();
+        try {
+            for (int i = 0; i < concurrency; i++) shards.add(new Shard(new IngestBench.HttpSender(t.writeUrl(), 1)));
             for (long windowEnd = minT + windowMs; ; windowEnd += windowMs) {
                 boolean more = false;
                 for (int s = 0; s < series.size(); s++) {
@@ -78,27 +79,44 @@ final class DatasetLoad {
                     if (to == from) continue;
                     if (shifted.length < to - from) shifted = new long[to - from];
                     for (int i = from; i < to; i++) shifted[i - from] = ts[i] + shift;
-                    enc.add(x.labels(), shifted, Arrays.copyOfRange(x.values(), from, to), 0, to - from);
-                    inRequest += to - from;
-                    if (inRequest >= batch) {
-                        send(sender, enc, inRequest);
-                        inRequest = 0;
-                    }
+                    Shard shard = shards.get(s % concurrency);
+                    shard.enc.add(x.labels(), shifted, Arrays.copyOfRange(x.values(), from, to), 0, to - from);
+                    shard.pending += to - from;
+                    if (shard.pending >= batch) shard.send();
                 }
                 if (!more) break;
             }
-            if (inRequest > 0) send(sender, enc, inRequest);
-            sender.drain();
-            if (sender.failed.get() > 0) {
-                System.out.printf("  %s: %,d of %,d samples of %s refused; first error: %s%n", t.name(), sender.failed.get(), samples, name,
-                        sender.firstError.get());
+            long acked = 0, failed = 0;
+            String firstError = null;
+            for (Shard shard : shards) {
+                if (shard.pending > 0) shard.send();
+                shard.sender.drain();
+                acked += shard.sender.acked.get();
+                failed += shard.sender.failed.get();
+                if (firstError == null) firstError = shard.sender.firstError.get();
             }
-            return sender.acked.get();
+            if (failed > 0) System.out.printf("  %s: %,d of %,d samples of %s refused; first error: %s%n", t.name(), failed, samples, name, firstError);
+            return acked;
+        } finally {
+            for (Shard shard : shards) shard.sender.close();
         }
     }
 
-    private static void send(IngestBench.HttpSender sender, RemoteWriteRequestEncoder enc, int samples) throws InterruptedException {
-        sender.send(enc.finish(), samples);
-        enc.begin();
+    /** One sending shard: its request being built and its sender (one request in flight). */
+    private static final class Shard {
+        final IngestBench.HttpSender sender;
+        final RemoteWriteRequestEncoder enc = new RemoteWriteRequestEncoder();
+        int pending;
+
+        Shard(IngestBench.HttpSender sender) {
+            this.sender = sender;
+        }
+
+        /** Waits for this shard's request in flight (if any), then sends the one built. */
+        void send() throws InterruptedException {
+            sender.send(enc.finish(), pending);
+            enc.begin();
+            pending = 0;
+        }
     }
 }
