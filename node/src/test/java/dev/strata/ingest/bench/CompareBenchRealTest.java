@@ -80,7 +80,7 @@ class CompareBenchRealTest {
             assertEquals(samples, s.acked());
             assertEquals(samples, p.samples(), 0.0, "Prometheus appended every sample");
             assertTrue(s.samples() >= samples, "Strata flushed every sample: " + s);
-            // both compress a counter with jitter: well under 16 raw bytes, and their chunks hold something
+            // both compress a counter with jitter: well under 16 raw bytes (8 timestamp + 8 value), and their chunks hold something
             assertTrue(p.perSample() > 0.2 && p.perSample() < 8, p.toString());
             assertTrue(s.perSample() > 0.2 && s.perSample() < 8, s.toString());
             assertTrue(r.ingest.get(Kind.PROMETHEUS) > 0 && r.ingest.get(Kind.STRATA) > 0, r.ingest.toString());
@@ -101,7 +101,7 @@ class CompareBenchRealTest {
         }
     }
 
-    /** 30 counters, 240 samples 15 s apart with up to 50 ms of jitter, decimal values; returns the sample count. */
+    /** 30 counters (whole-number steps, as node_exporter's /proc counters), 240 samples 15 s apart with up to 50 ms of jitter; returns the sample count. */
     private static long writeDataset(Path file, Random rnd) throws Exception {
         long t0 = 1_795_294_290_010L;
         try (Writer w = new java.io.OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)), StandardCharsets.UTF_8)) {
@@ -109,10 +109,10 @@ class CompareBenchRealTest {
                 StringBuilder line = new StringBuilder("{\"metric\":{\"__name__\":\"tiny_total\",\"job\":\"node\",\"i\":\"" + s + "\"},\"values\":[");
                 double v = rnd.nextInt(1000);
                 for (int i = 0; i < 240; i++) {
-                    v += rnd.nextInt(100) / 10.0;
+                    v += rnd.nextInt(100);
                     long t = t0 + i * 15_000L + rnd.nextInt(50);
                     if (i > 0) line.append(',');
-                    line.append(String.format(Locale.ROOT, "[%d.%03d,\"%s\"]", t / 1000, t % 1000, Double.toString(Math.round(v * 10) / 10.0)));
+                    line.append(String.format(Locale.ROOT, "[%d.%03d,\"%s\"]", t / 1000, t % 1000, Long.toString((long) v)));
                 }
                 w.write(line.append("]}\n").toString());
             }
