@@ -36,11 +36,6 @@ public final class RemoteWriteRequestEncoder {
         add(labels, timestamps, values, from, to, from);
     }
 
-    /** Bytes of the request so far (before compression). */
-    public int size() {
-        return len;
-    }
-
     /** The request built since {@link #begin}, as a copy. */
     public byte[] finish() {
         return Arrays.copyOf(buf, len);
