@@ -64,7 +64,7 @@ public final class IngestBench {
                    [--batch 2000] [--concurrency 4] [--url http://localhost:9090/api/v1/write]
                    [--bootstrap localhost:9092] [--topic %s] [--shards %s] [--spread %s]
                    [--status-url http://localhost:9090/api/v1/status/shards] [--report 5]
-                   [--step 15] [--backfill 82800] [--seed 1]
+                   [--step 15] [--backfill 82800] [--seed 1] [--job node]
                    [--pids name=pid,...] [--dev-data DIR] [--settle 0]""".formatted(DEFAULTS.get("topic"), DEFAULTS.get("shards"),
             DEFAULTS.get("spread"));
 
@@ -90,6 +90,7 @@ public final class IngestBench {
         d.put("pids", "");
         d.put("dev-data", "");
         d.put("settle", "0");
+        d.put("job", "node");
         return java.util.Collections.unmodifiableMap(d);
     }
 
@@ -128,7 +129,7 @@ public final class IngestBench {
         ProcessCpu procCpu = new ProcessCpu(java.nio.file.Path.of("/proc"));
         long hz = pids.isEmpty() ? 0 : ProcessCpu.clockTicksPerSecond();
 
-        NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed);
+        NodeExporterWorkload w = new NodeExporterWorkload(hosts, cpus, seed, o.get("job"));
         System.out.printf("strata bench ingest: mode=%s hosts=%d series=%d batch=%d concurrency=%d duration=%ds%n",
                 mode, hosts, w.size(), batch, concurrency, durationS);
         Sender sender = switch (mode) {
@@ -211,17 +212,23 @@ public final class IngestBench {
     private static String lag(String statusUrl) {
         if (statusUrl == null) return "";
         try {
-            return " lag=" + totalLag(statusUrl) + " records";
+            return " lag=" + fetchLag(statusUrl) + " records";
         } catch (Exception e) {
             return " lag=? (" + e.getMessage() + ")";
         }
     }
 
-    private static long totalLag(String statusUrl) throws Exception {
+    /** The consumers' total lag from a {@code /api/v1/status/shards} URL. */
+    private static long fetchLag(String statusUrl) throws Exception {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(statusUrl))
                 .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        return totalLag(r.body());
+    }
+
+    /** The sum of the (non-negative) "lag" fields of a {@code /api/v1/status/shards} answer. */
+    static long totalLag(String shardStatus) {
         long total = 0;
-        Matcher m = LAG.matcher(r.body());
+        Matcher m = LAG.matcher(shardStatus);
         while (m.find()) total += Math.max(0, Long.parseLong(m.group(1)));
         return total;
     }
@@ -232,7 +239,7 @@ public final class IngestBench {
         String last = "";
         while (System.nanoTime() < deadline) {
             try {
-                if (totalLag(statusUrl) == 0) return;
+                if (fetchLag(statusUrl) == 0) return;
                 last = "lag not 0";
             } catch (Exception e) {
                 last = e.toString();

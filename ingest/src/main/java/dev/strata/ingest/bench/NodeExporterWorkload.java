@@ -37,7 +37,15 @@ public final class NodeExporterWorkload {
     private double[] values;
     private final Random rnd;
 
+    private final String job;
+
     public NodeExporterWorkload(int hosts, int cpusPerHost, long seed) {
+        this(hosts, cpusPerHost, seed, "node");
+    }
+
+    /** Series with {@code job="<job>"} (the one-argument forms use "node"). */
+    public NodeExporterWorkload(int hosts, int cpusPerHost, long seed, String job) {
+        this.job = job;
         this.rnd = new Random(seed);
         for (int h = 0; h < hosts; h++) {
             String instance = String.format("host-%05d:9100", h);
@@ -63,7 +71,7 @@ public final class NodeExporterWorkload {
         String[] kv = new String[8 + extra.length];
         kv[0] = "__name__"; kv[1] = metric;
         kv[2] = "instance"; kv[3] = instance;
-        kv[4] = "job"; kv[5] = "node";
+        kv[4] = "job"; kv[5] = job;
         kv[6] = "datacenter"; kv[7] = dc;
         System.arraycopy(extra, 0, kv, 8, extra.length);
         series.add(Labels.of(kv));

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * Encodes Prometheus remote write 1.0 {@code WriteRequest}s (uncompressed protobuf) for load
- * generation: one sample per series, labels in canonical order. Reuses its buffer; not thread safe.
+ * generation: one sample per series ({@link #encode}), or series with many samples each
+ * ({@link #begin}, {@link #add}, {@link #finish}); labels in canonical order. Reuses its buffer; not
+ * thread safe.
  */
 public final class RemoteWriteRequestEncoder {
     private byte[] buf = new byte[1 << 16];
@@ -16,31 +18,61 @@ public final class RemoteWriteRequestEncoder {
     /** Encodes series {@code [from, to)} of {@code series} with {@code values[i]} at {@code ts}; returns a copy. */
     public byte[] encode(List<Labels> series, double[] values, int from, int to, long ts) {
         len = 0;
+        long[] t = {ts};
+        for (int i = from; i < to; i++) add(series.get(i), t, values, 0, 1, i);
+        return finish();
+    }
+
+    /** Starts a new request (drops anything added since the last {@link #finish}). */
+    public void begin() {
+        len = 0;
+    }
+
+    /**
+     * Adds one time series with samples {@code timestamps[from, to)} / {@code values[from, to)} to the
+     * request begun by {@link #begin} (timestamps in increasing order, as remote write requires).
+     */
+    public void add(Labels labels, long[] timestamps, double[] values, int from, int to) {
+        add(labels, timestamps, values, from, to, from);
+    }
+
+    /** The request built since {@link #begin}, as a copy. */
+    public byte[] finish() {
+        return Arrays.copyOf(buf, len);
+    }
+
+    /** One series with samples {@code timestamps[i]}, {@code values[valueFrom + i - from]} for i in [from, to). */
+    private void add(Labels l, long[] timestamps, double[] values, int from, int to, int valueFrom) {
+        int tsLen = 0;
+        for (int k = 0; k < l.size(); k++) tsLen += sizeOfLabel(l.name(k), l.value(k));
         for (int i = from; i < to; i++) {
-            Labels l = series.get(i);
-            int tsLen = 0;
-            for (int k = 0; k < l.size(); k++) tsLen += sizeOfLabel(l.name(k), l.value(k));
-            int sampleLen = 1 + 8 + 1 + varintSize(ts);
+            int sampleLen = sampleLen(timestamps[i]);
             tsLen += 1 + varintSize(sampleLen) + sampleLen;
-            ensure(tsLen + 16);
+        }
+        ensure(tsLen + 16);
+        tag(1, 2);
+        varint(tsLen);
+        for (int k = 0; k < l.size(); k++) {
+            String n = l.name(k), v = l.value(k);
             tag(1, 2);
-            varint(tsLen);
-            for (int k = 0; k < l.size(); k++) {
-                String n = l.name(k), v = l.value(k);
-                tag(1, 2);
-                varint(sizeOfString(n) + sizeOfString(v));
-                string(1, n);
-                string(2, v);
-            }
+            varint(sizeOfString(n) + sizeOfString(v));
+            string(1, n);
+            string(2, v);
+        }
+        for (int i = from; i < to; i++) {
             tag(2, 2);
-            varint(sampleLen);
+            varint(sampleLen(timestamps[i]));
             tag(1, 1);
-            long bits = Double.doubleToRawLongBits(values[i]);
+            long bits = Double.doubleToRawLongBits(values[valueFrom + i - from]);
             for (int b = 0; b < 8; b++) buf[len++] = (byte) (bits >>> (8 * b));
             tag(2, 0);
-            varint(ts);
+            varint(timestamps[i]);
         }
-        return Arrays.copyOf(buf, len);
+    }
+
+    /** A Sample message: field 1 (double, 1 + 8 bytes) and field 2 (varint timestamp). */
+    private static int sampleLen(long ts) {
+        return 1 + 8 + 1 + varintSize(ts);
     }
 
     private static int sizeOfLabel(String n, String v) {

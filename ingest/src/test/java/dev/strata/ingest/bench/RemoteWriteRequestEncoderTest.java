@@ -28,6 +28,30 @@ class RemoteWriteRequestEncoderTest {
     }
 
     @Test
+    void seriesWithManySamplesMatchTheIndependentTestEncoder() {
+        Labels a = Labels.of("__name__", "up", "job", "x"), b = Labels.of("__name__", "y");
+        long[] ts = {1_700_000_000_000L, 1_700_000_015_000L, 5};
+        double[] v = {1.5, Double.NaN, -0.0};
+        RemoteWriteRequestEncoder enc = new RemoteWriteRequestEncoder();
+        enc.add(b, ts, v, 0, 3); // dropped by begin()
+        enc.begin();
+        enc.add(a, ts, v, 0, 2);
+        enc.add(b, ts, v, 2, 3);
+        byte[] got = enc.finish();
+        TestProto expected = new TestProto();
+        TestProto first = new TestProto();
+        for (int k = 0; k < a.size(); k++) first.message(1, TestProto.label(a.name(k), a.value(k)));
+        first.message(2, TestProto.sample(1.5, ts[0]));
+        first.message(2, TestProto.sample(Double.NaN, ts[1]));
+        expected.message(1, first);
+        TestProto second = new TestProto();
+        second.message(1, TestProto.label("__name__", "y"));
+        second.message(2, TestProto.sample(-0.0, 5));
+        expected.message(1, second);
+        assertEquals(HexFormat.of().formatHex(expected.toBytes()), HexFormat.of().formatHex(got));
+    }
+
+    @Test
     void workloadRoundTripsThroughTheDecoder() {
         NodeExporterWorkload w = new NodeExporterWorkload(3, 4, 7);
         assertEquals(3 * (4 * 8 + 10 + 20 + 24 + 12 + 12), w.size());

@@ -1,10 +1,14 @@
 package dev.strata.node.cli;
 
+import dev.strata.ingest.bench.CompareBench;
 import dev.strata.ingest.bench.IngestBench;
 import dev.strata.ingest.bench.MemoryBench;
 import java.util.Arrays;
 
-/** {@code strata bench ingest|memory ...}: the ingestion load generator and the memory-per-series benchmark. */
+/**
+ * {@code strata bench ingest|memory|compare ...}: the ingestion load generator, the memory-per-series
+ * benchmark and the side-by-side comparison with Prometheus and VictoriaMetrics.
+ */
 public final class BenchCommand implements Command {
     @Override
     public String name() {
@@ -13,7 +17,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "Load generators: 'bench ingest' sends node_exporter-like series and reports samples/s, lag, CPU; 'bench memory' measures memory per active series";
+        return "Load generators: 'bench ingest' sends node_exporter-like series and reports samples/s, lag, CPU; 'bench memory' measures memory per active series; 'bench compare' runs both peers' and Strata's ingest, bytes/sample and query latency side by side";
     }
 
     @Override
@@ -21,6 +25,7 @@ public final class BenchCommand implements Command {
         return """
                 Usage: strata bench ingest [options]
                        strata bench memory [options]
+                       strata bench compare [options]
 
                 Produces realistic node_exporter-like series for N hosts, through a gateway over
                 Prometheus remote write (--mode http) or straight to the Kafka topic encoded as the
@@ -33,17 +38,26 @@ public final class BenchCommand implements Command {
                 (and Prometheus / VictoriaMetrics when given) and prints each process's RSS growth, and
                 the node's live heap after a full GC with a breakdown by structure (jcmd).
 
-                """ + IngestBench.USAGE + "\n" + MemoryBench.USAGE + "\n";
+                'bench compare' takes running Prometheus / VictoriaMetrics / Strata endpoints (it starts
+                nothing), loads the same data into each and prints one table: remote-write ingest
+                samples/s, bytes/sample of the shared datasets as each system reports its own storage,
+                and the latency of dashboard and small queries (first run, repeats with and without
+                results caches), with Strata's ratio to each (README, "Side by side").
+
+                """ + IngestBench.USAGE + "\n" + MemoryBench.USAGE + "\n" + CompareBench.USAGE + "\n";
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("ingest") || args[0].equals("memory"))) {
-            throw new UsageException("expected 'ingest [options]' or 'memory [options]'");
+        if (args.length == 0 || !(args[0].equals("ingest") || args[0].equals("memory") || args[0].equals("compare"))) {
+            throw new UsageException("expected 'ingest [options]', 'memory [options]' or 'compare [options]'");
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
-        if (args[0].equals("memory")) MemoryBench.main(rest);
-        else IngestBench.main(rest);
+        switch (args[0]) {
+            case "memory" -> MemoryBench.main(rest);
+            case "compare" -> CompareBench.main(rest);
+            default -> IngestBench.main(rest);
+        }
         return 0;
     }
 }
