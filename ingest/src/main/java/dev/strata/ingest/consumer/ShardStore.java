@@ -59,6 +59,15 @@ public interface ShardStore {
     /** True when the shard wants ingestion to pause (memory pressure); the consumer pauses its partition. */
     boolean needsBackpressure();
 
+    /**
+     * As {@link #needsBackpressure()}, told the offset of the last record whose samples are all
+     * applied, so that a store over its budget may cut its write buffers early at that offset
+     * (MemShard.needsBackpressure(long)). Default: {@link #needsBackpressure()}.
+     */
+    default boolean needsBackpressure(long appliedOffset) {
+        return needsBackpressure();
+    }
+
     int seriesCount();
 
     /** Bytes the shard accounts against its memory budget (shown per shard in the status); 0 if it keeps no budget. */
