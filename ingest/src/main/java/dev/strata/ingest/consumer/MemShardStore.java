@@ -41,4 +41,5 @@ public final class MemShardStore implements ShardStore {
     @Override public int seriesCount() { return shard.seriesCount(); }
     @Override public long memoryUsedBytes() { return shard.usedBytes(); }
     @Override public long memoryBudgetBytes() { return shard.options().memoryBudgetBytes(); }
+    @Override public long earlyCuts() { return shard.earlyCutCount(); }
 }

@@ -505,6 +505,7 @@ public final class ShardConsumer implements Runnable {
             stats.seriesCount = store.seriesCount();
             stats.memoryUsedBytes = store.memoryUsedBytes();
             stats.memoryBudgetBytes = store.memoryBudgetBytes();
+            stats.earlyCuts = store.earlyCuts();
         }
         try {
             stats.position = consumer.position(tp);

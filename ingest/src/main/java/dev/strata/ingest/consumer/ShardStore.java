@@ -75,6 +75,11 @@ public interface ShardStore {
         return 0;
     }
 
+    /** Early cuts of the write buffers since start (see MemShard.cutEarly); 0 if the store never cuts early. */
+    default long earlyCuts() {
+        return 0;
+    }
+
     /** The shard's memory budget in bytes; 0 if it keeps none. */
     default long memoryBudgetBytes() {
         return 0;
