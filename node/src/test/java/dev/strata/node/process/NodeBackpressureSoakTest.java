@@ -127,9 +127,13 @@ class NodeBackpressureSoakTest {
                     + " %.0f MiB, 503 answers %d, acked steps %s%n", stallSeconds, maxPaused, cuts, maxLag, maxHeap / (1 << 20), refused,
                     sent.stream().map(s -> Integer.toString(s.acknowledgedSteps())).toList());
             for (int w = 0; w < WRITERS; w++) {
+                // the writers are closed: what they sent is final; built once per writer (millions of samples)
+                Map<String, TreeMap<Long, Long>> acked = sent.get(w).acknowledgedSamples();
+                Map<String, TreeMap<Long, Long>> all = sent.get(w).sentSamples();
                 for (int m = 0; m < METRICS_PER_WRITER; m++) {
                     String metric = "soak" + w + "_m" + m;
-                    ExactlyOnceCheck.Report r = awaitMetric(node.baseUrl(), metric, sent.get(w), Duration.ofSeconds(300));
+                    ExactlyOnceCheck.Report r = awaitMetric(node.baseUrl(), metric, sent.get(w), only(acked, metric), only(all, metric),
+                            Duration.ofSeconds(300));
                     assertTrue(r.ok(), metric + ": every acknowledged sample reads back once; seed=" + seed + "; " + r
                             + "\n" + node.logTail());
                 }
@@ -140,8 +144,9 @@ class NodeBackpressureSoakTest {
         }
     }
 
-    /** Reads back one metric's series until every acknowledged sample is there or {@code timeout} passes. */
-    private ExactlyOnceCheck.Report awaitMetric(String baseUrl, String metric, SentSamples sent, Duration timeout) throws Exception {
+    /** Reads back one metric's series until every acknowledged sample ({@code acked}; {@code all}: every sent one) is there or {@code timeout} passes. */
+    private ExactlyOnceCheck.Report awaitMetric(String baseUrl, String metric, SentSamples sent, Map<String, TreeMap<Long, Long>> acked,
+                                                Map<String, TreeMap<Long, Long>> all, Duration timeout) throws Exception {
         long evalTime = sent.timestamp(sent.maxSteps() - 1) + 1000;
         long rangeSeconds = (sent.maxSteps() * FaultFixtures.STEP_MS) / 1000 + 120;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -153,8 +158,7 @@ class NodeBackpressureSoakTest {
             }
             PromApi.Answer a = api.query(baseUrl, metric + "[" + rangeSeconds + "s]", evalTime, "");
             if (!a.success()) throw new AssertionError("reading " + metric + " failed: " + a);
-            ExactlyOnceCheck.Report r = ExactlyOnceCheck.check(only(sent.acknowledgedSamples(), metric),
-                    only(sent.sentSamples(), metric), a.matrix());
+            ExactlyOnceCheck.Report r = ExactlyOnceCheck.check(acked, all, a.matrix());
             if (r.missing() == 0 || System.nanoTime() > deadline) return r;
             Thread.sleep(1000);
         }
