@@ -37,7 +37,9 @@ public final class MemShardStore implements ShardStore {
     @Override public void prefetch(int[] seriesIds, int n) { shard.prefetch(seriesIds, n); }
     @Override public void observeTimestamp(long ts) { shard.observeTimestamp(ts); }
     @Override public boolean needsBackpressure() { return shard.needsBackpressure(); }
+    @Override public boolean needsBackpressure(long appliedOffset) { return shard.needsBackpressure(appliedOffset); }
     @Override public int seriesCount() { return shard.seriesCount(); }
     @Override public long memoryUsedBytes() { return shard.usedBytes(); }
     @Override public long memoryBudgetBytes() { return shard.options().memoryBudgetBytes(); }
+    @Override public long earlyCuts() { return shard.earlyCutCount(); }
 }

@@ -163,7 +163,7 @@ public final class ShardConsumer implements Runnable {
 
     /** One iteration: back-pressure check, poll, process, refresh gauges. Visible for tests. */
     void pollOnce() {
-        boolean pressure = store.needsBackpressure();
+        boolean pressure = store.needsBackpressure(appliedOffset);
         if (pressure && !stats.paused) {
             consumer.pause(List.of(tp));
             stats.paused = true;
@@ -199,12 +199,13 @@ public final class ShardConsumer implements Runnable {
     private static final long STUCK_AFTER_NANOS = 30_000_000_000L;
 
     /**
-     * Paused for memory while everything applied is durable: no flush can free memory any more (the
-     * budget is full of write buffers, which hold samples until their chunk window closes, see
-     * store.chunk-duration and store.out-of-order-window, and cannot be evicted), so the pause lasts
-     * until the node gets a larger budget. Said loudly (log, lastError, {@code stuck} on the status
-     * page) instead of stalling in silence; the records wait in Kafka and the retention guard counts
-     * their age.
+     * Paused for memory while everything applied is durable: no flush can free memory any more. Write
+     * buffers are not the cause (a store over its budget with nothing to flush cuts them early into
+     * chunks that the flush persists and eviction frees, see MemShard.needsBackpressure(long)), so what
+     * fills the budget is what eviction may not drop: the series themselves (labels and per-series
+     * state of series not idle long enough). The pause lasts until the node gets a larger budget. Said
+     * loudly (log, lastError, {@code stuck} on the status page) instead of stalling in silence; the
+     * records wait in Kafka and the retention guard counts their age.
      */
     private void checkStuck() {
         long now = nanoClock.getAsLong();
@@ -216,9 +217,9 @@ public final class ShardConsumer implements Runnable {
         if (stuckSinceNanos < 0) stuckSinceNanos = now;
         if (stats.stuck || now - stuckSinceNanos < STUCK_AFTER_NANOS) return;
         stats.stuck = true;
-        stats.lastError = "paused over the memory budget with everything applied already durable: write buffers fill the"
-                + " budget, no flush can free it; raise store.memory-budget-per-shard (or the heap), or lower"
-                + " store.chunk-duration / store.out-of-order-window";
+        stats.lastError = "paused over the memory budget with everything applied already durable and the write buffers"
+                + " cut: the series themselves fill the budget, no flush can free it; raise store.memory-budget-per-shard"
+                + " (or the heap), or spread the series over more shards";
         LOG.error("shard {}: INGESTION STALLED at offset {}: {}", config.shard(), stats.position, stats.lastError);
     }
 
@@ -518,6 +519,7 @@ public final class ShardConsumer implements Runnable {
             stats.seriesCount = store.seriesCount();
             stats.memoryUsedBytes = store.memoryUsedBytes();
             stats.memoryBudgetBytes = store.memoryBudgetBytes();
+            stats.earlyCuts = store.earlyCuts();
         }
         try {
             stats.position = consumer.position(tp);

@@ -42,6 +42,7 @@ public final class ShardConsumerStats {
     /** The shard's memory accounted against its budget, and that budget (bytes). */
     volatile long memoryUsedBytes;
     volatile long memoryBudgetBytes;
+    volatile long earlyCuts;
     volatile String lastError = "";
     private final ConcurrentHashMap<String, LongAdder> rejected = new ConcurrentHashMap<>();
 
@@ -135,6 +136,8 @@ public final class ShardConsumerStats {
     public int seriesCount() { return seriesCount; }
     public long memoryUsedBytes() { return memoryUsedBytes; }
     public long memoryBudgetBytes() { return memoryBudgetBytes; }
+    /** Times the store cut its write buffers early to free its budget (see MemShard.cutEarly). */
+    public long earlyCuts() { return earlyCuts; }
     public String lastError() { return lastError; }
 
     /** Rejected samples by reason, sorted by reason. */

@@ -59,10 +59,24 @@ public interface ShardStore {
     /** True when the shard wants ingestion to pause (memory pressure); the consumer pauses its partition. */
     boolean needsBackpressure();
 
+    /**
+     * As {@link #needsBackpressure()}, told the offset of the last record whose samples are all
+     * applied, so that a store over its budget may cut its write buffers early at that offset
+     * (MemShard.needsBackpressure(long)). Default: {@link #needsBackpressure()}.
+     */
+    default boolean needsBackpressure(long appliedOffset) {
+        return needsBackpressure();
+    }
+
     int seriesCount();
 
     /** Bytes the shard accounts against its memory budget (shown per shard in the status); 0 if it keeps no budget. */
     default long memoryUsedBytes() {
+        return 0;
+    }
+
+    /** Early cuts of the write buffers since start (see MemShard.cutEarly); 0 if the store never cuts early. */
+    default long earlyCuts() {
         return 0;
     }
 

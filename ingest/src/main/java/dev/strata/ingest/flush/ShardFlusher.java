@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -121,7 +123,9 @@ public final class ShardFlusher {
         long offset = appliedOffset.getAsLong();
         int limit = memory.seriesIdLimit();
         ensureCapacity(limit);
-        List<ChunkRow> rows = new ArrayList<>();
+        // rows by writer epoch: one per generation of the shard's memory (see epochOf)
+        Map<Long, List<ChunkRow>> rows = new TreeMap<>();
+        int rowCount = 0;
         List<SeriesKey> keys = new ArrayList<>();
         List<int[]> touched = new ArrayList<>(); // {id} of series written
         List<FlushSnapshot> snapshots = new ArrayList<>();
@@ -138,7 +142,9 @@ public final class ShardFlusher {
             for (List<VersionedChunk> list : List.of(snap.sealed(), snap.buffered())) {
                 for (VersionedChunk vc : list) {
                     SealedChunk c = vc.chunk();
-                    rows.add(new ChunkRow(labels.hash(), c.minT(), c.maxT(), c.count(), ByteBuffer.wrap(c.bytes()), vc.version()));
+                    rows.computeIfAbsent(epochOf(g, vc.sinceOffset()), e -> new ArrayList<>())
+                            .add(new ChunkRow(labels.hash(), c.minT(), c.maxT(), c.count(), ByteBuffer.wrap(c.bytes()), vc.version()));
+                    rowCount++;
                     bytes += c.bytes().length;
                     samples += c.count();
                     metrics.samplesPerRow.observe(c.count());
@@ -157,8 +163,9 @@ public final class ShardFlusher {
         }
         long timeoutMs = config.writeTimeout().toMillis();
         if (!keys.isEmpty()) seriesKeys.write(shard, keys).get(timeoutMs, TimeUnit.MILLISECONDS);
-        // Epoch: this run holds group g's samples of records after its checkpoint at start in this log (see ChunkTable.write).
-        if (!rows.isEmpty()) chunks.write(shard, epochBase + startCheckpoints[g] + 1, rows).get(timeoutMs, TimeUnit.MILLISECONDS);
+        List<CompletableFuture<Void>> writes = new ArrayList<>(rows.size());
+        rows.forEach((epoch, list) -> writes.add(chunks.write(shard, epoch, list)));
+        if (!writes.isEmpty()) CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(timeoutMs, TimeUnit.MILLISECONDS);
         commitIndexIfNeeded(g, offset);
         for (int i = 0; i < touched.size(); i++) {
             int id = touched.get(i)[0];
@@ -181,14 +188,27 @@ public final class ShardFlusher {
         checkpointWrittenMs.set(g, now);
         lastFlushMs = now;
         metrics.checkpoint(g, checkpoint);
-        metrics.rows.inc(rows.size());
+        metrics.rows.inc(rowCount);
         metrics.bytes.inc(bytes);
         metrics.samples.inc(samples);
         metrics.duration.observeSince(t0);
         if (!config.memoryRetention().isZero() && memory.maxDataTimestamp() != Long.MIN_VALUE) {
             memory.evictPersistedOlderThan(memory.maxDataTimestamp() - config.memoryRetention().toMillis());
         }
-        return new Result(g, checkpoint, rows.size(), bytes, samples, keys.size());
+        return new Result(g, checkpoint, rowCount, bytes, samples, keys.size());
+    }
+
+    /**
+     * The writer epoch of group {@code g}'s rows of a memory generation that holds samples of records
+     * after {@code sinceOffset} (-1: the run's first generation), see ChunkTable.write: a run that
+     * started from checkpoint c holds group g's samples of records after c, and a generation begun by
+     * an early cut at offset o (MemShard.cutEarly) those of records after max(o, c), exactly what a
+     * run restarted from that checkpoint would hold. So rows under one epoch always come from the same
+     * records and may overwrite each other (versioned); rows of different generations, which may
+     * overlap in time, sit side by side and are merged on read.
+     */
+    private long epochOf(int g, long sinceOffset) {
+        return epochBase + Math.max(sinceOffset, startCheckpoints[g]) + 1;
     }
 
     /**

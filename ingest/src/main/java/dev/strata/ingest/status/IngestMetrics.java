@@ -47,7 +47,8 @@ public final class IngestMetrics {
                 "strata_ingest_shard_samples_total", "strata_ingest_shard_samples_per_second",
                 "strata_ingest_shard_series", "strata_ingest_shard_rejected_samples_total",
                 "strata_ingest_shard_corrupt_records_total", "strata_ingest_shard_paused", "strata_ingest_offsets_lost_total",
-                "strata_ingest_oldest_unflushed_age_seconds", "strata_ingest_shard_memory_used_bytes", "strata_ingest_shard_memory_budget_bytes");
+                "strata_ingest_oldest_unflushed_age_seconds", "strata_ingest_shard_memory_used_bytes", "strata_ingest_shard_memory_budget_bytes",
+                "strata_ingest_shard_early_cuts_total");
         registry.register(out -> {
             List<List<Sample>> fam = new ArrayList<>();
             for (int i = 0; i < names.size(); i++) fam.add(new ArrayList<>());
@@ -68,6 +69,7 @@ public final class IngestMetrics {
                 fam.get(9).add(labelled(names.get(9), "shard", shard, s.oldestUnflushedAgeSeconds(nowMs)));
                 fam.get(10).add(labelled(names.get(10), "shard", shard, s.memoryUsedBytes()));
                 fam.get(11).add(labelled(names.get(11), "shard", shard, s.memoryBudgetBytes()));
+                fam.get(12).add(labelled(names.get(12), "shard", shard, s.earlyCuts()));
             }
             out.add(new MetricFamilySnapshot(names.get(0), "Next Kafka offset the shard consumer reads.", MetricType.GAUGE, fam.get(0)));
             out.add(new MetricFamilySnapshot(names.get(1), "Records between the consumer position and the log end (-1 unknown).", MetricType.GAUGE, fam.get(1)));
@@ -85,6 +87,8 @@ public final class IngestMetrics {
             out.add(new MetricFamilySnapshot(names.get(10), "Bytes the shard accounts against its memory budget (series, write"
                     + " buffers, chunks, paged chunks); at the budget its consumer pauses.", MetricType.GAUGE, fam.get(10)));
             out.add(new MetricFamilySnapshot(names.get(11), "The shard's memory budget (store.memory-budget-per-shard).", MetricType.GAUGE, fam.get(11)));
+            out.add(new MetricFamilySnapshot(names.get(12), "Times the shard cut its write buffers early into chunks because they filled"
+                    + " its memory budget with nothing left to flush.", MetricType.COUNTER, fam.get(12)));
         }, names);
     }
 

@@ -99,6 +99,31 @@ class DurabilityTest {
                 w.endSeries();
             }
             step++;
+            lastRecord = w.finish();
+            return lastRecord;
+        }
+
+        /** The last record {@link #nextRecord} made (sending it again sends duplicates only). */
+        byte[] lastRecord;
+        private int lateRecords;
+
+        /**
+         * One late sample per series, {@code backMs} before the next step's first scrape, at an odd
+         * millisecond no scrape or other late record uses (so never a duplicate); within the
+         * out-of-order window it is kept.
+         */
+        byte[] lateRecord(long backMs) {
+            ShardRecordWriter w = new ShardRecordWriter();
+            w.reset(SHARD);
+            long t = base + step * 4L * 10_000L - backMs + 1 + 2 * lateRecords++;
+            for (Labels l : series) {
+                double v = random.nextInt(1000) / 4.0;
+                w.beginSeries(l.hash(), l.size(), 1);
+                for (int k = 0; k < l.size(); k++) w.label(l.name(k), l.value(k));
+                w.sample(t, v);
+                w.endSeries();
+                written.get(l).put(t, Double.doubleToRawLongBits(v));
+            }
             return w.finish();
         }
     }
@@ -114,6 +139,12 @@ class DurabilityTest {
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
             this.topic = topic;
+        }
+
+        /** Sends one record synchronously; returns the end offset after it. */
+        long send(byte[] record) throws Exception {
+            next = producer.send(new ProducerRecord<>(topic, SHARD, null, record)).get().offset() + 1;
+            return next;
         }
 
         /** Sends {@code n} records synchronously; returns the end offset after them. */
@@ -153,7 +184,15 @@ class DurabilityTest {
         long total = 0;
         for (Labels l : w.series) {
             TreeMap<Long, Long> expected = w.written.get(l);
-            assertEquals(expected, shard.read(l, w.base - 3_600_000L, w.base + 86_400_000L), what + ": samples of " + l + " (seed=" + w.seed + ")");
+            TreeMap<Long, Long> got = shard.read(l, w.base - 3_600_000L, w.base + 86_400_000L);
+            if (!expected.equals(got)) {
+                TreeMap<Long, Long> missing = new TreeMap<>(expected);
+                missing.entrySet().removeAll(got.entrySet());
+                TreeMap<Long, Long> extra = new TreeMap<>(got);
+                extra.entrySet().removeAll(expected.entrySet());
+                throw new AssertionError(what + ": samples of " + l + " (seed=" + w.seed + "): " + missing.size() + " missing "
+                        + first(missing) + ", " + extra.size() + " not written " + first(extra) + " of " + expected.size());
+            }
             total += expected.size();
         }
         assertTrue(total > 0);
@@ -321,6 +360,78 @@ class DurabilityTest {
                 assertHoldsExactlyPerSeries(a, labels, base, scrapes);
             }
         }
+    }
+
+    /**
+     * Issue #13: a shard whose budget fills with write buffers (a 3 h out-of-order window, so no
+     * sample is ever frozen into a chunk) while nothing is flushed (as with Cassandra down) cuts them
+     * early and pauses; once flushes work it drains instead of staying paused. Samples sent later
+     * behind the cut chunks (late, inside the window) and re-sent records (duplicates) read back
+     * exactly once: from memory and Cassandra, after a crash from Cassandra and a replay that cuts
+     * elsewhere (no early cut with a large budget), and finally from Cassandra alone.
+     */
+    @Test
+    void aBudgetFullOfWriteBuffersIsCutEarlyAndDrainsOnceFlushesWork(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+        long seed = Long.getLong("seed", System.nanoTime());
+        System.err.println("durability early cut: seed=" + seed);
+        Workload w = new Workload(seed);
+        Path indexDir = tmp.resolve("index");
+        MemShardOptions small = new MemShardOptions(30 * MIN, 120, 3 * 3_600_000L, MIN, 96 << 10, 3 * 3_600_000L);
+        MemShardOptions large = small.withMemoryBudgetBytes(256L << 20);
+        try (Env env = env(kafka, cassandra); Producer producer = new Producer(kafka, env.topic)) {
+            long end1 = producer.send(w, 150); // 100 min of data, far more than 96 KiB of write buffers
+            DurableShard a = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, small, MANUAL, false);
+            await(() -> a.consumer.stats().paused(), Duration.ofSeconds(60), "paused over the budget");
+            assertTrue(a.consumer.appliedOffset() < end1 - 1, "paused before the end");
+            assertTrue(a.memory.earlyCutCount() >= 1, "the write buffers were cut early");
+            Thread.sleep(500);
+            long pausedAt = a.consumer.appliedOffset();
+            assertEquals(pausedAt, a.consumer.appliedOffset(), "stays paused while nothing is flushed");
+            drain(a, end1);
+            long end2 = producer.send(w.lateRecord(30 * MIN)); // behind the cut chunks, inside the window
+            producer.send(w.lastRecord); // a re-sent record: duplicates only
+            end2 = producer.send(w, 30);
+            end2 = producer.send(w.lateRecord(50 * MIN));
+            end2 = producer.send(w.lateRecord(90 * MIN));
+            drain(a, end2);
+            System.err.printf("durability early cut: paused at offset %d of %d, %d early cuts%n", pausedAt, end1, a.memory.earlyCutCount());
+            assertTrue(a.memory.earlyCutCount() >= 2, "cut again after draining");
+            assertHoldsExactly(a, w, "memory and Cassandra merged");
+            // groups 0 and 1 flushed, then a crash: the replay (no early cut) re-cuts groups 2 and 3 elsewhere
+            long end3 = producer.send(w, 10);
+            drain(a, end3);
+            a.flusher.flush(0);
+            a.flusher.flush(1);
+            a.crash();
+            DurableShard b = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, large, MANUAL, false);
+            b.awaitApplied(end3, Duration.ofSeconds(60));
+            assertEquals(0, b.memory.earlyCutCount());
+            assertHoldsExactly(b, w, "after the crash: replay and Cassandra merged");
+            b.scheduler.flushAll().get();
+            b.crash();
+            try (DurableShard c = new DurableShard(kafka.bootstrapServers(), env.topic, SHARD, indexDir, env.tables, large, MANUAL, false)) {
+                assertEquals(end3, c.plan.startOffset(), "everything is durable");
+                c.awaitApplied(end3, Duration.ofSeconds(60));
+                assertHoldsExactly(c, w, "Cassandra alone");
+            }
+        }
+    }
+
+    /** Flushes every group whenever the shard is paused, until it has applied every record below {@code end}. */
+    private static void drain(DurableShard s, long end) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (s.consumer.appliedOffset() < end - 1) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the shard stays paused at offset " + s.consumer.appliedOffset() + " of " + end
+                        + " though every flush succeeds");
+            }
+            if (s.consumer.stats().paused()) s.scheduler.flushAll().get();
+            Thread.sleep(20);
+        }
+    }
+
+    private static String first(TreeMap<Long, Long> m) {
+        return m.entrySet().stream().limit(5).map(e -> e.getKey() + "=" + Double.longBitsToDouble(e.getValue())).toList().toString();
     }
 
     private static void assertHoldsExactlyPerSeries(DurableShard a, List<Labels> labels, long base, int scrapes) {

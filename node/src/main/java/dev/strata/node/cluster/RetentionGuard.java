@@ -24,9 +24,18 @@ import org.slf4j.LoggerFactory;
  * {@code GET /internal/v1/shards} ({@link InternalRoutes}, 7th field, ms); this guard reads its own
  * shards locally and asks every other node every {@link #REFRESH} on its own thread (peer timeout).
  * A shard's age is the lowest among its owners that answered (what one owner made durable is in
- * Cassandra for all of them); a shard none of whose owners answered has no known age and is not
- * refused (the guard acts on measurements only; an owner that is down is reported elsewhere).
- * {@link #refusal} reads the last refresh: cheap, any thread.
+ * Cassandra for all of them).
+ *
+ * <p>A shard that no owner reports (none has it open, e.g. a node restarted while Cassandra is down
+ * cannot read its checkpoints, or its owners are down) is not consumed, so its records only age: the
+ * guard keeps its last known age and lets it grow with wall time ({@link #carry}); a shard never
+ * measured since this guard started counts from that start. The second is a lower bound of the true
+ * age (records may have waited before), short by at most the age the shard had when its owner
+ * stopped reporting, which the guard kept under its limit; so with {@code ingest.retention-guard-percent}
+ * at most 50 (the default), writes to a shard that stays unreported are refused before any record
+ * accepted after the refusal could be deleted by retention. It also means a shard that takes longer
+ * than the limit to open refuses writes until it is open. {@link #refusal} reads the last refresh:
+ * cheap, any thread.
  */
 public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionGuard.class);
@@ -42,9 +51,15 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(NamedThreads.named("strata-retention-guard"));
     /** Per cluster shard: the lowest known owner age in ms, -1 unknown. Replaced whole by each refresh. */
     private volatile long[] agesMs;
+    /** Per cluster shard: true if no owner reported it in the last refresh (its age is carried, see {@link #carry}). */
+    private volatile boolean[] unreported;
     private final boolean[] refusing;
     /** The shards this node holds (from the last refresh): the ones readiness answers for. */
     private volatile java.util.Set<Integer> held = java.util.Set.of();
+    /** Per shard: the last age an owner reported, and the wall-clock ms when (the guard's start before any); refresh thread only. */
+    private final long[] lastAgeMs;
+    private final long[] lastAtMs;
+    private final java.util.function.LongSupplier clock;
 
     /**
      * @param percent   of {@code retention} an unflushed record may reach before its shard's writes are
@@ -52,6 +67,13 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
      * @param retention the samples topic's retention ({@code kafka.retention})
      */
     public RetentionGuard(ClusterTopology topology, LocalShards local, PeerClient peers, int percent, Duration retention) {
+        this(topology, local, peers, percent, retention, System::currentTimeMillis);
+    }
+
+    /** @param clock wall-clock ms (tests pass their own) */
+    RetentionGuard(ClusterTopology topology, LocalShards local, PeerClient peers, int percent, Duration retention,
+                   java.util.function.LongSupplier clock) {
+        this.clock = clock;
         this.topology = topology;
         this.local = local;
         this.peers = peers;
@@ -61,7 +83,11 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
         long[] unknown = new long[topology.shardCount()];
         Arrays.fill(unknown, -1);
         this.agesMs = unknown;
+        this.unreported = new boolean[topology.shardCount()];
         this.refusing = new boolean[topology.shardCount()];
+        this.lastAgeMs = new long[topology.shardCount()];
+        this.lastAtMs = new long[topology.shardCount()];
+        Arrays.fill(lastAtMs, clock.getAsLong());
     }
 
     /**
@@ -94,8 +120,11 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
         if (limitMs <= 0) return null;
         long[] ages = agesMs;
         if (shard < 0 || shard >= ages.length || ages[shard] <= limitMs) return null;
-        return "shard " + shard + ": its oldest record not yet flushed to Cassandra is " + ages[shard] / 1000 + " s old, over "
-                + limitMs / 1000 + " s (ingest.retention-guard-percent=" + percent + "% of kafka.retention="
+        String age = unreported[shard]
+                ? "no owner has it open (its last known unflushed age grown by the time since), so its oldest record not yet"
+                        + " flushed to Cassandra is at least " + ages[shard] / 1000 + " s old"
+                : "its oldest record not yet flushed to Cassandra is " + ages[shard] / 1000 + " s old";
+        return "shard " + shard + ": " + age + ", over " + limitMs / 1000 + " s (ingest.retention-guard-percent=" + percent + "% of kafka.retention="
                 + retention.toSeconds() + " s): writes to it are refused until the flush catches up (is Cassandra down?)";
     }
 
@@ -135,6 +164,10 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
                     // that node did not answer: its shards count with their other owners' ages only
                 }
             }
+            boolean[] missing = new boolean[ages.length];
+            for (int s = 0; s < ages.length; s++) missing[s] = ages[s] < 0;
+            carry(ages, lastAgeMs, lastAtMs, clock.getAsLong());
+            unreported = missing;
             agesMs = ages;
             logChanges(ages);
         } catch (RuntimeException e) {
@@ -148,6 +181,27 @@ public final class RetentionGuard implements ShardWriteGuard, AutoCloseable {
             if (shard < 0 || shard >= ages.length || p.unflushedAgeMs() < 0) return;
             ages[shard] = ages[shard] < 0 ? p.unflushedAgeMs() : Math.min(ages[shard], p.unflushedAgeMs());
         });
+    }
+
+    /**
+     * Shards reported now ({@code ages[s] >= 0}) are remembered with {@code nowMs}; a shard no owner
+     * reported gets its last remembered age plus the wall time since ({@code lastAtMs} starts at the
+     * guard's start, {@code lastAgeMs} at 0): a shard nobody consumes only gets older.
+     */
+    static void carry(long[] ages, long[] lastAgeMs, long[] lastAtMs, long nowMs) {
+        for (int s = 0; s < ages.length; s++) {
+            if (ages[s] >= 0) {
+                lastAgeMs[s] = ages[s];
+                lastAtMs[s] = nowMs;
+            } else {
+                ages[s] = lastAgeMs[s] + Math.max(0, nowMs - lastAtMs[s]);
+            }
+        }
+    }
+
+    /** The age the guard holds for {@code shard} after the last refresh, in ms (-1 before the first). */
+    long ageMs(int shard) {
+        return agesMs[shard];
     }
 
     private void logChanges(long[] ages) {

@@ -31,11 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * heap) and a summary.
  *
  * <p>The short form's minute at the default pace does not fill the shards' budgets (no consumer
- * pauses). The long form ({@code -Dstrata.soak.seconds=600}) does: every shard pauses, the node survives
- * (heap at most 247 of 256 MiB), but this workload's samples (1 s apart, sent ten times faster than real time, so all within the
- * 3 h out-of-order window the fixtures need) sit in write buffers that no flush can free, so the shards
- * stay paused after Cassandra returns and the read-back fails at once on the shard reported stuck: see
- * docs/operations.md, "Memory budget full of write buffers".
+ * pauses). This workload's samples (1 s apart, sent ten times faster than real time, so all within
+ * the 3 h out-of-order window the fixtures need) sit in write buffers, which no frozen rule seals;
+ * once they fill a shard's budget the shard cuts them early into chunks, stays paused until Cassandra
+ * is back, and then drains (docs/operations.md, "Memory budget full of write buffers"): the
+ * read-back fails at once if a shard is reported stuck. Whether a run fills the budgets depends on
+ * how fast the writers get through (a loaded machine is slower), so {@code -Dstrata.soak.budget}
+ * (e.g. 4MiB; default 0, derived from the heap) sets a smaller budget per shard; the progress lines
+ * show paused shards and early cuts.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class NodeBackpressureSoakTest {
@@ -52,14 +55,17 @@ class NodeBackpressureSoakTest {
     void aSmallHeapNodeSurvivesCassandraDownUnderLoadAndLosesNothing(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
         long stallSeconds = Long.getLong("strata.soak.seconds", 60);
         String xmx = System.getProperty("strata.soak.heap", "256m");
-        System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s heap=" + xmx
-                + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + xmx + ")");
+        String budget = System.getProperty("strata.soak.budget", "0");
+        System.err.println("NodeBackpressureSoakTest seed=" + seed + " stall=" + stallSeconds + "s heap=" + xmx + " budget=" + budget
+                + " (rerun with -Dseed=" + seed + " -Dstrata.soak.seconds=" + stallSeconds + " -Dstrata.soak.heap=" + xmx
+                + " -Dstrata.soak.budget=" + budget + ")");
         String id = "s" + Long.toHexString(seed & 0xffffffL);
         List<String> settings = new ArrayList<>();
         for (String s : NodeProcess.faultSettings(kafka.bootstrapServers(), cassandra.host() + ":" + cassandra.port(),
                 "soak-" + id, "soak_" + id, 4)) {
-            // the default: the budget derived from the heap (half of it over the owned shards)
-            settings.add(s.startsWith("store.memory-budget-per-shard=") ? "store.memory-budget-per-shard=0" : s);
+            // by default (0) the budget derived from the heap (half of it over the owned shards); -Dstrata.soak.budget
+            // sets a smaller one, so that a run as slow as a loaded machine makes it still fills the budgets
+            settings.add(s.startsWith("store.memory-budget-per-shard=") ? "store.memory-budget-per-shard=" + budget : s);
         }
         // Pace the writers so that their steps last through the stall and the minutes before and after it;
         // -Dstrata.soak.paceMs sets it (a shorter pace writes faster: a stuck shard shows within 2 min at 30 ms).
@@ -71,7 +77,7 @@ class NodeBackpressureSoakTest {
                     FaultFixtures.firstTimestamp(MAX_STEPS), FaultFixtures.STEP_MS, MAX_STEPS, seed + w));
         }
         ProcessHandle cassandraProcess = ProcessHandle.of(cassandra.pid()).orElseThrow();
-        double maxPaused = 0, maxHeap = 0, maxLag = 0;
+        double maxPaused = 0, maxHeap = 0, maxLag = 0, cuts = 0;
         long refused = 0;
         try (NodeProcess node = NodeProcess.start("strata-soak", FaultFixtures.tempDir("node-soak").resolve("node"),
                 FreePorts.many(1)[0], settings, List.of("-Xmx" + xmx, "-XX:+ExitOnOutOfMemoryError"))) {
@@ -91,15 +97,17 @@ class NodeBackpressureSoakTest {
                         double paused = NodeMetrics.sum(NodeMetrics.scrape(api, node.baseUrl(), "strata_ingest_shard_paused"));
                         double lag = NodeMetrics.sum(NodeMetrics.scrape(api, node.baseUrl(), "strata_ingest_shard_lag_records"));
                         double heap = heapUsed(node);
+                        cuts = NodeMetrics.sum(NodeMetrics.scrape(api, node.baseUrl(), "strata_ingest_shard_early_cuts_total"));
                         maxPaused = Math.max(maxPaused, paused);
                         maxLag = Math.max(maxLag, lag);
                         maxHeap = Math.max(maxHeap, heap);
                         long elapsed = (System.nanoTime() - stallStart) / 1_000_000_000L;
                         if (elapsed >= nextLine) {
                             nextLine = elapsed + 10;
-                            System.err.printf("soak: %d s of %d, acked steps %s, paused shards %.0f, lag %.0f records, heap %.0f MiB%n",
-                                    elapsed, stallSeconds, sent.stream().map(s -> Integer.toString(s.acknowledgedSteps())).toList(),
-                                    paused, lag, heap / (1 << 20));
+                            System.err.printf("soak: %d s of %d, acked steps %s, paused shards %.0f, early cuts %.0f, lag %.0f records,"
+                                    + " heap %.0f MiB%n", elapsed, stallSeconds,
+                                    sent.stream().map(s -> Integer.toString(s.acknowledgedSteps())).toList(), paused, cuts, lag,
+                                    heap / (1 << 20));
                         }
                         Thread.sleep(2000);
                     }
@@ -114,13 +122,18 @@ class NodeBackpressureSoakTest {
                 refused += w.attempts().stream().filter(a -> a.status() == 503).count();
             }
             assertTrue(node.isAlive(), "the node exited:\n" + node.logTail());
-            System.err.printf("soak summary: stall %d s, max paused shards %.0f, max lag %.0f records, max heap used %.0f MiB,"
-                    + " 503 answers %d, acked steps %s%n", stallSeconds, maxPaused, maxLag, maxHeap / (1 << 20), refused,
+            cuts = NodeMetrics.sum(NodeMetrics.scrape(api, node.baseUrl(), "strata_ingest_shard_early_cuts_total"));
+            System.err.printf("soak summary: stall %d s, max paused shards %.0f, early cuts %.0f, max lag %.0f records, max heap used"
+                    + " %.0f MiB, 503 answers %d, acked steps %s%n", stallSeconds, maxPaused, cuts, maxLag, maxHeap / (1 << 20), refused,
                     sent.stream().map(s -> Integer.toString(s.acknowledgedSteps())).toList());
             for (int w = 0; w < WRITERS; w++) {
+                // the writers are closed: what they sent is final; built once per writer (millions of samples)
+                Map<String, TreeMap<Long, Long>> acked = sent.get(w).acknowledgedSamples();
+                Map<String, TreeMap<Long, Long>> all = sent.get(w).sentSamples();
                 for (int m = 0; m < METRICS_PER_WRITER; m++) {
                     String metric = "soak" + w + "_m" + m;
-                    ExactlyOnceCheck.Report r = awaitMetric(node.baseUrl(), metric, sent.get(w), Duration.ofSeconds(300));
+                    ExactlyOnceCheck.Report r = awaitMetric(node.baseUrl(), metric, sent.get(w), only(acked, metric), only(all, metric),
+                            Duration.ofSeconds(300));
                     assertTrue(r.ok(), metric + ": every acknowledged sample reads back once; seed=" + seed + "; " + r
                             + "\n" + node.logTail());
                 }
@@ -131,8 +144,9 @@ class NodeBackpressureSoakTest {
         }
     }
 
-    /** Reads back one metric's series until every acknowledged sample is there or {@code timeout} passes. */
-    private ExactlyOnceCheck.Report awaitMetric(String baseUrl, String metric, SentSamples sent, Duration timeout) throws Exception {
+    /** Reads back one metric's series until every acknowledged sample ({@code acked}; {@code all}: every sent one) is there or {@code timeout} passes. */
+    private ExactlyOnceCheck.Report awaitMetric(String baseUrl, String metric, SentSamples sent, Map<String, TreeMap<Long, Long>> acked,
+                                                Map<String, TreeMap<Long, Long>> all, Duration timeout) throws Exception {
         long evalTime = sent.timestamp(sent.maxSteps() - 1) + 1000;
         long rangeSeconds = (sent.maxSteps() * FaultFixtures.STEP_MS) / 1000 + 120;
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -144,8 +158,7 @@ class NodeBackpressureSoakTest {
             }
             PromApi.Answer a = api.query(baseUrl, metric + "[" + rangeSeconds + "s]", evalTime, "");
             if (!a.success()) throw new AssertionError("reading " + metric + " failed: " + a);
-            ExactlyOnceCheck.Report r = ExactlyOnceCheck.check(only(sent.acknowledgedSamples(), metric),
-                    only(sent.sentSamples(), metric), a.matrix());
+            ExactlyOnceCheck.Report r = ExactlyOnceCheck.check(acked, all, a.matrix());
             if (r.missing() == 0 || System.nanoTime() > deadline) return r;
             Thread.sleep(1000);
         }

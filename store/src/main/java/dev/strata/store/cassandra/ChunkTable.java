@@ -77,7 +77,12 @@ public final class ChunkTable {
      * c, so its rows must not overwrite rows written by a run that held more. The flush uses
      * {@code checkpoint(g) at start + 1}: runs with the same epoch replay the same records into the
      * same chunks (so overwrites are safe and versioned), runs with different epochs write rows
-     * side by side that readers merge.
+     * side by side that readers merge. A run's memory also starts a new generation at an early cut
+     * (MemShard.cutEarly at offset o: from then on it holds samples of records after o, as a run
+     * restarted from checkpoint o would), and writes that generation's rows under that run's epoch.
+     * The merge rule for rows side by side (and for memory next to storage): every row is a source of
+     * ascending samples, and a timestamp held by several sources is returned once
+     * (MergedSampleIterator: the first source in the reader's order wins, memory before storage).
      */
     public CompletableFuture<Void> write(int shard, long epoch, List<ChunkRow> rows) {
         Map<PartitionKey, List<ChunkRow>> byPartition = new LinkedHashMap<>();

@@ -23,26 +23,33 @@ final class FlushSnapshots {
                 : BufferCutter.cut(copy.bufTs(), copy.bufSts(), copy.bufVals(), copy.bufHs(), options, encoder, buffer);
         if (copy.sealed().length == 0 && bufferChunks.isEmpty()) return FlushSnapshot.EMPTY;
         List<FlushSnapshot.VersionedChunk> sealed = new ArrayList<>(copy.sealed().length);
-        for (SealedChunk c : copy.sealed()) sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy, options)));
+        for (SealedChunk c : copy.sealed()) {
+            sealed.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), c.sinceOffset(), copy, options), c.sinceOffset()));
+        }
         List<FlushSnapshot.VersionedChunk> buffered = new ArrayList<>(bufferChunks.size());
-        for (SealedChunk c : bufferChunks) buffered.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy, options)));
+        for (SealedChunk c : bufferChunks) {
+            buffered.add(new FlushSnapshot.VersionedChunk(c, windowVersion(c.minT(), copy.bufSince(), copy, options), copy.bufSince()));
+        }
         return new FlushSnapshot(sealed, buffered);
     }
 
-    /** {@link ChunkVersion} of the window holding {@code t}, over every chunk and buffered sample of the copy. */
-    private static long windowVersion(long t, SeriesState.FlushCopy copy, MemShardOptions options) {
+    /**
+     * {@link ChunkVersion} of the window holding {@code t} in generation {@code since}, over the copy's
+     * chunks and buffered samples of that generation (other generations' rows have other epochs).
+     */
+    private static long windowVersion(long t, long since, SeriesState.FlushCopy copy, MemShardOptions options) {
         long w = options.windowStart(t);
         long end = w + options.chunkDurationMs();
         long maxT = Long.MIN_VALUE;
         long count = 0;
         for (SealedChunk c : copy.all()) {
-            if (c.minT() >= w && c.minT() < end) {
+            if (c.sinceOffset() == since && c.minT() >= w && c.minT() < end) {
                 count += c.count();
                 maxT = Math.max(maxT, c.maxT());
             }
         }
         long[] ts = copy.bufTs();
-        if (ts != null) {
+        if (ts != null && copy.bufSince() == since) {
             for (long x : ts) {
                 if (x >= w && x < end) {
                     count++;

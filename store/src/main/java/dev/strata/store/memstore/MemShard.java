@@ -30,7 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Memory: the shard accounts series overhead, write-buffer capacity and chunk bytes against
  * {@code memoryBudgetBytes}. When over budget it evicts idle fully-persisted series and persisted
  * chunks (see {@link Evictor}); unpersisted data is never dropped: {@link #needsBackpressure()}
- * turns true instead, and the consumer should pause until flushes mark chunks persisted.
+ * turns true instead, and the consumer should pause until flushes mark chunks persisted. Write
+ * buffers cannot be evicted (their windows are still open), so a shard whose budget they fill cuts
+ * them early ({@link #needsBackpressure(long)}, {@link #cutEarly}) into chunks that a flush can
+ * persist and eviction then free.
  *
  * <p>Roles (as Prometheus's head.go / head_append.go / head_read.go): this class is the series registry,
  * the append path and the reads; {@link FlushSnapshots} builds flush snapshots; {@link MemoryBudget} the
@@ -228,7 +231,7 @@ public final class MemShard {
         synchronized (s) {
             snap = s.snapshot(minT, maxT);
         }
-        return new SeriesIterator(snap, minT, maxT);
+        return snap.ordered() ? new SeriesIterator(snap, minT, maxT) : SeriesIterator.merged(snap, minT, maxT);
     }
 
     /**
@@ -349,11 +352,72 @@ public final class MemShard {
     /**
      * True if the shard is over its memory budget even after evicting everything evictable; the
      * consumer should stop appending until flushes persist chunks. Writer thread only (may evict).
+     * Never cuts early: for tools and tests without a log; the consumer calls {@link #needsBackpressure(long)}.
      */
     public boolean needsBackpressure() {
         if (!budget.over()) return false;
         budget.maybeEvict(this);
         return budget.over();
+    }
+
+    /**
+     * As {@link #needsBackpressure()}, and when the shard is still over its budget with no sealed chunk
+     * left to persist (a flush could free nothing: write buffers fill the budget), cuts every write
+     * buffer early ({@link #cutEarly}) at {@code appliedOffset}, the offset of the last log record
+     * whose samples are all appended. The pause then lasts until a flush persists those chunks and
+     * eviction frees them, i.e. until storage is reachable. Cuts at most once per appended sample
+     * (a paused shard appends nothing, so it does not cut again while storage is down).
+     * Writer thread only.
+     */
+    public boolean needsBackpressure(long appliedOffset) {
+        if (!needsBackpressure()) return false;
+        if (counters.appended != appendedAtLastCut && !hasUnpersistedChunks()) {
+            appendedAtLastCut = counters.appended;
+            cutEarly(appliedOffset);
+            budget.maybeEvict(this);
+        }
+        return budget.over();
+    }
+
+    /** {@link ShardCounters#appended} at the last early cut: nothing new to cut until it changes. */
+    private long appendedAtLastCut = -1;
+    private volatile long earlyCuts;
+
+    private boolean hasUnpersistedChunks() {
+        for (SeriesState s : series) {
+            if (s == null) continue;
+            for (SealedChunk c : s.chunks) if (!c.persisted()) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Early cut: seals every series' whole write buffer into chunks (cut by window and count as a
+     * flush snapshot cuts it) and starts a new generation of the shard's memory: from now on the
+     * buffers hold samples of log records after {@code appliedOffset} only, exactly what a shard
+     * restarted from that offset would hold. The out-of-order window stays open: a later sample
+     * older than a cut chunk's newest one is still accepted (into the new generation), so chunks of
+     * different generations may overlap. Reads merge them; when two hold the same timestamp, the
+     * chunk sealed first wins (the first write), as {@link dev.strata.store.MergedSampleIterator}
+     * merges every overlapping source. The flush writes each generation under its own writer epoch
+     * (ShardFlusher), so two rows of one chunk key never hold different generations; replay after a
+     * crash may cut elsewhere, and its rows (another epoch) are merged on read in the same way.
+     * Writer thread only.
+     */
+    public void cutEarly(long appliedOffset) {
+        boolean any = false;
+        for (SeriesState s : series) {
+            if (s == null) continue;
+            synchronized (s) {
+                any |= s.cutEarly(appliedOffset, options, writer, scratch, usedBytes);
+            }
+        }
+        if (any) earlyCuts++;
+    }
+
+    /** Early cuts that sealed something, since start. */
+    public long earlyCutCount() {
+        return earlyCuts;
     }
 
     /**

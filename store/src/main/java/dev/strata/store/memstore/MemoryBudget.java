@@ -54,8 +54,9 @@ final class MemoryBudget {
     }
 
     /**
-     * Evicts down to 90% of the budget: reclaimable memory first, then (skipped if nothing could have
-     * become evictable since the last attempt) idle series and persisted chunks. Writer thread only.
+     * Evicts down to 90% of the budget: reclaimable memory first, then (skipped if the last attempt
+     * ran out of evictable data and nothing could have become evictable since) idle series and
+     * persisted chunks. Writer thread only.
      */
     void maybeEvict(MemShard shard) {
         MemShard.Reclaimable r = reclaimable;
@@ -68,8 +69,10 @@ final class MemoryBudget {
         long maxDataT = shard.maxDataTimestamp();
         boolean idleMayHaveChanged = maxDataT - lastEvictDataT >= options.idleSeriesMs() / 16;
         if (events == lastEvictPersistEvents && !idleMayHaveChanged) return;
-        lastEvictPersistEvents = events;
-        lastEvictDataT = maxDataT;
         Evictor.evict(shard, target);
+        // Skip the next attempts only if this one ran out of things to evict: one that reached its
+        // target may have left evictable chunks, which the next time over the budget must find.
+        lastEvictPersistEvents = used.get() > target ? events : -1;
+        lastEvictDataT = maxDataT;
     }
 }

@@ -15,6 +15,8 @@ public final class SealedChunk {
     private final long maxT;
     private final int count;
     private volatile boolean persisted;
+    /** See {@link #sinceOffset()}; set once by the sealing series before the chunk is published. */
+    private long sinceOffset = -1;
 
     SealedChunk(byte[] bytes, long minT, long maxT, int count) {
         this.bytes = bytes;
@@ -29,6 +31,16 @@ public final class SealedChunk {
     public int count() { return count; }
     public boolean persisted() { return persisted; }
 
+    /**
+     * The generation of the series' memory this chunk was cut from: it holds samples of log records
+     * after this offset only (-1: of any record this run applied). A new generation begins at each
+     * {@link MemShard#cutEarly early cut}; the flush writes a chunk under the writer epoch of its
+     * generation (see ChunkTable.write), as if the shard had restarted from that offset.
+     */
+    public long sinceOffset() { return sinceOffset; }
+
+    void sinceOffset(long offset) { sinceOffset = offset; }
+
     void setPersisted() { persisted = true; }
 
     long heapBytes() {
@@ -37,6 +49,7 @@ public final class SealedChunk {
 
     @Override
     public String toString() {
-        return "SealedChunk[" + minT + ".." + maxT + ", " + count + " samples, " + bytes.length + " bytes" + (persisted ? ", persisted" : "") + "]";
+        return "SealedChunk[" + minT + ".." + maxT + ", " + count + " samples, " + bytes.length + " bytes" + (persisted ? ", persisted" : "")
+                + (sinceOffset >= 0 ? ", since offset " + sinceOffset : "") + "]";
     }
 }

@@ -1,19 +1,24 @@
 package dev.strata.store.memstore;
 
+import dev.strata.store.MergedSampleIterator;
 import dev.strata.store.SampleIterator;
 import dev.strata.store.encoding.ChunkHeader;
 import dev.strata.store.encoding.ChunkReader;
 import dev.strata.store.encoding.HistogramChunkFormat;
 import dev.strata.store.encoding.HistogramChunkReader;
 import dev.strata.store.model.FloatHistogram;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Reads one series' sealed chunks and then its write-buffer snapshot, within [minT, maxT]. Chunks
  * are decoded one at a time into scratch arrays, or, by the bulk
  * {@link #next(long[], double[], long[], int)} into an empty destination, straight into the caller's
- * arrays. All sealed samples are older than all buffered ones (see {@link SeriesState}), so
- * concatenation is the merge.
+ * arrays. Within a generation all sealed samples are older than all buffered ones (see
+ * {@link SeriesState}), so concatenation is the merge; a snapshot that is not {@link
+ * SeriesState.Snapshot#ordered() ordered} (generations overlap after an early cut) is read by
+ * {@link #merged}.
  */
 final class SeriesIterator implements SampleIterator {
     /**
@@ -57,6 +62,20 @@ final class SeriesIterator implements SampleIterator {
         this.bufHs = s.bufHs();
         this.minT = minT;
         this.maxT = maxT;
+    }
+
+    /**
+     * Reads an overlapping snapshot: one iterator per chunk and one for the buffer, merged without
+     * duplicate timestamps; on a tie the chunk sealed first wins (the first write), the buffer last.
+     */
+    static SampleIterator merged(SeriesState.Snapshot s, long minT, long maxT) {
+        List<SampleIterator> sources = new ArrayList<>(s.chunks().length + 1);
+        for (SealedChunk c : s.chunks()) {
+            if (c.maxT() < minT || c.minT() > maxT) continue;
+            sources.add(new SeriesIterator(new SeriesState.Snapshot(new SealedChunk[] {c}, new long[0], new double[0], null, null), minT, maxT));
+        }
+        sources.add(new SeriesIterator(new SeriesState.Snapshot(SeriesState.NO_CHUNKS, s.bufTs(), s.bufVals(), s.bufSts(), s.bufHs()), minT, maxT));
+        return MergedSampleIterator.of(sources);
     }
 
     @Override

@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One series in a {@link MemShard}: its write buffer (raw samples sorted by timestamp, not yet
- * sealed) and its sealed chunks (oldest first, non-overlapping, all older than the buffer).
+ * sealed) and its sealed chunks in the order they were sealed. Within one generation (see below)
+ * the chunks are oldest first, non-overlapping and all older than the buffer.
  *
  * <p>Concurrency: the shard's writer thread mutates under this object's monitor; readers take the
  * monitor only to snapshot (see {@link #snapshot}). {@link #chunks} is copy-on-write.
@@ -19,6 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * frozen samples are sealed (or samples the shard's late-seal sweep closes), and a window's chunks
  * are consecutive runs of {@code maxSamplesPerChunk} of its sorted samples, so the chunks are a
  * function of the append sequence, not of batching or timing.
+ *
+ * <p>Generations: an early cut ({@link #cutEarly}, the shard over its budget with nothing left to
+ * flush) seals the whole buffer, frozen or not, and starts a new generation: the buffer then holds
+ * only samples of log records after the cut's offset ({@link #bufferSince}), exactly what a shard
+ * restarted from that offset would hold. The cut does not close anything: a later sample within
+ * the out-of-order window is still accepted (the closing boundary {@link #lastSealedT} moves only by
+ * the frozen rule and the late-seal sweep), so it may fall inside an earlier generation's chunk, and
+ * chunks of different generations may overlap. Reads then merge them ({@link Snapshot#ordered()});
+ * the flush writes each generation under its own writer epoch, so overlapping chunks are rows side
+ * by side, never one row overwriting another (see ShardFlusher).
  */
 final class SeriesState {
     /** Estimated heap bytes per series beyond its buffer and chunks: this object, its labels, its slot. */
@@ -43,6 +54,8 @@ final class SeriesState {
     private FloatHistogram[] hs;
     long maxT = Long.MIN_VALUE;
     long lastSealedT = Long.MIN_VALUE;
+    /** The buffer's generation: it holds samples of log records after this offset only (-1: since the run's start). */
+    private long bufferSince = -1;
     /** End of the window holding the buffer's first sample (valid while it is not empty); cached to keep a division off the append path. */
     private long headWindowEnd;
     /** Newest maxT among chunks evicted from memory; older data must be read from persistent storage. */
@@ -83,7 +96,8 @@ final class SeriesState {
     AppendResult append(long t, long st, double v, FloatHistogram h, MemShardOptions o, AtomicLong meter) {
         if (h != null) v = Double.NaN;
         long outOfOrderWindowMs = o.outOfOrderWindowMs();
-        if (t <= evictedUpToT) return AppendResult.ALREADY_PERSISTED;
+        // Evicted chunks of an early cut may end after lastSealedT: samples between are still open.
+        if (t <= evictedUpToT && t <= lastSealedT) return AppendResult.ALREADY_PERSISTED;
         long before = headBytes();
         if (head == null || t > head.lastT()) {
             if (t <= lastSealedT || (maxT != Long.MIN_VALUE && t < maxT - outOfOrderWindowMs)) return AppendResult.OUT_OF_ORDER_TOO_OLD;
@@ -186,6 +200,23 @@ final class SeriesState {
         z.finish();
     }
 
+    /**
+     * Early cut: seals the whole buffer (cut by window and count as always, so these chunks are the
+     * buffer's last flush snapshot) and starts a new generation holding samples of records after
+     * {@code offset} only. Does not move the closing boundary {@link #lastSealedT}: the out-of-order
+     * window stays open. Returns true if anything was sealed (caller holds the monitor).
+     */
+    boolean cutEarly(long offset, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
+        boolean cut = head != null;
+        if (cut) {
+            long closed = lastSealedT;
+            sealBefore(Long.MAX_VALUE, o, writer, scratch, meter);
+            lastSealedT = closed;
+        }
+        bufferSince = offset;
+        return cut;
+    }
+
     /** Seals every buffered sample older than {@code limit}, cut by window and count (caller holds the monitor). */
     void sealBefore(long limit, MemShardOptions o, ChunkWriter writer, ByteArrayBuilder scratch, AtomicLong meter) {
         if (head == null || head.firstT() >= limit) return;
@@ -249,6 +280,7 @@ final class SeriesState {
             lastSealedT = ts[from + k - 1];
             from += k;
             if (from < ts.length) headWindowEnd = o.windowStart(ts[from]) + o.chunkDurationMs();
+            for (int j = old.length; j < next.length; j++) next[j].sinceOffset(bufferSince);
             chunks = next;
             meter.addAndGet(added);
         }
@@ -316,7 +348,20 @@ final class SeriesState {
      * {@code bufSts}: the buffered samples' start timestamps, null when the buffer has none;
      * {@code bufHs}: their histograms (null entries for float samples), null when the buffer has none.
      */
-    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals, long[] bufSts, FloatHistogram[] bufHs) {}
+    record Snapshot(SealedChunk[] chunks, long[] bufTs, double[] bufVals, long[] bufSts, FloatHistogram[] bufHs) {
+        /**
+         * True if the chunks and then the buffer follow each other in time without overlap, so that
+         * concatenation is the merge; false after an early cut let samples in behind a chunk.
+         */
+        boolean ordered() {
+            long last = Long.MIN_VALUE;
+            for (SealedChunk c : chunks) {
+                if (c.minT() <= last) return false;
+                last = c.maxT();
+            }
+            return bufTs.length == 0 || bufTs[0] > last;
+        }
+    }
 
     /**
      * The sealed chunks not yet persisted plus a copy of the whole write buffer, taken together so
@@ -330,20 +375,24 @@ final class SeriesState {
         SealedChunk[] sealed = new SealedChunk[unpersisted];
         int k = 0;
         for (SealedChunk c : cs) if (!c.persisted()) sealed[k++] = c;
-        if (head == null) return new FlushCopy(cs, sealed, null, null, null, null);
+        if (head == null) return new FlushCopy(cs, sealed, null, null, null, null, bufferSince);
         HeadBuffer.Samples s = head.decode();
-        return new FlushCopy(cs, sealed, s.ts(), s.vals(), s.sts(), hs == null ? null : Arrays.copyOf(hs, s.size()));
+        return new FlushCopy(cs, sealed, s.ts(), s.vals(), s.sts(), hs == null ? null : Arrays.copyOf(hs, s.size()), bufferSince);
     }
 
-    /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none. */
+    /** Oldest timestamp held (caller holds the monitor), Long.MAX_VALUE if none; generations may overlap, so the minimum of all. */
     long firstTimestamp() {
-        SealedChunk[] cs = chunks;
-        if (cs.length > 0) return cs[0].minT();
-        return head != null ? head.firstT() : Long.MAX_VALUE;
+        long first = head != null ? head.firstT() : Long.MAX_VALUE;
+        for (SealedChunk c : chunks) first = Math.min(first, c.minT());
+        return first;
     }
 
-    /** {@code all}: every chunk in memory (for window versions); {@code sealed}: the unpersisted ones. */
-    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals, long[] bufSts, FloatHistogram[] bufHs) {}
+    /**
+     * {@code all}: every chunk in memory (for window versions); {@code sealed}: the unpersisted ones;
+     * {@code bufSince}: the buffer's generation (see {@link SealedChunk#sinceOffset()}).
+     */
+    record FlushCopy(SealedChunk[] all, SealedChunk[] sealed, long[] bufTs, double[] bufVals, long[] bufSts, FloatHistogram[] bufHs,
+                     long bufSince) {}
 
     /**
      * Drops the longest prefix of persisted chunks whose maxT <= cutoff; returns the bytes freed
@@ -353,12 +402,14 @@ final class SeriesState {
         SealedChunk[] cs = chunks;
         int k = 0;
         long freed = 0;
+        long upTo = evictedUpToT;
         while (k < cs.length && cs[k].persisted() && cs[k].maxT() <= cutoff) {
             freed += cs[k].heapBytes() + 4;
+            upTo = Math.max(upTo, cs[k].maxT());
             k++;
         }
         if (k == 0) return 0;
-        evictedUpToT = cs[k - 1].maxT();
+        evictedUpToT = upTo;
         chunks = k == cs.length ? NO_CHUNKS : Arrays.copyOfRange(cs, k, cs.length);
         return freed;
     }
