@@ -84,24 +84,9 @@ class RealPrometheusRemoteReadTest {
             }
             InProcessCluster.Node node = cluster.nodes.get(0);
             assertTrue(cluster.ownership.ownedBy(0).size() < 8, "node 0 must not hold every shard");
-            RemoteReadHandler read = new RemoteReadHandler(node.data, executor, 50_000_000, 1 << 20, 64 << 20);
-            PrometheusApi api = new PrometheusApi(node.evaluator, node.metadata,
-                    new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""), Map.of(), "", now),
-                    executor, System::currentTimeMillis);
-            Router router = Router.builder().post("/api/v1/read", read::handle)
-                    .prefix(HttpMethod.GET, "/api/v1/", api::handle).build();
-            try (HttpServer strata = new HttpServer(new HttpSettings("127.0.0.1", 0, 32 << 20, Duration.ofMinutes(1), 1),
-                    router, new MetricsRegistry())) {
-                strata.start();
+            try (HttpServer strata = startStrata(node, executor, now)) {
                 int promPort = freePort();
-                Path config = dir.resolve("prometheus.yml");
-                Files.writeString(config, """
-                        global:
-                          scrape_interval: 1m
-                        remote_read:
-                          - url: http://127.0.0.1:%d/api/v1/read
-                            read_recent: true
-                        """.formatted(strata.port()));
+                Path config = remoteReadConfig(dir, strata.port());
                 prom = new ProcessBuilder(bin, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + promPort)
                         .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
@@ -177,24 +162,9 @@ class RealPrometheusRemoteReadTest {
                 }
             }
             InProcessCluster.Node node = cluster.nodes.get(0);
-            RemoteReadHandler read = new RemoteReadHandler(node.data, executor, 50_000_000, 1 << 20, 64 << 20);
-            PrometheusApi api = new PrometheusApi(node.evaluator, node.metadata,
-                    new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""), Map.of(), "", now),
-                    executor, System::currentTimeMillis);
-            Router router = Router.builder().post("/api/v1/read", read::handle)
-                    .prefix(HttpMethod.GET, "/api/v1/", api::handle).build();
-            try (HttpServer strata = new HttpServer(new HttpSettings("127.0.0.1", 0, 32 << 20, Duration.ofMinutes(1), 1),
-                    router, new MetricsRegistry())) {
-                strata.start();
+            try (HttpServer strata = startStrata(node, executor, now)) {
                 int promPort = freePort();
-                Path config = dir.resolve("prometheus.yml");
-                Files.writeString(config, """
-                        global:
-                          scrape_interval: 1m
-                        remote_read:
-                          - url: http://127.0.0.1:%d/api/v1/read
-                            read_recent: true
-                        """.formatted(strata.port()));
+                Path config = remoteReadConfig(dir, strata.port());
                 prom = new ProcessBuilder(bin, "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                         "--web.listen-address=127.0.0.1:" + promPort, "--enable-feature=native-histograms",
                         "--web.enable-remote-write-receiver")
@@ -267,6 +237,33 @@ class RealPrometheusRemoteReadTest {
     }
 
     /** The {@code TimeSeries} messages, as bytes, of a {@code SAMPLES} read of {@code {__name__=~"rrh_.*"}} over [from, to]. */
+    /** Node {@code node}'s remote read and query API on an ephemeral port, started. */
+    private static HttpServer startStrata(InProcessCluster.Node node, ExecutorService executor, long now) throws Exception {
+        RemoteReadHandler read = new RemoteReadHandler(node.data, executor, 50_000_000, 1 << 20, 64 << 20);
+        PrometheusApi api = new PrometheusApi(node.evaluator, node.metadata,
+                new ApiSettings(QueryOptions.defaults(), BuildInfo.of("0", "", "", "", ""), Map.of(), "", now),
+                executor, System::currentTimeMillis);
+        Router router = Router.builder().post("/api/v1/read", read::handle)
+                .prefix(HttpMethod.GET, "/api/v1/", api::handle).build();
+        HttpServer strata = new HttpServer(new HttpSettings("127.0.0.1", 0, 32 << 20, Duration.ofMinutes(1), 1),
+                router, new MetricsRegistry());
+        strata.start();
+        return strata;
+    }
+
+    /** A Prometheus configuration that remote-reads (recent data too) from Strata on {@code port}. */
+    private static Path remoteReadConfig(Path dir, int port) throws Exception {
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1m
+                remote_read:
+                  - url: http://127.0.0.1:%d/api/v1/read
+                    read_recent: true
+                """.formatted(port));
+        return config;
+    }
+
     private static List<byte[]> readTimeSeries(HttpClient client, String base, long from, long to) throws Exception {
         java.io.ByteArrayOutputStream matcher = new java.io.ByteArrayOutputStream();
         com.google.protobuf.CodedOutputStream mo = com.google.protobuf.CodedOutputStream.newInstance(matcher);
