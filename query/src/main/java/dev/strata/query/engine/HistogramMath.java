@@ -64,6 +64,15 @@ public final class HistogramMath {
             }
         }
 
+        /** Divides every count and the sum by {@code c} in place (an average from a sum). */
+        void divideBy(double c) {
+            zeroCount /= c;
+            count /= c;
+            sum /= c;
+            pos.replaceAll((k, v) -> v / c);
+            neg.replaceAll((k, v) -> v / c);
+        }
+
         /** Back to the value type; buckets with a count of exactly 0 are left out (Prometheus's Compact(0)). */
         FloatHistogram build() {
             return build(true);
@@ -460,12 +469,7 @@ public final class HistogramMath {
             if (mean != null) return mean.result();
             Sparse s = sum.result();
             if (average) {
-                double c = n;
-                s.zeroCount /= c;
-                s.count /= c;
-                s.sum /= c;
-                s.pos.replaceAll((k, v) -> v / c);
-                s.neg.replaceAll((k, v) -> v / c);
+                s.divideBy(n);
             }
             return s;
         }

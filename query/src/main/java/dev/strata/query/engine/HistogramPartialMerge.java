@@ -84,12 +84,7 @@ public final class HistogramPartialMerge {
             }
             HistogramMath.Sparse s = acc.result();
             if (average) {
-                double c = count;
-                s.zeroCount /= c;
-                s.count /= c;
-                s.sum /= c;
-                s.pos.replaceAll((k, v) -> v / c);
-                s.neg.replaceAll((k, v) -> v / c);
+                s.divideBy(count);
             }
             out = s.build();
         }
