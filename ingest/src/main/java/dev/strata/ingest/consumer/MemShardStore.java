@@ -29,6 +29,8 @@ public final class MemShardStore implements ShardStore {
 
     @Override public boolean hasSeries(int seriesId) { return shard.hasSeries(seriesId); }
     @Override public void createSeries(int seriesId, Labels labels) { shard.createSeries(seriesId, labels); }
+    @Override public void createNewSeries(int seriesId, Labels labels) { shard.createSeries(seriesId, labels, true); }
+    @Override public void storedElsewhere(int seriesId) { shard.markStoredElsewhere(seriesId); }
     @Override public String append(int seriesId, long ts, double v) { return REASONS[shard.append(seriesId, ts, v).ordinal()]; }
     @Override public String append(int seriesId, long ts, long st, double v) { return REASONS[shard.append(seriesId, ts, st, v).ordinal()]; }
     @Override public String appendHistogram(int seriesId, long ts, long st, FloatHistogram h) {

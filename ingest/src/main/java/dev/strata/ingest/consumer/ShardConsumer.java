@@ -358,6 +358,7 @@ public final class ShardConsumer implements Runnable {
             }
             stats.replaySkippedSamples += skipped;
             store.observeTimestamp(maxSkippedTs);
+            store.storedElsewhere(id); // these samples are in storage only
             return 0;
         }
         long samples = 0;
@@ -438,7 +439,8 @@ public final class ShardConsumer implements Runnable {
         }
         Labels labels = validated != null ? validated : reader.labels();
         id = index.seriesId(labels);
-        if (id < 0) {
+        boolean isNew = id < 0;
+        if (isNew) {
             try {
                 id = index.addSeries(labels, reader.peekFirstTimestamp());
             } catch (IllegalArgumentException e) {
@@ -449,7 +451,8 @@ public final class ShardConsumer implements Runnable {
             }
             stats.seriesCreated++;
         }
-        if (!store.hasSeries(id)) store.createSeries(id, labels);
+        if (isNew) store.createNewSeries(id, labels); // nothing of it is durable yet
+        else if (!store.hasSeries(id)) store.createSeries(id, labels);
         cache.put(hash, id, labels);
         return id;
     }

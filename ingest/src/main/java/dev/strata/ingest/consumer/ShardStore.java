@@ -19,6 +19,18 @@ public interface ShardStore {
     void createSeries(int seriesId, Labels labels);
 
     /**
+     * As {@link #createSeries}, for a series the label index has just added: no sample of it can be
+     * in storage yet, so the store may answer reads of it from memory alone (MemShard.holdsEverySample).
+     * Default: {@link #createSeries}.
+     */
+    default void createNewSeries(int seriesId, Labels labels) {
+        createSeries(seriesId, labels);
+    }
+
+    /** A replay skipped samples of the series as already durable: storage holds some that memory does not. Default: nothing. */
+    default void storedElsewhere(int seriesId) {}
+
+    /**
      * Appends one sample. Returns {@code null} when stored, else the reason it was not stored as a
      * constant snake_case name ("duplicate", "out_of_order_too_old", "conflict", ...): implementations
      * must return constants (no allocation per sample).

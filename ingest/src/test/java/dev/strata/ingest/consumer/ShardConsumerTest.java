@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.record.ShardRecordWriter;
 import dev.strata.ingest.status.ShardStatusHandler;
+import dev.strata.store.memstore.MemShard;
+import dev.strata.store.memstore.MemShardOptions;
 import dev.strata.store.model.Labels;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +111,35 @@ class ShardConsumerTest {
         assertEquals(4, sc.stats().replaySkippedSamples());
         assertEquals(4, sc.stats().samplesTotal());
         assertTrue(sc.stats().ready());
+    }
+
+    /**
+     * Which series memory may answer alone (MemShard.holdsEverySample, so queries skip storage; issue 18's
+     * slow first answer): one the index has just created, not one it already knew (storage may hold older
+     * samples) nor one whose samples a replay skipped as durable.
+     */
+    @Test
+    void onlySeriesNewToTheIndexWithNothingSkippedAreHeldWholeInMemory() {
+        FakeShard index = new FakeShard();
+        MemShard memory = new MemShard(SHARD, MemShardOptions.defaults());
+        MockConsumer<byte[], byte[]> c = mock();
+        Labels fresh = Labels.of("__name__", "up", "job", "fresh");
+        Labels skipped = Labels.of("__name__", "up", "job", "skipped");
+        Labels known = Labels.of("__name__", "up", "job", "known");
+        index.addSeries(known, 500); // in the index before this run: chunks of it may be in storage
+        ReplayFilter filter = (offset, hash) -> hash == skipped.hash() && offset == 0;
+        ShardConsumer sc = new ShardConsumer(ShardConsumerConfig.of(TOPIC, SHARD, 0), c, new MemShardStore(memory), index, nanos::get,
+                new Replay(2, filter));
+        c.schedulePollTask(() -> {
+            add(c, 0, record(SHARD, fresh, new long[] {1000, 1}, skipped, new long[] {1000, 2}, known, new long[] {1000, 3}));
+            add(c, 1, record(SHARD, fresh, new long[] {2000, 4}, skipped, new long[] {2000, 5}, known, new long[] {2000, 6}));
+        });
+        c.schedulePollTask(sc::stop);
+        sc.run();
+        assertEquals(6 - 1, sc.stats().samplesTotal());
+        assertTrue(memory.holdsEverySample(index.indexIds.get(fresh)), "created by the index in this run, nothing skipped");
+        assertFalse(memory.holdsEverySample(index.indexIds.get(skipped)), "its first sample is only in storage");
+        assertFalse(memory.holdsEverySample(index.indexIds.get(known)), "the index knew it: storage may hold older samples");
     }
 
     @Test

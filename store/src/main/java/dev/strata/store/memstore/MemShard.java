@@ -76,9 +76,22 @@ public final class MemShard {
 
     /**
      * Registers a series under a dense id assigned by the index. Idempotent for the same labels;
-     * a different label set under a known id is a caller bug and throws.
+     * a different label set under a known id is a caller bug and throws. Storage may hold older
+     * samples of it (see {@link #createSeries(int, Labels, boolean)}).
      */
     public void createSeries(int seriesId, Labels labels) {
+        createSeries(seriesId, labels, false);
+    }
+
+    /**
+     * As {@link #createSeries(int, Labels)}; {@code isNew} true says that no sample of the series can
+     * be in storage yet: the label index has just added it (the index holds every series of every
+     * record a flush checkpoint covers, so a series it did not know has no durable chunk, and every
+     * sample of it the shard accepts from now on goes through this memory). Memory then answers
+     * reads of the series alone ({@link #holdsEverySample}) until it evicts a chunk of it or a replay
+     * skips some of its samples ({@link #markStoredElsewhere}). Ignored for an id already registered.
+     */
+    public void createSeries(int seriesId, Labels labels, boolean isNew) {
         if (seriesId < 0) throw new IllegalArgumentException("negative series id " + seriesId);
         if (labels == null) throw new IllegalArgumentException("null labels for series " + seriesId);
         SeriesState[] arr = series;
@@ -93,7 +106,7 @@ public final class MemShard {
             }
             return;
         }
-        arr[seriesId] = new SeriesState(seriesId, labels, maxDataT);
+        arr[seriesId] = new SeriesState(seriesId, labels, maxDataT, isNew);
         series = arr; // volatile write publishes the new slot to readers
         seriesCount++;
         usedBytes.addAndGet(SeriesState.OVERHEAD_BYTES + SeriesState.labelsHeapBytes(labels));
@@ -258,6 +271,25 @@ public final class MemShard {
      */
     public void observeTimestamp(long timestampMs) {
         if (timestampMs > maxDataT) advanceDataTime(timestampMs);
+    }
+
+    /**
+     * True if memory holds every sample of the series that storage may hold: created new
+     * ({@link #createSeries(int, Labels, boolean)}), nothing evicted, restored as persisted or
+     * skipped since. Readers then need not ask storage for it. False for an unknown id. Any thread.
+     */
+    public boolean holdsEverySample(int seriesId) {
+        SeriesState s = state(seriesId);
+        return s != null && s.holdsEverySample();
+    }
+
+    /**
+     * Storage holds samples of the series that memory does not (a replay skipped them as already
+     * durable): it no longer {@link #holdsEverySample}. Writer thread only.
+     */
+    public void markStoredElsewhere(int seriesId) {
+        SeriesState s = state(seriesId);
+        if (s != null) s.whole = false;
     }
 
     /** Newest maxT of chunks evicted from memory for this series (older data lives only in storage), or Long.MIN_VALUE. */

@@ -63,11 +63,24 @@ final class SeriesState {
     volatile SealedChunk[] chunks = NO_CHUNKS;
     /** The shard's newest timestamp when this series was created: a new series is not idle. */
     final long createdAtT;
+    /**
+     * True while memory holds every sample of the series that storage may hold: it was created new
+     * (no earlier sample of it can be durable, see {@link MemShard#createSeries(int, Labels, boolean)})
+     * and nothing of it was skipped as durable ({@link MemShard#markStoredElsewhere}); eviction ends
+     * it through {@link #evictedUpToT}. False is always safe (the pager then asks storage).
+     */
+    volatile boolean whole;
 
-    SeriesState(int id, Labels labels, long createdAtT) {
+    SeriesState(int id, Labels labels, long createdAtT, boolean whole) {
         this.id = id;
         this.labels = labels;
         this.createdAtT = createdAtT;
+        this.whole = whole;
+    }
+
+    /** Memory holds every sample of this series storage may hold (nothing evicted, restored or skipped). */
+    boolean holdsEverySample() {
+        return whole && evictedUpToT == Long.MIN_VALUE;
     }
 
     /** Newest of the series' own data time and its creation time. */

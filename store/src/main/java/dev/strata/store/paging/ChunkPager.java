@@ -21,7 +21,9 @@ import java.util.function.Supplier;
  * On-demand paging for one shard: reads a series over a range, taking what memory holds from the
  * {@link MemShard} and what is older than that from storage, merged without duplicate timestamps.
  *
- * <p>When storage is read: memory holds one contiguous, newest time range per series (eviction
+ * <p>When storage is read: never for a series memory holds whole ({@link MemShard#holdsEverySample}:
+ * created new on this node, nothing of it evicted or skipped by a replay), so the first query after a
+ * load costs no storage round trip per series. Otherwise memory holds one contiguous, newest time range per series (eviction
  * drops oldest persisted chunks; a replay re-creates only samples after the checkpoints). Storage is
  * read for [max(minT, firstSampleMs - outOfOrderWindow), min(maxT, firstInMemory + outOfOrderWindow)]
  * when the range starts before the oldest sample in memory and the series may have older samples
@@ -97,13 +99,18 @@ public final class ChunkPager {
     public CompletableFuture<SampleIterator> iteratorAsync(int seriesId, Labels labels, long firstSampleMs, long minT, long maxT,
                                                            PageBudget budget) {
         if (minT > maxT) return CompletableFuture.completedFuture(SampleIterator.EMPTY);
+        // A series memory holds whole (created new, nothing evicted or skipped since) has nothing
+        // else in storage. Asked after the snapshot: an eviction racing with it either left the
+        // snapshot its chunks or is seen here (both happen under the series' monitor).
+        SampleIterator inMemory = memory.iterator(seriesId, minT, maxT);
+        if (memory.holdsEverySample(seriesId)) return CompletableFuture.completedFuture(inMemory);
         long firstInMemory = memory.firstInMemoryTimestamp(seriesId);
         long overlap = memory.options().outOfOrderWindowMs();
         // The index's first sample time is the first to arrive; a later out-of-order sample may be up
         // to one out-of-order window older, so that is the lower bound of the series' data.
         long oldest = firstSampleMs == Long.MIN_VALUE ? Long.MIN_VALUE : saturatingAdd(firstSampleMs, -overlap);
         if (minT >= firstInMemory || oldest >= firstInMemory || oldest > maxT) {
-            return CompletableFuture.completedFuture(memory.iterator(seriesId, minT, maxT));
+            return CompletableFuture.completedFuture(inMemory);
         }
         long storageFrom = Math.max(minT, oldest);
         long storageTo = firstInMemory == Long.MAX_VALUE ? maxT : Math.min(maxT, saturatingAdd(firstInMemory, overlap));

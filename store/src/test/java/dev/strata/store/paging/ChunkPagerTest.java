@@ -1,6 +1,7 @@
 package dev.strata.store.paging;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.store.SampleIterator;
@@ -52,7 +53,11 @@ class ChunkPagerTest {
     }
 
     private static List<Long> read(ChunkPager pager, long from, long to) {
-        SampleIterator it = pager.iterator(0, LABELS, 0, from, to, new PageBudget(1_000, 1L << 30));
+        return read(pager, 0, from, to);
+    }
+
+    private static List<Long> read(ChunkPager pager, long firstSampleMs, long from, long to) {
+        SampleIterator it = pager.iterator(0, LABELS, firstSampleMs, from, to, new PageBudget(1_000, 1L << 30));
         List<Long> ts = new ArrayList<>();
         while (it.next()) {
             assertEquals(it.timestamp() / 1000.0, it.value());
@@ -92,6 +97,51 @@ class ChunkPagerTest {
         assertTrue(memory.evictPersistedOlderThan(80 * MIN) > 0);
         assertEquals(expected(0, 100 * MIN), read(pager, 0, 100 * MIN));
         assertEquals(2, reads.get(), "the range between the old and the new oldest sample is only in storage");
+    }
+
+    /**
+     * The first query after a load (issue 18): a series the index has just created (new, so nothing of it
+     * is in storage) is answered from memory alone, even for a range that starts before its first sample
+     * (every dashboard query's range plus lookback does); before, each such series cost a storage round
+     * trip, one after the other, on the first query. Once memory no longer holds it whole, storage is read.
+     */
+    @Test
+    void aSeriesMemoryHoldsWholeIsNeverReadFromStorage() {
+        MemShard memory = new MemShard(0, OPTIONS);
+        memory.createSeries(0, LABELS, true);
+        for (long t = 60 * MIN; t < 120 * MIN; t += 15_000) memory.append(0, t, t / 1000.0);
+        ChunkPager pager = new ChunkPager(0, memory, source, 2, Duration.ofSeconds(5), 1 << 20);
+        assertTrue(memory.holdsEverySample(0));
+        assertEquals(expected(60 * MIN, 100 * MIN), read(pager, 60 * MIN, 0, 100 * MIN));
+        assertEquals(0, reads.get(), "memory holds the whole series: storage has nothing more");
+
+        memory.markStoredElsewhere(0); // a replay skipped some of its samples as durable
+        assertFalse(memory.holdsEverySample(0));
+        assertEquals(expected(59 * MIN, 100 * MIN), read(pager, 60 * MIN, 0, 100 * MIN), "storage is read from one out-of-order window before");
+        assertEquals(1, reads.get());
+    }
+
+    @Test
+    void evictingAChunkOfAWholeSeriesSendsReadsToStorage() {
+        MemShard memory = new MemShard(0, OPTIONS);
+        memory.createSeries(0, LABELS, true);
+        for (long t = 60 * MIN; t < 120 * MIN; t += 15_000) memory.append(0, t, t / 1000.0);
+        memory.sealAll();
+        for (SealedChunk c : memory.chunks(0)) memory.markPersisted(0, c);
+        assertTrue(memory.evictPersistedOlderThan(80 * MIN) > 0);
+        assertFalse(memory.holdsEverySample(0));
+        ChunkPager pager = new ChunkPager(0, memory, source, 2, Duration.ofSeconds(5), 1 << 20);
+        assertEquals(expected(59 * MIN, 100 * MIN), read(pager, 60 * MIN, 0, 100 * MIN));
+        assertEquals(1, reads.get());
+    }
+
+    @Test
+    void aSeriesNotCreatedNewIsReadFromStorage() {
+        MemShard memory = recentOnly(1L << 30); // createSeries(id, labels): storage may hold older samples
+        assertFalse(memory.holdsEverySample(0));
+        ChunkPager pager = new ChunkPager(0, memory, source, 2, Duration.ofSeconds(5), 1 << 20);
+        assertEquals(expected(59 * MIN, 100 * MIN), read(pager, 60 * MIN, 0, 100 * MIN));
+        assertEquals(1, reads.get());
     }
 
     @Test
