@@ -87,10 +87,14 @@ public final class SampleValueFormat {
 
     /**
      * Fast path for values with at most 15 significant digits (gauges like 20.5, most ratios of small
-     * numbers): finds m and k with {@code m / 10^k == abs} in double arithmetic (division by an exact
-     * power of ten is correctly rounded, so the decimal m*10^-k reads back as abs). Decimals of at most
-     * 15 significant digits map to distinct doubles, so that decimal is the only one of its length or
-     * shorter: it is the shortest and the closest. Null when no such m exists.
+     * numbers): one probe at the finest scale k that keeps {@code m = abs * 10^k} below 1e15. When m is an
+     * integer and {@code m / 10^k == abs} (division by an exact power of ten is correctly rounded), the
+     * decimal m*10^-k reads back as abs. Decimals of at most 15 significant digits map to distinct
+     * doubles, so that decimal, trailing zeros dropped, is the only one of its length or shorter: it is
+     * the shortest and the closest. Null when the probe finds none (values of 16-17 digits, which rates
+     * and averages mostly are, and the rare short decimal whose scaled product rounds off the integer):
+     * {@link #searchScale} then decides exactly. One probe instead of one per scale keeps this path
+     * cheap for the 16-17 digit values that fail it.
      */
     static Decimal fewDigits(double abs) {
         return unpack(fewDigitsScaled(abs));
@@ -98,16 +102,23 @@ public final class SampleValueFormat {
 
     /** {@link #fewDigits} as {@link #pack}ed {@code m, k}; -1 when there is none. */
     private static long fewDigitsScaled(double abs) {
-        for (int k = 0; k <= 22; k++) {
-            double m = abs * POW10[k];
+        // Decimal digits before the point, from the binary exponent: exact or one too few.
+        int intDigits = (int) Math.floor(Math.getExponent(abs) * 0.30103) + 1;
+        int k = Math.max(0, Math.min(22, 15 - intDigits));
+        double m = abs * POW10[k];
+        if (m >= 1e15) {
+            if (k == 0) return -1;
+            m = abs * POW10[--k];
             if (m >= 1e15) return -1;
-            if (m == Math.rint(m) && m / POW10[k] == abs) {
-                long lm = (long) m;
-                if (lm == 0) continue;
-                return pack(lm, k);
-            }
         }
-        return -1;
+        if (m != Math.rint(m) || m / POW10[k] != abs) return -1;
+        long lm = (long) m;
+        if (lm == 0) return -1;
+        while (k > 0 && lm % 10 == 0) {
+            lm /= 10;
+            k--;
+        }
+        return pack(lm, k);
     }
 
     /**
@@ -210,8 +221,10 @@ public final class SampleValueFormat {
             } else {
                 lo = k + 1;
             }
-            // After the guessed scale fails, the next finer one (one digit more) is the likely answer.
-            k = !ok && k == guess ? lo : (lo + hi) >>> 1;
+            // Around the guessed scale (about 16 digits) first: when it fails, the next finer one (17
+            // digits) is the likely answer; when it reads back, the next coarser one most likely does
+            // not, which ends the search there instead of bisecting every coarser scale.
+            k = k != guess ? (lo + hi) >>> 1 : ok ? hi : lo;
         }
         if (best == Long.MIN_VALUE || bestK != lo) return -1;
         return pack(best, bestK);
