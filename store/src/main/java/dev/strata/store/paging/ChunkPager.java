@@ -23,8 +23,9 @@ import java.util.function.Supplier;
  *
  * <p>When storage is read: never for a series memory holds whole ({@link MemShard#holdsEverySample}:
  * created new on this node, nothing of it evicted or skipped by a replay), so the first query after a
- * load costs no storage round trip per series. Otherwise memory holds one contiguous, newest time range per series (eviction
- * drops oldest persisted chunks; a replay re-creates only samples after the checkpoints). Storage is
+ * load costs no storage round trip per series. Otherwise memory holds one contiguous, newest time
+ * range per series (eviction drops oldest persisted chunks; a replay re-creates only samples after
+ * the checkpoints). Storage is
  * read for [max(minT, firstSampleMs - outOfOrderWindow), min(maxT, firstInMemory + outOfOrderWindow)]
  * when the range starts before the oldest sample in memory and the series may have older samples
  * ({@code firstSampleMs}, the first to arrive, from the label index; out-of-order samples may be up
