@@ -24,15 +24,18 @@ import java.util.function.LongSupplier;
 /**
  * The results cache of range queries (after Mimir's query-frontend results cache): a range query is
  * split into parts, one per {@code splitIntervalMs} ({@link RangeSplit}); of each part, the per-step
- * results of the steps older than the immutability horizon ({@code now - immutableAfterMs}: the
- * out-of-order window plus the ingest lag) are kept as one extent per (normalised query, step, step
+ * results of the steps older than the horizon ({@code now - immutableAfterMs}: the ingest lag plus a
+ * timestamp offset, after VictoriaMetrics' {@code -search.cacheTimestampOffset}; not the out-of-order
+ * window, whose samples the invalidation below covers) are kept as one extent per (normalised query, step, step
  * grid, interval, options). A later query reuses the extent's steps and evaluates only the rest (the
  * fresh tail), then the parts are merged.
  *
  * <p>Correctness rules, each with its reason:
  * <ul>
- *   <li>A late write (a sample appended at or before the guarded time, see {@link LateWrites}) drops
- *       every extent reaching back to it: an answer at step t depends on samples at or before t.</li>
+ *   <li>A late write (a sample appended at or before the guarded time, see {@link LateWrites}: an
+ *       out-of-order sample, a replay, a backfill) drops every extent reaching back to it: an answer at
+ *       step t depends on samples at or before t. The horizon only keeps ordinary in-order writes from
+ *       being late; correctness never depends on it.</li>
  *   <li>Queries with {@code @} or a negative {@code offset} are not cached: their steps read samples
  *       from other times, so the rule above would not hold.</li>
  *   <li>A part whose evaluation gave warnings (among them partial-data warnings: the missing data may
@@ -50,7 +53,7 @@ public final class RangeResultsCache implements QueryEvaluator {
     private static final long POINT_BYTES = 16;
     private static final long ENTRY_OVERHEAD_BYTES = 160;
 
-    /** @param immutableAfterMs steps older than now minus this are cached (out-of-order window + ingest lag) */
+    /** @param immutableAfterMs steps older than now minus this are cached (ingest lag + timestamp offset) */
     public record Settings(long splitIntervalMs, long maxBytes, long immutableAfterMs) {}
 
     private record Key(String query, long stepMs, long gridOffset, long interval, QueryOptions options) {}

@@ -180,6 +180,47 @@ class RangeResultsCacheApiTest {
     }
 
     @Test
+    void aShardOpeningOrClosingDropsEveryEntryAndRefusesStoresUnderWay() {
+        Labels x = Labels.of("__name__", "x");
+        for (long t = BASE; t <= NOW; t += 60_000) store.append(x, t, 1);
+        // The data a shard brings when it opens here: no append reports it (it was already stored).
+        Labels y = Labels.of("__name__", "x", "shard", "opened");
+        boolean[] openDuringEvaluation = {false};
+        QueryEvaluator engine = QueryEvaluator.of(new Engine(store, QueryOptions.defaults()));
+        start(64L << 20, HOUR, new QueryEvaluator() {
+            @Override public QueryResult instant(String query, long timeMs, QueryOptions o) { return engine.instant(query, timeMs, o); }
+
+            @Override public QueryResult range(String query, long s, long e, long step, QueryOptions o) {
+                QueryResult r = engine.range(query, s, e, step, o);
+                if (openDuringEvaluation[0]) {
+                    openDuringEvaluation[0] = false;
+                    for (long t = BASE; t <= NOW; t += 60_000) store.append(y, t, 2);
+                    lateWrites.everything();
+                }
+                return r;
+            }
+        });
+        String q = "sum(x)";
+        long start = NOW - 3 * HOUR;
+        String first = range(q, start, NOW, 60_000, "").body();
+        assertTrue(cache.entries() > 0);
+        // Opened between two answers: every entry goes.
+        Labels z = Labels.of("__name__", "x", "shard", "opened-before");
+        for (long t = BASE; t <= NOW; t += 60_000) store.append(z, t, 4);
+        lateWrites.everything();
+        assertEquals(0, cache.entries());
+        String second = range(q, start, NOW, 60_000, "").body();
+        assertTrue(second.contains("\"5\"]") && !second.contains("\"1\"]"), second);
+        // Opened while a part was being evaluated: that part's answer is not stored.
+        openDuringEvaluation[0] = true;
+        range(q, start, NOW, 60_000, "");
+        String third = range(q, start, NOW, 60_000, "").body();
+        assertEquals(range(q, start, NOW, 60_000, "&nocache=1").body(), third);
+        assertTrue(third.contains("\"7\"]") && !third.contains("\"5\"]"), third);
+        assertNotEquals(first, second);
+    }
+
+    @Test
     void infosOfCachedStepsAreKeptAndNotCarriedPastTheirSteps() {
         // g (not a counter: rate gives an info) has data only in the first of the queried hours.
         Labels g = Labels.of("__name__", "g", "k", "g");
