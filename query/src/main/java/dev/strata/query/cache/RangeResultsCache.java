@@ -137,20 +137,31 @@ public final class RangeResultsCache implements QueryEvaluator {
             }
             List<SeriesPoints> answer = reused;
             if (cacheableTo != Long.MIN_VALUE && cacheableTo >= computeFrom) {
-                // The cacheable steps are evaluated on their own, so their annotations are exactly theirs.
                 lateWrites.guard(cacheableTo);
                 long generation = lateWrites.generation();
-                QueryResult res = delegate.range(query, computeFrom, cacheableTo, stepMs, options);
+                // The cacheable steps and the fresh tail in one evaluation: one pass over the data, not two.
+                QueryResult res = delegate.range(query, computeFrom, part.toMs(), stepMs, options);
                 if (!(res.value() instanceof Matrix m)) return delegate.range(query, startMs, endMs, stepMs, options);
                 warnings.addAll(res.warnings());
                 infos.addAll(res.infos());
-                answer = merge(List.of(answer, m.series()));
-                if (res.warnings().isEmpty()) {
-                    List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(
-                            concat(hit ? have.infos() : List.of(), res.infos())));
-                    store(key, new Extent(part.fromMs(), cacheableTo, answer, keptInfos, estimate(answer)), generation);
+                List<SeriesPoints> cacheable = cacheableTo == part.toMs() ? m.series() : slice(m.series(), computeFrom, cacheableTo);
+                List<String> cacheableInfos = res.infos();
+                if (res.warnings().isEmpty() && !res.infos().isEmpty() && cacheableTo < part.toMs()) {
+                    // Those infos may come from the tail's steps only: an extent's infos must be exactly its
+                    // steps', so the cacheable steps are evaluated on their own for theirs.
+                    QueryResult own = delegate.range(query, computeFrom, cacheableTo, stepMs, options);
+                    boolean usable = own.value() instanceof Matrix && own.warnings().isEmpty();
+                    cacheable = usable ? ((Matrix) own.value()).series() : null;
+                    cacheableInfos = own.infos();
                 }
-                computeFrom = cacheableTo + stepMs;
+                if (res.warnings().isEmpty() && cacheable != null) {
+                    List<SeriesPoints> extent = merge(List.of(reused, cacheable));
+                    List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(
+                            concat(hit ? have.infos() : List.of(), cacheableInfos)));
+                    store(key, new Extent(part.fromMs(), cacheableTo, extent, keptInfos, estimate(extent)), generation);
+                }
+                answer = merge(List.of(reused, m.series()));
+                computeFrom = part.toMs() + stepMs;
             }
             if (computeFrom <= part.toMs()) { // the fresh tail
                 QueryResult res = delegate.range(query, computeFrom, part.toMs(), stepMs, options);
@@ -225,6 +236,8 @@ public final class RangeResultsCache implements QueryEvaluator {
 
     /** Concatenates the pieces (consecutive, in time order) series by series; sorted by labels as the engine sorts. */
     static List<SeriesPoints> merge(List<List<SeriesPoints>> pieces) {
+        if (pieces.size() == 2 && pieces.get(0).isEmpty()) return pieces.get(1);
+        if (pieces.size() == 2 && pieces.get(1).isEmpty()) return pieces.get(0);
         if (pieces.size() == 1) return pieces.get(0);
         Map<Labels, List<SeriesPoints>> bySeries = new TreeMap<>(Labels::compareTo);
         for (List<SeriesPoints> piece : pieces) {

@@ -42,6 +42,7 @@ class RangeResultsCacheApiTest {
     private final InMemoryQueryable store = new InMemoryQueryable();
     private final LateWrites lateWrites = new LateWrites();
     private RangeResultsCache cache;
+    private long clock = NOW;
     private PrometheusApi api;
 
     @AfterEach
@@ -53,7 +54,7 @@ class RangeResultsCacheApiTest {
         QueryOptions opts = QueryOptions.defaults();
         QueryEvaluator engine = around != null ? around : QueryEvaluator.of(new Engine(store, opts));
         cache = new RangeResultsCache(engine, new RangeResultsCache.Settings(splitInterval, maxBytes, IMMUTABLE_AFTER),
-                () -> NOW, lateWrites);
+                () -> clock, lateWrites);
         api = new PrometheusApi(cache, new QueryableMetadataSource(store),
                 new ApiSettings(opts, BuildInfo.of("0.1.0", "rev", "main", "me", "now"), Map.of(), "15d", 0, ApiSettings.ANY_ORIGIN),
                 executor, () -> NOW);
@@ -219,6 +220,34 @@ class RangeResultsCacheApiTest {
         assertEquals(range(q, start, NOW, 120_000, "&nocache=1").body(), third);
         assertTrue(third.contains("\"7\"]") && !third.contains("\"5\"]"), third);
         assertNotEquals(first, second);
+    }
+
+    @Test
+    void aRepeatEvaluatesTheNewCacheableStepsAndTheFreshTailInOnePass() {
+        Labels x = Labels.of("__name__", "x_total");
+        for (long t = BASE; t <= NOW; t += 15_000) store.append(x, t, t / 15_000 % 7); // resets too
+        QueryEvaluator engine = QueryEvaluator.of(new Engine(store, QueryOptions.defaults()));
+        List<long[]> evaluations = new java.util.ArrayList<>();
+        start(64L << 20, 24 * HOUR, new QueryEvaluator() {
+            @Override public QueryResult instant(String query, long timeMs, QueryOptions o) { return engine.instant(query, timeMs, o); }
+
+            @Override public QueryResult range(String query, long s, long e, long step, QueryOptions o) {
+                evaluations.add(new long[] {s, e});
+                return engine.range(query, s, e, step, o);
+            }
+        });
+        // A dashboard's last hour, asked again as the clock moves on by a minute: each time the steps that
+        // became cacheable and the fresh tail are read in one evaluation.
+        String q = "sum(rate(x_total[5m]))";
+        long start = NOW - HOUR - 3 * MIN;
+        clock = NOW - 3 * MIN;
+        for (int i = 0; i <= 3; i++, clock += MIN) {
+            evaluations.clear();
+            String cached = range(q, start, NOW, 15_000, "").body();
+            assertEquals(1, evaluations.size(), "evaluations at clock " + clock);
+            assertEquals(range(q, start, NOW, 15_000, "&nocache=1").body(), cached);
+        }
+        assertTrue(cache.hits() >= 3, "hits " + cache.hits());
     }
 
     @Test
