@@ -150,17 +150,18 @@ public final class NodeAssembly implements AutoCloseable {
                 PUSHDOWN_THREADS_PER_QUERY_THREAD * config.limits().maxConcurrentQueries(), "strata-pushdown");
         QueryEvaluator evaluator = new PartialResponseEvaluator(new PushdownEvaluator(
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor));
-        // The results cache learns of late writes from this node's shards only, so it serves a single node.
+        // The results cache learns of late writes from this node's own shards only, so it serves only a node
+        // that holds every shard: a single node of role all. (A gateway-only node's shards are elsewhere, and in a
+        // cluster a late write is appended by the shard's owners, whose LateWrites this node's cache never hears.)
         QuerySettings.ResultsCache rc = config.query().resultsCache();
-        if (rc.enabled() && topology.ownership().nodes() == 1) {
+        if (rc.enabled() && topology.ownership().nodes() == 1 && !config.ingest().gatewayOnly()) {
             RangeResultsCache cache = new RangeResultsCache(evaluator, new RangeResultsCache.Settings(
-                    rc.splitInterval().toMillis(), rc.maxBytes(),
-                    config.memory().outOfOrderWindow().toMillis() + rc.ingestLag().toMillis()),
+                    rc.splitInterval().toMillis(), rc.maxBytes(), rc.uncachedRecent().toMillis()),
                     System::currentTimeMillis, shards.lateWrites());
             ResultsCacheMetrics.register(metrics, cache);
             evaluator = cache;
         } else if (rc.enabled()) {
-            LOG.warn("query.results-cache.enabled is ignored: the results cache serves a single node only");
+            LOG.warn("query.results-cache.enabled is ignored: the results cache serves only a single node holding every shard");
         }
         PrometheusApi api = new PrometheusApi(evaluator, metadata,
                 // Metric metadata: the cluster-wide Cassandra table, the same answer on every node.

@@ -264,6 +264,7 @@ final class ShardsComponent implements Component, LocalShards {
             OpenShard s = openShard(shard, options, tables);
             open.add(s);
             open.sort(Comparator.comparingInt(OpenShard::shard));
+            lateWrites.everything(); // what queries read changed without an append
             h.state = "running";
             h.openedNanos = System.nanoTime();
             if (stopping) return; // stop() closes what is in `open`
@@ -290,6 +291,9 @@ final class ShardsComponent implements Component, LocalShards {
         OpenShard s = open.stream().filter(o -> o.durable().consumer() == failed).findFirst().orElse(null);
         if (s == null) return; // that instance was already restarted
         open.remove(s);
+        // Queries no longer read the shard (they warn of it while it reopens); one that found it ready
+        // before the removal and read without it must not store its answer: a new generation refuses it.
+        lateWrites.everything();
         closeQuietly(s, false);
         if (System.nanoTime() - h.openedNanos > 60_000_000_000L) h.failures = 0; // it ran a while: start the back-off over
         h.failures++;

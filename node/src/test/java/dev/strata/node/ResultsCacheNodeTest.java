@@ -2,6 +2,7 @@ package dev.strata.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.ingest.bench.RemoteWriteRequestEncoder;
@@ -29,68 +30,84 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.xerial.snappy.Snappy;
 
 /**
- * The range-query results cache in a whole node (real Kafka, real Cassandra): a range query is answered
- * from the cache when repeated, then late writes land in the cached range through a second, gateway-only
- * node configured with a larger out-of-order window (a backfill) -- an out-of-order sample within the
- * store's window of a series that stopped two hours ago, and a new series -- and the next answers
- * include them, equal to uncached answers. (Through the node's own gateway no sample older than its
- * window gets in, so a late write there needs consumer lag beyond query.results-cache.ingest-lag.)
+ * The range-query results cache in a whole node (real Kafka, real Cassandra), configured as for the
+ * compare benchmark: a 75 min out-of-order window, and the cache keeping every step older than now minus
+ * query.results-cache.timestamp-offset (default 5 m), so inside that window. Range queries over the last
+ * 70 min are answered from the cache when repeated; then late writes land in the cached range through the
+ * node's own gateway -- an out-of-order sample of a series (remote write) and a new series backfilled 40 min
+ * back (Influx line protocol) -- and the next answers include them, equal to uncached answers, annotations
+ * included.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
 class ResultsCacheNodeTest {
     private static final long MIN = 60_000L;
     private static final long NOW = System.currentTimeMillis() / MIN * MIN;
-    /** The series has a sample every minute from 3 h ago to 2 h ago, then stops. */
-    private static final long FIRST = NOW - 180 * MIN;
-    private static final long LAST = NOW - 120 * MIN;
+    /** The series has a sample every minute from 70 min ago to 2 min ago. */
+    private static final long FIRST = NOW - 70 * MIN;
+    private static final long LAST = NOW - 2 * MIN;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
-    void lateWritesIntoACachedRangeAreInTheNextAnswer(KafkaBroker kafka, CassandraNode cassandra) throws Exception {
+    void lateWritesInsideTheOutOfOrderWindowIntoACachedRangeAreInTheNextAnswer(KafkaBroker kafka, CassandraNode cassandra)
+            throws Exception {
         long seed = System.nanoTime();
         String topic = "cache-" + Long.toHexString(seed);
         String keyspace = "cache_" + Long.toHexString(seed & 0xffffffffL);
-        // The node under test: 10 m out-of-order window, so steps older than now - 10 m are cached.
-        NodeConfig config = config(kafka, cassandra, topic, keyspace, "store.out-of-order-window=10m",
+        NodeConfig config = config(kafka, cassandra, topic, keyspace, "store.out-of-order-window=75m",
                 "query.results-cache.enabled=true", "query.results-cache.split-interval=1h",
                 "query.results-cache.ingest-lag=0s");
-        // A gateway configured with a larger window (a backfill): it accepts samples hours old into the same log.
-        NodeConfig backfillGateway = config(kafka, cassandra, topic, keyspace, "store.out-of-order-window=4h",
-                "node.role=gateway");
         Labels a = Labels.of("__name__", "late_metric", "instance", "a");
-        try (NodeAssembly node = new NodeAssembly(config); NodeAssembly gateway = new NodeAssembly(backfillGateway)) {
+        try (NodeAssembly node = new NodeAssembly(config)) {
             node.start();
-            gateway.start();
             String base = "http://127.0.0.1:" + node.httpPort();
-            String writes = "http://127.0.0.1:" + gateway.httpPort();
             awaitReady(base);
-            awaitReady(writes);
-            for (long t = FIRST; t <= LAST; t += MIN) write(writes, a, t, 1);
-            String q = "sum(sum_over_time(late_metric[1m]))";
-            String url = base + "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
-                    + "&start=" + (NOW - 200 * MIN) / 1000 + "&end=" + (NOW - 20 * MIN) / 1000 + "&step=60";
-            String first = await(url, body -> body.split("\\],\\[").length == 61, "all 61 samples visible");
+            for (long t = FIRST; t <= LAST; t += MIN) write(base, a, t, 1);
+            String range = "&start=" + FIRST / 1000 + "&end=" + (NOW - MIN) / 1000 + "&step=60";
+            String url = base + "/api/v1/query_range?query=" + enc("sum(sum_over_time(late_metric[1m]))") + range;
+            // Not a counter: each answer carries Prometheus's info annotation, cached or not.
+            String rateUrl = base + "/api/v1/query_range?query=" + enc("rate(late_metric[5m])") + range;
+            String first = await(url, body -> body.split("\\],\\[").length == 69, "all 69 samples visible");
+            String firstRate = get(rateUrl);
+            assertTrue(firstRate.contains("might not be a counter"), firstRate);
             double hits = metric(base, "strata_query_results_cache_hits_total");
             assertEquals(first, get(url));
-            assertTrue(metric(base, "strata_query_results_cache_hits_total") > hits, "the repeat is a cache hit");
+            assertEquals(firstRate, get(rateUrl));
+            assertTrue(metric(base, "strata_query_results_cache_hits_total") >= hits + 2, "the repeats are cache hits");
 
-            // Out of order within the node's window of the series' newest sample (2 h ago), so in the cached range.
-            long late = LAST - 5 * MIN - 30_000;
+            // Out of order, 30 min back: inside the node's window, so accepted by its own gateway, and in the cached range.
+            long late = NOW - 30 * MIN - 30_000;
             String cell = "[" + (late + 30_000) / 1000 + ",\"101\"]";
             assertFalse(first.contains(cell));
-            write(writes, a, late, 100);
+            double invalidations = metric(base, "strata_query_results_cache_invalidations_total");
+            write(base, a, late, 100);
             String after = await(url, body -> body.contains(cell), "the out-of-order sample in the answer");
             assertEquals(get(url + "&nocache=1"), after);
-            assertTrue(metric(base, "strata_query_results_cache_invalidations_total") > 0);
+            assertTrue(metric(base, "strata_query_results_cache_invalidations_total") > invalidations);
+            String afterRate = get(rateUrl);
+            assertNotEquals(firstRate, afterRate);
+            assertEquals(get(rateUrl + "&nocache=1"), afterRate);
+            assertTrue(afterRate.contains("might not be a counter"), afterRate);
 
-            // A new series backfilled 2 h 8 m back: also a late write.
-            get(url); // cache the current answer again
-            long backfill = LAST - 8 * MIN - 30_000;
+            // A new series backfilled 40 min back through another protocol (Influx line protocol).
+            hits = metric(base, "strata_query_results_cache_hits_total");
+            assertEquals(after, get(url)); // cached again
+            assertTrue(metric(base, "strata_query_results_cache_hits_total") > hits);
+            long backfill = NOW - 40 * MIN - 30_000;
             String cell2 = "[" + (backfill + 30_000) / 1000 + ",\"8\"]";
-            write(writes, Labels.of("__name__", "late_metric", "instance", "b"), backfill, 7);
+            writeInflux(base, "late,instance=b metric=7 " + backfill);
             String after2 = await(url, body -> body.contains(cell2), "the backfilled sample in the answer");
             assertEquals(get(url + "&nocache=1"), after2);
         }
+    }
+
+    private static String enc(String q) {
+        return URLEncoder.encode(q, StandardCharsets.UTF_8);
+    }
+
+    private void writeInflux(String base, String line) throws Exception {
+        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/write?precision=ms"))
+                .POST(HttpRequest.BodyPublishers.ofString(line + "\n")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, r.statusCode(), r.body());
     }
 
     private static NodeConfig config(KafkaBroker kafka, CassandraNode cassandra, String topic, String keyspace,

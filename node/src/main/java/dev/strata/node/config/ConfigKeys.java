@@ -271,10 +271,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> QUERY_RESULTS_CACHE_ENABLED = DEF.define("query.results-cache.enabled",
             ConfigType.BOOLEAN, "false", Validator.any(),
             "Cache the per-step results of range queries (/api/v1/query_range) older than now minus "
-                    + "store.out-of-order-window and query.results-cache.ingest-lag, and evaluate only the rest. A late "
-                    + "write (a sample appended into a cached range: replay, backfill) drops the entries it touches. "
-                    + "Single-node only for now (ignored in a cluster); off by default. Bypass per query with nocache=1 "
-                    + "or Cache-Control: no-cache; queries asking for stats are never answered from it.");
+                    + "query.results-cache.ingest-lag and query.results-cache.timestamp-offset, and evaluate only the rest. "
+                    + "A late write (a sample appended into a cached range: out-of-order samples, replay, backfill) drops "
+                    + "the entries it touches. Only on a node that holds every shard (a single node of role all; ignored "
+                    + "otherwise); off by default. Bypass per query with nocache=1 or Cache-Control: no-cache; queries "
+                    + "asking for stats are never answered from it.");
     public static final ConfigKey<Long> QUERY_RESULTS_CACHE_MAX_BYTES = DEF.define("query.results-cache.max-bytes",
             ConfigType.SIZE, "256MiB", range(1024, Long.MAX_VALUE),
             "Memory for the range-query results cache (estimated); least recently used entries go first.");
@@ -283,8 +284,15 @@ public final class ConfigKeys {
             "Range queries are cached in parts of this interval since the epoch (one cache entry per part).");
     public static final ConfigKey<Duration> QUERY_RESULTS_CACHE_INGEST_LAG = DEF.define(
             "query.results-cache.ingest-lag", ConfigType.DURATION, "1m", minDuration(Duration.ZERO),
-            "Added to store.out-of-order-window: steps newer than now minus both are never cached (samples still "
-                    + "on their way through Kafka would otherwise invalidate entries at once).");
+            "How long an acknowledged sample may take through Kafka to the shard; with "
+                    + "query.results-cache.timestamp-offset, steps newer than now minus both are never cached (samples on "
+                    + "their way would otherwise invalidate entries at once).");
+    public static final ConfigKey<Duration> QUERY_RESULTS_CACHE_TIMESTAMP_OFFSET = DEF.define(
+            "query.results-cache.timestamp-offset", ConfigType.DURATION, "5m", minDuration(Duration.ZERO),
+            "How far behind now samples' timestamps usually are when they are written (scrape interval, remote-write "
+                    + "queues), like VictoriaMetrics' -search.cacheTimestampOffset: steps newer than now minus this and "
+                    + "query.results-cache.ingest-lag are never cached. Older samples still arrive (the out-of-order "
+                    + "window) and then invalidate the entries they touch.");
 
     // ---- remote read
     public static final ConfigKey<Long> REMOTE_READ_SAMPLE_LIMIT = DEF.define("remote-read.sample-limit",

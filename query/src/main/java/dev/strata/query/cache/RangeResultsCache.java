@@ -24,15 +24,18 @@ import java.util.function.LongSupplier;
 /**
  * The results cache of range queries (after Mimir's query-frontend results cache): a range query is
  * split into parts, one per {@code splitIntervalMs} ({@link RangeSplit}); of each part, the per-step
- * results of the steps older than the immutability horizon ({@code now - immutableAfterMs}: the
- * out-of-order window plus the ingest lag) are kept as one extent per (normalised query, step, step
+ * results of the steps older than the horizon ({@code now - immutableAfterMs}: the ingest lag plus a
+ * timestamp offset, after VictoriaMetrics' {@code -search.cacheTimestampOffset}; not the out-of-order
+ * window, whose samples the invalidation below covers) are kept as one extent per (normalised query, step, step
  * grid, interval, options). A later query reuses the extent's steps and evaluates only the rest (the
  * fresh tail), then the parts are merged.
  *
  * <p>Correctness rules, each with its reason:
  * <ul>
- *   <li>A late write (a sample appended at or before the guarded time, see {@link LateWrites}) drops
- *       every extent reaching back to it: an answer at step t depends on samples at or before t.</li>
+ *   <li>A late write (a sample appended at or before the guarded time, see {@link LateWrites}: an
+ *       out-of-order sample, a replay, a backfill) drops every extent reaching back to it: an answer at
+ *       step t depends on samples at or before t. The horizon only keeps ordinary in-order writes from
+ *       being late; correctness never depends on it.</li>
  *   <li>Queries with {@code @} or a negative {@code offset} are not cached: their steps read samples
  *       from other times, so the rule above would not hold.</li>
  *   <li>A part whose evaluation gave warnings (among them partial-data warnings: the missing data may
@@ -50,7 +53,7 @@ public final class RangeResultsCache implements QueryEvaluator {
     private static final long POINT_BYTES = 16;
     private static final long ENTRY_OVERHEAD_BYTES = 160;
 
-    /** @param immutableAfterMs steps older than now minus this are cached (out-of-order window + ingest lag) */
+    /** @param immutableAfterMs steps older than now minus this are cached (ingest lag + timestamp offset) */
     public record Settings(long splitIntervalMs, long maxBytes, long immutableAfterMs) {}
 
     private record Key(String query, long stepMs, long gridOffset, long interval, QueryOptions options) {}
@@ -134,20 +137,31 @@ public final class RangeResultsCache implements QueryEvaluator {
             }
             List<SeriesPoints> answer = reused;
             if (cacheableTo != Long.MIN_VALUE && cacheableTo >= computeFrom) {
-                // The cacheable steps are evaluated on their own, so their annotations are exactly theirs.
                 lateWrites.guard(cacheableTo);
                 long generation = lateWrites.generation();
-                QueryResult res = delegate.range(query, computeFrom, cacheableTo, stepMs, options);
+                // The cacheable steps and the fresh tail in one evaluation: one pass over the data, not two.
+                QueryResult res = delegate.range(query, computeFrom, part.toMs(), stepMs, options);
                 if (!(res.value() instanceof Matrix m)) return delegate.range(query, startMs, endMs, stepMs, options);
                 warnings.addAll(res.warnings());
                 infos.addAll(res.infos());
-                answer = merge(List.of(answer, m.series()));
-                if (res.warnings().isEmpty()) {
-                    List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(
-                            concat(hit ? have.infos() : List.of(), res.infos())));
-                    store(key, new Extent(part.fromMs(), cacheableTo, answer, keptInfos, estimate(answer)), generation);
+                List<SeriesPoints> cacheable = cacheableTo == part.toMs() ? m.series() : slice(m.series(), computeFrom, cacheableTo);
+                List<String> cacheableInfos = res.infos();
+                if (res.warnings().isEmpty() && !res.infos().isEmpty() && cacheableTo < part.toMs()) {
+                    // Those infos may come from the tail's steps only: an extent's infos must be exactly its
+                    // steps', so the cacheable steps are evaluated on their own for theirs.
+                    QueryResult own = delegate.range(query, computeFrom, cacheableTo, stepMs, options);
+                    boolean usable = own.value() instanceof Matrix && own.warnings().isEmpty();
+                    cacheable = usable ? ((Matrix) own.value()).series() : null;
+                    cacheableInfos = own.infos();
                 }
-                computeFrom = cacheableTo + stepMs;
+                if (res.warnings().isEmpty() && cacheable != null) {
+                    List<SeriesPoints> extent = merge(List.of(reused, cacheable));
+                    List<String> keptInfos = new ArrayList<>(new LinkedHashSet<>(
+                            concat(hit ? have.infos() : List.of(), cacheableInfos)));
+                    store(key, new Extent(part.fromMs(), cacheableTo, extent, keptInfos, estimate(extent)), generation);
+                }
+                answer = merge(List.of(reused, m.series()));
+                computeFrom = part.toMs() + stepMs;
             }
             if (computeFrom <= part.toMs()) { // the fresh tail
                 QueryResult res = delegate.range(query, computeFrom, part.toMs(), stepMs, options);
@@ -222,6 +236,8 @@ public final class RangeResultsCache implements QueryEvaluator {
 
     /** Concatenates the pieces (consecutive, in time order) series by series; sorted by labels as the engine sorts. */
     static List<SeriesPoints> merge(List<List<SeriesPoints>> pieces) {
+        if (pieces.size() == 2 && pieces.get(0).isEmpty()) return pieces.get(1);
+        if (pieces.size() == 2 && pieces.get(1).isEmpty()) return pieces.get(0);
         if (pieces.size() == 1) return pieces.get(0);
         Map<Labels, List<SeriesPoints>> bySeries = new TreeMap<>(Labels::compareTo);
         for (List<SeriesPoints> piece : pieces) {

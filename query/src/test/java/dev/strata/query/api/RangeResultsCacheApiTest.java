@@ -42,6 +42,7 @@ class RangeResultsCacheApiTest {
     private final InMemoryQueryable store = new InMemoryQueryable();
     private final LateWrites lateWrites = new LateWrites();
     private RangeResultsCache cache;
+    private long clock = NOW;
     private PrometheusApi api;
 
     @AfterEach
@@ -53,7 +54,7 @@ class RangeResultsCacheApiTest {
         QueryOptions opts = QueryOptions.defaults();
         QueryEvaluator engine = around != null ? around : QueryEvaluator.of(new Engine(store, opts));
         cache = new RangeResultsCache(engine, new RangeResultsCache.Settings(splitInterval, maxBytes, IMMUTABLE_AFTER),
-                () -> NOW, lateWrites);
+                () -> clock, lateWrites);
         api = new PrometheusApi(cache, new QueryableMetadataSource(store),
                 new ApiSettings(opts, BuildInfo.of("0.1.0", "rev", "main", "me", "now"), Map.of(), "15d", 0, ApiSettings.ANY_ORIGIN),
                 executor, () -> NOW);
@@ -177,6 +178,76 @@ class RangeResultsCacheApiTest {
         range(q, start, NOW, 60_000, "");
         String next = range(q, start, NOW, 60_000, "").body();
         assertTrue(next.contains("[" + seconds(late + 30_000) + ",\"101\"]"), next);
+    }
+
+    @Test
+    void aShardOpeningOrClosingDropsEveryEntryAndRefusesStoresUnderWay() {
+        Labels x = Labels.of("__name__", "x");
+        for (long t = BASE; t <= NOW; t += 60_000) store.append(x, t, 1);
+        // The data a shard brings when it opens here: no append reports it (it was already stored).
+        Labels y = Labels.of("__name__", "x", "shard", "opened");
+        boolean[] openDuringEvaluation = {false};
+        QueryEvaluator engine = QueryEvaluator.of(new Engine(store, QueryOptions.defaults()));
+        start(64L << 20, HOUR, new QueryEvaluator() {
+            @Override public QueryResult instant(String query, long timeMs, QueryOptions o) { return engine.instant(query, timeMs, o); }
+
+            @Override public QueryResult range(String query, long s, long e, long step, QueryOptions o) {
+                QueryResult r = engine.range(query, s, e, step, o);
+                if (openDuringEvaluation[0]) {
+                    openDuringEvaluation[0] = false;
+                    for (long t = BASE; t <= NOW; t += 60_000) store.append(y, t, 2);
+                    lateWrites.everything();
+                }
+                return r;
+            }
+        });
+        String q = "sum(x)";
+        long start = NOW - 3 * HOUR;
+        String first = range(q, start, NOW, 60_000, "").body();
+        assertTrue(cache.entries() > 0);
+        // Opened between two answers: every entry goes.
+        Labels z = Labels.of("__name__", "x", "shard", "opened-before");
+        for (long t = BASE; t <= NOW; t += 60_000) store.append(z, t, 4);
+        lateWrites.everything();
+        assertEquals(0, cache.entries());
+        String second = range(q, start, NOW, 60_000, "").body();
+        assertTrue(second.contains("\"5\"]") && !second.contains("\"1\"]"), second);
+        // Opened while the first part was being evaluated (a new step: nothing cached yet), after its data
+        // was read: that part's answer is not stored.
+        openDuringEvaluation[0] = true;
+        range(q, start, NOW, 120_000, "");
+        String third = range(q, start, NOW, 120_000, "").body();
+        assertEquals(range(q, start, NOW, 120_000, "&nocache=1").body(), third);
+        assertTrue(third.contains("\"7\"]") && !third.contains("\"5\"]"), third);
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void aRepeatEvaluatesTheNewCacheableStepsAndTheFreshTailInOnePass() {
+        Labels x = Labels.of("__name__", "x_total");
+        for (long t = BASE; t <= NOW; t += 15_000) store.append(x, t, t / 15_000 % 7); // resets too
+        QueryEvaluator engine = QueryEvaluator.of(new Engine(store, QueryOptions.defaults()));
+        List<long[]> evaluations = new java.util.ArrayList<>();
+        start(64L << 20, 24 * HOUR, new QueryEvaluator() {
+            @Override public QueryResult instant(String query, long timeMs, QueryOptions o) { return engine.instant(query, timeMs, o); }
+
+            @Override public QueryResult range(String query, long s, long e, long step, QueryOptions o) {
+                evaluations.add(new long[] {s, e});
+                return engine.range(query, s, e, step, o);
+            }
+        });
+        // A dashboard's last hour, asked again as the clock moves on by a minute: each time the steps that
+        // became cacheable and the fresh tail are read in one evaluation.
+        String q = "sum(rate(x_total[5m]))";
+        long start = NOW - HOUR - 3 * MIN;
+        clock = NOW - 3 * MIN;
+        for (int i = 0; i <= 3; i++, clock += MIN) {
+            evaluations.clear();
+            String cached = range(q, start, NOW, 15_000, "").body();
+            assertEquals(1, evaluations.size(), "evaluations at clock " + clock);
+            assertEquals(range(q, start, NOW, 15_000, "&nocache=1").body(), cached);
+        }
+        assertTrue(cache.hits() >= 3, "hits " + cache.hits());
     }
 
     @Test

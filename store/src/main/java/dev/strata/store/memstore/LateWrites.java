@@ -19,6 +19,10 @@ import java.util.function.LongConsumer;
  * steps >= ts. Guard before reading data and append before checking the guard order the two sides:
  * either the query's read sees the sample, or the append sees the guard and bumps the generation
  * before the listener runs, so the store is refused or its entry is dropped afterwards.
+ *
+ * <p>Data can also change without an append: a shard closing (its data leaves the node's answers) or
+ * opening. The node calls {@link #everything()} after each, after the change is visible to queries:
+ * every cached answer is dropped and every evaluation under way is refused its store.
  */
 public final class LateWrites {
     private final AtomicLong guardedUpTo = new AtomicLong(Long.MIN_VALUE);
@@ -37,6 +41,15 @@ public final class LateWrites {
     /** Called with the timestamp of each late write, on the appending (writer) thread. */
     public void listener(LongConsumer onLateWrite) {
         this.listener = onLateWrite;
+    }
+
+    /**
+     * Whatever a query reads may have changed at any time (a shard opened or closed here): as a late
+     * write at the earliest time. Call it after the change is visible to queries.
+     */
+    public void everything() {
+        generation.incrementAndGet();
+        listener.accept(Long.MIN_VALUE);
     }
 
     /** A sample at {@code timestampMs} was appended; writer threads, once per appended sample. */
