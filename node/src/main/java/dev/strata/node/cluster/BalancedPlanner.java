@@ -3,6 +3,7 @@ package dev.strata.node.cluster;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -81,6 +82,13 @@ public final class BalancedPlanner implements AssignmentPlanner {
         final boolean[][] wasOwn;
         /** zoneOwners[s][z]: owners of shard s in zone z now. */
         final int[][] zoneOwners;
+        /**
+         * The shards member i owns now; how many of them it did not own in the previous assignment
+         * (gained), and how many it owned there and does not now (lost).
+         */
+        final BitSet[] shardsOf;
+        final BitSet[] gained;
+        final BitSet[] lost;
 
         Plan(Assignment previous, List<Member> members, int shards, int replicas) {
             this.previous = previous;
@@ -104,12 +112,21 @@ public final class BalancedPlanner implements AssignmentPlanner {
             this.own = new boolean[shards][n];
             this.wasOwn = new boolean[shards][n];
             this.zoneOwners = new int[shards][zones.size()];
+            this.shardsOf = new BitSet[n];
+            for (int i = 0; i < n; i++) shardsOf[i] = new BitSet(shards);
+            this.gained = new BitSet[n];
+            this.lost = new BitSet[n];
+            for (int i = 0; i < n; i++) {
+                gained[i] = new BitSet(shards);
+                lost[i] = new BitSet(shards);
+            }
             if (previous != null) {
                 for (int s = 0; s < Math.min(shards, previous.shards()); s++) {
                     for (int o : previous.owners(s)) {
                         Integer i = index.get(o);
                         if (i != null) {
                             previousLoad[i]++;
+                            lost[i].set(s); // until keep() adds it back
                             wasOwn[s][i] = true;
                         }
                     }
@@ -179,9 +196,13 @@ public final class BalancedPlanner implements AssignmentPlanner {
                 boolean moved = false;
                 // Free moves first (slots that moved in this plan anyway, or go back to a previous owner).
                 for (boolean freeOnly : new boolean[] {true, false}) {
+                    // Givers in descending load: whatever an earlier giver reached without finding a target
+                    // holds no target for a giver with no more load either (targets need load <= giver - 2).
+                    boolean[] dead = new boolean[n];
                     for (int giver : byLoad) {
                         if (load[giver] - 2 < minLoad()) break;
-                        if (moveTowardsLighter(giver, freeOnly)) {
+                        if (dead[giver]) continue;
+                        if (moveTowardsLighter(giver, freeOnly, dead)) {
                             moved = true;
                             break;
                         }
@@ -204,22 +225,24 @@ public final class BalancedPlanner implements AssignmentPlanner {
          * A chain of free moves (see {@link #shardToMove}) is an augmenting path of the slots this plan
          * placed: it rebalances a greedy fill without moving any slot that kept its owner.
          */
-        boolean moveTowardsLighter(int giver, boolean freeOnly) {
+        boolean moveTowardsLighter(int giver, boolean freeOnly, boolean[] dead) {
             int[] via = new int[n];
             int[] viaShard = new int[n];
             Arrays.fill(via, -1);
             via[giver] = giver;
+            List<Integer> reached = new ArrayList<>(List.of(giver));
             List<Integer> frontier = List.of(giver);
             while (!frontier.isEmpty()) {
                 List<Integer> next = new ArrayList<>();
                 for (int a : frontier) {
                     for (int b = 0; b < n; b++) {
-                        if (via[b] >= 0) continue;
+                        if (via[b] >= 0 || dead[b]) continue;
                         int s = shardToMove(a, b, freeOnly);
                         if (s < 0) continue;
                         via[b] = a;
                         viaShard[b] = s;
                         next.add(b);
+                        reached.add(b);
                     }
                 }
                 int target = -1;
@@ -244,6 +267,7 @@ public final class BalancedPlanner implements AssignmentPlanner {
                 }
                 frontier = next;
             }
+            for (int b : reached) dead[b] = true; // exhausted: no target reachable through these
             return false;
         }
 
@@ -258,9 +282,16 @@ public final class BalancedPlanner implements AssignmentPlanner {
          * {@code freeOnly}, only a move that adds no moved slot against the previous assignment.
          */
         int shardToMove(int a, int b, boolean freeOnly) {
+            BitSet candidates = shardsOf[a];
+            if (freeOnly) {
+                // a free move gives away a slot a gained in this plan, or one b owned before and lost
+                candidates = (BitSet) shardsOf[a].clone();
+                candidates.and(lost[b]);
+                candidates.or(gained[a]);
+            }
             int best = -1;
             int bestRank = Integer.MAX_VALUE;
-            for (int s = 0; s < shards; s++) {
+            for (int s = candidates.nextSetBit(0); s >= 0 && bestRank > 0; s = candidates.nextSetBit(s + 1)) {
                 if (!canMove(s, a, b)) continue;
                 if (freeOnly && !wasOwner(b, s) && wasOwner(a, s)) continue;
                 int rank = (wasOwner(b, s) ? 0 : 4) + (wasOwner(a, s) ? 2 : 0) + (owners.get(s).get(0) == a ? 1 : 0);
@@ -285,6 +316,8 @@ public final class BalancedPlanner implements AssignmentPlanner {
         void add(int s, int i) {
             owners.get(s).add(i);
             own[s][i] = true;
+            shardsOf[i].set(s);
+            if (wasOwn[s][i]) lost[i].clear(s); else gained[i].set(s);
             zoneOwners[s][zone[i]]++;
             load[i]++;
         }
@@ -295,6 +328,10 @@ public final class BalancedPlanner implements AssignmentPlanner {
             o.set(o.indexOf(a), b);
             own[s][a] = false;
             own[s][b] = true;
+            shardsOf[a].clear(s);
+            shardsOf[b].set(s);
+            if (wasOwn[s][a]) lost[a].set(s); else gained[a].clear(s);
+            if (wasOwn[s][b]) lost[b].clear(s); else gained[b].set(s);
             zoneOwners[s][zone[a]]--;
             zoneOwners[s][zone[b]]++;
             load[a]--;
