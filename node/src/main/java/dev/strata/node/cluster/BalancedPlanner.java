@@ -27,14 +27,26 @@ import java.util.TreeMap;
  *       member that does not own it and whose zone is under the cap (ties: lower ordinal). The new owner
  *       goes last in the list (it is not ready yet).</li>
  *   <li><b>Balance.</b> While some member holds at least two slots more than another, move one slot
- *       from the most-loaded member towards the least-loaded one it can give to: directly when a shard
- *       allows it, else along the shortest chain of single-slot moves (a chain is only needed when zones
- *       forbid the direct move). Each move lowers the sum of squared loads, so this ends. Which slot
- *       moves: first one the receiver held in the previous assignment (a move back), then one the giver
- *       did not hold before (it moved in this plan anyway), then a non-preferred slot (so preferred
- *       owners change least), then the lowest shard. Ties between receivers: lowest load, then fewest
- *       slots in the previous assignment (a member that just joined), then lowest ordinal.</li>
+ *       from a heavier member towards a member with at least two slots fewer: directly when a shard
+ *       allows it, else along the shortest chain of single-slot moves. Free moves are tried first for
+ *       every giver: those that add no moved slot against the previous assignment (a slot this plan placed
+ *       anyway, or a slot going back to its previous owner); chains of them are augmenting paths that
+ *       rebalance the fill without touching kept slots. Only when none exists does a kept slot move. Each
+ *       move lowers the sum of squared loads, so this ends. Which slot moves: first one the receiver held
+ *       in the previous assignment, then one the giver did not hold before, then a non-preferred slot (so
+ *       preferred owners change least), then the lowest shard. Ties between receivers: lowest load, then
+ *       fewest slots in the previous assignment (a member that just joined), then lowest ordinal.</li>
  * </ol>
+ *
+ * <p>Hence a join moves slots only to the new member, about {@code S*r/(N+1)} of them; a leave moves the
+ * leaver's slots, plus the few that +-1 balance forces when the remaining co-owners cannot absorb them
+ * (with the round-robin's layout, R=2 and an even N, a node's shards share one partner, which can take
+ * none of them). BalancedPlannerTest measures both against bounds.
+ *
+ * <p>Cost: each balancing round is a breadth-first search over members, where an edge scans the giver's
+ * shards (bit sets); members already exhausted by a heavier giver in the round are skipped. Measured on
+ * one core: S=256, N=16, R=2: under 20 ms per join or leave; S=1024, N=32, R=3: about 0.25 s per join,
+ * 20 ms per leave; S=4096, N=64, R=3: about 1 s per join. Nodes run it only when the members change.
  *
  * <p><b>Zones.</b> Each distinct {@link Member#zone()} is a zone; the empty zone (unknown) counts as one
  * zone like any other, so a cluster without zones has a single zone and no constraint. The cap {@code m}
@@ -42,7 +54,8 @@ import java.util.TreeMap;
  * {@code sum over zones of min(m, members in the zone) >= r}. Hence {@code m = 1} (distinct zones)
  * whenever the members span at least {@code r} zones, and otherwise the owners are spread as evenly as
  * the zones' sizes allow. Zones win over balance: with zones of unequal size the loads are balanced to
- * +-1 within each zone, and across zones as far as the cap allows.
+ * +-1 within each zone (a move inside a zone is always allowed), and across zones as far as moves and
+ * chains of moves under the cap reach; with equally sized zones, to +-1 overall.
  *
  * <p>Pure: no clock, no randomness, no dependence on the iteration order of {@code eligible}.
  */

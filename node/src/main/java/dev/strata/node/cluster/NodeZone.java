@@ -19,6 +19,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -94,19 +96,27 @@ public final class NodeZone {
         }
         URI base = apiBase != null ? apiBase : apiBaseFromEnv(env);
         String token = read(serviceAccountDir.resolve("token")).strip();
-        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout);
-        if (base.getScheme().equals("https")) client.sslContext(trusting(serviceAccountDir.resolve("ca.crt")));
+        // One request at start: the client's work runs on a named daemon thread, stopped after the answer.
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "strata-zone-lookup");
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient.Builder client = HttpClient.newBuilder().connectTimeout(timeout).executor(executor);
         URI uri = base.resolve("/api/v1/nodes/" + nodeName);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json")
                 .header("Authorization", "Bearer " + token).GET().build();
         HttpResponse<String> response;
         try {
+            if (base.getScheme().equals("https")) client.sslContext(trusting(serviceAccountDir.resolve("ca.crt")));
             response = client.build().send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new ZoneLookupException("GET " + uri + " failed: " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ZoneLookupException("interrupted during GET " + uri);
+        } finally {
+            executor.shutdownNow();
         }
         JsonNode body = parse(uri, response.body());
         if (response.statusCode() != 200) {
