@@ -157,16 +157,16 @@ class NodeZoneTest {
         int asked = requests.size();
         assertEquals(10, asked, "5 answers, each read twice (fromKubernetes, then resolve); the bad node name never reaches the API server");
 
-        fails(plainHttp(dir.resolve("nothing-mounted")), "worker-1", env, "no service account token at " + dir.resolve("nothing-mounted"));
-        fails(new NodeZone(null, dir, Duration.ofSeconds(1)), "worker-1", env, "KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not");
-        Files.writeString(dir.resolve("token"), "t");
-        fails(new NodeZone(null, dir, Duration.ofSeconds(1)), "worker-1",
-                Map.of("NODE_NAME", "worker-1", "KUBERNETES_SERVICE_HOST", "10.0.0.1", "KUBERNETES_SERVICE_PORT", "443"),
-                "no API server CA at " + dir.resolve("ca.crt"));
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
+        fails(plainHttp(dir.resolve("nothing-mounted")), "worker-1", env, "no service account token at " + dir.resolve("nothing-mounted"));
+        fails(new NodeZone(null, dir, Duration.ofSeconds(1)), "worker-1", env, "KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not");
+        Files.writeString(dir.resolve("token"), "t");
+        fails(new NodeZone(null, dir, Duration.ofSeconds(1)), "worker-1",
+                Map.of("NODE_NAME", "worker-1", "KUBERNETES_SERVICE_HOST", "127.0.0.1", "KUBERNETES_SERVICE_PORT", Integer.toString(closed)),
+                "no API server CA at " + dir.resolve("ca.crt"));
         fails(new NodeZone(URI.create("http://127.0.0.1:" + closed), serviceAccount("t", null), Duration.ofSeconds(1)), "worker-1", env,
                 "GET http://127.0.0.1:" + closed + "/api/v1/nodes/worker-1 failed: java.net.ConnectException");
     }
