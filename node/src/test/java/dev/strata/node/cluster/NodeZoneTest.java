@@ -9,6 +9,9 @@ import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.strata.node.config.ClusterSettings;
+import dev.strata.node.config.ConfigException;
+import dev.strata.node.config.NodeConfig;
+import dev.strata.node.config.ResolvedConfig;
 import dev.strata.node.security.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,6 +32,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
@@ -135,6 +139,16 @@ class NodeZoneTest {
         // the public entry point reads node.zone from the settings
         assertEquals("rack-7", NodeZone.resolve(new ClusterSettings(4, 0, Duration.ofSeconds(1), 1, 1, List.of(), "", "default",
                 Duration.ofSeconds(1), "rack-7"), Map.of("NODE_NAME", "worker-1")));
+    }
+
+    @Test
+    void nodeZoneIsReadFromTheConfigurationAndChecked() {
+        ResolvedConfig fromEnv = NodeConfig.resolve(Optional.empty(), Map.of("STRATA_NODE_ZONE", "eu-west-1a"), List.of());
+        assertEquals("eu-west-1a", ClusterSettings.from(fromEnv).zone());
+        assertEquals("", NodeConfig.defaults().cluster().zone());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> NodeConfig.resolve(Optional.empty(), Map.of(), List.of("node.zone=eu west/1")));
+        assertTrue(e.getMessage().contains("'node.zone'") && e.getMessage().contains("zone name"), e.getMessage());
     }
 
     @Test
