@@ -15,9 +15,17 @@ import java.util.List;
  * @param peerTemplate host:port with {ordinal} and {namespace}
  * @param namespace substituted into peerTemplate
  * @param peerTimeout timeout of one node-to-node request
+ * @param zone the configured {@code node.zone}; empty: from Kubernetes or none ({@code NodeZone.resolve})
  */
 public record ClusterSettings(int shards, int ordinal, Duration connectRetryInterval, int nodes, int replicas,
-                              List<String> peers, String peerTemplate, String namespace, Duration peerTimeout) {
+                              List<String> peers, String peerTemplate, String namespace, Duration peerTimeout,
+                              String zone) {
+
+    /** Without a configured zone. */
+    public ClusterSettings(int shards, int ordinal, Duration connectRetryInterval, int nodes, int replicas,
+                           List<String> peers, String peerTemplate, String namespace, Duration peerTimeout) {
+        this(shards, ordinal, connectRetryInterval, nodes, replicas, peers, peerTemplate, namespace, peerTimeout, "");
+    }
 
     /** A single-node cluster (tests and tools). */
     public ClusterSettings(int shards, int ordinal, Duration connectRetryInterval) {
@@ -34,6 +42,6 @@ public record ClusterSettings(int shards, int ordinal, Duration connectRetryInte
         return new ClusterSettings(c.get(ConfigKeys.SHARDS), c.get(ConfigKeys.NODE_ORDINAL),
                 c.get(ConfigKeys.NODE_CONNECT_RETRY_INTERVAL), nodes, replicas, c.get(ConfigKeys.CLUSTER_PEERS),
                 c.get(ConfigKeys.CLUSTER_PEER_TEMPLATE), c.get(ConfigKeys.CLUSTER_NAMESPACE),
-                c.get(ConfigKeys.CLUSTER_PEER_TIMEOUT));
+                c.get(ConfigKeys.CLUSTER_PEER_TIMEOUT), c.get(ConfigKeys.NODE_ZONE));
     }
 }
