@@ -43,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * {@code strata-membership}, which every heartbeat interval:
  * <ol>
  *   <li>writes the heartbeat: instance id, announced state, ready shards (from the supplier) and the
- *       time, with a TTL of the failure timeout (failure detection needs no clocks to agree: a member
- *       whose columns expired is {@link MemberState#DOWN}), address and zone without TTL;</li>
+ *       time, with a TTL of about the failure timeout (failure detection needs no clocks to agree: a member
+ *       whose columns expired is {@link MemberState#DOWN}; the TTL is
+ *       {@link MembershipSettings#heartbeatTtlSeconds()}), address and zone without TTL;</li>
  *   <li>reads the assignment row, then the members (in that order: a proposal was made from members
  *       heartbeating before it, so a node that sees the proposal sees those members too, and does not
  *       undo it from an older read);</li>

@@ -39,11 +39,14 @@ public record MembershipSettings(int self, String advertiseAddress, String zone,
     }
 
     /**
-     * The TTL of the heartbeat columns: the failure timeout rounded up to whole seconds (Cassandra's TTL
-     * unit), so a member is seen down between {@code failureTimeout} and one second after it.
+     * The TTL of the heartbeat columns: the failure timeout rounded up to whole seconds, plus one.
+     * Cassandra counts a TTL from the write's time truncated to the second, so a TTL of n seconds ends
+     * between n-1 and n seconds after the write; with the extra second, a member is seen down between
+     * {@code failureTimeout} and one second after it since its last heartbeat, never before (a TTL of
+     * exactly 2 s was seen to expire 1.18 s after the write).
      */
     public int heartbeatTtlSeconds() {
         long ms = failureTimeout.toMillis();
-        return (int) Math.max(1, (ms + 999) / 1000);
+        return (int) ((ms + 999) / 1000) + 1;
     }
 }

@@ -104,8 +104,8 @@ class ViewBuilderTest {
     @Test
     void settingsAreChecked() {
         Duration hb = Duration.ofMillis(200);
-        assertEquals(2, new MembershipSettings(0, "h:1", "", 8, 2, hb, Duration.ofSeconds(2)).heartbeatTtlSeconds());
-        assertEquals(3, new MembershipSettings(0, "h:1", "", 8, 2, hb, Duration.ofMillis(2001)).heartbeatTtlSeconds());
+        assertEquals(3, new MembershipSettings(0, "h:1", "", 8, 2, hb, Duration.ofSeconds(2)).heartbeatTtlSeconds());
+        assertEquals(4, new MembershipSettings(0, "h:1", "", 8, 2, hb, Duration.ofMillis(2001)).heartbeatTtlSeconds());
         assertThrows(IllegalArgumentException.class, () -> new MembershipSettings(0, "h:1", "", 8, 2, hb, Duration.ofMillis(400)));
         assertThrows(IllegalArgumentException.class, () -> new MembershipSettings(0, "h:1", "a,b", 8, 2, hb, Duration.ofSeconds(2)));
         assertThrows(IllegalArgumentException.class, () -> new MembershipSettings(-1, "h:1", "", 8, 2, hb, Duration.ofSeconds(2)));
