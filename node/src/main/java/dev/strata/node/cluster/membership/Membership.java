@@ -247,7 +247,7 @@ public final class Membership implements ClusterMembership, AutoCloseable {
             failures = 0;
             failureGapMs = 0;
         } catch (RuntimeException e) {
-            failed(e);
+            if (!closed) failed(e); // close() interrupts a request in flight: not a failure to report
         }
     }
 
