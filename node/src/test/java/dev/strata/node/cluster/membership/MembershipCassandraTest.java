@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import dev.strata.node.cluster.Assignment;
+import dev.strata.node.cluster.BalancedPlanner;
 import dev.strata.node.cluster.ClusterView;
 import dev.strata.node.cluster.Member;
 import dev.strata.node.cluster.MemberState;
@@ -37,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link Membership} against a real Cassandra node: several instances in one JVM (ordinals as nodes,
  * heartbeat 200 ms, failure timeout 2 s) converge on one assignment, and each change of the eligible
  * members (join, crash, drain, undrain, leave, return) costs exactly one epoch although every running
- * instance proposes it ({@link RacingPlanner} makes the first two proposers meet before the LWT).
+ * instance proposes it ({@link RacingPlanner} makes the first two proposers meet before the LWT). The
+ * main scenario plans with h21a's {@link BalancedPlanner}; the others with a round robin.
  */
 @ExtendWith(CassandraExtension.class)
 class MembershipCassandraTest {
@@ -84,7 +86,7 @@ class MembershipCassandraTest {
 
     @Test
     void membersConvergeAndEachChangeOfMembersCostsOneEpoch() throws Exception {
-        RacingPlanner planner = new RacingPlanner(null);
+        RacingPlanner planner = new RacingPlanner(new BalancedPlanner());
         Membership m0 = start(0, planner);
         Membership m1 = start(1, planner);
         Membership m2 = start(2, planner);
@@ -96,14 +98,19 @@ class MembershipCassandraTest {
             return true;
         });
 
+        Assignment three = m0.view().assignment();
         Membership m3 = start(3, planner);
         assertEquals(e + 1, awaitConverged(List.of(m0, m1, m2, m3), Set.of(0, 1, 2, 3)), "a join is one epoch");
+        Assignment four = m0.view().assignment();
+        assertEquals(SHARDS * REPLICAS / 4, four.movedSlotsFrom(three), "the join moves S*R/(N+1) slots: " + three + " -> " + four);
+        assertEquals(SHARDS * REPLICAS / 4, four.ownedBy(3).size(), "all of them to the new node: " + four);
         assertTrue(planner.calls(e + 1) >= 2, "the join was proposed by " + planner.calls(e + 1) + " nodes; the test wants a race");
         assertStable(e + 1);
 
         long crash = System.nanoTime();
         m2.close(); // a crash: the row stays until its heartbeat expires
         assertEquals(e + 2, awaitConverged(List.of(m0, m1, m3), Set.of(0, 1, 3)), "a crash is one epoch");
+        assertEquals(four.ownedBy(2).size(), m0.view().assignment().movedSlotsFrom(four), "a crash moves only the lost node's slots");
         long seenDownMs = (System.nanoTime() - crash) / 1_000_000;
         assertTrue(seenDownMs >= FAILURE_TIMEOUT.toMillis() - 2 * HEARTBEAT.toMillis(), "seen down after " + seenDownMs + " ms");
         assertEquals(new Member(2, "127.0.0.1:7002", "", MemberState.DOWN, Set.of()), m1.view().members().get(2),
