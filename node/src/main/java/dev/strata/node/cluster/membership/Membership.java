@@ -20,6 +20,7 @@ import java.util.SortedMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -161,9 +162,8 @@ public final class Membership implements ClusterMembership, AutoCloseable {
         MemberState old = state;
         state = newState;
         if (old != newState) LOG.info("membership: node {} announces {}", settings.self(), newState.text());
-        if (!started || closed) return;
-        Future<?> f = timer.submit(this::tick);
-        if (Thread.currentThread() == timerThread) return;
+        Future<?> f = soon();
+        if (f == null || Thread.currentThread() == timerThread) return;
         try {
             f.get(settings.failureTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -188,7 +188,17 @@ public final class Membership implements ClusterMembership, AutoCloseable {
         }
         members.setDrained(ordinal, drained);
         LOG.info("membership: node {} {} by node {}", ordinal, drained ? "drained" : "undrained", settings.self());
-        if (started && !closed) timer.submit(this::tick);
+        soon();
+    }
+
+    /** Runs a heartbeat and refresh on the membership thread now; null when not running. */
+    private Future<?> soon() {
+        if (!started || closed) return null;
+        try {
+            return timer.submit(this::tick);
+        } catch (RejectedExecutionException e) {
+            return null; // closed meanwhile
+        }
     }
 
     /** Stops heartbeating and deletes this node's row (an operator's drained mark stays). For a clean leave. */
