@@ -47,6 +47,7 @@ public final class ChunkFormat {
             case ConstValueCodec.ID -> new ConstValueCodec();
             case DecimalValueCodec.ID -> new DecimalValueCodec();
             case DecimalBlockValueCodec.ID -> new DecimalBlockValueCodec();
+            case DecimalBlockValueCodec.PATCHED_ID -> DecimalBlockValueCodec.patched();
             case DecimalUlpValueCodec.ID -> new DecimalUlpValueCodec();
             default -> null;
         };
