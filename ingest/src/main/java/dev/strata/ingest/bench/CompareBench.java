@@ -66,6 +66,14 @@ public final class CompareBench {
     /** The ingest phase's samples start this far back and advance 15 s per round, at most up to now. */
     static final Duration INGEST_BACKFILL = Duration.ofMinutes(60);
     private static final int QUERY_SAMPLES = 240;
+    /** Strata's default chunk window (store.chunk windows are epoch-aligned); only used to say when a dataset is cut by one. */
+    static final long STRATA_CHUNK_WINDOW_MS = 7_200_000L;
+
+    /** The first multiple of {@code windowMs} in ({@code fromMs}, {@code toMs}], or -1. */
+    static long windowBoundaryWithin(long fromMs, long toMs, long windowMs) {
+        long next = Math.floorDiv(fromMs, windowMs) * windowMs + windowMs;
+        return next <= toMs ? next : -1;
+    }
     private static final long STEP_MS = 15_000;
 
     private static Map<String, String> defaults() {
@@ -175,6 +183,11 @@ public final class CompareBench {
             long firstSampleMs = System.currentTimeMillis() - DATASET_START.toMillis();
             System.out.printf(Locale.ROOT, "== bytes/sample: %s, %,d series, %,d samples, first sample at %s%n", d.name, d.series.size(), d.samples,
                     java.time.Instant.ofEpochMilli(firstSampleMs));
+            long boundary = windowBoundaryWithin(firstSampleMs, firstSampleMs + d.spanMs(), STRATA_CHUNK_WINDOW_MS);
+            if (boundary >= 0) {
+                System.out.printf(Locale.ROOT, "  (the data crosses %s, a boundary of Strata's 2 h chunk windows: each series' chunk is cut there, "
+                        + "as in any continuous run; the datasets' own hour lies inside one window)%n", java.time.Instant.ofEpochMilli(boundary));
+            }
             Map<Kind, Bytes> row = new EnumMap<>(Kind.class);
             for (CompareTarget t : o.targets()) {
                 CompareTarget.Storage before = t.storage();

@@ -130,6 +130,9 @@ class CompareBenchTest {
         assertThrows(IllegalArgumentException.class,
                 () -> CompareBench.parse(new String[] {"--strata", "http://h:1", "--strata-cassandra", "h:9042", "--strata-keyspace", "a;b"}));
         CompareBench.parse(new String[] {"--strata", "http://h:1", "--strata-cassandra", "h:9042", "--strata-keyspace", "cmp_1"});
+        assertEquals(7_200_000, CompareBench.windowBoundaryWithin(3_600_000, 7_200_000, 7_200_000));
+        assertEquals(-1, CompareBench.windowBoundaryWithin(3_600_000, 7_199_999, 7_200_000));
+        assertEquals(-1, CompareBench.windowBoundaryWithin(7_200_000, 10_800_000, 7_200_000));
     }
 
     @Test
