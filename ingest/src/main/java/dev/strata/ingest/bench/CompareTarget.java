@@ -184,7 +184,7 @@ final class CompareTarget {
             case VICTORIA -> {
                 String m = getOk("/metrics");
                 return new Storage(MetricsText.sum(m, "vm_data_size_bytes", "type=\"storage/"), MetricsText.sum(m, "vm_rows", "type=\"storage/"),
-                        "vm_data_size_bytes{type=~\"storage/.*\"} / vm_rows{type=~\"storage/.*\"} after /internal/force_flush");
+                        "vm_data_size_bytes{type=~\"storage/.*\"} / vm_rows{type=~\"storage/.*\"} after /internal/force_flush and force_merge");
             }
             default -> {
                 if (prometheusData == null) return null;

@@ -142,12 +142,13 @@ public final class ChunkWriter {
         }
 
         int start = out.length();
-        out.append(ChunkFormat.MAGIC);
-        out.append(ChunkFormat.VERSION);
+        out.append(ChunkFormat.MAGIC_V2);
         out.append((withSt ? ChunkFormat.ST_FLAG : 0) | (ts.id() << 4) | best.id());
         out.appendUVarint(count);
         out.appendUVarint(Zigzag.encode(timestamps[0]));
-        out.appendUVarint(timestamps[count - 1] - timestamps[0]);
+        long span = timestamps[count - 1] - timestamps[0];
+        // ts-regular: the step (2 bytes for 15 s) rather than the span (4 bytes for 2 h at 15 s)
+        out.appendUVarint(ts == regular ? (count == 1 ? 0 : span / (count - 1)) : span);
         if (withSt) {
             out.append(stCodec);
             out.appendUVarint(Zigzag.encode(startTimestamps[0]));

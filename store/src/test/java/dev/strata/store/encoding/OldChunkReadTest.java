@@ -7,7 +7,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Chunks written before ts-step-runs and decimal-ulp existed stay readable: the bytes below are
+ * Chunks written before ts-step-runs, decimal-ulp, decimal-patched and the version 2 header existed
+ * (all version 1) stay readable: the bytes below are
  * what the previous ChunkWriter (main at 8450ff2) wrote for {@link #timestamps()} and
  * {@link #values()} (1 s scrapes with two late samples: ts-dod; a float-accumulated counter:
  * gorilla-xor). Today's writer codes the same samples ts-step-runs + decimal-ulp, smaller.
