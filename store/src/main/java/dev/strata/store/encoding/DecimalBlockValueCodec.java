@@ -282,6 +282,13 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 if (exceptions > n) throw new CorruptChunkException("decimal-patched: " + exceptions + " exceptions in a block of " + n);
                 if (wx < 1 || w + wx > 64) throw new CorruptChunkException("decimal-patched: exception width " + wx + " with residual width " + w);
             }
+            if (exceptions == 0) { // most blocks: straight into m[], as decimal-blocks
+                pos = unpackPlain(in, order, shift, w, pos, m, b, n, base, acc, d);
+                // the running state is the block's last integer (and, for order 2, its last delta; b >= 2 there)
+                acc = m[b + n - 1];
+                if (order == 2) d = acc - m[b + n - 2];
+                continue;
+            }
             if (w == 0) {
                 java.util.Arrays.fill(r, 0, n, 0L);
             } else {
@@ -321,6 +328,42 @@ public final class DecimalBlockValueCodec implements ValueCodec {
             }
         }
         in.position(pos);
+    }
+
+    /** One block without exceptions of {@code decimal-patched}: n residuals of w bits into m[b, b + n); returns the position after them. */
+    private static long unpackPlain(BitReader in, int order, int shift, int w, long pos, long[] m, int b, int n, long base, long acc, long d) {
+        int end = b + n;
+        if (w == 0) {
+            for (int i = b; i < end; i++) m[i] = order == 0 ? base : order == 1 ? acc : (acc += d);
+            return pos;
+        }
+        int s = 64 - w;
+        if (w > 57) { // rare: full 64-bit peeks
+            for (int i = b; i < end; i++, pos += w) {
+                long r = in.peekAt(pos) >>> s;
+                m[i] = order == 0 ? base + (r << shift) : order == 1 ? (acc += Zigzag.decode(r) << shift) : (acc += d += Zigzag.decode(r) << shift);
+            }
+            return pos;
+        }
+        switch (order) {
+            case 0 -> {
+                for (int i = b; i < end; i++, pos += w) m[i] = base + ((in.peek57At(pos) >>> s) << shift);
+            }
+            case 1 -> {
+                for (int i = b; i < end; i++, pos += w) {
+                    acc += Zigzag.decode(in.peek57At(pos) >>> s) << shift;
+                    m[i] = acc;
+                }
+            }
+            default -> {
+                for (int i = b; i < end; i++, pos += w) {
+                    d += Zigzag.decode(in.peek57At(pos) >>> s) << shift;
+                    acc += d;
+                    m[i] = acc;
+                }
+            }
+        }
+        return pos;
     }
 
     /** Reads a block's width and checks it; the caller advances past its 7 bits. */
