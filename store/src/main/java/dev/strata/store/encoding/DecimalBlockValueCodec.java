@@ -258,9 +258,10 @@ public final class DecimalBlockValueCodec implements ValueCodec {
     }
 
     /**
-     * {@code decimal-patched}: each block's low bits are loaded at fixed positions into a scratch
-     * block, the exceptions patched in, then the block integrated per order into m[] (m[0], and m[1]
-     * for order 2, already set).
+     * {@code decimal-patched}: a block without exceptions is unpacked as decimal-blocks does; in a
+     * block with exceptions, these (stored after the low parts) are read first into a scratch array,
+     * then the low parts at their fixed positions are ORed with them and integrated per order into
+     * m[] (m[0], and m[1] for order 2, already set), in one pass.
      */
     private void unpackPatched(BitReader in, int order, int shift, long[] m, int count) {
         long[] r = block;
@@ -289,45 +290,46 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 if (order == 2) d = acc - m[b + n - 2];
                 continue;
             }
-            if (w == 0) {
-                java.util.Arrays.fill(r, 0, n, 0L);
-            } else {
-                int s = 64 - w;
-                if (w <= 57) {
-                    for (int k = 0; k < n; k++, pos += w) r[k] = in.peek57At(pos) >>> s;
-                } else {
-                    for (int k = 0; k < n; k++, pos += w) r[k] = in.peekAt(pos) >>> s;
-                }
-            }
+            // the exceptions follow the n low parts: read them first into r[] (cleared first: a
+            // corrupt block may have left entries), then one pass over the block ORs them in as it integrates
+            java.util.Arrays.fill(r, 0, n, 0L);
+            long at = pos + (long) n * w;
             int previous = -1;
             for (int j = 0; j < exceptions; j++) {
-                int p = (int) (in.peekAt(pos) >>> 60);
-                pos += 4;
+                int p = (int) (in.peekAt(at) >>> 60);
+                at += 4;
                 if (p <= previous || p >= n) throw new CorruptChunkException("decimal-patched: exception at " + p + " after " + previous + " in a block of " + n);
                 previous = p;
-                r[p] |= (in.peekAt(pos) >>> (64 - wx)) << w;
-                pos += wx;
+                r[p] = in.peekAt(at) >>> (64 - wx);
+                at += wx;
             }
+            int s = 64 - w; // w <= 63 here (w + wx <= 64)
             switch (order) {
                 case 0 -> {
-                    for (int k = 0; k < n; k++) m[b + k] = base + (r[k] << shift);
+                    for (int k = 0; k < n; k++, pos += w) m[b + k] = base + ((low(in, pos, w, s) | (r[k] << w)) << shift);
                 }
                 case 1 -> {
-                    for (int k = 0; k < n; k++) {
-                        acc += Zigzag.decode(r[k]) << shift;
+                    for (int k = 0; k < n; k++, pos += w) {
+                        acc += Zigzag.decode(low(in, pos, w, s) | (r[k] << w)) << shift;
                         m[b + k] = acc;
                     }
                 }
                 default -> {
-                    for (int k = 0; k < n; k++) {
-                        d += Zigzag.decode(r[k]) << shift;
+                    for (int k = 0; k < n; k++, pos += w) {
+                        d += Zigzag.decode(low(in, pos, w, s) | (r[k] << w)) << shift;
                         acc += d;
                         m[b + k] = acc;
                     }
                 }
             }
+            pos = at;
         }
         in.position(pos);
+    }
+
+    /** The w-bit field at {@code pos} (w <= 63; s = 64 - w). */
+    private static long low(BitReader in, long pos, int w, int s) {
+        return w == 0 ? 0 : w <= 57 ? in.peek57At(pos) >>> s : in.peekAt(pos) >>> s;
     }
 
     /** One block without exceptions of {@code decimal-patched}: n residuals of w bits into m[b, b + n); returns the position after them. */
