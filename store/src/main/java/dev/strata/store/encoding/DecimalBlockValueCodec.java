@@ -304,6 +304,13 @@ public final class DecimalBlockValueCodec implements ValueCodec {
                 at += wx;
             }
             int s = 64 - w; // w <= 63 here (w + wx <= 64)
+            if (w > 0 && w <= 57) { // the common case, without the per-residual width test
+                pos = unpackPatchedNarrow(in, order, shift, w, pos, r, m, b, n, base, acc, d);
+                acc = m[b + n - 1];
+                if (order == 2) d = acc - m[b + n - 2];
+                pos = at;
+                continue;
+            }
             switch (order) {
                 case 0 -> {
                     for (int k = 0; k < n; k++, pos += w) m[b + k] = base + ((low(in, pos, w, s) | (r[k] << w)) << shift);
@@ -325,6 +332,31 @@ public final class DecimalBlockValueCodec implements ValueCodec {
             pos = at;
         }
         in.position(pos);
+    }
+
+    /** A block with exceptions (already in hi[]) and 0 < w <= 57: low parts ORed with them, integrated into m[b, b + n). */
+    private static long unpackPatchedNarrow(BitReader in, int order, int shift, int w, long pos, long[] hi, long[] m, int b, int n,
+                                            long base, long acc, long d) {
+        int s = 64 - w;
+        switch (order) {
+            case 0 -> {
+                for (int k = 0; k < n; k++, pos += w) m[b + k] = base + (((in.peek57At(pos) >>> s) | (hi[k] << w)) << shift);
+            }
+            case 1 -> {
+                for (int k = 0; k < n; k++, pos += w) {
+                    acc += Zigzag.decode((in.peek57At(pos) >>> s) | (hi[k] << w)) << shift;
+                    m[b + k] = acc;
+                }
+            }
+            default -> {
+                for (int k = 0; k < n; k++, pos += w) {
+                    d += Zigzag.decode((in.peek57At(pos) >>> s) | (hi[k] << w)) << shift;
+                    acc += d;
+                    m[b + k] = acc;
+                }
+            }
+        }
+        return pos;
     }
 
     /** The w-bit field at {@code pos} (w <= 63; s = 64 - w). */

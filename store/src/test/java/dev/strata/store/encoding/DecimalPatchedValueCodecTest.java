@@ -62,6 +62,19 @@ class DecimalPatchedValueCodecTest extends ValueCodecRoundTripTestCase {
         }
     }
 
+    /** A flat block with one outlier is width 0 plus one exception: the outlier alone costs bits. */
+    @Test
+    void aFlatBlockWithOneOutlierIsWidthZeroPlusAnException() {
+        for (int n = 2; n <= 40; n++) {
+            double[] v = new double[n];
+            Arrays.fill(v, 5);
+            int at = rnd.nextInt(n);
+            v[at] = 5 + (double) (1L << (1 + rnd.nextInt(50)));
+            long bits = roundTripExact(codec(), v, n, "n=" + n + " at=" + at + " seed=" + seed);
+            assertTrue(bits < 5 + 2 + 6 + 7 + 3 + 3 * 17 + 7 + 4 + 51 + 2 * 64, bits + " bits, n=" + n + " seed=" + seed);
+        }
+    }
+
     /** A heap gauge that drops at each GC: the drops cost their own bits, not a wide block each. */
     @Test
     void aFewOutliersPackSmallerThanDecimalBlocks() {
