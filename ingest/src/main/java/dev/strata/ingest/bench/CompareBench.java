@@ -50,10 +50,13 @@ public final class CompareBench {
             usage: strata bench compare [--strata URL] [--prometheus URL] [--victoria URL] [--prometheus-data DIR]
                    [--phases bytes,ingest,query] [--dataset FILE,FILE] [--hosts 1000] [--duration 45]
                    [--query-hosts 50] [--rounds 10] [--cpus 8] [--batch 2000] [--concurrency 4]
-                   [--strata-flush-interval 60] [--seed 1]
+                   [--strata-flush-interval 60] [--strata-cassandra HOST:PORT] [--strata-keyspace strata]
+                   [--strata-datacenter datacenter1] [--seed 1]
               URLs are base URLs (http://127.0.0.1:9090); at least one system. Prometheus must run with
               --web.enable-remote-write-receiver, and --web.enable-admin-api plus --prometheus-data (its
-              --storage.tsdb.path) for its bytes/sample. --dataset defaults to
+              --storage.tsdb.path) for its bytes/sample. --strata-cassandra (Strata's Cassandra, CQL port):
+              Strata's bytes/sample are its chunk bytes at rest over the samples acknowledged (without it:
+              its flush counters, which count write buffers again each time they are flushed). --dataset defaults to
               ../shared/datasets/node-15s.jsonl.gz,../shared/datasets/node-1s.jsonl.gz""";
 
     private static final Map<String, String> DEFAULTS = defaults();
@@ -63,6 +66,14 @@ public final class CompareBench {
     /** The ingest phase's samples start this far back and advance 15 s per round, at most up to now. */
     static final Duration INGEST_BACKFILL = Duration.ofMinutes(60);
     private static final int QUERY_SAMPLES = 240;
+    /** Strata's default chunk window (store.chunk windows are epoch-aligned); only used to say when a dataset is cut by one. */
+    static final long STRATA_CHUNK_WINDOW_MS = 7_200_000L;
+
+    /** The first multiple of {@code windowMs} in ({@code fromMs}, {@code toMs}], or -1. */
+    static long windowBoundaryWithin(long fromMs, long toMs, long windowMs) {
+        long next = Math.floorDiv(fromMs, windowMs) * windowMs + windowMs;
+        return next <= toMs ? next : -1;
+    }
     private static final long STEP_MS = 15_000;
 
     private static Map<String, String> defaults() {
@@ -81,6 +92,9 @@ public final class CompareBench {
         d.put("batch", "2000");
         d.put("concurrency", "4");
         d.put("strata-flush-interval", "60");
+        d.put("strata-cassandra", "");
+        d.put("strata-keyspace", "strata");
+        d.put("strata-datacenter", "datacenter1");
         d.put("seed", "1");
         return d;
     }
@@ -105,6 +119,8 @@ public final class CompareBench {
         }
         Path promData = o.get("prometheus-data").isEmpty() ? null : Path.of(o.get("prometheus-data"));
         Duration flush = Duration.ofSeconds(positive(o, "strata-flush-interval"));
+        ChunkBytesAtRest atRest = o.get("strata-cassandra").isEmpty() ? null
+                : new ChunkBytesAtRest(o.get("strata-cassandra"), o.get("strata-keyspace"), o.get("strata-datacenter"));
         List<CompareTarget> targets = new ArrayList<>();
         for (Kind k : Kind.values()) {
             String url = o.get(k == Kind.VICTORIA ? "victoria" : k.name().toLowerCase(Locale.ROOT));
@@ -112,7 +128,7 @@ public final class CompareBench {
             if (!url.startsWith("http://") && !url.startsWith("https://")) {
                 throw new IllegalArgumentException("--" + k.name().toLowerCase(Locale.ROOT) + " " + url + ": expected a base URL like http://127.0.0.1:9090\n" + USAGE);
             }
-            targets.add(new CompareTarget(k, url, promData, flush));
+            targets.add(new CompareTarget(k, url, promData, flush, k == Kind.STRATA ? atRest : null));
         }
         if (targets.isEmpty()) throw new IllegalArgumentException("no system given: --strata, --prometheus and/or --victoria\n" + USAGE);
         List<String> phases = new ArrayList<>();
@@ -167,9 +183,15 @@ public final class CompareBench {
             long firstSampleMs = System.currentTimeMillis() - DATASET_START.toMillis();
             System.out.printf(Locale.ROOT, "== bytes/sample: %s, %,d series, %,d samples, first sample at %s%n", d.name, d.series.size(), d.samples,
                     java.time.Instant.ofEpochMilli(firstSampleMs));
+            long boundary = windowBoundaryWithin(firstSampleMs, firstSampleMs + d.spanMs(), STRATA_CHUNK_WINDOW_MS);
+            if (boundary >= 0) {
+                System.out.printf(Locale.ROOT, "  (the data crosses %s, a boundary of Strata's 2 h chunk windows: each series' chunk is cut there, "
+                        + "as in any continuous run; the datasets' own hour lies inside one window)%n", java.time.Instant.ofEpochMilli(boundary));
+            }
             Map<Kind, Bytes> row = new EnumMap<>(Kind.class);
             for (CompareTarget t : o.targets()) {
                 CompareTarget.Storage before = t.storage();
+                CompareTarget.Storage flushedBefore = t.strataAtRest() ? t.strataFlushCounters() : null;
                 long acked = d.send(t, firstSampleMs, 60_000, o.batch(), o.concurrency());
                 t.persist();
                 CompareTarget.Storage after = t.storage();
@@ -177,7 +199,14 @@ public final class CompareBench {
                     System.out.printf("  %s: %,d samples acknowledged; its storage is not measured (give --prometheus-data)%n", t.name(), acked);
                     continue;
                 }
-                Bytes b = new Bytes(after.bytes() - before.bytes(), after.samples() - before.samples(), acked, after.source());
+                if (flushedBefore != null) {
+                    CompareTarget.Storage flushedAfter = t.strataFlushCounters();
+                    double fb = flushedAfter.bytes() - flushedBefore.bytes(), fs = flushedAfter.samples() - flushedBefore.samples();
+                    System.out.printf(Locale.ROOT, "  %s flush counters: %,.0f bytes / %,.0f samples = %.3f bytes/sample (rewrites of growing write buffers included)%n",
+                            t.name(), fb, fs, fs > 0 ? fb / fs : Double.NaN);
+                }
+                double samples = after.perAcknowledged() ? acked : after.samples() - before.samples();
+                Bytes b = new Bytes(after.bytes() - before.bytes(), samples, acked, after.source());
                 System.out.printf(Locale.ROOT, "  %s: %,.0f bytes / %,.0f samples = %.3f bytes/sample (%,d acknowledged)%n", t.name(), b.bytes(),
                         b.samples(), b.perSample(), acked);
                 row.put(t.kind, b);

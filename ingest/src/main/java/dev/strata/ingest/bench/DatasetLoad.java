@@ -27,17 +27,22 @@ final class DatasetLoad {
     final List<Series> series;
     final long samples;
     private final long minT;
+    private final long maxT;
 
     private DatasetLoad(String name, List<Series> series) {
         this.name = name;
         this.series = series;
-        long n = 0, min = Long.MAX_VALUE;
+        long n = 0, min = Long.MAX_VALUE, max = Long.MIN_VALUE;
         for (Series s : series) {
             n += s.timestamps().length;
-            if (s.timestamps().length > 0) min = Math.min(min, s.timestamps()[0]);
+            if (s.timestamps().length > 0) {
+                min = Math.min(min, s.timestamps()[0]);
+                max = Math.max(max, s.timestamps()[s.timestamps().length - 1]);
+            }
         }
         this.samples = n;
         this.minT = min;
+        this.maxT = max;
     }
 
     /** Reads {@code file}; the dataset's name is the file name without {@code .jsonl.gz}. */
@@ -51,6 +56,11 @@ final class DatasetLoad {
 
     static DatasetLoad of(String name, List<Series> series) {
         return new DatasetLoad(name, series);
+    }
+
+    /** Time from the first sample to the last (0 without samples). */
+    long spanMs() {
+        return samples == 0 ? 0 : maxT - minT;
     }
 
     /**

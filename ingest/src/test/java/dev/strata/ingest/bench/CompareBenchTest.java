@@ -121,6 +121,21 @@ class CompareBenchTest {
     }
 
     @Test
+    void victoriaMonthPartitionsAndStrataAtRestOptions() {
+        long dec31 = java.time.Instant.parse("2026-12-31T23:30:00Z").toEpochMilli();
+        assertEquals(List.of("2026_12", "2027_01"), CompareTarget.monthPartitions(dec31, dec31 + 3_600_000));
+        assertEquals(List.of("2026_12"), CompareTarget.monthPartitions(dec31 - 7_200_000, dec31));
+        assertThrows(IllegalArgumentException.class, () -> CompareBench.parse(new String[] {"--strata", "http://h:1", "--strata-cassandra", "h"}));
+        assertThrows(IllegalArgumentException.class, () -> CompareBench.parse(new String[] {"--strata", "http://h:1", "--strata-cassandra", "h:x"}));
+        assertThrows(IllegalArgumentException.class,
+                () -> CompareBench.parse(new String[] {"--strata", "http://h:1", "--strata-cassandra", "h:9042", "--strata-keyspace", "a;b"}));
+        CompareBench.parse(new String[] {"--strata", "http://h:1", "--strata-cassandra", "h:9042", "--strata-keyspace", "cmp_1"});
+        assertEquals(7_200_000, CompareBench.windowBoundaryWithin(3_600_000, 7_200_000, 7_200_000));
+        assertEquals(-1, CompareBench.windowBoundaryWithin(3_600_000, 7_199_999, 7_200_000));
+        assertEquals(-1, CompareBench.windowBoundaryWithin(7_200_000, 10_800_000, 7_200_000));
+    }
+
+    @Test
     void medianAndGeometricMean() {
         assertEquals(3, CompareReport.median(new double[] {5, 1, 3}));
         assertEquals(2.5, CompareReport.median(new double[] {4, 1, 3, 2}));

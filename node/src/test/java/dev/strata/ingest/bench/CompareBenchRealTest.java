@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * {@code strata bench compare} against a REAL Prometheus 2.42 and a Strata node on real Kafka and
  * Cassandra, with seconds of load: every phase runs, both systems report bytes/sample from their own
- * storage (Prometheus's snapshot, Strata's flush counters) for a seeded dataset, both acknowledge the
+ * storage (Prometheus's snapshot, Strata's chunk bytes at rest in Cassandra, over the samples
+ * acknowledged, never more than its flush counters count) for a seeded dataset, both acknowledge the
  * ingest load, and both answer every query with the same number of series.
  */
 @ExtendWith({KafkaExtension.class, CassandraExtension.class})
@@ -72,14 +73,23 @@ class CompareBenchRealTest {
 
             CompareReport r = CompareBench.run(CompareBench.parse(new String[] {"--strata", strata, "--prometheus", prometheus,
                     "--prometheus-data", promData.toString(), "--dataset", dataset.toString(), "--hosts", "100", "--duration", "3",
-                    "--query-hosts", "3", "--rounds", "1", "--strata-flush-interval", "2", "--seed", Long.toString(seed)}));
+                    "--query-hosts", "3", "--rounds", "1", "--strata-flush-interval", "2", "--seed", Long.toString(seed),
+                    "--strata-cassandra", cassandra.host() + ":" + cassandra.port(), "--strata-keyspace", "cmp_" + Long.toHexString(seed & 0xffffffffL)}));
 
             Map<Kind, Bytes> bytes = r.bytes.get("tiny");
             Bytes p = bytes.get(Kind.PROMETHEUS), s = bytes.get(Kind.STRATA);
             assertEquals(samples, p.acked());
             assertEquals(samples, s.acked());
             assertEquals(samples, p.samples(), 0.0, "Prometheus appended every sample");
-            assertTrue(s.samples() >= samples, "Strata flushed every sample: " + s);
+            assertEquals(samples, s.samples(), 0.0, "Strata's bytes at rest are over the samples acknowledged: " + s);
+            try (var session = cassandra.openSession()) {
+                long rows = 0, rowSamples = 0;
+                for (var row : session.execute("SELECT samples FROM cmp_" + Long.toHexString(seed & 0xffffffffL) + ".chunks")) {
+                    rows++;
+                    rowSamples += row.getInt(0);
+                }
+                assertTrue(rows > 0 && rowSamples >= samples, "every sample is in a chunk row at rest: " + rows + " rows, " + rowSamples + " samples");
+            }
             // both compress a counter with jitter: well under 16 raw bytes (8 timestamp + 8 value), and their chunks hold something
             assertTrue(p.perSample() > 0.2 && p.perSample() < 8, p.toString());
             assertTrue(s.perSample() > 0.2 && s.perSample() < 8, s.toString());

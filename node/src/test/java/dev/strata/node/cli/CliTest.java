@@ -35,6 +35,22 @@ class CliTest {
     }
 
     @Test
+    void inspectCompressionChunkLengthOptionIsChecked() throws Exception {
+        InspectCommand c = new InspectCommand();
+        Path file = java.nio.file.Files.createTempFile("inspect", ".jsonl.gz");
+        try {
+            String f = file.toString();
+            assertThrows(UsageException.class, () -> c.run(new String[] {"compression", f, "--max-samples", "5"}));
+            assertTrue(assertThrows(UsageException.class, () -> c.run(new String[] {"compression", f, "--max-samples-per-chunk", "x"}))
+                    .getMessage().contains("is not a number"));
+            assertTrue(assertThrows(UsageException.class, () -> c.run(new String[] {"compression", f, "--max-samples-per-chunk", "0"}))
+                    .getMessage().contains("must be in [1, 1048576], got 0"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
     void configShowPrintsValuesAndOrigins() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ConfigCommand c = new ConfigCommand(new PrintStream(bytes, true, StandardCharsets.UTF_8),

@@ -25,16 +25,33 @@ public record ChunkHeader(int timestampCodec, int valueCodec, int count, long fi
             throw new CorruptChunkException("chunk too short: " + len + " bytes < minimum " + ChunkFormat.MIN_LENGTH);
         }
         int magic = chunk[off] & 0xFF;
-        if (magic != ChunkFormat.MAGIC) throw new CorruptChunkException(String.format("bad magic: expected=0x%02x actual=0x%02x", ChunkFormat.MAGIC, magic));
-        int version = chunk[off + 1] & 0xFF;
-        if (version != ChunkFormat.VERSION) throw new CorruptChunkException("unsupported chunk version " + version + " (this build reads " + ChunkFormat.VERSION + ")");
-        int codecs = chunk[off + 2] & 0xFF;
+        int codecsAt;
+        if (magic == ChunkFormat.MAGIC_V2) {
+            codecsAt = off + 1;
+        } else if (magic == ChunkFormat.MAGIC) {
+            int version = chunk[off + 1] & 0xFF;
+            if (version != ChunkFormat.VERSION_1) throw new CorruptChunkException("unsupported chunk version " + version + " (this build reads 1 and 2)");
+            codecsAt = off + 2;
+        } else {
+            throw new CorruptChunkException(String.format("bad magic: expected=0x%02x or 0x%02x actual=0x%02x", ChunkFormat.MAGIC_V2, ChunkFormat.MAGIC, magic));
+        }
+        int codecs = chunk[codecsAt] & 0xFF;
         int end = off + len - 4;
-        long[] pos = {off + 3};
+        long[] pos = {codecsAt + 1};
         long count = uvarint(chunk, pos, end, "sample count");
         long first = Zigzag.decode(uvarint(chunk, pos, end, "first timestamp"));
-        long span = uvarint(chunk, pos, end, "timestamp span");
         if (count < 1 || count > ChunkFormat.MAX_SAMPLES) throw new CorruptChunkException("bad sample count " + count);
+        long span;
+        if (magic == ChunkFormat.MAGIC_V2 && (codecs & ~ChunkFormat.ST_FLAG) >>> 4 == RegularTimestampCodec.ID) {
+            // version 2, ts-regular: the field is the step; 0 for a single sample
+            long step = uvarint(chunk, pos, end, "timestamp step");
+            if (count == 1 ? step != 0 : step < 1 || step > Long.MAX_VALUE / (count - 1)) {
+                throw new CorruptChunkException("timestamp step " + Long.toUnsignedString(step) + " ms is not valid for " + count + " regular timestamps");
+            }
+            span = step * (count - 1);
+        } else {
+            span = uvarint(chunk, pos, end, "timestamp span");
+        }
         if (span < 0 || span < count - 1) throw new CorruptChunkException("timestamp span " + span + " ms cannot hold " + count + " increasing timestamps");
         if ((codecs & ChunkFormat.ST_FLAG) == 0) {
             return new ChunkHeader(codecs >>> 4, codecs & 15, (int) count, first, first + span, (int) pos[0]);

@@ -8,8 +8,8 @@ import java.util.zip.CRC32C;
  * value codec candidate (decimal-ulp only when exact decimals do not apply) and keeps the smallest
  * encoding (ties go to the earlier, faster-to-decode candidate),
  * with one exception for decode speed: when the smallest is slow to decode (gorilla-xor, or
- * decimal with its bit-serial bucket packing) and decimal-blocks is at most
- * {@link #FAST_DECODE_SLACK_PERCENT}% larger, decimal-blocks is kept instead.
+ * decimal with its bit-serial bucket packing) and decimal-blocks or decimal-patched is at most
+ * {@link #FAST_DECODE_SLACK_PERCENT}% larger, the smaller of those two is kept instead.
  * Holds scratch buffers, so steady-state encoding allocates nothing per sample; not thread safe
  * (one writer per shard thread).
  */
@@ -30,13 +30,15 @@ public final class ChunkWriter {
     private final DecimalBlockValueCodec blocks = new DecimalBlockValueCodec();
     private final ValueCodec xor = new XorValueCodec();
     private final ValueCodec ulp = new DecimalUlpValueCodec();
-    private final ValueCodec[] candidates = {new ConstValueCodec(), decimal, blocks, ulp, xor};
+    private final DecimalBlockValueCodec patched = DecimalBlockValueCodec.patched();
+    private final ValueCodec[] candidates = {new ConstValueCodec(), decimal, blocks, patched, ulp, xor};
     private final ByteArrayBuilder tsBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder valBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder bestBuf = new ByteArrayBuilder();
     private final ByteArrayBuilder stBuf = new ByteArrayBuilder();
     private final StartTimestampColumn stColumn = new StartTimestampColumn();
     private final ByteArrayBuilder blocksBuf = new ByteArrayBuilder();
+    private final ByteArrayBuilder patchedBuf = new ByteArrayBuilder();
     private final BitWriter bits = new BitWriter();
     private final CRC32C crc = new CRC32C();
     private int lastValueCodec;
@@ -107,7 +109,7 @@ public final class ChunkWriter {
                 if (c == xor && best != null && bestBuf.length() <= (63 + count) / 8) continue;
                 // decimal-ulp is decimal-blocks plus corrections: only worth trying when exact decimals do not apply.
                 if (c == ulp && blocksApplies) continue;
-                ByteArrayBuilder dst = c == blocks ? blocksBuf : valBuf;
+                ByteArrayBuilder dst = c == blocks ? blocksBuf : c == patched ? patchedBuf : valBuf;
                 dst.reset();
                 if (!c.encode(values, count, bits.reset(dst))) continue;
                 bits.finish();
@@ -120,10 +122,13 @@ public final class ChunkWriter {
                 }
             }
             boolean slowToDecode = best == xor || (best == decimal && decimalBucketed);
-            if (slowToDecode && blocksApplies && blocksBuf.length() * 100L <= bestBuf.length() * (100L + FAST_DECODE_SLACK_PERCENT)) {
-                best = blocks;
+            // the fast alternative: decimal-blocks or decimal-patched, whichever is smaller (ties: blocks);
+            // both apply exactly where decimal does
+            ByteArrayBuilder fastBuf = patchedBuf.length() < blocksBuf.length() ? patchedBuf : blocksBuf;
+            if (slowToDecode && blocksApplies && fastBuf.length() * 100L <= bestBuf.length() * (100L + FAST_DECODE_SLACK_PERCENT)) {
+                best = fastBuf == patchedBuf ? patched : blocks;
                 bestBuf.reset();
-                bestBuf.append(blocksBuf);
+                bestBuf.append(fastBuf);
             }
             if (best == null) throw new IllegalStateException("no value codec accepted the chunk; " + xor.name() + " always should");
         }
@@ -137,12 +142,13 @@ public final class ChunkWriter {
         }
 
         int start = out.length();
-        out.append(ChunkFormat.MAGIC);
-        out.append(ChunkFormat.VERSION);
+        out.append(ChunkFormat.MAGIC_V2);
         out.append((withSt ? ChunkFormat.ST_FLAG : 0) | (ts.id() << 4) | best.id());
         out.appendUVarint(count);
         out.appendUVarint(Zigzag.encode(timestamps[0]));
-        out.appendUVarint(timestamps[count - 1] - timestamps[0]);
+        long span = timestamps[count - 1] - timestamps[0];
+        // ts-regular: the step (2 bytes for 15 s) rather than the span (4 bytes for 2 h at 15 s)
+        out.appendUVarint(ts == regular ? (count == 1 ? 0 : span / (count - 1)) : span);
         if (withSt) {
             out.append(stCodec);
             out.appendUVarint(Zigzag.encode(startTimestamps[0]));

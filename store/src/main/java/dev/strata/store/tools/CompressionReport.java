@@ -52,7 +52,7 @@ public final class CompressionReport {
         shard.sealAll();
 
         ValueCodec[] codecs = {new XorValueCodec(), new ConstValueCodec(), new DecimalValueCodec(0), new DecimalValueCodec(1),
-            new DecimalValueCodec(2), new DecimalValueCodec(), new DecimalBlockValueCodec(), new DecimalUlpValueCodec()};
+            new DecimalValueCodec(2), new DecimalValueCodec(), new DecimalBlockValueCodec(), DecimalBlockValueCodec.patched(), new DecimalUlpValueCodec()};
         long[] bytes = new long[codecs.length];
         long[] applicable = new long[codecs.length];
         long[] chosenBy = new long[16];
@@ -98,7 +98,7 @@ public final class CompressionReport {
                 applicable[k] == chunks ? "" : "; gorilla-xor size counted for the rest");
         }
         StringBuilder mix = new StringBuilder();
-        for (ValueCodec c : new ValueCodec[] {codecs[0], codecs[1], codecs[5], codecs[6], codecs[7]}) {
+        for (ValueCodec c : new ValueCodec[] {codecs[0], codecs[1], codecs[5], codecs[6], codecs[7], codecs[8]}) {
             mix.append(' ').append(c.name()).append('=').append(chosenBy[c.id()]);
         }
         out.printf(Locale.ROOT, "chosen codecs (chunks):%s%n", mix);

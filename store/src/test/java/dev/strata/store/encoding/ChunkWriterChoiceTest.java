@@ -12,7 +12,7 @@ class ChunkWriterChoiceTest {
 
     /**
      * The chosen encoding is never larger than any single applicable codec forced on the same
-     * chunk, except decimal-blocks, kept for decode speed when at most
+     * chunk, except decimal-blocks or decimal-patched, kept for decode speed when at most
      * {@link ChunkWriter#FAST_DECODE_SLACK_PERCENT}% larger (in value payload, so less in total).
      */
     @Test
@@ -21,7 +21,7 @@ class ChunkWriterChoiceTest {
         Random rnd = new Random(seed);
         ChunkWriter writer = new ChunkWriter();
         ValueCodec[] forced = {new XorValueCodec(), new ConstValueCodec(), new DecimalValueCodec(0), new DecimalValueCodec(1), new DecimalValueCodec(2),
-            new DecimalBlockValueCodec()};
+            new DecimalBlockValueCodec(), DecimalBlockValueCodec.patched()};
         for (int round = 0; round < 300; round++) {
             int n = 1 + rnd.nextInt(500);
             long[] ts = new long[n];
@@ -40,7 +40,7 @@ class ChunkWriterChoiceTest {
             }
             ByteArrayBuilder out = new ByteArrayBuilder();
             int chosen = writer.write(ts, vs, n, out);
-            boolean blocks = writer.lastValueCodec() == DecimalBlockValueCodec.ID;
+            boolean blocks = writer.lastValueCodec() == DecimalBlockValueCodec.ID || writer.lastValueCodec() == DecimalBlockValueCodec.PATCHED_ID;
             for (ValueCodec c : forced) {
                 ByteArrayBuilder o = new ByteArrayBuilder();
                 int len = writer.write(ts, vs, n, c, o);
@@ -56,8 +56,9 @@ class ChunkWriterChoiceTest {
     }
 
     /**
-     * Noisy gauges: decimal's bucket packing is usually smallest, decimal-blocks decodes faster and
-     * is kept when its payload is within the slack; the chunk still round-trips.
+     * Noisy gauges: decimal's bucket packing is usually smallest, decimal-blocks and decimal-patched
+     * decode faster and the smaller of them is kept when its payload is within the slack; the chunk
+     * still round-trips.
      */
     @Test
     void fastDecodingBlocksReplaceBucketPackingWithinTheSlack() {
@@ -81,10 +82,14 @@ class ChunkWriterChoiceTest {
             int fixed = ChunkHeader.read(out.array(), 0, out.length()).payloadOffset() + 4; // header + crc; regular timestamps have no payload
             int dec = writer.write(ts, vs, n, decimal, new ByteArrayBuilder()) - fixed;
             boolean bucketed = decimal.lastEncodingBucketed();
-            int blk = writer.write(ts, vs, n, new DecimalBlockValueCodec(), new ByteArrayBuilder()) - fixed;
-            String ctx = "chosen " + (chosen - fixed) + " decimal " + dec + " (bucketed " + bucketed + ") blocks " + blk + " n=" + n + " seed=" + seed;
+            int plain = writer.write(ts, vs, n, new DecimalBlockValueCodec(), new ByteArrayBuilder()) - fixed;
+            int patched = writer.write(ts, vs, n, DecimalBlockValueCodec.patched(), new ByteArrayBuilder()) - fixed;
+            int blk = Math.min(plain, patched);
+            int fastId = patched < plain ? DecimalBlockValueCodec.PATCHED_ID : DecimalBlockValueCodec.ID;
+            String ctx = "chosen " + (chosen - fixed) + " decimal " + dec + " (bucketed " + bucketed + ") blocks " + plain + " patched " + patched
+                    + " n=" + n + " seed=" + seed;
             if (bucketed && blk * 100L <= dec * (100L + ChunkWriter.FAST_DECODE_SLACK_PERCENT)) {
-                assertEquals(DecimalBlockValueCodec.ID, ChunkHeader.read(out.array(), 0, out.length()).valueCodec(), ctx);
+                assertEquals(fastId, ChunkHeader.read(out.array(), 0, out.length()).valueCodec(), ctx);
                 if (blk > dec) kept++;
             }
             long[] t2 = new long[n];
@@ -92,7 +97,7 @@ class ChunkWriterChoiceTest {
             new ChunkReader().decode(out.array(), 0, out.length(), t2, v2);
             for (int i = 0; i < n; i++) assertEquals(Double.doubleToRawLongBits(vs[i]), Double.doubleToRawLongBits(v2[i]), "value " + i + " " + ctx);
         }
-        assertTrue(kept > 0, "decimal-blocks never kept over a smaller bucket packing in 100 rounds, seed=" + seed);
+        assertTrue(kept > 0, "decimal-blocks/patched never kept over a smaller bucket packing in 100 rounds, seed=" + seed);
     }
 
     @Test
