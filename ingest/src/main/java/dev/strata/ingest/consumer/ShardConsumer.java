@@ -272,7 +272,7 @@ public final class ShardConsumer implements Runnable {
             int untilReadAhead = 0;
             try {
                 for (int entry = 0; ; entry++) {
-                    if (untilReadAhead == 0) untilReadAhead = readAhead(offset);
+                    if (untilReadAhead == 0) untilReadAhead = readAhead(offset, entry, entries);
                     if (!reader.nextSeries()) break;
                     untilReadAhead--;
                     int confirmed = confirmedIds[entry];
@@ -327,17 +327,25 @@ public final class ShardConsumer implements Runnable {
     }
 
     /**
-     * Warms the CPU caches for the next {@link #READ_AHEAD} entries (their cache slots, cached labels
-     * and store buffers) in one pass whose cache misses overlap; returns how many entries it covered
-     * (at least 1). With one sample per entry, replay is bound by these misses taken one at a time.
+     * Warms the store buffers of the next {@link #READ_AHEAD} entries from {@code entry} (of {@code entries})
+     * in one pass whose cache misses overlap, using the ids {@link #validate} confirmed (its own
+     * read-ahead already warmed their cache slots and labels); returns how many entries it covered (at
+     * least 1). With one sample per entry, replay is bound by these misses taken one at a time.
      */
-    private int readAhead(long offset) {
-        int n = reader.peekHashes(aheadHashes, READ_AHEAD);
-        if (n == 0) return 1;
-        cache.prefetch(aheadHashes, n, aheadIds);
-        if (replayFilter != ReplayFilter.NONE) {
-            // entries a replay skips as durable never reach the store's buffers
-            for (int i = 0; i < n; i++) if (replayFilter.skip(offset, aheadHashes[i])) aheadIds[i] = -1;
+    private int readAhead(long offset, int entry, int entries) {
+        int n = Math.min(READ_AHEAD, entries - entry);
+        if (n <= 0) return 1;
+        System.arraycopy(confirmedIds, entry, aheadIds, 0, n);
+        boolean unconfirmed = false;
+        for (int i = 0; i < n; i++) unconfirmed |= aheadIds[i] < 0;
+        if (unconfirmed || replayFilter != ReplayFilter.NONE) {
+            int peeked = reader.peekHashes(aheadHashes, n);
+            for (int i = 0; i < peeked; i++) {
+                // a series this record created earlier on is in the cache by now
+                if (aheadIds[i] < 0) aheadIds[i] = cache.get(aheadHashes[i]);
+                // entries a replay skips as durable never reach the store's buffers
+                if (replayFilter != ReplayFilter.NONE && replayFilter.skip(offset, aheadHashes[i])) aheadIds[i] = -1;
+            }
         }
         store.prefetch(aheadIds, n);
         return n;
@@ -398,10 +406,20 @@ public final class ShardConsumer implements Runnable {
      */
     private int validate() {
         int entries = 0;
-        while (reader.nextSeries()) {
+        int ahead = 0; // entries of aheadHashes/aheadIds, looked up in one pass whose cache misses overlap
+        int next = 0;
+        while (true) {
+            if (next == ahead) {
+                ahead = reader.peekHashes(aheadHashes, READ_AHEAD);
+                cache.prefetch(aheadHashes, ahead, aheadIds);
+                next = 0;
+            }
+            if (!reader.nextSeries()) break;
             Labels labels = null;
             long hash = reader.seriesHash();
-            int id = cache.get(hash);
+            // the read-ahead's id if it read this entry's hash (a truncated record may stop it early)
+            int id = next < ahead && aheadHashes[next] == hash ? aheadIds[next] : cache.get(hash);
+            if (next < ahead) next++;
             Labels cached = id >= 0 ? cache.labels(id) : null;
             int confirmed = id;
             if (cached == null || !reader.labelsEqual(cached)) {
