@@ -106,7 +106,8 @@ class ElasticClusterProcessTest {
                     String log = nodes.get(2).logText();
                     assertTrue(log.contains("every shard handed over") || log.contains("holds no shard"),
                             "node 2 handed over before it stopped:\n" + nodes.get(2).logTail());
-                    status = awaitReplicated(0, 4, Duration.ofSeconds(60), 1, 2);
+                    awaitReplicated(0, 4, Duration.ofSeconds(60), 1, 2);
+                    status = awaitStatus(0, s -> !s.contains("{\"node\":2,"), Duration.ofSeconds(10));
                     assertTrue(!status.contains("{\"node\":2,"), "the node that left is no longer a member: " + status);
                     System.err.printf("node 2 SIGTERMed and left, every shard at 2 ready owners on 0, 3: %d ms%n", ms(t3));
                     writer.awaitMoreAcknowledged(10, Duration.ofSeconds(60));
@@ -144,14 +145,23 @@ class ElasticClusterProcessTest {
      * none of {@code gone} owning a slot; returns that status.
      */
     private String awaitReplicated(int via, int members, Duration timeout, int... gone) throws Exception {
+        String status = awaitStatus(via, s -> replicated(s, gone), timeout);
+        if (!replicated(status, gone)) {
+            throw new AssertionError("not every shard at 2 ready owners within " + timeout.toSeconds() + " s (seed=" + seed + "): " + status);
+        }
+        return status;
+    }
+
+    /** Node {@code via}'s {@code /api/v1/status/shards} once {@code done} holds, or the last one read at the timeout. */
+    private String awaitStatus(int via, java.util.function.Predicate<String> done, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String status = "";
         while (System.nanoTime() < deadline) {
             status = api.get(nodes.get(via).baseUrl() + "/api/v1/status/shards");
-            if (replicated(status, gone)) return status;
+            if (done.test(status)) return status;
             Thread.sleep(250);
         }
-        throw new AssertionError("not every shard at 2 ready owners within " + timeout.toSeconds() + " s (seed=" + seed + "): " + status);
+        return status;
     }
 
     private static boolean replicated(String status, int... gone) {
