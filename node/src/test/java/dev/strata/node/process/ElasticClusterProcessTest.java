@@ -67,7 +67,7 @@ class ElasticClusterProcessTest {
         try {
             long t0 = System.nanoTime();
             for (int o = 0; o < 3; o++) start(o, base, ports, common);
-            for (int o = 0; o < 3; o++) nodes.get(o).awaitReady();
+            for (int o = 0; o < 3; o++) awaitInService(o, Duration.ofSeconds(120));
             awaitReplicated(0, 3, Duration.ofSeconds(90));
             System.err.printf("3 dynamic nodes ready, every shard at 2 ready owners: %d ms%n", ms(t0));
 
@@ -82,7 +82,7 @@ class ElasticClusterProcessTest {
                     // 1. A 4th node joins.
                     long t1 = System.nanoTime();
                     start(3, base, ports, common);
-                    nodes.get(3).awaitReady(Duration.ofSeconds(90));
+                    awaitInService(3, Duration.ofSeconds(90));
                     String status = awaitReplicated(0, 4, Duration.ofSeconds(90));
                     assertEquals(SHARDS * 2 / 4, slots(status, 3), "the new node holds a quarter of the replica slots: " + status);
                     System.err.printf("node 3 joined, every shard at 2 ready owners: %d ms%n", ms(t1));
@@ -131,6 +131,11 @@ class ElasticClusterProcessTest {
         List<String> settings = new ArrayList<>(common);
         settings.addAll(List.of("node.ordinal=" + ordinal, "cluster.port=" + ports[4 + ordinal]));
         nodes.add(NodeProcess.start("strata-elastic-" + ordinal, base.resolve("node-" + ordinal), ports[ordinal], settings));
+    }
+
+    /** Clients use a node once it is ready (joined, its shards caught up), as a Service's endpoints would. */
+    private void awaitInService(int ordinal, Duration timeout) throws InterruptedException {
+        nodes.get(ordinal).awaitReady(timeout);
         inService.set(ordinal, 1);
     }
 
