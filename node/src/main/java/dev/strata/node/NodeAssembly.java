@@ -10,6 +10,7 @@ import dev.strata.node.cluster.ClusterStatus;
 import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.BalancedPlanner;
 import dev.strata.node.cluster.DynamicCluster;
+import dev.strata.node.cluster.NodeZone;
 import dev.strata.node.cluster.ShardHandoff;
 import dev.strata.node.cluster.membership.Membership;
 import dev.strata.node.cluster.membership.MembershipSettings;
@@ -278,7 +279,7 @@ public final class NodeAssembly implements AutoCloseable {
 
     /**
      * This node's membership over the connected Cassandra session (the membership tables created if
-     * missing): its ordinal, advertised cluster address, the shape, the timing, the balanced planner,
+     * missing): its ordinal, advertised cluster address, zone, the shape, the timing, the balanced planner,
      * and the shards it has ready (none on a gateway).
      */
     private Membership newMembership(NodeConfig config, boolean gatewayOnly) {
@@ -286,7 +287,9 @@ public final class NodeAssembly implements AutoCloseable {
         String keyspace = config.cassandra().keyspace();
         CassandraSchema.createMembershipTables(session, keyspace);
         ClusterSettings c = config.cluster();
-        MembershipSettings settings = new MembershipSettings(topology.self(), advertiseAddress(c), "", c.shards(), c.replicas(),
+        // node.zone, else the Kubernetes node's zone label (a warning and no zone when it cannot be read).
+        String zone = NodeZone.resolve(c, System.getenv());
+        MembershipSettings settings = new MembershipSettings(topology.self(), advertiseAddress(c), zone, c.shards(), c.replicas(),
                 c.membership().heartbeatInterval(), c.membership().failureTimeout());
         return new Membership(session, keyspace, ShardsComponent.consistency(config, session), settings, new BalancedPlanner(),
                 gatewayOnly ? java.util.Set::of : shards::readyShards);

@@ -15,12 +15,13 @@ import java.util.List;
  * @param peerTemplate host:port with {ordinal} and {namespace}
  * @param namespace substituted into peerTemplate
  * @param peerTimeout timeout of one node-to-node request
+ * @param zone the configured {@code node.zone}; empty: from Kubernetes or none ({@code NodeZone.resolve})
  * @param membership dynamic membership settings; null for the static form (cluster.nodes given, or a single
  *                   node without cluster credentials)
  */
 public record ClusterSettings(int shards, int ordinal, Duration connectRetryInterval, int nodes, int replicas,
                               List<String> peers, String peerTemplate, String namespace, Duration peerTimeout,
-                              Membership membership) {
+                              String zone, Membership membership) {
 
     /**
      * Dynamic membership (docs/cluster-membership.md).
@@ -41,10 +42,16 @@ public record ClusterSettings(int shards, int ordinal, Duration connectRetryInte
         }
     }
 
-    /** The static form (cluster.nodes given, or a single node). */
+    /** The static form with a configured zone. */
+    public ClusterSettings(int shards, int ordinal, Duration connectRetryInterval, int nodes, int replicas,
+                           List<String> peers, String peerTemplate, String namespace, Duration peerTimeout, String zone) {
+        this(shards, ordinal, connectRetryInterval, nodes, replicas, peers, peerTemplate, namespace, peerTimeout, zone, null);
+    }
+
+    /** The static form without a configured zone. */
     public ClusterSettings(int shards, int ordinal, Duration connectRetryInterval, int nodes, int replicas,
                            List<String> peers, String peerTemplate, String namespace, Duration peerTimeout) {
-        this(shards, ordinal, connectRetryInterval, nodes, replicas, peers, peerTemplate, namespace, peerTimeout, null);
+        this(shards, ordinal, connectRetryInterval, nodes, replicas, peers, peerTemplate, namespace, peerTimeout, "");
     }
 
     /** A single-node cluster (tests and tools). */
@@ -77,6 +84,6 @@ public record ClusterSettings(int shards, int ordinal, Duration connectRetryInte
         return new ClusterSettings(c.get(ConfigKeys.SHARDS), c.get(ConfigKeys.NODE_ORDINAL),
                 c.get(ConfigKeys.NODE_CONNECT_RETRY_INTERVAL), nodes, replicas, c.get(ConfigKeys.CLUSTER_PEERS),
                 c.get(ConfigKeys.CLUSTER_PEER_TEMPLATE), c.get(ConfigKeys.CLUSTER_NAMESPACE),
-                c.get(ConfigKeys.CLUSTER_PEER_TIMEOUT), membership);
+                c.get(ConfigKeys.CLUSTER_PEER_TIMEOUT), c.get(ConfigKeys.NODE_ZONE), membership);
     }
 }

@@ -132,6 +132,11 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> NODE_ORDINAL = DEF.define("node.ordinal", ConfigType.INT, "-1",
             atLeast(-1), "This node's ordinal (the StatefulSet pod index); shard ownership derives from it. "
                     + "-1: the number at the end of the host name (strata-3 -> 3), or 0 when cluster.nodes=1.");
+    public static final ConfigKey<String> NODE_ZONE = DEF.define("node.zone", ConfigType.STRING, "",
+            matches("[A-Za-z0-9._-]{0,63}", "a zone name (at most 63 of A-Z a-z 0-9 . _ -, as a Kubernetes label value)"),
+            "This node's failure zone: the owners of a shard are put in distinct zones where the live nodes span enough "
+                    + "zones. Empty: in Kubernetes the label topology.kubernetes.io/zone of the node the pod runs on (env "
+                    + "NODE_NAME, read with the pod's service account), else no zone.");
     public static final ConfigKey<Integer> CLUSTER_NODES = DEF.define("cluster.nodes", ConfigType.INT, "1",
             range(1, 4096), "Number of nodes (StatefulSet replicas); ordinals are 0..nodes-1 (the static form: shard ownership is fixed by it). "
                     + "Not set, with cluster credentials (cluster.secret-file or cluster.tls.*): dynamic membership, nodes join and "

@@ -61,47 +61,59 @@ class BalancedPlannerTest {
     @Test
     void randomHistoriesKeepTheInvariantsAndMoveLittle() {
         Random rnd = random("randomHistoriesKeepTheInvariantsAndMoveLittle");
-        for (int run = 0; run < 150; run++) {
-            boolean zoned = run % 2 == 1;
-            int shards = 1 + rnd.nextInt(64);
-            int replicas = 1 + rnd.nextInt(3);
-            int zones = 1 + rnd.nextInt(3);
-            String shape = "run " + run + " S=" + shards + " R=" + replicas + (zoned ? " zones=" + zones : "");
-            Map<Integer, Member> live = new TreeMap<>();
-            Map<Integer, String> zoneOf = new HashMap<>();
-            int start = 1 + rnd.nextInt(8);
-            for (int i = 0; i < start; i++) {
-                zoneOf.put(i, zoned ? "z" + rnd.nextInt(zones) : "");
-                live.put(i, member(i, zoneOf.get(i)));
+        for (int run = 0; run < 150; run++) history(rnd.nextLong(), run % 2 == 1);
+    }
+
+    /**
+     * Histories with leaves whose slots a greedy fill cannot place in balance except by chains of moves
+     * among the slots it placed: without the planner's free-move tier each moves 3 slots too many.
+     */
+    @Test
+    void historiesThatNeedChainsOfFreeMoves() {
+        for (long seed : new long[] {197092594700490712L, 3284532136690698432L, -5393578045340737736L}) history(seed, false);
+    }
+
+    /** One seeded history of 30 joins, leaves and crashes, checked at every step. */
+    private static void history(long seed, boolean zoned) {
+        Random rnd = new Random(seed);
+        int shards = 1 + rnd.nextInt(64);
+        int replicas = 1 + rnd.nextInt(3);
+        int zones = 1 + rnd.nextInt(3);
+        String shape = "history " + seed + (zoned ? " zoned" : "") + " S=" + shards + " R=" + replicas + (zoned ? " zones=" + zones : "");
+        Map<Integer, Member> live = new TreeMap<>();
+        Map<Integer, String> zoneOf = new HashMap<>();
+        int start = 1 + rnd.nextInt(8);
+        for (int i = 0; i < start; i++) {
+            zoneOf.put(i, zoned ? "z" + rnd.nextInt(zones) : "");
+            live.put(i, member(i, zoneOf.get(i)));
+        }
+        Assignment a = PLANNER.next(null, shuffled(live.values(), rnd), shards, replicas);
+        check(shape + " first", a, live.values(), shards, replicas);
+        for (int step = 0; step < 30; step++) {
+            int n = live.size();
+            boolean join = n == 0 || (n < 8 && rnd.nextBoolean());
+            String what;
+            int changed;
+            if (join) {
+                // a new ordinal, or a crashed / departed member coming back with its old one
+                changed = rnd.nextInt(3) == 0 && zoneOf.size() > n ? pickAbsent(zoneOf.keySet(), live.keySet(), rnd) : zoneOf.size();
+                zoneOf.putIfAbsent(changed, zoned ? "z" + rnd.nextInt(zones) : "");
+                live.put(changed, member(changed, zoneOf.get(changed)));
+                what = "join " + changed;
+            } else {
+                List<Integer> ords = new ArrayList<>(live.keySet());
+                changed = ords.get(rnd.nextInt(ords.size()));
+                live.remove(changed);
+                what = (rnd.nextBoolean() ? "leave " : "crash ") + changed;
             }
-            Assignment a = PLANNER.next(null, shuffled(live.values(), rnd), shards, replicas);
-            check(shape + " first", a, live.values(), shards, replicas);
-            for (int step = 0; step < 30; step++) {
-                int n = live.size();
-                boolean join = n == 0 || (n < 8 && rnd.nextBoolean());
-                String what;
-                int changed;
-                if (join) {
-                    // a new ordinal, or a crashed / departed member coming back with its old one
-                    changed = rnd.nextInt(3) == 0 && zoneOf.size() > n ? pickAbsent(zoneOf.keySet(), live.keySet(), rnd) : zoneOf.size();
-                    zoneOf.putIfAbsent(changed, zoned ? "z" + rnd.nextInt(zones) : "");
-                    live.put(changed, member(changed, zoneOf.get(changed)));
-                    what = "join " + changed;
-                } else {
-                    List<Integer> ords = new ArrayList<>(live.keySet());
-                    changed = ords.get(rnd.nextInt(ords.size()));
-                    live.remove(changed);
-                    what = (rnd.nextBoolean() ? "leave " : "crash ") + changed;
-                }
-                String at = shape + " step " + step + " (" + what + ", members " + live.keySet() + ")";
-                Assignment b = PLANNER.next(a, shuffled(live.values(), rnd), shards, replicas);
-                assertEquals(a.epoch() + 1, b.epoch(), at);
-                check(at, b, live.values(), shards, replicas);
-                assertEquals(b, PLANNER.next(a, shuffled(live.values(), rnd), shards, replicas), at + ": not deterministic");
-                if (!zoned && join) checkJoinMovement(at, a, b, changed, n, shards, replicas);
-                if (!zoned && !join) checkLeaveMovement(at, a, b, changed, n - 1, replicas);
-                a = b;
-            }
+            String at = shape + " step " + step + " (" + what + ", members " + live.keySet() + ")";
+            Assignment b = PLANNER.next(a, shuffled(live.values(), rnd), shards, replicas);
+            assertEquals(a.epoch() + 1, b.epoch(), at);
+            check(at, b, live.values(), shards, replicas);
+            assertEquals(b, PLANNER.next(a, shuffled(live.values(), rnd), shards, replicas), at + ": not deterministic");
+            if (!zoned && join) checkJoinMovement(at, a, b, changed, n, shards, replicas);
+            if (!zoned && !join) checkLeaveMovement(at, a, b, changed, n - 1, replicas);
+            a = b;
         }
     }
 
@@ -122,8 +134,8 @@ class BalancedPlannerTest {
     /**
      * Removing one node moves exactly the slots it held (none when the shards now need fewer owners), plus
      * what +-1 balance forces when the remaining owners cannot absorb them (see balanceForcedMoves), plus a
-     * small slack: over 4000 histories (about 30,000 leaves) the planner exceeded that lower bound 13 times,
-     * by 1 or 2 slots, where the bound itself may be loose.
+     * small slack: over 2000 histories without zones (about 30,000 leaves) the planner exceeded that lower
+     * bound 6 times, by 1 slot each time, where the bound itself may be loose.
      */
     private static void checkLeaveMovement(String at, Assignment before, Assignment after, int left, int remaining, int replicas) {
         int held = before.ownedBy(left).size();
