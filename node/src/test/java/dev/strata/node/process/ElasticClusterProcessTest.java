@@ -90,7 +90,7 @@ class ElasticClusterProcessTest {
 
                     // 2. SIGKILL: R restored on the others after the failure timeout.
                     long t2 = System.nanoTime();
-                    inService.set(1, 0);
+                    takeOutOfService(1, queries);
                     nodes.get(1).kill();
                     status = awaitReplicated(0, 4, Duration.ofSeconds(90), 1);
                     assertEquals(0, slots(status, 1), "the killed node's slots moved: " + status);
@@ -99,8 +99,7 @@ class ElasticClusterProcessTest {
 
                     // 3. SIGTERM: the node hands its shards over before it exits.
                     long t3 = System.nanoTime();
-                    inService.set(2, 0);
-                    Thread.sleep(300); // clients move away first, as endpoints drop a terminating pod
+                    takeOutOfService(2, queries);
                     int code = nodes.get(2).terminate(Duration.ofSeconds(90));
                     assertEquals(143, code, "node 2 exits after its shutdown hook\n" + nodes.get(2).logTail());
                     String log = nodes.get(2).logText();
@@ -137,6 +136,18 @@ class ElasticClusterProcessTest {
     private void awaitInService(int ordinal, Duration timeout) throws InterruptedException {
         nodes.get(ordinal).awaitReady(timeout);
         inService.set(ordinal, 1);
+    }
+
+    /**
+     * Clients stop using node {@code ordinal}, as a Service drops a pod's endpoint, and the query round in
+     * flight (which may have picked it) ends first: a query cut off by the node's own death is the client's
+     * connection, not the cluster's answer.
+     */
+    private void takeOutOfService(int ordinal, QueryLoad queries) throws InterruptedException {
+        inService.set(ordinal, 0);
+        int round = queries.rounds();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (queries.rounds() <= round && System.nanoTime() < deadline) Thread.sleep(20);
     }
 
     private String inServiceNode(int n) {
