@@ -1,6 +1,7 @@
 package dev.strata.ingest.bench;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import dev.strata.index.ShardIndex;
 import dev.strata.ingest.consumer.ConsumerSettings;
 import dev.strata.ingest.consumer.ShardConsumerStats;
@@ -177,7 +178,8 @@ public final class HandoffBench {
             }
             if (!keep) {
                 admin.deleteTopics(List.of(topic)).all().get(60, TimeUnit.SECONDS);
-                session.execute("DROP KEYSPACE IF EXISTS " + keyspace);
+                // Dropping a keyspace takes a schema agreement: far longer than the driver's 2 s default.
+                session.execute(SimpleStatement.newInstance("DROP KEYSPACE IF EXISTS " + keyspace).setTimeout(Duration.ofSeconds(60)));
             }
         } finally {
             deleteTree(work);
