@@ -21,6 +21,9 @@ import java.util.Locale;
  *       samples are durable, with the topic id of the log it counts in and the flush-group count.</li>
  *   <li>{@code metric_metadata ((metric), entry)}: each metric family's distinct (type, unit, help) entries
  *       ({@link MetricMetadataTable}).</li>
+ *   <li>{@code members ((cluster), ordinal)} and {@code cluster_assignment ((cluster))}: cluster membership
+ *       (TTL'd heartbeats) and the shard assignment in force (changed only by lightweight transactions);
+ *       written and read by the node's membership, contract in docs/format/membership.md.</li>
  * </ul>
  */
 public final class CassandraSchema {
@@ -60,6 +63,13 @@ public final class CassandraSchema {
         exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".metric_metadata ("
                 + "metric text, entry bigint, type text, unit text, help text, updated_ms bigint, "
                 + "PRIMARY KEY ((metric), entry))");
+        // Membership (docs/format/membership.md): instance, state, ready and heartbeat are written with a TTL
+        // of the failure timeout by each heartbeat; address and zone without, so a dead member stays listed.
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".members ("
+                + "cluster text, ordinal int, instance text, address text, zone text, state text, ready text, "
+                + "drained boolean, heartbeat bigint, PRIMARY KEY ((cluster), ordinal))");
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".cluster_assignment ("
+                + "cluster text PRIMARY KEY, epoch bigint, assignment text, members text)");
         // Keyspaces created before checkpoints named their log and layout get the columns added.
         for (String column : new String[] {"topic_id text", "flush_groups int"}) {
             String name = column.substring(0, column.indexOf(' '));
