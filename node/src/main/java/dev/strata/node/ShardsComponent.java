@@ -62,13 +62,22 @@ import org.slf4j.LoggerFactory;
  * caught up with the log end offset taken when it opened. Queries read each shard's memory and, for
  * older ranges, page chunks from Cassandra ({@link ChunkPager}).
  *
- * <p>Ownership: the component opens exactly the shards it is given (this node's share, from
- * {@link dev.strata.node.cluster.ShardOwnership}); readiness means every one of them caught up.
+ * <p>Ownership: the component holds the shards it is told to ({@link #setDesired}): at start this
+ * node's share of the static {@link dev.strata.node.cluster.ShardOwnership}, or, with dynamic membership,
+ * what {@link dev.strata.node.cluster.ShardHandoff} decides as views change. A newly desired shard opens
+ * as at start (durable start: checkpoints, then the Kafka tail) under the same supervision; a shard no
+ * longer desired is closed cleanly (consumer stopped, every flush group flushed, index committed and
+ * closed), its index staying on the volume for a later re-open. Readiness means every desired shard is
+ * open and caught up (false until the first desired set is given).
+ *
+ * <p>Memory: every open shard gets the same budget, fixed at start ({@link MemoryBudget}); with dynamic
+ * membership it is sized for the worst case, every shard on this node (a lone member owns them all), so
+ * opening more shards later never overcommits the heap; with fewer shards the heap is simply not all used.
  */
 final class ShardsComponent implements Component, LocalShards {
     private static final Logger LOG = LoggerFactory.getLogger(ShardsComponent.class);
 
-    /** The supervisor's view of one owned shard. */
+    /** The supervisor's view of one desired shard (entries come and go with the desired set). */
     private static final class ShardHealth {
         volatile String state = "waiting for Kafka and Cassandra";
         volatile int failures;
@@ -86,7 +95,13 @@ final class ShardsComponent implements Component, LocalShards {
 
     private final NodeConfig config;
     private final long memoryBudgetPerShard;
-    private final List<Integer> owned;
+    /** The shards to hold (guarded by this); null until the first {@link #setDesired} (dynamic membership, no view yet). */
+    private java.util.SortedSet<Integer> desired;
+    /** Shards with an open attempt scheduled or running, or a restart under way (guarded by this). */
+    private final java.util.Set<Integer> pending = new java.util.HashSet<>();
+    /** Shards being closed after their release (guarded by this): opened again only once closed. */
+    private final java.util.Set<Integer> closing = new java.util.HashSet<>();
+    private final dev.strata.store.selfmetrics.Family<Counter> restarts;
     private final BooleanSupplier kafkaReady;
     private final BooleanSupplier cassandraReady;
     private final Supplier<CqlSession> cassandra;
@@ -107,8 +122,10 @@ final class ShardsComponent implements Component, LocalShards {
     private final ExecutorService shardOpeners = NamedThreads.fixedPool(OPEN_PARALLELISM, "strata-shards-open");
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(
             NamedThreads.named("strata-shards-supervisor"));
-    /** Per owned shard: what the supervisor knows (state text for the status page, failures for the back-off). */
-    private final Map<Integer, ShardHealth> health = new java.util.TreeMap<>();
+    /** Closes released shards (flush, index commit): one at a time, off the supervisor so restarts are not held up. */
+    private final ExecutorService closer = Executors.newSingleThreadExecutor(NamedThreads.named("strata-shards-close"));
+    /** Per desired shard: what the supervisor knows (state text for the status page, failures for the back-off). */
+    private final Map<Integer, ShardHealth> health = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile DurableShardStart.Tables tables;
     private volatile MemShardOptions options;
     private volatile boolean stopping;
@@ -118,7 +135,7 @@ final class ShardsComponent implements Component, LocalShards {
      * @param cassandraReady true once the Cassandra connector has a session (and the keyspace exists)
      * @param cassandra      the connected session (asked for only after cassandraReady)
      * @param kafkaAdmin     the connected Kafka admin client (asked for only after kafkaReady): the topic's id
-     * @param owned          the shards to open (ascending)
+     * @param owned          the shards to open, or null to wait for {@link #setDesired} (dynamic membership)
      * @param memoryBudgetPerShard each shard's memory budget, checked against the heap ({@link MemoryBudget})
      */
     ShardsComponent(NodeConfig config, BooleanSupplier kafkaReady, BooleanSupplier cassandraReady,
@@ -126,15 +143,15 @@ final class ShardsComponent implements Component, LocalShards {
                     long memoryBudgetPerShard) {
         this.config = config;
         this.memoryBudgetPerShard = memoryBudgetPerShard;
-        this.owned = List.copyOf(owned);
+        this.desired = owned == null ? null : new java.util.TreeSet<>(owned);
         this.kafkaReady = kafkaReady;
         this.cassandraReady = cassandraReady;
         this.cassandra = cassandra;
         this.kafkaAdmin = kafkaAdmin;
         this.flushMetrics = new FlushMetrics(metrics);
-        var restarts = metrics.counterFamily("strata_ingest_shard_restarts_total",
+        this.restarts = metrics.counterFamily("strata_ingest_shard_restarts_total",
                 "Times a shard failed to open or its consumer loop failed, and it was started again after a back-off.", "shard");
-        for (int shard : owned) health.put(shard, new ShardHealth(restarts.labels(Integer.toString(shard))));
+        if (owned != null) for (int shard : owned) health.put(shard, new ShardHealth(restarts.labels(Integer.toString(shard))));
         this.recoveryCounters = new ShardRecovery.Counters(
                 metrics.counter("strata_recovery_offsets_lost_total",
                         "Kafka offsets recovery needed that the log no longer held (data loss; see the log)."),
@@ -196,11 +213,13 @@ final class ShardsComponent implements Component, LocalShards {
                 }
             }
         }
-        this.tables = tables;
         this.options = options;
         // Shards open concurrently (index open, checkpoints, recovery plan: mostly I/O waits), so a
         // restart's replays start together instead of one after another; each is supervised on its own.
-        for (int shard : owned) submitOpen(shard, 0);
+        synchronized (this) {
+            this.tables = tables;
+            reconcile();
+        }
         supervisor.scheduleWithFixedDelay(this::checkTopicId, TOPIC_CHECK_MS, TOPIC_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -255,27 +274,104 @@ final class ShardsComponent implements Component, LocalShards {
         }
     }
 
+    /**
+     * Makes the open shards follow the desired set (dynamic membership; the static form sets it once):
+     * schedules an open for each desired shard not open, opening or closing, and closes each open shard
+     * no longer desired. Nothing happens before the Cassandra schema is ready ({@link #openAll} calls
+     * this then). Caller holds the lock.
+     */
+    private void reconcile() {
+        if (tables == null || stopping || desired == null) return;
+        java.util.Set<Integer> isOpen = new java.util.HashSet<>();
+        for (OpenShard s : open) isOpen.add(s.shard());
+        for (int shard : desired) {
+            if (isOpen.contains(shard) || pending.contains(shard) || closing.contains(shard)) continue;
+            health.computeIfAbsent(shard, k -> new ShardHealth(restarts.labels(Integer.toString(k))));
+            pending.add(shard);
+            submitOpen(shard, 0);
+        }
+        for (OpenShard s : open) {
+            if (desired.contains(s.shard())) continue;
+            open.remove(s); // queries stop reading it here; peers asking for it are told it is not served
+            closing.add(s.shard());
+            ShardHealth h = health.get(s.shard());
+            if (h != null) h.state = "released, closing";
+            closer.execute(() -> closeReleased(s));
+        }
+        health.keySet().removeIf(shard -> !desired.contains(shard) && !pending.contains(shard) && !closing.contains(shard));
+    }
+
+    /** Closes a released shard cleanly (its index stays on the volume), then lets a later desire open it again. */
+    private void closeReleased(OpenShard s) {
+        long t0 = System.nanoTime();
+        closeQuietly(s, true);
+        LOG.info("shard {}: closed after its release (flushed, index committed) in {} ms", s.shard(), (System.nanoTime() - t0) / 1_000_000);
+        synchronized (this) {
+            closing.remove(s.shard());
+            reconcile();
+        }
+    }
+
+    /**
+     * Sets the shards this node holds: opens the new ones, closes (cleanly) the ones left out. Returns at
+     * once; {@link #isReady()} tells when every desired shard is open and caught up.
+     */
+    synchronized void setDesired(java.util.Set<Integer> shards) {
+        java.util.SortedSet<Integer> next = new java.util.TreeSet<>(shards);
+        if (next.equals(desired)) return;
+        desired = next;
+        reconcile();
+    }
+
+    /** The shards this node is to hold (empty before the first desired set). */
+    synchronized java.util.SortedSet<Integer> desired() {
+        return desired == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(desired);
+    }
+
+    /** The shards open here and caught up: what membership announces as this node's ready shards. */
+    java.util.SortedSet<Integer> readyShards() {
+        java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+        for (OpenShard s : open) {
+            ShardConsumerStats st = s.durable().consumer().stats();
+            if (st.running() && st.ready()) out.add(s.shard());
+        }
+        return out;
+    }
+
     /** Opens one shard, or schedules another attempt with back-off; the shard's state says which. */
     private void tryOpen(int shard) {
-        if (stopping) return;
-        ShardHealth h = health.get(shard);
-        h.state = "opening";
+        ShardHealth h;
+        synchronized (this) {
+            h = health.get(shard);
+            if (stopping || desired == null || !desired.contains(shard) || h == null) {
+                pending.remove(shard); // released before it opened
+                if (!stopping) reconcile();
+                return;
+            }
+            h.state = "opening";
+        }
         try {
             OpenShard s = openShard(shard, options, tables);
-            open.add(s);
-            open.sort(Comparator.comparingInt(OpenShard::shard));
-            h.state = "running";
-            h.openedNanos = System.nanoTime();
-            if (stopping) return; // stop() closes what is in `open`
-            if (open.size() == owned.size()) LOG.info("opened {} shards: {}", open.size(), owned);
+            synchronized (this) {
+                pending.remove(shard);
+                open.add(s);
+                open.sort(Comparator.comparingInt(OpenShard::shard));
+                h.state = "running";
+                h.openedNanos = System.nanoTime();
+                if (stopping) return; // stop() closes what is in `open`
+                if (open.size() == desired.size()) LOG.info("opened {} shards: {}", open.size(), desired);
+                reconcile(); // released while it opened: closed again at once
+            }
         } catch (Exception e) {
-            if (stopping) return;
-            h.failures++;
-            h.restarts.inc();
-            long delay = backoffMs(h.failures);
-            h.state = "open failed, retrying in " + delay + " ms: " + e;
-            LOG.error("shard {}: opening failed (attempt {}); retrying in {} ms", shard, h.failures, delay, e);
-            submitOpen(shard, delay);
+            synchronized (this) {
+                if (stopping) return;
+                h.failures++;
+                h.restarts.inc();
+                long delay = backoffMs(h.failures);
+                h.state = "open failed, retrying in " + delay + " ms: " + e;
+                LOG.error("shard {}: opening failed (attempt {}); retrying in {} ms", shard, h.failures, delay, e);
+                submitOpen(shard, delay); // still pending; tryOpen drops it if it is no longer desired
+            }
         }
     }
 
@@ -285,11 +381,16 @@ final class ShardsComponent implements Component, LocalShards {
      * is not ready, and the status page and {@code strata_ingest_shard_restarts_total} say so.
      */
     private void restart(int shard, ShardConsumer failed, Throwable error) {
-        if (stopping) return;
-        ShardHealth h = health.get(shard);
-        OpenShard s = open.stream().filter(o -> o.durable().consumer() == failed).findFirst().orElse(null);
-        if (s == null) return; // that instance was already restarted
-        open.remove(s);
+        ShardHealth h;
+        OpenShard s;
+        synchronized (this) {
+            if (stopping) return;
+            h = health.get(shard);
+            s = open.stream().filter(o -> o.durable().consumer() == failed).findFirst().orElse(null);
+            if (s == null || h == null) return; // that instance was already restarted, or released
+            open.remove(s);
+            pending.add(shard); // reconcile leaves it to this restart
+        }
         closeQuietly(s, false);
         if (System.nanoTime() - h.openedNanos > 60_000_000_000L) h.failures = 0; // it ran a while: start the back-off over
         h.failures++;
@@ -393,22 +494,22 @@ final class ShardsComponent implements Component, LocalShards {
         return consumers.stats();
     }
 
-    /** Each owned shard's supervision state, for the status page. */
+    /** Each desired shard's supervision state, for the status page. */
     Map<Integer, String> states() {
         Map<Integer, String> m = new java.util.TreeMap<>();
         health.forEach((shard, h) -> m.put(shard, h.state));
         return m;
     }
 
-    /** Caught up with the end offsets taken at open, on every shard. */
+    /** Caught up with the end offsets taken at open, on every desired shard (false before the first desired set). */
     @Override
     public boolean isReady() {
-        if (open.size() != owned.size()) return false;
-        for (OpenShard s : open) {
-            ShardConsumerStats st = s.durable().consumer().stats();
-            if (!st.running() || !st.ready()) return false;
+        java.util.SortedSet<Integer> want;
+        synchronized (this) {
+            if (desired == null) return false;
+            want = new java.util.TreeSet<>(desired);
         }
-        return true;
+        return readyShards().containsAll(want);
     }
 
     /**
@@ -423,11 +524,17 @@ final class ShardsComponent implements Component, LocalShards {
         opener.awaitTermination(30, TimeUnit.SECONDS);
         supervisor.shutdownNow();
         supervisor.awaitTermination(30, TimeUnit.SECONDS);
+        closer.shutdown(); // a release being closed finishes (flush, index commit)
+        closer.awaitTermination(90, TimeUnit.SECONDS);
         shardOpeners.shutdown(); // a shard being opened finishes opening and joins `open`, to be closed below
         shardOpeners.awaitTermination(60, TimeUnit.SECONDS);
         consumers.close();
-        for (OpenShard s : open) closeQuietly(s, true);
-        open.clear();
+        List<OpenShard> left;
+        synchronized (this) {
+            left = List.copyOf(open);
+            open.clear();
+        }
+        for (OpenShard s : left) closeQuietly(s, true);
     }
 
     /** Per open shard: its flush times (for the cluster page). */
@@ -447,15 +554,10 @@ final class ShardsComponent implements Component, LocalShards {
         return m;
     }
 
-    /** The shards this component opens. */
-    List<Integer> owned() {
-        return owned;
-    }
-
     @Override
     public Map<Integer, LocalShards.ShardProgress> progress() {
         Map<Integer, LocalShards.ShardProgress> m = new java.util.TreeMap<>();
-        for (int s : owned) m.put(s, new LocalShards.ShardProgress(false, 0, 0, false, -1, -1));
+        for (int s : desired()) m.put(s, new LocalShards.ShardProgress(false, 0, 0, false, -1, -1));
         long now = System.currentTimeMillis();
         for (OpenShard s : open) {
             ShardConsumerStats st = s.durable().consumer().stats();

@@ -21,10 +21,16 @@ import java.util.concurrent.CompletableFuture;
  *       {@code progress} (position/target, 0..1);</li>
  *   <li>{@code down}: the node did not answer (its error is in {@code nodes}).</li>
  * </ul>
+ * Also the membership: {@code epoch} (the assignment's), {@code members} (address, zone, state:
+ * joining, active, leaving, drained, down; slots: replica slots the assignment gives it) and
+ * {@code handoffs} in progress ({@link ShardHandoff#inProgress}). The static form shows epoch 0, every
+ * node active and no handoffs.
  * <pre>
- * {"status":"success","data":{"self":0,"nodes":[{"node":0,"address":"...","up":true,"error":""},...],
+ * {"status":"success","data":{"self":0,"epoch":3,"nodes":[{"node":0,"address":"...","up":true,"error":""},...],
  *  "shards":[{"shard":0,"readyOwners":2,"owners":[{"node":0,"state":"ready","position":42,"target":42,
- *  "progress":1.0,"lag":0},...]},...]}}
+ *  "progress":1.0,"lag":0},...]},...],
+ *  "members":[{"node":0,"address":"...","zone":"a","state":"active","slots":6},...],
+ *  "handoffs":[{"shard":5,"from":[1],"to":[3],"state":"recovering"},...]}}
  * </pre>
  */
 public final class ClusterStatus {
@@ -38,12 +44,15 @@ public final class ClusterStatus {
         this.peers = peers;
     }
 
-    /** Asks every other node for its shards' progress ({@code /internal/v1/shards}), by node ordinal. */
+    /**
+     * Asks every other live member for its shards' progress ({@code /internal/v1/shards}), by node
+     * ordinal; members membership reports down are not asked (their shards count as not reported).
+     */
     static Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> askPeers(ClusterTopology topology, PeerClient peers) {
-        int n = topology.ownership().nodes();
         Map<Integer, CompletableFuture<Map<Integer, LocalShards.ShardProgress>>> asks = new HashMap<>();
-        for (int o = 0; o < n; o++) {
-            if (o == topology.self()) continue;
+        for (Member m : topology.view().members().values()) {
+            int o = m.ordinal();
+            if (o == topology.self() || m.state() == MemberState.DOWN) continue;
             asks.put(o, peers.get(o, InternalRoutes.SHARDS_PATH)
                     .thenApply(b -> InternalRoutes.parseShards(new String(b, StandardCharsets.UTF_8))));
         }
@@ -71,21 +80,45 @@ public final class ClusterStatus {
     }
 
     String render(Map<Integer, Map<Integer, LocalShards.ShardProgress>> byNode, Map<Integer, String> errors) {
-        ShardOwnership own = topology.ownership();
+        ClusterView view = topology.view();
+        Assignment a = view.assignment();
         StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"self\":").append(topology.self());
+        sb.append(",\"epoch\":").append(a.epoch());
         sb.append(",\"nodes\":[");
-        for (int o = 0; o < own.nodes(); o++) {
-            if (o > 0) sb.append(',');
-            sb.append("{\"node\":").append(o).append(",\"address\":").append(JsonWriter.quote(topology.peers().of(o)))
+        boolean first = true;
+        for (Member m : view.members().values()) {
+            int o = m.ordinal();
+            if (!first) sb.append(',');
+            first = false;
+            String error = errors.getOrDefault(o, m.state() == MemberState.DOWN && !byNode.containsKey(o) ? "down: no heartbeat" : "");
+            sb.append("{\"node\":").append(o).append(",\"address\":").append(JsonWriter.quote(m.address()))
                     .append(",\"up\":").append(byNode.containsKey(o))
-                    .append(",\"error\":").append(JsonWriter.quote(errors.getOrDefault(o, ""))).append('}');
+                    .append(",\"error\":").append(JsonWriter.quote(error)).append('}');
+        }
+        sb.append("],\"members\":[");
+        first = true;
+        for (Member m : view.members().values()) {
+            if (!first) sb.append(',');
+            first = false;
+            sb.append("{\"node\":").append(m.ordinal()).append(",\"address\":").append(JsonWriter.quote(m.address()))
+                    .append(",\"zone\":").append(JsonWriter.quote(m.zone()))
+                    .append(",\"state\":\"").append(m.state().text()).append('"')
+                    .append(",\"slots\":").append(a.ownedBy(m.ordinal()).size()).append('}');
+        }
+        sb.append("],\"handoffs\":[");
+        first = true;
+        for (ShardHandoff.Move h : ShardHandoff.inProgress(view)) {
+            if (!first) sb.append(',');
+            first = false;
+            sb.append("{\"shard\":").append(h.shard()).append(",\"from\":").append(h.from())
+                    .append(",\"to\":").append(h.to()).append(",\"state\":\"").append(h.state()).append("\"}");
         }
         sb.append("],\"shards\":[");
-        for (int s = 0; s < own.shards(); s++) {
+        for (int s = 0; s < a.shards(); s++) {
             if (s > 0) sb.append(',');
             StringBuilder owners = new StringBuilder();
             int ready = 0;
-            int[] os = own.owners(s);
+            int[] os = a.owners(s);
             for (int k = 0; k < os.length; k++) {
                 int o = os[k];
                 if (k > 0) owners.append(',');

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
 /**
  * HTTP calls to other nodes (JDK HTTP client, HTTP/1.1 keep-alive). Connecting and GETs (status) are
@@ -31,7 +32,8 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
      */
     private static final int HTTP_CLIENT_THREADS = 4;
 
-    private final PeerAddresses peers;
+    /** host:port of a node's cluster port by ordinal (static addresses, or the latest membership view). */
+    private final IntFunction<String> peers;
     private final Duration timeout;
     private final Duration workTimeout;
     private final ExecutorService executor;
@@ -47,7 +49,12 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
     }
 
     public PeerClient(PeerAddresses peers, Duration timeout, Duration workTimeout, ClusterSecurity security) {
-        this.peers = peers;
+        this(peers::of, timeout, workTimeout, security);
+    }
+
+    /** @param addresses host:port of node {@code ordinal}'s cluster port, asked at each request (members come and go) */
+    public PeerClient(IntFunction<String> addresses, Duration timeout, Duration workTimeout, ClusterSecurity security) {
+        this.peers = addresses;
         this.security = security;
         this.timeout = timeout;
         this.workTimeout = workTimeout;
@@ -74,7 +81,13 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
     /** POSTs {@code body} to {@code path} on node {@code ordinal} (work timeout); completes with the response body. */
     @Override
     public CompletableFuture<byte[]> post(int ordinal, String path, byte[] body) {
-        HttpRequest req = security.authenticate(HttpRequest.newBuilder(uri(ordinal, path))).timeout(workTimeout)
+        URI uri;
+        try {
+            uri = uri(ordinal, path);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e); // a member gone since the caller chose it: like a peer that does not answer
+        }
+        HttpRequest req = security.authenticate(HttpRequest.newBuilder(uri)).timeout(workTimeout)
                 .header("Content-Type", "application/octet-stream")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         bytesSent.add(body.length);
@@ -104,7 +117,13 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
 
     /** GETs {@code path} on node {@code ordinal} (peer timeout). */
     public CompletableFuture<byte[]> get(int ordinal, String path) {
-        return send(ordinal, path, security.authenticate(HttpRequest.newBuilder(uri(ordinal, path))).timeout(timeout).GET().build());
+        URI uri;
+        try {
+            uri = uri(ordinal, path);
+        } catch (IllegalArgumentException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return send(ordinal, path, security.authenticate(HttpRequest.newBuilder(uri)).timeout(timeout).GET().build());
     }
 
     private CompletableFuture<byte[]> send(int ordinal, String path, HttpRequest req) {
@@ -112,7 +131,7 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
             bytesReceived.add(resp.body().length);
             if (resp.statusCode() != 200) {
                 String text = new String(resp.body(), java.nio.charset.StandardCharsets.UTF_8);
-                throw new PeerException("node " + ordinal + " (" + peers.of(ordinal) + ") answered " + path + " with "
+                throw new PeerException("node " + ordinal + " (" + address(ordinal) + ") answered " + path + " with "
                         + resp.statusCode() + ": " + (text.length() > 200 ? text.substring(0, 200) : text), resp.statusCode(), text);
             }
             return resp.body();
@@ -120,7 +139,16 @@ public final class PeerClient implements PeerTransport, AutoCloseable {
     }
 
     private URI uri(int ordinal, String path) {
-        return URI.create(security.scheme() + "://" + peers.of(ordinal) + path);
+        return URI.create(security.scheme() + "://" + peers.apply(ordinal) + path);
+    }
+
+    /** For messages: the address, or why there is none (a member that left since the request was made). */
+    private String address(int ordinal) {
+        try {
+            return peers.apply(ordinal);
+        } catch (IllegalArgumentException e) {
+            return "no address: " + e.getMessage();
+        }
     }
 
     public long bytesSent() {

@@ -133,9 +133,12 @@ public final class ConfigKeys {
             atLeast(-1), "This node's ordinal (the StatefulSet pod index); shard ownership derives from it. "
                     + "-1: the number at the end of the host name (strata-3 -> 3), or 0 when cluster.nodes=1.");
     public static final ConfigKey<Integer> CLUSTER_NODES = DEF.define("cluster.nodes", ConfigType.INT, "1",
-            range(1, 4096), "Number of nodes (StatefulSet replicas); ordinals are 0..nodes-1.");
+            range(1, 4096), "Number of nodes (StatefulSet replicas); ordinals are 0..nodes-1 (the static form: shard ownership is fixed by it). "
+                    + "Not set, with cluster credentials (cluster.secret-file or cluster.tls.*): dynamic membership, nodes join and "
+                    + "leave at run time (docs/cluster-membership.md).");
     public static final ConfigKey<Integer> CLUSTER_REPLICAS = DEF.define("cluster.replicas", ConfigType.INT, "1",
-            range(1, 16), "Nodes owning each shard (replication factor); at most cluster.nodes.");
+            range(1, 16), "Nodes owning each shard (replication factor); at most cluster.nodes in the static form; with dynamic "
+                    + "membership a shard has min(replicas, eligible members) owners.");
     public static final ConfigKey<List<String>> CLUSTER_PEERS = DEF.define("cluster.peers", ConfigType.LIST, "",
             Validator.any(), "Static list of every node's cluster host:port (cluster.port), entry i for ordinal i; "
                     + "overrides cluster.peer-template.");
@@ -165,6 +168,22 @@ public final class ConfigKeys {
             "Timeout of connecting to another node and of its status and health answers; a peer that misses it counts "
                     + "as down. Query work on a peer (selects, pushed-down evaluations, metadata) may take up to query.timeout "
                     + "while the peer still answers /-/healthy within this.");
+    public static final ConfigKey<Duration> CLUSTER_HEARTBEAT_INTERVAL = DEF.define("cluster.heartbeat-interval",
+            ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(100)),
+            "Dynamic membership (cluster.nodes not set, cluster credentials given): how often a node writes its heartbeat "
+                    + "(state, ready shards) to the members table and reads the others'.");
+    public static final ConfigKey<Duration> CLUSTER_FAILURE_TIMEOUT = DEF.define("cluster.failure-timeout",
+            ConfigType.DURATION, "15s", minDuration(Duration.ofSeconds(1)),
+            "Dynamic membership: a member whose last heartbeat is older than this is down, and its replica slots move to "
+                    + "the others. Must exceed 2 x cluster.heartbeat-interval; whole seconds (the heartbeat's Cassandra TTL).");
+    public static final ConfigKey<Duration> CLUSTER_LEAVE_TIMEOUT = DEF.define("cluster.leave-timeout",
+            ConfigType.DURATION, "60s", minDuration(Duration.ZERO),
+            "Dynamic membership: on SIGTERM the node announces it is leaving and waits at most this long for its shards to be "
+                    + "ready on their new owners before it stops. Keep it below the pod's terminationGracePeriodSeconds.");
+    public static final ConfigKey<String> CLUSTER_ADVERTISE_ADDRESS = DEF.define("cluster.advertise-address",
+            ConfigType.STRING, "", Validator.any(),
+            "Dynamic membership: host:port at which the other nodes reach this node's cluster port. Empty: "
+                    + "cluster.peer-template with this node's ordinal, or the host name and cluster.port when the template is empty.");
     public static final ConfigKey<Duration> NODE_CONNECT_RETRY_INTERVAL = DEF.define("node.connect-retry-interval",
             ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),
             "Pause between attempts to reach Kafka and Cassandra while the node starts; it is not ready until both answer.");

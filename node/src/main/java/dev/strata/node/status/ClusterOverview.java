@@ -87,7 +87,9 @@ public final class ClusterOverview {
     /** {@code GET /api/v1/status/cluster}. */
     public CompletableFuture<FullHttpResponse> cluster(FullHttpRequest req) {
         Map<Integer, CompletableFuture<String>> asks = new TreeMap<>();
-        for (int o = 0; o < topology.ownership().nodes(); o++) {
+        Map<Integer, String> addresses = new TreeMap<>();
+        for (dev.strata.node.cluster.Member m : topology.view().members().values()) addresses.put(m.ordinal(), m.address());
+        for (int o : addresses.keySet()) {
             asks.put(o, o == topology.self() ? CompletableFuture.completedFuture(renderLocal())
                     : peers.get(o, INTERNAL_PATH).thenApply(b -> checkObject(new String(b, StandardCharsets.UTF_8))));
         }
@@ -97,7 +99,7 @@ public final class ClusterOverview {
                     StringBuilder sb = new StringBuilder("{\"status\":\"success\",\"data\":{\"self\":").append(topology.self())
                             .append(",\"nodes\":[");
                     asks.forEach((o, f) -> {
-                        if (o > 0) sb.append(',');
+                        if (sb.charAt(sb.length() - 1) != '[') sb.append(',');
                         String overview = null;
                         String error = "";
                         try {
@@ -105,7 +107,7 @@ public final class ClusterOverview {
                         } catch (RuntimeException e) {
                             error = (e.getCause() != null ? e.getCause() : e).toString();
                         }
-                        sb.append("{\"node\":").append(o).append(",\"address\":").append(JsonWriter.quote(topology.peers().of(o)))
+                        sb.append("{\"node\":").append(o).append(",\"address\":").append(JsonWriter.quote(addresses.get(o)))
                                 .append(",\"up\":").append(overview != null).append(",\"error\":").append(JsonWriter.quote(error))
                                 .append(",\"overview\":").append(overview == null ? "null" : overview).append('}');
                     });

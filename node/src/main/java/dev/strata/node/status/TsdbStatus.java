@@ -81,8 +81,9 @@ public final class TsdbStatus {
         int n = limit;
         Map<Integer, CompletableFuture<List<ShardTsdbStats>>> asks = new TreeMap<>();
         asks.put(topology.self(), CompletableFuture.supplyAsync(this::localStats, executor));
-        for (int o = 0; o < topology.ownership().nodes(); o++) {
-            if (o == topology.self()) continue;
+        for (dev.strata.node.cluster.Member m : topology.view().members().values()) {
+            int o = m.ordinal();
+            if (o == topology.self() || m.state() == dev.strata.node.cluster.MemberState.DOWN) continue;
             asks.put(o, peers.post(o, INTERNAL_PATH, new byte[0]).thenApply(ShardTsdbStats::decode));
         }
         return CompletableFuture.allOf(asks.values().stream().map(f -> f.exceptionally(e -> null))
@@ -95,7 +96,7 @@ public final class TsdbStatus {
                         for (ShardTsdbStats s : got) byShard.putIfAbsent(s.shard(), s);
                     }
                     Set<Integer> missing = new TreeSet<>();
-                    for (int s = 0; s < topology.ownership().shards(); s++) if (!byShard.containsKey(s)) missing.add(s);
+                    for (int s = 0; s < topology.shardCount(); s++) if (!byShard.containsKey(s)) missing.add(s);
                     return HttpResponses.of(HttpResponseStatus.OK, HttpResponses.JSON,
                             render(byShard.values(), n, missing));
                 }, executor);
