@@ -8,6 +8,13 @@ import dev.strata.query.distributed.ClusterMetadataSource;
 import dev.strata.query.distributed.ClusterQueryable;
 import dev.strata.node.cluster.ClusterStatus;
 import dev.strata.node.cluster.ClusterTopology;
+import dev.strata.node.cluster.BalancedPlanner;
+import dev.strata.node.cluster.DynamicCluster;
+import dev.strata.node.cluster.ShardHandoff;
+import dev.strata.node.cluster.membership.Membership;
+import dev.strata.node.cluster.membership.MembershipSettings;
+import dev.strata.node.config.ClusterSettings;
+import dev.strata.store.cassandra.CassandraSchema;
 import dev.strata.node.cluster.InternalRoutes;
 import dev.strata.query.distributed.PartialResponseEvaluator;
 import dev.strata.node.cluster.PeerClient;
@@ -100,6 +107,9 @@ public final class NodeAssembly implements AutoCloseable {
     private SecurityReloader reloader;
     private final Duration reloadInterval;
     private final Node node;
+    /** Dynamic membership (no cluster.nodes); null in the static form. */
+    private final DynamicCluster cluster;
+    private final Duration leaveTimeout;
 
     public NodeAssembly(NodeConfig config) {
         ProcessMetrics.register(metrics);
@@ -119,10 +129,13 @@ public final class NodeAssembly implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        List<Integer> owned = config.ingest().gatewayOnly() ? List.of() : topology.ownedShards();
-        long budget = MemoryBudget.perShard(config.memory().memoryBudgetPerShard(), owned.size(), Runtime.getRuntime().maxMemory());
+        // Static form: this node's fixed share. Dynamic: none until the first view (ShardHandoff sets them);
+        // the budget is then sized for every shard on this node (a lone member owns them all).
+        List<Integer> owned = config.ingest().gatewayOnly() ? List.of() : topology.dynamic() ? null : topology.ownedShards();
+        int budgetShards = owned != null ? owned.size() : config.cluster().shards();
+        long budget = MemoryBudget.perShard(config.memory().memoryBudgetPerShard(), budgetShards, Runtime.getRuntime().maxMemory());
         shards = new ShardsComponent(config, kafka::isReady, cassandra::isReady, cassandra::get, kafka::get, metrics, owned, budget);
-        peerClient = new PeerClient(topology.peers(), config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
+        peerClient = new PeerClient(topology::address, config.cluster().peerTimeout(), config.query().timeout(), clusterSecurity);
         RetentionGuard.checkSettings(config.ingest().retentionGuardPercent(), config.kafka().retention(),
                 config.durability().flushInterval());
         retentionGuard = new RetentionGuard(topology, shards, peerClient, config.ingest().retentionGuardPercent(),
@@ -143,7 +156,7 @@ public final class NodeAssembly implements AutoCloseable {
                 config.shown(), storageRetention(config), System.currentTimeMillis(), ApiSettings.ANY_ORIGIN,
                 ConfigYaml.of(config.shown()));
         // Metadata: from the local label indexes on a single node; across the cluster from the owners' label indexes.
-        SeriesMetadataSource metadata = topology.ownership().nodes() == 1
+        SeriesMetadataSource metadata = topology.singleNode()
                 ? new IndexMetadataSource(shards::shards)
                 : new ClusterMetadataSource(topology, shards, peerClient, mapper);
         pushdownExecutor = NamedThreads.boundedPool(PUSHDOWN_THREADS_PER_QUERY_THREAD * config.query().effectiveThreads(),
@@ -152,7 +165,7 @@ public final class NodeAssembly implements AutoCloseable {
                 QueryEvaluator.of(engine), clusterData, topology, shards, peerClient, pushdownExecutor));
         // The results cache learns of late writes from this node's shards only, so it serves a single node.
         QuerySettings.ResultsCache rc = config.query().resultsCache();
-        if (rc.enabled() && topology.ownership().nodes() == 1) {
+        if (rc.enabled() && topology.singleNode()) {
             RangeResultsCache cache = new RangeResultsCache(evaluator, new RangeResultsCache.Settings(
                     rc.splitInterval().toMillis(), rc.maxBytes(),
                     config.memory().outOfOrderWindow().toMillis() + rc.ingestLag().toMillis()),
@@ -235,6 +248,63 @@ public final class NodeAssembly implements AutoCloseable {
         if (clusterHttp != null) components.add(clusterHttp);
         components.add(http);
         node = new Node(components, readiness);
+        if (topology.dynamic()) {
+            ClusterSettings.Membership m = config.cluster().membership();
+            leaveTimeout = m.leaveTimeout();
+            boolean gatewayOnly = config.ingest().gatewayOnly();
+            ShardHandoff.LocalShardSet held = new ShardHandoff.LocalShardSet() {
+                @Override
+                public java.util.Set<Integer> desired() {
+                    return shards.desired();
+                }
+
+                @Override
+                public java.util.Set<Integer> ready() {
+                    return shards.readyShards();
+                }
+
+                @Override
+                public void setDesired(java.util.Set<Integer> s) {
+                    shards.setDesired(s);
+                }
+            };
+            cluster = new DynamicCluster(topology, held, metrics, cassandra::isReady,
+                    () -> newMembership(config, gatewayOnly), gatewayOnly, m.failureTimeout());
+        } else {
+            cluster = null;
+            leaveTimeout = Duration.ZERO;
+        }
+    }
+
+    /**
+     * This node's membership over the connected Cassandra session (the membership tables created if
+     * missing): its ordinal, advertised cluster address, the shape, the timing, the balanced planner,
+     * and the shards it has ready (none on a gateway).
+     */
+    private Membership newMembership(NodeConfig config, boolean gatewayOnly) {
+        CqlSession session = cassandra.get();
+        String keyspace = config.cassandra().keyspace();
+        CassandraSchema.createMembershipTables(session, keyspace);
+        ClusterSettings c = config.cluster();
+        MembershipSettings settings = new MembershipSettings(topology.self(), advertiseAddress(c), "", c.shards(), c.replicas(),
+                c.membership().heartbeatInterval(), c.membership().failureTimeout());
+        return new Membership(session, keyspace, ShardsComponent.consistency(config, session), settings, new BalancedPlanner(),
+                gatewayOnly ? java.util.Set::of : shards::readyShards);
+    }
+
+    /**
+     * host:port the other nodes reach this node's cluster port at: {@code cluster.advertise-address}
+     * (a host alone gets the port the cluster listener bound, so {@code cluster.port=0} works), else
+     * {@code cluster.peer-template} with this ordinal, else the host name and the cluster port.
+     */
+    private String advertiseAddress(ClusterSettings c) {
+        String a = c.membership().advertiseAddress();
+        int port = clusterPort();
+        if (!a.isEmpty()) return a.contains(":") ? a : a + ":" + port;
+        if (!c.peerTemplate().isBlank()) {
+            return c.peerTemplate().replace("{ordinal}", Integer.toString(topology.self())).replace("{namespace}", c.namespace());
+        }
+        return Hostname.get() + ":" + port;
     }
 
     /** The cluster port's routes: the node-to-node endpoints and a health check, each behind the cluster's credentials. */
@@ -266,6 +336,7 @@ public final class NodeAssembly implements AutoCloseable {
         reloader = new SecurityReloader(webSecurity, clusterSecurity, reloadInterval);
         node.start();
         retentionGuard.start();
+        if (cluster != null) cluster.start(); // joins once Cassandra is ready; shards open with the first view
     }
 
     public boolean isReady() {
@@ -291,8 +362,33 @@ public final class NodeAssembly implements AutoCloseable {
         return metrics;
     }
 
+    /**
+     * SIGTERM: with dynamic membership, first hands this node's shards over (announces leaving, waits up
+     * to {@code cluster.leave-timeout} for their new owners to be ready), then stops as {@link #close}
+     * does, then deletes this node's member row. The static form just stops.
+     */
+    public void leaveAndClose() {
+        if (cluster == null) {
+            close();
+            return;
+        }
+        try {
+            cluster.handOver(leaveTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop();
+        cluster.leave();
+    }
+
+    /** Stops the node; with dynamic membership its member row is left to expire, as after a crash (tests; SIGTERM uses {@link #leaveAndClose}). */
     @Override
     public void close() {
+        if (cluster != null) cluster.close();
+        stop();
+    }
+
+    private void stop() {
         retentionGuard.close();
         node.close();
         if (reloader != null) reloader.close();

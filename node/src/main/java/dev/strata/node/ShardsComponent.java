@@ -194,7 +194,7 @@ final class ShardsComponent implements Component, LocalShards {
                 CqlSession session = cassandra.get();
                 String keyspace = config.cassandra().keyspace();
                 CassandraSchema.create(session, keyspace, config.cassandra().replication(), config.durability().retention());
-                Consistency consistency = consistency(session);
+                Consistency consistency = consistency(config, session);
                 tables = new DurableShardStart.Tables(new ChunkTable(session, keyspace, options.chunkDurationMs(), ChunkTable.MAX_IN_FLIGHT_BATCHES, consistency),
                         new SeriesKeyTable(session, keyspace, consistency), new CheckpointTable(session, keyspace, consistency),
                         new MetricMetadataTable(session, keyspace, consistency));
@@ -250,7 +250,7 @@ final class ShardsComponent implements Component, LocalShards {
     }
 
     /** The configured consistency levels, {@code auto} derived from the keyspace's replication factor. */
-    private Consistency consistency(CqlSession session) {
+    static Consistency consistency(NodeConfig config, CqlSession session) {
         var c = config.cassandra();
         int rf = CassandraSchema.replicationFactor(session, c.keyspace(), c.localDatacenter());
         Consistency levels = new Consistency(Consistency.parse(c.writeConsistency(), rf),

@@ -61,7 +61,7 @@ public final class NodeCommand implements Command {
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             LOG.info("shutting down");
-            node.close();
+            node.leaveAndClose(); // dynamic membership: hands the shards over first (cluster.leave-timeout)
             stopped.countDown();
         }, "strata-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

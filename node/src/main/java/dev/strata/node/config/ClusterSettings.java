@@ -28,7 +28,8 @@ public record ClusterSettings(int shards, int ordinal, Duration connectRetryInte
      * @param heartbeatInterval how often the node writes its heartbeat and reads the others'
      * @param failureTimeout    a member without a heartbeat for this long is down
      * @param leaveTimeout      how long a SIGTERM waits for this node's shards to be ready elsewhere
-     * @param advertiseAddress  host:port others reach this node's cluster port at; empty: derived at start
+     * @param advertiseAddress  host:port others reach this node's cluster port at (a host alone: with the bound
+     *                          cluster port); empty: derived at start
      */
     public record Membership(Duration heartbeatInterval, Duration failureTimeout, Duration leaveTimeout,
                              String advertiseAddress) {
@@ -36,10 +37,6 @@ public record ClusterSettings(int shards, int ordinal, Duration connectRetryInte
             if (failureTimeout.compareTo(heartbeatInterval.multipliedBy(2)) <= 0) {
                 throw new ConfigException("cluster.failure-timeout=" + failureTimeout.toMillis() + "ms must exceed 2 x "
                         + "cluster.heartbeat-interval=" + heartbeatInterval.toMillis() + "ms: one late heartbeat must not make a node down");
-            }
-            if (failureTimeout.toMillis() % 1000 != 0) {
-                throw new ConfigException("cluster.failure-timeout=" + failureTimeout.toMillis() + "ms must be whole seconds "
-                        + "(it is the heartbeat's Cassandra TTL)");
             }
         }
     }

@@ -175,14 +175,15 @@ public final class ConfigKeys {
     public static final ConfigKey<Duration> CLUSTER_FAILURE_TIMEOUT = DEF.define("cluster.failure-timeout",
             ConfigType.DURATION, "15s", minDuration(Duration.ofSeconds(1)),
             "Dynamic membership: a member whose last heartbeat is older than this is down, and its replica slots move to "
-                    + "the others. Must exceed 2 x cluster.heartbeat-interval; whole seconds (the heartbeat's Cassandra TTL).");
+                    + "the others. Must exceed 2 x cluster.heartbeat-interval.");
     public static final ConfigKey<Duration> CLUSTER_LEAVE_TIMEOUT = DEF.define("cluster.leave-timeout",
             ConfigType.DURATION, "60s", minDuration(Duration.ZERO),
             "Dynamic membership: on SIGTERM the node announces it is leaving and waits at most this long for its shards to be "
                     + "ready on their new owners before it stops. Keep it below the pod's terminationGracePeriodSeconds.");
     public static final ConfigKey<String> CLUSTER_ADVERTISE_ADDRESS = DEF.define("cluster.advertise-address",
             ConfigType.STRING, "", Validator.any(),
-            "Dynamic membership: host:port at which the other nodes reach this node's cluster port. Empty: "
+            "Dynamic membership: host:port at which the other nodes reach this node's cluster port; a host alone takes the port "
+                    + "the cluster listener bound (so cluster.port=0 works). Empty: "
                     + "cluster.peer-template with this node's ordinal, or the host name and cluster.port when the template is empty.");
     public static final ConfigKey<Duration> NODE_CONNECT_RETRY_INTERVAL = DEF.define("node.connect-retry-interval",
             ConfigType.DURATION, "2s", minDuration(Duration.ofMillis(10)),

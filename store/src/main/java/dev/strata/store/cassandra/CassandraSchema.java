@@ -63,13 +63,7 @@ public final class CassandraSchema {
         exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".metric_metadata ("
                 + "metric text, entry bigint, type text, unit text, help text, updated_ms bigint, "
                 + "PRIMARY KEY ((metric), entry))");
-        // Membership (docs/format/membership.md): instance, state, ready and heartbeat are written with a TTL
-        // of the failure timeout by each heartbeat; address and zone without, so a dead member stays listed.
-        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".members ("
-                + "cluster text, ordinal int, instance text, address text, zone text, state text, ready text, "
-                + "drained boolean, heartbeat bigint, PRIMARY KEY ((cluster), ordinal))");
-        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".cluster_assignment ("
-                + "cluster text PRIMARY KEY, epoch bigint, assignment text, members text)");
+        createMembershipTables(session, keyspace);
         // Keyspaces created before checkpoints named their log and layout get the columns added.
         for (String column : new String[] {"topic_id text", "flush_groups int"}) {
             String name = column.substring(0, column.indexOf(' '));
@@ -78,6 +72,19 @@ public final class CassandraSchema {
                     keyspace.toLowerCase(Locale.ROOT), name).setTimeout(Duration.ofSeconds(30))).one();
             if (present == null) exec(session, "ALTER TABLE " + keyspace + ".checkpoints ADD " + column);
         }
+    }
+
+    /**
+     * The membership tables alone (docs/format/membership.md), in an existing keyspace; part of
+     * {@link #create}. Instance, state, ready and heartbeat are written with a TTL by each heartbeat;
+     * address and zone without, so a dead member stays listed.
+     */
+    public static void createMembershipTables(CqlSession session, String keyspace) {
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".members ("
+                + "cluster text, ordinal int, instance text, address text, zone text, state text, ready text, "
+                + "drained boolean, heartbeat bigint, PRIMARY KEY ((cluster), ordinal))");
+        exec(session, "CREATE TABLE IF NOT EXISTS " + keyspace + ".cluster_assignment ("
+                + "cluster text PRIMARY KEY, epoch bigint, assignment text, members text)");
     }
 
     /**

@@ -203,6 +203,7 @@ public final class Membership implements ClusterMembership, AutoCloseable {
     public void close() {
         closed = true;
         timer.shutdownNow();
+        if (Thread.currentThread() == timerThread) return; // called by a listener: the thread ends after it
         try {
             if (!timer.awaitTermination(settings.failureTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("membership: thread of node {} did not stop within {} ms", settings.self(), settings.failureTimeout().toMillis());
@@ -247,7 +248,7 @@ public final class Membership implements ClusterMembership, AutoCloseable {
             failures = 0;
             failureGapMs = 0;
         } catch (RuntimeException e) {
-            failed(e);
+            if (!closed) failed(e); // close() interrupts a request in flight: not a failure to report
         }
     }
 

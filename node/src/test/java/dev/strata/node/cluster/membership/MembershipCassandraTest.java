@@ -47,15 +47,21 @@ class MembershipCassandraTest {
     private static final int SHARDS = 8;
     private static final int REPLICAS = 2;
 
+    private static CassandraNode cassandra;
     private static CqlSession session;
     private static MembersTable members;
     private static AssignmentTable assignments;
     private final List<Membership> started = new ArrayList<>();
 
     @BeforeAll
-    static void schema(CassandraNode cassandra) {
+    static void schema(CassandraNode node) {
+        long t0 = System.nanoTime();
+        cassandra = node;
         session = cassandra.openSession();
-        CassandraSchema.create(session, KEYSPACE, "{'class':'SimpleStrategy','replication_factor':1}", Duration.ofDays(1));
+        // Only the keyspace and the membership tables: CassandraSchema.create's other tables cost ~10 s of DDL here.
+        session.execute("CREATE KEYSPACE IF NOT EXISTS " + KEYSPACE + " WITH replication = {'class':'SimpleStrategy','replication_factor':1}");
+        CassandraSchema.createMembershipTables(session, KEYSPACE);
+        System.err.printf("MembershipCassandraTest: session and schema in %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         members = new MembersTable(session, KEYSPACE, Consistency.ONE, Duration.ofSeconds(10));
         assignments = new AssignmentTable(session, KEYSPACE, Consistency.ONE, Duration.ofSeconds(10));
     }
@@ -173,6 +179,21 @@ class MembershipCassandraTest {
     }
 
     @Test
+    void aNodeThatCannotReachCassandraKeepsItsViewAndOthersSeeItDown() throws Exception {
+        RacingPlanner planner = new RacingPlanner(null);
+        Membership m0 = start(0, planner);
+        try (CqlSession own = cassandra.openSession()) {
+            Membership m1 = start(1, planner, own);
+            long e = awaitConverged(List.of(m0, m1), Set.of(0, 1));
+            ClusterView before = m1.view();
+            own.close(); // every request of node 1 now fails, as with Cassandra unreachable
+            assertEquals(e + 1, awaitConverged(List.of(m0), Set.of(0)), "node 0 reassigns node 1's shards");
+            assertEquals(MemberState.DOWN, m0.view().members().get(1).state());
+            assertTrue(before == m1.view(), "node 1 keeps its last view: " + m1.view());
+        }
+    }
+
+    @Test
     void lightweightTransactionsHaveOneWinner() throws Exception {
         int racers = 6;
         ExecutorService pool = Executors.newFixedThreadPool(racers);
@@ -224,6 +245,10 @@ class MembershipCassandraTest {
     }
 
     private Membership membership(int ordinal, RacingPlanner planner) {
+        return membership(ordinal, planner, session);
+    }
+
+    private Membership membership(int ordinal, RacingPlanner planner, CqlSession session) {
         AtomicReference<Membership> self = new AtomicReference<>();
         MembershipSettings settings = new MembershipSettings(ordinal, "127.0.0.1:" + (7000 + ordinal), "", SHARDS, REPLICAS,
                 HEARTBEAT, FAILURE_TIMEOUT);
@@ -238,7 +263,11 @@ class MembershipCassandraTest {
     }
 
     private Membership start(int ordinal, RacingPlanner planner) throws InterruptedException {
-        Membership m = membership(ordinal, planner);
+        return start(ordinal, planner, session);
+    }
+
+    private Membership start(int ordinal, RacingPlanner planner, CqlSession session) throws InterruptedException {
+        Membership m = membership(ordinal, planner, session);
         m.start();
         assertNotNull(m.view(), "a started membership has a view");
         return m;

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the lightweight transaction together. {@link #calls} counts calls per next epoch.
  */
 final class RacingPlanner implements AssignmentPlanner {
-    static final long WAIT_MS = 1000;
+    static final long WAIT_MS = 500;
     private final AssignmentPlanner inner;
     private final Map<Long, CountDownLatch> meet = new ConcurrentHashMap<>();
     private final Map<Long, AtomicInteger> calls = new ConcurrentHashMap<>();
