@@ -148,6 +148,7 @@ class SecureNodeTest {
                 new Endpoint("read", "GET", "/api/v1/label/job/values"), new Endpoint("read", "GET", "/api/v1/status/buildinfo"),
                 new Endpoint("admin", "GET", "/api/v1/status/flags"), new Endpoint("admin", "GET", "/api/v1/status/runtimeinfo"),
                 new Endpoint("admin", "GET", "/api/v1/status/shards"), new Endpoint("admin", "GET", "/api/v1/status/local-shards"),
+                new Endpoint("admin", "POST", "/api/v1/admin/drain?node=0"), new Endpoint("admin", "POST", "/api/v1/admin/undrain?node=0"),
                 new Endpoint("any", "GET", "/metrics"));
         Map<String, String> passwords = Map.of("writer", PW_WRITER, "reader", PW_READER, "admin", PW_ADMIN);
         Map<String, String> roleOf = Map.of("writer", "write", "reader", "read", "admin", "admin");
