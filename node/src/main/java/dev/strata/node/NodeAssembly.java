@@ -376,8 +376,8 @@ public final class NodeAssembly implements AutoCloseable {
 
     /**
      * SIGTERM: with dynamic membership, first hands this node's shards over (announces leaving, waits up
-     * to {@code cluster.leave-timeout} for their new owners to be ready), then stops as {@link #close}
-     * does, then deletes this node's member row. The static form just stops.
+     * to {@code cluster.leave-timeout} for their new owners to be ready), deletes this node's member row,
+     * then stops as {@link #close} does. The static form just stops.
      */
     public void leaveAndClose() {
         if (cluster == null) {
@@ -389,8 +389,10 @@ public final class NodeAssembly implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        stop();
+        // The row goes before the components stop: deleting it needs the Cassandra session, which stops with
+        // them. The shards are handed over by now (or the leave timed out, and their other owners serve them).
         cluster.leave();
+        stop();
     }
 
     /** Stops the node; with dynamic membership its member row is left to expire, as after a crash (tests; SIGTERM uses {@link #leaveAndClose}). */

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * eligible for replica slots, and the status page lists it. Not joining would leave it without views.
  *
  * <p>Leaving (SIGTERM): {@link #handOver} announces LEAVING and waits for this node's shards to be
- * ready elsewhere; after the node's components stopped, {@link #leave} deletes its member row.
+ * ready elsewhere; then {@link #leave} deletes its member row (while the Cassandra session is still open),
+ * and the node's components stop.
  */
 public final class DynamicCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DynamicCluster.class);
@@ -128,7 +129,7 @@ public final class DynamicCluster implements AutoCloseable {
         h.close(); // nothing opens again while the node stops
     }
 
-    /** SIGTERM's last part, after the node's components stopped: stops heartbeating and deletes this node's row. */
+    /** SIGTERM's second part, after {@link #handOver} and before the Cassandra session closes: stops heartbeating, deletes this node's row. */
     public void leave() {
         stopJoining();
         if (handoff != null) handoff.close();

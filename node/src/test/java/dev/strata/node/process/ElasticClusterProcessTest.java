@@ -67,7 +67,7 @@ class ElasticClusterProcessTest {
         try {
             long t0 = System.nanoTime();
             for (int o = 0; o < 3; o++) start(o, base, ports, common);
-            for (int o = 0; o < 3; o++) nodes.get(o).awaitReady();
+            for (int o = 0; o < 3; o++) awaitInService(o, Duration.ofSeconds(120));
             awaitReplicated(0, 3, Duration.ofSeconds(90));
             System.err.printf("3 dynamic nodes ready, every shard at 2 ready owners: %d ms%n", ms(t0));
 
@@ -82,7 +82,7 @@ class ElasticClusterProcessTest {
                     // 1. A 4th node joins.
                     long t1 = System.nanoTime();
                     start(3, base, ports, common);
-                    nodes.get(3).awaitReady(Duration.ofSeconds(90));
+                    awaitInService(3, Duration.ofSeconds(90));
                     String status = awaitReplicated(0, 4, Duration.ofSeconds(90));
                     assertEquals(SHARDS * 2 / 4, slots(status, 3), "the new node holds a quarter of the replica slots: " + status);
                     System.err.printf("node 3 joined, every shard at 2 ready owners: %d ms%n", ms(t1));
@@ -106,7 +106,8 @@ class ElasticClusterProcessTest {
                     String log = nodes.get(2).logText();
                     assertTrue(log.contains("every shard handed over") || log.contains("holds no shard"),
                             "node 2 handed over before it stopped:\n" + nodes.get(2).logTail());
-                    status = awaitReplicated(0, 4, Duration.ofSeconds(60), 1, 2);
+                    awaitReplicated(0, 4, Duration.ofSeconds(60), 1, 2);
+                    status = awaitStatus(0, s -> !s.contains("{\"node\":2,"), Duration.ofSeconds(10));
                     assertTrue(!status.contains("{\"node\":2,"), "the node that left is no longer a member: " + status);
                     System.err.printf("node 2 SIGTERMed and left, every shard at 2 ready owners on 0, 3: %d ms%n", ms(t3));
                     writer.awaitMoreAcknowledged(10, Duration.ofSeconds(60));
@@ -130,6 +131,11 @@ class ElasticClusterProcessTest {
         List<String> settings = new ArrayList<>(common);
         settings.addAll(List.of("node.ordinal=" + ordinal, "cluster.port=" + ports[4 + ordinal]));
         nodes.add(NodeProcess.start("strata-elastic-" + ordinal, base.resolve("node-" + ordinal), ports[ordinal], settings));
+    }
+
+    /** Clients use a node once it is ready (joined, its shards caught up), as a Service's endpoints would. */
+    private void awaitInService(int ordinal, Duration timeout) throws InterruptedException {
+        nodes.get(ordinal).awaitReady(timeout);
         inService.set(ordinal, 1);
     }
 
@@ -144,14 +150,23 @@ class ElasticClusterProcessTest {
      * none of {@code gone} owning a slot; returns that status.
      */
     private String awaitReplicated(int via, int members, Duration timeout, int... gone) throws Exception {
+        String status = awaitStatus(via, s -> replicated(s, gone), timeout);
+        if (!replicated(status, gone)) {
+            throw new AssertionError("not every shard at 2 ready owners within " + timeout.toSeconds() + " s (seed=" + seed + "): " + status);
+        }
+        return status;
+    }
+
+    /** Node {@code via}'s {@code /api/v1/status/shards} once {@code done} holds, or the last one read at the timeout. */
+    private String awaitStatus(int via, java.util.function.Predicate<String> done, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String status = "";
         while (System.nanoTime() < deadline) {
             status = api.get(nodes.get(via).baseUrl() + "/api/v1/status/shards");
-            if (replicated(status, gone)) return status;
+            if (done.test(status)) return status;
             Thread.sleep(250);
         }
-        throw new AssertionError("not every shard at 2 ready owners within " + timeout.toSeconds() + " s (seed=" + seed + "): " + status);
+        return status;
     }
 
     private static boolean replicated(String status, int... gone) {
