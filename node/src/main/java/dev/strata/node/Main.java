@@ -1,5 +1,6 @@
 package dev.strata.node;
 
+import dev.strata.node.cli.AdminCommand;
 import dev.strata.node.cli.BenchCommand;
 import dev.strata.node.cli.CassandraCommand;
 import dev.strata.node.cli.ChaosCommand;
@@ -20,7 +21,7 @@ public final class Main {
     /** Every sub-command, in the order {@code strata --help} lists them. */
     static final List<Command> COMMANDS = List.of(
             new DevCommand(), new NodeCommand(), new KafkaCommand(), new CassandraCommand(), new ConfigCommand(),
-            new InspectCommand(), new PromqltestCommand(), new BenchCommand(), new ChaosCommand());
+            new InspectCommand(), new PromqltestCommand(), new BenchCommand(), new ChaosCommand(), new AdminCommand());
 
     private Main() {}
 

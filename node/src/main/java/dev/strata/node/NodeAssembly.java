@@ -9,8 +9,10 @@ import dev.strata.query.distributed.ClusterQueryable;
 import dev.strata.node.cluster.ClusterStatus;
 import dev.strata.node.cluster.ClusterTopology;
 import dev.strata.node.cluster.BalancedPlanner;
+import dev.strata.node.cluster.DrainRoutes;
 import dev.strata.node.cluster.DynamicCluster;
 import dev.strata.node.cluster.NodeZone;
+import dev.strata.node.cluster.ClusterMembership;
 import dev.strata.node.cluster.ShardHandoff;
 import dev.strata.node.cluster.membership.Membership;
 import dev.strata.node.cluster.membership.MembershipSettings;
@@ -207,6 +209,8 @@ public final class NodeAssembly implements AutoCloseable {
         FederateEndpoint federate = new FederateEndpoint(clusterData, queryExecutor,
                 config.query().lookbackDelta().toMillis(), System::currentTimeMillis);
         WebSecurity web = webSecurity;
+        // Drain/undrain: the membership once joined (DynamicCluster.membership(); null before); fixed members: refused.
+        DrainRoutes drain = new DrainRoutes(topology.dynamic() ? this::joinedMembership : DrainRoutes.STATIC, queryExecutor);
         Router router = SystemRoutes.addTo(Router.builder(), readiness, metrics,
                         route -> web.guard(Access.OPEN, route), route -> web.guard(Access.ANY_USER, route))
                 .get("/", web.guard(Access.ANY_USER, ui::index))
@@ -219,6 +223,8 @@ public final class NodeAssembly implements AutoCloseable {
                 .post("/federate", web.guard(Access.READ, federate::handle))
                 .post("/api/v2/write", web.guard(Access.WRITE, gateway.influx::handle))
                 .post("/write", web.guard(Access.WRITE, gateway.influx::handle))
+                .post("/api/v1/admin/drain", web.guard(Access.ADMIN, drain::drain))
+                .post("/api/v1/admin/undrain", web.guard(Access.ADMIN, drain::undrain))
                 .get("/api/v1/status/shards", web.guard(Access.ADMIN, clusterStatus::handle))
                 .get("/api/v1/status/local-shards", web.guard(Access.ADMIN, localShardStatus::handle))
                 .get("/api/v1/status/cluster", web.guard(Access.ADMIN, overview::cluster))
@@ -276,6 +282,12 @@ public final class NodeAssembly implements AutoCloseable {
             cluster = null;
             leaveTimeout = Duration.ZERO;
         }
+    }
+
+    /** The running membership, for the admin drain calls; null until this node has joined. */
+    private ClusterMembership joinedMembership() {
+        DynamicCluster c = cluster;
+        return c == null ? null : c.membership();
     }
 
     /**

@@ -1,13 +1,16 @@
 package dev.strata.node.cli;
 
 import dev.strata.ingest.bench.CompareBench;
+import dev.strata.ingest.bench.HandoffBench;
 import dev.strata.ingest.bench.IngestBench;
 import dev.strata.ingest.bench.MemoryBench;
 import java.util.Arrays;
+import java.util.List;
 
 /**
- * {@code strata bench ingest|memory|compare ...}: the ingestion load generator, the memory-per-series
- * benchmark and the side-by-side comparison with Prometheus and VictoriaMetrics.
+ * {@code strata bench ingest|memory|compare|handoff ...}: the ingestion load generator, the memory-per-series
+ * benchmark, the side-by-side comparison with Prometheus and VictoriaMetrics, and the time a new shard owner
+ * takes to be ready.
  */
 public final class BenchCommand implements Command {
     @Override
@@ -17,7 +20,7 @@ public final class BenchCommand implements Command {
 
     @Override
     public String summary() {
-        return "Load generators: 'bench ingest' sends node_exporter-like series and reports samples/s, lag, CPU; 'bench memory' measures memory per active series; 'bench compare' runs both peers' and Strata's ingest, bytes/sample and query latency side by side";
+        return "Load generators: 'bench ingest' sends node_exporter-like series and reports samples/s, lag, CPU; 'bench memory' measures memory per active series; 'bench compare' runs both peers' and Strata's ingest, bytes/sample and query latency side by side; 'bench handoff' times a new shard owner's open -> ready against the un-flushed tail";
     }
 
     @Override
@@ -26,6 +29,7 @@ public final class BenchCommand implements Command {
                 Usage: strata bench ingest [options]
                        strata bench memory [options]
                        strata bench compare [options]
+                       strata bench handoff [options]
 
                 Produces realistic node_exporter-like series for N hosts, through a gateway over
                 Prometheus remote write (--mode http) or straight to the Kafka topic encoded as the
@@ -44,18 +48,25 @@ public final class BenchCommand implements Command {
                 and the latency of dashboard and small queries (first run, repeats with and without
                 results caches), with Strata's ratio to each (README, "Side by side").
 
-                """ + IngestBench.USAGE + "\n" + MemoryBench.USAGE + "\n" + CompareBench.USAGE + "\n";
+                'bench handoff' measures what a joining node pays per shard before the old owner lets go:
+                on a real Kafka and Cassandra, an old owner flushes a shard, K more samples arrive, and a
+                new owner opens the shard on an empty data directory (index rebuilt from the series keys,
+                checkpoints, Kafka tail); it prints open and open -> ready times and the catch-up speed
+                per tail size K (docs/operations.md, "Handoff time").
+
+                """ + IngestBench.USAGE + "\n" + MemoryBench.USAGE + "\n" + CompareBench.USAGE + "\n" + HandoffBench.USAGE + "\n";
     }
 
     @Override
     public int run(String[] args) throws Exception {
-        if (args.length == 0 || !(args[0].equals("ingest") || args[0].equals("memory") || args[0].equals("compare"))) {
-            throw new UsageException("expected 'ingest [options]', 'memory [options]' or 'compare [options]'");
+        if (args.length == 0 || !List.of("ingest", "memory", "compare", "handoff").contains(args[0])) {
+            throw new UsageException("expected 'ingest [options]', 'memory [options]', 'compare [options]' or 'handoff [options]'");
         }
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "memory" -> MemoryBench.main(rest);
             case "compare" -> CompareBench.main(rest);
+            case "handoff" -> HandoffBench.main(rest);
             default -> IngestBench.main(rest);
         }
         return 0;

@@ -69,7 +69,10 @@ public final class DevCommand implements Command {
                                         (default: 9090); node i of a cluster listens on N+i
                   --nodes N             run a cluster of N node processes, ordinals 0..N-1, each with
                                         its own directory DIR/node-<i> (default: 1, in DIR/node); they
-                                        talk to each other on cluster ports N+100+i, authenticated by a
+                                        find each other through membership in Cassandra (dynamic: a
+                                        copy of DIR/node-0/strata.yaml with another http.port,
+                                        node.ordinal and data.dir, started with 'strata node --config',
+                                        joins), on cluster ports picked at start, authenticated by a
                                         secret generated into DIR/cluster-secret
                   --replicas R          nodes owning each shard, at most --nodes (default: 1)
                   --kafka-port N        Kafka client port (default: 9092, or with --nodes just past the nodes' ports
@@ -112,21 +115,14 @@ public final class DevCommand implements Command {
                 kafkaPort == 65535 ? 65534 : kafkaPort + 1, RuntimeClasspath.kafka(root));
         CassandraServerConfig cassandra = CassandraCommand.config(options, base.resolve("cassandra"), cassandraPort,
                 options.port("cassandra-storage-port", CassandraServerConfig.DEFAULT_STORAGE_PORT));
-        int clusterPorts = nodes == 1 ? 0 : nodes; // a single node opens no cluster port
-        if (nodePort + CLUSTER_PORT_OFFSET + clusterPorts - 1 > 65535) {
-            throw new UsageException("--port " + nodePort + ": the cluster ports (+" + CLUSTER_PORT_OFFSET + ") exceed 65535");
-        }
-        int[] ports = new int[nodes + clusterPorts + 4];
+        int[] ports = new int[nodes + 4];
         for (int i = 0; i < nodes; i++) ports[i] = nodePort + i;
-        for (int i = 0; i < clusterPorts; i++) ports[nodes + i] = nodePort + CLUSTER_PORT_OFFSET + i;
-        int o = nodes + clusterPorts;
-        ports[o] = kafka.port();
-        ports[o + 1] = kafka.controllerPort();
-        ports[o + 2] = cassandra.nativePort();
-        ports[o + 3] = cassandra.storagePort();
+        ports[nodes] = kafka.port();
+        ports[nodes + 1] = kafka.controllerPort();
+        ports[nodes + 2] = cassandra.nativePort();
+        ports[nodes + 3] = cassandra.storagePort();
         requireDistinct(ports);
         for (int i = 0; i < nodes; i++) Foreground.requireFree("127.0.0.1", nodePort + i, "--port");
-        for (int i = 0; i < clusterPorts; i++) Foreground.requireFree("127.0.0.1", nodePort + CLUSTER_PORT_OFFSET + i, "--port");
         Foreground.requireFree(kafka.host(), kafka.port(), "--kafka-port");
         Foreground.requireFree(kafka.host(), kafka.controllerPort(), "--kafka-port");
         Foreground.requireFree(cassandra.host(), cassandra.nativePort(), "--cassandra-port");
@@ -137,8 +133,6 @@ public final class DevCommand implements Command {
         LocalStack stack = LocalStack.start(kafka, cassandra);
         System.out.printf("strata dev: Kafka at %s and Cassandra at %s ready in %.1f s%n",
                 kafka.bootstrapServers(), cassandra.contactPoint(), seconds(t0));
-        List<String> peers = new ArrayList<>();
-        for (int i = 0; i < nodes; i++) peers.add("127.0.0.1:" + (nodePort + CLUSTER_PORT_OFFSET + i));
         Path secret = nodes == 1 ? null : clusterSecret(base);
         List<SupervisedChild.Starter> starters = new ArrayList<>();
         List<Readiness> readiness = new ArrayList<>();
@@ -147,7 +141,7 @@ public final class DevCommand implements Command {
             for (int i = 0; i < nodes; i++) {
                 Path dir = nodes == 1 ? base.resolve("node") : base.resolve("node-" + i);
                 NodeEndpoints endpoints = new NodeEndpoints(kafka.bootstrapServers(), cassandra.contactPoint(), nodePort + i, dir);
-                Placement placement = new Placement(i, nodes, replicas, nodes == 1 ? List.of() : peers, secret);
+                Placement placement = new Placement(i, nodes, replicas, secret);
                 starters.add(() -> startNode(endpoints, placement));
                 readiness.add(Readiness.httpOk(URI.create("http://127.0.0.1:" + (nodePort + i) + "/-/ready")));
                 children.add(starters.get(i).start());
@@ -203,19 +197,23 @@ public final class DevCommand implements Command {
     }
 
     /**
-     * This node's place in a dev cluster: ordinal, node count, replicas, every node's cluster host:port
-     * (empty: single node), the cluster secret file (null: single node).
+     * This node's place in a dev cluster: ordinal, node count, replicas, the cluster secret file (null:
+     * single node). The count only decides single node or cluster: a cluster's nodes find each other
+     * through dynamic membership (docs/dev-stack.md), so another node can join by hand.
      */
-    record Placement(int ordinal, int nodes, int replicas, List<String> peers, Path secretFile) {
-        static final Placement SINGLE = new Placement(0, 1, 1, List.of(), null);
-
-        int clusterPort() {
-            return Integer.parseInt(peers.get(ordinal).substring(peers.get(ordinal).lastIndexOf(':') + 1));
-        }
+    record Placement(int ordinal, int nodes, int replicas, Path secretFile) {
+        static final Placement SINGLE = new Placement(0, 1, 1, null);
     }
 
-    /** Node i of a dev cluster listens for its peers on its HTTP port + this. */
-    static final int CLUSTER_PORT_OFFSET = 100;
+    /**
+     * Membership timing of a dev cluster, shorter than the production defaults (2 s / 15 s / 60 s) so
+     * that a killed node's shards move within seconds on a laptop: heartbeat every second, down after 5 s
+     * without one (Cassandra's TTL, whole seconds), and on SIGTERM at most 10 s of waiting for a handoff
+     * (the launcher stops nodes one after another, each within {@code ChildReaper}'s 30 s grace).
+     */
+    static final String HEARTBEAT_INTERVAL = "1s";
+    static final String FAILURE_TIMEOUT = "5s";
+    static final String LEAVE_TIMEOUT = "10s";
 
     /**
      * The dev cluster's shared secret, DIR/cluster-secret (owner-only), created with 32 random bytes on
@@ -273,11 +271,18 @@ public final class DevCommand implements Command {
     }
 
     static String nodeYaml(NodeEndpoints endpoints, Placement placement) {
+        // Dynamic membership (no cluster.nodes, no cluster.peers): every node announces itself in Cassandra.
+        // The cluster port is picked free at start (0) and announced as 127.0.0.1:<that port>, so every
+        // node's cluster section is the same and a copy of this file with another http.port, node.ordinal
+        // and data.dir is a new node that joins (docs/dev-stack.md, "Adding a node by hand").
         String cluster = placement.nodes() == 1 ? "" : "node:\n  ordinal: " + placement.ordinal() + "\n"
-                + "cluster:\n  nodes: " + placement.nodes() + "\n  replicas: " + placement.replicas() + "\n"
-                + "  port: " + placement.clusterPort() + "\n"
-                + "  secret-file: " + yamlQuoted(placement.secretFile().toString()) + "\n"
-                + "  peers: [" + String.join(", ", placement.peers().stream().map(DevCommand::yamlQuoted).toList()) + "]\n";
+                + "cluster:\n  replicas: " + placement.replicas() + "\n"
+                + "  port: 0\n"
+                + "  advertise-address: '127.0.0.1'\n"
+                + "  heartbeat-interval: " + HEARTBEAT_INTERVAL + "\n"
+                + "  failure-timeout: " + FAILURE_TIMEOUT + "\n"
+                + "  leave-timeout: " + LEAVE_TIMEOUT + "\n"
+                + "  secret-file: " + yamlQuoted(placement.secretFile().toString()) + "\n";
         return "# Generated by `strata dev` at every start; edits are overwritten.\n"
                 + "http:\n"
                 + "  port: " + endpoints.httpPort() + "\n"

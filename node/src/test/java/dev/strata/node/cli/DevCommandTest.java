@@ -24,17 +24,21 @@ class DevCommandTest {
     }
 
     @Test
-    void aClusterNodesConfigurationCarriesItsPlacement() {
+    void aClusterNodesConfigurationUsesDynamicMembership() {
         Path dir = Path.of("/tmp/d/node-1");
         String yaml = DevCommand.nodeYaml(new DevCommand.NodeEndpoints("localhost:19092", "127.0.0.1:19042", 9091, dir),
-                new DevCommand.Placement(1, 3, 2, List.of("127.0.0.1:9190", "127.0.0.1:9191", "127.0.0.1:9192"),
-                        Path.of("/tmp/d/cluster-secret")));
+                new DevCommand.Placement(1, 3, 2, Path.of("/tmp/d/cluster-secret")));
         Map<String, Object> config = new Yaml().load(yaml);
         assertEquals(Map.of("ordinal", 1), config.get("node"));
-        assertEquals(Map.of("nodes", 3, "replicas", 2, "port", 9191, "secret-file", "/tmp/d/cluster-secret",
-                        "peers", List.of("127.0.0.1:9190", "127.0.0.1:9191", "127.0.0.1:9192")),
+        // No cluster.nodes and no cluster.peers: the nodes find each other in Cassandra. The same cluster
+        // section on every node (a free port, announced at 127.0.0.1), so a copied file joins as is.
+        assertEquals(Map.of("replicas", 2, "port", 0, "advertise-address", "127.0.0.1", "heartbeat-interval", "1s",
+                        "failure-timeout", "5s", "leave-timeout", "10s", "secret-file", "/tmp/d/cluster-secret"),
                 config.get("cluster"));
         assertEquals(Map.of("port", 9091), config.get("http"));
+        String other = DevCommand.nodeYaml(new DevCommand.NodeEndpoints("localhost:19092", "127.0.0.1:19042", 9092, Path.of("/tmp/d/node-2")),
+                new DevCommand.Placement(2, 3, 2, Path.of("/tmp/d/cluster-secret")));
+        assertEquals(config.get("cluster"), new Yaml().<Map<String, Object>>load(other).get("cluster"));
     }
 
     @Test

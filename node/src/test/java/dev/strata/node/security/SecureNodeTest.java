@@ -79,7 +79,8 @@ class SecureNodeTest {
                 "kafka.topic=secure-" + id, "kafka.bootstrap=" + kafka.bootstrapServers(),
                 "cassandra.keyspace=secure_" + id, "cassandra.contact-points=" + cassandra.host() + ":" + cassandra.port(),
                 "node.connect-retry-interval=200ms", "http.web-config-file=" + webConfig, "security.reload-interval=200ms",
-                "cluster.port=" + clusterPort, "cluster.secret-file=" + secret, "cluster.tls.cert-file=" + node.cert(),
+                // cluster.nodes=1: the static form (one node with a cluster port); without it, credentials mean dynamic membership.
+                "cluster.nodes=1", "cluster.port=" + clusterPort, "cluster.secret-file=" + secret, "cluster.tls.cert-file=" + node.cert(),
                 "cluster.tls.key-file=" + node.key(), "cluster.tls.ca-file=" + clusterCa.caCert())));
         Curl curl = new Curl(dir);
         String base = "https://127.0.0.1:" + httpPort;
@@ -148,6 +149,7 @@ class SecureNodeTest {
                 new Endpoint("read", "GET", "/api/v1/label/job/values"), new Endpoint("read", "GET", "/api/v1/status/buildinfo"),
                 new Endpoint("admin", "GET", "/api/v1/status/flags"), new Endpoint("admin", "GET", "/api/v1/status/runtimeinfo"),
                 new Endpoint("admin", "GET", "/api/v1/status/shards"), new Endpoint("admin", "GET", "/api/v1/status/local-shards"),
+                new Endpoint("admin", "POST", "/api/v1/admin/drain?node=0"), new Endpoint("admin", "POST", "/api/v1/admin/undrain?node=0"),
                 new Endpoint("any", "GET", "/metrics"));
         Map<String, String> passwords = Map.of("writer", PW_WRITER, "reader", PW_READER, "admin", PW_ADMIN);
         Map<String, String> roleOf = Map.of("writer", "write", "reader", "read", "admin", "admin");
