@@ -28,11 +28,18 @@ import java.util.concurrent.TimeUnit;
  * The Jepsen-style fault suite: a real Kafka broker, a real Cassandra node and {@code nodes} Strata nodes,
  * each its own process; {@code writers} remote-write clients that each record which requests were
  * acknowledged (2xx); a seeded {@link FaultPlan} injecting one fault at a time (SIGKILL + restart,
- * SIGSTOP/SIGCONT of any process, a node restarted with another {@code flush.groups}) for {@code duration};
+ * SIGSTOP/SIGCONT of any process, a node restarted with another {@code flush.groups}, and membership
+ * faults: a node joins, leaves with SIGTERM, or crashes for good) for {@code duration};
  * then everything is healed, the nodes catch up, and every writer's series are read back through the
  * query API and checked sample by sample ({@link ExactlyOnceCheck}), per fault window (the fault active
  * when the sample's request was acknowledged). Losses the log itself suffered ({@code DATA LOSS} lines,
  * {@code strata_*_offsets_lost_total}) are reported separately. A progress line every 10 s.
+ *
+ * <p>Membership is dynamic (docs/cluster-membership.md: no {@code cluster.nodes}, members announce
+ * themselves in Cassandra), with short timings ({@link #MEMBERSHIP_TIMING}: a killed or paused node is
+ * down after 3 s, so a node's kill or pause also moves its shards). The node count stays within
+ * {@code max(1, replicas)} .. {@code nodes + 1}. Writers use the nodes in service, as a Service's
+ * endpoints: a node leaves the service list just before its SIGTERM or crash, and enters it once ready.
  *
  * <p>Every writer sends its own series ({@code chaos_w<i>_m<j>}), one sample per series per step; step k
  * is at {@code t0 + k * 100 ms}, with t0 far enough in the past that the last step is 10 minutes old.
@@ -47,11 +54,16 @@ public final class FaultSuite {
     static final Duration HEALED_WRITES = Duration.ofSeconds(5);
     static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
     static final String NOT_ACKNOWLEDGED = "(sent, not acknowledged)";
+    /** Membership timing: heartbeats every 500 ms, down after 3 s, at most 40 s to hand shards over on SIGTERM. */
+    static final List<String> MEMBERSHIP_TIMING = List.of("cluster.heartbeat-interval=500ms", "cluster.failure-timeout=3s",
+            "cluster.leave-timeout=40s");
+    /** How long a leaving node may take from SIGTERM to exit (its leave timeout, then its stop). */
+    static final Duration LEAVE_GRACE = Duration.ofSeconds(90);
 
     /**
      * @param duration       how long faults are injected
      * @param seed           the fault plan's and the sample values' seed
-     * @param nodes          Strata node processes (a cluster when more than one)
+     * @param nodes          Strata node processes at the start (membership faults make it vary by one)
      * @param replicas       nodes owning each shard (at most {@code nodes})
      * @param writers        concurrent remote-write clients
      * @param dataDir        where every process keeps its data and log (kept afterwards)
@@ -67,11 +79,12 @@ public final class FaultSuite {
      *
      * @param byWindow         per fault window (and {@link #NOT_ACKNOWLEDGED}), all writers together
      * @param faults           faults injected
+     * @param membershipFaults of those, joins, leaves and crashes
      * @param unacknowledged   samples sent whose request was never acknowledged (may be stored, at most once)
      * @param logLost          offsets the log lost, as the nodes counted them (metrics) or logged them ({@code DATA LOSS} lines)
      * @param problems         what else went wrong: a writer refused (4xx), a node exiting by itself, a read failing
      */
-    public record Result(long seed, Map<String, ExactlyOnceCheck.Report> byWindow, int faults, long unacknowledged,
+    public record Result(long seed, Map<String, ExactlyOnceCheck.Report> byWindow, int faults, int membershipFaults, long unacknowledged,
                          long logLost, List<String> problems) {
         public ExactlyOnceCheck.Report total() {
             return sum(byWindow.values());
@@ -90,6 +103,13 @@ public final class FaultSuite {
     private final FaultWindows windows = new FaultWindows();
     private final List<String> problems = new ArrayList<>();
     private final long startNanos = System.nanoTime();
+    /** Every node process ever started (for logs and closing), by name. */
+    private final Map<String, NodeProcess> nodes = new LinkedHashMap<>();
+    /** The nodes clients use (ready members not leaving), as a Service's endpoints. */
+    private final List<NodeProcess> inService = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private List<String> commonSettings;
+    private FaultPlan plan;
+    private int membershipFaults;
 
     private FaultSuite(Options options) {
         this.options = options;
@@ -106,7 +126,7 @@ public final class FaultSuite {
         say("seed %d (rerun with --seed %d), %d node(s), replicas %d, %d writer(s), %d s of faults; data and logs in %s",
                 options.seed(), options.seed(), options.nodes(), options.replicas(), options.writers(),
                 options.duration().toSeconds(), options.dataDir());
-        int[] ports = FreePorts.many(4 + 2 * options.nodes());
+        int[] ports = FreePorts.many(4);
         Path root = StrataRoot.find();
         KafkaServerConfig kafkaConfig = new KafkaServerConfig(options.dataDir().resolve("kafka"), "127.0.0.1", ports[0], ports[1],
                 "512m", JavaCommand.currentJava(), RuntimeClasspath.kafka(root), Duration.ofSeconds(240), List.of());
@@ -114,22 +134,23 @@ public final class FaultSuite {
                 "127.0.0.1", ports[2], ports[3], "512m", JavaCommand.currentJava(), RuntimeClasspath.cassandra(root),
                 Duration.ofSeconds(300), List.of("-XX:TieredStopAtLevel=1"));
         LocalStack stack = LocalStack.start(kafkaConfig, cassandraConfig);
-        List<NodeProcess> nodes = new ArrayList<>();
         List<AckedRemoteWriter> writers = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(NamedThreads.named("chaos-progress"));
         try {
             say("Kafka (pid %d) and Cassandra (pid %d) ready", stack.kafka().process().pid(), stack.cassandra().process().pid());
-            startNodes(nodes, ports, kafkaConfig.bootstrapServers(), cassandraConfig.contactPoint());
+            startNodes(kafkaConfig.bootstrapServers(), cassandraConfig.contactPoint());
             List<FaultTarget> targets = new ArrayList<>();
-            for (NodeProcess n : nodes) targets.add(FaultTarget.node(n, options.readyTimeout()));
+            for (NodeProcess n : nodes.values()) targets.add(FaultTarget.node(n, options.readyTimeout()));
             targets.add(FaultTarget.server("kafka", stack.kafka()));
             targets.add(FaultTarget.server("cassandra", stack.cassandra()));
+            plan = new FaultPlan(options.seed(), targets, INITIAL_FLUSH_GROUPS, Math.max(1, options.replicas()),
+                    options.nodes() + 1, options.nodes());
 
-            List<SentSamples> sent = startWriters(writers, nodes);
+            List<SentSamples> sent = startWriters(writers);
             progress.scheduleAtFixedRate(() -> progress(sent, writers), PROGRESS_EVERY.toMillis(), PROGRESS_EVERY.toMillis(),
                     TimeUnit.MILLISECONDS);
-            int faults = injectFaults(new FaultPlan(options.seed(), targets, INITIAL_FLUSH_GROUPS), targets, writers);
-            heal(targets);
+            int faults = injectFaults(writers);
+            heal();
             say("all %d fault(s) healed; writing %d s more, then stopping the writers", faults, HEALED_WRITES.toSeconds());
             Thread.sleep(HEALED_WRITES.toMillis());
             for (int w = 0; w < writers.size(); w++) {
@@ -140,11 +161,11 @@ public final class FaultSuite {
                 }
             }
             progress.shutdownNow();
-            Map<String, ExactlyOnceCheck.Report> byWindow = awaitCatchUp(nodes.get(0), sent);
-            long logLost = logLoss(nodes);
+            Map<String, ExactlyOnceCheck.Report> byWindow = awaitCatchUp(inService.get(0), sent);
+            long logLost = logLoss();
             long unacknowledged = 0;
             for (SentSamples s : sent) unacknowledged += (long) s.unacknowledgedSteps() * s.seriesCount();
-            Result result = new Result(options.seed(), byWindow, faults, unacknowledged, logLost, List.copyOf(problems));
+            Result result = new Result(options.seed(), byWindow, faults, membershipFaults, unacknowledged, logLost, List.copyOf(problems));
             printTable(result);
             return result;
         } finally {
@@ -156,32 +177,38 @@ public final class FaultSuite {
                     // reported above, or the run is already failing
                 }
             }
-            for (NodeProcess n : nodes) n.close();
+            for (NodeProcess n : nodes.values()) n.close();
             stack.close();
         }
     }
 
-    private void startNodes(List<NodeProcess> nodes, int[] ports, String kafka, String cassandra) throws IOException, InterruptedException {
-        List<String> common = NodeProcess.faultSettings(kafka, cassandra, "chaos", "chaos", SHARDS);
-        int n = options.nodes();
-        List<String> peers = new ArrayList<>();
-        for (int o = 0; o < n; o++) peers.add("127.0.0.1:" + ports[4 + n + o]);
+    /** Starts {@code options.nodes()} dynamic members (ordinals 0..n-1) and waits until each is ready. */
+    private void startNodes(String kafka, String cassandra) throws IOException, InterruptedException {
         Path secret = options.dataDir().resolve("cluster-secret");
-        if (n > 1) Files.writeString(secret, Long.toHexString(new java.security.SecureRandom().nextLong()) + "-chaos-secret",
+        Files.writeString(secret, Long.toHexString(new java.security.SecureRandom().nextLong()) + "-chaos-secret",
                 StandardCharsets.UTF_8);
-        for (int o = 0; o < n; o++) {
-            List<String> settings = new ArrayList<>(common);
-            if (n > 1) {
-                settings.addAll(List.of("node.ordinal=" + o, "cluster.nodes=" + n, "cluster.replicas=" + options.replicas(),
-                        "cluster.peers=" + String.join(",", peers), "cluster.port=" + ports[4 + n + o], "cluster.secret-file=" + secret));
-            }
-            nodes.add(NodeProcess.start("node-" + o, options.dataDir().resolve("node-" + o), ports[4 + o], settings));
-        }
-        for (NodeProcess node : nodes) node.awaitReady(options.readyTimeout());
-        say("%d node(s) ready: %s", n, nodes);
+        commonSettings = new ArrayList<>(NodeProcess.faultSettings(kafka, cassandra, "chaos", "chaos", SHARDS));
+        commonSettings.addAll(MEMBERSHIP_TIMING);
+        commonSettings.addAll(List.of("cluster.replicas=" + options.replicas(), "cluster.secret-file=" + secret,
+                "cluster.advertise-address=127.0.0.1"));
+        for (int o = 0; o < options.nodes(); o++) launchNode(o);
+        for (NodeProcess node : nodes.values()) node.awaitReady(options.readyTimeout());
+        inService.addAll(nodes.values());
+        say("%d node(s) ready: %s", options.nodes(), nodes.values());
     }
 
-    private List<SentSamples> startWriters(List<AckedRemoteWriter> writers, List<NodeProcess> nodes) {
+    /** Forks node {@code ordinal} on two fresh ports (HTTP, cluster); returns at once. */
+    private NodeProcess launchNode(int ordinal) {
+        int[] ports = FreePorts.many(2);
+        List<String> settings = new ArrayList<>(commonSettings);
+        settings.addAll(List.of("node.ordinal=" + ordinal, "cluster.port=" + ports[1]));
+        String name = "node-" + ordinal;
+        NodeProcess node = NodeProcess.start(name, options.dataDir().resolve(name), ports[0], settings);
+        nodes.put(name, node);
+        return node;
+    }
+
+    private List<SentSamples> startWriters(List<AckedRemoteWriter> writers) {
         int maxSteps = (int) ((options.duration().toMillis() + Duration.ofMinutes(2).toMillis()) / STEP_MS);
         long t0 = (System.currentTimeMillis() - maxSteps * STEP_MS - 600_000L) / 1000 * 1000;
         List<SentSamples> sent = new ArrayList<>();
@@ -189,7 +216,10 @@ public final class FaultSuite {
             SentSamples s = new SentSamples(series(w), t0, STEP_MS, maxSteps, options.seed() + 1 + w);
             sent.add(s);
             int first = w;
-            writers.add(new AckedRemoteWriter("chaos-writer-" + w, s, attempt -> nodes.get((first + attempt) % nodes.size()).baseUrl(),
+            writers.add(new AckedRemoteWriter("chaos-writer-" + w, s, attempt -> {
+                List<NodeProcess> up = List.copyOf(inService);
+                return up.get(Math.floorMod(first + attempt, up.size())).baseUrl();
+            },
                     4, Duration.ofMillis(STEP_MS), Duration.ofSeconds(10)).start());
         }
         return sent;
@@ -209,7 +239,7 @@ public final class FaultSuite {
     }
 
     /** Injects faults one at a time until the duration is over; each is healed before the next. Returns how many. */
-    private int injectFaults(FaultPlan plan, List<FaultTarget> targets, List<AckedRemoteWriter> writers) throws InterruptedException {
+    private int injectFaults(List<AckedRemoteWriter> writers) throws InterruptedException {
         long deadline = startNanos + options.duration().toNanos();
         int injected = 0;
         while (true) {
@@ -220,7 +250,7 @@ public final class FaultSuite {
                 return injected;
             }
             Thread.sleep(f.quietMs());
-            restartExited(targets);
+            restartExited();
             for (int w = 0; w < writers.size(); w++) {
                 if (writers.get(w).failure() != null) {
                     say("writer %d failed: %s; no more faults", w, writers.get(w).failure());
@@ -230,6 +260,7 @@ public final class FaultSuite {
             say("%s", f);
             inject(f);
             injected++;
+            if (f.membership()) membershipFaults++;
         }
     }
 
@@ -257,16 +288,80 @@ public final class FaultSuite {
                     t.start(settings -> settings.stream()
                             .map(s -> s.startsWith("flush.groups=") ? "flush.groups=" + f.flushGroups() : s).toList());
                 }
+                case JOIN -> {
+                    NodeProcess node = launchNode(Integer.parseInt(f.joining().substring("node-".length())));
+                    FaultTarget joined = FaultTarget.node(node, options.readyTimeout());
+                    node.awaitReady(options.readyTimeout());
+                    awaitSettled(-1);
+                    inService.add(node);
+                    plan.joined(joined);
+                    t = joined;
+                }
+                case LEAVE -> {
+                    NodeProcess node = leaving(t);
+                    int code = node.terminate(LEAVE_GRACE);
+                    if (code != 143) problems.add(t.name() + " exited with " + code + " after SIGTERM, not 143 (see its server.log)");
+                    if (!node.logText().contains("every shard handed over") && !node.logText().contains("holds no shard")) {
+                        problems.add(t.name() + " stopped without handing its shards over (see its server.log)");
+                    }
+                    awaitSettled(ordinal(t));
+                }
+                case CRASH -> {
+                    leaving(t);
+                    t.kill();
+                    awaitSettled(ordinal(t));
+                }
             }
         } finally {
             windows.close(window);
         }
-        say("fault %d healed: %s is back (pid %d)", f.number(), t.name(), t.pid());
+        if (f.kind() == Fault.Kind.LEAVE || f.kind() == Fault.Kind.CRASH) {
+            say("fault %d settled: %s is gone, every shard has its ready owners on %s", f.number(), t.name(), inService);
+        } else if (f.kind() == Fault.Kind.JOIN) {
+            say("fault %d settled: %s joined (pid %d), every shard has its ready owners", f.number(), t.name(), t.pid());
+        } else {
+            say("fault %d healed: %s is back (pid %d)", f.number(), t.name(), t.pid());
+        }
+    }
+
+    /** Takes a node out of service (clients stop using it) before it leaves or crashes; returns its process. */
+    private NodeProcess leaving(FaultTarget t) {
+        NodeProcess node = nodes.get(t.name());
+        inService.remove(node);
+        return node;
+    }
+
+    private static int ordinal(FaultTarget t) {
+        return Integer.parseInt(t.name().substring("node-".length()));
+    }
+
+    /**
+     * Waits until a node in service reports every shard with min(R, nodes in service) ready owners, no
+     * handoff in progress and {@code gone} (or -1) owning no slot; a cluster that does not settle within
+     * the ready timeout is a problem (the suite goes on).
+     */
+    private void awaitSettled(int gone) throws InterruptedException {
+        long deadline = System.nanoTime() + options.readyTimeout().toNanos();
+        PromApi api = new PromApi(Duration.ofSeconds(10));
+        String status = "";
+        while (System.nanoTime() - deadline < 0) {
+            List<NodeProcess> up = List.copyOf(inService);
+            int wanted = Math.min(options.replicas(), up.size() + (gone < 0 ? 1 : 0));
+            try {
+                status = api.get(up.get(0).baseUrl() + "/api/v1/status/shards");
+                if (ShardStatus.settled(status, SHARDS, wanted, gone)) return;
+            } catch (IOException | AssertionError e) {
+                status = e.toString();
+            }
+            Thread.sleep(250);
+        }
+        problems.add("the cluster did not settle within " + options.readyTimeout().toSeconds() + " s: " + status);
+        say("the cluster did not settle within %d s; going on", options.readyTimeout().toSeconds());
     }
 
     /** A process that ended without being killed is a finding: it is reported, and started again. */
-    private void restartExited(List<FaultTarget> targets) throws InterruptedException {
-        for (FaultTarget t : targets) {
+    private void restartExited() throws InterruptedException {
+        for (FaultTarget t : plan.targets()) {
             if (!t.isAlive()) {
                 problems.add(t.name() + " exited by itself (see its server.log in " + options.dataDir() + ")");
                 say("%s exited by itself; starting it again", t.name());
@@ -275,8 +370,8 @@ public final class FaultSuite {
         }
     }
 
-    private void heal(List<FaultTarget> targets) throws InterruptedException {
-        restartExited(targets);
+    private void heal() throws InterruptedException {
+        restartExited();
         if (windows.current() != null) throw new IllegalStateException("fault window still open: " + windows.current());
     }
 
@@ -365,13 +460,14 @@ public final class FaultSuite {
      * What the log itself lost: the {@code DATA LOSS} lines of every node's log (every start) and the
      * current processes' {@code strata_ingest_offsets_lost_total} and {@code strata_recovery_offsets_lost_total}.
      */
-    private long logLoss(List<NodeProcess> nodes) {
+    private long logLoss() {
         long lost = 0;
         PromApi api = new PromApi(Duration.ofSeconds(30));
-        for (NodeProcess n : nodes) {
+        for (NodeProcess n : nodes.values()) {
             List<String> lines = n.logText().lines().filter(l -> l.contains("DATA LOSS")).toList();
             for (String l : lines) say("%s: %s", n.name(), l.strip());
             lost += lines.size();
+            if (!n.isAlive()) continue; // left or crashed: its log is all there is
             try {
                 double counted = NodeMetrics.sum(NodeMetrics.scrape(api, n.baseUrl(), "strata_ingest_offsets_lost_total"))
                         + NodeMetrics.sum(NodeMetrics.scrape(api, n.baseUrl(), "strata_recovery_offsets_lost_total"));

@@ -29,7 +29,11 @@ public final class ChaosCommand implements Command {
                 on free loopback ports. N writers send Prometheus remote write continuously and record which
                 requests were acknowledged (2xx). A seeded scheduler injects one fault at a time: SIGKILL
                 and restart of a node, of Kafka or of Cassandra; SIGSTOP/SIGCONT of any of them; a node
-                killed and restarted with another flush.groups. When the duration is over everything is
+                killed and restarted with another flush.groups; and membership faults (the nodes use
+                dynamic membership: no cluster.nodes, members in Cassandra): a node with a new ordinal
+                joins, a node leaves with SIGTERM (hands its shards over), a node crashes for good
+                (SIGKILL, never restarted). The first fault is always one of those, then one in four; the
+                node count stays within max(1, R) .. N+1. When the duration is over everything is
                 healed, the nodes catch up, and every series is read back through the query API: the table
                 gives acknowledged / read / lost / duplicated / wrong value per fault window (the fault
                 active when the sample was acknowledged). Offsets the Kafka log itself lost (DATA LOSS
@@ -42,7 +46,7 @@ public final class ChaosCommand implements Command {
                 Options:
                   --duration D          how long faults are injected, a Prometheus duration (default: 5m)
                   --seed N              the fault plan's and sample values' seed (default: random, printed)
-                  --nodes N             Strata node processes (default: 1; a cluster when more)
+                  --nodes N             Strata node processes at the start (default: 1; joins add one)
                   --replicas R          nodes owning each shard, at most --nodes (default: min(2, nodes))
                   --writers N           concurrent remote-write clients, 30 series each (default: 3)
                   --data DIR            where every process keeps its data and log (default: a new

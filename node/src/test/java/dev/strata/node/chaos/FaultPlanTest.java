@@ -84,6 +84,34 @@ class FaultPlanTest {
     }
 
     @Test
+    void membershipFaultsKeepTheNodeCountInRangeAndNeverHitAGoneNode() {
+        long seed = new java.util.Random().nextLong();
+        System.err.println("FaultPlanTest seed=" + seed);
+        FaultPlan plan = new FaultPlan(seed, TARGETS, 4, 1, 3, 2);
+        Set<String> live = new HashSet<>(Set.of("node-0", "node-1"));
+        Set<String> gone = new HashSet<>();
+        Map<Fault.Kind, Integer> kinds = new HashMap<>();
+        for (int i = 1; i <= 2000; i++) {
+            Fault f = plan.next();
+            kinds.merge(f.kind(), 1, Integer::sum);
+            if (i == 1) assertTrue(f.membership(), "the first fault is a membership fault: " + f);
+            if (f.kind() == Fault.Kind.JOIN) {
+                assertTrue(live.add(f.joining()), "a new ordinal: " + f);
+                assertTrue(!gone.contains(f.joining()), "never an ordinal that left: " + f);
+                plan.joined(new Named(f.joining(), true));
+            } else {
+                assertTrue(!gone.contains(f.target().name()), "a node that left or crashed is no target: " + f);
+                if (f.kind() == Fault.Kind.LEAVE || f.kind() == Fault.Kind.CRASH) {
+                    assertTrue(live.remove(f.target().name()), f.toString());
+                    gone.add(f.target().name());
+                }
+            }
+            assertTrue(live.size() >= 1 && live.size() <= 3, "node count " + live.size() + " after " + f);
+        }
+        for (Fault.Kind k : Fault.Kind.values()) assertTrue(kinds.getOrDefault(k, 0) > 0, "kind " + k + " never planned: " + kinds);
+    }
+
+    @Test
     void windowsAttributeATimeToTheFaultActiveThen() throws InterruptedException {
         FaultWindows w = new FaultWindows();
         long before = System.nanoTime();

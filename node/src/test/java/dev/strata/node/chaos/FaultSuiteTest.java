@@ -12,9 +12,11 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fault suite's short form: about 2.5 minutes of faults (SIGKILL/SIGSTOP of the node, Kafka and
- * Cassandra, a node restarted with another flush.groups) under three remote-write clients, against real
- * processes, then every acknowledged sample must be read back exactly once with its value. The seed is
+ * The fault suite's short form: about 2.5 minutes of faults (SIGKILL/SIGSTOP of the nodes, Kafka and
+ * Cassandra, a node restarted with another flush.groups, and membership faults on the dynamic cluster:
+ * the first fault is always a second node joining, later ones may make one leave or crash) under three
+ * remote-write clients, against real processes, then every acknowledged sample must be read back exactly
+ * once with its value. The seed is
  * random and printed (rerun with -Dchaos.seed=N, or {@code bin/strata chaos --duration 150s --seed N}).
  */
 class FaultSuiteTest {
@@ -30,6 +32,7 @@ class FaultSuiteTest {
         String printed = copy.toString(StandardCharsets.UTF_8);
         ExactlyOnceCheck.Report t = r.total();
         assertTrue(r.faults() >= 2, "at least two faults injected (a restart can take a minute on a loaded machine), got " + r.faults() + "\n" + printed);
+        assertTrue(r.membershipFaults() >= 1, "at least one membership fault (the first is a join)\n" + printed);
         assertTrue(t.acknowledged() > 3_000, "acknowledged samples: " + t.acknowledged() + "\n" + printed);
         assertTrue(r.problems().isEmpty(), "problems: " + r.problems() + " (data in " + data + ")");
         assertEquals(0, r.logLost(), "no fault of this suite makes Kafka lose records (data in " + data + ")");
