@@ -66,8 +66,9 @@ class HostileInputTest {
                 "node.connect-retry-interval=200ms",
                 // its data lies hours back: the gateway refuses samples older than this window (data safety, case 7)
                 "store.out-of-order-window=1d",
-                // a cluster port (node-to-node endpoints are served there only), behind the shared secret
-                "cluster.port=0", "cluster.secret-file=" + Files.writeString(data.resolve("cluster-secret"), CLUSTER_SECRET))));
+                // a cluster port (node-to-node endpoints are served there only), behind the shared secret;
+                // cluster.nodes=1 keeps it a static single node (credentials without it mean dynamic membership)
+                "cluster.nodes=1", "cluster.port=0", "cluster.secret-file=" + Files.writeString(data.resolve("cluster-secret"), CLUSTER_SECRET))));
         node = new NodeAssembly(config);
         node.start();
         base = "http://127.0.0.1:" + node.httpPort();
